@@ -1,0 +1,25 @@
+import { collectors } from '../collectors/index.ts';
+import { DEFAULT_CONTROLS_FILE, loadControls } from '../controls/catalog.ts';
+import type { Control } from '../core/model.ts';
+import { checkIndex } from '../core/pipeline.ts';
+import { openStore } from '../core/stores/open.ts';
+import type { EvidenceStore } from '../core/stores/store.ts';
+
+export interface CliContext {
+  readonly store: EvidenceStore;
+  readonly controls: Control[];
+}
+
+/** Opens the store and loads the validated catalog: what every command starts from. */
+export async function openContext(options: { store?: string; controls?: string }): Promise<CliContext> {
+  const controls = await loadControls(
+    options.controls ?? DEFAULT_CONTROLS_FILE,
+    new Set(checkIndex(collectors).keys()),
+  );
+  return { store: await openStore(options.store), controls };
+}
+
+/** Errors a user can act on: printed as one message, no stack trace. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,180 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { collectors } from '../collectors/index.ts';
+import { IntegrityError } from '../core/artifact.ts';
+import { evaluateStore } from '../core/pipeline.ts';
+import { formatStatusTable, statusRows } from '../core/report/status.ts';
+import { runCollect } from './collect.ts';
+import { openContext, UsageError } from './context.ts';
+
+/** Exit codes: 0 done; 1 error; 2 bad usage; 3 done, but some collections failed (recorded as error artifacts). */
+export const EXIT = { ok: 0, error: 1, usage: 2, collectionErrors: 3 } as const;
+
+const isoDate = (value: string): string => {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError(`"${value}" is not a date (use YYYY-MM-DD or ISO 8601)`);
+  return date.toISOString();
+};
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
+  return n;
+};
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildProgram(out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Command {
+  const program = new Command('proofline')
+    .description('Continuous compliance evidence for SOC 2 and ISO/IEC 27001:2022')
+    .option('--store <dir>', 'evidence store: a folder (embedded store)', '.proofline')
+    .option('--controls <file>', 'control catalog file (default: the built-in catalog)')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const storeOptions = () => program.opts<{ store: string; controls?: string }>();
+
+  program
+    .command('collect')
+    .description('collect configuration snapshots, store them as evidence and evaluate the controls')
+    .option('--collector <id>', 'collector to run (repeatable; default: all)', collect)
+    .option(
+      '--region <region>',
+      'AWS region for regional collectors (repeatable; default: AWS_REGION or us-east-1)',
+      collect,
+    )
+    .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
+    .option('--concurrency <n>', 'collections in parallel', positiveInt, 4)
+    .action(async (options) => {
+      const ctx = await openContext(storeOptions());
+      try {
+        const run = await runCollect(ctx, options);
+        const failed = run.outcomes.filter((o) => o.ref.status === 'error');
+        out(formatStatusTable(statusRows(ctx.controls, await ctx.store.controlStates())));
+        out(`\nEvidence: ${ctx.store.location}`);
+        for (const f of failed)
+          out(`collection failed: ${f.target.collector.id} ${f.ref.scopeKey} → ${f.ref.key}`);
+        if (failed.length) process.exitCode = EXIT.collectionErrors;
+      } finally {
+        await ctx.store.close();
+      }
+    });
+
+  program
+    .command('evaluate')
+    .description('re-evaluate every control on the latest evidence in the store')
+    .action(async () => {
+      const ctx = await openContext(storeOptions());
+      try {
+        const { transitions } = await evaluateStore(
+          ctx.store,
+          ctx.controls,
+          collectors,
+          new Date().toISOString(),
+        );
+        for (const t of transitions) out(`${t.control}: ${t.from ?? 'new'} → ${t.to}`);
+        out(`${ctx.controls.length} controls evaluated, ${transitions.length} changed status`);
+      } finally {
+        await ctx.store.close();
+      }
+    });
+
+  program
+    .command('status')
+    .description('show every control: status, failing resources, last evidence')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const ctx = await openContext(storeOptions());
+      try {
+        const rows = statusRows(ctx.controls, await ctx.store.controlStates());
+        out(options.json ? JSON.stringify(rows, null, 2) : formatStatusTable(rows));
+      } finally {
+        await ctx.store.close();
+      }
+    });
+
+  const evidence = program.command('evidence').description('list and show stored evidence');
+  evidence
+    .command('list')
+    .description('list artifacts, oldest first')
+    .option('--collector <id>', 'only this collector')
+    .option('--scope <scope>', 'only this scope, e.g. 123456789012-global')
+    .option('--from <date>', 'collected at or after', isoDate)
+    .option('--to <date>', 'collected before', isoDate)
+    .option('--json', 'machine-readable output')
+    .action(
+      async (options: { collector?: string; scope?: string; from?: string; to?: string; json?: boolean }) => {
+        const ctx = await openContext(storeOptions());
+        try {
+          const refs = await ctx.store.listArtifacts({
+            ...(options.collector ? { collector: options.collector } : {}),
+            ...(options.scope ? { scopeKey: options.scope } : {}),
+            ...(options.from ? { from: options.from } : {}),
+            ...(options.to ? { to: options.to } : {}),
+          });
+          if (options.json) out(JSON.stringify(refs, null, 2));
+          else
+            for (const r of refs)
+              out(`${r.collectedAt}  ${r.status.padEnd(5)}  ${String(r.size).padStart(8)}  ${r.key}`);
+        } finally {
+          await ctx.store.close();
+        }
+      },
+    );
+  evidence
+    .command('show')
+    .description('print an artifact after checking its SHA-256')
+    .argument('<key>', 'evidence key, as printed by `evidence list`')
+    .action(async (key: string) => {
+      const ctx = await openContext(storeOptions());
+      try {
+        if (!(await ctx.store.getArtifactRef(key)))
+          throw new UsageError(`no artifact with key ${key} in ${ctx.store.location}`);
+        const { artifact } = await ctx.store.getArtifact(key);
+        out(JSON.stringify(artifact, null, 2));
+      } finally {
+        await ctx.store.close();
+      }
+    });
+
+  program
+    .command('demo')
+    .description('run the whole pipeline against an emulated AWS account (needs moto_server)')
+    .addOption(new Option('--keep', 'keep the demo store folder instead of starting fresh'))
+    .action(async (options: { keep?: boolean }) => {
+      const { runDemo } = await import('../demo/run.ts');
+      process.exitCode = await runDemo({
+        store: storeOptions().store === '.proofline' ? '.proofline-demo' : storeOptions().store,
+        keep: !!options.keep,
+        out,
+      });
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Errors a person can fix are printed without a stack trace. */
+export async function main(
+  argv: readonly string[],
+  err: (text: string) => void = (t) => process.stderr.write(`${t}\n`),
+): Promise<number> {
+  process.exitCode = 0;
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const e = error as Error;
+    const known = [
+      'UsageError',
+      'CatalogError',
+      'AwsCredentialsError',
+      'IntegrityError',
+      'MotoUnavailableError',
+    ];
+    err(
+      known.includes(e.name) || error instanceof IntegrityError
+        ? `proofline: ${e.message}`
+        : `proofline: ${e.stack ?? e.message}`,
+    );
+    return e.name === 'UsageError' ? EXIT.usage : EXIT.error;
+  }
+}

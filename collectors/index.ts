@@ -1,0 +1,19 @@
+import type { AnyCollector } from '../core/collector.ts';
+import { cloudTrailTrails } from './aws/cloudtrail-trails/index.ts';
+import { configRecorder } from './aws/config-recorder/index.ts';
+import { credentialReport } from './aws/iam-credential-report/index.ts';
+import { kmsKeys } from './aws/kms-keys/index.ts';
+import { s3Buckets } from './aws/s3-buckets/index.ts';
+
+/** Every collector Proofline knows: one line each. */
+export const collectors: readonly AnyCollector[] = [
+  credentialReport,
+  s3Buckets,
+  cloudTrailTrails,
+  configRecorder,
+  kmsKeys,
+];
+
+export function collectorById(id: string): AnyCollector | undefined {
+  return collectors.find((c) => c.id === id);
+}

@@ -1,0 +1,76 @@
+import { canonicalJson, sha256Hex } from './canonical.ts';
+import { evidenceKey } from './evidence-key.ts';
+import type { Artifact, ArtifactRef, CollectionError, Scope } from './model.ts';
+import { scopeKey } from './model.ts';
+
+export interface EncodedArtifact {
+  readonly bytes: Buffer;
+  readonly ref: ArtifactRef;
+}
+
+/** Canonical bytes, their SHA-256 and the key they are stored under. */
+export function encodeArtifact(artifact: Artifact): EncodedArtifact {
+  const bytes = Buffer.from(canonicalJson(artifact), 'utf8');
+  const sha256 = sha256Hex(bytes);
+  return {
+    bytes,
+    ref: {
+      key: evidenceKey(artifact, sha256),
+      sha256,
+      size: bytes.length,
+      collector: artifact.collector,
+      source: artifact.scope.source,
+      scopeKey: scopeKey(artifact.scope),
+      collectedAt: artifact.collectedAt,
+      status: artifact.status,
+    },
+  };
+}
+
+export class IntegrityError extends Error {
+  override name = 'IntegrityError';
+}
+
+/** Parses stored bytes, refusing any whose hash differs from the one their key promises. */
+export function decodeArtifact(bytes: Uint8Array, expectedSha256: string, key: string): Artifact {
+  const actual = sha256Hex(bytes);
+  if (actual !== expectedSha256) {
+    throw new IntegrityError(`${key}: SHA-256 is ${actual}, expected ${expectedSha256}`);
+  }
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as Artifact;
+}
+
+/** Turns anything thrown by an SDK or HTTP client into the recorded form of a failed collection. */
+export function toCollectionError(error: unknown): CollectionError {
+  if (!(error instanceof Error)) return { code: 'UnknownError', message: String(error) };
+  const e = error as Error & {
+    Code?: string;
+    code?: string;
+    status?: number;
+    $metadata?: { httpStatusCode?: number };
+    operation?: string;
+  };
+  const httpStatus = e.$metadata?.httpStatusCode ?? (typeof e.status === 'number' ? e.status : undefined);
+  return {
+    code: e.Code ?? (typeof e.code === 'string' ? e.code : undefined) ?? e.name,
+    message: e.message || e.name,
+    ...(httpStatus !== undefined ? { httpStatus } : {}),
+    ...(e.operation ? { operation: e.operation } : {}),
+  };
+}
+
+export function errorArtifact(
+  collector: string,
+  scope: Scope,
+  collectedAt: string,
+  error: unknown,
+): Artifact {
+  return {
+    collector,
+    scope,
+    collectedAt,
+    schemaVersion: 1,
+    status: 'error',
+    error: toCollectionError(error),
+  };
+}

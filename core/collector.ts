@@ -1,0 +1,80 @@
+import type { Finding, Scope, Severity, Source } from './model.ts';
+
+/** What a check may know besides the snapshot: the collection time stands in for "now", so checks stay pure. */
+export interface CheckContext {
+  readonly asOf: Date;
+  readonly scope: Scope;
+}
+
+/** A pure function from a snapshot to findings: no I/O, no clock. */
+export interface Check<S> {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly remediation: string;
+  evaluate(snapshot: S, context: CheckContext): Finding[];
+}
+
+/**
+ * Reads one source's configuration for one scope. I/O only: read-only API calls, no judgement.
+ * `Session` is what the source's connector hands over (an AWS session, a GitHub client, …).
+ */
+export interface Collector<S, Session = unknown> {
+  readonly id: string;
+  readonly source: Source;
+  readonly description: string;
+  /** Collected once per region (true) or once per account/tenant (false). */
+  readonly regional: boolean;
+  readonly defaultSchedule: string;
+  /** The exact IAM actions or API scopes collect() uses: documentation and the least-privilege policy. */
+  readonly permissions: readonly string[];
+  readonly schemaVersion: number;
+  collect(session: Session, scope: Scope): Promise<S>;
+  readonly checks: readonly Check<S>[];
+}
+
+/** A collector with its snapshot type erased, as held in the registry. */
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds collectors of every snapshot type
+export type AnyCollector = Collector<any, any>;
+
+/** Helper for check results: one finding per resource. */
+export function finding(check: string, resource: string, ok: boolean, reason: string): Finding {
+  return { check, resource, status: ok ? 'pass' : 'fail', reason };
+}
+
+export const DAY_MS = 86_400_000;
+
+export function daysBetween(from: Date | string, to: Date): number {
+  return Math.floor((to.getTime() - new Date(from).getTime()) / DAY_MS);
+}
+
+export type CheckMeta = Omit<Check<unknown>, 'evaluate'>;
+
+/**
+ * A check judging each resource of a snapshot on its own. With no resource at all it reports one
+ * not_applicable finding for the scope, so "nothing to check" is recorded rather than silent.
+ */
+export function perResource<S, R>(
+  meta: CheckMeta,
+  resources: (snapshot: S) => readonly R[],
+  resourceId: (resource: R) => string,
+  judge: (resource: R, snapshot: S, context: CheckContext) => readonly [ok: boolean, reason: string],
+): Check<S> {
+  return {
+    ...meta,
+    evaluate(snapshot, context) {
+      const list = resources(snapshot);
+      if (list.length === 0) {
+        return [
+          {
+            check: meta.id,
+            resource: context.scope.id,
+            status: 'not_applicable',
+            reason: 'no resources to check',
+          },
+        ];
+      }
+      return list.map((r) => finding(meta.id, resourceId(r), ...judge(r, snapshot, context)));
+    },
+  };
+}

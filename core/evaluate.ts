@@ -1,0 +1,75 @@
+import type { AnyCollector, CheckContext } from './collector.ts';
+import type { Artifact, ArtifactRef, Control, ControlResult, Finding } from './model.ts';
+
+/** Runs a collector's checks on one artifact. An error artifact yields no findings: it is a gap, not a pass. */
+export function evaluateArtifact(collector: AnyCollector, artifact: Artifact): Finding[] {
+  if (artifact.status === 'error') return [];
+  const context: CheckContext = { asOf: new Date(artifact.collectedAt), scope: artifact.scope };
+  return collector.checks.flatMap((check) => {
+    try {
+      return check.evaluate(artifact.snapshot, context);
+    } catch (error) {
+      // A snapshot the check cannot read is reported, never skipped.
+      const reason = `check could not read the snapshot: ${(error as Error).message}`;
+      return [{ check: check.id, resource: artifact.scope.id, status: 'fail' as const, reason }];
+    }
+  });
+}
+
+export interface EvaluatedArtifact {
+  readonly ref: ArtifactRef;
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * Derives each control's status from the latest artifact of every collector × scope.
+ * failing: any finding of its checks fails. no_evidence: a collector it needs has no artifact, or its latest
+ * collection failed (gaps count against a control). passing: evidence present and nothing fails.
+ */
+export function evaluateControls(
+  controls: readonly Control[],
+  collectorOfCheck: ReadonlyMap<string, string>,
+  latest: readonly EvaluatedArtifact[],
+): ControlResult[] {
+  const byCollector = new Map<string, EvaluatedArtifact[]>();
+  for (const entry of latest) {
+    const list = byCollector.get(entry.ref.collector) ?? [];
+    list.push(entry);
+    byCollector.set(entry.ref.collector, list);
+  }
+  return controls.map((control) => {
+    const checks = new Set(control.checks);
+    const collectors = [...new Set(control.checks.map((c) => collectorOfCheck.get(c)))].filter(
+      (c): c is string => c !== undefined,
+    );
+    const gaps: string[] = [];
+    const evidence: string[] = [];
+    const findings: Finding[] = [];
+    let lastEvidenceAt: string | undefined;
+    for (const collector of collectors) {
+      const entries = byCollector.get(collector) ?? [];
+      if (entries.length === 0) gaps.push(`${collector}: never collected`);
+      for (const { ref, findings: artifactFindings } of entries) {
+        evidence.push(ref.key);
+        if (ref.status === 'error') {
+          gaps.push(`${collector} ${ref.scopeKey}: collection failed at ${ref.collectedAt}`);
+          continue;
+        }
+        if (!lastEvidenceAt || ref.collectedAt > lastEvidenceAt) lastEvidenceAt = ref.collectedAt;
+        for (const f of artifactFindings) if (checks.has(f.check)) findings.push(f);
+      }
+    }
+    const failing = findings.filter((f) => f.status === 'fail');
+    const status =
+      failing.length > 0 ? 'failing' : gaps.length > 0 || collectors.length === 0 ? 'no_evidence' : 'passing';
+    return {
+      control: control.id,
+      status,
+      failing,
+      findingCount: findings.length,
+      evidence,
+      gaps,
+      ...(lastEvidenceAt ? { lastEvidenceAt } : {}),
+    };
+  });
+}

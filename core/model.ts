@@ -1,0 +1,111 @@
+/** The domain vocabulary shared by collectors, checks, stores and reports. Plain data only. */
+
+export type Source = 'aws' | 'github' | 'okta' | 'entra' | 'google' | 'identity-center' | 'manual';
+
+/** Where evidence comes from: an AWS account and region, a GitHub org, an IdP tenant. */
+export interface Scope {
+  readonly source: Source;
+  readonly id: string;
+  readonly region?: string;
+}
+
+export const scopeKey = (scope: Scope): string => `${scope.id}-${scope.region ?? 'global'}`;
+
+export interface CollectionError {
+  /** The error class or API error code, e.g. `AccessDenied`. */
+  readonly code: string;
+  readonly message: string;
+  readonly httpStatus?: number;
+  /** The API operation that failed, when known. */
+  readonly operation?: string;
+}
+
+/**
+ * One collection of one collector for one scope. A failed collection is an artifact too (`status: 'error'`),
+ * so a gap is recorded, never silence.
+ */
+export type Artifact<S = unknown> = ArtifactHeader &
+  (
+    | { readonly status: 'ok'; readonly snapshot: S }
+    | { readonly status: 'error'; readonly error: CollectionError }
+  );
+
+export interface ArtifactHeader {
+  readonly collector: string;
+  readonly scope: Scope;
+  /** ISO 8601 UTC, millisecond precision. */
+  readonly collectedAt: string;
+  readonly schemaVersion: number;
+}
+
+/** What the index knows about a stored artifact, without reading it. */
+export interface ArtifactRef {
+  readonly key: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly collector: string;
+  readonly source: Source;
+  readonly scopeKey: string;
+  readonly collectedAt: string;
+  readonly status: 'ok' | 'error';
+}
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type FindingStatus = 'pass' | 'fail' | 'not_applicable';
+
+/** One check's verdict on one resource. */
+export interface Finding {
+  readonly check: string;
+  readonly resource: string;
+  readonly status: FindingStatus;
+  readonly reason: string;
+}
+
+export type ControlStatus = 'passing' | 'failing' | 'excepted' | 'no_evidence' | 'manual_due';
+
+/** A control's evaluated state at one moment, with the evidence behind it. */
+export interface ControlResult {
+  readonly control: string;
+  readonly status: ControlStatus;
+  readonly failing: readonly Finding[];
+  readonly findingCount: number;
+  /** Artifacts the result was derived from (including error artifacts that caused `no_evidence`). */
+  readonly evidence: readonly string[];
+  /** Collector × scope pairs expected but absent or failed. */
+  readonly gaps: readonly string[];
+  readonly lastEvidenceAt?: string;
+}
+
+export interface ControlState extends ControlResult {
+  /** When the control entered its current status. */
+  readonly since: string;
+  readonly evaluatedAt: string;
+}
+
+/** A change of a control's status, kept in the store's outbox for alerting. */
+export interface Transition {
+  readonly control: string;
+  readonly from: ControlStatus | null;
+  readonly to: ControlStatus;
+  readonly at: string;
+  readonly failing: readonly Finding[];
+  readonly evidence: readonly string[];
+}
+
+export type ControlType = 'automated' | 'manual' | 'hybrid';
+
+/** An internal control: one set serves both frameworks. Loaded from data in controls/. */
+export interface Control {
+  readonly id: string;
+  readonly title: string;
+  readonly objective: string;
+  /** A role, mapped to people in the owners file. */
+  readonly owner: string;
+  readonly type: ControlType;
+  /** Automated evidence: ids of checks whose findings count toward this control. */
+  readonly checks: readonly string[];
+  /** Evidence a person uploads, and how often. */
+  readonly manualEvidence?: { readonly description: string; readonly everyDays: number };
+  readonly soc2: readonly string[];
+  readonly iso27001: readonly string[];
+}

@@ -1,0 +1,100 @@
+import pLimit from 'p-limit';
+import { errorArtifact } from './artifact.ts';
+import type { AnyCollector } from './collector.ts';
+import { type EvaluatedArtifact, evaluateArtifact, evaluateControls } from './evaluate.ts';
+import type { Artifact, ArtifactRef, Control, ControlResult, Finding, Scope, Transition } from './model.ts';
+import type { EvidenceStore } from './stores/store.ts';
+
+/** One unit of collection: a collector, the scope it reads, and the session (client) to read it with. */
+export interface CollectionTarget {
+  readonly collector: AnyCollector;
+  readonly scope: Scope;
+  readonly session: unknown;
+}
+
+export interface CollectionOutcome {
+  readonly target: CollectionTarget;
+  readonly ref: ArtifactRef;
+  readonly created: boolean;
+  readonly findings: readonly Finding[];
+}
+
+export interface CollectOptions {
+  readonly now?: () => Date;
+  readonly concurrency?: number;
+  readonly onStart?: (target: CollectionTarget) => void;
+  readonly onDone?: (outcome: CollectionOutcome) => void;
+}
+
+/**
+ * Collects every target, stores each snapshot (or the error that prevented it) as an artifact and evaluates
+ * its checks. One failing target never stops the others.
+ */
+export async function collectTargets(
+  store: EvidenceStore,
+  targets: readonly CollectionTarget[],
+  options: CollectOptions = {},
+): Promise<CollectionOutcome[]> {
+  const now = options.now ?? (() => new Date());
+  const limit = pLimit(options.concurrency ?? 4);
+  return Promise.all(
+    targets.map((target) =>
+      limit(async () => {
+        options.onStart?.(target);
+        const { collector, scope } = target;
+        const collectedAt = now().toISOString();
+        let artifact: Artifact;
+        try {
+          const snapshot = await collector.collect(target.session, scope);
+          artifact = {
+            collector: collector.id,
+            scope,
+            collectedAt,
+            schemaVersion: collector.schemaVersion,
+            status: 'ok',
+            snapshot,
+          };
+        } catch (error) {
+          artifact = errorArtifact(collector.id, scope, collectedAt, error);
+        }
+        const { ref, created } = await store.putArtifact(artifact);
+        const findings = evaluateArtifact(collector, artifact);
+        await store.putFindings(ref.key, findings);
+        const outcome = { target, ref, created, findings };
+        options.onDone?.(outcome);
+        return outcome;
+      }),
+    ),
+  );
+}
+
+export function checkIndex(collectors: readonly AnyCollector[]): Map<string, string> {
+  return new Map(collectors.flatMap((c) => c.checks.map((check) => [check.id, c.id] as const)));
+}
+
+/**
+ * Evaluates every control on the latest evidence in the store and records the resulting state. Findings are
+ * re-derived from the artifact when the store has none (e.g. a check was added after collection).
+ */
+export async function evaluateStore(
+  store: EvidenceStore,
+  controls: readonly Control[],
+  collectors: readonly AnyCollector[],
+  evaluatedAt: string,
+): Promise<{ results: ControlResult[]; transitions: Transition[] }> {
+  const byId = new Map(collectors.map((c) => [c.id, c]));
+  const latest: EvaluatedArtifact[] = [];
+  for (const ref of await store.latestArtifacts()) {
+    const collector = byId.get(ref.collector);
+    if (!collector) continue;
+    let findings = await store.getFindings(ref.key);
+    if (!findings) {
+      findings = evaluateArtifact(collector, (await store.getArtifact(ref.key)).artifact);
+      await store.putFindings(ref.key, findings);
+    }
+    latest.push({ ref, findings });
+  }
+  const results = evaluateControls(controls, checkIndex(collectors), latest);
+  const transitions = await store.applyControlResults(results, evaluatedAt);
+  return { results, transitions };
+}

@@ -1,0 +1,52 @@
+import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Transition } from '../model.ts';
+
+export interface ArtifactQuery {
+  readonly collector?: string;
+  readonly scopeKey?: string;
+  /** Inclusive lower bound on collectedAt (ISO 8601). */
+  readonly from?: string;
+  /** Exclusive upper bound on collectedAt (ISO 8601). */
+  readonly to?: string;
+}
+
+export interface PutResult {
+  readonly ref: ArtifactRef;
+  /** False when the same content was already stored: puts are idempotent. */
+  readonly created: boolean;
+}
+
+/**
+ * Immutable, content-addressed evidence plus the index that answers the access patterns without reading
+ * every file. Implemented by the embedded store (a folder) and the AWS store (S3 + DynamoDB).
+ */
+export interface EvidenceStore {
+  /** Where the store lives, for people: a folder path or an s3:// URL. */
+  readonly location: string;
+
+  putArtifact(artifact: Artifact): Promise<PutResult>;
+  /** Reads and verifies an artifact; throws IntegrityError if its bytes no longer match its hash. */
+  getArtifact(key: string): Promise<{ artifact: Artifact; ref: ArtifactRef }>;
+  getArtifactRef(key: string): Promise<ArtifactRef | undefined>;
+  /** Artifacts matching the query, oldest first. */
+  listArtifacts(query?: ArtifactQuery): Promise<ArtifactRef[]>;
+  /** The newest artifact of each collector × scope (optionally of one collector). */
+  latestArtifacts(collector?: string): Promise<ArtifactRef[]>;
+
+  /** Stores the findings of evaluating one artifact (idempotent: re-evaluating replaces them). */
+  putFindings(artifactKey: string, findings: readonly Finding[]): Promise<void>;
+  getFindings(artifactKey: string): Promise<Finding[] | undefined>;
+
+  /**
+   * Records control results evaluated at `evaluatedAt` and returns the transitions they caused. Atomic: when
+   * two evaluations race, each transition is recorded (and so alerted) exactly once.
+   */
+  applyControlResults(results: readonly ControlResult[], evaluatedAt: string): Promise<Transition[]>;
+  controlStates(): Promise<ControlState[]>;
+  /** Transitions, oldest first, optionally of one control and/or within [from, to). */
+  transitions(query?: { control?: string; from?: string; to?: string }): Promise<Transition[]>;
+
+  /** Keys of the artifacts that stood behind a control's results with collectedAt in [from, to). */
+  controlEvidence(control: string, from: string, to: string): Promise<string[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,73 @@
+import { readFile, rm } from 'node:fs/promises';
+import { runCollect } from '../cli/collect.ts';
+import { openContext } from '../cli/context.ts';
+import { sha256Hex } from '../core/canonical.ts';
+import { parseEvidenceKey } from '../core/evidence-key.ts';
+import { formatStatusTable, statusRows } from '../core/report/status.ts';
+import type { LocalStore } from '../core/stores/local-store.ts';
+import { emulatorEnv, MOTO_INSTALL_HINT, MotoUnavailableError, startMoto } from './moto.ts';
+import { seedDemoAccount } from './seed-aws.ts';
+
+export interface DemoOptions {
+  readonly store: string;
+  readonly keep: boolean;
+  readonly out: (text: string) => void;
+}
+
+/**
+ * The whole pipeline on one machine: an emulated AWS account with deliberate misconfigurations →
+ * collect → immutable evidence → checks → control status. Returns the exit code.
+ */
+export async function runDemo({ store, keep, out }: DemoOptions): Promise<number> {
+  let moto: Awaited<ReturnType<typeof startMoto>>;
+  try {
+    moto = await startMoto();
+  } catch (error) {
+    if (!(error instanceof MotoUnavailableError)) throw error;
+    out(
+      `The demo runs against moto_server, a local AWS API emulator, and could not start it:\n  ${error.message}\n${MOTO_INSTALL_HINT}`,
+    );
+    return 1;
+  }
+  const saved = { ...process.env };
+  try {
+    Object.assign(process.env, emulatorEnv(moto.endpoint));
+    delete process.env.AWS_PROFILE;
+    out(
+      `▶ moto_server (AWS emulator) on ${moto.endpoint}; seeding account 123456789012 with compliant resources and misconfigurations`,
+    );
+    await seedDemoAccount();
+    if (!keep) await rm(store, { recursive: true, force: true });
+    const ctx = await openContext({ store });
+    try {
+      out('▶ collecting (read-only API calls) → evidence → checks → controls');
+      await runCollect(ctx, { region: ['us-east-1'], log: (line) => out(`  ${line}`) });
+      out('');
+      out(formatStatusTable(statusRows(ctx.controls, await ctx.store.controlStates())));
+      const verified = await verifyEvidenceFiles(ctx.store as LocalStore);
+      out('');
+      out(
+        `▶ evidence: ${verified} files under ${ctx.store.location}/evidence, each SHA-256 matching its file name and index entry`,
+      );
+      out(`  try: npx proofline --store ${store} evidence list`);
+    } finally {
+      await ctx.store.close();
+    }
+    return 0;
+  } finally {
+    process.env = saved;
+    await moto.stop();
+  }
+}
+
+/** Re-hashes every evidence file; throws on the first whose bytes differ from its name or index entry. */
+async function verifyEvidenceFiles(store: LocalStore): Promise<number> {
+  const refs = await store.listArtifacts();
+  for (const ref of refs) {
+    const actual = sha256Hex(await readFile(store.pathOf(ref.key)));
+    if (actual !== ref.sha256 || actual !== parseEvidenceKey(ref.key).sha256) {
+      throw new Error(`evidence file ${ref.key} does not match its hash`);
+    }
+  }
+  return refs.length;
+}
