@@ -1,9 +1,14 @@
-import { AwsSession } from '../collectors/aws/session.ts';
-import { awsTargets } from '../collectors/aws/targets.ts';
-import { collectors as registry } from '../collectors/index.ts';
+import { connectors, collectors as registry } from '../collectors/index.ts';
+import type { ConnectOptions } from '../collectors/sources.ts';
 import type { AnyCollector } from '../core/collector.ts';
+import { parseWith } from '../core/config.ts';
 import type { ControlResult, Transition } from '../core/model.ts';
-import { type CollectionOutcome, collectTargets, evaluateStore } from '../core/pipeline.ts';
+import {
+  type CollectionOutcome,
+  type CollectionTarget,
+  collectTargets,
+  evaluateStore,
+} from '../core/pipeline.ts';
 import type { CliContext } from './context.ts';
 import { UsageError } from './context.ts';
 
@@ -33,18 +38,47 @@ export function selectCollectors(ids: readonly string[] | undefined): AnyCollect
   return registry.filter((c) => ids.includes(c.id));
 }
 
+/**
+ * The targets of every source in the scope statement. A source that is not set up is skipped with a message,
+ * unless its collectors were asked for by name: then it is an error.
+ */
+async function resolveTargets(
+  ctx: CliContext,
+  options: CollectOptions,
+  log: (line: string) => void,
+): Promise<CollectionTarget[]> {
+  const selected = selectCollectors(options.collector);
+  const connect: ConnectOptions = {
+    env: process.env,
+    ...(options.region ? { regions: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+  };
+  const targets: CollectionTarget[] = [];
+  for (const connector of connectors) {
+    const mine = selected.filter((c) => c.source === connector.source);
+    if (mine.length === 0) continue;
+    const section = ctx.config.scope[connector.source];
+    const config =
+      section === undefined
+        ? undefined
+        : parseWith(connector.schema, section, ctx.configFile, ['scope', connector.source]);
+    const missing = connector.missing(config, connect);
+    if (missing) {
+      if (options.collector?.length)
+        throw new UsageError(`cannot collect from ${connector.source}: ${missing}`);
+      log(`skipping ${connector.source} (${mine.length} collectors): ${missing}`);
+      continue;
+    }
+    targets.push(...(await connector.targets(mine, config, connect)));
+  }
+  return targets;
+}
+
 /** collect → store → evaluate checks → evaluate controls, printing progress per target. */
 export async function runCollect(ctx: CliContext, options: CollectOptions): Promise<CollectRun> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const regions = options.region?.length
-    ? options.region
-    : [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'];
-  const session = new AwsSession({
-    homeRegion: regions[0],
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.onCall ? { onCall: options.onCall } : {}),
-  });
-  const targets = await awsTargets(session, selectCollectors(options.collector), regions);
+  const targets = await resolveTargets(ctx, options, log);
   let done = 0;
   const outcomes = await collectTargets(ctx.store, targets, {
     concurrency: options.concurrency ?? 4,

@@ -1,5 +1,6 @@
 import { collectors } from '../collectors/index.ts';
 import { DEFAULT_CONTROLS_FILE, loadControls } from '../controls/catalog.ts';
+import { DEFAULT_CONFIG_FILE, loadConfig, type ProoflineConfig } from '../core/config.ts';
 import type { Control } from '../core/model.ts';
 import { checkIndex } from '../core/pipeline.ts';
 import { openStore } from '../core/stores/open.ts';
@@ -8,15 +9,27 @@ import type { EvidenceStore } from '../core/stores/store.ts';
 export interface CliContext {
   readonly store: EvidenceStore;
   readonly controls: Control[];
+  readonly config: ProoflineConfig;
+  readonly configFile: string;
 }
 
 /** Opens the store and loads the validated catalog: what every command starts from. */
-export async function openContext(options: { store?: string; controls?: string }): Promise<CliContext> {
+export async function openContext(options: {
+  store?: string;
+  controls?: string;
+  config?: string;
+}): Promise<CliContext> {
   const controls = await loadControls(
     options.controls ?? DEFAULT_CONTROLS_FILE,
     new Set(checkIndex(collectors).keys()),
   );
-  return { store: await openStore(options.store), controls };
+  const config = await loadConfig(options.config);
+  return {
+    store: await openStore(options.store),
+    controls,
+    config,
+    configFile: options.config ?? DEFAULT_CONFIG_FILE,
+  };
 }
 
 /** Errors a user can act on: printed as one message, no stack trace. */

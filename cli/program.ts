@@ -27,10 +27,11 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
     .description('Continuous compliance evidence for SOC 2 and ISO/IEC 27001:2022')
     .option('--store <dir>', 'evidence store: a folder (embedded store)', '.proofline')
     .option('--controls <file>', 'control catalog file (default: the built-in catalog)')
+    .option('--config <file>', 'scope statement and settings (default: ./proofline.config.yaml when present)')
     .showHelpAfterError()
     .exitOverride();
 
-  const storeOptions = () => program.opts<{ store: string; controls?: string }>();
+  const storeOptions = () => program.opts<{ store: string; controls?: string; config?: string }>();
 
   program
     .command('collect')

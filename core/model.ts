@@ -69,6 +69,8 @@ export interface ControlResult {
   readonly status: ControlStatus;
   readonly failing: readonly Finding[];
   readonly findingCount: number;
+  /** Distinct resources its checks judged (pass or fail). */
+  readonly resourceCount: number;
   /** Artifacts the result was derived from (including error artifacts that caused `no_evidence`). */
   readonly evidence: readonly string[];
   /** Collector × scope pairs expected but absent or failed. */

@@ -6,6 +6,7 @@ export interface StatusRow {
   readonly owner: string;
   readonly status: ControlStatus | 'not_evaluated';
   readonly failingResources: readonly string[];
+  readonly resourceCount: number;
   readonly gaps: readonly string[];
   readonly lastEvidenceAt: string | null;
   readonly since: string | null;
@@ -21,6 +22,7 @@ export function statusRows(controls: readonly Control[], states: readonly Contro
       owner: c.owner,
       status: s?.status ?? 'not_evaluated',
       failingResources: [...new Set(s?.failing.map((f) => f.resource) ?? [])],
+      resourceCount: s?.resourceCount ?? 0,
       gaps: s?.gaps ?? [],
       lastEvidenceAt: s?.lastEvidenceAt ?? null,
       since: s?.since ?? null,
@@ -39,11 +41,11 @@ const MARK: Record<StatusRow['status'], string> = {
 
 /** A fixed-width table for terminals: one line per control, failing resources indented under it. */
 export function formatStatusTable(rows: readonly StatusRow[]): string {
-  const header = ['CONTROL', 'STATUS', 'FAILING RESOURCES', 'LAST EVIDENCE', 'OWNER', 'TITLE'];
+  const header = ['CONTROL', 'STATUS', 'FAILING', 'LAST EVIDENCE', 'OWNER', 'TITLE'];
   const cells = rows.map((r) => [
     r.control,
     MARK[r.status],
-    String(r.failingResources.length),
+    `${r.failingResources.length}/${r.resourceCount}`,
     r.lastEvidenceAt ? r.lastEvidenceAt.replace('T', ' ').slice(0, 19) : '-',
     r.owner,
     r.title,
