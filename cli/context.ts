@@ -1,5 +1,5 @@
 import { collectors } from '../collectors/index.ts';
-import { DEFAULT_CONTROLS_FILE, loadControls } from '../controls/catalog.ts';
+import { DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
 import { DEFAULT_CONFIG_FILE, loadConfig, type ProoflineConfig } from '../core/config.ts';
 import type { Control } from '../core/model.ts';
 import { checkIndex } from '../core/pipeline.ts';
@@ -20,7 +20,7 @@ export async function openContext(options: {
   config?: string;
 }): Promise<CliContext> {
   const controls = await loadControls(
-    options.controls ?? DEFAULT_CONTROLS_FILE,
+    options.controls ?? DEFAULT_CONTROLS_PATH,
     new Set(checkIndex(collectors).keys()),
   );
   const config = await loadConfig(options.config);

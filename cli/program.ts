@@ -26,7 +26,10 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
   const program = new Command('proofline')
     .description('Continuous compliance evidence for SOC 2 and ISO/IEC 27001:2022')
     .option('--store <dir>', 'evidence store: a folder (embedded store)', '.proofline')
-    .option('--controls <file>', 'control catalog file (default: the built-in catalog)')
+    .option(
+      '--controls <path>',
+      'internal controls: a YAML file or a folder of them (default: the built-in catalog)',
+    )
     .option('--config <file>', 'scope statement and settings (default: ./proofline.config.yaml when present)')
     .showHelpAfterError()
     .exitOverride();

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -9,16 +9,17 @@ import type { Control } from '../core/model.ts';
 /** The package's own folder, found from this module whether it runs from source or from the dist/ bundle. */
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'controls', 'controls.yaml'))) {
+  while (!existsSync(join(dir, 'controls', 'internal'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the built-in controls/controls.yaml');
+    if (parent === dir) throw new Error('cannot find the built-in controls/internal folder');
     dir = parent;
   }
   return dir;
 }
 
 export const CONTROLS_DIR = join(packageRoot(), 'controls');
-export const DEFAULT_CONTROLS_FILE = join(CONTROLS_DIR, 'controls.yaml');
+/** Internal controls: every *.yaml file in this folder (one per domain), loaded together. */
+export const DEFAULT_CONTROLS_PATH = join(CONTROLS_DIR, 'internal');
 
 const controlSchema = z.strictObject({
   id: z.string().regex(/^[A-Z]+-\d{2,}$/, 'must look like IAM-01'),
@@ -39,11 +40,12 @@ export class CatalogError extends Error {
   override name = 'CatalogError';
 }
 
-/**
- * Loads and validates the control catalog. Every error names the file, the control and the field.
- * `knownChecks` are the check ids of the registered collectors: a control naming another is an error.
- */
-export async function loadControls(file: string, knownChecks: ReadonlySet<string>): Promise<Control[]> {
+async function loadControlFile(
+  file: string,
+  knownChecks: ReadonlySet<string>,
+  seen: Set<string>,
+  errors: string[],
+): Promise<Control[]> {
   let data: unknown;
   try {
     data = parse(await readFile(file, 'utf8'));
@@ -53,9 +55,7 @@ export async function loadControls(file: string, knownChecks: ReadonlySet<string
   const top = fileSchema.safeParse(data);
   if (!top.success)
     throw new CatalogError(`${file}: expected a top-level "controls" list (${top.error.issues[0]?.message})`);
-  const errors: string[] = [];
   const controls: Control[] = [];
-  const seen = new Set<string>();
   top.data.controls.forEach((raw, index) => {
     const name = (raw as { id?: unknown })?.id ?? `#${index + 1}`;
     const parsed = controlSchema.safeParse(raw);
@@ -78,6 +78,30 @@ export async function loadControls(file: string, knownChecks: ReadonlySet<string
       );
     controls.push(c);
   });
+  return controls;
+}
+
+/**
+ * Loads and validates the internal controls from a folder of YAML files (or one file). Every error names the
+ * file, the control and the field; all errors are reported at once. `knownChecks` are the check ids of the
+ * registered collectors: a control naming another is an error.
+ */
+export async function loadControls(path: string, knownChecks: ReadonlySet<string>): Promise<Control[]> {
+  let files: string[];
+  try {
+    files = (await stat(path)).isDirectory()
+      ? (await readdir(path))
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => join(path, f))
+      : [path];
+  } catch (error) {
+    throw new CatalogError(`${path}: ${(error as Error).message}`);
+  }
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  const controls: Control[] = [];
+  for (const file of files) controls.push(...(await loadControlFile(file, knownChecks, seen, errors)));
   if (errors.length > 0) throw new CatalogError(errors.join('\n'));
   return controls;
 }

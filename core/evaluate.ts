@@ -67,7 +67,8 @@ export function evaluateControls(
       status,
       failing,
       findingCount: findings.length,
-      resourceCount: new Set(findings.filter((f) => f.status !== 'not_applicable').map((f) => f.resource)).size,
+      resourceCount: new Set(findings.filter((f) => f.status !== 'not_applicable').map((f) => f.resource))
+        .size,
       evidence,
       gaps,
       ...(lastEvidenceAt ? { lastEvidenceAt } : {}),
