@@ -1,6 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
-import { IntegrityError } from '../core/artifact.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
 import { runCollect } from './collect.ts';
@@ -22,8 +21,20 @@ const positiveInt = (value: string): number => {
 };
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function buildProgram(out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Command {
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+const processIo: Io = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+/** The command tree. Actions report their exit code through `run` rather than the process. */
+export function buildProgram(io: Io, run: { exitCode: number }): Command {
+  const out = io.out;
   const program = new Command('proofline')
+    .configureOutput({ writeOut: (t) => io.out(t.trimEnd()), writeErr: (t) => io.err(t.trimEnd()) })
     .description('Continuous compliance evidence for SOC 2 and ISO/IEC 27001:2022')
     .option('--store <dir>', 'evidence store: a folder (embedded store)', '.proofline')
     .option(
@@ -50,13 +61,13 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
     .action(async (options) => {
       const ctx = await openContext(storeOptions());
       try {
-        const run = await runCollect(ctx, options);
-        const failed = run.outcomes.filter((o) => o.ref.status === 'error');
+        const collected = await runCollect(ctx, { ...options, log: io.err });
+        const failed = collected.outcomes.filter((o) => o.ref.status === 'error');
         out(formatStatusTable(statusRows(ctx.controls, await ctx.store.controlStates())));
         out(`\nEvidence: ${ctx.store.location}`);
         for (const f of failed)
           out(`collection failed: ${f.target.collector.id} ${f.ref.scopeKey} → ${f.ref.key}`);
-        if (failed.length) process.exitCode = EXIT.collectionErrors;
+        if (failed.length) run.exitCode = EXIT.collectionErrors;
       } finally {
         await ctx.store.close();
       }
@@ -145,7 +156,7 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
     .addOption(new Option('--keep', 'keep the demo store folder instead of starting fresh'))
     .action(async (options: { keep?: boolean }) => {
       const { runDemo } = await import('../demo/run.ts');
-      process.exitCode = await runDemo({
+      run.exitCode = await runDemo({
         store: storeOptions().store === '.proofline' ? '.proofline-demo' : storeOptions().store,
         keep: !!options.keep,
         out,
@@ -156,29 +167,23 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
 }
 
 /** Runs the CLI; returns the exit code. Errors a person can fix are printed without a stack trace. */
-export async function main(
-  argv: readonly string[],
-  err: (text: string) => void = (t) => process.stderr.write(`${t}\n`),
-): Promise<number> {
-  process.exitCode = 0;
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const run = { exitCode: EXIT.ok as number };
   try {
-    await buildProgram().parseAsync([...argv]);
-    return Number(process.exitCode ?? 0);
+    await buildProgram(io, run).parseAsync([...argv]);
+    return run.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const e = error as Error;
     const known = [
       'UsageError',
+      'ConfigError',
       'CatalogError',
       'AwsCredentialsError',
       'IntegrityError',
       'MotoUnavailableError',
     ];
-    err(
-      known.includes(e.name) || error instanceof IntegrityError
-        ? `proofline: ${e.message}`
-        : `proofline: ${e.stack ?? e.message}`,
-    );
+    io.err(known.includes(e.name) ? `proofline: ${e.message}` : `proofline: ${e.stack ?? e.message}`);
     return e.name === 'UsageError' ? EXIT.usage : EXIT.error;
   }
 }

@@ -1,0 +1,130 @@
+import { mkdtemp } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, expect, it } from 'vitest';
+import { EXIT, main } from '../cli/program.ts';
+import { seedDemoAccount } from '../demo/seed-aws.ts';
+import { describeAws } from './support/aws.ts';
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['node', 'proofline', ...args], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** IAM answering every call with AccessDenied, as a role without iam:GenerateCredentialReport would see it. */
+async function accessDeniedIam(): Promise<Server> {
+  const server = createServer((_, res) => {
+    res.writeHead(403, { 'content-type': 'text/xml' });
+    res.end(
+      '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>AccessDenied</Code>' +
+        '<Message>User: arn:aws:sts::123456789012:assumed-role/auditor/x is not authorized to perform: iam:GenerateCredentialReport</Message>' +
+        '</Error><RequestId>4d1b2e5a</RequestId></ErrorResponse>',
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+describeAws('proofline CLI against an emulated account', () => {
+  let store: string;
+  beforeAll(async () => {
+    await seedDemoAccount();
+    store = await mkdtemp(join(tmpdir(), 'proofline-cli-'));
+  });
+
+  it('collects, evaluates and shows the seeded misconfigurations as failing controls', async () => {
+    const collected = await run('--store', store, 'collect', '--region', 'us-east-1');
+    expect(collected.code, collected.err).toBe(EXIT.ok);
+    expect(collected.out).toContain('IAM-02   FAIL');
+
+    const status = await run('--store', store, 'status', '--json');
+    const rows = JSON.parse(status.out) as { control: string; status: string; failingResources: string[] }[];
+    const byId = Object.fromEntries(rows.map((r) => [r.control, r]));
+    expect(byId['IAM-02']).toMatchObject({
+      status: 'failing',
+      failingResources: ['arn:aws:iam::123456789012:user/bob'],
+    });
+    expect(byId['IAM-05']?.status).toBe('failing');
+    expect(byId['DATA-02']?.failingResources).toEqual(['arn:aws:s3:::acme-legacy-public-assets']);
+    expect(byId['LOG-02']?.failingResources).toEqual([
+      'arn:aws:cloudtrail:us-east-1:123456789012:trail/legacy-app-trail',
+    ]);
+    expect(byId['CFG-01']?.status).toBe('passing');
+    expect(byId['IAM-03']?.status).toBe('passing');
+  });
+
+  it('lists the evidence and shows one artifact after checking its hash', async () => {
+    const list = await run('--store', store, 'evidence', 'list', '--collector', 'aws.kms.keys');
+    expect(list.code).toBe(EXIT.ok);
+    const key = list.out.trim().split(/\s+/).pop() ?? '';
+    expect(key).toMatch(/^evidence\/source=aws\/collector=aws\.kms\.keys\/scope=123456789012-us-east-1\//);
+    const shown = await run('--store', store, 'evidence', 'show', key);
+    expect(JSON.parse(shown.out)).toMatchObject({
+      collector: 'aws.kms.keys',
+      status: 'ok',
+      scope: { region: 'us-east-1' },
+    });
+    expect((await run('--store', store, 'evidence', 'show', 'evidence/nope')).err).toContain(
+      'no artifact with key evidence/nope',
+    );
+  });
+
+  it('records AccessDenied as an error artifact, goes on with the other collectors and exits 3', async () => {
+    const iam = await accessDeniedIam();
+    const { port } = iam.address() as { port: number };
+    process.env.AWS_ENDPOINT_URL_IAM = `http://127.0.0.1:${port}`;
+    try {
+      const result = await run('--store', store, 'collect', '--region', 'us-east-1');
+      expect(result.code).toBe(EXIT.collectionErrors);
+      expect(result.out).toMatch(
+        /collection failed: aws\.iam\.credential-report 123456789012-global → evidence\//,
+      );
+      expect(result.out).toContain('CFG-01   PASS');
+      const status = JSON.parse((await run('--store', store, 'status', '--json')).out) as {
+        control: string;
+        status: string;
+        gaps: string[];
+      }[];
+      const iam02 = status.find((r) => r.control === 'IAM-02');
+      expect(iam02?.status).toBe('no_evidence');
+      expect(iam02?.gaps[0]).toMatch(/aws\.iam\.credential-report 123456789012-global: collection failed/);
+      const failedKey = /→ (evidence\/\S+)/.exec(result.out)?.[1] ?? '';
+      const artifact = JSON.parse((await run('--store', store, 'evidence', 'show', failedKey)).out);
+      expect(artifact).toMatchObject({ status: 'error', error: { code: 'AccessDenied', httpStatus: 403 } });
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_IAM;
+      iam.close();
+    }
+  });
+
+  it('says so when there are no AWS credentials', async () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env.AWS_ACCESS_KEY_ID;
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+      process.env.AWS_CONFIG_FILE = '/nonexistent/config';
+      process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/credentials';
+      const result = await run('--store', store, 'collect', '--profile', 'nobody');
+      expect(result.code).toBe(EXIT.error);
+      expect(result.err).toMatch(/^proofline: No AWS credentials found/);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+it('rejects bad arguments with a message naming them', async () => {
+  expect((await run('evidence', 'list', '--from', 'yesterday-ish')).err).toContain(
+    '"yesterday-ish" is not a date',
+  );
+  expect((await run('collect', '--collector', 'aws.nope')).err).toContain('unknown collector aws.nope');
+  const bad = await run('--config', '/nonexistent.yaml', 'status');
+  expect(bad.code).toBe(EXIT.error);
+  expect(bad.err).toContain('cannot read config file /nonexistent.yaml');
+});
