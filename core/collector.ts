@@ -74,7 +74,10 @@ export function perResource<S, R>(
           },
         ];
       }
-      return list.map((r) => finding(meta.id, resourceId(r), ...judge(r, snapshot, context)));
+      return list.map((r) => {
+        const [ok, reason] = judge(r, snapshot, context);
+        return { check: meta.id, resource: resourceId(r), status: ok ? 'pass' : 'fail', reason };
+      });
     },
   };
 }

@@ -1,0 +1,10 @@
+/** `npm run bench`: every benchmark, each quoting its figure against a baseline measured in the same run. */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const { runEvaluateBench } = await import('./evaluate.ts');
+const { runApiCallBench } = await import('./api-calls.ts');
+
+console.log('## Check evaluation vs JSON.parse of the same bytes');
+for (const line of runEvaluateBench()) console.log(line);
+console.log('\n## AWS API calls per collector');
+for (const line of await runApiCallBench()) console.log(line);

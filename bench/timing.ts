@@ -1,0 +1,16 @@
+import { performance } from 'node:perf_hooks';
+
+/** Median wall time of `runs` calls (after one warm-up), in milliseconds. */
+export function medianMs(fn: () => unknown, runs = 7): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? 0;
+}
+
+export const fmt = (n: number, digits = 1) => n.toFixed(digits);
