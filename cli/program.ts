@@ -1,8 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
+import { collectorPolicy } from '../core/permissions.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
-import { runCollect } from './collect.ts';
+import { runCollect, selectCollectors } from './collect.ts';
 import { openContext, UsageError } from './context.ts';
 
 /** Exit codes: 0 done; 1 error; 2 bad usage; 3 done, but some collections failed (recorded as error artifacts). */
@@ -148,6 +149,14 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       } finally {
         await ctx.store.close();
       }
+    });
+
+  program
+    .command('permissions')
+    .description('print the IAM policy the AWS collectors need (read-only, exactly the actions they call)')
+    .option('--collector <id>', 'only these collectors (repeatable)', collect)
+    .action((options: { collector?: string[] }) => {
+      out(JSON.stringify(collectorPolicy(selectCollectors(options.collector)), null, 2));
     });
 
   program
