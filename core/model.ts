@@ -84,13 +84,21 @@ export interface ControlState extends ControlResult {
   readonly evaluatedAt: string;
 }
 
-/** A change of a control's status, kept in the store's outbox for alerting. */
+/**
+ * A change of a control's status, or of the set of resources failing it, kept in the store's outbox for
+ * alerting. `newlyFailing` and `recovered` are per (control, resource): a control that stays failing while a
+ * new resource fails still makes a transition.
+ */
 export interface Transition {
   readonly control: string;
   readonly from: ControlStatus | null;
   readonly to: ControlStatus;
   readonly at: string;
+  /** Since when the control has had status `to` (earlier than `at` when only resources changed). */
+  readonly since: string;
   readonly failing: readonly Finding[];
+  readonly newlyFailing: readonly Finding[];
+  readonly recovered: readonly Finding[];
   readonly evidence: readonly string[];
 }
 
