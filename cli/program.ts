@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
+import { notificationsFor } from '../core/alerts/notify.ts';
 import { collectorPolicy } from '../core/permissions.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
@@ -146,6 +147,30 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
           throw new UsageError(`no artifact with key ${key} in ${ctx.store.location}`);
         const { artifact } = await ctx.store.getArtifact(key);
         out(JSON.stringify(artifact, null, 2));
+      } finally {
+        await ctx.store.close();
+      }
+    });
+
+  program
+    .command('alerts')
+    .description('print the alerts the recorded control transitions raise (the outbox)')
+    .option('--since <date>', 'only transitions at or after this time', isoDate)
+    .option('--json', 'machine-readable output (the EventBridge event details)')
+    .action(async (options: { since?: string; json?: boolean }) => {
+      const ctx = await openContext(storeOptions());
+      try {
+        const transitions = await ctx.store.transitions(options.since ? { from: options.since } : {});
+        const notifications = notificationsFor(transitions, { controls: ctx.controls, collectors });
+        if (options.json)
+          out(
+            JSON.stringify(
+              notifications.map((n) => ({ 'detail-type': n.kind, detail: n.detail })),
+              null,
+              2,
+            ),
+          );
+        else for (const n of notifications) out(`${n.detail.at}  ${n.subject}`);
       } finally {
         await ctx.store.close();
       }

@@ -1,6 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { runCollect } from '../cli/collect.ts';
 import { openContext } from '../cli/context.ts';
+import { collectors } from '../collectors/index.ts';
+import { notificationsFor } from '../core/alerts/notify.ts';
 import { sha256Hex } from '../core/canonical.ts';
 import { parseEvidenceKey } from '../core/evidence-key.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
@@ -44,6 +46,12 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
       await runCollect(ctx, { region: ['us-east-1'], log: (line) => out(`  ${line}`) });
       out('');
       out(formatStatusTable(statusRows(ctx.controls, await ctx.store.controlStates())));
+      out('');
+      out(
+        '▶ alerts these misconfigurations raise (SNS subject lines; `proofline alerts --json` for the events):',
+      );
+      const alerts = notificationsFor(await ctx.store.transitions(), { controls: ctx.controls, collectors });
+      for (const n of alerts) out(`  ${n.subject}`);
       const verified = await verifyEvidenceFiles(ctx.store as LocalStore);
       out('');
       out(

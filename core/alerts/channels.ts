@@ -1,0 +1,130 @@
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  type AwsSecurityFinding,
+  BatchImportFindingsCommand,
+  type SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { sha256Hex } from '../canonical.ts';
+import type { Notification } from './notification.ts';
+
+/** Somewhere alerts go. Channels receive only new transitions, so each alert is sent once. */
+export interface AlertChannel {
+  readonly name: string;
+  send(notifications: readonly Notification[]): Promise<void>;
+}
+
+export const EVENT_SOURCE = 'proofline';
+
+/** One SNS message per alert, with attributes for subscription filter policies (severity, owner, control, status). */
+export function snsChannel(sns: SNSClient, topicArn: string): AlertChannel {
+  return {
+    name: 'sns',
+    async send(notifications) {
+      for (const n of notifications) {
+        await sns.send(
+          new PublishCommand({
+            TopicArn: topicArn,
+            Subject: n.subject,
+            Message: n.body,
+            MessageAttributes: Object.fromEntries(
+              Object.entries(n.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+            ),
+          }),
+        );
+      }
+    },
+  };
+}
+
+/** EventBridge events: source `proofline`, detail type = the alert kind, detail = AlertDetail. */
+export function eventBridgeChannel(events: EventBridgeClient, eventBusName = 'default'): AlertChannel {
+  return {
+    name: 'eventbridge',
+    async send(notifications) {
+      for (let i = 0; i < notifications.length; i += 10) {
+        const batch = notifications.slice(i, i + 10);
+        const result = await events.send(
+          new PutEventsCommand({
+            Entries: batch.map((n) => ({
+              EventBusName: eventBusName,
+              Source: EVENT_SOURCE,
+              DetailType: n.kind,
+              Time: new Date(n.detail.at),
+              Detail: JSON.stringify(n.detail),
+            })),
+          }),
+        );
+        if (result.FailedEntryCount) {
+          const failed = result.Entries?.filter((e) => e.ErrorCode).map(
+            (e) => `${e.ErrorCode}: ${e.ErrorMessage}`,
+          );
+          throw new Error(`EventBridge rejected ${result.FailedEntryCount} events: ${failed?.join('; ')}`);
+        }
+      }
+    },
+  };
+}
+
+const SEVERITY_LABEL = { low: 'LOW', medium: 'MEDIUM', high: 'HIGH', critical: 'CRITICAL' } as const;
+const SECURITY_HUB_BATCH = 100;
+
+/** ASFF findings, one per (control, check, resource): FAILED while failing, PASSED and RESOLVED on recovery. */
+export function securityHubFindings(
+  n: Notification,
+  accountId: string,
+  region: string,
+): AwsSecurityFinding[] {
+  const productArn = `arn:aws:securityhub:${region}:${accountId}:product/${accountId}/default`;
+  const d = n.detail;
+  const asff = (
+    f: { check: string; resource: string; reason?: string },
+    resolved: boolean,
+  ): AwsSecurityFinding => ({
+    SchemaVersion: '2018-10-08',
+    Id: `proofline/${d.control}/${sha256Hex(`${f.check}\u0000${f.resource}`).slice(0, 32)}`,
+    ProductArn: productArn,
+    GeneratorId: f.check,
+    AwsAccountId: accountId,
+    Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
+    CreatedAt: d.since,
+    UpdatedAt: d.at,
+    Severity: { Label: resolved ? 'INFORMATIONAL' : SEVERITY_LABEL[n.severity] },
+    Title: `${d.control} ${d.title}`.slice(0, 256),
+    Description: (f.reason ?? `${f.resource} passes ${f.check}`).slice(0, 1024),
+    Resources: [{ Type: 'Other', Id: f.resource }],
+    Compliance: {
+      Status: resolved ? 'PASSED' : 'FAILED',
+      RelatedRequirements: [
+        ...d.soc2.map((id) => `SOC 2 ${id}`),
+        ...d.iso27001.map((id) => `ISO 27001:2022 ${id}`),
+      ].slice(0, 32),
+    },
+    Workflow: { Status: resolved ? 'RESOLVED' : 'NEW' },
+    RecordState: resolved ? 'ARCHIVED' : 'ACTIVE',
+    ProductFields: { 'proofline/control': d.control, 'proofline/owner': d.owner },
+  });
+  if (n.kind === 'Control Failing') return d.newlyFailing.map((f) => asff(f, false));
+  if (n.kind === 'Control Recovered') return d.recovered.map((f) => asff(f, true));
+  return [];
+}
+
+/** Security Hub: failing findings imported in batches of at most 100, resolved on recovery. */
+export function securityHubChannel(hub: SecurityHubClient, accountId: string, region: string): AlertChannel {
+  return {
+    name: 'securityhub',
+    async send(notifications) {
+      const findings = notifications.flatMap((n) => securityHubFindings(n, accountId, region));
+      for (let i = 0; i < findings.length; i += SECURITY_HUB_BATCH) {
+        const result = await hub.send(
+          new BatchImportFindingsCommand({ Findings: findings.slice(i, i + SECURITY_HUB_BATCH) }),
+        );
+        if (result.FailedCount) {
+          throw new Error(
+            `Security Hub rejected ${result.FailedCount} findings: ${result.FailedFindings?.map((f) => `${f.Id}: ${f.ErrorMessage}`).join('; ')}`,
+          );
+        }
+      }
+    },
+  };
+}
