@@ -21,16 +21,26 @@ export interface EvaluatedArtifact {
   readonly findings: readonly Finding[];
 }
 
+/** When to call evidence stale: a scheduled slot passed without a new artifact. */
+export interface Freshness {
+  /** The evaluation time (ISO 8601); without it, age is not judged. */
+  readonly now?: string;
+  /** How old a collector's latest artifact may be; undefined = no limit (e.g. a cron schedule). */
+  readonly staleAfterMs?: (collector: string) => number | undefined;
+}
+
 /**
  * Derives each control's status from the latest artifact of every collector × scope.
- * failing: any finding of its checks fails. no_evidence: a collector it needs has no artifact, or its latest
- * collection failed (gaps count against a control). passing: evidence present and nothing fails.
+ * failing: any finding of its checks fails. no_evidence: a collector it needs has no artifact, its latest
+ * collection failed, or a scheduled collection was missed (gaps count against a control). passing: evidence present and nothing fails.
  */
 export function evaluateControls(
   controls: readonly Control[],
   collectorOfCheck: ReadonlyMap<string, string>,
   latest: readonly EvaluatedArtifact[],
+  freshness: Freshness = {},
 ): ControlResult[] {
+  const now = freshness.now ? Date.parse(freshness.now) : undefined;
   const byCollector = new Map<string, EvaluatedArtifact[]>();
   for (const entry of latest) {
     const list = byCollector.get(entry.ref.collector) ?? [];
@@ -54,6 +64,12 @@ export function evaluateControls(
         if (ref.status === 'error') {
           gaps.push(`${collector} ${ref.scopeKey}: collection failed at ${ref.collectedAt}`);
           continue;
+        }
+        const staleAfter = freshness.staleAfterMs?.(collector);
+        if (now !== undefined && staleAfter !== undefined && now - Date.parse(ref.collectedAt) > staleAfter) {
+          gaps.push(
+            `${collector} ${ref.scopeKey}: scheduled collection missed, latest is from ${ref.collectedAt}`,
+          );
         }
         if (!lastEvidenceAt || ref.collectedAt > lastEvidenceAt) lastEvidenceAt = ref.collectedAt;
         for (const f of artifactFindings) if (checks.has(f.check)) findings.push(f);

@@ -3,6 +3,7 @@ import { errorArtifact } from './artifact.ts';
 import type { AnyCollector } from './collector.ts';
 import { type EvaluatedArtifact, evaluateArtifact, evaluateControls } from './evaluate.ts';
 import type { Artifact, ArtifactRef, Control, ControlResult, Finding, Scope, Transition } from './model.ts';
+import { staleAfterMs } from './schedule.ts';
 import type { EvidenceStore } from './stores/store.ts';
 
 /** One unit of collection: a collector, the scope it reads, and the session (client) to read it with. */
@@ -81,6 +82,8 @@ export async function evaluateStore(
   controls: readonly Control[],
   collectors: readonly AnyCollector[],
   evaluatedAt: string,
+  /** Collector id → schedule expression, where the deployment overrides the collector's default. */
+  schedules?: ReadonlyMap<string, string>,
 ): Promise<{ results: ControlResult[]; transitions: Transition[] }> {
   const byId = new Map(collectors.map((c) => [c.id, c]));
   const latest: EvaluatedArtifact[] = [];
@@ -94,7 +97,13 @@ export async function evaluateStore(
     }
     latest.push({ ref, findings });
   }
-  const results = evaluateControls(controls, checkIndex(collectors), latest);
+  const results = evaluateControls(controls, checkIndex(collectors), latest, {
+    now: evaluatedAt,
+    staleAfterMs: (id) => {
+      const schedule = schedules?.get(id) ?? byId.get(id)?.defaultSchedule;
+      return schedule ? staleAfterMs(schedule) : undefined;
+    },
+  });
   const transitions = await store.applyControlResults(results, evaluatedAt);
   return { results, transitions };
 }

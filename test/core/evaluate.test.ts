@@ -124,3 +124,32 @@ describe('evaluateArtifact', () => {
     ).toEqual([]);
   });
 });
+
+describe('missed collections', () => {
+  const fresh = { now: '2026-11-28T11:00:00.000Z', staleAfterMs: () => 36 * 3_600_000 };
+  it('a latest artifact within the schedule (1 day + half a day of grace) is current', () => {
+    const [r] = evaluateControls(
+      [control('X-01', ['c.a'])],
+      collectorOf,
+      [{ ref: ref('col.one', 's1'), findings: [f('c.a', 'r1', 'pass')] }],
+      fresh,
+    );
+    expect(r?.status).toBe('passing');
+  });
+
+  it('a scheduled slot that passed without a new artifact makes the control no_evidence', () => {
+    const [r] = evaluateControls(
+      [control('X-01', ['c.a'])],
+      collectorOf,
+      [{ ref: ref('col.one', 's1'), findings: [f('c.a', 'r1', 'pass')] }],
+      {
+        ...fresh,
+        now: '2026-11-28T13:00:00.000Z',
+      },
+    );
+    expect(r).toMatchObject({
+      status: 'no_evidence',
+      gaps: ['col.one s1: scheduled collection missed, latest is from 2026-11-27T00:00:00.000Z'],
+    });
+  });
+});

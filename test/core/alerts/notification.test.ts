@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { alertKind, buildNotification } from '../../../core/alerts/notification.ts';
 import { failingDigest } from '../../../core/alerts/notify.ts';
@@ -121,5 +124,26 @@ describe('failingDigest', () => {
     expect(digest.body.split('\n')[0]).toBe(
       'IAM-02 Console users sign in with MFA: failing for 7 days, 1 resources (owner cloud-security)',
     );
+  });
+});
+
+// ajv-formats is CommonJS: its default export arrives wrapped under ESM.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+describe('event detail schema (docs/alerts.md)', () => {
+  it('every alert detail validates against the published JSON schema', async () => {
+    const schema = JSON.parse(
+      await readFile(new URL('../../../core/alerts/event-detail.schema.json', import.meta.url), 'utf8'),
+    );
+    const ajv = new Ajv({ allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const details = [
+      transition({}),
+      transition({ from: 'failing', to: 'passing', failing: [], newlyFailing: [], recovered: [bob] }),
+      transition({ to: 'no_evidence', failing: [], newlyFailing: [] }),
+    ].map((t) => buildNotification(t, ctx)?.detail);
+    for (const detail of details) expect(validate(detail), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...details[0], status: 'broken' })).toBe(false);
   });
 });
