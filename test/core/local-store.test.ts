@@ -55,7 +55,9 @@ describe('LocalStore', () => {
   it('is idempotent: the same content twice is one artifact', async () => {
     const a = artifact('2026-11-27T19:36:00.000Z', { buckets: [{ name: 'x' }] });
     const first = await store.putArtifact(a);
-    const second = await store.putArtifact(artifact('2026-11-27T19:36:00.000Z', { buckets: [{ name: 'x' }] }));
+    const second = await store.putArtifact(
+      artifact('2026-11-27T19:36:00.000Z', { buckets: [{ name: 'x' }] }),
+    );
     expect(second).toEqual({ ref: first.ref, created: false });
     expect(await store.listArtifacts()).toHaveLength(1);
   });
