@@ -13,6 +13,7 @@ import {
   type QueryCommandInput,
   type TransactWriteItem,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { decodeArtifact, encodeArtifact, IntegrityError } from '../artifact.ts';
@@ -45,7 +46,7 @@ export const INDEX = {
 /**
  * The one table's key design. Every access pattern is a GetItem or a Query on one partition:
  *   artifact             pk `A#<collector>#<scope>`  sk `<yyyymmddThhmmssZ>-<sha256>.json` (the key's file name)
- *   latest per pair      pk `LATEST`                 sk `<collector>#<scope>`
+ *   latest per pair      pk `LATEST`                 sk `<collector>#<scope>`  (+ the pair's firstWrittenAt)
  *   findings             pk `F#<artifact key>`       sk `F`
  *   control state        pk `CTRL`                   sk `<control>`
  *   control history      pk `H#<control>`            sk `<at>#<version>`
@@ -235,20 +236,30 @@ export class S3DynamoStore implements EvidenceStore, DigestStorage {
     return { ref, created };
   }
 
+  /**
+   * Points the pair's LATEST item at this artifact unless a newer one is there. The item also keeps the
+   * pair's first write time, so the chain's start is one Query away.
+   */
   private async advanceLatest(ref: ArtifactRef, writtenAt: string): Promise<void> {
+    const attributes = Object.entries(refAttributes(ref, writtenAt));
     try {
       await this.ddb.send(
-        new PutItemCommand({
+        new UpdateItemCommand({
           TableName: this.table,
-          Item: {
-            pk: S('LATEST'),
-            sk: S(`${ref.collector}#${ref.scopeKey}`),
-            ...refAttributes(ref, writtenAt),
-          },
+          Key: { pk: S('LATEST'), sk: S(`${ref.collector}#${ref.scopeKey}`) },
+          UpdateExpression: `SET ${attributes.map((_, i) => `#a${i} = :a${i}`).join(', ')}, firstWrittenAt = if_not_exists(firstWrittenAt, :written)`,
           ConditionExpression:
             'attribute_not_exists(pk) OR collectedAt < :at OR (collectedAt = :at AND #key < :key)',
-          ExpressionAttributeNames: { '#key': 'key' },
-          ExpressionAttributeValues: { ':at': S(ref.collectedAt), ':key': S(ref.key) },
+          ExpressionAttributeNames: {
+            '#key': 'key',
+            ...Object.fromEntries(attributes.map(([name], i) => [`#a${i}`, name])),
+          },
+          ExpressionAttributeValues: {
+            ':at': S(ref.collectedAt),
+            ':key': S(ref.key),
+            ':written': S(writtenAt),
+            ...Object.fromEntries(attributes.map(([, value], i) => [`:a${i}`, value])),
+          },
         }),
       );
     } catch (error) {
@@ -698,23 +709,16 @@ export class S3DynamoStore implements EvidenceStore, DigestStorage {
   }
 
   async firstWriteAt(): Promise<string | undefined> {
-    // The oldest artifact of each collector × scope; a write is never earlier than its own collection.
-    const firsts = await Promise.all(
-      (await this.latestArtifacts()).map(async (latest) => {
-        const { Items } = await this.ddb.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': S(`A#${latest.collector}#${latest.scopeKey}`) },
-            ConsistentRead: true,
-            Limit: 1,
-          }),
-        );
-        const item = Items?.[0];
-        return item ? [str(item, 'collectedAt'), str(item, 'writtenAt')] : [];
-      }),
-    );
-    return firsts.flat().sort()[0];
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': S('LATEST') },
+      ProjectionExpression: 'firstWrittenAt',
+      ConsistentRead: true,
+    });
+    return items
+      .map((item) => str(item, 'firstWrittenAt'))
+      .filter(Boolean)
+      .sort()[0];
   }
 
   async hashObject(key: string): Promise<{ sha256: string; size: number } | undefined> {

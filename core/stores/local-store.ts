@@ -136,10 +136,14 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     const path = this.pathOf(ref.key);
     if (!(await exists(path))) {
       await mkdir(dirname(path), { recursive: true });
-      const tmp = `${path}.${process.pid}.tmp`;
+      const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       await writeFile(tmp, bytes);
       await chmod(tmp, 0o444); // evidence is never rewritten
-      await rename(tmp, path);
+      // link() publishes the file only if no writer got there first (same key, same content).
+      await link(tmp, path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+      await unlink(tmp);
     }
     const inserted = this.db
       .prepare(
