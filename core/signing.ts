@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 
 /**
  * Signs small signing inputs with ECDSA P-256 / SHA-256, DER-encoded, so anyone can verify with
@@ -97,7 +97,10 @@ export class KmsSigner implements Signer {
 
   /** Resolves the key (id, ARN or alias) and checks that it can sign with ECDSA P-256. */
   static async open(kms: KMSClient, keyId: string): Promise<KmsSigner> {
-    const response = await kms.send(new GetPublicKeyCommand({ KeyId: keyId })).catch((error: Error) => {
+    const [response, description] = await Promise.all([
+      kms.send(new GetPublicKeyCommand({ KeyId: keyId })),
+      kms.send(new DescribeKeyCommand({ KeyId: keyId })),
+    ]).catch((error: Error) => {
       throw new SigningKeyError(`KMS key ${keyId}: ${error.name}: ${error.message}`, { cause: error });
     });
     if (!response.PublicKey) throw new SigningKeyError(`KMS key ${keyId} returned no public key`);
@@ -114,7 +117,8 @@ export class KmsSigner implements Signer {
       );
     }
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    return new KmsSigner(kms, response.KeyId ?? keyId, pem);
+    // The ARN names the key unambiguously in digests (an alias can be moved to another key).
+    return new KmsSigner(kms, description.KeyMetadata?.Arn ?? response.KeyId ?? keyId, pem);
   }
 
   async publicKeyPem(): Promise<string> {

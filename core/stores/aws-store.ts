@@ -301,7 +301,7 @@ export class S3DynamoStore implements EvidenceStore, DigestStorage {
           await sleep(50 * attempt);
           continue;
         }
-        if (/object lock/i.test((error as Error).message ?? '')) {
+        if (/object ?lock/i.test((error as Error).message ?? '')) {
           throw new Error(
             `s3://${this.bucket} cannot hold locked evidence (${(error as Error).message}); create it with Object Lock enabled`,
             { cause: error },
