@@ -4,11 +4,15 @@ import { notificationsFor } from '../core/alerts/notify.ts';
 import { collectorPolicy } from '../core/permissions.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
+import { runDigest, runVerifyChain } from './chain.ts';
 import { runCollect, selectCollectors } from './collect.ts';
 import { openContext, UsageError } from './context.ts';
 
-/** Exit codes: 0 done; 1 error; 2 bad usage; 3 done, but some collections failed (recorded as error artifacts). */
-export const EXIT = { ok: 0, error: 1, usage: 2, collectionErrors: 3 } as const;
+/**
+ * Exit codes: 0 done; 1 error; 2 bad usage; 3 done, but some collections failed (recorded as error artifacts);
+ * 4 verify-chain found a problem.
+ */
+export const EXIT = { ok: 0, error: 1, usage: 2, collectionErrors: 3, chainProblems: 4 } as const;
 
 const isoDate = (value: string): string => {
   const date = new Date(value);
@@ -38,7 +42,11 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
   const program = new Command('proofline')
     .configureOutput({ writeOut: (t) => io.out(t.trimEnd()), writeErr: (t) => io.err(t.trimEnd()) })
     .description('Continuous compliance evidence for SOC 2 and ISO/IEC 27001:2022')
-    .option('--store <dir>', 'evidence store: a folder (embedded store)', '.proofline')
+    .option(
+      '--store <dir|url>',
+      'evidence store: a folder (embedded store) or s3://<bucket>?table=<table>&key=<kms key id>',
+      '.proofline',
+    )
     .option(
       '--controls <path>',
       'internal controls: a YAML file or a folder of them (default: the built-in catalog)',
@@ -185,6 +193,39 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     });
 
   program
+    .command('digest')
+    .description('write the signed digest of every period that has ended (safe to repeat)')
+    .option(
+      '--until <date>',
+      'write digests for periods ending at or before this time (default: a minute ago)',
+      isoDate,
+    )
+    .option('--period <length>', 'digest period, e.g. 15m, 1h, 1d (applies from the chain head on)', '1h')
+    .action(async (options: { until?: string; period?: string }) => {
+      await runDigest(storeOptions().store, options, out);
+    });
+
+  program
+    .command('verify-chain')
+    .description('verify the digest chain: every period signed, linked, and every artifact unaltered')
+    .option(
+      '--from <date>',
+      'verify periods ending after this time (default: the start of the chain)',
+      isoDate,
+    )
+    .option('--to <date>', 'verify periods ending at or before this time (default: 15 minutes ago)', isoDate)
+    .option(
+      '--public-key <file>',
+      "trusted public key, PEM (repeatable; default: the store's signing key)",
+      collect,
+    )
+    .option('--json', 'machine-readable output')
+    .action(async (options: { from?: string; to?: string; publicKey?: string[]; json?: boolean }) => {
+      const result = await runVerifyChain(storeOptions().store, options, out);
+      if (!result.ok) run.exitCode = EXIT.chainProblems;
+    });
+
+  program
     .command('demo')
     .description('run the whole pipeline against an emulated AWS account (needs moto_server)')
     .addOption(new Option('--keep', 'keep the demo store folder instead of starting fresh'))
@@ -216,6 +257,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       'AwsCredentialsError',
       'IntegrityError',
       'MotoUnavailableError',
+      'StoreSpecError',
+      'ChainError',
+      'SigningKeyError',
     ];
     io.err(known.includes(e.name) ? `proofline: ${e.message}` : `proofline: ${e.stack ?? e.message}`);
     return e.name === 'UsageError' ? EXIT.usage : EXIT.error;

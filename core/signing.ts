@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DescribeKeyCommand, GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 
 /**
  * Signs small signing inputs with ECDSA P-256 / SHA-256, DER-encoded, so anyone can verify with
@@ -59,5 +60,84 @@ export class LocalSigner implements Signer {
 
   async sign(message: Uint8Array): Promise<Buffer> {
     return sign('sha256', message, this.privateKeyPem);
+  }
+}
+
+/** A signer's public half, as verifiers and people need it. */
+export interface PublicKeyInfo {
+  readonly keyId: string;
+  readonly fingerprint: string;
+  readonly pem: string;
+}
+
+export async function publicKeyInfo(signer: Signer): Promise<PublicKeyInfo> {
+  const pem = await signer.publicKeyPem();
+  return { keyId: signer.keyId, fingerprint: publicKeyFingerprint(pem), pem };
+}
+
+export class SigningKeyError extends Error {
+  override name = 'SigningKeyError';
+}
+
+/** KMS signs a RAW message of at most 4096 bytes; signing inputs are small by design. */
+const KMS_RAW_LIMIT = 4096;
+
+/**
+ * Signs with an asymmetric KMS key (key spec ECC_NIST_P256, ECDSA_SHA_256). The message goes to KMS as RAW,
+ * never as a precomputed DIGEST: KMS then hashes it exactly as `openssl dgst -sha256 -verify` does, and an
+ * emulator that re-hashes digests cannot produce signatures that only verify inside itself.
+ */
+export class KmsSigner implements Signer {
+  private constructor(
+    private readonly kms: KMSClient,
+    /** The key's ARN, as KMS reports it. */
+    readonly keyId: string,
+    private readonly publicPem: string,
+  ) {}
+
+  /** Resolves the key (id, ARN or alias) and checks that it can sign with ECDSA P-256. */
+  static async open(kms: KMSClient, keyId: string): Promise<KmsSigner> {
+    const [response, description] = await Promise.all([
+      kms.send(new GetPublicKeyCommand({ KeyId: keyId })),
+      kms.send(new DescribeKeyCommand({ KeyId: keyId })),
+    ]).catch((error: Error) => {
+      throw new SigningKeyError(`KMS key ${keyId}: ${error.name}: ${error.message}`, { cause: error });
+    });
+    if (!response.PublicKey) throw new SigningKeyError(`KMS key ${keyId} returned no public key`);
+    if (response.KeyUsage && response.KeyUsage !== 'SIGN_VERIFY') {
+      throw new SigningKeyError(
+        `KMS key ${keyId} has usage ${response.KeyUsage}; a SIGN_VERIFY key is needed`,
+      );
+    }
+    const publicKey = createPublicKey({ key: Buffer.from(response.PublicKey), format: 'der', type: 'spki' });
+    const curve = publicKey.asymmetricKeyDetails?.namedCurve;
+    if (publicKey.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
+      throw new SigningKeyError(
+        `KMS key ${keyId} is ${response.KeySpec ?? publicKey.asymmetricKeyType}${curve ? ` (${curve})` : ''}; an ECC_NIST_P256 key is needed`,
+      );
+    }
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    // The ARN names the key unambiguously in digests (an alias can be moved to another key).
+    return new KmsSigner(kms, description.KeyMetadata?.Arn ?? response.KeyId ?? keyId, pem);
+  }
+
+  async publicKeyPem(): Promise<string> {
+    return this.publicPem;
+  }
+
+  async sign(message: Uint8Array): Promise<Buffer> {
+    if (message.length > KMS_RAW_LIMIT) {
+      throw new SigningKeyError(`KMS signs at most ${KMS_RAW_LIMIT} bytes raw; got ${message.length}`);
+    }
+    const { Signature } = await this.kms.send(
+      new SignCommand({
+        KeyId: this.keyId,
+        Message: message,
+        MessageType: 'RAW',
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      }),
+    );
+    if (!Signature) throw new SigningKeyError(`KMS key ${this.keyId} returned no signature`);
+    return Buffer.from(Signature);
   }
 }

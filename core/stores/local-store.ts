@@ -1,9 +1,19 @@
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, link, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeArtifact, encodeArtifact } from '../artifact.ts';
 import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Transition } from '../model.ts';
 import { nextState } from '../state.ts';
+import {
+  DIGEST_PREFIX,
+  type DigestRecord,
+  type DigestStorage,
+  daysBetweenInclusive,
+  type StoredDigest,
+  type WrittenArtifact,
+} from './digest-storage.ts';
 import type { ArtifactQuery, EvidenceStore, PutResult } from './store.ts';
 
 export const DEFAULT_STORE_DIR = '.proofline';
@@ -26,7 +36,44 @@ CREATE TABLE IF NOT EXISTS control_evidence (
   control TEXT NOT NULL, collected_at TEXT NOT NULL, artifact_key TEXT NOT NULL,
   PRIMARY KEY (control, collected_at, artifact_key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS digests (
+  period_end TEXT PRIMARY KEY, key TEXT NOT NULL, period_start TEXT NOT NULL, sha256 TEXT NOT NULL,
+  signature TEXT NOT NULL, previous_key TEXT, key_id TEXT NOT NULL, key_fingerprint TEXT NOT NULL
+) WITHOUT ROWID;
 `;
+
+/** Stores created before write times were indexed: their rows take the collection time as write time. */
+const MIGRATE_WRITTEN_AT = `
+ALTER TABLE artifacts ADD COLUMN written_at TEXT;
+UPDATE artifacts SET written_at = collected_at WHERE written_at IS NULL;
+`;
+
+interface DigestRow {
+  period_end: string;
+  key: string;
+  period_start: string;
+  sha256: string;
+  signature: string;
+  previous_key: string | null;
+  key_id: string;
+  key_fingerprint: string;
+}
+
+const toDigestRecord = (r: DigestRow): DigestRecord => ({
+  key: r.key,
+  periodStart: r.period_start,
+  periodEnd: r.period_end,
+  sha256: r.sha256,
+  signature: r.signature,
+  previousKey: r.previous_key,
+  keyId: r.key_id,
+  keyFingerprint: r.key_fingerprint,
+});
+
+export interface LocalStoreOptions {
+  /** The clock that stamps write times. Default: the system clock. */
+  readonly now?: () => Date;
+}
 
 interface ArtifactRow {
   key: string;
@@ -54,25 +101,30 @@ const toRef = (r: ArtifactRow): ArtifactRef => ({
  * The embedded store: evidence files in the same key layout as the S3 bucket, under one folder, with a
  * SQLite index (WAL mode, so a `status` can read while a `collect` writes).
  */
-export class LocalStore implements EvidenceStore {
+export class LocalStore implements EvidenceStore, DigestStorage {
   readonly root: string;
   readonly location: string;
   private readonly db: Database.Database;
+  private readonly now: () => Date;
 
-  private constructor(root: string, db: Database.Database) {
+  private constructor(root: string, db: Database.Database, now: () => Date) {
     this.root = root;
     this.location = root;
     this.db = db;
+    this.now = now;
   }
 
-  static async open(dir: string = DEFAULT_STORE_DIR): Promise<LocalStore> {
+  static async open(dir: string = DEFAULT_STORE_DIR, options: LocalStoreOptions = {}): Promise<LocalStore> {
     const root = resolve(dir);
     await mkdir(root, { recursive: true });
     const db = new Database(join(root, 'index.sqlite'));
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 10000');
     db.exec(SCHEMA);
-    return new LocalStore(root, db);
+    const columns = db.prepare('PRAGMA table_info(artifacts)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'written_at')) db.exec(MIGRATE_WRITTEN_AT);
+    db.exec('CREATE INDEX IF NOT EXISTS artifacts_by_write ON artifacts (written_at, key)');
+    return new LocalStore(root, db, options.now ?? (() => new Date()));
   }
 
   pathOf(key: string): string {
@@ -84,15 +136,20 @@ export class LocalStore implements EvidenceStore {
     const path = this.pathOf(ref.key);
     if (!(await exists(path))) {
       await mkdir(dirname(path), { recursive: true });
-      const tmp = `${path}.${process.pid}.tmp`;
+      const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       await writeFile(tmp, bytes);
       await chmod(tmp, 0o444); // evidence is never rewritten
-      await rename(tmp, path);
+      // link() publishes the file only if no writer got there first (same key, same content).
+      await link(tmp, path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+      await unlink(tmp);
     }
     const inserted = this.db
       .prepare(
-        `INSERT OR IGNORE INTO artifacts (key, sha256, size, collector, source, scope_key, collected_at, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO artifacts
+         (key, sha256, size, collector, source, scope_key, collected_at, status, written_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         ref.key,
@@ -103,6 +160,7 @@ export class LocalStore implements EvidenceStore {
         ref.scopeKey,
         ref.collectedAt,
         ref.status,
+        this.now().toISOString(),
       );
     return { ref, created: inserted.changes === 1 };
   }
@@ -190,6 +248,15 @@ export class LocalStore implements EvidenceStore {
     return rows.map((r) => JSON.parse(r.state) as ControlState);
   }
 
+  async openFailures(): Promise<ControlState[]> {
+    const rows = this.db
+      .prepare(
+        "SELECT state FROM control_state WHERE json_extract(state, '$.status') = 'failing' ORDER BY control",
+      )
+      .all() as { state: string }[];
+    return rows.map((r) => JSON.parse(r.state) as ControlState);
+  }
+
   async transitions(query: { control?: string; from?: string; to?: string } = {}): Promise<Transition[]> {
     const where: string[] = [];
     const params: string[] = [];
@@ -210,6 +277,158 @@ export class LocalStore implements EvidenceStore {
       )
       .all(control, from, to) as { artifact_key: string }[];
     return rows.map((r) => r.artifact_key);
+  }
+
+  // ── digest storage ──────────────────────────────────────────────────────────────────────────────────────
+
+  async artifactsWritten(from: string, to: string): Promise<WrittenArtifact[]> {
+    return this.db
+      .prepare(
+        `SELECT key, sha256, size, written_at AS writtenAt FROM artifacts
+         WHERE written_at >= ? AND written_at < ? ORDER BY written_at, key`,
+      )
+      .all(from, to) as WrittenArtifact[];
+  }
+
+  async indexedArtifacts(keys: readonly string[]): Promise<Map<string, WrittenArtifact>> {
+    const found = new Map<string, WrittenArtifact>();
+    const unique = [...new Set(keys)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      const rows = this.db
+        .prepare(
+          `SELECT key, sha256, size, written_at AS writtenAt FROM artifacts
+           WHERE key IN (${chunk.map(() => '?').join(',')})`,
+        )
+        .all(...chunk) as WrittenArtifact[];
+      for (const row of rows) found.set(row.key, row);
+    }
+    return found;
+  }
+
+  async firstWriteAt(): Promise<string | undefined> {
+    const row = this.db.prepare('SELECT MIN(written_at) AS first FROM artifacts').get() as {
+      first: string | null;
+    };
+    return row.first ?? undefined;
+  }
+
+  async hashObject(key: string): Promise<{ sha256: string; size: number } | undefined> {
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      for await (const chunk of createReadStream(this.pathOf(key)) as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        size += chunk.length;
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    return { sha256: hash.digest('hex'), size };
+  }
+
+  async *listEvidenceObjects(): AsyncIterable<{ key: string; lastModified: string }> {
+    const entries = await readdir(join(this.root, 'evidence'), {
+      recursive: true,
+      withFileTypes: true,
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    for (const entry of entries) {
+      if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
+      const path = join(entry.parentPath, entry.name);
+      const key = relative(this.root, path).split(sep).join('/');
+      yield { key, lastModified: (await stat(path)).mtime.toISOString() };
+    }
+  }
+
+  async listDigestKeys(fromDay?: string, toDay?: string): Promise<string[]> {
+    const base = join(this.root, ...DIGEST_PREFIX.split('/'));
+    const days =
+      fromDay && toDay
+        ? daysBetweenInclusive(fromDay, toDay).map((d) => `dt=${d}`)
+        : await readdir(base).catch(() => [] as string[]);
+    const keys: string[] = [];
+    for (const day of days) {
+      const names = await readdir(join(base, day)).catch(() => [] as string[]);
+      for (const name of names)
+        if (name.endsWith('-digest.json')) keys.push(`${DIGEST_PREFIX}${day}/${name}`);
+    }
+    return keys.sort();
+  }
+
+  async readDigest(key: string): Promise<StoredDigest | undefined> {
+    const path = this.pathOf(key);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const metadata = await readFile(`${path}.meta.json`, 'utf8').then(
+      (text) => JSON.parse(text) as Record<string, string>,
+      () => ({}),
+    );
+    return { bytes, metadata };
+  }
+
+  /** Write-once: the digest is published with link(), which fails if a digest already holds the name. */
+  async putDigestObject(key: string, bytes: Buffer, metadata: Record<string, string>): Promise<boolean> {
+    const path = this.pathOf(key);
+    if (await exists(path)) return false;
+    await mkdir(dirname(path), { recursive: true });
+    const suffix = `${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    const tmp = `${path}.${suffix}`;
+    const metaTmp = `${path}.meta.json.${suffix}`;
+    await writeFile(tmp, bytes, { mode: 0o444 });
+    await writeFile(metaTmp, JSON.stringify(metadata, null, 2), { mode: 0o444 });
+    try {
+      await link(tmp, path);
+    } catch (error) {
+      await Promise.all([unlink(tmp), unlink(metaTmp)]);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+    await rename(metaTmp, `${path}.meta.json`);
+    await unlink(tmp);
+    return true;
+  }
+
+  async putDigestRecord(record: DigestRecord): Promise<boolean> {
+    const inserted = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO digests
+         (period_end, key, period_start, sha256, signature, previous_key, key_id, key_fingerprint)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        record.periodEnd,
+        record.key,
+        record.periodStart,
+        record.sha256,
+        record.signature,
+        record.previousKey,
+        record.keyId,
+        record.keyFingerprint,
+      );
+    return inserted.changes === 1;
+  }
+
+  async digestRecords(range: { from?: string; to?: string } = {}): Promise<DigestRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM digests WHERE period_end > ? AND period_end <= ? ORDER BY period_end')
+      .all(range.from ?? '', range.to ?? '\uffff') as DigestRow[];
+    return rows.map(toDigestRecord);
+  }
+
+  async latestDigest(): Promise<DigestRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM digests ORDER BY period_end DESC LIMIT 1').get() as
+      | DigestRow
+      | undefined;
+    return row && toDigestRecord(row);
   }
 
   async close(): Promise<void> {

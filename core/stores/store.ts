@@ -42,6 +42,8 @@ export interface EvidenceStore {
    */
   applyControlResults(results: readonly ControlResult[], evaluatedAt: string): Promise<Transition[]>;
   controlStates(): Promise<ControlState[]>;
+  /** Controls whose current status is `failing`, by control id. */
+  openFailures(): Promise<ControlState[]>;
   /** Transitions, oldest first, optionally of one control and/or within [from, to). */
   transitions(query?: { control?: string; from?: string; to?: string }): Promise<Transition[]>;
 

@@ -1,0 +1,183 @@
+import { chmod, mkdir, mkdtemp, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CreateTableCommand, DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import Database from 'better-sqlite3';
+import { canonicalJson, sha256Hex } from '../../core/canonical.ts';
+import { type DigestBody, signingInput } from '../../core/digest-chain.ts';
+import type { Artifact } from '../../core/model.ts';
+import { KmsSigner, LocalSigner, publicKeyInfo, type Signer } from '../../core/signing.ts';
+import { artifactItemKey, evidenceTableDefinition, S3DynamoStore } from '../../core/stores/aws-store.ts';
+import { LocalStore } from '../../core/stores/local-store.ts';
+import type { ChainedStore } from '../../core/stores/open.ts';
+import { awsConfig } from './aws.ts';
+
+export const artifact = (
+  collectedAt: string,
+  snapshot: unknown,
+  { collector = 'aws.s3.buckets', scopeId = '111122223333', region }: Record<string, string> = {},
+): Artifact => ({
+  collector,
+  scope: { source: 'aws', id: scopeId, ...(region ? { region } : {}) },
+  collectedAt,
+  schemaVersion: 1,
+  status: 'ok',
+  snapshot,
+});
+
+/** Tampering an attacker with write access to storage or index could do, per store. */
+export interface Tamper {
+  removeIndexItem(key: string): Promise<void>;
+  removeDigestRecord(periodEnd: string): Promise<void>;
+  /** Overwrites an object: a new S3 object version, or a rewritten file in the embedded store. */
+  replaceObject(key: string, bytes: Buffer, metadata?: Record<string, string>): Promise<void>;
+  /** Removes an object from view: an S3 delete marker, or an unlinked file. */
+  removeObject(key: string): Promise<void>;
+}
+
+/** One store implementation under test: fresh storage per `create()`, a second writer per `open()`. */
+export interface StoreHarness {
+  readonly name: string;
+  create(): Promise<StoreInstance>;
+}
+
+export interface StoreInstance {
+  /** Opens a store on this instance's storage, stamping writes with `now`. Call twice for two writers. */
+  open(now?: () => Date): Promise<ChainedStore>;
+  signer(): Promise<Signer>;
+  /** A second, untrusted key. */
+  otherSigner(): Promise<Signer>;
+  readonly tamper: Tamper;
+}
+
+export const localHarness: StoreHarness = {
+  name: 'LocalStore',
+  async create() {
+    const dir = await mkdtemp(join(tmpdir(), 'proofline-contract-'));
+    const otherDir = await mkdtemp(join(tmpdir(), 'proofline-other-key-'));
+    const path = (key: string) => join(dir, ...key.split('/'));
+    const sql = (statement: string, ...params: string[]) => {
+      const db = new Database(join(dir, 'index.sqlite'));
+      try {
+        db.prepare(statement).run(...params);
+      } finally {
+        db.close();
+      }
+    };
+    const overwrite = async (file: string, data: string | Buffer) => {
+      await chmod(file, 0o644).catch(() => {});
+      await writeFile(file, data);
+    };
+    return {
+      open: (now) => LocalStore.open(dir, now ? { now } : {}),
+      signer: () => LocalSigner.open(dir),
+      otherSigner: () => LocalSigner.open(otherDir),
+      tamper: {
+        removeIndexItem: async (key) => sql('DELETE FROM artifacts WHERE key = ?', key),
+        removeDigestRecord: async (periodEnd) => sql('DELETE FROM digests WHERE period_end = ?', periodEnd),
+        async replaceObject(key, bytes, metadata) {
+          await mkdir(dirname(path(key)), { recursive: true });
+          await overwrite(path(key), bytes);
+          if (metadata) await overwrite(`${path(key)}.meta.json`, JSON.stringify(metadata));
+        },
+        async removeObject(key) {
+          await unlink(path(key));
+          await unlink(`${path(key)}.meta.json`).catch(() => {});
+        },
+      },
+    };
+  },
+};
+
+let awsCounter = 0;
+
+/** Creates an Object Lock bucket and an evidence table on moto. */
+export async function createAwsStoreResources(prefix = 'evidence') {
+  const s3 = new S3Client(awsConfig());
+  const dynamodb = new DynamoDBClient(awsConfig());
+  const n = ++awsCounter;
+  const bucket = `${prefix}-${process.pid}-${n}`;
+  const table = `${prefix}-${n}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+  await dynamodb.send(new CreateTableCommand(evidenceTableDefinition(table)));
+  return { s3, dynamodb, bucket, table };
+}
+
+export async function createKmsSigningKey(kms = new KMSClient(awsConfig())): Promise<string> {
+  const { KeyMetadata } = await kms.send(
+    new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
+  );
+  return KeyMetadata!.KeyId!;
+}
+
+export const awsHarness: StoreHarness = {
+  name: 'S3DynamoStore',
+  async create() {
+    const { s3, dynamodb, bucket, table } = await createAwsStoreResources();
+    const kms = new KMSClient(awsConfig());
+    const keyId = await createKmsSigningKey(kms);
+    const otherKeyId = await createKmsSigningKey(kms);
+    return {
+      // Each writer gets its own clients, as two Lambda invocations would.
+      open: async (now) =>
+        new S3DynamoStore({
+          s3: new S3Client(awsConfig()),
+          dynamodb: new DynamoDBClient(awsConfig()),
+          bucket,
+          table,
+          ownsClients: true,
+          ...(now ? { now } : {}),
+        }),
+      signer: () => KmsSigner.open(kms, keyId),
+      otherSigner: () => KmsSigner.open(kms, otherKeyId),
+      tamper: {
+        async removeIndexItem(key) {
+          const { pk, sk } = artifactItemKey(key);
+          await dynamodb.send(
+            new DeleteItemCommand({ TableName: table, Key: { pk: { S: pk }, sk: { S: sk } } }),
+          );
+        },
+        async removeDigestRecord(periodEnd) {
+          await dynamodb.send(
+            new DeleteItemCommand({ TableName: table, Key: { pk: { S: 'DIGEST' }, sk: { S: periodEnd } } }),
+          );
+        },
+        async replaceObject(key, bytes, metadata) {
+          await s3.send(
+            new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, Metadata: metadata ?? {} }),
+          );
+        },
+        async removeObject(key) {
+          await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+        },
+      },
+    };
+  },
+};
+
+/** A digest rewritten and re-signed by `signer` (as an attacker holding another key would), optionally
+ * claiming the fingerprint of `claimedKey`. */
+export async function resignDigest(
+  body: DigestBody,
+  key: string,
+  signer: Signer,
+  edit: (body: DigestBody) => DigestBody = (b) => b,
+  claimedFingerprint?: string,
+): Promise<{ bytes: Buffer; metadata: Record<string, string> }> {
+  const info = await publicKeyInfo(signer);
+  const forged = edit({ ...body, keyId: info.keyId, keyFingerprint: claimedFingerprint ?? info.fingerprint });
+  const bytes = Buffer.from(canonicalJson(forged));
+  const input = signingInput(forged.periodEnd, key, sha256Hex(bytes), forged.previousDigestSignature);
+  const signature = (await signer.sign(Buffer.from(input))).toString('hex');
+  return {
+    bytes,
+    metadata: {
+      signature,
+      'signature-algorithm': 'SHA256withECDSA',
+      'key-fingerprint': forged.keyFingerprint,
+      'key-id': forged.keyId,
+    },
+  };
+}
