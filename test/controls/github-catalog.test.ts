@@ -10,10 +10,15 @@ describe('GitHub controls in the catalog', () => {
     expect(gh.length).toBeGreaterThanOrEqual(10);
     for (const control of gh) {
       expect(control.soc2.length, control.id).toBeGreaterThan(0);
-      expect(control.iso27001.every((id) => /^A\.[5-8]\.\d+$/.test(id)), control.id).toBe(true);
+      expect(
+        control.iso27001.every((id) => /^A\.[5-8]\.\d+$/.test(id)),
+        control.id,
+      ).toBe(true);
     }
     const fed = new Set(gh.flatMap((c) => c.checks));
-    const githubChecks = collectors.filter((c) => c.source === 'github').flatMap((c) => c.checks.map((k) => k.id));
+    const githubChecks = collectors
+      .filter((c) => c.source === 'github')
+      .flatMap((c) => c.checks.map((k) => k.id));
     expect(githubChecks.filter((id) => !fed.has(id))).toEqual([]);
     // Change management (CC8.1) rests on the pull-request evidence.
     expect(gh.find((c) => c.checks.includes('github.pr.independent-approval'))?.soc2).toContain('CC8.1');
