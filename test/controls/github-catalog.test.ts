@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { collectors } from '../../collectors/index.ts';
 import { DEFAULT_CONTROLS_PATH, loadControls } from '../../controls/catalog.ts';
@@ -22,5 +23,18 @@ describe('GitHub controls in the catalog', () => {
     expect(githubChecks.filter((id) => !fed.has(id))).toEqual([]);
     // Change management (CC8.1) rests on the pull-request evidence.
     expect(gh.find((c) => c.checks.includes('github.pr.independent-approval'))?.soc2).toContain('CC8.1');
+  });
+
+  it('are all documented in docs/sources/github.md with their collector permissions', async () => {
+    const doc = await readFile(new URL('../../docs/sources/github.md', import.meta.url), 'utf8');
+    for (const collector of collectors.filter((c) => c.source === 'github')) {
+      expect(doc).toContain(`\`${collector.id}\``);
+      for (const check of collector.checks)
+        expect(doc, check.id).toMatch(
+          new RegExp(`\\| \`${check.id.replaceAll('.', '\\.')}\` +\\| ${check.severity} +\\|`),
+        );
+      for (const permission of collector.permissions)
+        expect(doc, permission).toContain(`[\`${permission.replace(/:read$/, '')}\`]`);
+    }
   });
 });

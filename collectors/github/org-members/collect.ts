@@ -5,12 +5,7 @@ import type { GitHubSession } from '../session.ts';
 import type { CollaboratorSnapshot, OrgMembersSnapshot, RepoPermission } from './snapshot.ts';
 
 /** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
-export const permissions = [
-  'members:read',
-  'organization_administration:read',
-  'administration:read',
-  'metadata:read',
-];
+export const permissions = ['members:read', 'metadata:read'];
 
 const RANK: readonly RepoPermission[] = ['admin', 'maintain', 'write', 'triage', 'read'];
 

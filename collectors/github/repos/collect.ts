@@ -19,9 +19,8 @@ export const permissions = [
   'administration:read',
   'contents:read',
   'repository_hooks:read',
-  'dependabot_alerts:read',
+  'vulnerability_alerts:read',
   'security_events:read',
-  'actions:read',
 ];
 
 const SECURITY_POLICY_PATHS = ['SECURITY.md', '.github/SECURITY.md', 'docs/SECURITY.md'];
