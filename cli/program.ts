@@ -171,6 +171,8 @@ export async function main(
       'UsageError',
       'CatalogError',
       'AwsCredentialsError',
+      'GitHubCredentialsError',
+      'ConfigError',
       'IntegrityError',
       'MotoUnavailableError',
     ];

@@ -4,15 +4,17 @@ import { perItem, plural, whenReadable } from '../judge.ts';
 import { describeGap } from '../readable.ts';
 import type { OrgMembersSnapshot } from './snapshot.ts';
 
+const TWO_FACTOR = 'github.org.members-2fa';
+
 /** One finding per member: those GitHub lists under `filter=2fa_disabled` fail. */
 export const membersTwoFactor: Check<OrgMembersSnapshot> = {
-  id: 'github.org.members-2fa',
+  id: TWO_FACTOR,
   title: 'Every organization member has two-factor authentication enabled',
   severity: 'critical',
   remediation:
     'Require 2FA for the organization (members without it are removed), or ask each listed member to enable it.',
   evaluate(s, context) {
-    const check = this.id;
+    const check = TWO_FACTOR;
     if (!s.withoutTwoFactor.ok)
       return [
         {
