@@ -55,6 +55,11 @@ describe('GitHub checks on seeded organizations', () => {
     expect(failing('github.pr.independent-approval')).toEqual(['bad/svc#9', 'bad/svc#10']);
     expect(failing('github.org.members-2fa')).toEqual(['bad/members/nofa']);
     expect(failing('github.repo.branch-protection')).toEqual(['bad/open']);
+    const weakening = findings[BAD]?.filter((f) => f.check === 'github.audit-log.policy-weakening') ?? [];
+    expect(weakening.map((f) => `${f.status} ${f.resource} ${f.reason.split(' ')[0]}`)).toEqual([
+      'fail bad org.disable_two_factor_requirement',
+      'fail bad/open repo.access',
+    ]);
   });
 
   it('judges archived repositories not applicable, except for visibility and archiving', () => {
