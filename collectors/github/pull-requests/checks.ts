@@ -60,18 +60,4 @@ export const independentApproval: Check<PullRequestsSnapshot> = {
   },
 };
 
-/** The share of merged pull requests approved by someone other than the author (for reports). */
-export function approvalShare(s: PullRequestsSnapshot): { merged: number; independentlyApproved: number } {
-  let merged = 0;
-  let independentlyApproved = 0;
-  for (const repo of s.repositories) {
-    if (!repo.merged.ok) continue;
-    for (const pr of repo.merged.value) {
-      merged++;
-      if (pr.approvers.ok && pr.approvers.value.some((login) => login !== pr.author)) independentlyApproved++;
-    }
-  }
-  return { merged, independentlyApproved };
-}
-
 export const checks = [independentApproval];
