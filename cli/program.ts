@@ -255,6 +255,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       'ConfigError',
       'CatalogError',
       'AwsCredentialsError',
+      'GitHubCredentialsError',
+      'ConfigError',
       'IntegrityError',
       'MotoUnavailableError',
       'StoreSpecError',

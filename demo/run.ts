@@ -7,6 +7,7 @@ import { sha256Hex } from '../core/canonical.ts';
 import { parseEvidenceKey } from '../core/evidence-key.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
 import type { LocalStore } from '../core/stores/local-store.ts';
+import { startGitHubDemo } from './github.ts';
 import { emulatorEnv, MOTO_INSTALL_HINT, MotoUnavailableError, startMoto } from './moto.ts';
 import { seedDemoAccount } from './seed-aws.ts';
 
@@ -32,6 +33,7 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
     return 1;
   }
   const saved = { ...process.env };
+  const github = await startGitHubDemo();
   try {
     Object.assign(process.env, emulatorEnv(moto.endpoint));
     delete process.env.AWS_PROFILE;
@@ -41,6 +43,10 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
     await seedDemoAccount();
     if (!keep) await rm(store, { recursive: true, force: true });
     const ctx = await openContext({ store });
+    github.apply(ctx.config, process.env);
+    out(
+      `▶ GitHub REST stand-in on ${github.url}: organization "acme" with unprotected repositories and a member without 2FA`,
+    );
     try {
       out('▶ collecting (read-only API calls) → evidence → checks → controls');
       await runCollect(ctx, { region: ['us-east-1'], log: (line) => out(`  ${line}`) });
@@ -65,6 +71,7 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
   } finally {
     process.env = saved;
     await moto.stop();
+    await github.stop();
   }
 }
 

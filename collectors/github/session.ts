@@ -1,0 +1,144 @@
+import { createAppAuth } from '@octokit/auth-app';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+
+/** Octokit with GitHub's recommended throttling (primary + secondary rate limits) and retries of 5xx errors. */
+export const GitHubClient = Octokit.plugin(throttling, retry);
+export type GitHubClient = InstanceType<typeof GitHubClient>;
+
+/** How Proofline authenticates to GitHub: a GitHub App installation (preferred) or a token. */
+export type GitHubCredential =
+  | { readonly kind: 'token'; readonly token: string }
+  | {
+      readonly kind: 'app';
+      readonly appId: string;
+      readonly privateKey: string;
+      /** Default: looked up per organization with GET /orgs/{org}/installation. */
+      readonly installationId?: number;
+    };
+
+export interface GitHubLog {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface GitHubClientOptions {
+  readonly credential: GitHubCredential;
+  /** REST API root. Default: https://api.github.com; GitHub Enterprise Server: https://HOST/api/v3. */
+  readonly baseUrl?: string;
+  /** Longest rate-limit wait (seconds) worth sleeping through; a longer one fails the call. Default: 300. */
+  readonly maxRateLimitWaitSeconds?: number;
+  /** Retries after a rate limit (primary or secondary) on one request. Default: 3. */
+  readonly rateLimitRetries?: number;
+  /** Called once per HTTP request (counting calls in tests and benchmarks). */
+  readonly onCall?: (service: string, operation: string) => void;
+  /** Default: warnings and errors to stderr, nothing else. */
+  readonly log?: GitHubLog;
+}
+
+export const DEFAULT_GITHUB_API = 'https://api.github.com';
+
+/** Octokit's request log reports every 4xx; those are expected (gaps are recorded in the evidence). */
+const REQUEST_LOG_LINE = /^[A-Z]+ \S+ - \d{3} with id /;
+const stderrLog = (message: string) => {
+  if (!REQUEST_LOG_LINE.test(message)) process.stderr.write(`github: ${message}\n`);
+};
+const quietLog: GitHubLog = { debug: () => {}, info: () => {}, warn: stderrLog, error: stderrLog };
+
+/** An authenticated, throttled client. App credentials need an installation id here (see `installationIdFor`). */
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const { credential } = options;
+  const maxWait = options.maxRateLimitWaitSeconds ?? 300;
+  const retries = options.rateLimitRetries ?? 3;
+  const log = options.log ?? quietLog;
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      const wait = retryAfter <= maxWait && retryCount < retries;
+      log.warn(
+        `${kind} rate limit on ${request.method} ${request.url}: ${wait ? `retrying in ${retryAfter} s` : 'giving up'}`,
+      );
+      return wait;
+    };
+  const client = new GitHubClient({
+    baseUrl: options.baseUrl ?? DEFAULT_GITHUB_API,
+    userAgent: 'proofline-evidence-collector',
+    log,
+    throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+    ...(credential.kind === 'token'
+      ? { auth: credential.token }
+      : {
+          authStrategy: createAppAuth,
+          auth: {
+            appId: credential.appId,
+            privateKey: credential.privateKey,
+            ...(credential.installationId ? { installationId: credential.installationId } : {}),
+          },
+        }),
+  });
+  const onCall = options.onCall;
+  if (onCall)
+    client.hook.before('request', (request) => onCall('github', `${request.method} ${request.url}`));
+  return client;
+}
+
+/** The App installation on an organization, found with the App's own JWT. */
+export async function installationIdFor(options: GitHubClientOptions, org: string): Promise<number> {
+  if (options.credential.kind !== 'app')
+    throw new Error('installation ids exist for GitHub App credentials only');
+  if (options.credential.installationId) return options.credential.installationId;
+  const app = createGitHubClient(options);
+  try {
+    const { data } = await app.rest.apps.getOrgInstallation({ org });
+    return data.id;
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    throw new GitHubCredentialsError(
+      status === 404
+        ? `the GitHub App ${options.credential.appId} is not installed on organization ${org}`
+        : `cannot find the GitHub App installation on ${org}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+export class GitHubCredentialsError extends Error {
+  override name = 'GitHubCredentialsError';
+}
+
+/** What the scope statement asks of GitHub, recorded in each snapshot so the evidence says what was required. */
+export interface GitHubPolicy {
+  /** Approving reviews required on default branches. */
+  readonly requiredApprovals: number;
+  /** A repository not pushed to for this many days should be archived. */
+  readonly inactiveDays: number;
+  /** Open critical/high Dependabot alerts older than this many days fail. */
+  readonly alertMaxAgeDays: number;
+  /** Deploy keys older than this many days fail. */
+  readonly deployKeyMaxAgeDays: number;
+  /** Pull requests merged and audit-log events within this many days are collected. */
+  readonly lookbackDays: number;
+  /** Repositories meant to be public (`name`); other public repositories fail. */
+  readonly approvedPublicRepos: readonly string[];
+}
+
+export const DEFAULT_POLICY: GitHubPolicy = {
+  requiredApprovals: 1,
+  inactiveDays: 180,
+  alertMaxAgeDays: 30,
+  deployKeyMaxAgeDays: 365,
+  lookbackDays: 30,
+  approvedPublicRepos: [],
+};
+
+/** What every GitHub collector receives: an authenticated client for one organization and the policy. */
+export interface GitHubSession {
+  /** Resolved on first use, so a failed App installation lookup fails (and is recorded for) that collection only. */
+  readonly client: () => Promise<GitHubClient>;
+  readonly policy: GitHubPolicy;
+  /** The collection clock (the start of the look-back window is computed from it). */
+  readonly now: () => Date;
+}
