@@ -5,6 +5,16 @@ import { awsConnector } from './aws/connector.ts';
 import { credentialReport } from './aws/iam-credential-report/index.ts';
 import { kmsKeys } from './aws/kms-keys/index.ts';
 import { s3Buckets } from './aws/s3-buckets/index.ts';
+import { entraConditionalAccess } from './identity/entra/conditional-access/index.ts';
+import { entraConnector } from './identity/entra/connector.ts';
+import { entraUsers } from './identity/entra/users/index.ts';
+import { googleConnector } from './identity/google/connector.ts';
+import { googleUsers } from './identity/google/users/index.ts';
+import { identityCenterAccess } from './identity/identity-center/access/index.ts';
+import { identityCenterConnector } from './identity/identity-center/connector.ts';
+import { oktaConnector } from './identity/okta/connector.ts';
+import { oktaPolicies } from './identity/okta/policies/index.ts';
+import { oktaUsers } from './identity/okta/users/index.ts';
 import type { AnyConnector } from './sources.ts';
 
 /** Every collector Proofline knows: one line each. */
@@ -14,6 +24,12 @@ export const collectors: readonly AnyCollector[] = [
   cloudTrailTrails,
   configRecorder,
   kmsKeys,
+  oktaUsers,
+  oktaPolicies,
+  entraUsers,
+  entraConditionalAccess,
+  googleUsers,
+  identityCenterAccess,
 ];
 
 export function collectorById(id: string): AnyCollector | undefined {
@@ -21,4 +37,10 @@ export function collectorById(id: string): AnyCollector | undefined {
 }
 
 /** How each source turns its scope-statement section into targets: one line per source. */
-export const connectors: readonly AnyConnector[] = [awsConnector];
+export const connectors: readonly AnyConnector[] = [
+  awsConnector,
+  oktaConnector,
+  entraConnector,
+  googleConnector,
+  identityCenterConnector,
+];

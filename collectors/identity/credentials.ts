@@ -6,7 +6,10 @@ import type { ConnectOptions } from '../sources.ts';
 /** A Secrets Manager secret ARN: its region is where the secret is read. */
 export const secretArnSchema = z
   .string()
-  .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must be a Secrets Manager secret ARN');
+  .regex(
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+    'must be a Secrets Manager secret ARN',
+  );
 
 export class CredentialsError extends Error {
   override name = 'CredentialsError';
@@ -39,7 +42,9 @@ export async function resolveCredentials<K extends string>(
       .send(new GetSecretValueCommand({ SecretId: secretArn }));
     text = secret.SecretString;
   } catch (error) {
-    throw new CredentialsError(`cannot read secret ${secretArn}: ${(error as Error).name}: ${(error as Error).message}`);
+    throw new CredentialsError(
+      `cannot read secret ${secretArn}: ${(error as Error).name}: ${(error as Error).message}`,
+    );
   }
   let data: unknown;
   try {
@@ -49,7 +54,9 @@ export async function resolveCredentials<K extends string>(
   }
   const parsed = z.record(z.string(), z.string()).safeParse(data);
   if (!parsed.success)
-    throw new CredentialsError(`secret ${secretArn} must be a JSON object of strings (e.g. {"${keys[0]}": "…"})`);
+    throw new CredentialsError(
+      `secret ${secretArn} must be a JSON object of strings (e.g. {"${keys[0]}": "…"})`,
+    );
   return Object.fromEntries(keys.flatMap((k) => (parsed.data[k] ? [[k, parsed.data[k]]] : []))) as Partial<
     Record<K, string>
   >;

@@ -51,7 +51,11 @@ export interface EntraStandIn extends StandIn {
 }
 
 const graphError = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
-  json(status, { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID() } } }, headers);
+  json(
+    status,
+    { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID() } } },
+    headers,
+  );
 
 export const entraResponses = {
   unauthorized: (): StandInResponse =>
@@ -102,7 +106,11 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
       const root = `${base}/${tenant}`;
       return json(200, {
         token_endpoint: `${root}/oauth2/v2.0/token`,
-        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+        token_endpoint_auth_methods_supported: [
+          'client_secret_post',
+          'private_key_jwt',
+          'client_secret_basic',
+        ],
         jwks_uri: `${base}/${tenant}/discovery/v2.0/keys`,
         response_modes_supported: ['query', 'fragment', 'form_post'],
         subject_types_supported: ['pairwise'],
@@ -139,7 +147,12 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
         });
       const accessToken = `eyJ0eXAiOiJKV1Qi.${randomUUID()}`;
       tokens.add(accessToken);
-      return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
+      return json(200, {
+        token_type: 'Bearer',
+        expires_in: 3599,
+        ext_expires_in: 3599,
+        access_token: accessToken,
+      });
     }
     if (!path.startsWith('/v1.0/')) return graphError(404, 'UnknownError', `no route for ${path}`);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -174,7 +187,13 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
       return collection(
         req,
         'directoryRoles',
-        (seed.roles ?? []).map((r) => ({ id: r.id, deletedDateTime: null, description: r.displayName, displayName: r.displayName, roleTemplateId: r.roleTemplateId })),
+        (seed.roles ?? []).map((r) => ({
+          id: r.id,
+          deletedDateTime: null,
+          description: r.displayName,
+          displayName: r.displayName,
+          roleTemplateId: r.roleTemplateId,
+        })),
       );
     if ((m = /^\/v1\.0\/directoryRoles\/([^/]+)\/members$/.exec(path))) {
       const role = (seed.roles ?? []).find((r) => r.id === m?.[1]);
@@ -185,7 +204,12 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
         role.memberIds.map((id) => {
           const user = seed.users.find((u) => u.id === id);
           return user
-            ? { '@odata.type': '#microsoft.graph.user', id, userPrincipalName: user.userPrincipalName, displayName: user.userPrincipalName }
+            ? {
+                '@odata.type': '#microsoft.graph.user',
+                id,
+                userPrincipalName: user.userPrincipalName,
+                displayName: user.userPrincipalName,
+              }
             : { '@odata.type': '#microsoft.graph.servicePrincipal', id, displayName: 'automation' };
         }),
       );
@@ -227,7 +251,11 @@ export function caPolicy(
       clientAppTypes: ['all'],
       platforms: null,
       locations: null,
-      applications: { includeApplications: options.includeApplications ?? ['All'], excludeApplications: [], includeUserActions: [] },
+      applications: {
+        includeApplications: options.includeApplications ?? ['All'],
+        excludeApplications: [],
+        includeUserActions: [],
+      },
       users: {
         includeUsers: options.includeUsers ?? [],
         excludeUsers: options.excludeUsers ?? [],

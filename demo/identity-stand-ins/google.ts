@@ -1,5 +1,13 @@
 import { generateKeyPairSync, randomUUID, verify } from 'node:crypto';
-import { json, jwtPayload, page, type StandIn, type StandInRequest, type StandInResponse, startStandIn } from './http-stand-in.ts';
+import {
+  json,
+  jwtPayload,
+  page,
+  type StandIn,
+  type StandInRequest,
+  type StandInResponse,
+  startStandIn,
+} from './http-stand-in.ts';
 
 /**
  * Google Workspace as the OAuth 2.0 service-account flow and the Admin SDK Directory API document them:
@@ -30,7 +38,13 @@ export interface GoogleStandIn extends StandIn {
   readonly serviceAccountKey: { type: string; client_email: string; private_key: string; token_uri: string };
 }
 
-const apiError = (code: number, status: string, reason: string, message: string, headers: Record<string, string> = {}) =>
+const apiError = (
+  code: number,
+  status: string,
+  reason: string,
+  message: string,
+  headers: Record<string, string> = {},
+) =>
   json(code, { error: { code, message, errors: [{ message, domain: 'global', reason }], status } }, headers);
 
 export const googleResponses = {
@@ -66,7 +80,8 @@ export async function startGoogleStandIn(seed: GoogleSeed): Promise<GoogleStandI
       verify('sha256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'));
     if (!signed) return json(400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
     const claims = jwtPayload(assertion);
-    if (claims.iss !== clientEmail) return json(400, { error: 'invalid_grant', error_description: 'Invalid issuer.' });
+    if (claims.iss !== clientEmail)
+      return json(400, { error: 'invalid_grant', error_description: 'Invalid issuer.' });
     if (claims.sub !== seed.adminEmail || !String(claims.scope).includes('admin.directory.user.readonly'))
       return json(401, {
         error: 'unauthorized_client',

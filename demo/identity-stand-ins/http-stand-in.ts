@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,7 +50,11 @@ export interface StandIn {
 
 export type Handler = (request: StandInRequest) => StandInResponse;
 
-export const json = (status: number, body: unknown, headers: Record<string, string> = {}): StandInResponse => ({
+export const json = (
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): StandInResponse => ({
   status,
   body,
   headers,
@@ -79,7 +88,15 @@ export async function startStandIn(
         return send(res, active.fault.response);
       }
       try {
-        send(res, handler({ method: req.method ?? 'GET', url, headers: req.headers, body: Buffer.concat(chunks).toString() }));
+        send(
+          res,
+          handler({
+            method: req.method ?? 'GET',
+            url,
+            headers: req.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
       } catch (error) {
         send(res, json(500, { error: (error as Error).message }));
       }
@@ -110,13 +127,30 @@ export function selfSignedCertificate(): { key: string; cert: string } {
     execFileSync(
       'openssl',
       [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
       ],
       { stdio: 'ignore' },
     );
-    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -130,7 +164,11 @@ export function jwtPayload(token: string): Record<string, unknown> {
 }
 
 /** Page of `items` starting at the opaque cursor `after` (an index here), and the next cursor if any. */
-export function page<T>(items: readonly T[], after: string | null, limit: number): { items: T[]; next?: string } {
+export function page<T>(
+  items: readonly T[],
+  after: string | null,
+  limit: number,
+): { items: T[]; next?: string } {
   const start = after ? Number(after) : 0;
   const slice = items.slice(start, start + limit);
   const next = start + limit < items.length ? String(start + limit) : undefined;

@@ -1,5 +1,13 @@
 import { createPublicKey, randomUUID, verify } from 'node:crypto';
-import { json, jwtPayload, page, type StandIn, type StandInRequest, type StandInResponse, startStandIn } from './http-stand-in.ts';
+import {
+  json,
+  jwtPayload,
+  page,
+  type StandIn,
+  type StandInRequest,
+  type StandInResponse,
+  startStandIn,
+} from './http-stand-in.ts';
 
 /**
  * An Okta org as the Management API documents it (developer.okta.com/docs/api): users (DEPROVISIONED ones only
@@ -41,12 +49,28 @@ export interface OktaSeed {
   readonly maxPageSize?: number;
 }
 
-const error = (status: number, errorCode: string, errorSummary: string, headers: Record<string, string> = {}) =>
-  json(status, { errorCode, errorSummary, errorLink: errorCode, errorId: `oae${randomUUID().slice(0, 8)}`, errorCauses: [] }, headers);
+const error = (
+  status: number,
+  errorCode: string,
+  errorSummary: string,
+  headers: Record<string, string> = {},
+) =>
+  json(
+    status,
+    {
+      errorCode,
+      errorSummary,
+      errorLink: errorCode,
+      errorId: `oae${randomUUID().slice(0, 8)}`,
+      errorCauses: [],
+    },
+    headers,
+  );
 
 export const oktaResponses = {
   unauthorized: (): StandInResponse => error(401, 'E0000011', 'Invalid token provided'),
-  forbidden: (): StandInResponse => error(403, 'E0000006', 'You do not have permission to perform the requested action'),
+  forbidden: (): StandInResponse =>
+    error(403, 'E0000006', 'You do not have permission to perform the requested action'),
   /** 429 with the reset time `resetInSeconds` from now, as Okta sends it. */
   rateLimited: (resetInSeconds = 0): StandInResponse =>
     error(429, 'E0000047', 'API call exceeded rate limit due to too many requests.', {
@@ -66,7 +90,12 @@ const userJson = (u: OktaSeedUser) => ({
   lastUpdated: u.created,
   passwordChanged: u.created,
   type: { id: 'oty1' },
-  profile: { login: u.login, email: u.email ?? u.login, firstName: u.login.split('@')[0], lastName: 'Example' },
+  profile: {
+    login: u.login,
+    email: u.email ?? u.login,
+    firstName: u.login.split('@')[0],
+    lastName: 'Example',
+  },
   credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
   _links: { self: { href: `/api/v1/users/${u.id}` } },
 });
@@ -111,11 +140,25 @@ export async function startOktaStandIn(seed: OktaSeed): Promise<StandIn> {
       claims.iss === app.clientId &&
       claims.sub === app.clientId &&
       claims.aud === `${base}/oauth2/v1/token` &&
-      verify('sha256', Buffer.from(`${header}.${payload}`), createPublicKey(app.publicKeyPem), Buffer.from(signature, 'base64url'));
-    if (!valid) return json(401, { error: 'invalid_client', error_description: 'The client_assertion signature is invalid.' });
+      verify(
+        'sha256',
+        Buffer.from(`${header}.${payload}`),
+        createPublicKey(app.publicKeyPem),
+        Buffer.from(signature, 'base64url'),
+      );
+    if (!valid)
+      return json(401, {
+        error: 'invalid_client',
+        error_description: 'The client_assertion signature is invalid.',
+      });
     const accessToken = `okta-at-${randomUUID()}`;
     accessTokens.add(accessToken);
-    return json(200, { token_type: 'Bearer', expires_in: 3600, access_token: accessToken, scope: form.get('scope') });
+    return json(200, {
+      token_type: 'Bearer',
+      expires_in: 3600,
+      access_token: accessToken,
+      scope: form.get('scope'),
+    });
   };
 
   const users = seed.users;
@@ -135,7 +178,15 @@ export async function startOktaStandIn(seed: OktaSeed): Promise<StandIn> {
     if ((m = /^\/api\/v1\/users\/([^/]+)\/factors$/.exec(path))) {
       const user = users.find((u) => u.id === m?.[1]);
       if (!user) return error(404, 'E0000007', `Not found: Resource not found: ${m[1]} (User)`);
-      return json(200, (user.factors ?? []).map((f, i) => ({ id: `${user.id}f${i}`, ...f, created: user.created, _links: {} })));
+      return json(
+        200,
+        (user.factors ?? []).map((f, i) => ({
+          id: `${user.id}f${i}`,
+          ...f,
+          created: user.created,
+          _links: {},
+        })),
+      );
     }
     if ((m = /^\/api\/v1\/users\/([^/]+)\/roles$/.exec(path))) {
       const user = users.find((u) => u.id === m?.[1]);
@@ -160,7 +211,9 @@ export async function startOktaStandIn(seed: OktaSeed): Promise<StandIn> {
       const { items, next } = page(admins, req.url.searchParams.get('after'), limit);
       return json(200, {
         value: items.map((u) => ({ id: u.id, orn: `orn:okta:directory:00o1:users:${u.id}`, _links: {} })),
-        _links: next ? { next: { href: `${base}/api/v1/iam/assignees/users?after=${next}&limit=${limit}` } } : {},
+        _links: next
+          ? { next: { href: `${base}/api/v1/iam/assignees/users?after=${next}&limit=${limit}` } }
+          : {},
       });
     }
     if (path === '/api/v1/apps') {
@@ -172,7 +225,14 @@ export async function startOktaStandIn(seed: OktaSeed): Promise<StandIn> {
         : [...new Map(users.flatMap((u) => u.apps ?? []).map((a) => [a.id, a])).values()];
       return paged(
         req,
-        apps.map((a) => ({ id: a.id, name: 'oidc_client', label: a.label, status: a.status, signOnMode: 'OPENID_CONNECT', _links: {} })),
+        apps.map((a) => ({
+          id: a.id,
+          name: 'oidc_client',
+          label: a.label,
+          status: a.status,
+          signOnMode: 'OPENID_CONNECT',
+          _links: {},
+        })),
       );
     }
     if (path === '/api/v1/policies') {
@@ -180,7 +240,9 @@ export async function startOktaStandIn(seed: OktaSeed): Promise<StandIn> {
       if (!type) return error(400, 'E0000001', 'Api validation failed: type');
       return paged(
         req,
-        policies.filter((p) => p.type === type).map(({ rules: _rules, ...policy }) => ({ ...policy, system: false, _links: {} })),
+        policies
+          .filter((p) => p.type === type)
+          .map(({ rules: _rules, ...policy }) => ({ ...policy, system: false, _links: {} })),
       );
     }
     if ((m = /^\/api\/v1\/policies\/([^/]+)\/rules$/.exec(path))) {
@@ -197,7 +259,12 @@ export async function startOktaStandIn(seed: OktaSeed): Promise<StandIn> {
 }
 
 /** A rule of a global session policy (type SIGN_ON) as Okta returns it. */
-export const signOnRule = (id: string, name: string, requireFactor: boolean, access: 'ALLOW' | 'DENY' = 'ALLOW') => ({
+export const signOnRule = (
+  id: string,
+  name: string,
+  requireFactor: boolean,
+  access: 'ALLOW' | 'DENY' = 'ALLOW',
+) => ({
   id,
   name,
   type: 'SIGN_ON',
@@ -205,7 +272,14 @@ export const signOnRule = (id: string, name: string, requireFactor: boolean, acc
   priority: 1,
   system: false,
   conditions: { people: { users: { exclude: [] } }, network: { connection: 'ANYWHERE' } },
-  actions: { signon: { access, requireFactor, ...(requireFactor ? { factorPromptMode: 'ALWAYS', rememberDeviceByDefault: false } : {}), session: { usePersistentCookie: false, maxSessionIdleMinutes: 120, maxSessionLifetimeMinutes: 0 } } },
+  actions: {
+    signon: {
+      access,
+      requireFactor,
+      ...(requireFactor ? { factorPromptMode: 'ALWAYS', rememberDeviceByDefault: false } : {}),
+      session: { usePersistentCookie: false, maxSessionIdleMinutes: 120, maxSessionLifetimeMinutes: 0 },
+    },
+  },
 });
 
 /** A rule of an authentication policy (type ACCESS_POLICY) as Okta Identity Engine returns it. */
@@ -217,13 +291,25 @@ export const accessPolicyRule = (id: string, name: string, factorMode: '1FA' | '
   priority: 0,
   system: false,
   conditions: null,
-  actions: { appSignOn: { access: 'ALLOW', verificationMethod: { factorMode, type: 'ASSURANCE', reauthenticateIn: 'PT2H', constraints: [] } } },
+  actions: {
+    appSignOn: {
+      access: 'ALLOW',
+      verificationMethod: { factorMode, type: 'ASSURANCE', reauthenticateIn: 'PT2H', constraints: [] },
+    },
+  },
 });
 
 /** A password policy's settings as Okta returns them. */
 export const passwordSettings = (minLength: number, historyCount: number, maxAttempts: number) => ({
   password: {
-    complexity: { minLength, minLowerCase: 1, minUpperCase: 1, minNumber: 1, minSymbol: 0, excludeUsername: true },
+    complexity: {
+      minLength,
+      minLowerCase: 1,
+      minUpperCase: 1,
+      minNumber: 1,
+      minSymbol: 0,
+      excludeUsername: true,
+    },
     age: { maxAgeDays: 0, expireWarnDays: 0, minAgeMinutes: 0, historyCount },
     lockout: { maxAttempts, autoUnlockMinutes: 0, showLockoutFailures: false },
   },

@@ -42,7 +42,9 @@ export const entraConnector: SourceConnector<EntraScopeConfig> = {
       try {
         ca = await readFile(config.caFile, 'utf8');
       } catch (error) {
-        throw new CredentialsError(`scope.entra.caFile: cannot read ${config.caFile}: ${(error as Error).message}`);
+        throw new CredentialsError(
+          `scope.entra.caFile: cannot read ${config.caFile}: ${(error as Error).message}`,
+        );
       }
     }
     const session = entraSession({

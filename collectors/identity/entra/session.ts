@@ -6,8 +6,8 @@ import {
   Client,
   type Context,
   type Middleware,
-  PageIterator,
   type PageCollection,
+  PageIterator,
   RetryHandler,
   RetryHandlerOptions,
 } from '@microsoft/microsoft-graph-client';
@@ -118,12 +118,18 @@ export function entraSession(options: EntraSessionOptions): EntraSession {
 }
 
 /** Every item of a Graph collection, following `@odata.nextLink` with the SDK's PageIterator. */
-export async function listAll(session: EntraSession, operation: string, path: string, query: Record<string, string> = {}) {
+export async function listAll(
+  session: EntraSession,
+  operation: string,
+  path: string,
+  query: Record<string, string> = {},
+) {
   return apiCall('entra', operation, async () => {
     let request = session.client.api(path);
     if (Object.keys(query).length) request = request.query(query);
     const first = (await request.get()) as PageCollection;
-    if (!first || !Array.isArray(first.value)) throw new SyntaxError(`${path}: response has no "value" array`);
+    if (!first || !Array.isArray(first.value))
+      throw new SyntaxError(`${path}: response has no "value" array`);
     const items: unknown[] = [];
     const iterator = new PageIterator(session.client, first, (item) => {
       items.push(item);

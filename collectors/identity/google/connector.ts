@@ -22,7 +22,10 @@ export const GOOGLE_ENV = ['GOOGLE_SERVICE_ACCOUNT_KEY', 'GOOGLE_APPLICATION_CRE
 
 const keySchema = z.looseObject({ client_email: z.string().min(1), private_key: z.string().min(1) });
 
-async function serviceAccountKey(values: Partial<Record<(typeof GOOGLE_ENV)[number], string>>, where: string) {
+async function serviceAccountKey(
+  values: Partial<Record<(typeof GOOGLE_ENV)[number], string>>,
+  where: string,
+) {
   let text = values.GOOGLE_SERVICE_ACCOUNT_KEY;
   if (!text && values.GOOGLE_APPLICATION_CREDENTIALS) {
     try {
@@ -40,7 +43,9 @@ async function serviceAccountKey(values: Partial<Record<(typeof GOOGLE_ENV)[numb
   }
   const key = keySchema.safeParse(data);
   if (!key.success)
-    throw new CredentialsError(`the Google service account key in ${where} lacks client_email or private_key`);
+    throw new CredentialsError(
+      `the Google service account key in ${where} lacks client_email or private_key`,
+    );
   return key.data;
 }
 

@@ -13,7 +13,9 @@ export type OktaScopeConfig = z.infer<typeof oktaScopeSchema>;
 
 export const OKTA_ENV = ['OKTA_API_TOKEN', 'OKTA_CLIENT_ID', 'OKTA_PRIVATE_KEY', 'OKTA_KEY_ID'] as const;
 
-function toCredentials(values: Partial<Record<(typeof OKTA_ENV)[number], string>>): OktaCredentials | undefined {
+function toCredentials(
+  values: Partial<Record<(typeof OKTA_ENV)[number], string>>,
+): OktaCredentials | undefined {
   if (values.OKTA_CLIENT_ID && values.OKTA_PRIVATE_KEY)
     return {
       kind: 'privateKey',

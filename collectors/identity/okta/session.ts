@@ -11,7 +11,12 @@ export const OKTA_SCOPES = [
 
 export type OktaCredentials =
   | { readonly kind: 'token'; readonly token: string }
-  | { readonly kind: 'privateKey'; readonly clientId: string; readonly privateKey: string; readonly keyId?: string };
+  | {
+      readonly kind: 'privateKey';
+      readonly clientId: string;
+      readonly privateKey: string;
+      readonly keyId?: string;
+    };
 
 /** One Okta org's client. The SDK pages through `Link` headers and retries 429 after `X-Rate-Limit-Reset`. */
 export interface OktaSession {

@@ -48,7 +48,14 @@ export const mfaForAdmins: Check<ConditionalAccessSnapshot> = {
     const enforcing = s.policies.filter(requiresMfa);
     const all = enforcing.find(coversAllUsers);
     if (all)
-      return [finding(this.id, s.tenantId, true, `policy "${all.displayName}" requires MFA for all users, admins included`)];
+      return [
+        finding(
+          this.id,
+          s.tenantId,
+          true,
+          `policy "${all.displayName}" requires MFA for all users, admins included`,
+        ),
+      ];
     const covered = new Set(
       enforcing.flatMap((p) => p.includeRoles.filter((r) => !p.excludeRoles.includes(r))),
     );

@@ -5,7 +5,10 @@ import type { ConditionalAccessPolicy, ConditionalAccessSnapshot } from './snaps
 
 export const permissions = ['Policy.Read.All (GET /identity/conditionalAccess/policies)'];
 
-const ids = z.array(z.string()).nullish().transform((v) => v ?? []);
+const ids = z
+  .array(z.string())
+  .nullish()
+  .transform((v) => v ?? []);
 const policySchema = z.looseObject({
   id: z.string().min(1),
   displayName: z.string(),

@@ -5,14 +5,18 @@ import type { EntraUser, EntraUsersSnapshot } from './snapshot.ts';
 export const INACTIVE_AFTER_DAYS = 90;
 
 const enabled = (s: EntraUsersSnapshot) => s.users.filter((u) => u.accountEnabled);
-export const privilegedRolesOf = (u: EntraUser) => u.directoryRoles.filter((r) => isPrivilegedRole(r.roleTemplateId));
+export const privilegedRolesOf = (u: EntraUser) =>
+  u.directoryRoles.filter((r) => isPrivilegedRole(r.roleTemplateId));
 const isGuest = (u: EntraUser) => u.userType.toLowerCase() === 'guest';
 
 function judgeMfaCapable(u: EntraUser): readonly [boolean, string] {
   if (u.mfaCapable === null)
     return [false, `${u.userPrincipalName} has no row in the authentication-methods registration report`];
   return u.mfaCapable
-    ? [true, `${u.userPrincipalName} is MFA capable (${u.methodsRegistered.join(', ') || 'methods not listed'})`]
+    ? [
+        true,
+        `${u.userPrincipalName} is MFA capable (${u.methodsRegistered.join(', ') || 'methods not listed'})`,
+      ]
     : [false, `${u.userPrincipalName} has no MFA method registered that policy allows`];
 }
 
@@ -34,7 +38,8 @@ export const adminsMfaCapable = perResource<EntraUsersSnapshot, EntraUser>(
     id: 'entra.admins.mfa-capable',
     title: 'Members of privileged directory roles are MFA capable',
     severity: 'critical',
-    remediation: 'Register a phishing-resistant method for every privileged role holder before granting the role.',
+    remediation:
+      'Register a phishing-resistant method for every privileged role holder before granting the role.',
   },
   (s) => enabled(s).filter((u) => privilegedRolesOf(u).length > 0),
   (u) => u.userPrincipalName,
@@ -46,7 +51,8 @@ export const usersInactive = perResource<EntraUsersSnapshot, EntraUser>(
     id: 'entra.users.inactive',
     title: `Enabled users and guests have signed in within ${INACTIVE_AFTER_DAYS} days`,
     severity: 'medium',
-    remediation: 'Disable or delete accounts (and guest invitations) that are no longer used; consider access reviews.',
+    remediation:
+      'Disable or delete accounts (and guest invitations) that are no longer used; consider access reviews.',
   },
   enabled,
   (u) => u.userPrincipalName,
@@ -54,7 +60,9 @@ export const usersInactive = perResource<EntraUsersSnapshot, EntraUser>(
     const since = u.lastSignIn ?? u.createdDateTime;
     if (!since) return [false, `${u.userPrincipalName} has neither a sign-in nor a creation date`];
     const days = daysBetween(since, asOf);
-    const what = u.lastSignIn ? `last signed in ${days} days ago` : `never signed in, created ${days} days ago`;
+    const what = u.lastSignIn
+      ? `last signed in ${days} days ago`
+      : `never signed in, created ${days} days ago`;
     return [days <= INACTIVE_AFTER_DAYS, `${u.userType.toLowerCase()} ${u.userPrincipalName} ${what}`];
   },
 );
@@ -64,7 +72,8 @@ export const guestsUnprivileged = perResource<EntraUsersSnapshot, EntraUser>(
     id: 'entra.guests.no-privileged-roles',
     title: 'Guests hold no privileged directory role',
     severity: 'high',
-    remediation: 'Remove privileged roles from guest accounts; give administrators member accounts in the tenant.',
+    remediation:
+      'Remove privileged roles from guest accounts; give administrators member accounts in the tenant.',
   },
   (s) => s.users.filter(isGuest),
   (u) => u.userPrincipalName,

@@ -31,17 +31,23 @@ const registrationSchema = z.looseObject({
   isMfaRegistered: z.boolean(),
   methodsRegistered: z.array(z.string()).default([]),
 });
-const roleSchema = z.looseObject({ id: z.string().min(1), displayName: z.string(), roleTemplateId: z.string() });
+const roleSchema = z.looseObject({
+  id: z.string().min(1),
+  displayName: z.string(),
+  roleTemplateId: z.string(),
+});
 const memberSchema = z.looseObject({ id: z.string().min(1), '@odata.type': z.string().optional() });
 
 const latest = (...dates: (string | null | undefined)[]) =>
-  dates.filter((d): d is string => !!d).sort().at(-1) ?? null;
+  dates
+    .filter((d): d is string => !!d)
+    .sort()
+    .at(-1) ?? null;
 
 export async function collect(session: EntraSession): Promise<EntraUsersSnapshot> {
   const [rawUsers, rawRegistrations, rawRoles] = await Promise.all([
     listAll(session, 'listUsers', '/users', {
-      $select:
-        'id,displayName,userPrincipalName,mail,accountEnabled,userType,createdDateTime,signInActivity',
+      $select: 'id,displayName,userPrincipalName,mail,accountEnabled,userType,createdDateTime,signInActivity',
       $top: '999',
     }),
     listAll(session, 'listUserRegistrationDetails', '/reports/authenticationMethods/userRegistrationDetails'),
@@ -75,7 +81,10 @@ export async function collect(session: EntraSession): Promise<EntraUsersSnapshot
       accountEnabled: u.accountEnabled ?? false,
       userType: u.userType ?? 'Member',
       createdDateTime: u.createdDateTime ?? null,
-      lastSignIn: latest(u.signInActivity?.lastSignInDateTime, u.signInActivity?.lastNonInteractiveSignInDateTime),
+      lastSignIn: latest(
+        u.signInActivity?.lastSignInDateTime,
+        u.signInActivity?.lastNonInteractiveSignInDateTime,
+      ),
       mfaCapable: registration?.isMfaCapable ?? null,
       mfaRegistered: registration?.isMfaRegistered ?? null,
       methodsRegistered: registration?.methodsRegistered ?? [],

@@ -12,7 +12,8 @@ export const twoStepEnrolled = perResource<GoogleUsersSnapshot, GoogleUser>(
     id: 'google.users.2sv-enrolled',
     title: 'Active users are enrolled in 2-Step Verification',
     severity: 'high',
-    remediation: 'Ask each user to enroll in 2-Step Verification, then enforce it for their organizational unit.',
+    remediation:
+      'Ask each user to enroll in 2-Step Verification, then enforce it for their organizational unit.',
   },
   active,
   (u) => u.primaryEmail,
@@ -24,7 +25,8 @@ export const twoStepEnforced = perResource<GoogleUsersSnapshot, GoogleUser>(
     id: 'google.users.2sv-enforced',
     title: '2-Step Verification is enforced for active users',
     severity: 'medium',
-    remediation: 'Security > Authentication > 2-Step Verification: turn on enforcement for every organizational unit.',
+    remediation:
+      'Security > Authentication > 2-Step Verification: turn on enforcement for every organizational unit.',
   },
   active,
   (u) => u.primaryEmail,
@@ -41,7 +43,9 @@ export const superAdmins2sv = perResource<GoogleUsersSnapshot, GoogleUser>(
   (s) => active(s).filter((u) => u.isAdmin),
   (u) => u.primaryEmail,
   (u) => {
-    const missing = [!u.isEnrolledIn2Sv && 'not enrolled', !u.isEnforcedIn2Sv && 'not enforced'].filter(Boolean);
+    const missing = [!u.isEnrolledIn2Sv && 'not enrolled', !u.isEnforcedIn2Sv && 'not enforced'].filter(
+      Boolean,
+    );
     return missing.length === 0
       ? [true, `super admin ${u.primaryEmail} has 2SV enrolled and enforced`]
       : [false, `super admin ${u.primaryEmail}: 2SV ${missing.join(' and ')}`];
@@ -61,7 +65,9 @@ export const usersInactive = perResource<GoogleUsersSnapshot, GoogleUser>(
     const since = u.lastLoginTime ?? u.creationTime;
     if (!since) return [false, `${u.primaryEmail} has neither a last sign-in nor a creation time`];
     const days = daysBetween(since, asOf);
-    const what = u.lastLoginTime ? `last signed in ${days} days ago` : `never signed in, created ${days} days ago`;
+    const what = u.lastLoginTime
+      ? `last signed in ${days} days ago`
+      : `never signed in, created ${days} days ago`;
     return [days <= INACTIVE_AFTER_DAYS, `${u.primaryEmail} ${what}`];
   },
 );
@@ -70,7 +76,8 @@ export const superAdminsLimited: Check<GoogleUsersSnapshot> = {
   id: 'google.super-admins.limited',
   title: `At most ${MAX_SUPER_ADMINS} super administrators`,
   severity: 'low',
-  remediation: 'Give day-to-day administrators delegated admin roles; keep super admin for a few named people.',
+  remediation:
+    'Give day-to-day administrators delegated admin roles; keep super admin for a few named people.',
   evaluate(s, { scope }) {
     const admins = active(s).filter((u) => u.isAdmin);
     return [

@@ -38,7 +38,12 @@ export async function collect(session: GoogleSession): Promise<GoogleUsersSnapsh
     const token = pageToken;
     const response = await apiCall('google', 'users.list', () =>
       session.directory.users.list(
-        { customer: session.customer, maxResults: 500, fields: FIELDS, ...(token ? { pageToken: token } : {}) },
+        {
+          customer: session.customer,
+          maxResults: 500,
+          fields: FIELDS,
+          ...(token ? { pageToken: token } : {}),
+        },
         { retryConfig: session.retryConfig },
       ),
     );

@@ -17,7 +17,8 @@ export const passwordPolicyStrength: Check<OktaPoliciesSnapshot> = {
     if (active.length === 0) return [finding(this.id, orgResource(s), false, 'no active password policy')];
     return active.map((p) => {
       const weaknesses = [
-        (p.minLength ?? 0) < MIN_PASSWORD_LENGTH && `minimum length ${p.minLength ?? 'unset'} < ${MIN_PASSWORD_LENGTH}`,
+        (p.minLength ?? 0) < MIN_PASSWORD_LENGTH &&
+          `minimum length ${p.minLength ?? 'unset'} < ${MIN_PASSWORD_LENGTH}`,
         (p.historyCount ?? 0) < MIN_PASSWORD_HISTORY &&
           `password history ${p.historyCount ?? 'unset'} < ${MIN_PASSWORD_HISTORY}`,
         !(p.lockoutMaxAttempts && p.lockoutMaxAttempts <= MAX_LOCKOUT_ATTEMPTS) &&

@@ -1,14 +1,24 @@
 import { z } from 'zod';
 import { apiCall, IdentityApiError, parsePayload } from '../../api-error.ts';
 import { all, type OktaSession } from '../session.ts';
-import type { OktaPasswordPolicy, OktaPoliciesSnapshot, OktaSignOnPolicy, OktaSignOnRule } from './snapshot.ts';
+import type {
+  OktaPasswordPolicy,
+  OktaPoliciesSnapshot,
+  OktaSignOnPolicy,
+  OktaSignOnRule,
+} from './snapshot.ts';
 
 export const permissions = [
   'okta.policies.read (GET /api/v1/policies?type=PASSWORD|OKTA_SIGN_ON|ACCESS_POLICY, GET /api/v1/policies/{id}/rules)',
 ];
 
 const num = z.number().nullish();
-const policySchema = z.looseObject({ id: z.string().min(1), name: z.string(), status: z.string(), priority: num });
+const policySchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string(),
+  status: z.string(),
+  priority: num,
+});
 const passwordSettingsSchema = z
   .looseObject({
     password: z

@@ -25,7 +25,8 @@ export const usersMfaEnrolled = perResource<OktaUsersSnapshot, OktaUser>(
     id: 'okta.users.mfa-enrolled',
     title: 'Users who can sign in have an MFA factor enrolled',
     severity: 'high',
-    remediation: 'Require MFA enrollment in an authenticator enrollment policy and follow up with users who have none.',
+    remediation:
+      'Require MFA enrollment in an authenticator enrollment policy and follow up with users who have none.',
   },
   canSignIn,
   (u) => u.login,
@@ -37,7 +38,8 @@ export const adminsMfa = perResource<OktaUsersSnapshot, OktaUser>(
     id: 'okta.admins.mfa',
     title: 'Administrators have an MFA factor enrolled',
     severity: 'critical',
-    remediation: 'Enroll every administrator in a phishing-resistant factor (Okta Verify with FastPass, FIDO2).',
+    remediation:
+      'Enroll every administrator in a phishing-resistant factor (Okta Verify with FastPass, FIDO2).',
   },
   (s) => canSignIn(s).filter((u) => u.adminRoles.length > 0),
   (u) => u.login,
@@ -57,7 +59,9 @@ export const usersInactive = perResource<OktaUsersSnapshot, OktaUser>(
     const since = u.lastLogin ?? u.created;
     if (!since) return [false, `${u.login} has neither a last sign-in nor a creation date`];
     const days = daysBetween(since, asOf);
-    const what = u.lastLogin ? `last signed in ${days} days ago` : `never signed in, created ${days} days ago`;
+    const what = u.lastLogin
+      ? `last signed in ${days} days ago`
+      : `never signed in, created ${days} days ago`;
     return [days <= INACTIVE_AFTER_DAYS, `${u.login} ${what}`];
   },
 );

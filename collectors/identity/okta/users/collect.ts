@@ -46,7 +46,10 @@ async function usersWithRoles(session: OktaSession): Promise<Set<string>> {
   let after: string | undefined;
   for (let page = 0; page < 10_000; page++) {
     const raw = await apiCall('okta', 'listUsersWithRoleAssignments', () =>
-      session.client.roleAssignmentApi.listUsersWithRoleAssignments({ limit: PAGE_SIZE, ...(after ? { after } : {}) }),
+      session.client.roleAssignmentApi.listUsersWithRoleAssignments({
+        limit: PAGE_SIZE,
+        ...(after ? { after } : {}),
+      }),
     );
     const body = parsePayload(assigneesSchema, raw, 'okta', 'listUsersWithRoleAssignments');
     for (const u of body.value) ids.add(u.id);
@@ -87,7 +90,12 @@ export async function collect(session: OktaSession): Promise<OktaUsersSnapshot> 
             : [],
           deactivated
             ? apiCall('okta', 'listApplications', () =>
-                all(client.applicationApi.listApplications({ filter: `user.id eq "${u.id}"`, limit: PAGE_SIZE })),
+                all(
+                  client.applicationApi.listApplications({
+                    filter: `user.id eq "${u.id}"`,
+                    limit: PAGE_SIZE,
+                  }),
+                ),
               )
             : [],
         ]);
@@ -98,7 +106,9 @@ export async function collect(session: OktaSession): Promise<OktaUsersSnapshot> 
             return { factorType: p.factorType, provider: p.provider, status: p.status };
           }),
           adminRoles: [
-            ...new Set(roles.map((role) => parsePayload(roleSchema, role, 'okta', 'listAssignedRolesForUser').type)),
+            ...new Set(
+              roles.map((role) => parsePayload(roleSchema, role, 'okta', 'listAssignedRolesForUser').type),
+            ),
           ].sort(),
           assignedApps: apps.map((a) => {
             const p = parsePayload(appSchema, a, 'okta', 'listApplications');

@@ -9,7 +9,11 @@ export interface OktaUser {
   readonly lastLogin: string | null;
   readonly statusChanged: string | null;
   /** Enrolled factors (not collected for deactivated users: Okta resets them on deactivation). */
-  readonly factors: readonly { readonly factorType: string; readonly provider: string; readonly status: string }[];
+  readonly factors: readonly {
+    readonly factorType: string;
+    readonly provider: string;
+    readonly status: string;
+  }[];
   /** Admin roles assigned to the user directly or through a group. */
   readonly adminRoles: readonly string[];
   /** Apps still assigned to a deactivated or suspended user (collected only for those). */
@@ -22,4 +26,5 @@ export interface OktaUsersSnapshot {
 }
 
 export const INACTIVE_USER_STATUSES = ['DEPROVISIONED', 'SUSPENDED'] as const;
-export const isDeactivated = (u: OktaUser) => (INACTIVE_USER_STATUSES as readonly string[]).includes(u.status);
+export const isDeactivated = (u: OktaUser) =>
+  (INACTIVE_USER_STATUSES as readonly string[]).includes(u.status);
