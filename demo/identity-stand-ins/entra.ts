@@ -157,7 +157,6 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
     if (!path.startsWith('/v1.0/')) return graphError(404, 'UnknownError', `no route for ${path}`);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!bearer || !tokens.has(bearer)) return entraResponses.unauthorized();
-    let m: RegExpExecArray | null;
     if (path === '/v1.0/users') return collection(req, 'users', seed.users.map(userJson));
     if (path === '/v1.0/reports/authenticationMethods/userRegistrationDetails')
       return collection(
@@ -195,9 +194,11 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
           roleTemplateId: r.roleTemplateId,
         })),
       );
-    if ((m = /^\/v1\.0\/directoryRoles\/([^/]+)\/members$/.exec(path))) {
-      const role = (seed.roles ?? []).find((r) => r.id === m?.[1]);
-      if (!role) return graphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist.`);
+    const membersOfRole = /^\/v1\.0\/directoryRoles\/([^/]+)\/members$/.exec(path)?.[1];
+    if (membersOfRole) {
+      const role = (seed.roles ?? []).find((r) => r.id === membersOfRole);
+      if (!role)
+        return graphError(404, 'Request_ResourceNotFound', `Resource '${membersOfRole}' does not exist.`);
       return collection(
         req,
         'directoryObjects',

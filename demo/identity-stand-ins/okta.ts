@@ -167,7 +167,6 @@ export async function startOktaStandIn(seed: OktaSeed): Promise<StandIn> {
     const path = req.url.pathname;
     if (req.method === 'POST' && path === '/oauth2/v1/token') return token(req);
     if (!authorized(req)) return oktaResponses.unauthorized();
-    let m: RegExpExecArray | null;
     if (path === '/api/v1/users') {
       const search = req.url.searchParams.get('search');
       const status = search ? /^status eq "([A-Z_]+)"$/.exec(search)?.[1] : undefined;
@@ -175,9 +174,10 @@ export async function startOktaStandIn(seed: OktaSeed): Promise<StandIn> {
       const list = users.filter((u) => (status ? u.status === status : u.status !== 'DEPROVISIONED'));
       return paged(req, list.map(userJson));
     }
-    if ((m = /^\/api\/v1\/users\/([^/]+)\/factors$/.exec(path))) {
-      const user = users.find((u) => u.id === m?.[1]);
-      if (!user) return error(404, 'E0000007', `Not found: Resource not found: ${m[1]} (User)`);
+    const factorsOfUser = /^\/api\/v1\/users\/([^/]+)\/factors$/.exec(path)?.[1];
+    if (factorsOfUser) {
+      const user = users.find((u) => u.id === factorsOfUser);
+      if (!user) return error(404, 'E0000007', `Not found: Resource not found: ${factorsOfUser} (User)`);
       return json(
         200,
         (user.factors ?? []).map((f, i) => ({
@@ -188,9 +188,10 @@ export async function startOktaStandIn(seed: OktaSeed): Promise<StandIn> {
         })),
       );
     }
-    if ((m = /^\/api\/v1\/users\/([^/]+)\/roles$/.exec(path))) {
-      const user = users.find((u) => u.id === m?.[1]);
-      if (!user) return error(404, 'E0000007', `Not found: Resource not found: ${m[1]} (User)`);
+    const rolesOfUser = /^\/api\/v1\/users\/([^/]+)\/roles$/.exec(path)?.[1];
+    if (rolesOfUser) {
+      const user = users.find((u) => u.id === rolesOfUser);
+      if (!user) return error(404, 'E0000007', `Not found: Resource not found: ${rolesOfUser} (User)`);
       return json(
         200,
         (user.roles ?? []).map((type, i) => ({
@@ -245,9 +246,10 @@ export async function startOktaStandIn(seed: OktaSeed): Promise<StandIn> {
           .map(({ rules: _rules, ...policy }) => ({ ...policy, system: false, _links: {} })),
       );
     }
-    if ((m = /^\/api\/v1\/policies\/([^/]+)\/rules$/.exec(path))) {
-      const policy = policies.find((p) => p.id === m?.[1]);
-      if (!policy) return error(404, 'E0000007', `Not found: Resource not found: ${m[1]} (Policy)`);
+    const rulesOfPolicy = /^\/api\/v1\/policies\/([^/]+)\/rules$/.exec(path)?.[1];
+    if (rulesOfPolicy) {
+      const policy = policies.find((p) => p.id === rulesOfPolicy);
+      if (!policy) return error(404, 'E0000007', `Not found: Resource not found: ${rulesOfPolicy} (Policy)`);
       return json(200, policy.rules ?? []);
     }
     return error(404, 'E0000022', `The endpoint does not support the provided HTTP method`);
