@@ -3,6 +3,7 @@ import { collectors } from '../collectors/index.ts';
 import { IntegrityError } from '../core/artifact.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
+import { formatAccessReview, runAccessReview } from './access-review.ts';
 import { runCollect } from './collect.ts';
 import { openContext, UsageError } from './context.ts';
 
@@ -140,6 +141,27 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
     });
 
   program
+    .command('access-review')
+    .description(
+      'join identities across the IdP, IAM Identity Center, IAM and GitHub; store the review as evidence',
+    )
+    .option('--csv <file>', 'write who-has-what per system as CSV ("-" for standard output)')
+    .option(
+      '--identity-map <file>',
+      'usernames → people and service accounts (default: governance/identity-map.yaml)',
+    )
+    .action(async (options: { csv?: string; identityMap?: string }) => {
+      const ctx = await openContext(storeOptions());
+      try {
+        const run = await runAccessReview(ctx, options);
+        out(formatAccessReview(run, options.csv));
+        if (!run.review) process.exitCode = EXIT.collectionErrors;
+      } finally {
+        await ctx.store.close();
+      }
+    });
+
+  program
     .command('demo')
     .description('run the whole pipeline against an emulated AWS account (needs moto_server)')
     .addOption(new Option('--keep', 'keep the demo store folder instead of starting fresh'))
@@ -173,6 +195,7 @@ export async function main(
       'AwsCredentialsError',
       'IntegrityError',
       'MotoUnavailableError',
+      'CredentialsError',
     ];
     err(
       known.includes(e.name) || error instanceof IntegrityError

@@ -5,6 +5,7 @@ import { awsConnector } from './aws/connector.ts';
 import { credentialReport } from './aws/iam-credential-report/index.ts';
 import { kmsKeys } from './aws/kms-keys/index.ts';
 import { s3Buckets } from './aws/s3-buckets/index.ts';
+import { accessReview } from './identity/access-review/index.ts';
 import { entraConditionalAccess } from './identity/entra/conditional-access/index.ts';
 import { entraConnector } from './identity/entra/connector.ts';
 import { entraUsers } from './identity/entra/users/index.ts';
@@ -30,6 +31,7 @@ export const collectors: readonly AnyCollector[] = [
   entraConditionalAccess,
   googleUsers,
   identityCenterAccess,
+  accessReview,
 ];
 
 export function collectorById(id: string): AnyCollector | undefined {

@@ -12,7 +12,7 @@ import {
   PutInlinePolicyToPermissionSetCommand,
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import {
   adminGrantsByUser,
