@@ -95,6 +95,8 @@ export function formatAccessReview(run: AccessReviewRun, csv?: string): string {
   lines.push(
     `Access review: ${review.people.length} people, ${review.accounts.length} accounts (${[...systems].map(([s, n]) => `${s} ${n}`).join(', ') || 'none'})`,
   );
+  if (review.notCollected.length)
+    lines.push(`Not in the store, so not reviewed: ${review.notCollected.join(', ')}`);
   lines.push('', `Orphaned access (${review.orphaned.length}):`);
   for (const o of review.orphaned) lines.push(`  ORPHANED  ${o.reason}`);
   if (review.orphaned.length === 0) lines.push('  none');

@@ -5,6 +5,7 @@ import { sha256Hex } from '../core/canonical.ts';
 import { parseEvidenceKey } from '../core/evidence-key.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
 import type { LocalStore } from '../core/stores/local-store.ts';
+import { startOktaDemo } from './identity-demo.ts';
 import { emulatorEnv, MOTO_INSTALL_HINT, MotoUnavailableError, startMoto } from './moto.ts';
 import { seedDemoAccount } from './seed-aws.ts';
 
@@ -37,8 +38,13 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
       `▶ moto_server (AWS emulator) on ${moto.endpoint}; seeding account 123456789012 with compliant resources and misconfigurations`,
     );
     await seedDemoAccount();
+    const okta = await startOktaDemo();
+    Object.assign(process.env, okta.env);
+    out(
+      `▶ Okta org stand-in on ${okta.url}: bob left (deactivated) but keeps his IAM user and app assignments`,
+    );
     if (!keep) await rm(store, { recursive: true, force: true });
-    const ctx = await openContext({ store });
+    const ctx = okta.inScope(await openContext({ store }));
     try {
       out('▶ collecting (read-only API calls) → evidence → checks → controls');
       await runCollect(ctx, { region: ['us-east-1'], log: (line) => out(`  ${line}`) });
@@ -50,8 +56,11 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
         `▶ evidence: ${verified} files under ${ctx.store.location}/evidence, each SHA-256 matching its file name and index entry`,
       );
       out(`  try: npx proofline --store ${store} evidence list`);
+      out('\n▶ access review across Okta, IAM and GitHub (stored as evidence too)');
+      await okta.review(ctx, out);
     } finally {
       await ctx.store.close();
+      await okta.close();
     }
     return 0;
   } finally {

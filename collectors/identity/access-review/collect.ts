@@ -27,11 +27,14 @@ const INPUTS = {
 export async function collect(session: AccessReviewSession, _scope: Scope): Promise<AccessReviewSnapshot> {
   const sources: ReviewSource[] = [];
   const gaps: string[] = [];
+  const notCollected: string[] = [];
   const inputs = { okta: [], entra: [], google: [], identityCenter: [], awsIam: [], github: [] } as {
     -readonly [K in keyof ReviewInputs]: { scope: string; snapshot: unknown }[];
   };
   for (const [input, collector] of Object.entries(INPUTS) as [keyof ReviewInputs, string][]) {
-    for (const ref of await session.store.latestArtifacts(collector)) {
+    const refs = await session.store.latestArtifacts(collector);
+    if (refs.length === 0) notCollected.push(collector);
+    for (const ref of refs) {
       sources.push({
         collector,
         scope: ref.scopeKey,
@@ -66,6 +69,7 @@ export async function collect(session: AccessReviewSession, _scope: Scope): Prom
   }
   return buildAccessReview(inputs as unknown as ReviewInputs, session.identityMap, {
     sources,
+    notCollected,
     gaps,
     identityMap: session.identityMapSource,
   });

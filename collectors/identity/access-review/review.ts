@@ -254,6 +254,7 @@ export function buildAccessReview(
     );
   return {
     sources: provenance.sources,
+    notCollected: provenance.notCollected,
     gaps,
     identityMap: provenance.identityMap,
     ...joined,

@@ -57,6 +57,8 @@ export interface AdminWithoutMfa {
 
 export interface AccessReviewSnapshot {
   readonly sources: readonly ReviewSource[];
+  /** Input collectors with no artifact in the store at all: systems this review does not cover. */
+  readonly notCollected: readonly string[];
   /** Inputs that could not be used (failed collections, unexpected shapes, nothing from any IdP). */
   readonly gaps: readonly string[];
   /** The identity map file and the SHA-256 of its bytes; null when none was used. */
