@@ -242,6 +242,7 @@ export function buildAccessReview(
   map: IdentityMap,
   provenance: {
     sources: readonly ReviewSource[];
+    notCollected: readonly string[];
     gaps: readonly string[];
     identityMap: AccessReviewSnapshot['identityMap'];
   },
