@@ -75,8 +75,10 @@ export async function apiCall<T>(source: Source, operation: string, call: () => 
   } catch (error) {
     if (error instanceof IdentityApiError || error instanceof MalformedResponseError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    // SDKs that fail to parse a 2xx body throw a SyntaxError: that is a malformed payload, not an outage.
-    if (error instanceof SyntaxError) throw new MalformedResponseError(source, operation, message);
+    // SDKs that fail to parse a 2xx body throw a SyntaxError (node-fetch: type invalid-json): a malformed
+    // payload, not an outage.
+    if (error instanceof SyntaxError || (error as { type?: unknown }).type === 'invalid-json')
+      throw new MalformedResponseError(source, operation, message);
     throw new IdentityApiError(source, operation, httpStatusOf(error), message);
   }
 }
