@@ -65,6 +65,11 @@ export function httpStatusOf(error: unknown): number | undefined {
   ]) {
     if (typeof candidate === 'number' && candidate >= 100 && candidate < 600) return candidate;
   }
+  // A refused token exchange reaches the Graph client as AuthenticationRequiredError without a status:
+  // the credentials were rejected, which is what a 401 says.
+  const code =
+    (error as { code?: unknown; name?: unknown } | null)?.code ?? (error as { name?: unknown } | null)?.name;
+  if (code === 'AuthenticationRequiredError' || code === 'AuthenticationError') return 401;
   return undefined;
 }
 
