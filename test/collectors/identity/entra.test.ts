@@ -183,7 +183,9 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
       const { artifact } = await store.getArtifact(outcome?.ref.key ?? '');
       expect(artifact.status).toBe('error');
       expect(artifact.status === 'error' && artifact.error.message).toMatch(/AADSTS7000215/);
-      expect(artifact).toMatchObject({ error: { httpStatus: 401, code: 'Unauthorized', operation: 'listUsers' } });
+      expect(artifact).toMatchObject({
+        error: { httpStatus: 401, code: 'Unauthorized', operation: 'listUsers' },
+      });
       expect(outcome?.findings).toEqual([]);
     } finally {
       await dispose();
