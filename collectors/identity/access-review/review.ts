@@ -173,12 +173,13 @@ export function joinIdentities(
     return { email, idpStatus };
   });
   const idpEvidence = inputs.okta.length + inputs.entra.length + inputs.google.length > 0;
-  accounts.sort(
-    (a, b) =>
-      (a.person ?? '~').localeCompare(b.person ?? '~') ||
-      a.system.localeCompare(b.system) ||
-      a.account.localeCompare(b.account),
-  );
+  // By person (accounts of nobody last), then system and account: code-unit order, the same everywhere.
+  const order = (a: ReviewAccount) => [a.person === null ? '1' : '0', a.person ?? '', a.system, a.account.toLowerCase()];
+  accounts.sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    const i = x.findIndex((v, n) => v !== y[n]);
+    return i < 0 ? 0 : (x[i] ?? '') < (y[i] ?? '') ? -1 : 1;
+  });
   return { accounts, people, idpEvidence };
 }
 
