@@ -12,7 +12,7 @@ import {
   PutInlinePolicyToPermissionSetCommand,
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import {
   adminGrantsByUser,
@@ -167,5 +167,67 @@ describeAws('identity-center.access against moto_server', () => {
         region: 'us-east-1',
       }),
     ).rejects.toThrow(/instance ssoins-0000000000000000 not found in us-east-1/);
+  });
+});
+
+describe('identity-center.access checks (fixtures)', () => {
+  const base: IdentityCenterSnapshot = {
+    instanceArn: 'arn:aws:sso:::instance/ssoins-1',
+    identityStoreId: 'd-1',
+    users: [{ userId: 'u1', userName: 'alice', displayName: null, emails: [] }],
+    groups: [{ groupId: 'g1', displayName: 'admins', memberUserIds: ['u1'] }],
+    permissionSets: [
+      {
+        arn: 'ps-admin',
+        name: 'Admin',
+        sessionDuration: null,
+        managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+        customerManagedPolicies: [],
+        inlinePolicy: null,
+      },
+      {
+        arn: 'ps-scoped',
+        name: 'Scoped',
+        sessionDuration: null,
+        managedPolicies: [],
+        customerManagedPolicies: [],
+        inlinePolicy: {
+          Statement: [
+            { Effect: 'Allow', Action: ['s3:*'], Resource: '*' },
+            { Effect: 'Deny', Action: '*', Resource: '*' },
+          ],
+        },
+      },
+      {
+        arn: 'ps-star',
+        name: 'Star',
+        sessionDuration: null,
+        managedPolicies: [],
+        customerManagedPolicies: [],
+        inlinePolicy: { Statement: { Effect: 'Allow', Action: '*:*', Resource: ['*'] } },
+      },
+    ],
+    assignments: [
+      { accountId: '1', permissionSetArn: 'ps-admin', principalType: 'GROUP', principalId: 'g1' },
+      { accountId: '1', permissionSetArn: 'ps-star', principalType: 'USER', principalId: 'u1' },
+      { accountId: '1', permissionSetArn: 'ps-scoped', principalType: 'USER', principalId: 'u1' },
+    ],
+  };
+  const ctx: CheckContext = { asOf: new Date(), scope: { source: 'identity-center', id: 'ssoins-1' } };
+
+  it('identity-center.permission-sets.no-inline-wildcard: only an Allow of "*" (or "*:*") on "*" fails', () => {
+    expect(noInlineWildcard.evaluate(base, ctx).map((f) => `${f.status} ${f.resource}`)).toEqual([
+      'pass ps-admin',
+      'pass ps-scoped',
+      'fail ps-star',
+    ]);
+  });
+
+  it('identity-center.admin-assignments.via-groups: admin-like sets assigned to users fail, to groups pass; others are not judged', () => {
+    expect(adminViaGroups.evaluate(base, ctx).map((f) => `${f.status} ${f.resource}`)).toEqual([
+      'pass 1/ps-admin/group/g1',
+      'fail 1/ps-star/user/u1',
+    ]);
+    expect(adminViaGroups.evaluate({ ...base, assignments: [] }, ctx)[0]?.status).toBe('not_applicable');
   });
 });
