@@ -174,7 +174,12 @@ export function joinIdentities(
   });
   const idpEvidence = inputs.okta.length + inputs.entra.length + inputs.google.length > 0;
   // By person (accounts of nobody last), then system and account: code-unit order, the same everywhere.
-  const order = (a: ReviewAccount) => [a.person === null ? '1' : '0', a.person ?? '', a.system, a.account.toLowerCase()];
+  const order = (a: ReviewAccount) => [
+    a.person === null ? '1' : '0',
+    a.person ?? '',
+    a.system,
+    a.account.toLowerCase(),
+  ];
   accounts.sort((a, b) => {
     const [x, y] = [order(a), order(b)];
     const i = x.findIndex((v, n) => v !== y[n]);
