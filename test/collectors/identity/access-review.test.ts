@@ -426,3 +426,13 @@ describe('proofline access-review (store → review artifact → CSV)', () => {
     expect(errors.join('\n')).toMatch(/bad\.yaml: people\.0\.email: must be an e-mail address/);
   });
 });
+
+it('the identity map shipped in governance/ is valid', async () => {
+  const text = await readFile(new URL('../../../governance/identity-map.yaml', import.meta.url), 'utf8');
+  expect(parseIdentityMap(text, 'governance/identity-map.yaml')).toEqual(EMPTY_IDENTITY_MAP);
+  const demo = await readFile(new URL('../../../demo/identity-map.yaml', import.meta.url), 'utf8');
+  expect(parseIdentityMap(demo, 'demo/identity-map.yaml').people.map((p) => p.email)).toEqual([
+    'alice@acme.example',
+    'bob@acme.example',
+  ]);
+});
