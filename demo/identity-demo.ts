@@ -1,5 +1,5 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { formatAccessReview, runAccessReview } from '../cli/access-review.ts';
 import type { CliContext } from '../cli/context.ts';
 import { DAY_MS } from '../core/collector.ts';
@@ -12,7 +12,22 @@ import {
 } from './identity-stand-ins/okta.ts';
 
 const TOKEN = 'demo-okta-api-token';
-export const DEMO_IDENTITY_MAP = join(dirname(fileURLToPath(import.meta.url)), 'identity-map.yaml');
+/** The demo's identity map; written next to the demo store, so the review records the file it used. */
+export const DEMO_IDENTITY_MAP = `people:
+  - email: alice@acme.example
+    accounts:
+      aws-iam: [alice]
+      github: [alice, alice-acme]
+  - email: bob@acme.example
+    accounts:
+      aws-iam: [bob]
+      github: [bob, bob-acme]
+serviceAccounts:
+  - system: aws-iam
+    account: ci-deployer
+    owner: platform
+    purpose: deploys the application from CI
+`;
 
 /**
  * The identity part of the demo: a local Okta org where bob has left (DEPROVISIONED) but is still assigned to
@@ -91,7 +106,9 @@ export async function startOktaDemo(now: Date = new Date()) {
     }),
     /** Runs the access review on the store and prints it (orphaned access first). */
     async review(ctx: CliContext, out: (text: string) => void) {
-      const run = await runAccessReview(ctx, { identityMap: DEMO_IDENTITY_MAP });
+      const identityMap = join(ctx.store.location, 'identity-map.yaml');
+      await writeFile(identityMap, DEMO_IDENTITY_MAP);
+      const run = await runAccessReview(ctx, { identityMap });
       out(formatAccessReview(run).replace(/^(?=.)/gm, '  '));
     },
     close: () => standIn.close(),

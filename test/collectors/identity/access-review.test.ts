@@ -23,6 +23,7 @@ import type { IdentityCenterSnapshot } from '../../../collectors/identity/identi
 import type { OktaUser, OktaUsersSnapshot } from '../../../collectors/identity/okta/users/snapshot.ts';
 import type { Artifact } from '../../../core/model.ts';
 import type { LocalStore } from '../../../core/stores/local-store.ts';
+import { DEMO_IDENTITY_MAP } from '../../../demo/identity-demo.ts';
 import { context, daysBefore, tempStore, verdicts } from '../../support/identity.ts';
 
 const totp = { factorType: 'token:software:totp', provider: 'OKTA', status: 'ACTIVE' };
@@ -430,8 +431,7 @@ describe('proofline access-review (store → review artifact → CSV)', () => {
 it('the identity map shipped in governance/ is valid', async () => {
   const text = await readFile(new URL('../../../governance/identity-map.yaml', import.meta.url), 'utf8');
   expect(parseIdentityMap(text, 'governance/identity-map.yaml')).toEqual(EMPTY_IDENTITY_MAP);
-  const demo = await readFile(new URL('../../../demo/identity-map.yaml', import.meta.url), 'utf8');
-  expect(parseIdentityMap(demo, 'demo/identity-map.yaml').people.map((p) => p.email)).toEqual([
+  expect(parseIdentityMap(DEMO_IDENTITY_MAP, 'demo').people.map((p) => p.email)).toEqual([
     'alice@acme.example',
     'bob@acme.example',
   ]);
