@@ -67,6 +67,7 @@ export async function collect(session: AccessReviewSession, _scope: Scope): Prom
       inputs[input].push({ scope, snapshot: artifact.snapshot });
     }
   }
+  // Our own collectors' snapshots are read as the types they were written with (schemaVersion 1).
   return buildAccessReview(inputs as unknown as ReviewInputs, session.identityMap, {
     sources,
     notCollected,

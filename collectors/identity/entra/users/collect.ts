@@ -48,7 +48,8 @@ export async function collect(session: EntraSession): Promise<EntraUsersSnapshot
   const [rawUsers, rawRegistrations, rawRoles] = await Promise.all([
     listAll(session, 'listUsers', '/users', {
       $select: 'id,displayName,userPrincipalName,mail,accountEnabled,userType,createdDateTime,signInActivity',
-      $top: '999',
+      // With signInActivity selected, Graph serves at most 120 users a page.
+      $top: '120',
     }),
     listAll(session, 'listUserRegistrationDetails', '/reports/authenticationMethods/userRegistrationDetails'),
     listAll(session, 'listDirectoryRoles', '/directoryRoles'),
