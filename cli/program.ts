@@ -4,6 +4,7 @@ import { notificationsFor } from '../core/alerts/notify.ts';
 import { collectorPolicy } from '../core/permissions.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
+import { formatAccessReview, runAccessReview } from './access-review.ts';
 import { runDigest, runVerifyChain } from './chain.ts';
 import { runCollect, selectCollectors } from './collect.ts';
 import { openContext, UsageError } from './context.ts';
@@ -185,6 +186,27 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     });
 
   program
+    .command('access-review')
+    .description(
+      'join identities across the IdP, IAM Identity Center, IAM and GitHub; store the review as evidence',
+    )
+    .option('--csv <file>', 'write who-has-what per system as CSV ("-" for standard output)')
+    .option(
+      '--identity-map <file>',
+      'usernames → people and service accounts (default: governance/identity-map.yaml)',
+    )
+    .action(async (options: { csv?: string; identityMap?: string }) => {
+      const ctx = await openContext(storeOptions());
+      try {
+        const result = await runAccessReview(ctx, options);
+        out(formatAccessReview(result, options.csv));
+        if (!result.review) run.exitCode = EXIT.collectionErrors;
+      } finally {
+        await ctx.store.close();
+      }
+    });
+
+  program
     .command('permissions')
     .description('print the IAM policy the AWS collectors need (read-only, exactly the actions they call)')
     .option('--collector <id>', 'only these collectors (repeatable)', collect)
@@ -256,12 +278,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       'CatalogError',
       'AwsCredentialsError',
       'GitHubCredentialsError',
-      'ConfigError',
       'IntegrityError',
       'MotoUnavailableError',
       'StoreSpecError',
       'ChainError',
       'SigningKeyError',
+      'CredentialsError',
     ];
     io.err(known.includes(e.name) ? `proofline: ${e.message}` : `proofline: ${e.stack ?? e.message}`);
     return e.name === 'UsageError' ? EXIT.usage : EXIT.error;

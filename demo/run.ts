@@ -8,6 +8,7 @@ import { parseEvidenceKey } from '../core/evidence-key.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
 import type { LocalStore } from '../core/stores/local-store.ts';
 import { startGitHubDemo } from './github.ts';
+import { startOktaDemo } from './identity-demo.ts';
 import { emulatorEnv, MOTO_INSTALL_HINT, MotoUnavailableError, startMoto } from './moto.ts';
 import { seedDemoAccount } from './seed-aws.ts';
 
@@ -41,8 +42,13 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
       `▶ moto_server (AWS emulator) on ${moto.endpoint}; seeding account 123456789012 with compliant resources and misconfigurations`,
     );
     await seedDemoAccount();
+    const okta = await startOktaDemo();
+    Object.assign(process.env, okta.env);
+    out(
+      `▶ Okta org stand-in on ${okta.url}: bob left (deactivated) but keeps his IAM user and app assignments`,
+    );
     if (!keep) await rm(store, { recursive: true, force: true });
-    const ctx = await openContext({ store });
+    const ctx = okta.inScope(await openContext({ store }));
     github.apply(ctx.config, process.env);
     out(
       `▶ GitHub REST stand-in on ${github.url}: organization "acme" with unprotected repositories and a member without 2FA`,
@@ -64,8 +70,11 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
         `▶ evidence: ${verified} files under ${ctx.store.location}/evidence, each SHA-256 matching its file name and index entry`,
       );
       out(`  try: npx proofline --store ${store} evidence list`);
+      out('\n▶ access review across Okta, IAM and GitHub (stored as evidence too)');
+      await okta.review(ctx, out);
     } finally {
       await ctx.store.close();
+      await okta.close();
     }
     return 0;
   } finally {

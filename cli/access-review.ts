@@ -1,0 +1,117 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { AccessReviewSession } from '../collectors/identity/access-review/collect.ts';
+import { accessReviewCsv } from '../collectors/identity/access-review/csv.ts';
+import {
+  EMPTY_IDENTITY_MAP,
+  type IdentityMap,
+  IdentityMapError,
+  parseIdentityMap,
+} from '../collectors/identity/access-review/identity-map.ts';
+import { ACCESS_REVIEW_SCOPE, accessReview } from '../collectors/identity/access-review/index.ts';
+import type { AccessReviewSnapshot } from '../collectors/identity/access-review/snapshot.ts';
+import { collectors } from '../collectors/index.ts';
+import { sha256Hex } from '../core/canonical.ts';
+import type { ArtifactRef, Finding } from '../core/model.ts';
+import { collectTargets, evaluateStore } from '../core/pipeline.ts';
+import { type CliContext, UsageError } from './context.ts';
+
+export const DEFAULT_IDENTITY_MAP = 'governance/identity-map.yaml';
+
+export interface AccessReviewOptions {
+  /** Where to write the CSV report ('-' for standard output). */
+  readonly csv?: string;
+  readonly identityMap?: string;
+  readonly now?: () => Date;
+}
+
+export interface AccessReviewRun {
+  readonly ref: ArtifactRef;
+  readonly review: AccessReviewSnapshot | undefined;
+  readonly findings: readonly Finding[];
+  readonly error?: string;
+}
+
+/** The identity map: a named file must exist; the default one may be absent (then no usernames are mapped). */
+async function loadIdentityMap(file: string | undefined): Promise<{
+  map: IdentityMap;
+  source: AccessReviewSession['identityMapSource'];
+}> {
+  const path = file ?? DEFAULT_IDENTITY_MAP;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    if (!file && (error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { map: EMPTY_IDENTITY_MAP, source: null };
+    throw new UsageError(`cannot read identity map ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return {
+      map: parseIdentityMap(bytes.toString('utf8'), path),
+      source: { file: path, sha256: sha256Hex(bytes) },
+    };
+  } catch (error) {
+    if (error instanceof IdentityMapError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Builds the access review from the evidence in the store, stores it as an artifact (so the review itself is
+ * evidence), evaluates its checks and the controls, and writes the CSV when asked.
+ */
+export async function runAccessReview(
+  ctx: CliContext,
+  options: AccessReviewOptions = {},
+): Promise<AccessReviewRun> {
+  const { map, source } = await loadIdentityMap(options.identityMap);
+  const session: AccessReviewSession = { store: ctx.store, identityMap: map, identityMapSource: source };
+  const [outcome] = await collectTargets(
+    ctx.store,
+    [{ collector: accessReview, scope: ACCESS_REVIEW_SCOPE, session }],
+    options.now ? { now: options.now } : {},
+  );
+  if (!outcome) throw new Error('access review produced no outcome');
+  const { artifact } = await ctx.store.getArtifact(outcome.ref.key);
+  await evaluateStore(ctx.store, ctx.controls, collectors, (options.now?.() ?? new Date()).toISOString());
+  if (artifact.status === 'error')
+    return { ref: outcome.ref, review: undefined, findings: [], error: artifact.error.message };
+  const review = artifact.snapshot as AccessReviewSnapshot;
+  if (options.csv && options.csv !== '-') await writeFile(options.csv, accessReviewCsv(review));
+  return { ref: outcome.ref, review, findings: outcome.findings };
+}
+
+/**
+ * The human summary: counts per system, orphaned access, admins without MFA, gaps, and the evidence key; or
+ * the CSV itself when it goes to standard output.
+ */
+export function formatAccessReview(run: AccessReviewRun, csv?: string): string {
+  const { review } = run;
+  if (!review) return `access review FAILED (recorded as an error artifact ${run.ref.key}): ${run.error}`;
+  if (csv === '-') return accessReviewCsv(review).trimEnd();
+  const lines: string[] = [];
+  const systems = new Map<string, number>();
+  for (const a of review.accounts) systems.set(a.system, (systems.get(a.system) ?? 0) + 1);
+  lines.push(
+    `Access review: ${review.people.length} people, ${review.accounts.length} accounts (${[...systems].map(([s, n]) => `${s} ${n}`).join(', ') || 'none'})`,
+  );
+  if (review.notCollected.length)
+    lines.push(`Not in the store, so not reviewed: ${review.notCollected.join(', ')}`);
+  lines.push('', `Orphaned access (${review.orphaned.length}):`);
+  for (const o of review.orphaned) lines.push(`  ORPHANED  ${o.reason}`);
+  if (review.orphaned.length === 0) lines.push('  none');
+  const noMfa = review.adminsWithoutMfa.filter((a) => a.withoutMfa.length > 0);
+  lines.push('', `Admins without MFA (${noMfa.length}):`);
+  for (const a of noMfa)
+    lines.push(
+      `  NO MFA    ${a.who}: admin in ${a.adminIn.join('; ')}; no MFA on ${a.withoutMfa.join(', ')}`,
+    );
+  if (noMfa.length === 0) lines.push('  none');
+  if (review.gaps.length) {
+    lines.push('', 'Gaps (inputs that could not be used):');
+    for (const g of review.gaps) lines.push(`  GAP       ${g}`);
+  }
+  lines.push('', `Evidence: ${run.ref.key}`);
+  if (csv && csv !== '-') lines.push(`CSV: ${csv}`);
+  return lines.join('\n');
+}

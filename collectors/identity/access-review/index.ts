@@ -1,0 +1,23 @@
+import type { Collector } from '../../../core/collector.ts';
+import { checks } from './checks.ts';
+import { type AccessReviewSession, collect, permissions } from './collect.ts';
+import type { AccessReviewSnapshot } from './snapshot.ts';
+
+export const ACCESS_REVIEW_SCOPE = { source: 'manual', id: 'access-review' } as const;
+
+/**
+ * The cross-source access review: who has what, per system, derived from the evidence already stored. Run by
+ * `proofline access-review` (it has no source connector, so `collect` does not schedule it).
+ */
+export const accessReview: Collector<AccessReviewSnapshot, AccessReviewSession> = {
+  id: 'proofline.access-review',
+  source: 'manual',
+  description:
+    'Access review: identities joined across the IdP, IAM Identity Center, IAM users and GitHub; orphaned access and admins without MFA',
+  regional: false,
+  defaultSchedule: 'rate(90 days)',
+  schemaVersion: 1,
+  permissions,
+  collect,
+  checks,
+};

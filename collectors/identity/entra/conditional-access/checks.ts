@@ -1,0 +1,76 @@
+import { type Check, finding } from '../../../../core/collector.ts';
+import { CORE_ADMIN_ROLE_TEMPLATES, PRIVILEGED_ROLE_TEMPLATES } from '../roles.ts';
+import type { ConditionalAccessPolicy, ConditionalAccessSnapshot } from './snapshot.ts';
+
+/** Enforced, for every cloud app, and the grant cannot be satisfied without MFA. */
+export function requiresMfa(p: ConditionalAccessPolicy): boolean {
+  if (p.state !== 'enabled' || !p.includeApplications.includes('All')) return false;
+  if (p.authenticationStrength) return true;
+  const mfa = p.builtInControls.includes('mfa');
+  return mfa && (p.grantOperator === 'AND' || p.builtInControls.length === 1);
+}
+
+const exclusions = (p: ConditionalAccessPolicy) => {
+  const n = p.excludeUsers.length + p.excludeGroups.length + p.excludeRoles.length;
+  return n === 0 ? '' : ` (${n} exclusions, e.g. emergency-access accounts: review them)`;
+};
+
+const coversAllUsers = (p: ConditionalAccessPolicy) => p.includeUsers.includes('All');
+
+export const mfaForAllUsers: Check<ConditionalAccessSnapshot> = {
+  id: 'entra.ca.mfa-all-users',
+  title: 'A Conditional Access policy requires MFA for all users and all cloud apps',
+  severity: 'high',
+  remediation:
+    'Create an enabled Conditional Access policy: users All (exclude only emergency-access accounts), target resources All, grant "Require multifactor authentication" or an authentication strength.',
+  evaluate(s) {
+    const policy = s.policies.find((p) => requiresMfa(p) && coversAllUsers(p));
+    return [
+      finding(
+        this.id,
+        s.tenantId,
+        !!policy,
+        policy
+          ? `policy "${policy.displayName}" requires MFA for all users${exclusions(policy)}`
+          : 'no enabled policy requires MFA for all users and all cloud apps',
+      ),
+    ];
+  },
+};
+
+export const mfaForAdmins: Check<ConditionalAccessSnapshot> = {
+  id: 'entra.ca.mfa-admins',
+  title: 'Conditional Access requires MFA for the privileged administrator roles',
+  severity: 'critical',
+  remediation:
+    'Create an enabled policy targeting the directory roles Global, Privileged Role, Privileged Authentication, Security and Conditional Access Administrator (or all users), all cloud apps, requiring MFA.',
+  evaluate(s) {
+    const enforcing = s.policies.filter(requiresMfa);
+    const all = enforcing.find(coversAllUsers);
+    if (all)
+      return [
+        finding(
+          this.id,
+          s.tenantId,
+          true,
+          `policy "${all.displayName}" requires MFA for all users, admins included`,
+        ),
+      ];
+    const covered = new Set(
+      enforcing.flatMap((p) => p.includeRoles.filter((r) => !p.excludeRoles.includes(r))),
+    );
+    const missing = CORE_ADMIN_ROLE_TEMPLATES.filter((r) => !covered.has(r));
+    return [
+      finding(
+        this.id,
+        s.tenantId,
+        missing.length === 0,
+        missing.length === 0
+          ? 'enabled policies require MFA for every core administrator role'
+          : `no enabled policy requires MFA for ${missing.map((r) => PRIVILEGED_ROLE_TEMPLATES[r]).join(', ')}`,
+      ),
+    ];
+  },
+};
+
+export const checks = [mfaForAllUsers, mfaForAdmins];

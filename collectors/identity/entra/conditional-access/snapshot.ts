@@ -1,0 +1,23 @@
+export interface ConditionalAccessPolicy {
+  readonly id: string;
+  readonly displayName: string;
+  /** enabled, disabled or enabledForReportingButNotEnforced (report-only). */
+  readonly state: string;
+  readonly includeUsers: readonly string[];
+  readonly excludeUsers: readonly string[];
+  readonly includeGroups: readonly string[];
+  readonly excludeGroups: readonly string[];
+  readonly includeRoles: readonly string[];
+  readonly excludeRoles: readonly string[];
+  readonly includeApplications: readonly string[];
+  readonly excludeApplications: readonly string[];
+  /** AND or OR; null when the policy only blocks or has no grant controls. */
+  readonly grantOperator: string | null;
+  readonly builtInControls: readonly string[];
+  readonly authenticationStrength: string | null;
+}
+
+export interface ConditionalAccessSnapshot {
+  readonly tenantId: string;
+  readonly policies: readonly ConditionalAccessPolicy[];
+}

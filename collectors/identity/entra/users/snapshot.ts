@@ -1,0 +1,23 @@
+export interface EntraUser {
+  readonly id: string;
+  readonly userPrincipalName: string;
+  readonly mail: string | null;
+  readonly displayName: string | null;
+  readonly accountEnabled: boolean;
+  /** Member or Guest. */
+  readonly userType: string;
+  readonly createdDateTime: string | null;
+  /** The later of the last interactive and non-interactive sign-in; null when never (or not reported). */
+  readonly lastSignIn: string | null;
+  /** From the authentication-methods registration report; null when the report has no row for the user. */
+  readonly mfaCapable: boolean | null;
+  readonly mfaRegistered: boolean | null;
+  readonly methodsRegistered: readonly string[];
+  /** Activated directory roles the user is a direct member of. */
+  readonly directoryRoles: readonly { readonly roleTemplateId: string; readonly displayName: string }[];
+}
+
+export interface EntraUsersSnapshot {
+  readonly tenantId: string;
+  readonly users: readonly EntraUser[];
+}

@@ -1,0 +1,64 @@
+import { type Check, finding } from '../../../../core/collector.ts';
+import type { OktaPoliciesSnapshot } from './snapshot.ts';
+
+export const MIN_PASSWORD_LENGTH = 12;
+export const MIN_PASSWORD_HISTORY = 4;
+export const MAX_LOCKOUT_ATTEMPTS = 10;
+
+const orgResource = (s: OktaPoliciesSnapshot) => new URL(s.orgUrl).host;
+
+export const passwordPolicyStrength: Check<OktaPoliciesSnapshot> = {
+  id: 'okta.password-policy.strength',
+  title: 'Active password policies are strong',
+  severity: 'medium',
+  remediation: `In Security > Authenticators > Password, set a minimum length of at least ${MIN_PASSWORD_LENGTH}, remember at least ${MIN_PASSWORD_HISTORY} previous passwords and lock out after at most ${MAX_LOCKOUT_ATTEMPTS} failed attempts.`,
+  evaluate(s) {
+    const active = s.passwordPolicies.filter((p) => p.status === 'ACTIVE');
+    if (active.length === 0) return [finding(this.id, orgResource(s), false, 'no active password policy')];
+    return active.map((p) => {
+      const weaknesses = [
+        (p.minLength ?? 0) < MIN_PASSWORD_LENGTH &&
+          `minimum length ${p.minLength ?? 'unset'} < ${MIN_PASSWORD_LENGTH}`,
+        (p.historyCount ?? 0) < MIN_PASSWORD_HISTORY &&
+          `password history ${p.historyCount ?? 'unset'} < ${MIN_PASSWORD_HISTORY}`,
+        !(p.lockoutMaxAttempts && p.lockoutMaxAttempts <= MAX_LOCKOUT_ATTEMPTS) &&
+          `lock-out after ${p.lockoutMaxAttempts || 'unlimited'} attempts (at most ${MAX_LOCKOUT_ATTEMPTS})`,
+      ].filter((w): w is string => typeof w === 'string');
+      return finding(
+        this.id,
+        `password-policy/${p.name}`,
+        weaknesses.length === 0,
+        weaknesses.length ? `${p.name}: ${weaknesses.join('; ')}` : `${p.name} meets the minimums`,
+      );
+    });
+  },
+};
+
+export const signOnMfaRequired: Check<OktaPoliciesSnapshot> = {
+  id: 'okta.sign-on.mfa-required',
+  title: 'Sign-on policies require MFA for every rule that allows access',
+  severity: 'high',
+  remediation:
+    'In the global session policy and each authentication policy, make every rule that allows access require a second factor (or "any two factors").',
+  evaluate(s) {
+    const active = s.signOnPolicies.filter((p) => p.status === 'ACTIVE');
+    if (active.length === 0) return [finding(this.id, orgResource(s), false, 'no active sign-on policy')];
+    return active.map((p) => {
+      const allowing = p.rules.filter((r) => r.status === 'ACTIVE' && r.access !== 'DENY');
+      const withoutMfa = allowing.filter((r) => !r.requiresMfa);
+      const kind = p.type === 'OKTA_SIGN_ON' ? 'global session policy' : 'authentication policy';
+      return finding(
+        this.id,
+        `${p.type === 'OKTA_SIGN_ON' ? 'sign-on-policy' : 'authentication-policy'}/${p.name}`,
+        withoutMfa.length === 0,
+        allowing.length === 0
+          ? `${kind} ${p.name} allows no access`
+          : withoutMfa.length === 0
+            ? `every allowing rule of ${kind} ${p.name} requires MFA`
+            : `${kind} ${p.name} allows access without MFA in rule ${withoutMfa.map((r) => r.name).join(', ')}`,
+      );
+    });
+  },
+};
+
+export const checks = [passwordPolicyStrength, signOnMfaRequired];

@@ -1,0 +1,427 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { IdentityApiError, MalformedResponseError } from '../../../collectors/identity/api-error.ts';
+import {
+  mfaForAdmins,
+  mfaForAllUsers,
+} from '../../../collectors/identity/entra/conditional-access/checks.ts';
+import { collect as collectPolicies } from '../../../collectors/identity/entra/conditional-access/collect.ts';
+import { entraConditionalAccess } from '../../../collectors/identity/entra/conditional-access/index.ts';
+import type { ConditionalAccessPolicy } from '../../../collectors/identity/entra/conditional-access/snapshot.ts';
+import { entraConnector } from '../../../collectors/identity/entra/connector.ts';
+import { entraSession } from '../../../collectors/identity/entra/session.ts';
+import {
+  adminsMfaCapable,
+  guestsUnprivileged,
+  usersInactive,
+  usersMfaCapable,
+} from '../../../collectors/identity/entra/users/checks.ts';
+import { collect } from '../../../collectors/identity/entra/users/collect.ts';
+import { entraUsers } from '../../../collectors/identity/entra/users/index.ts';
+import type { EntraUser, EntraUsersSnapshot } from '../../../collectors/identity/entra/users/snapshot.ts';
+import { collectTargets } from '../../../core/pipeline.ts';
+import {
+  caPolicy,
+  context,
+  daysBefore,
+  type EntraSeed,
+  type EntraStandIn,
+  entraResponses,
+  startEntraStandIn,
+  tempStore,
+  verdicts,
+} from '../../support/identity.ts';
+
+const TENANT = 'contoso.example';
+const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
+const PRIVILEGED_ROLE_ADMIN = 'e8611ab8-c189-46e8-94e1-60213ab1f814';
+const created = '2025-01-01T00:00:00Z';
+
+const seed: EntraSeed = {
+  tenantId: TENANT,
+  clientId: 'proofline-reader',
+  clientSecret: 'the-secret',
+  maxPageSize: 2, // four users → two pages, each followed through @odata.nextLink
+  users: [
+    {
+      id: 'u1',
+      userPrincipalName: 'adele@contoso.example',
+      accountEnabled: true,
+      createdDateTime: created,
+      lastSignInDateTime: daysBefore(2),
+      mfa: { capable: true, methods: ['microsoftAuthenticatorPush'] },
+    },
+    {
+      id: 'u2',
+      userPrincipalName: 'brian@contoso.example',
+      accountEnabled: true,
+      createdDateTime: created,
+      lastSignInDateTime: daysBefore(3),
+      mfa: { capable: false, methods: [] },
+    },
+    {
+      id: 'u3',
+      userPrincipalName: 'partner_x.example#EXT#@contoso.example',
+      mail: 'pat@partner.example',
+      userType: 'Guest',
+      accountEnabled: true,
+      createdDateTime: created,
+      mfa: null,
+    },
+    {
+      id: 'u4',
+      userPrincipalName: 'old@contoso.example',
+      accountEnabled: false,
+      createdDateTime: created,
+      mfa: null,
+    },
+  ],
+  roles: [
+    {
+      id: 'r1',
+      displayName: 'Global Administrator',
+      roleTemplateId: GLOBAL_ADMIN,
+      memberIds: ['u1', 'u2', 'u3'],
+    },
+    {
+      id: 'r2',
+      displayName: 'Reports Reader',
+      roleTemplateId: '4a5d8f65-41da-4de4-8968-e035b65339cf',
+      memberIds: ['u2', 'sp1'],
+    },
+  ],
+  policies: [
+    caPolicy('p1', 'Require MFA for admins', { includeRoles: [GLOBAL_ADMIN, PRIVILEGED_ROLE_ADMIN] }),
+    caPolicy('p2', 'Require MFA for everyone (report-only)', {
+      includeUsers: ['All'],
+      state: 'enabledForReportingButNotEnforced',
+    }),
+  ],
+};
+
+describe('entra collectors against the Entra ID / Graph stand-in', () => {
+  let entra: EntraStandIn;
+  const session = () =>
+    entraSession({
+      tenantId: TENANT,
+      clientId: seed.clientId,
+      clientSecret: seed.clientSecret,
+      authorityHost: entra.url,
+      graphBaseUrl: entra.url,
+      ca: entra.ca,
+      maxRetries: 2,
+    });
+  beforeAll(async () => {
+    entra = await startEntraStandIn(seed);
+  });
+  afterAll(() => entra.close());
+  afterEach(() => entra.requests.splice(0));
+
+  it('gets a token by client credentials and pages users, registration details and role members', async () => {
+    const snapshot = await collect(session());
+    expect(
+      snapshot.users.map((u) => [
+        u.userPrincipalName,
+        u.accountEnabled,
+        u.userType,
+        u.mfaCapable,
+        u.directoryRoles.map((r) => r.displayName),
+      ]),
+    ).toEqual([
+      ['adele@contoso.example', true, 'Member', true, ['Global Administrator']],
+      ['brian@contoso.example', true, 'Member', false, ['Global Administrator', 'Reports Reader']],
+      ['old@contoso.example', false, 'Member', null, []],
+      ['partner_x.example#EXT#@contoso.example', true, 'Guest', null, ['Global Administrator']],
+    ]);
+    expect(snapshot.users[0]?.lastSignIn).toBe(daysBefore(2));
+    const paths = entra.requests.map((r) => decodeURIComponent(r.path));
+    expect(paths.some((p) => p.startsWith(`/${TENANT}/oauth2/v2.0/token`))).toBe(true);
+    expect(paths.filter((p) => p.startsWith('/v1.0/users') && p.includes('$skiptoken='))).toHaveLength(1);
+    expect(paths.filter((p) => p.startsWith('/v1.0/directoryRoles/r1/members'))).toHaveLength(2);
+  });
+
+  it('reads Conditional Access policies with their conditions and grant controls', async () => {
+    const snapshot = await collectPolicies(session());
+    expect(
+      snapshot.policies.map((p) => [
+        p.displayName,
+        p.state,
+        p.includeUsers,
+        p.includeRoles.length,
+        p.builtInControls,
+      ]),
+    ).toEqual([
+      ['Require MFA for admins', 'enabled', [], 2, ['mfa']],
+      ['Require MFA for everyone (report-only)', 'enabledForReportingButNotEnforced', ['All'], 0, ['mfa']],
+    ]);
+  });
+
+  it('honours Retry-After on a 429 and then succeeds', async () => {
+    entra.inject({ path: /^\/v1\.0\/identity\/conditionalAccess/, response: entraResponses.throttled(1) });
+    const started = Date.now();
+    const snapshot = await collectPolicies(session());
+    expect(snapshot.policies).toHaveLength(2);
+    expect(entra.requests.filter((r) => r.path.startsWith('/v1.0/identity/conditionalAccess'))).toHaveLength(
+      2,
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('records a refused client secret (401 at the token endpoint) as a failed collection', async () => {
+    const { store, dispose } = await tempStore();
+    try {
+      const wrong = entraSession({
+        tenantId: TENANT,
+        clientId: seed.clientId,
+        clientSecret: 'wrong',
+        authorityHost: entra.url,
+        graphBaseUrl: entra.url,
+        ca: entra.ca,
+      });
+      const [outcome] = await collectTargets(store, [
+        { collector: entraUsers, scope: { source: 'entra', id: TENANT }, session: wrong },
+      ]);
+      const { artifact } = await store.getArtifact(outcome?.ref.key ?? '');
+      expect(artifact.status).toBe('error');
+      expect(artifact.status === 'error' && artifact.error.message).toMatch(/AADSTS7000215/);
+      expect(artifact).toMatchObject({
+        error: { httpStatus: 401, code: 'Unauthorized', operation: 'listUsers' },
+      });
+      expect(outcome?.findings).toEqual([]);
+    } finally {
+      await dispose();
+    }
+  });
+
+  it.each([
+    ['401', entraResponses.unauthorized(), 401, 'Unauthorized'],
+    ['403', entraResponses.forbidden(), 403, 'Forbidden'],
+  ])('records a Graph %s as a gap with its status', async (_name, response, status, code) => {
+    entra.inject({ path: /^\/v1\.0\/identity\/conditionalAccess/, response });
+    const { store, dispose } = await tempStore();
+    try {
+      const [outcome] = await collectTargets(store, [
+        { collector: entraConditionalAccess, scope: { source: 'entra', id: TENANT }, session: session() },
+      ]);
+      const { artifact } = await store.getArtifact(outcome?.ref.key ?? '');
+      expect(artifact).toMatchObject({
+        status: 'error',
+        error: { code, httpStatus: status, operation: 'listConditionalAccessPolicies' },
+      });
+    } finally {
+      await dispose();
+    }
+  });
+
+  it('refuses a collection without a value array and a user without a userPrincipalName', async () => {
+    entra.inject({
+      path: /^\/v1\.0\/identity\/conditionalAccess/,
+      response: { status: 200, body: { '@odata.context': 'x', policies: [] } },
+    });
+    const noValue = await collectPolicies(session()).catch((e) => e);
+    expect(noValue).toBeInstanceOf(MalformedResponseError);
+    expect(noValue.message).toMatch(/listConditionalAccessPolicies .*no "value" array/);
+
+    entra.inject({
+      path: /^\/v1\.0\/users/,
+      response: { status: 200, body: { value: [{ id: 'u9', accountEnabled: true }] } },
+    });
+    const noUpn = await collect(session()).catch((e) => e);
+    expect(noUpn).toBeInstanceOf(MalformedResponseError);
+    expect(noUpn.message).toMatch(/entra listUsers returned a malformed response: userPrincipalName/);
+  });
+
+  it('gives up after the retries when throttling persists, naming the status', async () => {
+    entra.inject({
+      path: /^\/v1\.0\/identity\/conditionalAccess/,
+      times: 5,
+      response: entraResponses.throttled(0),
+    });
+    const error = await collectPolicies(session()).catch((e) => e);
+    expect(error).toBeInstanceOf(IdentityApiError);
+    expect(error.status).toBe(429);
+  });
+});
+
+describe('entra connector', () => {
+  it('validates the section and reports missing credentials', () => {
+    expect(
+      entraConnector.schema.safeParse({ tenantId: 'contoso.example', graphBaseUrl: 'http://graph.example' })
+        .success,
+    ).toBe(false);
+    expect(entraConnector.missing({ tenantId: 'contoso.example' }, { env: {} })).toMatch(
+      /AZURE_CLIENT_ID and AZURE_CLIENT_SECRET/,
+    );
+    expect(
+      entraConnector.missing(
+        { tenantId: 'contoso.example' },
+        { env: { AZURE_CLIENT_ID: 'a', AZURE_CLIENT_SECRET: 'b' } },
+      ),
+    ).toBeUndefined();
+  });
+
+  it('reads the CA file it is given, and says so when it cannot', async () => {
+    await expect(
+      entraConnector.targets(
+        [entraUsers],
+        { tenantId: 'contoso.example', caFile: '/nonexistent/ca.pem' },
+        { env: { AZURE_CLIENT_ID: 'a', AZURE_CLIENT_SECRET: 'b' } },
+      ),
+    ).rejects.toThrow(/scope.entra.caFile: cannot read \/nonexistent\/ca.pem/);
+    const targets = await entraConnector.targets(
+      [entraUsers, entraConditionalAccess],
+      { tenantId: 'contoso.example' },
+      { env: { AZURE_CLIENT_ID: 'a', AZURE_CLIENT_SECRET: 'b' } },
+    );
+    expect(targets.map((t) => t.scope)).toEqual([
+      { source: 'entra', id: 'contoso.example' },
+      { source: 'entra', id: 'contoso.example' },
+    ]);
+  });
+});
+
+const user = (over: Partial<EntraUser>): EntraUser => ({
+  id: 'u',
+  userPrincipalName: 'u@contoso.example',
+  mail: null,
+  displayName: null,
+  accountEnabled: true,
+  userType: 'Member',
+  createdDateTime: created,
+  lastSignIn: daysBefore(1),
+  mfaCapable: true,
+  mfaRegistered: true,
+  methodsRegistered: ['fido2'],
+  directoryRoles: [],
+  ...over,
+});
+const users = (...list: EntraUser[]): EntraUsersSnapshot => ({ tenantId: TENANT, users: list });
+const ctx = context('entra', TENANT);
+const globalAdmin = [{ roleTemplateId: GLOBAL_ADMIN, displayName: 'Global Administrator' }];
+
+describe('entra.users checks', () => {
+  it('entra.users.mfa-capable: enabled members are MFA capable; a missing report row fails', () => {
+    const s = users(
+      user({ userPrincipalName: 'ok' }),
+      user({ userPrincipalName: 'no', mfaCapable: false }),
+      user({ userPrincipalName: 'unknown', mfaCapable: null }),
+      user({ userPrincipalName: 'off', accountEnabled: false, mfaCapable: false }),
+      user({ userPrincipalName: 'guest', userType: 'Guest', mfaCapable: false }),
+    );
+    expect(verdicts(usersMfaCapable.evaluate(s, ctx))).toEqual(['pass ok', 'fail no', 'fail unknown']);
+  });
+
+  it('entra.admins.mfa-capable: only privileged role holders are judged', () => {
+    const s = users(
+      user({ userPrincipalName: 'admin', directoryRoles: globalAdmin }),
+      user({ userPrincipalName: 'weak-admin', directoryRoles: globalAdmin, mfaCapable: false }),
+      user({
+        userPrincipalName: 'reader',
+        directoryRoles: [{ roleTemplateId: 'x', displayName: 'Reports Reader' }],
+        mfaCapable: false,
+      }),
+    );
+    expect(verdicts(adminsMfaCapable.evaluate(s, ctx))).toEqual(['pass admin', 'fail weak-admin']);
+  });
+
+  it('entra.users.inactive: enabled users and guests signed in within 90 days', () => {
+    const s = users(
+      user({ userPrincipalName: 'recent' }),
+      user({ userPrincipalName: 'stale', lastSignIn: daysBefore(120) }),
+      user({
+        userPrincipalName: 'never',
+        lastSignIn: null,
+        createdDateTime: daysBefore(100),
+        userType: 'Guest',
+      }),
+      user({ userPrincipalName: 'disabled', accountEnabled: false, lastSignIn: daysBefore(500) }),
+    );
+    const findings = usersInactive.evaluate(s, ctx);
+    expect(verdicts(findings)).toEqual(['pass recent', 'fail stale', 'fail never']);
+    expect(findings[2]?.reason).toBe('guest never never signed in, created 100 days ago');
+  });
+
+  it('entra.guests.no-privileged-roles: guests with a privileged role fail', () => {
+    const s = users(
+      user({ userPrincipalName: 'g1', userType: 'Guest' }),
+      user({ userPrincipalName: 'g2', userType: 'Guest', directoryRoles: globalAdmin }),
+      user({ userPrincipalName: 'member', directoryRoles: globalAdmin }),
+    );
+    expect(verdicts(guestsUnprivileged.evaluate(s, ctx))).toEqual(['pass g1', 'fail g2']);
+  });
+});
+
+describe('entra.conditional-access checks', () => {
+  const policy = (over: Partial<ConditionalAccessPolicy>): ConditionalAccessPolicy => ({
+    id: 'p',
+    displayName: 'p',
+    state: 'enabled',
+    includeUsers: [],
+    excludeUsers: [],
+    includeGroups: [],
+    excludeGroups: [],
+    includeRoles: [],
+    excludeRoles: [],
+    includeApplications: ['All'],
+    excludeApplications: [],
+    grantOperator: 'OR',
+    builtInControls: ['mfa'],
+    authenticationStrength: null,
+    ...over,
+  });
+  const snapshot = (...policies: ConditionalAccessPolicy[]) => ({ tenantId: TENANT, policies });
+
+  it('entra.ca.mfa-all-users: passes only for an enforced all-users, all-apps MFA grant', () => {
+    const pass = (p: ConditionalAccessPolicy) => mfaForAllUsers.evaluate(snapshot(p), ctx)[0]?.status;
+    expect(pass(policy({ includeUsers: ['All'] }))).toBe('pass');
+    expect(
+      pass(
+        policy({
+          includeUsers: ['All'],
+          builtInControls: [],
+          authenticationStrength: 'Phishing-resistant MFA',
+        }),
+      ),
+    ).toBe('pass');
+    expect(pass(policy({ includeUsers: ['All'], state: 'enabledForReportingButNotEnforced' }))).toBe('fail');
+    expect(
+      pass(policy({ includeUsers: ['All'], includeApplications: ['00000003-0000-0ff1-ce00-000000000000'] })),
+    ).toBe('fail');
+    expect(
+      pass(
+        policy({ includeUsers: ['All'], builtInControls: ['mfa', 'compliantDevice'], grantOperator: 'OR' }),
+      ),
+    ).toBe('fail');
+    expect(
+      pass(
+        policy({ includeUsers: ['All'], builtInControls: ['mfa', 'compliantDevice'], grantOperator: 'AND' }),
+      ),
+    ).toBe('pass');
+    expect(pass(policy({ includeGroups: ['g1'] }))).toBe('fail');
+    expect(
+      mfaForAllUsers.evaluate(
+        snapshot(policy({ includeUsers: ['All'], excludeUsers: ['breakglass'] })),
+        ctx,
+      )[0]?.reason,
+    ).toMatch(/1 exclusions/);
+  });
+
+  it('entra.ca.mfa-admins: all users, or every core admin role, must be covered', () => {
+    const core = [
+      GLOBAL_ADMIN,
+      PRIVILEGED_ROLE_ADMIN,
+      '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
+      '194ae4cb-b126-40b2-bd5b-6091b380977d',
+      'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9',
+    ];
+    const verdict = (...p: ConditionalAccessPolicy[]) => mfaForAdmins.evaluate(snapshot(...p), ctx)[0];
+    expect(verdict(policy({ includeRoles: core }))?.status).toBe('pass');
+    expect(verdict(policy({ includeUsers: ['All'] }))?.status).toBe('pass');
+    expect(
+      verdict(policy({ includeRoles: core.slice(0, 3) }), policy({ includeRoles: core.slice(3) }))?.status,
+    ).toBe('pass');
+    const partial = verdict(policy({ includeRoles: [GLOBAL_ADMIN] }));
+    expect(partial?.status).toBe('fail');
+    expect(partial?.reason).toMatch(/no enabled policy requires MFA for Privileged Role Administrator, /);
+    expect(verdict(policy({ includeRoles: core, state: 'disabled' }))?.status).toBe('fail');
+  });
+});

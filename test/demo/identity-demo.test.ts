@@ -1,0 +1,27 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, inject, it } from 'vitest';
+import { runDemo } from '../../demo/run.ts';
+
+// The demo starts its own moto_server; it runs wherever the test run has one.
+it.skipIf(!inject('motoEndpoint'))(
+  'the demo shows the leaver whose IAM user outlived his Okta account',
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'proofline-demo-'));
+    const lines: string[] = [];
+    try {
+      const code = await runDemo({ store: join(dir, 'store'), keep: false, out: (t) => lines.push(t) });
+      expect(code).toBe(0);
+      const text = lines.join('\n');
+      expect(text).toContain(
+        'ORPHANED  aws-iam account bob (123456789012) is active: console password, but bob@acme.example is deactivated in the identity provider',
+      );
+      expect(text).toMatch(/IDP-04 +FAIL/);
+      expect(text).toContain('NO MFA    carol@acme.example');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+  120_000,
+);
