@@ -4,7 +4,11 @@ import { IntegrityError } from '../core/artifact.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
 import { runCollect } from './collect.ts';
-import { openContext, UsageError } from './context.ts';
+import { type CommandEnv, type GlobalOptions, openContext, UsageError } from './context.ts';
+import { registerControlsCommand } from './controls.ts';
+import { registerExceptionCommands } from './exceptions.ts';
+import { registerGovernanceCommands } from './governance.ts';
+import { registerUploadCommand } from './manual-evidence.ts';
 
 /** Exit codes: 0 done; 1 error; 2 bad usage; 3 done, but some collections failed (recorded as error artifacts). */
 export const EXIT = { ok: 0, error: 1, usage: 2, collectionErrors: 3 } as const;
@@ -31,10 +35,15 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
       'internal controls: a YAML file or a folder of them (default: the built-in catalog)',
     )
     .option('--config <file>', 'scope statement and settings (default: ./proofline.config.yaml when present)')
+    .option(
+      '--governance <dir>',
+      'governance files: owners.yaml, risks.yaml, applicability.yaml (default: the shipped examples)',
+    )
     .showHelpAfterError()
     .exitOverride();
 
-  const storeOptions = () => program.opts<{ store: string; controls?: string; config?: string }>();
+  const storeOptions = () => program.opts<GlobalOptions>();
+  const env: CommandEnv = { out, globals: storeOptions };
 
   program
     .command('collect')
@@ -139,6 +148,11 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
       }
     });
 
+  registerUploadCommand(evidence, env);
+  registerControlsCommand(program, env);
+  registerGovernanceCommands(program, env);
+  registerExceptionCommands(program, env);
+
   program
     .command('demo')
     .description('run the whole pipeline against an emulated AWS account (needs moto_server)')
@@ -159,10 +173,11 @@ export function buildProgram(out: (text: string) => void = (t) => process.stdout
 export async function main(
   argv: readonly string[],
   err: (text: string) => void = (t) => process.stderr.write(`${t}\n`),
+  out?: (text: string) => void,
 ): Promise<number> {
   process.exitCode = 0;
   try {
-    await buildProgram().parseAsync([...argv]);
+    await buildProgram(out).parseAsync([...argv]);
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
@@ -173,6 +188,11 @@ export async function main(
       'AwsCredentialsError',
       'IntegrityError',
       'MotoUnavailableError',
+      'ConfigError',
+      'GovernanceError',
+      'ApplicabilityError',
+      'ExceptionError',
+      'ManualEvidenceError',
     ];
     err(
       known.includes(e.name) || error instanceof IntegrityError

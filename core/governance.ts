@@ -9,6 +9,9 @@ import {
   requirementRows,
 } from './requirements.ts';
 
+/** Governance files are kept as artifacts of this collector (source `manual`, scope id `governance`). */
+export const GOVERNANCE_COLLECTOR = 'proofline.governance';
+
 export type Treatment = 'mitigate' | 'accept' | 'transfer' | 'avoid';
 
 /** One entry of the risk register. Likelihood and impact are scored 1 (lowest) to 5 (highest). */
