@@ -36,3 +36,17 @@ export async function openContext(options: {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** The options every command can take (before the command name). */
+export interface GlobalOptions {
+  readonly store: string;
+  readonly controls?: string;
+  readonly config?: string;
+  readonly governance?: string;
+}
+
+/** What a command module needs from the program: where to print, and the global options. */
+export interface CommandEnv {
+  readonly out: (text: string) => void;
+  readonly globals: () => GlobalOptions;
+}

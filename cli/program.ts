@@ -7,7 +7,11 @@ import { formatStatusTable, statusRows } from '../core/report/status.ts';
 import { formatAccessReview, runAccessReview } from './access-review.ts';
 import { runDigest, runVerifyChain } from './chain.ts';
 import { runCollect, selectCollectors } from './collect.ts';
-import { openContext, UsageError } from './context.ts';
+import { type CommandEnv, type GlobalOptions, openContext, UsageError } from './context.ts';
+import { registerControlsCommand } from './controls.ts';
+import { registerExceptionCommands } from './exceptions.ts';
+import { registerGovernanceCommands } from './governance.ts';
+import { registerUploadCommand } from './manual-evidence.ts';
 
 /**
  * Exit codes: 0 done; 1 error; 2 bad usage; 3 done, but some collections failed (recorded as error artifacts);
@@ -53,10 +57,15 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       'internal controls: a YAML file or a folder of them (default: the built-in catalog)',
     )
     .option('--config <file>', 'scope statement and settings (default: ./proofline.config.yaml when present)')
+    .option(
+      '--governance <dir>',
+      'governance files: owners.yaml, risks.yaml, applicability.yaml (default: the shipped examples)',
+    )
     .showHelpAfterError()
     .exitOverride();
 
-  const storeOptions = () => program.opts<{ store: string; controls?: string; config?: string }>();
+  const storeOptions = () => program.opts<GlobalOptions>();
+  const env: CommandEnv = { out, globals: storeOptions };
 
   program
     .command('collect')
@@ -160,6 +169,11 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
         await ctx.store.close();
       }
     });
+
+  registerUploadCommand(evidence, env);
+  registerControlsCommand(program, env);
+  registerGovernanceCommands(program, env);
+  registerExceptionCommands(program, env);
 
   program
     .command('alerts')
@@ -284,6 +298,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       'ChainError',
       'SigningKeyError',
       'CredentialsError',
+      'GovernanceError',
+      'ApplicabilityError',
+      'ExceptionError',
+      'ManualEvidenceError',
     ];
     io.err(known.includes(e.name) ? `proofline: ${e.message}` : `proofline: ${e.stack ?? e.message}`);
     return e.name === 'UsageError' ? EXIT.usage : EXIT.error;

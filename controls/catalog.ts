@@ -1,23 +1,13 @@
-import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Control } from '../core/model.ts';
+import type { Frameworks } from '../core/requirements.ts';
+import { CatalogError, CONTROLS_DIR } from './base.ts';
+import { loadFrameworks } from './frameworks.ts';
 
-/** The package's own folder, found from this module whether it runs from source or from the dist/ bundle. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'controls', 'internal'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the built-in controls/internal folder');
-    dir = parent;
-  }
-  return dir;
-}
-
-export const CONTROLS_DIR = join(packageRoot(), 'controls');
+export { CatalogError, CONTROLS_DIR, PACKAGE_ROOT } from './base.ts';
 /** Internal controls: every *.yaml file in this folder (one per domain), loaded together. */
 export const DEFAULT_CONTROLS_PATH = join(CONTROLS_DIR, 'internal');
 
@@ -36,13 +26,10 @@ const controlSchema = z.strictObject({
 });
 const fileSchema = z.strictObject({ controls: z.array(z.unknown()) });
 
-export class CatalogError extends Error {
-  override name = 'CatalogError';
-}
-
 async function loadControlFile(
   file: string,
   knownChecks: ReadonlySet<string>,
+  requirementIds: { readonly soc2: ReadonlySet<string>; readonly iso27001: ReadonlySet<string> },
   seen: Set<string>,
   errors: string[],
 ): Promise<Control[]> {
@@ -70,6 +57,18 @@ async function loadControlFile(
     for (const check of c.checks)
       if (!knownChecks.has(check))
         errors.push(`${file}: control ${c.id}: checks: unknown check id "${check}"`);
+    for (const [field, framework] of [
+      ['soc2', 'SOC 2 criterion'],
+      ['iso27001', 'ISO 27001 requirement'],
+    ] as const) {
+      for (const id of c[field])
+        if (!requirementIds[field].has(id))
+          errors.push(`${file}: control ${c.id}: ${field}: unknown ${framework} "${id}"`);
+      for (const id of new Set(c[field].filter((id, i) => c[field].indexOf(id) !== i)))
+        errors.push(`${file}: control ${c.id}: ${field}: "${id}" is listed twice`);
+    }
+    if (c.soc2.length === 0 && c.iso27001.length === 0)
+      errors.push(`${file}: control ${c.id}: soc2: a control must map to at least one requirement`);
     if (c.type !== 'manual' && c.checks.length === 0)
       errors.push(`${file}: control ${c.id}: checks: an ${c.type} control needs at least one check`);
     if (c.type !== 'automated' && !c.manualEvidence)
@@ -84,9 +83,19 @@ async function loadControlFile(
 /**
  * Loads and validates the internal controls from a folder of YAML files (or one file). Every error names the
  * file, the control and the field; all errors are reported at once. `knownChecks` are the check ids of the
- * registered collectors: a control naming another is an error.
+ * registered collectors: a control naming another is an error, as is a SOC 2 or ISO 27001 id that is not in
+ * the framework catalogs (default: the built-in ones).
  */
-export async function loadControls(path: string, knownChecks: ReadonlySet<string>): Promise<Control[]> {
+export async function loadControls(
+  path: string,
+  knownChecks: ReadonlySet<string>,
+  frameworks?: Frameworks,
+): Promise<Control[]> {
+  const { soc2, iso27001 } = frameworks ?? (await loadFrameworks());
+  const requirementIds = {
+    soc2: new Set(soc2.requirements.map((r) => r.id)),
+    iso27001: new Set(iso27001.requirements.map((r) => r.id)),
+  };
   let files: string[];
   try {
     files = (await stat(path)).isDirectory()
@@ -101,7 +110,8 @@ export async function loadControls(path: string, knownChecks: ReadonlySet<string
   const errors: string[] = [];
   const seen = new Set<string>();
   const controls: Control[] = [];
-  for (const file of files) controls.push(...(await loadControlFile(file, knownChecks, seen, errors)));
+  for (const file of files)
+    controls.push(...(await loadControlFile(file, knownChecks, requirementIds, seen, errors)));
   if (errors.length > 0) throw new CatalogError(errors.join('\n'));
   return controls;
 }

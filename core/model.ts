@@ -59,6 +59,8 @@ export interface Finding {
   readonly resource: string;
   readonly status: FindingStatus;
   readonly reason: string;
+  /** The active exception covering this failing finding; its status stays `fail`, shown as excepted. */
+  readonly exception?: string;
 }
 
 export type ControlStatus = 'passing' | 'failing' | 'excepted' | 'no_evidence' | 'manual_due';
@@ -76,6 +78,12 @@ export interface ControlResult {
   /** Collector × scope pairs expected but absent or failed. */
   readonly gaps: readonly string[];
   readonly lastEvidenceAt?: string;
+  /** Failing findings covered by an active exception (each names it); they are not in `failing`. */
+  readonly excepted?: readonly Finding[];
+  /** Exceptions of this control that have expired while a finding they would cover still fails. */
+  readonly expiredExceptions?: readonly string[];
+  /** For controls with a manual-evidence spec: the latest upload and when the next one is due. */
+  readonly manualEvidence?: { readonly lastUploadAt: string | null; readonly dueBy: string | null };
 }
 
 export interface ControlState extends ControlResult {

@@ -3,6 +3,7 @@ import { errorArtifact } from './artifact.ts';
 import type { AnyCollector } from './collector.ts';
 import { type EvaluatedArtifact, evaluateArtifact, evaluateControls } from './evaluate.ts';
 import type { Artifact, ArtifactRef, Control, ControlResult, Finding, Scope, Transition } from './model.ts';
+import { applyManualRecords, loadManualRecords } from './records.ts';
 import { staleAfterMs } from './schedule.ts';
 import type { EvidenceStore } from './stores/store.ts';
 
@@ -75,15 +76,21 @@ export function checkIndex(collectors: readonly AnyCollector[]): Map<string, str
 
 /**
  * Evaluates every control on the latest evidence in the store and records the resulting state. Findings are
- * re-derived from the artifact when the store has none (e.g. a check was added after collection).
+ * re-derived from the artifact when the store has none (e.g. a check was added after collection). Exceptions
+ * and manual evidence recorded in the store apply as of `evaluatedAt`. With `record: false` the results are
+ * only computed (for reports), not stored, and no transition happens.
  */
 export async function evaluateStore(
   store: EvidenceStore,
   controls: readonly Control[],
   collectors: readonly AnyCollector[],
   evaluatedAt: string,
-  /** Collector id → schedule expression, where the deployment overrides the collector's default. */
-  schedules?: ReadonlyMap<string, string>,
+  options: {
+    /** False for reports that must not change the stored state. Default true. */
+    readonly record?: boolean;
+    /** Collector id → schedule expression, where the deployment overrides the collector's default. */
+    readonly schedules?: ReadonlyMap<string, string>;
+  } = {},
 ): Promise<{ results: ControlResult[]; transitions: Transition[] }> {
   const byId = new Map(collectors.map((c) => [c.id, c]));
   const latest: EvaluatedArtifact[] = [];
@@ -97,13 +104,16 @@ export async function evaluateStore(
     }
     latest.push({ ref, findings });
   }
-  const results = evaluateControls(controls, checkIndex(collectors), latest, {
+  const automated = evaluateControls(controls, checkIndex(collectors), latest, {
     now: evaluatedAt,
     staleAfterMs: (id) => {
-      const schedule = schedules?.get(id) ?? byId.get(id)?.defaultSchedule;
+      const schedule = options.schedules?.get(id) ?? byId.get(id)?.defaultSchedule;
       return schedule ? staleAfterMs(schedule) : undefined;
     },
   });
+  const records = await loadManualRecords(store);
+  const results = applyManualRecords(automated, controls, records, new Date(evaluatedAt));
+  if (options.record === false) return { results, transitions: [] };
   const transitions = await store.applyControlResults(results, evaluatedAt);
   return { results, transitions };
 }

@@ -6,6 +6,11 @@ export interface StatusRow {
   readonly owner: string;
   readonly status: ControlStatus | 'not_evaluated';
   readonly failingResources: readonly string[];
+  /** Failing resources covered by an active exception, with its id. */
+  readonly exceptedResources: readonly { readonly resource: string; readonly exception: string }[];
+  readonly expiredExceptions: readonly string[];
+  /** When the next manual evidence is due (null: none yet, or the control takes none). */
+  readonly manualEvidenceDueBy: string | null;
   readonly resourceCount: number;
   readonly gaps: readonly string[];
   readonly lastEvidenceAt: string | null;
@@ -22,6 +27,12 @@ export function statusRows(controls: readonly Control[], states: readonly Contro
       owner: c.owner,
       status: s?.status ?? 'not_evaluated',
       failingResources: [...new Set(s?.failing.map((f) => f.resource) ?? [])],
+      exceptedResources: (s?.excepted ?? []).map((f) => ({
+        resource: f.resource,
+        exception: f.exception ?? '',
+      })),
+      expiredExceptions: s?.expiredExceptions ?? [],
+      manualEvidenceDueBy: s?.manualEvidence?.dueBy ?? null,
       resourceCount: s?.resourceCount ?? 0,
       gaps: s?.gaps ?? [],
       lastEvidenceAt: s?.lastEvidenceAt ?? null,
@@ -58,11 +69,14 @@ export function formatStatusTable(rows: readonly StatusRow[]): string {
     for (const resource of r.failingResources.slice(0, 5)) out.push(`    ✗ ${resource}`);
     if (r.failingResources.length > 5) out.push(`    … and ${r.failingResources.length - 5} more`);
     for (const gap of r.gaps) out.push(`    ? ${gap}`);
+    for (const e of r.exceptedResources.slice(0, 5))
+      out.push(`    ~ ${e.resource} (excepted by ${e.exception})`);
+    for (const id of r.expiredExceptions) out.push(`    ! exception ${id} has expired and no longer applies`);
   });
   const count = (s: StatusRow['status']) => rows.filter((r) => r.status === s).length;
   out.push(
     '',
-    `${rows.length} controls: ${count('passing')} passing, ${count('failing')} failing, ${count('no_evidence')} without evidence`,
+    `${rows.length} controls: ${count('passing')} passing, ${count('failing')} failing, ${count('excepted')} excepted, ${count('manual_due')} manual evidence due, ${count('no_evidence')} without evidence`,
   );
   return out.join('\n');
 }

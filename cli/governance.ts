@@ -1,0 +1,217 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import { collectors } from '../collectors/index.ts';
+import { loadFrameworks } from '../controls/frameworks.ts';
+import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
+import { canonicalJson } from '../core/canonical.ts';
+import { exceptionStates } from '../core/exceptions.ts';
+import { GOVERNANCE_COLLECTOR, type Governance, governanceReport, riskScore } from '../core/governance.ts';
+import type { ArtifactRef, ControlResult, ControlStatus } from '../core/model.ts';
+import { evaluateStore } from '../core/pipeline.ts';
+import { loadExceptionRecords } from '../core/records.ts';
+import { formatTable, statusLabel } from '../core/report/table.ts';
+import type { Frameworks } from '../core/requirements.ts';
+import { type SoaRow, statementOfApplicability } from '../core/soa.ts';
+import type { EvidenceStore } from '../core/stores/store.ts';
+import type { CliContext, CommandEnv } from './context.ts';
+import { openContext } from './context.ts';
+
+/** Every control's status now, from the latest evidence, without recording a state change. */
+export async function currentResults(ctx: CliContext, now: Date = new Date()): Promise<ControlResult[]> {
+  const { results } = await evaluateStore(ctx.store, ctx.controls, collectors, now.toISOString(), {
+    record: false,
+  });
+  return results;
+}
+
+export const statusLookup = (results: readonly ControlResult[]) => {
+  const byId = new Map(results.map((r) => [r.control, r.status]));
+  return (control: string): ControlStatus => byId.get(control) ?? 'no_evidence';
+};
+
+export async function loadGovernanceFor(
+  ctx: CliContext,
+  dir: string | undefined,
+): Promise<{ frameworks: Frameworks; governance: Governance }> {
+  const frameworks = await loadFrameworks();
+  const governance = await loadGovernance(dir ?? DEFAULT_GOVERNANCE_DIR, {
+    controls: ctx.controls,
+    frameworks,
+  });
+  return { frameworks, governance };
+}
+
+/**
+ * Keeps a copy of the governance files in the store when they differ from the last copy, so the evidence
+ * shows what the risk register, owners and exclusions were at any time. Returns the copy's ref and whether
+ * it is new.
+ */
+export async function recordGovernance(
+  store: EvidenceStore,
+  governance: Governance,
+  now: Date = new Date(),
+): Promise<{ ref: ArtifactRef; created: boolean }> {
+  const snapshot = { files: governance.files.map(({ name, sha256, text }) => ({ name, sha256, text })) };
+  const [latest] = await store.latestArtifacts(GOVERNANCE_COLLECTOR);
+  if (latest) {
+    const { artifact } = await store.getArtifact(latest.key);
+    if (artifact.status === 'ok' && canonicalJson(artifact.snapshot) === canonicalJson(snapshot))
+      return { ref: latest, created: false };
+  }
+  return store.putArtifact({
+    collector: GOVERNANCE_COLLECTOR,
+    scope: { source: 'manual', id: 'governance' },
+    collectedAt: now.toISOString(),
+    schemaVersion: 1,
+    status: 'ok',
+    snapshot,
+  });
+}
+
+const SOA_COLUMNS = [
+  'annex_a_control',
+  'theme',
+  'title',
+  'applicable',
+  'justification',
+  'implemented_by',
+  'status',
+  'risks',
+] as const;
+
+export function soaCsv(rows: readonly SoaRow[]): string {
+  return stringify(
+    rows.map((r) => [
+      r.control,
+      r.theme,
+      r.title,
+      r.applicable ? 'yes' : 'no',
+      r.justification,
+      r.implementedBy.join(' '),
+      r.status,
+      r.risks.join(' '),
+    ]),
+    { header: true, columns: [...SOA_COLUMNS] },
+  );
+}
+
+export function registerGovernanceCommands(program: Command, env: CommandEnv): void {
+  const { out } = env;
+
+  program
+    .command('governance')
+    .description(
+      'report governance gaps: risks without a treating control, controls treating no risk, requirements not implemented, owners, manual evidence due, exceptions',
+    )
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      const ctx = await openContext(env.globals());
+      try {
+        const now = new Date();
+        const { frameworks, governance } = await loadGovernanceFor(ctx, env.globals().governance);
+        const recorded = await recordGovernance(ctx.store, governance, now);
+        const results = await currentResults(ctx, now);
+        const exceptions = exceptionStates(await loadExceptionRecords(ctx.store), now);
+        const report = governanceReport({
+          controls: ctx.controls,
+          frameworks,
+          governance,
+          results,
+          exceptions,
+        });
+        if (options.json) {
+          out(JSON.stringify({ governanceEvidence: recorded.ref.key, ...report }, null, 2));
+          return;
+        }
+        const lines: string[] = [`Governance files: ${governance.dir}`];
+        lines.push(
+          `  kept as evidence: ${recorded.ref.key}${recorded.created ? ' (new copy)' : ' (unchanged)'}`,
+          '',
+          `Risks without a treating control: ${report.risksWithoutControls.length}`,
+          ...report.risksWithoutControls.map(
+            (r) => `  ${r.id}  ${r.treatment}, score ${riskScore(r)}, owner ${r.owner}: ${r.description}`,
+          ),
+          '',
+          `Controls treating no risk: ${report.controlsWithoutRisk.length}`,
+          ...report.controlsWithoutRisk.map((c) => `  ${c.id}  ${c.title}`),
+          '',
+          `Controls whose owner role has nobody in owners.yaml: ${report.unownedControls.length}`,
+          ...report.unownedControls.map((c) => `  ${c.id}  owner role ${c.owner}`),
+          '',
+          `Requirements not implemented (a control failing, without evidence or with manual evidence due): ${report.unimplemented.length}`,
+          ...report.unimplemented.map(
+            (r) =>
+              `  ${r.framework === 'soc2' ? 'SOC 2' : 'ISO'} ${r.id.padEnd(6)} ${statusLabel(r.status).padEnd(12)} ${
+                r.controls
+                  .filter((c) => c.status !== 'passing' && c.status !== 'excepted')
+                  .map((c) => `${c.id} ${c.status}`)
+                  .join(', ') || 'no internal control'
+              }`,
+          ),
+          '',
+          `Manual evidence due: ${report.manualDue.length}`,
+          ...report.manualDue.map(
+            (c) =>
+              `  ${c.id}  ${c.manualEvidence?.description ?? ''} (every ${c.manualEvidence?.everyDays} days)`,
+          ),
+          '',
+          `Active exceptions: ${report.activeExceptions.length}`,
+          ...report.activeExceptions.map(
+            (e) =>
+              `  ${e.grant.id}  ${e.grant.control} ${e.grant.resource ?? '*'} until ${e.grant.expiresAt}`,
+          ),
+          `Expired exceptions whose control still fails (no longer applied): ${report.expiredExceptions.length}`,
+          ...report.expiredExceptions.map(
+            (e) =>
+              `  ${e.grant.id}  ${e.grant.control} ${e.grant.resource ?? '*'} expired ${e.grant.expiresAt}`,
+          ),
+        );
+        out(lines.join('\n'));
+      } finally {
+        await ctx.store.close();
+      }
+    });
+
+  program
+    .command('soa')
+    .description('generate the ISO/IEC 27001:2022 Statement of Applicability: all 93 Annex A controls')
+    .option('--csv <file>', 'write the statement as CSV to this file')
+    .option('--json', 'print the statement as JSON')
+    .action(async (options: { csv?: string; json?: boolean }) => {
+      const ctx = await openContext(env.globals());
+      try {
+        const now = new Date();
+        const { frameworks, governance } = await loadGovernanceFor(ctx, env.globals().governance);
+        await recordGovernance(ctx.store, governance, now);
+        const rows = statementOfApplicability({
+          iso27001: frameworks.iso27001,
+          controls: ctx.controls,
+          applicability: governance.applicability,
+          risks: governance.risks,
+          statusOf: statusLookup(await currentResults(ctx, now)),
+        });
+        if (options.csv) {
+          await writeFile(options.csv, soaCsv(rows));
+          out(`Statement of Applicability: ${rows.length} Annex A controls written to ${options.csv}`);
+        }
+        if (options.json) out(JSON.stringify(rows, null, 2));
+        if (!options.csv && !options.json)
+          out(
+            formatTable(
+              ['CONTROL', 'APPLICABLE', 'STATUS', 'IMPLEMENTED BY', 'RISKS', 'TITLE'],
+              rows.map((r) => [
+                r.control,
+                r.applicable ? 'yes' : 'no',
+                statusLabel(r.status),
+                r.implementedBy.join(' '),
+                r.risks.join(' '),
+                r.title,
+              ]),
+            ),
+          );
+      } finally {
+        await ctx.store.close();
+      }
+    });
+}
