@@ -53,7 +53,8 @@ export async function handler(
       );
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 404) return json(404, { error: `no export ${key}` });
+      // Without s3:ListBucket on the whole bucket, S3 answers 403 rather than 404 for a missing key.
+      if (status === 404 || status === 403) return json(404, { error: `no export ${key}` });
       throw error;
     }
     const expiresIn = urlSeconds();

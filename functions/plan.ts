@@ -59,9 +59,8 @@ export async function handler(event: unknown, context: Context): Promise<RunPlan
       regions: list(env[ENV.regions]).length ? list(env[ENV.regions]) : [env.AWS_REGION ?? 'us-east-1'],
       collectors: parsed.data.collectors.map((id) => collectorById(id)!),
     });
-    const started = metrics.singleMetric();
-    started.addDimension(TELEMETRY.groupDimension, group);
-    started.addMetric(TELEMETRY.metrics.runsStarted, MetricUnit.Count, 1);
+    metrics.addDimension(TELEMETRY.groupDimension, group);
+    metrics.addMetric(TELEMETRY.metrics.runsStarted, MetricUnit.Count, 1);
     logger.info('run planned', {
       group,
       accounts: plan.accounts.length,

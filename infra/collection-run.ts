@@ -11,11 +11,13 @@ import { Construct } from 'constructs';
  * its twin in TypeScript (a test holds them equal).
  */
 export const ACCOUNT_TARGETS_JSONATA = [
+  '(',
   '$in := $states.input;',
   '$role := $in.account.roleArn;',
   "$global := $in.collectors[regional = false].{ 'collectorId': id, 'scope': { 'source': 'aws', 'id': $in.account.id }, 'roleArn': $role };",
   "$regional := $in.collectors[regional = true].( $cid := id; $in.regions.{ 'collectorId': $cid, 'scope': { 'source': 'aws', 'id': $in.account.id, 'region': $ }, 'roleArn': $role } );",
   '$append($append([], $global), $regional)',
+  ')',
 ].join(' ');
 
 /** Errors that mean "try again later": Lambda throttling and a collector the source kept throttling. */

@@ -7,11 +7,11 @@ export const logger = new Logger({ serviceName: TELEMETRY.service });
 export const metrics = new Metrics({ namespace: TELEMETRY.namespace, serviceName: TELEMETRY.service });
 export { MetricUnit };
 
-/** Runs a handler body and always flushes the metrics it recorded (as one EMF log line). */
+/** Runs a handler body and always flushes the metrics it recorded (as one EMF log line), if any. */
 export async function withMetrics<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 }

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import jsonata from 'jsonata';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectors } from '../../collectors/index.ts';
 import { INDEX_TABLE, keyAttributes } from '../../core/stores/index-table.ts';
@@ -241,6 +242,56 @@ describe('schedules and the collection run', () => {
     ]);
     expect(states.Collect.Catch[0].Output).toContain("'failure': $states.errorOutput");
     expect(states.RecordFailure.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Unrecorded' });
+  });
+
+  it('every JSONata expression in the definition parses, and the run summaries count right', async () => {
+    const expressions: string[] = [];
+    const walk = (node: unknown): void => {
+      if (typeof node === 'string') {
+        const m = /^\{%(.*)%\}$/s.exec(node);
+        if (m) expressions.push(m[1]!);
+      } else if (node && typeof node === 'object') Object.values(node).forEach(walk);
+    };
+    const definition = stateMachineDefinition(example.mainTemplate);
+    walk(definition);
+    expect(expressions.length).toBeGreaterThan(10);
+    for (const e of expressions) expect(() => jsonata(e), e).not.toThrow();
+
+    const evaluate = (template: Cfn, states: unknown) =>
+      Promise.all(
+        Object.entries(template).map(async ([k, v]) => [
+          k,
+          await jsonata(/^\{%(.*)%\}$/s.exec(v as string)![1]!).evaluate({}, { states }),
+        ]),
+      ).then(Object.fromEntries);
+    const perAccount = definition.States.Accounts.ItemProcessor.States.AccountTargets;
+    expect(
+      await evaluate(perAccount.Output, {
+        input: { account: { id: '111111111111' } },
+        result: ['ok', 'error', 'ok', 'unrecorded'],
+      }),
+    ).toEqual({ account: '111111111111', ok: 2, failed: 2 });
+    expect(
+      await evaluate(definition.States.Accounts.Output, {
+        input: { group: 'daily' },
+        result: [
+          { account: '1', ok: 2, failed: 2 },
+          { account: '2', ok: 3, failed: 0 },
+        ],
+      }),
+    ).toEqual({ group: 'daily', accounts: 2, ok: 5, failed: 2 });
+    const catcher = perAccount.ItemProcessor.States.Collect.Catch[0].Output;
+    const request = { collectorId: 'aws.kms.keys', scope: { source: 'aws', id: '1', region: 'eu-west-1' } };
+    const error = { Error: 'Sandbox.Timedout', Cause: 'timed out' };
+    expect(
+      await jsonata(/^\{%(.*)%\}$/s.exec(catcher)![1]!).evaluate(
+        {},
+        { states: { input: request, errorOutput: error } },
+      ),
+    ).toEqual({
+      ...request,
+      failure: error,
+    });
   });
 
   it('logs every state of every run', () => {

@@ -69,7 +69,8 @@ export type Cfn = any;
 export function resource(template: Template, type: string, prefix: string): { id: string; Properties: Cfn } {
   const matches = Object.entries(template.findResources(type)).filter(([id]) => id.startsWith(prefix));
   if (matches.length !== 1) throw new Error(`expected one ${type} ${prefix}*, found ${matches.length}`);
-  return { id: matches[0]![0], ...matches[0]![1] };
+  const [id, found] = matches[0]!;
+  return { id, Properties: (found as Cfn).Properties };
 }
 
 /** The state machine's definition: the DefinitionString join with every token replaced by `<token>`. */
