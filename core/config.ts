@@ -36,7 +36,7 @@ const scheduleGroupSchema = z.strictObject({
     .max(168)
     .optional()
     .describe(
-      'Alarm when no run of the group started for this many hours. Default: 1.25 × the rate (at least 1), or 26 for a cron expression.',
+      'Alarm when no run of the group started for this many hours. Default: 1.25 × the rate (at least 1, at most 168), or 26 for a cron expression.',
     ),
 });
 export type ScheduleGroupConfig = z.infer<typeof scheduleGroupSchema>;
@@ -71,7 +71,9 @@ export const deploySchema = z
         message: `must be one of the CloudWatch Logs periods: ${LOG_RETENTION_DAYS.join(', ')}`,
       })
       .default(400)
-      .describe("Retention of the functions' and the state machine's CloudWatch logs, in days."),
+      .describe(
+        `Retention of the functions' and the state machine's CloudWatch logs, in days: one of ${LOG_RETENTION_DAYS.join(', ')}.`,
+      ),
     schedules: z
       .record(
         z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'group names are lower-case letters, digits and hyphens'),

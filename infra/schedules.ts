@@ -9,6 +9,9 @@ export interface ScheduleGroup {
   readonly missedAfterHours: number;
 }
 
+/** The longest window a CloudWatch alarm can evaluate with one-hour periods. */
+export const MAX_ALARM_HOURS = 168;
+
 const UNIT_HOURS: Record<string, number> = { minute: 1 / 60, hour: 1, day: 24 };
 
 /** The cadence of a `rate(…)` expression in hours; undefined for `cron(…)`. */
@@ -57,7 +60,10 @@ export function resolveScheduleGroups(
       name,
       expression: group.expression,
       collectors: [...group.collectors],
-      missedAfterHours: group.missedAfterHours ?? (rate === undefined ? 26 : Math.max(1, rate * 1.25)),
+      // CloudWatch evaluates an alarm over at most 7 days (168 one-hour periods).
+      missedAfterHours:
+        group.missedAfterHours ??
+        (rate === undefined ? 26 : Math.min(MAX_ALARM_HOURS, Math.max(1, rate * 1.25))),
     };
   });
 }

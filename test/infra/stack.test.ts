@@ -189,6 +189,14 @@ describe('schedules and the collection run', () => {
       (s: Cfn) => s.Properties.ScheduleExpression,
     );
     expect(expressions.sort()).toEqual(['rate(1 hour)', 'rate(1 hour)', 'rate(7 days)']); // + the digest
+    const missed = Object.values(twoGroups.mainTemplate.findResources('AWS::CloudWatch::Alarm'))
+      .filter((a: Cfn) => a.Properties.MetricName === 'RunsStarted')
+      .map((a: Cfn) => [
+        a.Properties.Dimensions.find((d: Cfn) => d.Name === 'group').Value,
+        a.Properties.EvaluationPeriods,
+      ]);
+    // 1.25 × the cadence in one-hour periods, at most the 7 days CloudWatch can evaluate.
+    expect(Object.fromEntries(missed)).toEqual({ hourly: 2, weekly: 168 });
   });
 
   it('without configured groups, one group per default schedule of the collectors', async () => {
