@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { collectors } from '../collectors/index.ts';
 import {
   ConfigError,
   configSchema,
@@ -10,6 +11,7 @@ import {
   parseWith,
 } from '../core/config.ts';
 import { ProoflineMemberRoleStack } from './member-role.ts';
+import { resolveScheduleGroups } from './schedules.ts';
 import { applyTags, ProoflineStack, prooflineProps } from './stacks.ts';
 
 export const CONFIG_FILES = ['proofline.config.yaml', 'proofline.config.json'] as const;
@@ -66,6 +68,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<Proofline
       ? await loadConfig(configFile)
       : parseWith(configSchema, options.config, configFile);
   const deploy = deploySettings(config);
+  try {
+    resolveScheduleGroups(deploy.schedules, collectors);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(`${configFile}: ${error.message}`);
+    throw error;
+  }
   const scopeRegions = (config.scope.aws as { regions?: string[] } | undefined)?.regions;
   const env = {
     account: deploy.account ?? process.env.CDK_DEFAULT_ACCOUNT,

@@ -231,6 +231,16 @@ export class Proofline extends Construct {
       masterKey: this.dataKey,
       enforceSSL: true,
     });
+    // The topic policy replaces SNS's default one, so the alarms' publisher is allowed explicitly.
+    this.alertTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alertTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
     for (const email of props.alertEmails ?? []) {
       this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }

@@ -58,7 +58,9 @@ describe('a bad config fails synth, naming the field and what is wrong', () => {
   it('a scheduled collector that does not exist, or is in two groups', async () => {
     await expect(
       build(withDeploy({ schedules: { daily: { expression: 'rate(1 day)', collectors: ['aws.nope'] } } })),
-    ).rejects.toThrow(/deploy\.schedules\.daily\.collectors\.0: unknown AWS collector "aws\.nope"/);
+    ).rejects.toThrow(
+      /^\(inline config\): deploy\.schedules\.daily\.collectors\.0: unknown AWS collector "aws\.nope"/,
+    );
     await expect(
       build(
         withDeploy({

@@ -314,6 +314,17 @@ describe('alerts and alarms', () => {
     expect(topic.Properties.KmsMasterKeyId).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^ProoflineDataKey/), 'Arn'],
     });
+    example.mainTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+          }),
+        ]),
+      }),
+    });
     example.mainTemplate.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'security@example.com',
