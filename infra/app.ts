@@ -23,12 +23,25 @@ const FEATURE_FLAGS = {
 };
 
 export interface BuildAppOptions {
-  /** The config file; default: the `config` context value (`-c config=…`), else the first of CONFIG_FILES. */
+  /**
+   * The config file.
+   * @default - the `config` context value (`-c config=…`), else the first of CONFIG_FILES that exists
+   */
   readonly configFile?: string;
-  /** The config's content instead of a file (validated the same way). */
+  /**
+   * The config's content instead of a file (validated the same way).
+   * @default - read from `configFile`
+   */
   readonly config?: unknown;
+  /**
+   * Props of the CDK App (tests pass context that skips bundling).
+   * @default - none
+   */
   readonly appProps?: AppProps;
-  /** Apply cdk-nag's AwsSolutions checks (synth fails on an unacknowledged finding). Default: true. */
+  /**
+   * Apply cdk-nag's AwsSolutions checks: synth fails on any finding not acknowledged with a reason.
+   * @default true
+   */
   readonly nag?: boolean;
 }
 
