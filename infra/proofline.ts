@@ -285,7 +285,6 @@ export class Proofline extends Construct {
       fns[spec.name] = this.handler(spec, { ...common, ...extra[spec.name] }, logRetention);
     }
     this.functions = fns;
-    fns.digest.node.addDependency(this.deadLetterQueue);
 
     // ---- permissions (explicit actions, no wildcard actions) ----
     const collectorActions = collectorPolicy(collectors).Statement[0]!.Action;
