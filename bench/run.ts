@@ -4,6 +4,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { runEvaluateBench } = await import('./evaluate.ts');
 const { runApiCallBench } = await import('./api-calls.ts');
 const { runStoreBench } = await import('./store.ts');
+const { runBundleBench } = await import('./bundles.ts');
 
 console.log('## Check evaluation vs JSON.parse of the same bytes');
 for (const line of runEvaluateBench()) console.log(line);
@@ -11,3 +12,5 @@ console.log('\n## AWS API calls per collector');
 for (const line of await runApiCallBench()) console.log(line);
 console.log('\n## Store throughput: AWS store on moto vs the embedded store; DynamoDB requests per artifact');
 for (const line of await runStoreBench()) console.log(line);
+console.log('\n## Lambda bundles: size and module-init time');
+for (const line of await runBundleBench()) console.log(line);

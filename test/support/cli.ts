@@ -13,7 +13,10 @@ export interface CliRun {
 export async function runCli(args: readonly string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['node', 'proofline', ...args], { out: (t) => out.push(t), err: (t) => err.push(t) });
+  const code = await main(['node', 'proofline', ...args], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+  });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

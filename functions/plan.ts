@@ -1,0 +1,73 @@
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { activeOrganizationAccounts } from '../collectors/aws/organization.ts';
+import { AwsSession } from '../collectors/aws/session.ts';
+import { collectorById } from '../collectors/index.ts';
+import { ENV, TELEMETRY } from '../core/deployed.ts';
+import { planRun, type RunPlan } from '../core/fanout.ts';
+import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
+
+/** What a schedule sends: its group and the collectors it runs. */
+const runSchema = z.strictObject({
+  group: z.string().min(1),
+  collectors: z.array(z.string().min(1)).min(1),
+});
+
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** `arn:<partition>:lambda:<region>:<account>:function:<name>` → the account and partition we run in. */
+function whereWeRun(context: Pick<Context, 'invokedFunctionArn'>): { account: string; partition: string } {
+  const [, partition, , , account] = context.invokedFunctionArn.split(':');
+  if (!partition || !account || !/^\d{12}$/.test(account)) {
+    throw new Error(`cannot read the account from the function ARN ${context.invokedFunctionArn}`);
+  }
+  return { account, partition };
+}
+
+/**
+ * Lists a run's targets: the configured accounts, or every ACTIVE account of the organization, × the regions ×
+ * the group's collectors. Returns the compact plan the state machine expands per account.
+ */
+export async function handler(event: unknown, context: Context): Promise<RunPlan> {
+  logger.addContext(context);
+  return withMetrics(async () => {
+    const parsed = runSchema.safeParse(event);
+    if (!parsed.success) {
+      throw new Error(
+        `bad run input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
+    }
+    const { group } = parsed.data;
+    const unknown = parsed.data.collectors.filter((id) => !collectorById(id));
+    if (unknown.length) throw new Error(`bad run input: unknown collector ${unknown.join(', ')}`);
+    const home = whereWeRun(context);
+    const env = process.env;
+    const accounts =
+      env[ENV.organization] === 'true'
+        ? await activeOrganizationAccounts(new AwsSession({ homeRegion: env.AWS_REGION ?? 'us-east-1' }))
+        : list(env[ENV.accounts]);
+    const plan = planRun({
+      group,
+      accounts,
+      homeAccount: home.account,
+      partition: home.partition,
+      memberRoleName: env[ENV.memberRoleName] ?? 'ProoflineMember',
+      regions: list(env[ENV.regions]).length ? list(env[ENV.regions]) : [env.AWS_REGION ?? 'us-east-1'],
+      collectors: parsed.data.collectors.map((id) => collectorById(id)!),
+    });
+    metrics.addDimension(TELEMETRY.groupDimension, group);
+    metrics.addMetric(TELEMETRY.metrics.runsStarted, MetricUnit.Count, 1);
+    logger.info('run planned', {
+      group,
+      accounts: plan.accounts.length,
+      regions: plan.regions.length,
+      collectors: plan.collectors.length,
+      targets: plan.targetCount,
+    });
+    return plan;
+  });
+}

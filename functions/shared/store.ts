@@ -1,0 +1,39 @@
+import { ENV } from '../../core/deployed.ts';
+import { openStore } from '../../core/stores/open.ts';
+import type { EvidenceStore } from '../../core/stores/store.ts';
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/**
+ * The store the stack created: `s3://<bucket>?table=<table>&key=<signing key>&retention=<days>`, or a whole
+ * spec in PROOFLINE_STORE (a folder, for local runs and tests).
+ */
+export function storeSpec(env: NodeJS.ProcessEnv = process.env): string {
+  const whole = env[ENV.store];
+  if (whole) return whole;
+  const query = new URLSearchParams({ table: required(env, ENV.table), key: required(env, ENV.signingKey) });
+  if (env[ENV.retentionDays]) query.set('retention', env[ENV.retentionDays]!);
+  return `s3://${required(env, ENV.bucket)}?${query}`;
+}
+
+let opened: Promise<EvidenceStore> | undefined;
+
+/** Opened once per runtime and reused by later invocations; a failed open is retried on the next call. */
+export function evidenceStore(): Promise<EvidenceStore> {
+  opened ??= openStore(storeSpec()).catch((error: unknown) => {
+    opened = undefined;
+    throw error;
+  });
+  return opened;
+}
+
+/** Closes the shared store (tests; a Lambda runtime keeps it open). */
+export async function closeEvidenceStore(): Promise<void> {
+  const store = opened;
+  opened = undefined;
+  if (store) await (await store).close();
+}

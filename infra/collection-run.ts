@@ -1,0 +1,171 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+/**
+ * The collections of one account, from `{ account: {id, roleArn?}, regions, collectors: [{id, regional}] }`:
+ * one per global collector, then one per regional collector × region. `accountRequests` in core/fanout.ts is
+ * its twin in TypeScript (a test holds them equal).
+ */
+export const ACCOUNT_TARGETS_JSONATA = [
+  '(',
+  '$in := $states.input;',
+  '$role := $in.account.roleArn;',
+  "$global := $in.collectors[regional = false].{ 'collectorId': id, 'scope': { 'source': 'aws', 'id': $in.account.id }, 'roleArn': $role };",
+  "$regional := $in.collectors[regional = true].( $cid := id; $in.regions.{ 'collectorId': $cid, 'scope': { 'source': 'aws', 'id': $in.account.id, 'region': $ }, 'roleArn': $role } );",
+  '$append($append([], $global), $regional)',
+  ')',
+].join(' ');
+
+/** Errors that mean "try again later": Lambda throttling and a collector the source kept throttling. */
+export const THROTTLE_ERRORS = ['Lambda.TooManyRequestsException', 'CollectorThrottled'];
+/** Transient Lambda service errors, retried sooner. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+];
+
+export interface CollectionRunProps {
+  readonly plan: lambda.IFunction;
+  readonly collect: lambda.IFunction;
+  readonly evaluate: lambda.IFunction;
+  /** Accounts collected at the same time (the distributed map's concurrency). */
+  readonly accountConcurrency: number;
+  /** Collections at the same time within one account (the inner map's concurrency). */
+  readonly perAccountConcurrency: number;
+  readonly logGroup: logs.ILogGroup;
+  /** @default 6 hours */
+  readonly timeout?: Duration;
+}
+
+const retryLambdaService = <T extends sfn.TaskStateBase>(task: T): T => {
+  task.addRetry({
+    errors: LAMBDA_SERVICE_ERRORS,
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 4,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
+};
+
+/**
+ * One run of a collector group: plan (list accounts × regions × collectors) → a distributed map over the
+ * accounts (each a child execution, so a large organization never hits one execution's history limit) → in
+ * each, an inline map over that account's collections → evaluate every control. A collection that fails
+ * outside its collector (timeout, crash, throttling that outlasts every retry) is caught and recorded as an
+ * error artifact; a run never fails because one account or one collection did.
+ */
+export class CollectionRun extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: CollectionRunProps) {
+    super(scope, id);
+
+    const plan = retryLambdaService(
+      tasks.LambdaInvoke.jsonata(this, 'Plan', {
+        comment:
+          'List the targets: accounts (configured or the organization’s ACTIVE ones) × regions × collectors',
+        lambdaFunction: props.plan,
+        payload: sfn.TaskInput.fromObject({
+          group: '{% $states.input.group %}',
+          collectors: '{% $states.input.collectors %}',
+        }),
+        retryOnServiceExceptions: false,
+        outputs: '{% $states.result.Payload %}',
+      }),
+    );
+
+    const collect = tasks.LambdaInvoke.jsonata(this, 'Collect', {
+      comment: 'One collector over one account (and region) → evidence + findings',
+      lambdaFunction: props.collect,
+      payload: sfn.TaskInput.fromText('{% $states.input %}'),
+      retryOnServiceExceptions: false,
+      outputs: '{% $states.result.Payload.status %}',
+    });
+    collect.addRetry({
+      errors: THROTTLE_ERRORS,
+      interval: Duration.seconds(20),
+      backoffRate: 2,
+      maxAttempts: 5,
+      maxDelay: Duration.minutes(5),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    retryLambdaService(collect);
+
+    const recordFailure = retryLambdaService(
+      tasks.LambdaInvoke.jsonata(this, 'RecordFailure', {
+        comment: 'Record the failed collection as an error artifact: a gap is evidence too',
+        lambdaFunction: props.collect,
+        payload: sfn.TaskInput.fromText('{% $states.input %}'),
+        retryOnServiceExceptions: false,
+        outputs: '{% $states.result.Payload.status %}',
+      }),
+    );
+    const unrecorded = sfn.Pass.jsonata(this, 'Unrecorded', {
+      comment: 'Even the error artifact could not be written: counted, and the collect function alarm fires',
+      outputs: 'unrecorded',
+    });
+    recordFailure.addCatch(unrecorded, { errors: [sfn.Errors.ALL], outputs: 'unrecorded' });
+    collect.addCatch(recordFailure, {
+      errors: [sfn.Errors.ALL],
+      outputs: "{% $merge([$states.input, { 'failure': $states.errorOutput }]) %}",
+    });
+
+    const accountTargets = sfn.Map.jsonata(this, 'AccountTargets', {
+      comment: 'Every collection of one account, a bounded number at a time',
+      items: sfn.ProvideItems.jsonata(`{% ${ACCOUNT_TARGETS_JSONATA} %}`),
+      maxConcurrency: props.perAccountConcurrency,
+      outputs: {
+        account: '{% $states.input.account.id %}',
+        ok: "{% $count($states.result[$ = 'ok']) %}",
+        failed: "{% $count($states.result[$ != 'ok']) %}",
+      },
+    });
+    accountTargets.itemProcessor(collect);
+
+    const accounts = sfn.DistributedMap.jsonata(this, 'Accounts', {
+      comment: 'One child execution per account, a bounded number at a time',
+      items: sfn.ProvideItems.jsonata('{% $states.input.accounts %}'),
+      itemSelector: {
+        account: '{% $states.context.Map.Item.Value %}',
+        regions: '{% $states.input.regions %}',
+        collectors: '{% $states.input.collectors %}',
+      },
+      maxConcurrency: props.accountConcurrency,
+      toleratedFailurePercentage: 100,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      outputs: {
+        group: '{% $states.input.group %}',
+        accounts: '{% $count($states.result) %}',
+        ok: '{% $sum($states.result.ok) %}',
+        failed: '{% $sum($states.result.failed) %}',
+      },
+    });
+    accounts.itemProcessor(accountTargets);
+
+    const evaluate = retryLambdaService(
+      tasks.LambdaInvoke.jsonata(this, 'Evaluate', {
+        comment: 'Evaluate every control on the latest evidence; record the transitions',
+        lambdaFunction: props.evaluate,
+        payload: sfn.TaskInput.fromObject({ group: '{% $states.input.group %}' }),
+        retryOnServiceExceptions: false,
+        outputs: "{% $merge([$states.input, { 'evaluation': $states.result.Payload }]) %}",
+      }),
+    );
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: 'Proofline collection run: plan → accounts × regions × collectors → evaluate',
+      queryLanguage: sfn.QueryLanguage.JSONATA,
+      definitionBody: sfn.DefinitionBody.fromChainable(plan.next(accounts).next(evaluate)),
+      timeout: props.timeout ?? Duration.hours(6),
+      tracingEnabled: false,
+      logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+  }
+}

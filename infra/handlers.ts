@@ -1,0 +1,95 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: handler entries, the lock file and bundle assets are found from here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export type HandlerName = 'plan' | 'collect' | 'evaluate' | 'digest' | 'export';
+
+export interface HandlerSpec {
+  readonly name: HandlerName;
+  /** Entry file, relative to the project root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Data folders the handler reads at run time, copied next to the bundle (relative to the root). */
+  readonly assets: readonly string[];
+}
+
+export const HANDLERS: readonly HandlerSpec[] = [
+  {
+    name: 'plan',
+    entry: 'functions/plan.ts',
+    description: 'Lists a run’s targets: accounts × regions × collectors',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    assets: [],
+  },
+  {
+    name: 'collect',
+    entry: 'functions/collect.ts',
+    description: 'Runs one collector over one account (and region) and stores the evidence',
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    assets: [],
+  },
+  {
+    name: 'evaluate',
+    entry: 'functions/evaluate.ts',
+    description: 'Evaluates every control on the latest evidence',
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    assets: ['controls'],
+  },
+  {
+    name: 'digest',
+    entry: 'functions/digest.ts',
+    description: 'Signs the digests that became due (the digest chain)',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    assets: [],
+  },
+  {
+    name: 'export',
+    entry: 'functions/export.ts',
+    description: 'Returns a presigned URL (at most 1 hour) for an auditor export in exports/',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    assets: [],
+  },
+];
+
+/**
+ * How every handler is bundled, in one place: the CDK functions (NodejsFunction → local esbuild), the bundle
+ * size test and the bundle bench all use these settings.
+ */
+export const BUNDLING = {
+  target: 'node24',
+  minify: true,
+  sourcemap: true,
+  /**
+   * The AWS SDK v3 the Node.js runtime ships (all `@aws-sdk/*` packages): bundling our own copy of the eight
+   * clients the collectors and the store use would push the collect bundle past 1 MB.
+   */
+  external: ['@aws-sdk/*'] as string[],
+  /** A native module only the embedded store uses; the functions use the AWS store. */
+  alias: { 'better-sqlite3': './functions/shared/sqlite-unavailable.ts' } as Record<string, string>,
+  /** ESM bundles of CommonJS dependencies need `require` for Node built-ins. */
+  banner:
+    "import{createRequire as __pl_createRequire}from'node:module';const require=__pl_createRequire(import.meta.url);",
+  mainFields: ['module', 'main'],
+  /** The largest a minified handler bundle may be. */
+  maxBytes: 1024 * 1024,
+} as const;
+
+/** Copies a handler's data folders (no TypeScript sources) next to its bundle in `outDir`. */
+export function copyBundleAssets(spec: HandlerSpec, outDir: string, root: string = PROJECT_ROOT): void {
+  for (const folder of spec.assets) {
+    cpSync(join(root, folder), join(outDir, folder), {
+      recursive: true,
+      filter: (source) => !source.endsWith('.ts'),
+    });
+  }
+}

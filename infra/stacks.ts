@@ -1,0 +1,68 @@
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { DeployConfig } from '../core/config.ts';
+import { Proofline, type ProoflineProps } from './proofline.ts';
+
+export interface ProoflineStackProps extends StackProps {
+  readonly proofline: ProoflineProps;
+}
+
+/** The main stack: the Proofline construct and its outputs. */
+export class ProoflineStack extends Stack {
+  readonly proofline: Proofline;
+
+  constructor(scope: Construct, id: string, props: ProoflineStackProps) {
+    super(scope, id, {
+      description: 'Proofline: continuous compliance evidence (SOC 2, ISO/IEC 27001:2022)',
+      ...props,
+    });
+    const p = new Proofline(this, 'Proofline', props.proofline);
+    this.proofline = p;
+    const out = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    out('EvidenceBucketName', p.evidenceBucket.bucketName, 'Evidence bucket (Object Lock, COMPLIANCE mode)');
+    out('IndexTableName', p.table.tableName, 'Evidence index table');
+    out('SigningKeyId', p.signingKey.keyId, 'KMS key that signs digests and exports');
+    out(
+      'StoreSpec',
+      `s3://${p.evidenceBucket.bucketName}?table=${p.table.tableName}&key=${p.signingKey.keyId}`,
+      'The --store value for the proofline CLI',
+    );
+    out(
+      'CollectorRoleArn',
+      p.collectorRole.roleArn,
+      'The role the member roles trust (CollectorRoleArn parameter)',
+    );
+    out('StateMachineArn', p.stateMachine.stateMachineArn, 'Collection run state machine');
+    out('AlertTopicArn', p.alertTopic.topicArn, 'Alert topic');
+    out('AuditorRoleArn', p.auditorRole.roleArn, 'Role auditors assume');
+    out('ExportUrl', p.exportUrl.url, 'Export function URL (IAM auth): GET ?key=exports/…');
+  }
+}
+
+/** The construct's props from the validated `deploy` section of the config. */
+export function prooflineProps(deploy: DeployConfig, scopeRegions?: readonly string[]): ProoflineProps {
+  const regions = deploy.regions ?? scopeRegions;
+  return {
+    retentionDays: deploy.retentionDays,
+    logRetentionDays: deploy.logRetentionDays as logs.RetentionDays,
+    ...(deploy.schedules ? { schedules: deploy.schedules } : {}),
+    scheduleTimezone: deploy.scheduleTimezone,
+    digestSchedule: deploy.digestSchedule,
+    alertEmails: deploy.alertEmails,
+    organizationEnabled: deploy.organization.enabled,
+    accounts: deploy.accounts,
+    ...(regions?.length ? { regions } : {}),
+    memberRoleName: deploy.organization.memberRoleName,
+    ...(deploy.organization.externalId ? { externalId: deploy.organization.externalId } : {}),
+    accountConcurrency: deploy.concurrency.accounts,
+    perAccountConcurrency: deploy.concurrency.perAccount,
+    auditorPrincipals: deploy.auditorPrincipals,
+    exportUrlMinutes: deploy.exportUrlMinutes,
+  };
+}
+
+export function applyTags(scope: Construct, tags: Readonly<Record<string, string>>): void {
+  for (const [key, value] of Object.entries(tags)) Tags.of(scope).add(key, value);
+}

@@ -1,0 +1,127 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { S3BucketsSnapshot } from '../../collectors/aws/s3-buckets/snapshot.ts';
+import { handler, isThrottling } from '../../functions/collect.ts';
+import { handler as evaluate } from '../../functions/evaluate.ts';
+import { closeEvidenceStore, evidenceStore } from '../../functions/shared/store.ts';
+import { awsConfig, describeAws } from '../support/aws.ts';
+import { emfRecords, lambdaContext } from './support.ts';
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+});
+
+const HOME = '123456789012'; // moto's default account
+let printed: string[] = [];
+beforeEach(() => {
+  printed = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    printed.push(String(chunk));
+    return true;
+  });
+  return () => vi.restoreAllMocks();
+});
+
+beforeAll(async () => {
+  process.env.PROOFLINE_STORE = await mkdtemp(join(tmpdir(), 'proofline-fn-'));
+});
+afterAll(async () => {
+  await closeEvidenceStore();
+  delete process.env.PROOFLINE_STORE;
+});
+
+describe('collect handler input', () => {
+  it('refuses unknown collectors and scopes that do not fit the collector', async () => {
+    await expect(handler({ collectorId: 'aws.nope', scope: { source: 'aws', id: HOME } })).rejects.toThrow(
+      'unknown collector aws.nope',
+    );
+    await expect(
+      handler({ collectorId: 'aws.kms.keys', scope: { source: 'aws', id: HOME } }),
+    ).rejects.toThrow('aws.kms.keys is regional: scope.region is required');
+    await expect(
+      handler({ collectorId: 'aws.s3.buckets', scope: { source: 'aws', id: HOME, region: 'eu-west-1' } }),
+    ).rejects.toThrow('aws.s3.buckets is global: scope.region must be absent');
+    await expect(
+      handler({ collectorId: 'aws.s3.buckets', scope: { source: 'aws', id: '1' } }),
+    ).rejects.toThrow('scope.id: must be a 12-digit account id');
+  });
+
+  it('knows throttling when it sees it', () => {
+    expect(isThrottling(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }))).toBe(true);
+    expect(isThrottling({ name: 'Error', $metadata: { httpStatusCode: 429 } })).toBe(true);
+    expect(isThrottling(Object.assign(new Error('denied'), { name: 'AccessDenied' }))).toBe(false);
+  });
+});
+
+describeAws('collect and evaluate handlers (moto, embedded store)', () => {
+  it('collects one collector over the home account and region, with its findings, and counts it', async () => {
+    await new KMSClient(awsConfig()).send(new CreateKeyCommand({ Description: 'customer key' }));
+    const result = await handler(
+      { collectorId: 'aws.kms.keys', scope: { source: 'aws', id: HOME, region: 'us-east-1' } },
+      lambdaContext(),
+    );
+    expect(result.status).toBe('ok');
+    expect(result.key).toMatch(
+      /^evidence\/source=aws\/collector=aws\.kms\.keys\/scope=123456789012-us-east-1\//,
+    );
+    expect(result.findings).toBeGreaterThan(0);
+    const { artifact } = await (await evidenceStore()).getArtifact(result.key);
+    expect(artifact).toMatchObject({ status: 'ok', scope: { id: HOME, region: 'us-east-1' } });
+    const [record] = emfRecords(printed);
+    expect(record).toMatchObject({ service: 'proofline', Collections: 1 });
+  });
+
+  it('reads another account through its member role, and only that account', async () => {
+    await new S3Client(awsConfig()).send(new CreateBucketCommand({ Bucket: 'home-account-bucket' }));
+    const buckets = async (key: string) => {
+      const { artifact } = await (await evidenceStore()).getArtifact(key);
+      return (artifact as { snapshot: S3BucketsSnapshot }).snapshot.buckets.map((b) => b.name);
+    };
+    const home = await handler({ collectorId: 'aws.s3.buckets', scope: { source: 'aws', id: HOME } });
+    expect(await buckets(home.key)).toContain('home-account-bucket');
+
+    const member = await handler({
+      collectorId: 'aws.s3.buckets',
+      scope: { source: 'aws', id: '111111111111' },
+      roleArn: 'arn:aws:iam::111111111111:role/ProoflineMember',
+    });
+    expect(member.status).toBe('ok');
+    expect(member.key).toContain('scope=111111111111-global');
+    expect(await buckets(member.key)).not.toContain('home-account-bucket');
+  });
+
+  it('records a failure the state machine caught as an error artifact', async () => {
+    const result = await handler({
+      collectorId: 'aws.s3.buckets',
+      scope: { source: 'aws', id: '222222222222' },
+      failure: {
+        Error: 'Sandbox.Timedout',
+        Cause: JSON.stringify({
+          errorType: 'Sandbox.Timedout',
+          errorMessage: 'Task timed out after 300.00 seconds',
+        }),
+      },
+    });
+    expect(result.status).toBe('error');
+    const { artifact } = await (await evidenceStore()).getArtifact(result.key);
+    expect(artifact).toMatchObject({
+      status: 'error',
+      collector: 'aws.s3.buckets',
+      error: { code: 'Sandbox.Timedout', message: 'Task timed out after 300.00 seconds' },
+    });
+    expect(emfRecords(printed)[0]).toMatchObject({ Collections: 1, CollectionErrors: 1 });
+  });
+
+  it('evaluates every control on the latest evidence and reports the transitions', async () => {
+    const first = await evaluate({}, lambdaContext());
+    expect(first.controls).toBeGreaterThan(0);
+    expect(first.transitions.length).toBe(first.controls);
+    expect(Object.values(first.byStatus).reduce((a, b) => a + b, 0)).toBe(first.controls);
+    const again = await evaluate({});
+    expect(again.transitions).toEqual([]);
+  });
+});
