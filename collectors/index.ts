@@ -1,10 +1,6 @@
 import type { AnyCollector } from '../core/collector.ts';
-import { cloudTrailTrails } from './aws/cloudtrail-trails/index.ts';
-import { configRecorder } from './aws/config-recorder/index.ts';
 import { awsConnector } from './aws/connector.ts';
-import { credentialReport } from './aws/iam-credential-report/index.ts';
-import { kmsKeys } from './aws/kms-keys/index.ts';
-import { s3Buckets } from './aws/s3-buckets/index.ts';
+import { awsCollectors } from './aws/index.ts';
 import { auditLog } from './github/audit-log/index.ts';
 import { githubConnector } from './github/connector.ts';
 import { orgMembers } from './github/org-members/index.ts';
@@ -26,11 +22,7 @@ import type { AnyConnector } from './sources.ts';
 
 /** Every collector Proofline knows: one line each. */
 export const collectors: readonly AnyCollector[] = [
-  credentialReport,
-  s3Buckets,
-  cloudTrailTrails,
-  configRecorder,
-  kmsKeys,
+  ...awsCollectors,
   orgSettings,
   orgMembers,
   repos,

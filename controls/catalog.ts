@@ -28,7 +28,7 @@ const fileSchema = z.strictObject({ controls: z.array(z.unknown()) });
 
 async function loadControlFile(
   file: string,
-  knownChecks: ReadonlySet<string>,
+  knownChecks: CheckIds,
   requirementIds: { readonly soc2: ReadonlySet<string>; readonly iso27001: ReadonlySet<string> },
   seen: Set<string>,
   errors: string[],
@@ -80,6 +80,20 @@ async function loadControlFile(
   return controls;
 }
 
+/** The check ids a catalog may name: a set, or a test (for runtimes that carry only some sources' checks). */
+export type CheckIds = { has(id: string): boolean };
+
+/**
+ * The controls a runtime that carries only some collectors can evaluate: checks it does not carry are dropped,
+ * and so are controls left with none of their automated checks (manual controls stay).
+ */
+export function controlsForChecks(controls: readonly Control[], carried: ReadonlySet<string>): Control[] {
+  return controls.flatMap((c) => {
+    const checks = c.checks.filter((id) => carried.has(id));
+    return c.checks.length > 0 && checks.length === 0 ? [] : [{ ...c, checks }];
+  });
+}
+
 /**
  * Loads and validates the internal controls from a folder of YAML files (or one file). Every error names the
  * file, the control and the field; all errors are reported at once. `knownChecks` are the check ids of the
@@ -88,7 +102,7 @@ async function loadControlFile(
  */
 export async function loadControls(
   path: string,
-  knownChecks: ReadonlySet<string>,
+  knownChecks: CheckIds,
   frameworks?: Frameworks,
 ): Promise<Control[]> {
   const { soc2, iso27001 } = frameworks ?? (await loadFrameworks());

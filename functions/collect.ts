@@ -1,8 +1,8 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import { awsCollectors } from '../collectors/aws/index.ts';
 import { AwsSession } from '../collectors/aws/session.ts';
-import { collectorById } from '../collectors/index.ts';
 import { errorArtifact } from '../core/artifact.ts';
 import type { AnyCollector } from '../core/collector.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
@@ -68,7 +68,7 @@ function parseRequest(event: unknown) {
     throw new Error(`bad collect request: ${problems.join('; ')}`);
   }
   const request = result.data;
-  const collector = collectorById(request.collectorId);
+  const collector = awsCollectors.find((c) => c.id === request.collectorId);
   if (!collector) throw new Error(`bad collect request: unknown collector ${request.collectorId}`);
   if (collector.regional !== Boolean(request.scope.region)) {
     throw new Error(

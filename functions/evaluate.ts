@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { collectors } from '../collectors/index.ts';
-import { DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
+import { awsCollectors as collectors } from '../collectors/aws/index.ts';
+import { controlsForChecks, DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
 import { TELEMETRY } from '../core/deployed.ts';
 import type { Control, ControlStatus } from '../core/model.ts';
 import { checkIndex, evaluateStore } from '../core/pipeline.ts';
@@ -15,9 +15,16 @@ export interface EvaluateResult {
 }
 
 let catalog: Promise<Control[]> | undefined;
-/** The built-in catalog (bundled next to the handler), loaded and validated once per runtime. */
+/**
+ * The built-in catalog (bundled next to the handler), loaded once per runtime. The deployed stack collects AWS
+ * evidence, so AWS check ids are validated here and other sources' checks (validated by the CLI and the tests
+ * on the full registry) are set aside with the controls that only they feed.
+ */
 const controls = () => {
-  catalog ??= loadControls(DEFAULT_CONTROLS_PATH, new Set(checkIndex(collectors).keys()));
+  const carried = new Set(checkIndex(collectors).keys());
+  catalog ??= loadControls(DEFAULT_CONTROLS_PATH, {
+    has: (id) => carried.has(id) || !id.startsWith('aws.'),
+  }).then((all) => controlsForChecks(all, carried));
   return catalog;
 };
 

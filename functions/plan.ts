@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import { awsCollectors } from '../collectors/aws/index.ts';
 import { activeOrganizationAccounts } from '../collectors/aws/organization.ts';
 import { AwsSession } from '../collectors/aws/session.ts';
-import { collectorById } from '../collectors/index.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
 import { planRun, type RunPlan } from '../core/fanout.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
@@ -42,7 +42,7 @@ export async function handler(event: unknown, context: Context): Promise<RunPlan
       );
     }
     const { group } = parsed.data;
-    const unknown = parsed.data.collectors.filter((id) => !collectorById(id));
+    const unknown = parsed.data.collectors.filter((id) => !awsCollectors.find((c) => c.id === id));
     if (unknown.length) throw new Error(`bad run input: unknown collector ${unknown.join(', ')}`);
     const home = whereWeRun(context);
     const env = process.env;
@@ -57,7 +57,7 @@ export async function handler(event: unknown, context: Context): Promise<RunPlan
       partition: home.partition,
       memberRoleName: env[ENV.memberRoleName] ?? 'ProoflineMember',
       regions: list(env[ENV.regions]).length ? list(env[ENV.regions]) : [env.AWS_REGION ?? 'us-east-1'],
-      collectors: parsed.data.collectors.map((id) => collectorById(id)!),
+      collectors: parsed.data.collectors.map((id) => awsCollectors.find((c) => c.id === id)!),
     });
     metrics.addDimension(TELEMETRY.groupDimension, group);
     metrics.addMetric(TELEMETRY.metrics.runsStarted, MetricUnit.Count, 1);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
-import { collectors } from '../../collectors/index.ts';
+import { awsCollectors as collectors } from '../../collectors/aws/index.ts';
 import { accountRequests, planRun, type RunPlan } from '../../core/fanout.ts';
 import { ACCOUNT_TARGETS_JSONATA } from '../../infra/collection-run.ts';
 

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import jsonata from 'jsonata';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectors } from '../../collectors/index.ts';
+import { awsCollectors as collectors } from '../../collectors/aws/index.ts';
 import { INDEX_TABLE, keyAttributes } from '../../core/stores/index-table.ts';
 import { HANDLERS } from '../../infra/handlers.ts';
 import {
