@@ -5,6 +5,7 @@ import { evaluateStore } from '../core/pipeline.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
 import { runCollect, selectCollectors } from './collect.ts';
 import { openContext, UsageError } from './context.ts';
+import { registerArchiveCommands } from './export.ts';
 
 /** Exit codes: 0 done; 1 error; 2 bad usage; 3 done, but some collections failed (recorded as error artifacts). */
 export const EXIT = { ok: 0, error: 1, usage: 2, collectionErrors: 3 } as const;
@@ -171,6 +172,8 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
         out,
       });
     });
+
+  registerArchiveCommands(program, io, run, storeOptions);
 
   return program;
 }

@@ -1,5 +1,7 @@
+import { createReadStream } from 'node:fs';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { decodeArtifact, encodeArtifact } from '../artifact.ts';
 import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Transition } from '../model.ts';
@@ -117,6 +119,11 @@ export class LocalStore implements EvidenceStore {
     if (!ref) throw new Error(`no artifact with key ${key} in ${this.location}`);
     const bytes = await readFile(this.pathOf(key));
     return { artifact: decodeArtifact(bytes, ref.sha256, key), ref };
+  }
+
+  async openArtifactStream(key: string): Promise<Readable> {
+    if (!(await this.getArtifactRef(key))) throw new Error(`no artifact with key ${key} in ${this.location}`);
+    return createReadStream(this.pathOf(key));
   }
 
   async listArtifacts(query: ArtifactQuery = {}): Promise<ArtifactRef[]> {
