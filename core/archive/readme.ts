@@ -18,7 +18,9 @@ export interface ReadmeInput {
   readonly hasSoa: boolean;
 }
 
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const INDENT = ' '.repeat(21);
+const size = (bytes: number) =>
+  bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
 
 /** README.txt: what the archive holds and how to check it by hand, with nothing but sha256sum and openssl. */
 export function readmeText(r: ReadmeInput): string {
@@ -27,7 +29,64 @@ export function readmeText(r: ReadmeInput): string {
       ? 'NONE. No evidence was collected in this period for the selected controls and scope.\n' +
         '             The archive is complete and signed all the same: controls.csv shows every day\n' +
         '             of the period as a day without evidence.'
-      : `${r.evidenceCount} files, ${mb(r.evidenceBytes)}, under evidence/`;
+      : `${r.evidenceCount} files, ${size(r.evidenceBytes)}, under evidence/`;
+  const files: [string, string][] = [
+    [FILES.readme, 'this file.'],
+    [
+      FILES.manifest,
+      'framework, period, scope, generator, signing key; every file with its SHA-256 and size;\n' +
+        "each evidence file's collector, scope, collection time, controls and requirements.",
+    ],
+    [FILES.signingInput, `what is signed: the SHA-256 and size of ${FILES.manifest} and ${FILES.sums}.`],
+    [FILES.signature, `DER-encoded ECDSA P-256 / SHA-256 signature of ${FILES.signingInput}.`],
+    [FILES.publicKey, 'the public key that verifies it.'],
+    [FILES.sums, `SHA-256 of every file except itself, ${FILES.signingInput} and ${FILES.signature}.`],
+    [
+      FILES.controls,
+      'per requirement and internal control: owner, status at the end of the period, days\n' +
+        'passing (and their share), failing, excepted and without evidence, the failing days,\n' +
+        'the collection gaps (which collector and scope was not collected, or failed, on which\n' +
+        'days) and the folders holding the evidence.',
+    ],
+    [
+      FILES.exceptions,
+      'exceptions in force during the period: control, resource, owner, approver, reason,\n' +
+        'expiry (only a header when there were none).',
+    ],
+  ];
+  if (r.sample)
+    files.push([
+      FILES.samples,
+      "per control, the evidence items drawn for testing and the population size. Each item's\n" +
+        'rank is the SHA-256 of "<seed>\\n<control>\\n<file>"; the lowest ranks are drawn, so\n' +
+        'anyone can redraw it, and the same seed always gives the same sample.',
+    ]);
+  if (r.hasSoa)
+    files.push([
+      FILES.soa,
+      'the Statement of Applicability: every Annex A control, applicable or not, why, and\n' +
+        'by which internal controls it is implemented.',
+    ]);
+  files.push(
+    [
+      FILES.oscal,
+      `the same results as NIST OSCAL ${OSCAL_VERSION} assessment-results: one observation per\n` +
+        'evidence file (its path and SHA-256 in back-matter), one finding per requirement.',
+    ],
+    [
+      'evidence/',
+      'the evidence itself, as stored: one canonical JSON file per collection of one\n' +
+        'collector for one scope, named\n' +
+        'evidence/source=S/collector=C/scope=SCOPE/dt=DAY/<UTC time>-<its SHA-256>.json\n' +
+        'A file with "status": "error" records a collection that failed: a gap, not a pass.',
+    ],
+  );
+  if (r.digests)
+    files.push([
+      'digests/',
+      "the store's signed digests covering the period: each lists artifact keys with SHA-256\n" +
+        'and size; every evidence file here must match the digest that lists it.',
+    ]);
   return `PROOFLINE EVIDENCE ARCHIVE
 
 Framework:   ${FRAMEWORK_NAMES[r.framework]}
@@ -65,36 +124,6 @@ Or, with Proofline, all of the above and more in one command:
 
 WHAT EACH FILE IS
 
-${FILES.readme}          this file.
-${FILES.manifest}        framework, period, scope, generator, signing key; every file with its SHA-256 and
-                     size; each evidence file's collector, scope, collection time, controls and requirements.
-${FILES.signingInput}   what is signed: the SHA-256 of ${FILES.manifest} and ${FILES.sums}, and their metadata.
-${FILES.signature}        DER-encoded ECDSA P-256 / SHA-256 signature of ${FILES.signingInput}.
-${FILES.publicKey}       the public key that verifies it.
-${FILES.sums}          SHA-256 of every file except itself, ${FILES.signingInput} and ${FILES.signature}.
-${FILES.controls}        per requirement and internal control: owner, status at the end of the period, days
-                     passing (and their share), failing, excepted and without evidence, the failing days,
-                     the collection gaps (which collector and scope was not collected, or failed, on which
-                     days) and the evidence folders.
-${FILES.exceptions}      exceptions in force during the period: control, resource, owner, approver, reason,
-                     expiry (only a header when there were none).
-${
-  r.sample
-    ? `${FILES.samples}         per control, the evidence items drawn for testing and the population size. Each item's
-                     rank is the SHA-256 of "<seed>\\n<control>\\n<file>"; the lowest ranks are drawn, so
-                     anyone can redraw the sample: the same seed always gives the same sample.\n`
-    : ''
-}${
-  r.hasSoa
-    ? `${FILES.soa}             the Statement of Applicability: every Annex A control, applicable or not, why, and by which
-                     internal controls it is implemented.\n`
-    : ''
-}${FILES.oscal}
-                     the same results as NIST OSCAL ${OSCAL_VERSION} assessment-results: one observation per
-                     evidence file (its path and SHA-256 in back-matter), one finding per requirement.
-evidence/            the evidence itself, as stored: one canonical JSON file per collection of one collector
-                     for one scope, named
-                     evidence/source=S/collector=C/scope=SCOPE/dt=DAY/<UTC time>-<SHA-256 of the file>.json
-                     A file with "status": "error" records a collection that failed: a gap, not a pass.
-${r.digests ? "digests/             the store's signed digests covering the period: each lists artifact keys with SHA-256\n                     and size; every evidence file here must match the digest that lists it.\n" : ''}`;
+${files.map(([name, text]) => `${name.length < 20 ? name.padEnd(21) : `${name}\n${INDENT}`}${text.replace(/\n/g, `\n${INDENT}`)}`).join('\n')}
+`;
 }

@@ -46,8 +46,27 @@ export function controlsCsv(
   const rows: unknown[][] = [];
   for (const requirement of requirements) {
     const controls = controlsByRequirement.get(requirement.id) ?? [];
-    if (controls.length === 0)
-      rows.push([requirement.id, requirement.title, '', '', '', 'no internal control', days]);
+    if (controls.length === 0) {
+      // Nothing meets it, so nothing evidences it: every day counts as a day without evidence.
+      rows.push([
+        requirement.id,
+        requirement.title,
+        '',
+        '',
+        '',
+        'no internal control',
+        days,
+        0,
+        '0.0',
+        0,
+        0,
+        days,
+        '',
+        '',
+        0,
+        '',
+      ]);
+    }
     for (const control of controls) {
       const s = status.get(control.id)!;
       const refs = evidence.get(control.id) ?? [];
