@@ -101,16 +101,19 @@ async function openSigner(store: EvidenceStore) {
   return LocalSigner.open(store.location);
 }
 
+const formatSize = (n: number) => (n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 const randomSeed = () => Math.floor(Math.random() * 2 ** 32).toString(16);
 
 export function formatExportSummary(result: BuildArchiveResult & { path: string; size: number }): string[] {
   const { manifest } = result;
   const lines = [
-    `Archive: ${result.path} (${(result.size / 1e6).toFixed(1)} MB, ${manifest.files.length + 4} files)`,
-    `${manifest.framework} ${manifest.period.from} to ${manifest.period.to} (${manifest.period.days} days), ${manifest.controls.length} controls, ${manifest.requirements.length} requirements`,
+    `Archive: ${result.path} (${formatSize(result.size)}, ${plural(manifest.files.length + 4, 'file')})`,
+    `${manifest.framework} ${manifest.period.from} to ${manifest.period.to} (${plural(manifest.period.days, 'day')}), ${plural(manifest.controls.length, 'control')}, ${plural(manifest.requirements.length, 'requirement')}`,
     manifest.evidence.empty
       ? 'Evidence: none collected in this period for these controls and scope (the archive says so)'
-      : `Evidence: ${manifest.evidence.count} files, ${(manifest.evidence.bytes / 1e6).toFixed(1)} MB`,
+      : `Evidence: ${plural(manifest.evidence.count, 'file')}, ${formatSize(manifest.evidence.bytes)}`,
   ];
   if (manifest.sample)
     lines.push(`Sample: ${manifest.sample.perControl} per control, seed ${manifest.sample.seed}`);
@@ -136,13 +139,13 @@ export function formatVerifyReport(path: string, report: VerifyReport): string[]
   if (report.ok) {
     lines.push(
       `✓ signature valid: key ${report.fingerprint}${report.keyTrusted ? ' (the trusted key)' : ''}`,
-      `✓ ${report.filesChecked} files, ${(report.bytesChecked / 1e6).toFixed(1)} MB: every SHA-256 and size matches the signed manifest, none missing, none added`,
+      `✓ ${plural(report.filesChecked, 'file')}, ${formatSize(report.bytesChecked)}: every SHA-256 and size matches the signed manifest, none missing, none added`,
     );
     if (m?.digests.length)
       lines.push(`✓ every evidence file matches the ${m.digests.length} digests included`);
     if (m)
       lines.push(
-        `${m.framework} ${m.period.from} to ${m.period.to}: ${m.evidence.empty ? 'no evidence in this period (an empty archive)' : `${m.evidence.count} evidence files`}`,
+        `${m.framework} ${m.period.from} to ${m.period.to}: ${m.evidence.empty ? 'no evidence in this period (an empty archive)' : plural(m.evidence.count, 'evidence file')}`,
       );
     if (!report.keyTrusted)
       lines.push(
@@ -150,7 +153,9 @@ export function formatVerifyReport(path: string, report: VerifyReport): string[]
       );
     lines.push(`OK: ${path}`);
   } else {
-    lines.push(`FAILED: ${report.problems.length} problems in ${byFile.size} files of ${path}`);
+    lines.push(
+      `FAILED: ${plural(report.problems.length, 'problem')} in ${plural(byFile.size, 'file')} of ${path}`,
+    );
   }
   return lines;
 }

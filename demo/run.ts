@@ -5,6 +5,7 @@ import { sha256Hex } from '../core/canonical.ts';
 import { parseEvidenceKey } from '../core/evidence-key.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
 import type { LocalStore } from '../core/stores/local-store.ts';
+import { exportAndVerifyDemoArchive } from './export.ts';
 import { emulatorEnv, MOTO_INSTALL_HINT, MotoUnavailableError, startMoto } from './moto.ts';
 import { seedDemoAccount } from './seed-aws.ts';
 
@@ -50,6 +51,7 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
         `▶ evidence: ${verified} files under ${ctx.store.location}/evidence, each SHA-256 matching its file name and index entry`,
       );
       out(`  try: npx proofline --store ${store} evidence list`);
+      if (!(await exportAndVerifyDemoArchive(ctx, store, out))) return 1;
     } finally {
       await ctx.store.close();
     }
