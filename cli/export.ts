@@ -1,5 +1,4 @@
-import { createWriteStream } from 'node:fs';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
@@ -62,7 +61,13 @@ export async function exportArchive(
   if (options.seed !== undefined && options.sample === undefined)
     throw new UsageError('--seed needs --sample N (the number of items to draw per control)');
   const partial = `${path}.partial`;
-  const output = createWriteStream(partial, { flags: 'wx' });
+  const handle = await open(partial, 'wx').catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+    throw new UsageError(
+      `${partial} exists: another export is writing it, or one was interrupted (remove it)`,
+    );
+  });
+  const output = handle.createWriteStream();
   const signer = await openSigner(ctx.store);
   try {
     const result = await buildArchive({
@@ -89,7 +94,7 @@ export async function exportArchive(
     await rename(partial, path);
     return { ...result, path, size: (await stat(path)).size };
   } catch (error) {
-    output.destroy();
+    await new Promise<void>((done) => output.destroy().once('close', done));
     await rm(partial, { force: true });
     if (error instanceof ArchiveInputError) throw new UsageError(error.message);
     throw error;
@@ -206,13 +211,6 @@ export function registerArchiveCommands(
       async (archive: string, options: { publicKey?: string; fingerprint?: string; json?: boolean }) => {
         if (options.publicKey && options.fingerprint)
           throw new UsageError('give --public-key or --fingerprint, not both');
-        if (
-          !(await stat(archive).then(
-            (s) => s.isFile(),
-            () => false,
-          ))
-        )
-          throw new UsageError(`no file ${archive}`);
         let publicKeyPem: string | undefined;
         if (options.publicKey) {
           publicKeyPem = await readFile(options.publicKey, 'utf8').catch((e: Error) => {
@@ -228,6 +226,11 @@ export function registerArchiveCommands(
         }
         if (options.fingerprint && !/^[0-9a-fA-F:]{64,95}$/.test(options.fingerprint))
           throw new UsageError(`--fingerprint must be 64 hex digits (SHA-256), got "${options.fingerprint}"`);
+        const isFile = await stat(archive).then(
+          (s) => s.isFile(),
+          () => false,
+        );
+        if (!isFile) throw new UsageError(`no file ${archive}`);
         const report = await verifyArchive(archive, {
           ...(publicKeyPem ? { publicKeyPem } : {}),
           ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
