@@ -67,7 +67,7 @@ export async function exportArchive(
       `${partial} exists: another export is writing it, or one was interrupted (remove it)`,
     );
   });
-  const output = handle.createWriteStream();
+  const output = handle.createWriteStream({ highWaterMark: 1 << 20 });
   const signer = await openSigner(ctx.store);
   try {
     const result = await buildArchive({

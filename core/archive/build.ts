@@ -4,7 +4,7 @@ import { canonicalJson } from '../canonical.ts';
 import type { Control } from '../model.ts';
 import { publicKeyFingerprint, type Signer } from '../signing.ts';
 import type { EvidenceStore } from '../stores/store.ts';
-import { isSafeArchivePath, sha256sums, signingInput } from './manifest.ts';
+import { batched, isSafeArchivePath, manifestJson, sha256sums, signingInput } from './manifest.ts';
 import { oscalAssessmentResults } from './oscal.ts';
 import {
   ArchiveInputError,
@@ -206,18 +206,20 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
     }
     if (input.soaRows?.length) await writer.addBytes(FILES.soa, soaCsv(input.soaRows));
     await writer.add(FILES.oscal, () =>
-      oscalAssessmentResults({
-        framework: input.framework,
-        period,
-        createdAt,
-        generator: input.generator,
-        keyFingerprint: fingerprint,
-        scope: scopes,
-        requirements,
-        controlsByRequirement,
-        status,
-        artifacts: selection.artifacts,
-      }),
+      batched(
+        oscalAssessmentResults({
+          framework: input.framework,
+          period,
+          createdAt,
+          generator: input.generator,
+          keyFingerprint: fingerprint,
+          scope: scopes,
+          requirements,
+          controlsByRequirement,
+          status,
+          artifacts: selection.artifacts,
+        }),
+      ),
     );
     await writer.addBytes(
       FILES.readme,
@@ -275,7 +277,7 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
       })),
       digests,
     };
-    const manifestFile = await writer.addBytes(FILES.manifest, `${JSON.stringify(manifest, null, 1)}\n`);
+    const manifestFile = await writer.add(FILES.manifest, () => manifestJson(manifest));
     const sums = await writer.addBytes(FILES.sums, sha256sums([...manifest.files, manifestFile]));
     const statement = signingInput(manifest, { manifest: manifestFile, sums });
     await writer.addBytes(FILES.signingInput, statement);

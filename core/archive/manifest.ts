@@ -50,6 +50,42 @@ export function parseSigningInput(text: string): Record<string, string> | string
   return fields;
 }
 
+/**
+ * manifest.json as text in chunks of about 64 kB: one line per top-level field and per array item, so a
+ * manifest of many thousand files is never one string in memory.
+ */
+export function* manifestJson(manifest: Manifest): Generator<string> {
+  yield* batched(manifestLines(manifest));
+}
+
+function* manifestLines(manifest: Manifest): Generator<string> {
+  const fields = Object.entries(manifest);
+  yield '{\n';
+  for (const [i, [key, value]] of fields.entries()) {
+    const end = i < fields.length - 1 ? ',\n' : '\n';
+    if (Array.isArray(value) && value.length > 0) {
+      yield ` ${JSON.stringify(key)}: [\n`;
+      for (let j = 0; j < value.length; j++)
+        yield `  ${JSON.stringify(value[j])}${j < value.length - 1 ? ',' : ''}\n`;
+      yield ` ]${end}`;
+    } else yield ` ${JSON.stringify(key)}: ${JSON.stringify(value)}${end}`;
+  }
+  yield '}\n';
+}
+
+/** Joins small strings into chunks of about `size` characters (fewer, larger writes). */
+export function* batched(parts: Iterable<string>, size = 1 << 16): Generator<string> {
+  let buffer = '';
+  for (const part of parts) {
+    buffer += part;
+    if (buffer.length >= size) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer) yield buffer;
+}
+
 /** SHA256SUMS in the format `sha256sum -c` reads: `<hex>  <path>`, one line per file. */
 export const sha256sums = (files: readonly ManifestFile[]): string =>
   files.map((f) => `${f.sha256}  ${f.path}\n`).join('');

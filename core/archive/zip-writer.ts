@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
+import { useNativeCrc32 } from './native-crc32.ts';
 import type { ManifestFile } from './types.ts';
 
 export type EntrySource = Readable | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
@@ -19,6 +20,7 @@ export class HashingZipWriter {
   readonly written: ManifestFile[] = [];
 
   constructor(output: Writable, options: { readonly mtime: Date; readonly compress?: boolean }) {
+    useNativeCrc32();
     this.entryOptions = { mtime: options.mtime, compress: options.compress ?? false, mode: 0o100644 };
     this.zip.on('error', (error: Error) => this.fail(error));
     this.finished = pipeline(this.zip.outputStream as unknown as Readable, output);
