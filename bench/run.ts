@@ -3,8 +3,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const { runEvaluateBench } = await import('./evaluate.ts');
 const { runApiCallBench } = await import('./api-calls.ts');
+const { runExportBench } = await import('./export.ts');
 
 console.log('## Check evaluation vs JSON.parse of the same bytes');
 for (const line of runEvaluateBench()) console.log(line);
 console.log('\n## AWS API calls per collector');
 for (const line of await runApiCallBench()) console.log(line);
+console.log('\n## Evidence archive export vs sha256sum + zip -0 (PROOFLINE_BENCH_EXPORT_MB, default 1000)');
+for (const line of await runExportBench()) console.log(line);

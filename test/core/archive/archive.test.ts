@@ -384,6 +384,17 @@ describe('evidence archive', () => {
     }
   });
 
+  it('--compress deflates the files: smaller, and still intact for unzip -t and verify', async () => {
+    const stored = await archiveToBuffer(store, signer, PERIOD);
+    const deflated = await archiveToBuffer(store, signer, { ...PERIOD, compress: true });
+    expect(deflated.zip.length).toBeLessThan(stored.zip.length * 0.6);
+    expect(deflated.manifest.files).toEqual(stored.manifest.files);
+    const path = join(dir, 'deflated.zip');
+    await writeFile(path, deflated.zip);
+    expect(run('unzip', ['-t', path], dir).status).toBe(0);
+    expect((await verifyArchive(path)).problems).toEqual([]);
+  });
+
   it('verify reports a file that is not a zip', async () => {
     const notZip = join(dir, 'not.zip');
     await writeFile(notZip, 'hello');
