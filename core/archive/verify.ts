@@ -46,7 +46,8 @@ export interface VerifyReport {
 
 /** Files read whole (they are small); everything else is streamed and hashed. */
 const SMALL_LIMIT = 1 << 20;
-const MANIFEST_LIMIT = 512 << 20;
+/** manifest.json, SHA256SUMS and digests grow with the number of files. */
+const LARGE_LIMIT = 512 << 20;
 
 export function readJsonDigest(bytes: Buffer): DigestEntry[] {
   const data = JSON.parse(bytes.toString('utf8')) as { artifacts?: unknown; files?: unknown };
@@ -128,11 +129,13 @@ export async function verifyArchive(
     for (const [name, entry] of entries) {
       try {
         const stream = await zip.openReadStreamPromise(entry);
-        const limit = name === FILES.manifest ? MANIFEST_LIMIT : SMALL_LIMIT;
+        const limit =
+          name === FILES.manifest || name === FILES.sums || digestPaths.has(name) ? LARGE_LIMIT : SMALL_LIMIT;
         const { sha256, size, bytes } = await consume(stream, keep(name), limit);
         hashed.set(name, { sha256, size });
         bytesChecked += size;
         if (bytes) contents.set(name, bytes);
+        else if (keep(name)) problem(name, `too large to check (${size} bytes, at most ${limit})`);
       } catch (error) {
         problem(name, `cannot be read from the zip: ${(error as Error).message}`);
       }
@@ -226,7 +229,7 @@ export async function verifyArchive(
     } catch (error) {
       problem(FILES.manifest, `not JSON: ${(error as Error).message}`);
     }
-  } else if (hashed.has(FILES.manifest)) problem(FILES.manifest, 'too large to read');
+  }
 
   if (manifest) {
     if (fingerprint && manifest.signing.fingerprint !== fingerprint)
@@ -307,7 +310,7 @@ export async function verifyArchive(
       const byKey = new Map<string, { entry: DigestEntry; digest: string }>();
       for (const { path } of manifest.digests) {
         const bytes = contents.get(path);
-        if (!bytes) continue; // missing or altered: already reported
+        if (!bytes) continue; // missing or too large: already reported
         try {
           for (const entry of read(bytes, path)) byKey.set(entry.key, { entry, digest: path });
         } catch (error) {
