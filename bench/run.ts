@@ -5,6 +5,7 @@ const { runEvaluateBench } = await import('./evaluate.ts');
 const { runApiCallBench } = await import('./api-calls.ts');
 const { runStoreBench } = await import('./store.ts');
 const { runBundleBench } = await import('./bundles.ts');
+const { runExportBench } = await import('./export.ts');
 
 console.log('## Check evaluation vs JSON.parse of the same bytes');
 for (const line of runEvaluateBench()) console.log(line);
@@ -14,3 +15,5 @@ console.log('\n## Store throughput: AWS store on moto vs the embedded store; Dyn
 for (const line of await runStoreBench()) console.log(line);
 console.log('\n## Lambda bundles: size and module-init time');
 for (const line of await runBundleBench()) console.log(line);
+console.log('\n## Evidence archive export vs sha256sum + zip -0 (PROOFLINE_BENCH_EXPORT_MB, default 1000)');
+for (const line of await runExportBench()) console.log(line);

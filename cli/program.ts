@@ -10,6 +10,7 @@ import { runCollect, selectCollectors } from './collect.ts';
 import { type CommandEnv, type GlobalOptions, openContext, UsageError } from './context.ts';
 import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
+import { registerArchiveCommands } from './export.ts';
 import { registerGovernanceCommands } from './governance.ts';
 import { registerUploadCommand } from './manual-evidence.ts';
 
@@ -273,6 +274,8 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
         out,
       });
     });
+
+  registerArchiveCommands(program, io, run, storeOptions);
 
   return program;
 }

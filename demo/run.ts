@@ -7,6 +7,7 @@ import { sha256Hex } from '../core/canonical.ts';
 import { parseEvidenceKey } from '../core/evidence-key.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
 import type { LocalStore } from '../core/stores/local-store.ts';
+import { exportAndVerifyDemoArchive } from './export.ts';
 import { startGitHubDemo } from './github.ts';
 import { startOktaDemo } from './identity-demo.ts';
 import { emulatorEnv, MOTO_INSTALL_HINT, MotoUnavailableError, startMoto } from './moto.ts';
@@ -72,6 +73,7 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
       out(`  try: npx proofline --store ${store} evidence list`);
       out('\n▶ access review across Okta, IAM and GitHub (stored as evidence too)');
       await okta.review(ctx, out);
+      if (!(await exportAndVerifyDemoArchive(ctx, store, out))) return 1;
     } finally {
       await ctx.store.close();
       await okta.close();

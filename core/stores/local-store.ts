@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, link, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { decodeArtifact, encodeArtifact } from '../artifact.ts';
 import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Transition } from '../model.ts';
@@ -175,6 +176,10 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     if (!ref) throw new Error(`no artifact with key ${key} in ${this.location}`);
     const bytes = await readFile(this.pathOf(key));
     return { artifact: decodeArtifact(bytes, ref.sha256, key), ref };
+  }
+
+  async openArtifactStream(key: string): Promise<Readable> {
+    return createReadStream(this.pathOf(key));
   }
 
   async listArtifacts(query: ArtifactQuery = {}): Promise<ArtifactRef[]> {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Transition } from '../model.ts';
 
 export interface ArtifactQuery {
@@ -27,6 +28,11 @@ export interface EvidenceStore {
   /** Reads and verifies an artifact; throws IntegrityError if its bytes no longer match its hash. */
   getArtifact(key: string): Promise<{ artifact: Artifact; ref: ArtifactRef }>;
   getArtifactRef(key: string): Promise<ArtifactRef | undefined>;
+  /**
+   * The artifact's stored bytes as a stream, not verified (the reader hashes them as they pass), so large
+   * artifacts are never held in memory. Optional: without it, archives fall back to `getArtifact`.
+   */
+  openArtifactStream?(key: string): Promise<Readable>;
   /** Artifacts matching the query, oldest first. */
   listArtifacts(query?: ArtifactQuery): Promise<ArtifactRef[]>;
   /** The newest artifact of each collector × scope (optionally of one collector). */

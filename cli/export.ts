@@ -1,0 +1,251 @@
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { collectors } from '../collectors/index.ts';
+import { type BuildArchiveResult, buildArchive } from '../core/archive/build.ts';
+import { ArchiveInputError } from '../core/archive/period.ts';
+import { FRAMEWORKS, type Framework } from '../core/archive/types.ts';
+import { type VerifyReport, verifyArchive } from '../core/archive/verify.ts';
+import { checkIndex } from '../core/pipeline.ts';
+import { LocalSigner, publicKeyFingerprint } from '../core/signing.ts';
+import type { EvidenceStore } from '../core/stores/store.ts';
+import packageJson from '../package.json' with { type: 'json' };
+import { type CliContext, openContext, UsageError } from './context.ts';
+
+/** `verify` found a problem with the archive. */
+export const EXIT_VERIFY_FAILED = 4;
+
+export const GENERATOR = { name: packageJson.name, version: packageJson.version } as const;
+
+interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const repeat = (value: string, previous: string[] = []) => [...previous, value];
+const sampleSize = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
+  return n;
+};
+
+export interface ExportOptions {
+  readonly framework: Framework;
+  readonly from: string;
+  readonly to: string;
+  readonly out: string;
+  readonly control?: string[];
+  readonly scope?: string[];
+  readonly sample?: number;
+  readonly seed?: string;
+  readonly compress?: boolean;
+}
+
+/**
+ * Writes the archive to a temporary file beside `out` and renames it into place only when complete and
+ * signed, so an interrupted export never leaves a file that looks like an archive.
+ */
+export async function exportArchive(
+  ctx: Pick<CliContext, 'store' | 'controls'>,
+  options: ExportOptions,
+  log: (line: string) => void = () => {},
+): Promise<BuildArchiveResult & { path: string; size: number }> {
+  const path = resolve(options.out);
+  if (
+    await stat(path).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new UsageError(`${options.out} already exists; remove it or choose another --out`);
+  if (options.seed !== undefined && options.sample === undefined)
+    throw new UsageError('--seed needs --sample N (the number of items to draw per control)');
+  const partial = `${path}.partial`;
+  const handle = await open(partial, 'wx').catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+    throw new UsageError(
+      `${partial} exists: another export is writing it, or one was interrupted (remove it)`,
+    );
+  });
+  const output = handle.createWriteStream({ highWaterMark: 1 << 20 });
+  const signer = await openSigner(ctx.store);
+  try {
+    const result = await buildArchive({
+      store: ctx.store,
+      signer,
+      output,
+      framework: options.framework,
+      from: options.from,
+      to: options.to,
+      controls: ctx.controls,
+      collectorOfCheck: checkIndex(collectors),
+      ...(options.control?.length ? { onlyControls: options.control } : {}),
+      ...(options.scope?.length ? { scopes: options.scope } : {}),
+      ...(options.sample
+        ? { sample: { perControl: options.sample, seed: options.seed ?? randomSeed() } }
+        : {}),
+      compress: !!options.compress,
+      generator: GENERATOR,
+      onProgress: ({ done, total, bytes }) => {
+        if (done % 1000 === 0 || done === total)
+          log(`  ${done}/${total} evidence files (${(bytes / 1e6).toFixed(1)} MB)`);
+      },
+    });
+    await rename(partial, path);
+    return { ...result, path, size: (await stat(path)).size };
+  } catch (error) {
+    await new Promise<void>((done) => output.destroy().once('close', done));
+    await rm(partial, { force: true });
+    if (error instanceof ArchiveInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The embedded store's key pair, kept in the store folder. */
+async function openSigner(store: EvidenceStore) {
+  return LocalSigner.open(store.location);
+}
+
+const formatSize = (n: number) => (n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const randomSeed = () => Math.floor(Math.random() * 2 ** 32).toString(16);
+
+export function formatExportSummary(result: BuildArchiveResult & { path: string; size: number }): string[] {
+  const { manifest } = result;
+  const lines = [
+    `Archive: ${result.path} (${formatSize(result.size)}, ${plural(manifest.files.length + 4, 'file')})`,
+    `${manifest.framework} ${manifest.period.from} to ${manifest.period.to} (${plural(manifest.period.days, 'day')}), ${plural(manifest.controls.length, 'control')}, ${plural(manifest.requirements.length, 'requirement')}`,
+    manifest.evidence.empty
+      ? 'Evidence: none collected in this period for these controls and scope (the archive says so)'
+      : `Evidence: ${plural(manifest.evidence.count, 'file')}, ${formatSize(manifest.evidence.bytes)}`,
+  ];
+  if (manifest.sample)
+    lines.push(`Sample: ${manifest.sample.perControl} per control, seed ${manifest.sample.seed}`);
+  lines.push('', 'CONTROL    PASSING   FAILING  EXCEPTED  NO EVIDENCE (days)');
+  for (const [control, s] of result.status)
+    lines.push(
+      `${control.padEnd(10)} ${`${s.pctPassing.toFixed(1)}%`.padStart(7)}   ${String(s.failing).padStart(7)}  ${String(s.excepted).padStart(8)}  ${String(s.withoutEvidence).padStart(11)}`,
+    );
+  lines.push(
+    '',
+    `Signed with key ${manifest.signing.keyId}, fingerprint ${result.fingerprint}`,
+    `Verify: proofline verify ${result.path} --fingerprint ${result.fingerprint}`,
+  );
+  return lines;
+}
+
+export function formatVerifyReport(path: string, report: VerifyReport): string[] {
+  const lines: string[] = [];
+  const byFile = new Map<string, string[]>();
+  for (const p of report.problems) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p.message]);
+  for (const [file, messages] of byFile) for (const m of messages) lines.push(`✗ ${file}: ${m}`);
+  const m = report.manifest;
+  if (report.ok) {
+    lines.push(
+      `✓ signature valid: key ${report.fingerprint}${report.keyTrusted ? ' (the trusted key)' : ''}`,
+      `✓ ${plural(report.filesChecked, 'file')}, ${formatSize(report.bytesChecked)}: every SHA-256 and size matches the signed manifest, none missing, none added`,
+    );
+    if (m?.digests.length)
+      lines.push(`✓ every evidence file matches the ${m.digests.length} digests included`);
+    if (m)
+      lines.push(
+        `${m.framework} ${m.period.from} to ${m.period.to}: ${m.evidence.empty ? 'no evidence in this period (an empty archive)' : plural(m.evidence.count, 'evidence file')}`,
+      );
+    if (!report.keyTrusted)
+      lines.push(
+        `! no --public-key or --fingerprint given: confirm with the archive's publisher that ${report.fingerprint} is their key`,
+      );
+    lines.push(`OK: ${path}`);
+  } else {
+    lines.push(
+      `FAILED: ${plural(report.problems.length, 'problem')} in ${plural(byFile.size, 'file')} of ${path}`,
+    );
+  }
+  return lines;
+}
+
+/** `export` and `verify`. */
+export function registerArchiveCommands(
+  program: Command,
+  io: Io,
+  run: { exitCode: number },
+  globals: () => { store: string; controls?: string; config?: string },
+): void {
+  program
+    .command('export')
+    .description('write a signed evidence archive (zip) for an auditor: one framework, one period')
+    .addOption(
+      new Option('--framework <name>', 'soc2 or iso27001').choices([...FRAMEWORKS]).makeOptionMandatory(),
+    )
+    .requiredOption('--from <date>', 'first day of the audit period, YYYY-MM-DD (UTC)')
+    .requiredOption('--to <date>', 'last day of the audit period, YYYY-MM-DD (UTC, included)')
+    .option(
+      '--control <id>',
+      'only this internal control (repeatable; default: all mapped to the framework)',
+      repeat,
+    )
+    .option('--scope <scope>', 'only this scope: an account/tenant id or a scope key (repeatable)', repeat)
+    .option('--sample <n>', 'draw N evidence items per control into samples.csv', sampleSize)
+    .option('--seed <seed>', 'seed of the sample draw (default: random, recorded in the archive)')
+    .option('--compress', 'deflate the files (smaller, slower); default: stored')
+    .requiredOption('--out <file>', 'the zip to write')
+    .action(async (options: ExportOptions) => {
+      const ctx = await openContext(globals());
+      try {
+        const result = await exportArchive(ctx, options, io.err);
+        for (const line of formatExportSummary(result)) io.out(line);
+      } finally {
+        await ctx.store.close();
+      }
+    });
+
+  program
+    .command('verify')
+    .description('verify an evidence archive offline: signature, every hash, nothing missing or added')
+    .argument('<archive>', 'the zip to verify')
+    .option('--public-key <pem>', 'the publisher’s public key (PEM file) the archive must be signed with')
+    .option('--fingerprint <hex>', 'or the SHA-256 fingerprint of that key')
+    .option('--json', 'machine-readable report')
+    .action(
+      async (archive: string, options: { publicKey?: string; fingerprint?: string; json?: boolean }) => {
+        if (options.publicKey && options.fingerprint)
+          throw new UsageError('give --public-key or --fingerprint, not both');
+        let publicKeyPem: string | undefined;
+        if (options.publicKey) {
+          publicKeyPem = await readFile(options.publicKey, 'utf8').catch((e: Error) => {
+            throw new UsageError(`cannot read --public-key ${options.publicKey}: ${e.message}`);
+          });
+          try {
+            publicKeyFingerprint(publicKeyPem);
+          } catch (e) {
+            throw new UsageError(
+              `--public-key ${options.publicKey} is not a PEM public key: ${(e as Error).message}`,
+            );
+          }
+        }
+        if (options.fingerprint && !/^[0-9a-fA-F:]{64,95}$/.test(options.fingerprint))
+          throw new UsageError(`--fingerprint must be 64 hex digits (SHA-256), got "${options.fingerprint}"`);
+        const isFile = await stat(archive).then(
+          (s) => s.isFile(),
+          () => false,
+        );
+        if (!isFile) throw new UsageError(`no file ${archive}`);
+        const report = await verifyArchive(archive, {
+          ...(publicKeyPem ? { publicKeyPem } : {}),
+          ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
+        });
+        if (options.json) {
+          const { manifest, ...rest } = report;
+          io.out(
+            JSON.stringify(
+              { ...rest, archive, framework: manifest?.framework, period: manifest?.period },
+              null,
+              2,
+            ),
+          );
+        } else for (const line of formatVerifyReport(archive, report)) io.out(line);
+        if (!report.ok) run.exitCode = EXIT_VERIFY_FAILED;
+      },
+    );
+}

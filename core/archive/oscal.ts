@@ -1,0 +1,200 @@
+import type { Control } from '../model.ts';
+import type { ControlPeriodStatus } from './period-status.ts';
+import { formatGaps } from './period-status.ts';
+import type { SelectedArtifact } from './select.ts';
+import { FRAMEWORK_NAMES, type Framework, type Period, type Requirement } from './types.ts';
+import { uuidV5 } from './uuid.ts';
+
+/** The OSCAL release the output is validated against (NIST's assessment-results JSON Schema). */
+export const OSCAL_VERSION = '1.2.1';
+/** Namespace of Proofline's own OSCAL properties. */
+export const OSCAL_NS = 'urn:proofline:oscal';
+
+export interface OscalInput {
+  readonly framework: Framework;
+  readonly period: Period;
+  readonly createdAt: string;
+  readonly generator: { readonly name: string; readonly version: string };
+  readonly keyFingerprint: string;
+  readonly scope: readonly string[];
+  readonly requirements: readonly Requirement[];
+  readonly controlsByRequirement: ReadonlyMap<string, readonly Control[]>;
+  readonly status: ReadonlyMap<string, ControlPeriodStatus>;
+  readonly artifacts: readonly SelectedArtifact[];
+}
+
+/** OSCAL ids are tokens (start with a letter): `CC6.1` → `cc6.1`, `A.8.5` → `a.8.5`, clause `9.2` → `clause-9.2`. */
+export function oscalControlId(requirementId: string): string {
+  const id = requirementId.toLowerCase().replace(/[^\p{L}\p{N}._-]/gu, '-');
+  return /^\p{L}/u.test(id) ? id : `clause-${id}`;
+}
+
+const prop = (name: string, value: string | number) => ({ name, ns: OSCAL_NS, value: String(value) });
+const props = (entries: [string, string | number][]) =>
+  entries.filter(([, v]) => String(v).trim() !== '').map(([n, v]) => prop(n, String(v).trim()));
+const mediaType = (path: string) =>
+  path.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+const line = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * OSCAL assessment-results for the period, as JSON text in chunks (one array item per chunk, so a large archive
+ * never holds the document in memory): one observation per artifact, whose relevant evidence points to a
+ * back-matter resource carrying the file's path and SHA-256; one finding per requirement, satisfied only when
+ * every internal control meeting it had passing evidence on every day of the period.
+ */
+export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
+  const { framework, period, requirements } = input;
+  const name = FRAMEWORK_NAMES[framework];
+  const documentName = `${framework}:${period.from}:${period.to}:${input.createdAt}:${input.keyFingerprint}`;
+  const observationUuid = input.artifacts.map((a) => uuidV5(`observation:${a.ref.sha256}:${a.ref.key}`));
+  const resourceUuid = input.artifacts.map((a) => uuidV5(`resource:${a.ref.sha256}:${a.ref.key}`));
+  const observationsOf = new Map<string, string[]>();
+  input.artifacts.forEach((a, i) => {
+    for (const r of a.requirements) {
+      const list = observationsOf.get(r) ?? [];
+      list.push(observationUuid[i]!);
+      observationsOf.set(r, list);
+    }
+  });
+
+  const head = {
+    uuid: uuidV5(`assessment-results:${documentName}`),
+    metadata: {
+      title: `Proofline evidence for ${name}, ${period.from} to ${period.to}`,
+      'last-modified': input.createdAt,
+      version: input.generator.version,
+      'oscal-version': OSCAL_VERSION,
+      props: props([
+        ['framework', framework],
+        ['generator', `${input.generator.name} ${input.generator.version}`],
+        ['signing-key-fingerprint', input.keyFingerprint],
+      ]),
+    },
+    'import-ap': {
+      href: `urn:proofline:assessment-plan:${framework}`,
+      remarks:
+        'Proofline assesses continuously from collected evidence; there is no separate OSCAL assessment plan. ' +
+        'The period, scope and controls are stated in this result and in manifest.json.',
+    },
+  };
+  const result = {
+    uuid: uuidV5(`result:${documentName}`),
+    title: `${name}: evidence from ${period.from} to ${period.to}`,
+    description:
+      `Evidence collected automatically from ${period.from} to ${period.to} (UTC), ${input.artifacts.length} ` +
+      `artifacts, ${input.scope.length ? `scope ${input.scope.join(', ')}` : 'every scope in the store'}.`,
+    start: period.start,
+    end: period.end,
+    props: props([
+      ['framework', framework],
+      ['period-days', period.days.length],
+      ['scope', input.scope.join(' ')],
+    ]),
+    'reviewed-controls': {
+      'control-selections': [
+        requirements.length
+          ? { 'include-controls': requirements.map((r) => ({ 'control-id': oscalControlId(r.id) })) }
+          : { 'include-all': {} },
+      ],
+    },
+  };
+
+  const headJson = JSON.stringify(head);
+  const resultJson = JSON.stringify(result);
+  yield `{"assessment-results":${headJson.slice(0, -1)},"results":[${resultJson.slice(0, -1)}`;
+
+  if (input.artifacts.length) {
+    yield ',"observations":[\n';
+    for (let i = 0; i < input.artifacts.length; i++) {
+      const { ref, controls } = input.artifacts[i]!;
+      const what = ref.status === 'ok' ? 'configuration snapshot' : 'failed collection (a gap in evidence)';
+      const observation = {
+        uuid: observationUuid[i],
+        title: line(`${ref.collector} ${ref.scopeKey} at ${ref.collectedAt}`),
+        description: `${what} by collector ${ref.collector} for scope ${ref.scopeKey}, collected at ${ref.collectedAt}; evidence for ${controls.join(', ')}.`,
+        props: props([
+          ['collector', ref.collector],
+          ['scope', ref.scopeKey],
+          ['collection-status', ref.status],
+          ['internal-controls', controls.join(' ')],
+        ]),
+        methods: ['TEST'],
+        collected: ref.collectedAt,
+        'relevant-evidence': [
+          {
+            href: `#${resourceUuid[i]}`,
+            description: `${ref.key} (SHA-256 ${ref.sha256}, ${ref.size} bytes)`,
+          },
+        ],
+      };
+      yield `${i ? ',\n' : ''}${JSON.stringify(observation)}`;
+    }
+    yield '\n]';
+  }
+
+  if (requirements.length) {
+    yield ',"findings":[\n';
+    for (let i = 0; i < requirements.length; i++) {
+      const requirement = requirements[i]!;
+      const controls = input.controlsByRequirement.get(requirement.id) ?? [];
+      const statuses = controls.map((c) => input.status.get(c.id)!);
+      const satisfied = controls.length > 0 && statuses.every((s) => s.passing === period.days.length);
+      const failing = statuses.some((s) => s.failing > 0);
+      const summary = controls.length
+        ? controls
+            .map((c, j) => {
+              const s = statuses[j]!;
+              return `${c.id} (${c.title}; owner ${c.owner}): ${s.pctPassing.toFixed(1)}% of days passing, ${s.failing} failing, ${s.excepted} excepted, ${s.withoutEvidence} without evidence`;
+            })
+            .join('; ')
+        : 'No internal control meets this requirement.';
+      const gaps = statuses.map((s) => formatGaps(s.gaps)).filter(Boolean);
+      const related = observationsOf.get(requirement.id) ?? [];
+      const finding = {
+        uuid: uuidV5(`finding:${documentName}:${requirement.id}`),
+        title: line(`${requirement.id}${requirement.title ? ` ${requirement.title}` : ''}`),
+        description: `${requirement.id} over ${period.from} to ${period.to}: ${summary}.`,
+        props: props([
+          ['requirement-id', requirement.id],
+          ['internal-controls', controls.map((c) => c.id).join(' ')],
+        ]),
+        target: {
+          type: 'objective-id',
+          'target-id': oscalControlId(requirement.id),
+          status: {
+            state: satisfied ? 'satisfied' : 'not-satisfied',
+            reason: satisfied ? 'pass' : failing ? 'fail' : 'other',
+            ...(gaps.length ? { remarks: `Collection gaps: ${gaps.join(' | ')}` } : {}),
+          },
+        },
+        ...(related.length
+          ? { 'related-observations': related.map((u) => ({ 'observation-uuid': u })) }
+          : {}),
+      };
+      yield `${i ? ',\n' : ''}${JSON.stringify(finding)}`;
+    }
+    yield '\n]';
+  }
+  yield '}]';
+
+  if (input.artifacts.length) {
+    yield ',"back-matter":{"resources":[\n';
+    for (let i = 0; i < input.artifacts.length; i++) {
+      const { ref } = input.artifacts[i]!;
+      const resource = {
+        uuid: resourceUuid[i],
+        title: line(ref.key),
+        rlinks: [
+          {
+            href: `../${ref.key}`,
+            'media-type': mediaType(ref.key),
+            hashes: [{ algorithm: 'SHA-256', value: ref.sha256 }],
+          },
+        ],
+      };
+      yield `${i ? ',\n' : ''}${JSON.stringify(resource)}`;
+    }
+    yield '\n]}';
+  }
+  yield '}}\n';
+}

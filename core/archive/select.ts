@@ -1,0 +1,83 @@
+import type { ArtifactRef, Control } from '../model.ts';
+import type { EvidenceStore } from '../stores/store.ts';
+import { compareIds, mappedRequirements } from './period.ts';
+import type { Framework, Period } from './types.ts';
+
+/** An artifact chosen for the archive, with the controls (and their requirements) it is evidence for. */
+export interface SelectedArtifact {
+  readonly ref: ArtifactRef;
+  readonly controls: readonly string[];
+  readonly requirements: readonly string[];
+}
+
+export interface EvidenceSelection {
+  /** Oldest first. */
+  readonly artifacts: readonly SelectedArtifact[];
+  /** Each control's evidence, oldest first (every control selected has an entry, possibly empty). */
+  readonly byControl: ReadonlyMap<string, readonly ArtifactRef[]>;
+  /** The collectors each control draws evidence from, through its checks. */
+  readonly collectorsOf: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** `123456789012` matches every region of that account; `123456789012-us-east-1` only that one. */
+export function scopeMatcher(scopes: readonly string[]): (scopeKey: string) => boolean {
+  if (scopes.length === 0) return () => true;
+  return (key) => scopes.some((s) => key === s || key.startsWith(`${s}-`));
+}
+
+/**
+ * The period's evidence behind the given controls: every artifact (error artifacts too: a failed collection
+ * is evidence of a gap) of a collector whose checks a control uses, plus the artifacts the store recorded as
+ * standing behind the control's results. Limited to the scopes given, if any.
+ */
+export async function selectEvidence(
+  store: EvidenceStore,
+  options: {
+    readonly controls: readonly Control[];
+    readonly framework: Framework;
+    /** check id → collector id (the collector registry's index). */
+    readonly collectorOfCheck: ReadonlyMap<string, string>;
+    readonly period: Period;
+    readonly scopes: readonly string[];
+  },
+): Promise<EvidenceSelection> {
+  const { controls, period } = options;
+  const inScope = scopeMatcher(options.scopes);
+  const collectorsOf = new Map<string, ReadonlySet<string>>();
+  for (const control of controls) {
+    const collectors = control.checks
+      .map((check) => options.collectorOfCheck.get(check))
+      .filter((c): c is string => c !== undefined);
+    collectorsOf.set(control.id, new Set(collectors));
+  }
+
+  const chosen = new Map<string, { ref: ArtifactRef; controls: Set<string> }>();
+  const choose = (ref: ArtifactRef, control: string) => {
+    const entry = chosen.get(ref.key) ?? { ref, controls: new Set<string>() };
+    entry.controls.add(control);
+    chosen.set(ref.key, entry);
+  };
+  for (const ref of await store.listArtifacts({ from: period.start, to: period.end })) {
+    if (!inScope(ref.scopeKey)) continue;
+    for (const control of controls)
+      if (collectorsOf.get(control.id)?.has(ref.collector)) choose(ref, control.id);
+  }
+  for (const control of controls) {
+    for (const key of await store.controlEvidence(control.id, period.start, period.end)) {
+      const ref = chosen.get(key)?.ref ?? (await store.getArtifactRef(key));
+      if (ref && inScope(ref.scopeKey)) choose(ref, control.id);
+    }
+  }
+
+  const requirementsOf = new Map(controls.map((c) => [c.id, mappedRequirements(c, options.framework)]));
+  const artifacts = [...chosen.values()]
+    .sort((a, b) => a.ref.collectedAt.localeCompare(b.ref.collectedAt) || a.ref.key.localeCompare(b.ref.key))
+    .map(({ ref, controls: ids }) => {
+      const sortedControls = [...ids].sort(compareIds);
+      const requirements = new Set(sortedControls.flatMap((id) => requirementsOf.get(id) ?? []));
+      return { ref, controls: sortedControls, requirements: [...requirements].sort(compareIds) };
+    });
+  const byControl = new Map<string, ArtifactRef[]>(controls.map((c) => [c.id, []]));
+  for (const a of artifacts) for (const id of a.controls) byControl.get(id)?.push(a.ref);
+  return { artifacts, byControl, collectorsOf };
+}

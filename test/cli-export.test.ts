@@ -1,0 +1,191 @@
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, expect, it } from 'vitest';
+import { EXIT_VERIFY_FAILED } from '../cli/export.ts';
+import { EXIT, main } from '../cli/program.ts';
+import { seedDemoAccount } from '../demo/seed-aws.ts';
+import { unzipToMemory, zipFromMemory } from './support/archive.ts';
+import { describeAws } from './support/aws.ts';
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['node', 'proofline', ...args], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describeAws('proofline export and verify', () => {
+  let dir: string;
+  let store: string;
+  const today = new Date().toISOString().slice(0, 10);
+  beforeAll(async () => {
+    await seedDemoAccount();
+    dir = await mkdtemp(join(tmpdir(), 'proofline-cli-export-'));
+    store = join(dir, 'store');
+    const collected = await run('--store', store, 'collect', '--region', 'us-east-1');
+    expect(collected.code, collected.err).toBe(EXIT.ok);
+  });
+
+  it('exports a signed SOC 2 archive of the collected evidence and verifies it by fingerprint and by key', async () => {
+    const zip = join(dir, 'soc2.zip');
+    const exported = await run(
+      '--store',
+      store,
+      'export',
+      '--framework',
+      'soc2',
+      '--from',
+      today,
+      '--to',
+      today,
+      '--sample',
+      '2',
+      '--seed',
+      'cli',
+      '--out',
+      zip,
+    );
+    expect(exported.code, exported.err).toBe(EXIT.ok);
+    expect(exported.out).toMatch(new RegExp(`soc2 ${today} to ${today} \\(1 day\\), \\d+ controls, 61 requirements`));
+    expect(exported.out).toMatch(/^IAM-02 +0\.0% +1 +0 +0$/m);
+    const fingerprint = /fingerprint ([0-9a-f]{64})/.exec(exported.out)![1]!;
+
+    const byFingerprint = await run('verify', zip, '--fingerprint', fingerprint);
+    expect(byFingerprint.code, byFingerprint.out).toBe(EXIT.ok);
+    expect(byFingerprint.out).toContain(`✓ signature valid: key ${fingerprint} (the trusted key)`);
+    expect(byFingerprint.out).toContain(`OK: ${zip}`);
+    const byKey = await run('verify', zip, '--public-key', join(store, 'keys', 'public-key.pem'));
+    expect(byKey.code).toBe(EXIT.ok);
+    const untrusted = await run('verify', zip);
+    expect(untrusted.code).toBe(EXIT.ok);
+    expect(untrusted.out).toContain(
+      `! no --public-key or --fingerprint given: confirm with the archive's publisher`,
+    );
+    const json = JSON.parse((await run('verify', zip, '--json')).out);
+    expect(json).toMatchObject({ ok: true, problems: [], signatureValid: true, framework: 'soc2' });
+
+    const files = await unzipToMemory(await readFile(zip));
+    const samples = parse(files.find((f) => f.name === 'samples.csv')!.bytes, { columns: true }) as Record<
+      string,
+      string
+    >[];
+    // One credential report collected today: the sample is the whole population.
+    expect(samples.filter((r) => r.control === 'IAM-01')).toEqual([
+      expect.objectContaining({ population: '1', sample_size: '1', seed: 'cli', draw: '1' }),
+    ]);
+  });
+
+  it('verify exits 4 and names each file when the archive was tampered with, or signed by another key', async () => {
+    const zip = join(dir, 'tampered-source.zip');
+    expect(
+      (
+        await run(
+          '--store',
+          store,
+          'export',
+          '--framework',
+          'soc2',
+          '--from',
+          today,
+          '--to',
+          today,
+          '--out',
+          zip,
+        )
+      ).code,
+    ).toBe(EXIT.ok);
+    const files = await unzipToMemory(await readFile(zip));
+    const evidence = files.find((f) => f.name.startsWith('evidence/'))!;
+    evidence.bytes[20] = evidence.bytes[20]! ^ 0x20;
+    const tampered = join(dir, 'tampered.zip');
+    await writeFile(
+      tampered,
+      await zipFromMemory([
+        ...files.filter((f) => f.name !== 'README.txt'),
+        { name: 'evidence/x.json', bytes: Buffer.from('{}') },
+      ]),
+    );
+    const report = await run('verify', tampered);
+    expect(report.code).toBe(EXIT_VERIFY_FAILED);
+    expect(report.out).toContain(`✗ ${evidence.name}: SHA-256 `);
+    expect(report.out).toContain('✗ README.txt: listed in the manifest but missing from the archive');
+    expect(report.out).toContain('✗ evidence/x.json: not listed in the manifest (added)');
+    expect(report.out).toMatch(/FAILED: \d+ problems in \d+ files of /);
+
+    const otherKey = await run('verify', zip, '--fingerprint', 'ab'.repeat(32));
+    expect(otherKey.code).toBe(EXIT_VERIFY_FAILED);
+    expect(otherKey.out).toContain(`not the trusted ${'ab'.repeat(32)}`);
+  });
+
+  it('an empty period exports an archive that says so, exit 0', async () => {
+    const zip = join(dir, 'empty.zip');
+    const exported = await run(
+      '--store',
+      store,
+      'export',
+      '--framework',
+      'iso27001',
+      '--from',
+      '2020-01-01',
+      '--to',
+      '2020-01-31',
+      '--out',
+      zip,
+    );
+    expect(exported.code, exported.err).toBe(EXIT.ok);
+    expect(exported.out).toContain(
+      'Evidence: none collected in this period for these controls and scope (the archive says so)',
+    );
+    const verified = await run('verify', zip);
+    expect(verified.code).toBe(EXIT.ok);
+    expect(verified.out).toContain(
+      'iso27001 2020-01-01 to 2020-01-31: no evidence in this period (an empty archive)',
+    );
+  });
+
+  it('rejects bad input with a message naming it and exit 2, leaving no partial file', async () => {
+    const zip = join(dir, 'bad.zip');
+    const exportWith = (...args: string[]) => run('--store', store, 'export', '--out', zip, ...args);
+    const cases: [() => Promise<{ code: number; err: string }>, string][] = [
+      [
+        () => exportWith('--framework', 'soc2', '--from', '2026-13-01', '--to', today),
+        '--from "2026-13-01" is not a date',
+      ],
+      [
+        () => exportWith('--framework', 'pci', '--from', today, '--to', today),
+        "option '--framework <name>' argument 'pci' is invalid",
+      ],
+      [
+        () => exportWith('--framework', 'soc2', '--from', today, '--to', today, '--control', 'NOPE-01'),
+        'unknown control "NOPE-01"',
+      ],
+      [
+        () => exportWith('--framework', 'soc2', '--from', today, '--to', today, '--seed', 'x'),
+        '--seed needs --sample N',
+      ],
+      [
+        () => exportWith('--framework', 'soc2', '--from', today, '--to', today, '--sample', '0'),
+        '"0" is not a positive integer',
+      ],
+      [() => run('verify', join(dir, 'nope.zip')), `no file ${join(dir, 'nope.zip')}`],
+      [() => run('verify', zip, '--fingerprint', 'xyz'), '--fingerprint must be 64 hex digits'],
+    ];
+    for (const [attempt, message] of cases) {
+      const result = await attempt();
+      expect(result.err, message).toContain(message);
+      expect(result.code).toBe(EXIT.usage);
+    }
+    await expect(stat(zip)).rejects.toThrow('ENOENT');
+    await expect(stat(`${zip}.partial`)).rejects.toThrow('ENOENT');
+
+    await writeFile(zip, 'already here');
+    const exists = await exportWith('--framework', 'soc2', '--from', today, '--to', today);
+    expect(exists.code).toBe(EXIT.usage);
+    expect(exists.err).toContain('already exists; remove it or choose another --out');
+  });
+});

@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { Writable } from 'node:stream';
+import yauzl from 'yauzl';
+import yazl from 'yazl';
+import { type BuildArchiveInput, buildArchive } from '../../core/archive/build.ts';
+import type { LocalSigner } from '../../core/signing.ts';
+import type { EvidenceStore } from '../../core/stores/store.ts';
+import { collectorOfCheck, historyControls } from './evidence-history.ts';
+
+export const GENERATOR = { name: 'proofline', version: '0.0.0-test' };
+
+export interface ZipFileEntry {
+  readonly name: string;
+  readonly bytes: Buffer;
+}
+
+/** Builds an archive of the store's evidence into memory. */
+export async function archiveToBuffer(
+  store: EvidenceStore,
+  signer: LocalSigner,
+  options: Partial<BuildArchiveInput> & Pick<BuildArchiveInput, 'from' | 'to'>,
+) {
+  const chunks: Buffer[] = [];
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  const result = await buildArchive({
+    store,
+    signer,
+    output,
+    framework: 'soc2',
+    controls: historyControls,
+    collectorOfCheck,
+    generator: GENERATOR,
+    now: () => new Date('2026-11-27T12:00:00.000Z'),
+    ...options,
+  });
+  return { ...result, zip: Buffer.concat(chunks) };
+}
+
+export async function archiveToFile(
+  path: string,
+  store: EvidenceStore,
+  signer: LocalSigner,
+  options: Partial<BuildArchiveInput> & Pick<BuildArchiveInput, 'from' | 'to'>,
+) {
+  return buildArchive({
+    store,
+    signer,
+    output: createWriteStream(path),
+    framework: 'soc2',
+    controls: historyControls,
+    collectorOfCheck,
+    generator: GENERATOR,
+    ...options,
+  });
+}
+
+/** Every file of a zip, in order, read with yauzl. */
+export async function unzipToMemory(zip: Buffer): Promise<ZipFileEntry[]> {
+  const file = await yauzl.fromBufferPromise(zip);
+  const out: ZipFileEntry[] = [];
+  for await (const entry of file.eachEntry()) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await file.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+    out.push({ name: entry.fileName, bytes: Buffer.concat(chunks) });
+  }
+  return out;
+}
+
+/** A zip of the given files, in memory, written with yazl. */
+export function zipFromMemory(files: readonly ZipFileEntry[]): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const f of files) zip.addBuffer(f.bytes, f.name, { compress: false, mtime: new Date(0) });
+  zip.end();
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.outputStream.on('error', reject);
+  });
+}
+
+/** Runs an external tool; the tests that use one fail (never skip) when it is missing. */
+export function run(command: string, args: readonly string[], cwd: string) {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8' });
+  if (r.error) throw new Error(`${command} could not run (${r.error.message}); install it (see .ci/run)`);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
