@@ -3,11 +3,10 @@ import { DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
 import { DEFAULT_CONFIG_FILE, loadConfig, type ProoflineConfig } from '../core/config.ts';
 import type { Control } from '../core/model.ts';
 import { checkIndex } from '../core/pipeline.ts';
-import { openStore } from '../core/stores/open.ts';
-import type { EvidenceStore } from '../core/stores/store.ts';
+import { type ChainedStore, openStore } from '../core/stores/open.ts';
 
 export interface CliContext {
-  readonly store: EvidenceStore;
+  readonly store: ChainedStore;
   readonly controls: Control[];
   readonly config: ProoflineConfig;
   readonly configFile: string;

@@ -10,7 +10,8 @@ import { checkIndex } from '../core/pipeline.ts';
 import { LocalSigner, publicKeyFingerprint } from '../core/signing.ts';
 import type { EvidenceStore } from '../core/stores/store.ts';
 import packageJson from '../package.json' with { type: 'json' };
-import { type CliContext, openContext, UsageError } from './context.ts';
+import { type CliContext, type GlobalOptions, openContext, UsageError } from './context.ts';
+import { archiveInputs } from './export-inputs.ts';
 
 /** `verify` found a problem with the archive. */
 export const EXIT_VERIFY_FAILED = 4;
@@ -30,6 +31,8 @@ const sampleSize = (value: string): number => {
 };
 
 export interface ExportOptions {
+  /** Governance folder for the ISO 27001 Statement of Applicability (default: the shipped examples). */
+  readonly governance?: string;
   readonly framework: Framework;
   readonly from: string;
   readonly to: string;
@@ -79,6 +82,7 @@ export async function exportArchive(
       to: options.to,
       controls: ctx.controls,
       collectorOfCheck: checkIndex(collectors),
+      ...(await archiveInputs(ctx, options.framework, options, options.governance)),
       ...(options.control?.length ? { onlyControls: options.control } : {}),
       ...(options.scope?.length ? { scopes: options.scope } : {}),
       ...(options.sample
@@ -170,7 +174,7 @@ export function registerArchiveCommands(
   program: Command,
   io: Io,
   run: { exitCode: number },
-  globals: () => { store: string; controls?: string; config?: string },
+  globals: () => GlobalOptions,
 ): void {
   program
     .command('export')
@@ -193,7 +197,12 @@ export function registerArchiveCommands(
     .action(async (options: ExportOptions) => {
       const ctx = await openContext(globals());
       try {
-        const result = await exportArchive(ctx, options, io.err);
+        const governance = globals().governance;
+        const result = await exportArchive(
+          ctx,
+          { ...options, ...(governance ? { governance } : {}) },
+          io.err,
+        );
         for (const line of formatExportSummary(result)) io.out(line);
       } finally {
         await ctx.store.close();

@@ -4,20 +4,13 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, expect, it } from 'vitest';
 import { EXIT_VERIFY_FAILED } from '../cli/export.ts';
-import { EXIT, main } from '../cli/program.ts';
+import { EXIT } from '../cli/program.ts';
 import { seedDemoAccount } from '../demo/seed-aws.ts';
 import { unzipToMemory, zipFromMemory } from './support/archive.ts';
 import { describeAws } from './support/aws.ts';
+import { runCli } from './support/cli.ts';
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'proofline', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (...args: string[]) => runCli(args);
 
 describeAws('proofline export and verify', () => {
   let dir: string;
@@ -51,7 +44,9 @@ describeAws('proofline export and verify', () => {
       zip,
     );
     expect(exported.code, exported.err).toBe(EXIT.ok);
-    expect(exported.out).toMatch(new RegExp(`soc2 ${today} to ${today} \\(1 day\\), \\d+ controls, 61 requirements`));
+    expect(exported.out).toMatch(
+      new RegExp(`soc2 ${today} to ${today} \\(1 day\\), \\d+ controls, 61 requirements`),
+    );
     expect(exported.out).toMatch(/^IAM-02 +0\.0% +1 +0 +0$/m);
     const fingerprint = /fingerprint ([0-9a-f]{64})/.exec(exported.out)![1]!;
 
@@ -120,6 +115,52 @@ describeAws('proofline export and verify', () => {
     const otherKey = await run('verify', zip, '--fingerprint', 'ab'.repeat(32));
     expect(otherKey.code).toBe(EXIT_VERIFY_FAILED);
     expect(otherKey.out).toContain(`not the trusted ${'ab'.repeat(32)}`);
+  });
+
+  it('an ISO 27001 archive carries the Statement of Applicability (93 rows), the exceptions in force and the digests', async () => {
+    const excepted = await run(
+      '--store',
+      store,
+      'exception',
+      'add',
+      '--control',
+      'DATA-02',
+      '--resource',
+      'arn:aws:s3:::acme-legacy-*',
+      '--reason',
+      'public website assets, moving to CloudFront',
+      '--owner',
+      'platform',
+      '--approved-by',
+      'security-lead',
+      '--expires',
+      new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+    );
+    expect(excepted.code, excepted.err).toBe(EXIT.ok);
+    const until = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    expect((await run('--store', store, 'digest', '--until', until, '--period', '1h')).code).toBe(EXIT.ok);
+    const out = join(dir, 'iso.zip');
+    const exported = await run(
+      '--store',
+      store,
+      'export',
+      '--framework',
+      'iso27001',
+      '--from',
+      today,
+      '--to',
+      today,
+      '--out',
+      out,
+    );
+    expect(exported.code, exported.err).toBe(EXIT.ok);
+    const files = new Map((await unzipToMemory(await readFile(out))).map((e) => [e.name, e.bytes]));
+    const soa = files.get('soa.csv')?.toString('utf8').trim().split('\n') ?? [];
+    expect(soa).toHaveLength(94);
+    expect(soa[0]).toBe('control,theme,title,applicable,justification,implementedBy,status,risks');
+    expect(files.get('exceptions.csv')?.toString('utf8')).toContain('DATA-02');
+    expect([...files.keys()].some((k) => k.startsWith('digests/'))).toBe(true);
+    expect((await run('verify', out)).code).toBe(EXIT.ok);
   });
 
   it('an empty period exports an archive that says so, exit 0', async () => {
