@@ -1,23 +1,32 @@
 import type { Context } from 'aws-lambda';
+import { writeDueDigests } from '../core/digest-chain.ts';
+import { openSigner } from '../core/stores/open.ts';
 import { logger, withMetrics } from './shared/observability.ts';
+import { evidenceStore, storeSpec } from './shared/store.ts';
 
-export class DigestChainUnavailable extends Error {
-  override name = 'DigestChainUnavailable';
-}
+/** Writes lag this far behind the clock, so a digest never closes over a period still being written. */
+const SETTLE_MS = 60_000;
+
+let signer: ReturnType<typeof openSigner> | undefined;
 
 /**
- * Signs the digests that became due (the hourly digest chain over the evidence written, signed with the KMS
- * signing key). The chain itself belongs to core (`writeDueDigests` with the store's KMS signer); until that
- * is part of this build the function fails loudly on every run — its failures reach the dead-letter queue
- * and its alarm — rather than letting a missing digest pass unnoticed.
+ * Signs the digests that became due: each hourly period's digest lists every artifact written in it and is
+ * signed with the KMS key over a signing input that carries the previous digest's signature. Safe to repeat:
+ * a period already digested is skipped.
  */
-export async function handler(_event: unknown, context?: Context): Promise<never> {
+export async function handler(
+  event: { readonly upTo?: string } | undefined,
+  context?: Context,
+): Promise<{ written: string[]; head?: string }> {
   if (context) logger.addContext(context);
   return withMetrics(async () => {
-    const error = new DigestChainUnavailable(
-      'the signed digest chain (core writeDueDigests) is not part of this build: no digest was written',
-    );
-    logger.error('digest not written', { error: error.name });
-    throw error;
+    const store = await evidenceStore();
+    signer ??= openSigner(storeSpec());
+    // The schedule sends no time; an operator may pass `upTo` to close periods up to a given moment.
+    const upTo = event?.upTo ?? new Date(Date.now() - SETTLE_MS).toISOString();
+    const written = await writeDueDigests(store, await signer, { upTo });
+    const head = written.at(-1)?.key;
+    logger.info('digests written', { count: written.length, head });
+    return { written: written.map((r) => r.key), ...(head ? { head } : {}) };
   });
 }

@@ -1,7 +1,11 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { awsCollectors as collectors } from '../collectors/aws/index.ts';
 import { controlsForChecks, DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
-import { TELEMETRY } from '../core/deployed.ts';
+import { type AlertChannel, eventBridgeChannel, snsChannel } from '../core/alerts/channels.ts';
+import { deliver, notificationsFor } from '../core/alerts/notify.ts';
+import { ENV, TELEMETRY } from '../core/deployed.ts';
 import type { Control, ControlStatus } from '../core/model.ts';
 import { checkIndex, evaluateStore } from '../core/pipeline.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
@@ -28,6 +32,16 @@ const controls = () => {
   return catalog;
 };
 
+let channels: AlertChannel[] | undefined;
+/** SNS (the stack's alert topic) and EventBridge (the default bus), built once per runtime. */
+function alertChannels(env: NodeJS.ProcessEnv = process.env): AlertChannel[] {
+  channels ??= [
+    ...(env[ENV.alertTopic] ? [snsChannel(new SNSClient({}), env[ENV.alertTopic] ?? '')] : []),
+    eventBridgeChannel(new EventBridgeClient({})),
+  ];
+  return channels;
+}
+
 /**
  * Evaluates every control on the latest evidence and records the transitions (the store's outbox, which the
  * alerting reads). Runs at the end of every collection run.
@@ -37,7 +51,13 @@ export async function handler(_event: unknown, context?: Context): Promise<Evalu
   return withMetrics(async () => {
     const evaluatedAt = new Date().toISOString();
     const store = await evidenceStore();
-    const { results, transitions } = await evaluateStore(store, await controls(), collectors, evaluatedAt);
+    const catalog = await controls();
+    const { results, transitions } = await evaluateStore(store, catalog, collectors, evaluatedAt);
+    // Transitions are recorded atomically before this point, so each alert goes out once.
+    const notifications = notificationsFor(transitions, { controls: catalog, collectors });
+    const { failures } = await deliver(notifications, alertChannels());
+    for (const f of failures)
+      logger.error('alert channel failed', { channel: f.channel, error: f.error.message });
     const byStatus: Partial<Record<ControlStatus, number>> = {};
     for (const r of results) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
     metrics.addMetric(TELEMETRY.metrics.controlsFailing, MetricUnit.Count, byStatus.failing ?? 0);
@@ -46,6 +66,7 @@ export async function handler(_event: unknown, context?: Context): Promise<Evalu
       controls: results.length,
       byStatus,
       transitions: transitions.length,
+      alerts: notifications.length,
     });
     return {
       evaluatedAt,

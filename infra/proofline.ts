@@ -323,7 +323,7 @@ export class Proofline extends Construct {
     fns.digest.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'SignDigests',
-        actions: ['kms:Sign', 'kms:GetPublicKey'],
+        actions: ['kms:Sign', 'kms:GetPublicKey', 'kms:DescribeKey'],
         resources: [this.signingKey.keyArn],
       }),
     );
@@ -335,6 +335,15 @@ export class Proofline extends Construct {
       }),
     );
     fns.evaluate.addToRolePolicy(this.useDataKey(['sns'], true));
+    fns.evaluate.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PutAlertEvents',
+        actions: ['events:PutEvents'],
+        resources: [
+          Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' }),
+        ],
+      }),
+    );
     this.grantExportRead(fns.export);
 
     // ---- collection runs ----

@@ -1,6 +1,5 @@
 import { ENV } from '../../core/deployed.ts';
-import { openStore } from '../../core/stores/open.ts';
-import type { EvidenceStore } from '../../core/stores/store.ts';
+import { type ChainedStore, openStore } from '../../core/stores/open.ts';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -20,10 +19,10 @@ export function storeSpec(env: NodeJS.ProcessEnv = process.env): string {
   return `s3://${required(env, ENV.bucket)}?${query}`;
 }
 
-let opened: Promise<EvidenceStore> | undefined;
+let opened: Promise<ChainedStore> | undefined;
 
 /** Opened once per runtime and reused by later invocations; a failed open is retried on the next call. */
-export function evidenceStore(): Promise<EvidenceStore> {
+export function evidenceStore(): Promise<ChainedStore> {
   opened ??= openStore(storeSpec()).catch((error: unknown) => {
     opened = undefined;
     throw error;

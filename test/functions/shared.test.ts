@@ -1,6 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DigestChainUnavailable, handler as digest } from '../../functions/digest.ts';
-import { storeSpec } from '../../functions/shared/store.ts';
+import { verifyChain } from '../../core/digest-chain.ts';
+import { openSigner } from '../../core/stores/open.ts';
+import { handler as digest } from '../../functions/digest.ts';
+import { closeEvidenceStore, evidenceStore, storeSpec } from '../../functions/shared/store.ts';
+import { describeAws } from '../support/aws.ts';
+import { artifact, createAwsStoreResources, createKmsSigningKey } from '../support/stores.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -27,8 +31,27 @@ describe('the store the functions open', () => {
   });
 });
 
-describe('digest handler', () => {
-  it('fails loudly while the digest chain is not part of the build, so the gap is alarmed', async () => {
-    await expect(digest({})).rejects.toBeInstanceOf(DigestChainUnavailable);
+describeAws('digest handler (moto)', () => {
+  it('signs the due digests of the deployed store with the KMS key, and adds nothing when run again', async () => {
+    const { bucket, table } = await createAwsStoreResources('digestfn');
+    const key = await createKmsSigningKey();
+    Object.assign(process.env, { EVIDENCE_BUCKET: bucket, INDEX_TABLE: table, SIGNING_KEY_ID: key });
+    delete process.env.PROOFLINE_STORE;
+    try {
+      const store = await evidenceStore();
+      await store.putArtifact(artifact(new Date(Date.now() - 3 * 3_600_000).toISOString(), { buckets: [] }));
+      const upTo = new Date(Date.now() + 2 * 3_600_000).toISOString();
+      const first = await digest({ upTo });
+      expect(first.written.length).toBeGreaterThan(0);
+      expect(first.written.every((k) => k.startsWith('digests/dt='))).toBe(true);
+      expect((await digest({ upTo })).written).toEqual([]);
+      const chain = await verifyChain(store, [await (await openSigner(storeSpec())).publicKeyPem()], {
+        now: new Date(upTo),
+      });
+      expect(chain.ok).toBe(true);
+    } finally {
+      await closeEvidenceStore();
+      for (const name of ['EVIDENCE_BUCKET', 'INDEX_TABLE', 'SIGNING_KEY_ID']) delete process.env[name];
+    }
   });
 });
