@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
-import { notificationsFor } from '../core/alerts/notify.ts';
+import { failingDigest, notificationsFor } from '../core/alerts/notify.ts';
 import { collectorPolicy } from '../core/permissions.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { formatStatusTable, statusRows } from '../core/report/status.ts';
@@ -181,9 +181,19 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .description('print the alerts the recorded control transitions raise (the outbox)')
     .option('--since <date>', 'only transitions at or after this time', isoDate)
     .option('--json', 'machine-readable output (the EventBridge event details)')
-    .action(async (options: { since?: string; json?: boolean }) => {
+    .option('--digest', 'instead, the daily digest: every control still failing, without evidence or due')
+    .action(async (options: { since?: string; json?: boolean; digest?: boolean }) => {
       const ctx = await openContext(storeOptions());
       try {
+        if (options.digest) {
+          const digest = failingDigest(
+            await ctx.store.controlStates(),
+            ctx.controls,
+            new Date().toISOString(),
+          );
+          out(options.json ? JSON.stringify(digest, null, 2) : `${digest.subject}\n\n${digest.body}`);
+          return;
+        }
         const transitions = await ctx.store.transitions(options.since ? { from: options.since } : {});
         const notifications = notificationsFor(transitions, { controls: ctx.controls, collectors });
         if (options.json)
