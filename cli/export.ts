@@ -7,8 +7,8 @@ import { ArchiveInputError } from '../core/archive/period.ts';
 import { FRAMEWORKS, type Framework } from '../core/archive/types.ts';
 import { type VerifyReport, verifyArchive } from '../core/archive/verify.ts';
 import { checkIndex } from '../core/pipeline.ts';
-import { LocalSigner, publicKeyFingerprint } from '../core/signing.ts';
-import type { EvidenceStore } from '../core/stores/store.ts';
+import { LocalSigner, publicKeyFingerprint, type Signer } from '../core/signing.ts';
+import { openSigner } from '../core/stores/open.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { type CliContext, type GlobalOptions, openContext, UsageError } from './context.ts';
 import { archiveInputs } from './export-inputs.ts';
@@ -52,6 +52,8 @@ export async function exportArchive(
   ctx: Pick<CliContext, 'store' | 'controls'>,
   options: ExportOptions,
   log: (line: string) => void = () => {},
+  /** The store's signing key (KMS for an s3:// store); default: the key pair in the embedded store's folder. */
+  signingKey?: Signer,
 ): Promise<BuildArchiveResult & { path: string; size: number }> {
   const path = resolve(options.out);
   if (
@@ -71,7 +73,7 @@ export async function exportArchive(
     );
   });
   const output = handle.createWriteStream({ highWaterMark: 1 << 20 });
-  const signer = await openSigner(ctx.store);
+  const signer = signingKey ?? (await LocalSigner.open(ctx.store.location));
   try {
     const result = await buildArchive({
       store: ctx.store,
@@ -106,10 +108,6 @@ export async function exportArchive(
 }
 
 /** The embedded store's key pair, kept in the store folder. */
-async function openSigner(store: EvidenceStore) {
-  return LocalSigner.open(store.location);
-}
-
 const formatSize = (n: number) => (n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -198,10 +196,12 @@ export function registerArchiveCommands(
       const ctx = await openContext(globals());
       try {
         const governance = globals().governance;
+        const signer = await openSigner(globals().store);
         const result = await exportArchive(
           ctx,
           { ...options, ...(governance ? { governance } : {}) },
           io.err,
+          signer,
         );
         for (const line of formatExportSummary(result)) io.out(line);
       } finally {

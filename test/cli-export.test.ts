@@ -5,10 +5,12 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, expect, it } from 'vitest';
 import { EXIT_VERIFY_FAILED } from '../cli/export.ts';
 import { EXIT } from '../cli/program.ts';
+import { openSigner } from '../core/stores/open.ts';
 import { seedDemoAccount } from '../demo/seed-aws.ts';
 import { unzipToMemory, zipFromMemory } from './support/archive.ts';
 import { describeAws } from './support/aws.ts';
 import { runCli } from './support/cli.ts';
+import { createAwsStoreResources, createKmsSigningKey } from './support/stores.ts';
 
 const run = (...args: string[]) => runCli(args);
 
@@ -161,6 +163,34 @@ describeAws('proofline export and verify', () => {
     expect(files.get('exceptions.csv')?.toString('utf8')).toContain('DATA-02');
     expect([...files.keys()].some((k) => k.startsWith('digests/'))).toBe(true);
     expect((await run('verify', out)).code).toBe(EXIT.ok);
+  });
+
+  it('an archive of the AWS store is signed with its KMS key', async () => {
+    const { bucket, table } = await createAwsStoreResources('exportcli');
+    const key = await createKmsSigningKey();
+    const aws = `s3://${bucket}?table=${table}&key=${key}`;
+    expect(
+      (await run('--store', aws, 'collect', '--region', 'us-east-1', '--collector', 'aws.kms.keys')).code,
+    ).toBe(EXIT.ok);
+    const out = join(dir, 'kms.zip');
+    const exported = await run(
+      '--store',
+      aws,
+      'export',
+      '--framework',
+      'soc2',
+      '--from',
+      today,
+      '--to',
+      today,
+      '--out',
+      out,
+    );
+    expect(exported.code, exported.err).toBe(EXIT.ok);
+    const pem = await (await openSigner(aws)).publicKeyPem();
+    await writeFile(join(dir, 'kms.pem'), pem);
+    expect((await run('verify', out, '--public-key', join(dir, 'kms.pem'))).code).toBe(EXIT.ok);
+    expect((await run('verify', out, '--fingerprint', '0'.repeat(64))).code).toBe(EXIT_VERIFY_FAILED);
   });
 
   it('an empty period exports an archive that says so, exit 0', async () => {

@@ -61,11 +61,15 @@ describeAws('proofline CLI against an emulated account', () => {
 
   it('prints the alerts of the recorded transitions, and the daily digest of what still needs attention', async () => {
     const alerts = await run('--store', store, 'alerts');
-    expect(alerts.out).toContain('[FAILING] IAM-02 Console users sign in with MFA - 1 resource (123456789012)');
+    expect(alerts.out).toContain(
+      '[FAILING] IAM-02 Console users sign in with MFA - 1 resource (123456789012)',
+    );
     expect(alerts.out).not.toContain('CFG-01');
     const digest = await run('--store', store, 'alerts', '--digest');
     expect(digest.out).toMatch(/^\[DIGEST\] \d+ controls need attention/);
-    expect(digest.out).toContain('IAM-02 Console users sign in with MFA: failing for 0 days, 1 resources (owner cloud-security)');
+    expect(digest.out).toContain(
+      'IAM-02 Console users sign in with MFA: failing for 0 days, 1 resources (owner cloud-security)',
+    );
   });
 
   it('lists the evidence and shows one artifact after checking its hash', async () => {
