@@ -20,7 +20,7 @@ import {
 } from './github-fixtures.ts';
 import type { StandInOrg, StandInSeed } from './github-stand-in.ts';
 
-export const DEMO_GITHUB_TOKEN = 'ghp_demo0000000000000000000000000000000000';
+export const DEMO_GITHUB_TOKEN = 'demo-token-for-the-local-github-stand-in';
 export const DEMO_GITHUB_ORG = 'acme';
 
 /**

@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { EXIT, main } from '../cli/program.ts';
-import { seedDemoAccount } from '../demo/seed-aws.ts';
-import { describeAws } from './support/aws.ts';
+import { EXIT, main } from '../../cli/program.ts';
+import { seedDemoAccount } from '../../demo/seed-aws.ts';
+import { describeAws } from '../support/aws.ts';
 
 async function run(...args: string[]) {
   const out: string[] = [];

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, expect, it } from 'vitest';
-import { EXIT_VERIFY_FAILED } from '../cli/export.ts';
-import { EXIT } from '../cli/program.ts';
-import { openSigner } from '../core/stores/open.ts';
-import { seedDemoAccount } from '../demo/seed-aws.ts';
-import { unzipToMemory, zipFromMemory } from './support/archive.ts';
-import { describeAws } from './support/aws.ts';
-import { runCli } from './support/cli.ts';
-import { createAwsStoreResources, createKmsSigningKey } from './support/stores.ts';
+import { EXIT_VERIFY_FAILED } from '../../cli/export.ts';
+import { EXIT } from '../../cli/program.ts';
+import { openSigner } from '../../core/stores/open.ts';
+import { seedDemoAccount } from '../../demo/seed-aws.ts';
+import { unzipToMemory, zipFromMemory } from '../support/archive.ts';
+import { describeAws } from '../support/aws.ts';
+import { runCli } from '../support/cli.ts';
+import { createAwsStoreResources, createKmsSigningKey } from '../support/stores.ts';
 
 const run = (...args: string[]) => runCli(args);
 
