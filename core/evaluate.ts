@@ -27,6 +27,12 @@ export interface Freshness {
   readonly now?: string;
   /** How old a collector's latest artifact may be; undefined = no limit (e.g. a cron schedule). */
   readonly staleAfterMs?: (collector: string) => number | undefined;
+  /**
+   * Whether a collector's source is collected here at all. A collector of a source outside the deployment
+   * (e.g. Entra ID where the identity provider is Okta) is no gap for a control that other sources feed.
+   * Default: every source.
+   */
+  readonly inScope?: (collector: string) => boolean;
 }
 
 /**
@@ -49,9 +55,12 @@ export function evaluateControls(
   }
   return controls.map((control) => {
     const checks = new Set(control.checks);
-    const collectors = [...new Set(control.checks.map((c) => collectorOfCheck.get(c)))].filter(
+    const needed = [...new Set(control.checks.map((c) => collectorOfCheck.get(c)))].filter(
       (c): c is string => c !== undefined,
     );
+    const inScope = needed.filter((c) => byCollector.has(c) || (freshness.inScope?.(c) ?? true));
+    // With none of its sources in scope, the control still has no evidence: say which sources it needs.
+    const collectors = inScope.length > 0 ? inScope : needed;
     const gaps: string[] = [];
     const evidence: string[] = [];
     const findings: Finding[] = [];

@@ -104,8 +104,14 @@ export async function evaluateStore(
     }
     latest.push({ ref, findings });
   }
+  // A source is in scope when the store holds any artifact of it (a failed collection included).
+  const sources = new Set(latest.map((e) => e.ref.source));
   const automated = evaluateControls(controls, checkIndex(collectors), latest, {
     now: evaluatedAt,
+    inScope: (id) => {
+      const source = byId.get(id)?.source;
+      return source === undefined || sources.has(source);
+    },
     staleAfterMs: (id) => {
       const schedule = options.schedules?.get(id) ?? byId.get(id)?.defaultSchedule;
       return schedule ? staleAfterMs(schedule) : undefined;

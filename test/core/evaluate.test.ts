@@ -153,3 +153,21 @@ describe('missed collections', () => {
     });
   });
 });
+
+describe('sources outside the deployment', () => {
+  const inScope = (id: string) => id === 'col.one';
+  it('a collector of a source not collected here is no gap for a control other sources feed', () => {
+    const [r] = evaluateControls(
+      [control('X-01', ['c.a', 'c.b'])],
+      collectorOf,
+      [{ ref: ref('col.one', 's1'), findings: [f('c.a', 'r1', 'pass')] }],
+      { inScope },
+    );
+    expect(r).toMatchObject({ status: 'passing', gaps: [] });
+  });
+
+  it('a control none of whose sources are collected still has no evidence, naming what it needs', () => {
+    const [r] = evaluateControls([control('X-02', ['c.b'])], collectorOf, [], { inScope });
+    expect(r).toMatchObject({ status: 'no_evidence', gaps: ['col.two: never collected'] });
+  });
+});
