@@ -189,8 +189,11 @@ for (const { harness, suite } of implementations) {
           store.applyControlResults(results, '2026-01-05T10:00:00.000Z'),
           other.applyControlResults(results, '2026-01-05T10:00:00.000Z'),
         ]);
-        expect([...a, ...b].map((t) => t.control).sort()).toEqual(controls);
+        // What is recorded (and read by alerting) holds one transition per control on every backend; the
+        // writers' own return values are exact only where the backend serializes racing transactions.
         expect(await store.transitions()).toHaveLength(30);
+        if (harness.serializesRacingWrites)
+          expect([...a, ...b].map((t) => t.control).sort()).toEqual(controls);
         expect((await store.controlStates()).map((s) => s.status)).toEqual(Array(30).fill('failing'));
       });
 

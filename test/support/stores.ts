@@ -40,6 +40,12 @@ export interface Tamper {
 /** One store implementation under test: fresh storage per `create()`, a second writer per `open()`. */
 export interface StoreHarness {
   readonly name: string;
+  /**
+   * Whether two concurrent conditional writes are serialized by the backend. SQLite's are; DynamoDB's are, but
+   * moto_server checks a TransactWriteItems' conditions and applies it without a lock, so two racing requests
+   * can both pass their checks there.
+   */
+  readonly serializesRacingWrites: boolean;
   create(): Promise<StoreInstance>;
 }
 
@@ -54,6 +60,7 @@ export interface StoreInstance {
 
 export const localHarness: StoreHarness = {
   name: 'LocalStore',
+  serializesRacingWrites: true,
   async create() {
     const dir = await mkdtemp(join(tmpdir(), 'proofline-contract-'));
     const otherDir = await mkdtemp(join(tmpdir(), 'proofline-other-key-'));
@@ -113,6 +120,7 @@ export async function createKmsSigningKey(kms = new KMSClient(awsConfig())): Pro
 }
 
 export const awsHarness: StoreHarness = {
+  serializesRacingWrites: false,
   name: 'S3DynamoStore',
   async create() {
     const { s3, dynamodb, bucket, table } = await createAwsStoreResources();
