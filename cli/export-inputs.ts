@@ -1,18 +1,12 @@
 import { collectors } from '../collectors/index.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
-import type {
-  ArchiveException,
-  DigestObject,
-  Framework,
-  Requirement,
-  SoaRow,
-} from '../core/archive/types.ts';
+import type { ArchiveException, DigestObject, Framework, Requirement } from '../core/archive/types.ts';
 import { exceptionStates } from '../core/exceptions.ts';
 import type { Control } from '../core/model.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { loadExceptionRecords } from '../core/records.ts';
-import { statementOfApplicability } from '../core/soa.ts';
+import { type SoaRow, statementOfApplicability } from '../core/soa.ts';
 import type { ChainedStore } from '../core/stores/open.ts';
 
 /**
@@ -53,7 +47,7 @@ export async function archiveInputs(
       applicability: governance.applicability,
       risks: governance.risks,
       statusOf: (id) => status.get(id) ?? 'no_evidence',
-    }).map((row) => ({ ...row }));
+    });
   }
 
   const exceptions = exceptionStates(await loadExceptionRecords(ctx.store), asOf).map(

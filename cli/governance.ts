@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { collectors } from '../collectors/index.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
@@ -12,7 +11,7 @@ import { evaluateStore } from '../core/pipeline.ts';
 import { loadExceptionRecords } from '../core/records.ts';
 import { formatTable, statusLabel } from '../core/report/table.ts';
 import type { Frameworks } from '../core/requirements.ts';
-import { type SoaRow, statementOfApplicability } from '../core/soa.ts';
+import { soaCsv, statementOfApplicability } from '../core/soa.ts';
 import type { EvidenceStore } from '../core/stores/store.ts';
 import type { CliContext, CommandEnv } from './context.ts';
 import { openContext } from './context.ts';
@@ -67,33 +66,6 @@ export async function recordGovernance(
     status: 'ok',
     snapshot,
   });
-}
-
-const SOA_COLUMNS = [
-  'annex_a_control',
-  'theme',
-  'title',
-  'applicable',
-  'justification',
-  'implemented_by',
-  'status',
-  'risks',
-] as const;
-
-export function soaCsv(rows: readonly SoaRow[]): string {
-  return stringify(
-    rows.map((r) => [
-      r.control,
-      r.theme,
-      r.title,
-      r.applicable ? 'yes' : 'no',
-      r.justification,
-      r.implementedBy.join(' '),
-      r.status,
-      r.risks.join(' '),
-    ]),
-    { header: true, columns: [...SOA_COLUMNS] },
-  );
 }
 
 export function registerGovernanceCommands(program: Command, env: CommandEnv): void {

@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { type Applicability, type Risk, risksByControl } from './governance.ts';
 import type { Control, ControlStatus } from './model.ts';
 import {
@@ -80,4 +81,32 @@ export function statementOfApplicability(input: {
         risks: riskIds,
       };
     });
+}
+
+/** soa.csv: one row per Annex A control, the same file from `proofline soa --csv` and in auditor archives. */
+const SOA_COLUMNS = [
+  'annex_a_control',
+  'theme',
+  'title',
+  'applicable',
+  'justification',
+  'implemented_by',
+  'status',
+  'risks',
+] as const;
+
+export function soaCsv(rows: readonly SoaRow[]): string {
+  return stringify(
+    rows.map((r) => [
+      r.control,
+      r.theme,
+      r.title,
+      r.applicable ? 'yes' : 'no',
+      r.justification,
+      r.implementedBy.join(' '),
+      r.status,
+      r.risks.join(' '),
+    ]),
+    { header: true, columns: [...SOA_COLUMNS] },
+  );
 }

@@ -3,6 +3,7 @@ import { IntegrityError } from '../artifact.ts';
 import { canonicalJson } from '../canonical.ts';
 import type { Control } from '../model.ts';
 import { publicKeyFingerprint, type Signer } from '../signing.ts';
+import { type SoaRow, soaCsv } from '../soa.ts';
 import type { EvidenceStore } from '../stores/store.ts';
 import { batched, isSafeArchivePath, manifestJson, sha256sums, signingInput } from './manifest.ts';
 import { oscalAssessmentResults } from './oscal.ts';
@@ -17,7 +18,7 @@ import { type ControlPeriodStatus, controlPeriodStatus } from './period-status.t
 import { readmeText } from './readme.ts';
 import { drawSample } from './sample.ts';
 import { selectEvidence } from './select.ts';
-import { controlsCsv, exceptionsCsv, samplesCsv, soaCsv } from './tables.ts';
+import { controlsCsv, exceptionsCsv, samplesCsv } from './tables.ts';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_FORMAT_VERSION,
@@ -29,7 +30,6 @@ import {
   type Manifest,
   type Requirement,
   SIGNATURE_ALGORITHM,
-  type SoaRow,
 } from './types.ts';
 import { HashingZipWriter } from './zip-writer.ts';
 

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { ArtifactRef, Control } from '../model.ts';
 import { type ControlPeriodStatus, dayRanges, formatGaps } from './period-status.ts';
 import type { SampledItem } from './sample.ts';
-import type { ArchiveException, Requirement, SoaRow } from './types.ts';
+import type { ArchiveException, Requirement } from './types.ts';
 
 const csv = (header: readonly string[], rows: readonly (readonly unknown[])[]): string =>
   stringify([header, ...rows], { eof: true, record_delimiter: 'unix' });
@@ -169,12 +169,3 @@ export function samplesCsv(
 }
 
 /** soa.csv: the Statement of Applicability rows as given, columns in the first row's order. */
-export function soaCsv(rows: readonly SoaRow[]): string {
-  const header = Object.keys(rows[0] ?? {});
-  const cell = (v: SoaRow[string] | undefined) =>
-    Array.isArray(v) ? v.join(' ') : v === null || v === undefined ? '' : String(v);
-  return csv(
-    header,
-    rows.map((r) => header.map((h) => cell(r[h]))),
-  );
-}

@@ -29,9 +29,6 @@ export interface ArchiveException {
   readonly revokedAt?: string;
 }
 
-/** One Statement of Applicability row, written to soa.csv as-is (arrays joined with spaces). */
-export type SoaRow = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
-
 /** A digest object of the store's signed chain, archived byte for byte. */
 export interface DigestObject {
   readonly key: string;

@@ -251,24 +251,32 @@ describe('evidence archive', () => {
       soaRows: [
         {
           control: 'A.8.5',
+          theme: 'technological',
           title: 'Secure authentication',
           applicable: true,
           justification: 'cloud',
           implementedBy: ['WID-01'],
+          status: 'passing',
+          risks: ['R-01'],
         },
         {
           control: 'A.7.4',
+          theme: 'physical',
           title: 'Physical security monitoring',
           applicable: false,
           justification: 'no premises',
           implementedBy: [],
+          status: 'not_applicable',
+          risks: [],
         },
       ],
     });
     expect(manifest.requirements).toEqual(['9.2', 'A.8.5']);
     const files = await unzipToMemory(zip);
     expect(file(files, 'soa.csv')).toBe(
-      'control,title,applicable,justification,implementedBy\nA.8.5,Secure authentication,true,cloud,WID-01\nA.7.4,Physical security monitoring,false,no premises,\n',
+      'annex_a_control,theme,title,applicable,justification,implemented_by,status,risks\n' +
+        'A.8.5,technological,Secure authentication,yes,cloud,WID-01,passing,R-01\n' +
+        'A.7.4,physical,Physical security monitoring,no,no premises,,not_applicable,\n',
     );
     expect(file(files, 'README.txt')).toContain('soa.csv');
   });
