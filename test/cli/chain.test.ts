@@ -3,23 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT, main } from '../../cli/program.ts';
+import { EXIT } from '../../cli/program.ts';
 import { LocalSigner } from '../../core/signing.ts';
 import { S3DynamoStore } from '../../core/stores/aws-store.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
 import { describeAws } from '../support/aws.ts';
+import { runCli } from '../support/cli.ts';
 import { artifact, createAwsStoreResources, createKmsSigningKey } from '../support/stores.ts';
 
-/** Runs the CLI in-process and captures what it prints. */
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const code = await main(['node', 'proofline', ...args], {
-    out: (text) => lines.push(`${text}\n`),
-    err: (text) => errors.push(text),
-  });
-  return { code, out: lines.join(''), err: errors.join('\n') };
-}
+const run = (...args: string[]) => runCli(args);
 
 const UNTIL = '2026-01-05T12:00:00Z';
 

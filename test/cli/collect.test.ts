@@ -3,19 +3,12 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { EXIT, main } from '../../cli/program.ts';
+import { EXIT } from '../../cli/program.ts';
 import { seedDemoAccount } from '../../demo/seed-aws.ts';
 import { describeAws } from '../support/aws.ts';
+import { runCli } from '../support/cli.ts';
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'proofline', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (...args: string[]) => runCli(args);
 
 /** IAM answering every call with AccessDenied, as a role without iam:GenerateCredentialReport would see it. */
 async function accessDeniedIam(): Promise<Server> {
