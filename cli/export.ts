@@ -2,21 +2,19 @@ import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
-import { type BuildArchiveResult, buildArchive } from '../core/archive/build.ts';
+import { loadFrameworks } from '../controls/frameworks.ts';
+import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
+import type { BuildArchiveResult } from '../core/archive/build.ts';
+import { writeArchive } from '../core/archive/export.ts';
 import { ArchiveInputError } from '../core/archive/period.ts';
 import { FRAMEWORKS, type Framework } from '../core/archive/types.ts';
 import { type VerifyReport, verifyArchive } from '../core/archive/verify.ts';
-import { checkIndex } from '../core/pipeline.ts';
 import { LocalSigner, publicKeyFingerprint, type Signer } from '../core/signing.ts';
 import { openSigner } from '../core/stores/open.ts';
-import packageJson from '../package.json' with { type: 'json' };
 import { type CliContext, type GlobalOptions, openContext, UsageError } from './context.ts';
-import { archiveInputs } from './export-inputs.ts';
 
 /** `verify` found a problem with the archive. */
 export const EXIT_VERIFY_FAILED = 4;
-
-export const GENERATOR = { name: packageJson.name, version: packageJson.version } as const;
 
 interface Io {
   readonly out: (text: string) => void;
@@ -75,28 +73,40 @@ export async function exportArchive(
   const output = handle.createWriteStream({ highWaterMark: 1 << 20 });
   const signer = signingKey ?? (await LocalSigner.open(ctx.store.location));
   try {
-    const result = await buildArchive({
-      store: ctx.store,
-      signer,
+    const frameworks = await loadFrameworks();
+    const result = await writeArchive(
+      {
+        store: ctx.store,
+        signer,
+        controls: ctx.controls,
+        collectors,
+        frameworks,
+        ...(options.framework === 'iso27001'
+          ? {
+              governance: await loadGovernance(options.governance ?? DEFAULT_GOVERNANCE_DIR, {
+                controls: ctx.controls,
+                frameworks,
+              }),
+            }
+          : {}),
+      },
+      {
+        framework: options.framework,
+        from: options.from,
+        to: options.to,
+        ...(options.control?.length ? { controls: options.control } : {}),
+        ...(options.scope?.length ? { scopes: options.scope } : {}),
+        ...(options.sample
+          ? { sample: { perControl: options.sample, seed: options.seed ?? randomSeed() } }
+          : {}),
+        compress: !!options.compress,
+      },
       output,
-      framework: options.framework,
-      from: options.from,
-      to: options.to,
-      controls: ctx.controls,
-      collectorOfCheck: checkIndex(collectors),
-      ...(await archiveInputs(ctx, options.framework, options, options.governance)),
-      ...(options.control?.length ? { onlyControls: options.control } : {}),
-      ...(options.scope?.length ? { scopes: options.scope } : {}),
-      ...(options.sample
-        ? { sample: { perControl: options.sample, seed: options.seed ?? randomSeed() } }
-        : {}),
-      compress: !!options.compress,
-      generator: GENERATOR,
-      onProgress: ({ done, total, bytes }) => {
+      ({ done, total, bytes }) => {
         if (done % 1000 === 0 || done === total)
           log(`  ${done}/${total} evidence files (${(bytes / 1e6).toFixed(1)} MB)`);
       },
-    });
+    );
     await rename(partial, path);
     return { ...result, path, size: (await stat(path)).size };
   } catch (error) {

@@ -30,6 +30,7 @@ export const TELEMETRY = {
     collectionThrottled: 'CollectionThrottled',
     controlsFailing: 'ControlsFailing',
     transitions: 'ControlTransitions',
+    exportsBuilt: 'ExportsBuilt',
   },
   groupDimension: 'group',
 } as const;

@@ -78,7 +78,7 @@ export function checkIndex(collectors: readonly AnyCollector[]): Map<string, str
  * Evaluates every control on the latest evidence in the store and records the resulting state. Findings are
  * re-derived from the artifact when the store has none (e.g. a check was added after collection). Exceptions
  * and manual evidence recorded in the store apply as of `evaluatedAt`. With `record: false` the results are
- * only computed (for reports), not stored, and no transition happens.
+ * only computed (for reports and archives): nothing is written, not even the re-derived findings.
  */
 export async function evaluateStore(
   store: EvidenceStore,
@@ -100,7 +100,7 @@ export async function evaluateStore(
     let findings = await store.getFindings(ref.key);
     if (!findings) {
       findings = evaluateArtifact(collector, (await store.getArtifact(ref.key)).artifact);
-      await store.putFindings(ref.key, findings);
+      if (options.record !== false) await store.putFindings(ref.key, findings);
     }
     latest.push({ ref, findings });
   }

@@ -1,13 +1,12 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { awsCollectors as collectors } from '../collectors/aws/index.ts';
-import { controlsForChecks, DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
 import { type AlertChannel, eventBridgeChannel, snsChannel } from '../core/alerts/channels.ts';
 import { deliver, notificationsFor } from '../core/alerts/notify.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
-import type { Control, ControlStatus } from '../core/model.ts';
-import { checkIndex, evaluateStore } from '../core/pipeline.ts';
+import type { ControlStatus } from '../core/model.ts';
+import { evaluateStore } from '../core/pipeline.ts';
+import { deployedCollectors as collectors, evaluatedControls } from './shared/catalog.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
 import { evidenceStore } from './shared/store.ts';
 
@@ -17,20 +16,6 @@ export interface EvaluateResult {
   readonly byStatus: Partial<Record<ControlStatus, number>>;
   readonly transitions: readonly { control: string; from: ControlStatus | null; to: ControlStatus }[];
 }
-
-let catalog: Promise<Control[]> | undefined;
-/**
- * The built-in catalog (bundled next to the handler), loaded once per runtime. The deployed stack collects AWS
- * evidence, so AWS check ids are validated here and other sources' checks (validated by the CLI and the tests
- * on the full registry) are set aside with the controls that only they feed.
- */
-const controls = () => {
-  const carried = new Set(checkIndex(collectors).keys());
-  catalog ??= loadControls(DEFAULT_CONTROLS_PATH, {
-    has: (id) => carried.has(id) || !id.startsWith('aws.'),
-  }).then((all) => controlsForChecks(all, carried));
-  return catalog;
-};
 
 let channels: AlertChannel[] | undefined;
 /** SNS (the stack's alert topic) and EventBridge (the default bus), built once per runtime. */
@@ -51,7 +36,7 @@ export async function handler(_event: unknown, context?: Context): Promise<Evalu
   return withMetrics(async () => {
     const evaluatedAt = new Date().toISOString();
     const store = await evidenceStore();
-    const catalog = await controls();
+    const catalog = await evaluatedControls();
     const { results, transitions } = await evaluateStore(store, catalog, collectors, evaluatedAt);
     // Transitions are recorded atomically before this point, so each alert goes out once.
     const notifications = notificationsFor(transitions, { controls: catalog, collectors });

@@ -1,18 +1,53 @@
+import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
-import { ENV, PREFIX } from '../core/deployed.ts';
-import { logger, withMetrics } from './shared/observability.ts';
+import { z } from 'zod';
+import { loadFrameworks } from '../controls/frameworks.ts';
+import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
+import { type ArchiveRequest, writeArchive } from '../core/archive/export.ts';
+import { ArchiveInputError } from '../core/archive/period.ts';
+import { FRAMEWORKS } from '../core/archive/types.ts';
+import { IntegrityError } from '../core/artifact.ts';
+import { ENV, PREFIX, TELEMETRY } from '../core/deployed.ts';
+import type { Signer } from '../core/signing.ts';
+import { openSigner } from '../core/stores/open.ts';
+import { catalogControls, deployedCollectors } from './shared/catalog.ts';
+import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
+import { evidenceStore, storeSpec } from './shared/store.ts';
+import { uploadObject } from './shared/upload.ts';
 
 /** A presigned URL never outlives this, whatever the configuration says. */
 export const MAX_URL_SECONDS = 3600;
 
 const EXPORT_KEY = /^exports\/(?:[\w!'()*.=+,@-]+\/)*[\w!'()*.=+,@-]+$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The body of `POST`: what `proofline export` takes, as JSON. */
+export const archiveRequestSchema = z.strictObject({
+  framework: z.enum(FRAMEWORKS),
+  from: z.string().regex(DAY, 'must be a date YYYY-MM-DD'),
+  to: z.string().regex(DAY, 'must be a date YYYY-MM-DD'),
+  controls: z.array(z.string().min(1)).optional(),
+  scopes: z.array(z.string().min(1)).optional(),
+  sample: z.number().int().positive().optional(),
+  seed: z.string().min(1).max(64).optional(),
+  compress: z.boolean().optional(),
+});
+export type ArchiveRequestBody = z.infer<typeof archiveRequestSchema>;
 
 let s3: S3Client | undefined;
 const client = () => {
   s3 ??= new S3Client({});
   return s3;
+};
+let signer: Promise<Signer> | undefined;
+const storeSigner = () => {
+  signer ??= openSigner(storeSpec()).catch((error: unknown) => {
+    signer = undefined;
+    throw error;
+  });
+  return signer;
 };
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyResultV2 => ({
@@ -27,10 +62,123 @@ export function urlSeconds(env: NodeJS.ProcessEnv = process.env): number {
   return Math.min(configured, MAX_URL_SECONDS);
 }
 
+function bucketName(): string {
+  const bucket = process.env[ENV.bucket];
+  if (!bucket) throw new Error(`environment variable ${ENV.bucket} is not set`);
+  return bucket;
+}
+
+async function presign(key: string) {
+  const expiresIn = urlSeconds();
+  const url = await getSignedUrl(client(), new GetObjectCommand({ Bucket: bucketName(), Key: key }), {
+    expiresIn,
+  });
+  return { url, expiresIn, expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString() };
+}
+
+/** Where a new archive goes: by framework and period, then a UTC timestamp and a random suffix. */
+export function archiveKey(request: ArchiveRequestBody, now: Date = new Date()): string {
+  const period = `${request.from}_${request.to}`;
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  return `${PREFIX.exports}${request.framework}/${period}/proofline-${request.framework}-${period}-${stamp}-${randomBytes(3).toString('hex')}.zip`;
+}
+
+/** A JSON body as a function URL delivers it (possibly base64), validated; or the problem, naming the field. */
+export function parseArchiveRequest(
+  event: Pick<LambdaFunctionURLEventWithIAMAuthorizer, 'body' | 'isBase64Encoded'>,
+): ArchiveRequestBody | string {
+  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
+  let data: unknown;
+  try {
+    data = JSON.parse(text ?? '');
+  } catch {
+    return 'the body must be JSON: {"framework": "soc2", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD", …}';
+  }
+  const parsed = archiveRequestSchema.safeParse(data);
+  if (parsed.success) {
+    if (parsed.data.seed !== undefined && parsed.data.sample === undefined)
+      return 'seed: needs sample (the number of items to draw per control)';
+    return parsed.data;
+  }
+  return parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+}
+
+/** Builds the archive straight into exports/ (nothing on local disk) and returns where it is. */
+async function buildExport(request: ArchiveRequestBody, caller: string | undefined) {
+  const [store, signingKey, controls, frameworks] = await Promise.all([
+    evidenceStore(),
+    storeSigner(),
+    catalogControls(),
+    loadFrameworks(),
+  ]);
+  const governance =
+    request.framework === 'iso27001'
+      ? await loadGovernance(DEFAULT_GOVERNANCE_DIR, { controls, frameworks })
+      : undefined;
+  const key = archiveKey(request);
+  const upload = uploadObject(client(), { bucket: bucketName(), key, contentType: 'application/zip' });
+  const archiveRequest: ArchiveRequest = {
+    framework: request.framework,
+    from: request.from,
+    to: request.to,
+    ...(request.controls ? { controls: request.controls } : {}),
+    ...(request.scopes ? { scopes: request.scopes } : {}),
+    ...(request.sample
+      ? { sample: { perControl: request.sample, seed: request.seed ?? randomBytes(4).toString('hex') } }
+      : {}),
+    ...(request.compress ? { compress: true } : {}),
+  };
+  try {
+    const result = await writeArchive(
+      {
+        store,
+        signer: signingKey,
+        controls,
+        collectors: deployedCollectors,
+        frameworks,
+        ...(governance ? { governance } : {}),
+      },
+      archiveRequest,
+      upload.output,
+    );
+    const object = await upload.done();
+    const { manifest } = result;
+    logger.info('export built', {
+      key,
+      caller,
+      framework: manifest.framework,
+      evidence: manifest.evidence.count,
+      bytes: object.size,
+    });
+    metrics.addMetric(TELEMETRY.metrics.exportsBuilt, MetricUnit.Count, 1);
+    return {
+      key,
+      size: object.size,
+      sha256: object.sha256,
+      fingerprint: result.fingerprint,
+      manifestSha256: result.manifestSha256,
+      framework: manifest.framework,
+      period: { from: manifest.period.from, to: manifest.period.to, days: manifest.period.days },
+      controls: manifest.controls.length,
+      evidence: { count: manifest.evidence.count, bytes: manifest.evidence.bytes },
+      ...(manifest.sample ? { sample: manifest.sample } : {}),
+      verify: `proofline verify ${key.slice(key.lastIndexOf('/') + 1)} --fingerprint ${result.fingerprint}`,
+    };
+  } catch (error) {
+    await upload.abort(error as Error);
+    throw error;
+  }
+}
+
 /**
- * The auditor's download: `GET <function URL>?key=exports/…` (IAM-authenticated) → a presigned GET URL for an
- * existing export archive, valid for at most one hour. Building archives is the export command's job; this
- * function only hands out what is already in exports/.
+ * The auditor's entry point, a function URL with IAM authentication:
+ * - `POST` a JSON body `{framework, from, to, controls?, scopes?, sample?, seed?, compress?}` → builds a
+ *   signed archive into exports/ and returns its key, SHA-256, signing-key fingerprint and a presigned URL;
+ * - `GET ?key=exports/…` → a fresh presigned URL for an archive built before.
+ * A presigned URL is valid for the configured time, at most one hour.
  */
 export async function handler(
   event: LambdaFunctionURLEventWithIAMAuthorizer,
@@ -39,17 +187,33 @@ export async function handler(
   if (context) logger.addContext(context);
   return withMetrics(async () => {
     const method = event.requestContext?.http?.method ?? 'GET';
-    if (method !== 'GET') return json(405, { error: `method ${method} not allowed; use GET ?key=exports/…` });
+    const caller = event.requestContext?.authorizer?.iam?.userArn;
+    if (method === 'POST') {
+      const request = parseArchiveRequest(event);
+      if (typeof request === 'string') return json(400, { error: request });
+      try {
+        const built = await buildExport(request, caller);
+        return json(201, { ...built, ...(await presign(built.key)) });
+      } catch (error) {
+        if (error instanceof ArchiveInputError) return json(400, { error: error.message });
+        // Evidence that no longer matches its index is not exported; the auditor learns why.
+        if (error instanceof IntegrityError) {
+          logger.error('export refused: evidence integrity', { error: error.message, caller });
+          return json(409, { error: error.message });
+        }
+        throw error;
+      }
+    }
+    if (method !== 'GET')
+      return json(405, { error: `method ${method} not allowed; use POST (build) or GET ?key=exports/…` });
     const key = event.queryStringParameters?.key ?? '';
     if (!EXPORT_KEY.test(key) || key.split('/').some((part) => part === '.' || part === '..')) {
       return json(400, { error: `key must name an object under ${PREFIX.exports}, got "${key}"` });
     }
-    const bucket = process.env[ENV.bucket];
-    if (!bucket) throw new Error(`environment variable ${ENV.bucket} is not set`);
-    let head: { ContentLength?: number; LastModified?: Date; ChecksumSHA256?: string };
+    let head: { ContentLength?: number; ChecksumSHA256?: string };
     try {
       head = await client().send(
-        new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }),
+        new HeadObjectCommand({ Bucket: bucketName(), Key: key, ChecksumMode: 'ENABLED' }),
       );
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -57,21 +221,16 @@ export async function handler(
       if (status === 404 || status === 403) return json(404, { error: `no export ${key}` });
       throw error;
     }
-    const expiresIn = urlSeconds();
-    const url = await getSignedUrl(client(), new GetObjectCommand({ Bucket: bucket, Key: key }), {
-      expiresIn,
-    });
-    logger.info('export URL issued', {
-      key,
-      expiresIn,
-      caller: event.requestContext?.authorizer?.iam?.userArn,
-    });
+    const { url, expiresIn, expiresAt } = await presign(key);
+    logger.info('export URL issued', { key, expiresIn, caller });
     return json(200, {
       key,
       url,
-      expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString(),
+      expiresAt,
       size: head.ContentLength,
-      ...(head.ChecksumSHA256 ? { sha256: Buffer.from(head.ChecksumSHA256, 'base64').toString('hex') } : {}),
+      ...(head.ChecksumSHA256 && !head.ChecksumSHA256.includes('-')
+        ? { sha256: Buffer.from(head.ChecksumSHA256, 'base64').toString('hex') }
+        : {}),
     });
   });
 }

@@ -54,10 +54,11 @@ export const HANDLERS: readonly HandlerSpec[] = [
   {
     name: 'export',
     entry: 'functions/export.ts',
-    description: 'Returns a presigned URL (at most 1 hour) for an auditor export in exports/',
-    memoryMb: 256,
-    timeoutSeconds: 30,
-    assets: [],
+    description: 'Builds signed auditor archives into exports/ and returns presigned URLs (at most 1 hour)',
+    // CPU scales with memory: hashing and zipping a large period is CPU-bound; the archive streams to S3.
+    memoryMb: 1769,
+    timeoutSeconds: 900,
+    assets: ['controls', 'governance'],
   },
 ];
 

@@ -320,13 +320,7 @@ export class Proofline extends Construct {
     this.grantStore(fns.collect, { read: artifacts, write: artifacts });
     this.grantStore(fns.evaluate, { read: artifacts, write: [PREFIX.findings] });
     this.grantStore(fns.digest, { read: [PREFIX.digests], write: [PREFIX.digests] });
-    fns.digest.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'SignDigests',
-        actions: ['kms:Sign', 'kms:GetPublicKey', 'kms:DescribeKey'],
-        resources: [this.signingKey.keyArn],
-      }),
-    );
+    this.grantSign(fns.digest, 'SignDigests');
     fns.evaluate.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'PublishAlerts',
@@ -344,6 +338,20 @@ export class Proofline extends Construct {
         ],
       }),
     );
+    // Archives are built from the evidence, its findings and the signed digests, into exports/ only.
+    this.grantStore(fns.export, {
+      read: [PREFIX.evidence, PREFIX.findings, PREFIX.digests],
+      write: [],
+      index: 'read',
+    });
+    fns.export.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteExports',
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [this.evidenceBucket.arnForObjects(`${PREFIX.exports}*`)],
+      }),
+    );
+    this.grantSign(fns.export, 'SignArchives');
     this.grantExportRead(fns.export);
 
     // ---- collection runs ----
@@ -525,8 +533,14 @@ export class Proofline extends Construct {
     });
   }
 
-  /** The store's S3 + DynamoDB access: read some prefixes, write (locked, once) others, query the index. */
-  private grantStore(fn: lambda.Function, access: { read: readonly string[]; write: readonly string[] }) {
+  /**
+   * The store's S3 + DynamoDB access: read some prefixes, write (locked, once) others, query the index and,
+   * unless `index: 'read'`, write to it.
+   */
+  private grantStore(
+    fn: lambda.Function,
+    access: { read: readonly string[]; write: readonly string[]; index?: 'read' | 'read-write' },
+  ) {
     const bucket = this.evidenceBucket;
     fn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -535,13 +549,14 @@ export class Proofline extends Construct {
         resources: access.read.map((p) => bucket.arnForObjects(`${p}*`)),
       }),
     );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteLockedEvidence',
-        actions: ['s3:PutObject', 's3:PutObjectRetention'],
-        resources: access.write.map((p) => bucket.arnForObjects(`${p}*`)),
-      }),
-    );
+    if (access.write.length)
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'WriteLockedEvidence',
+          actions: ['s3:PutObject', 's3:PutObjectRetention'],
+          resources: access.write.map((p) => bucket.arnForObjects(`${p}*`)),
+        }),
+      );
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ListEvidence',
@@ -549,21 +564,27 @@ export class Proofline extends Construct {
         resources: [bucket.bucketArn],
       }),
     );
+    const reads = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+    const writes = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        sid: 'UseIndex',
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-          'dynamodb:PutItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:ConditionCheckItem',
-        ],
+        sid: access.index === 'read' ? 'ReadIndex' : 'UseIndex',
+        actions: access.index === 'read' ? reads : [...reads, ...writes],
         resources: [this.table.tableArn, `${this.table.tableArn}/index/*`],
       }),
     );
     fn.addToRolePolicy(this.useDataKey(['s3', 'dynamodb'], true));
+  }
+
+  /** Sign with the signing key (digests, archive manifests) and read its public key. */
+  private grantSign(fn: lambda.Function, sid: string) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid,
+        actions: ['kms:Sign', 'kms:GetPublicKey', 'kms:DescribeKey'],
+        resources: [this.signingKey.keyArn],
+      }),
+    );
   }
 
   /** Read exports/ (and only exports/) of the evidence bucket, through S3. */

@@ -1,8 +1,32 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import type { LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler, MAX_URL_SECONDS, urlSeconds } from '../../functions/export.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { verifyArchive } from '../../core/archive/verify.ts';
+import { openSigner } from '../../core/stores/open.ts';
+import { handler as collect } from '../../functions/collect.ts';
+import { handler as digest } from '../../functions/digest.ts';
+import {
+  archiveKey,
+  handler,
+  MAX_URL_SECONDS,
+  parseArchiveRequest,
+  urlSeconds,
+} from '../../functions/export.ts';
+import { closeEvidenceStore } from '../../functions/shared/store.ts';
+import { uploadObject } from '../../functions/shared/upload.ts';
+import { unzipToMemory } from '../support/archive.ts';
 import { awsConfig, describeAws } from '../support/aws.ts';
+import { createAwsStoreResources, createKmsSigningKey } from '../support/stores.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -12,14 +36,17 @@ const BUCKET = 'proofline-evidence-test';
 const ARCHIVE = 'exports/soc2/2026-01-01_2026-12-31/proofline-soc2.zip';
 
 /** A function URL request as Lambda delivers it (payload format 2.0, IAM authorizer). */
-const request = (key: string | undefined, method = 'GET') =>
+const request = (key: string | undefined, method = 'GET', body?: unknown) =>
   ({
     version: '2.0',
     rawPath: '/',
     rawQueryString: key ? `key=${encodeURIComponent(key)}` : '',
     queryStringParameters: key ? { key } : undefined,
-    headers: {},
-    isBase64Encoded: false,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // Function URLs hand over a JSON body as base64 unless the content type is text.
+    ...(body === undefined
+      ? { isBase64Encoded: false }
+      : { isBase64Encoded: true, body: Buffer.from(JSON.stringify(body)).toString('base64') }),
     requestContext: {
       http: { method, path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
       authorizer: { iam: { userArn: 'arn:aws:sts::333333333333:assumed-role/ExternalAuditor/alice' } },
@@ -76,6 +103,164 @@ describeAws('export handler (moto)', () => {
     expect(status(await handler(request('exports/../evidence/x.json')))).toBe(400);
     expect(status(await handler(request(undefined)))).toBe(400);
     expect(status(await handler(request('exports/nothing-here.zip')))).toBe(404);
-    expect(status(await handler(request(ARCHIVE, 'POST')))).toBe(405);
+    expect(status(await handler(request(ARCHIVE, 'DELETE')))).toBe(405);
+  });
+});
+
+describe('export request', () => {
+  const body = (value: unknown) => ({ body: JSON.stringify(value), isBase64Encoded: false });
+
+  it('names the field that is wrong', () => {
+    expect(parseArchiveRequest(body({ framework: 'pci', from: '2026-01-01', to: '2026-01-31' }))).toMatch(
+      /^framework: /,
+    );
+    expect(parseArchiveRequest(body({ framework: 'soc2', from: '1/1/2026', to: '2026-01-31' }))).toBe(
+      'from: must be a date YYYY-MM-DD',
+    );
+    expect(
+      parseArchiveRequest(body({ framework: 'soc2', from: '2026-01-01', to: '2026-01-31', extra: 1 })),
+    ).toMatch(/extra/);
+    expect(
+      parseArchiveRequest(body({ framework: 'soc2', from: '2026-01-01', to: '2026-01-31', seed: 'x' })),
+    ).toMatch(/^seed: needs sample/);
+    expect(parseArchiveRequest({ body: 'not json', isBase64Encoded: false })).toMatch(/must be JSON/);
+  });
+
+  it('puts each archive under exports/<framework>/<period>/ with a unique name', () => {
+    const request = { framework: 'iso27001', from: '2026-01-01', to: '2026-03-31' } as const;
+    const at = new Date('2026-11-27T23:40:05.123Z');
+    const key = archiveKey(request, at);
+    expect(key).toMatch(
+      /^exports\/iso27001\/2026-01-01_2026-03-31\/proofline-iso27001-2026-01-01_2026-03-31-20261127T234005Z-[0-9a-f]{6}\.zip$/,
+    );
+    expect(archiveKey(request, at)).not.toBe(key);
+  });
+});
+
+describeAws('streamed upload into an Object Lock bucket (moto)', () => {
+  it('stores every byte of a multipart object with its SHA-256; an aborted one leaves nothing', async () => {
+    const s3 = new S3Client(awsConfig());
+    const { bucket } = await createAwsStoreResources('upload');
+    const data = randomBytes(20 * 1024 * 1024 + 123);
+    const upload = uploadObject(s3, { bucket, key: 'exports/big.zip', contentType: 'application/zip' });
+    for (let i = 0; i < data.length; i += 1 << 20) upload.output.write(data.subarray(i, i + (1 << 20)));
+    upload.output.end();
+    const stored = await upload.done();
+    expect(stored.size).toBe(data.length);
+    expect(stored.sha256).toBe(createHash('sha256').update(data).digest('hex'));
+    const read = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'exports/big.zip' }));
+    expect(Buffer.from(await read.Body!.transformToByteArray()).equals(data)).toBe(true);
+
+    const failed = uploadObject(s3, { bucket, key: 'exports/broken.zip', contentType: 'application/zip' });
+    failed.output.write(data.subarray(0, 9 * 1024 * 1024));
+    await failed.abort(new Error('the archive could not be finished'));
+    const versions = await s3.send(
+      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'exports/broken' }),
+    );
+    expect(versions.Versions ?? []).toEqual([]);
+  });
+});
+
+describeAws('export handler builds archives (moto: collect → digest → export → verify offline)', () => {
+  const today = new Date().toISOString().slice(0, 10);
+  let dir: string;
+  let bucket: string;
+  let spec: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'proofline-export-fn-'));
+    const created = await createAwsStoreResources('exportfn');
+    bucket = created.bucket;
+    spec = `s3://${bucket}?table=${created.table}&key=${await createKmsSigningKey()}`;
+  });
+  beforeEach(() => {
+    vi.stubEnv('PROOFLINE_STORE', spec);
+    vi.stubEnv('EVIDENCE_BUCKET', bucket);
+    vi.stubEnv('EXPORT_URL_SECONDS', '600');
+  });
+  afterEach(() => vi.unstubAllEnvs());
+  afterAll(() => closeEvidenceStore());
+
+  const download = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
+
+  it('builds a signed archive of the period into exports/ and returns a presigned URL to it', async () => {
+    const account = { source: 'aws', id: '123456789012' };
+    expect((await collect({ collectorId: 'aws.cloudtrail.trails', scope: account })).status).toBe('ok');
+    const regional = { ...account, region: 'us-east-1' };
+    expect((await collect({ collectorId: 'aws.kms.keys', scope: regional })).status).toBe('ok');
+    const { written } = await digest({ upTo: new Date(Date.now() + 2 * 3600_000).toISOString() });
+    expect(written.length).toBeGreaterThan(0);
+
+    const result = await handler(request(undefined, 'POST', { framework: 'soc2', from: today, to: today }));
+    expect(status(result), JSON.stringify(body(result))).toBe(201);
+    const built = body(result) as unknown as {
+      key: string;
+      url: string;
+      size: number;
+      sha256: string;
+      fingerprint: string;
+      evidence: { count: number };
+    };
+    expect(built.key).toMatch(new RegExp(`^exports/soc2/${today}_${today}/proofline-soc2-`));
+    expect(new URL(built.url).searchParams.get('X-Amz-Expires')).toBe('600');
+    expect(built.evidence.count).toBe(2);
+
+    const zip = await download(built.url);
+    expect(zip.length).toBe(built.size);
+    expect(createHash('sha256').update(zip).digest('hex')).toBe(built.sha256);
+    const path = join(dir, 'soc2.zip');
+    await writeFile(path, zip);
+    const publicKeyPem = await (await openSigner(spec)).publicKeyPem();
+    const report = await verifyArchive(path, { publicKeyPem });
+    expect(report.problems).toEqual([]);
+    expect(report.ok && report.keyTrusted).toBe(true);
+    expect(report.fingerprint).toBe(built.fingerprint);
+    const names = (await unzipToMemory(zip)).map((f) => f.name);
+    expect(names.filter((n) => n.startsWith('evidence/'))).toHaveLength(2);
+    expect(names.some((n) => n.startsWith('digests/'))).toBe(true);
+
+    // The same archive can be fetched again later by its key.
+    const again = await handler(request(built.key));
+    expect(status(again)).toBe(200);
+    expect((await download(String(body(again).url))).equals(zip)).toBe(true);
+  });
+
+  it('an ISO 27001 archive carries the Statement of Applicability from the bundled governance files', async () => {
+    const result = await handler(
+      request(undefined, 'POST', { framework: 'iso27001', from: today, to: today, sample: 1, seed: 'a1' }),
+    );
+    expect(status(result), JSON.stringify(body(result))).toBe(201);
+    const files = await unzipToMemory(await download(String(body(result).url)));
+    const soa = files
+      .find((f) => f.name === 'soa.csv')
+      ?.bytes.toString('utf8')
+      .trim()
+      .split('\n');
+    expect(soa).toHaveLength(94);
+    expect(files.find((f) => f.name === 'samples.csv')?.bytes.toString('utf8')).toContain('a1');
+  });
+
+  it('answers a request it cannot build with 400 and the reason, and writes nothing', async () => {
+    const before = await new S3Client(awsConfig()).send(
+      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'exports/' }),
+    );
+    const rejected = [
+      { framework: 'soc2', from: today, to: '2000-01-01' },
+      { framework: 'soc2', from: today, to: today, controls: ['NOPE-99'] },
+      { framework: 'soc2', from: '2026-02-30', to: today },
+    ];
+    const reasons = [];
+    for (const requestBody of rejected) {
+      const result = await handler(request(undefined, 'POST', requestBody));
+      expect(status(result)).toBe(400);
+      reasons.push(String(body(result).error));
+    }
+    expect(reasons[0]).toMatch(/is before/);
+    expect(reasons[1]).toMatch(/unknown control "NOPE-99"/);
+    expect(reasons[2]).toMatch(/2026-02-30/);
+    const after = await new S3Client(awsConfig()).send(
+      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'exports/' }),
+    );
+    expect(after.Versions?.length ?? 0).toBe(before.Versions?.length ?? 0);
   });
 });

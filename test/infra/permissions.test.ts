@@ -75,12 +75,14 @@ describe('every identity policy of both stacks', () => {
     for (const action of NEVER) expect(granted.has(action), action).toBe(false);
   });
 
-  it('writes objects only under evidence/, findings/ and digests/', () => {
+  it('writes objects only under evidence/, findings/ and digests/, and exports/ only from the export function', () => {
     const puts = allStatements.filter((s) => actionsOf(s).includes('s3:PutObject'));
     expect(puts.length).toBeGreaterThan(0);
     for (const s of puts) {
       for (const r of resourcesOf(s) as Cfn[]) {
-        expect(JSON.stringify(r)).toMatch(/"\/(evidence|findings|digests)\/\*"\]\]\}$/);
+        const prefix = /"\/(evidence|findings|digests|exports)\/\*"\]\]\}$/.exec(JSON.stringify(r))?.[1];
+        expect(prefix, `${s.owner} ${s.Sid}`).toBeDefined();
+        if (prefix === 'exports') expect(s.owner).toMatch(/^ProoflineExportRole/);
       }
     }
   });
@@ -181,6 +183,24 @@ describe('auditor access', () => {
         Principal: { AWS: 'arn:aws:iam::333333333333:role/ExternalAuditor' },
       },
     ]);
+  });
+
+  it('the export function reads the store, writes only exports/, never the index, and signs with the signing key', () => {
+    const own = identityStatements(example.mainTemplate).filter((s) =>
+      s.owner.startsWith('ProoflineExportRole'),
+    );
+    const actions = new Set(own.flatMap(actionsOf));
+    for (const write of ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 's3:PutObjectRetention'])
+      expect(actions.has(write), write).toBe(false);
+    expect([...actions]).toEqual(
+      expect.arrayContaining(['dynamodb:Query', 'kms:Sign', 's3:AbortMultipartUpload']),
+    );
+    const reads = own.find((s) => s.Sid === 'ReadEvidence')!;
+    expect(JSON.stringify(reads.Resource)).toMatch(/evidence\/\*.*findings\/\*.*digests\/\*/);
+    const writes = own.find((s) => s.Sid === 'WriteExports')!;
+    expect(JSON.stringify(writes.Resource)).toMatch(/"\/exports\/\*"\]\]\}$/);
+    const sign = own.find((s) => s.Sid === 'SignArchives')!;
+    expect(JSON.stringify(sign.Resource)).toContain('ProoflineSigningKey');
   });
 
   it('the export function has an IAM-authenticated URL and hands out URLs valid at most one hour', () => {

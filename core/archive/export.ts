@@ -1,0 +1,124 @@
+import type { Writable } from 'node:stream';
+import packageJson from '../../package.json' with { type: 'json' };
+import type { AnyCollector } from '../collector.ts';
+import { exceptionStates } from '../exceptions.ts';
+import type { Governance } from '../governance.ts';
+import type { Control } from '../model.ts';
+import { checkIndex, evaluateStore } from '../pipeline.ts';
+import { loadExceptionRecords } from '../records.ts';
+import type { Frameworks } from '../requirements.ts';
+import type { Signer } from '../signing.ts';
+import { type SoaRow, statementOfApplicability } from '../soa.ts';
+import type { ChainedStore } from '../stores/open.ts';
+import { type BuildArchiveResult, buildArchive } from './build.ts';
+import { ArchiveInputError, parsePeriod } from './period.ts';
+import type { ArchiveException, DigestObject, Framework } from './types.ts';
+
+/** What an auditor asks for: one framework, one period, optionally fewer controls or scopes and a sample. */
+export interface ArchiveRequest {
+  readonly framework: Framework;
+  /** First and last day of the audit period, YYYY-MM-DD (UTC), both included. */
+  readonly from: string;
+  readonly to: string;
+  readonly controls?: readonly string[];
+  readonly scopes?: readonly string[];
+  readonly sample?: { readonly perControl: number; readonly seed: string };
+  readonly compress?: boolean;
+}
+
+/** The catalog, the governance files and the store an archive is made from (the CLI's or a function's). */
+export interface ArchiveSources {
+  readonly store: ChainedStore;
+  readonly signer: Signer;
+  readonly controls: readonly Control[];
+  readonly collectors: readonly AnyCollector[];
+  readonly frameworks: Frameworks;
+  /** Needed for ISO 27001: the Statement of Applicability comes from its applicability and risks. */
+  readonly governance?: Governance;
+}
+
+/** Who made the archive, as its manifest and README say. */
+export const GENERATOR = { name: packageJson.name, version: packageJson.version } as const;
+
+/**
+ * Writes the signed archive for `request` to `output`: the framework's requirements (all of them, so an
+ * unmapped one shows), the SoA for ISO 27001, the exceptions in force and the signed digests covering the
+ * period, around the period's evidence. The one way both `proofline export` and the export function build one.
+ */
+export async function writeArchive(
+  sources: ArchiveSources,
+  request: ArchiveRequest,
+  output: Writable,
+  onProgress?: (event: { done: number; total: number; bytes: number }) => void,
+): Promise<BuildArchiveResult> {
+  const { store, controls } = sources;
+  const { framework } = request;
+  const period = parsePeriod(request.from, request.to);
+  const requirements = sources.frameworks[framework].requirements.map((r) => ({
+    id: r.id,
+    title: r.title,
+    framework,
+  }));
+  // Exceptions and the SoA as they stood at the end of the period (or now, for a period still running).
+  const asOf = new Date(Math.min(Date.parse(period.end), Date.now()));
+
+  let soaRows: SoaRow[] | undefined;
+  if (framework === 'iso27001') {
+    if (!sources.governance)
+      throw new ArchiveInputError('an ISO 27001 archive needs the governance files (applicability, risks)');
+    const { results } = await evaluateStore(store, controls, sources.collectors, asOf.toISOString(), {
+      record: false,
+    });
+    const status = new Map(results.map((r) => [r.control, r.status]));
+    soaRows = statementOfApplicability({
+      iso27001: sources.frameworks.iso27001,
+      controls,
+      applicability: sources.governance.applicability,
+      risks: sources.governance.risks,
+      statusOf: (id) => status.get(id) ?? 'no_evidence',
+    });
+  }
+
+  const exceptions: ArchiveException[] = exceptionStates(await loadExceptionRecords(store), asOf).map(
+    ({ grant, revocation }) => ({
+      id: grant.id,
+      control: grant.control,
+      ...(grant.resource ? { resource: grant.resource } : {}),
+      owner: grant.owner,
+      approvedBy: grant.approvedBy,
+      reason: grant.reason,
+      createdAt: grant.grantedAt,
+      expiresAt: grant.expiresAt,
+      ...(revocation ? { revokedAt: revocation.revokedAt } : {}),
+    }),
+  );
+
+  async function* digests(): AsyncIterable<DigestObject> {
+    // Digests whose period ends in (from, end of period] cover every artifact written in the period.
+    for (const record of await store.digestRecords({ from: period.start, to: period.end })) {
+      const digest = await store.readDigest(record.key);
+      if (digest) yield { key: record.key, bytes: digest.bytes };
+    }
+  }
+
+  return buildArchive({
+    store,
+    signer: sources.signer,
+    output,
+    framework,
+    from: request.from,
+    to: request.to,
+    controls,
+    collectorOfCheck: checkIndex(sources.collectors),
+    requirements,
+    ...(soaRows ? { soaRows } : {}),
+    exceptions,
+    digests: digests(),
+    ...(request.controls?.length ? { onlyControls: request.controls } : {}),
+    ...(request.scopes?.length ? { scopes: request.scopes } : {}),
+    ...(request.sample ? { sample: request.sample } : {}),
+    compress: !!request.compress,
+    generator: GENERATOR,
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
