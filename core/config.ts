@@ -91,6 +91,17 @@ export const deploySchema = z
     digestSchedule: scheduleExpression
       .default('rate(1 hour)')
       .describe('When the digest function signs the digests that became due (the digest chain).'),
+    summarySchedule: scheduleExpression
+      .default('cron(0 8 * * ? *)')
+      .describe(
+        'When the alert topic gets the daily summary of every control still failing, without evidence or due for manual evidence (in scheduleTimezone).',
+      ),
+    securityHub: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Also import failing controls into AWS Security Hub as findings (resolved on recovery). Security Hub must be enabled in the stack’s account and region.',
+      ),
     alertEmails: z
       .array(z.email('must be an e-mail address'))
       .default([])

@@ -16,6 +16,8 @@ export const ENV = {
   memberRoleName: 'MEMBER_ROLE_NAME',
   externalId: 'MEMBER_EXTERNAL_ID',
   exportUrlSeconds: 'EXPORT_URL_SECONDS',
+  /** The account whose Security Hub receives findings; unset: no Security Hub delivery. */
+  securityHubAccount: 'SECURITY_HUB_ACCOUNT',
 } as const;
 
 export const TELEMETRY = {

@@ -1,7 +1,13 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { type AlertChannel, eventBridgeChannel, snsChannel } from '../core/alerts/channels.ts';
+import {
+  type AlertChannel,
+  eventBridgeChannel,
+  securityHubChannel,
+  snsChannel,
+} from '../core/alerts/channels.ts';
 import { deliver, notificationsFor } from '../core/alerts/notify.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
 import type { ControlStatus } from '../core/model.ts';
@@ -18,11 +24,15 @@ export interface EvaluateResult {
 }
 
 let channels: AlertChannel[] | undefined;
-/** SNS (the stack's alert topic) and EventBridge (the default bus), built once per runtime. */
-function alertChannels(env: NodeJS.ProcessEnv = process.env): AlertChannel[] {
+/** SNS (the stack's alert topic), EventBridge (the default bus) and, when enabled, Security Hub: built once. */
+export function alertChannels(env: NodeJS.ProcessEnv = process.env): AlertChannel[] {
+  const hubAccount = env[ENV.securityHubAccount];
   channels ??= [
     ...(env[ENV.alertTopic] ? [snsChannel(new SNSClient({}), env[ENV.alertTopic] ?? '')] : []),
     eventBridgeChannel(new EventBridgeClient({})),
+    ...(hubAccount
+      ? [securityHubChannel(new SecurityHubClient({}), hubAccount, env.AWS_REGION ?? 'us-east-1')]
+      : []),
   ];
   return channels;
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository root: handler entries, the lock file and bundle assets are found from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export type HandlerName = 'plan' | 'collect' | 'evaluate' | 'digest' | 'export';
+export type HandlerName = 'plan' | 'collect' | 'evaluate' | 'digest' | 'summary' | 'export';
 
 export interface HandlerSpec {
   readonly name: HandlerName;
@@ -50,6 +50,15 @@ export const HANDLERS: readonly HandlerSpec[] = [
     memoryMb: 512,
     timeoutSeconds: 300,
     assets: [],
+  },
+  {
+    name: 'summary',
+    entry: 'functions/summary.ts',
+    description:
+      'Sends the daily summary of controls still failing, without evidence or due to the alert topic',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    assets: ['controls'],
   },
   {
     name: 'export',

@@ -55,6 +55,16 @@ export interface ProoflineProps {
    */
   readonly digestSchedule?: string;
   /**
+   * When the alert topic gets the daily summary of the controls still needing attention.
+   * @default 'cron(0 8 * * ? *)'
+   */
+  readonly summarySchedule?: string;
+  /**
+   * Also import failing controls into AWS Security Hub (resolved on recovery); Security Hub must be enabled.
+   * @default false
+   */
+  readonly securityHub?: boolean;
+  /**
    * E-mail addresses subscribed to the alert topic.
    * @default - no subscription
    */
@@ -276,8 +286,9 @@ export class Proofline extends Construct {
         [ENV.memberRoleName]: memberRoleName,
       },
       collect: props.externalId ? { [ENV.externalId]: props.externalId } : {},
-      evaluate: {},
+      evaluate: props.securityHub ? { [ENV.securityHubAccount]: stack.account } : {},
       digest: {},
+      summary: {},
       export: { [ENV.exportUrlSeconds]: String(exportUrlMinutes * 60) },
     };
     const fns = {} as Record<HandlerName, nodejs.NodejsFunction>;
@@ -329,6 +340,30 @@ export class Proofline extends Construct {
       }),
     );
     fns.evaluate.addToRolePolicy(this.useDataKey(['sns'], true));
+    if (props.securityHub) {
+      fns.evaluate.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ImportSecurityHubFindings',
+          actions: ['securityhub:BatchImportFindings'],
+          resources: [
+            stack.formatArn({
+              service: 'securityhub',
+              resource: 'product',
+              resourceName: `${stack.account}/default`,
+            }),
+          ],
+        }),
+      );
+    }
+    this.grantStore(fns.summary, { read: [], write: [], index: 'read' });
+    fns.summary.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishSummary',
+        actions: ['sns:Publish'],
+        resources: [this.alertTopic.topicArn],
+      }),
+    );
+    fns.summary.addToRolePolicy(this.useDataKey(['sns'], true));
     fns.evaluate.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'PutAlertEvents',
@@ -409,6 +444,21 @@ export class Proofline extends Construct {
       }),
     });
 
+    new scheduler.Schedule(this, 'Summary', {
+      description: 'Proofline: the daily summary of controls still needing attention, to the alert topic',
+      scheduleGroup,
+      schedule: scheduler.ScheduleExpression.expression(
+        props.summarySchedule ?? 'cron(0 8 * * ? *)',
+        timeZone,
+      ),
+      target: new targets.LambdaInvoke(fns.summary, {
+        role: schedulerRole,
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(1),
+      }),
+    });
+
     // ---- auditor access ----
     this.exportUrl = fns.export.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
     const auditors = props.auditorPrincipals?.length
@@ -438,7 +488,7 @@ export class Proofline extends Construct {
       WHY.tableIndexes,
       WHY.memberRoleEveryAccount,
     ]);
-    for (const fn of [fns.evaluate, fns.digest, fns.export]) {
+    for (const fn of [fns.evaluate, fns.digest, fns.export, fns.summary]) {
       acknowledgeWildcards(fn.role!, [WHY.evidencePrefix, WHY.tableIndexes]);
     }
     acknowledgeWildcards(this.auditorRole, [WHY.evidencePrefix]);
@@ -542,13 +592,14 @@ export class Proofline extends Construct {
     access: { read: readonly string[]; write: readonly string[]; index?: 'read' | 'read-write' },
   ) {
     const bucket = this.evidenceBucket;
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadEvidence',
-        actions: ['s3:GetObject'],
-        resources: access.read.map((p) => bucket.arnForObjects(`${p}*`)),
-      }),
-    );
+    if (access.read.length)
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadEvidence',
+          actions: ['s3:GetObject'],
+          resources: access.read.map((p) => bucket.arnForObjects(`${p}*`)),
+        }),
+      );
     if (access.write.length)
       fn.addToRolePolicy(
         new iam.PolicyStatement({

@@ -37,7 +37,7 @@ export class ProoflineStack extends Stack {
     out('StateMachineArn', p.stateMachine.stateMachineArn, 'Collection run state machine');
     out('AlertTopicArn', p.alertTopic.topicArn, 'Alert topic');
     out('AuditorRoleArn', p.auditorRole.roleArn, 'Role auditors assume');
-    out('ExportUrl', p.exportUrl.url, 'Export function URL (IAM auth): GET ?key=exports/…');
+    out('ExportUrl', p.exportUrl.url, 'Export function URL (IAM auth): POST to build, GET ?key=exports/…');
   }
 }
 
@@ -50,6 +50,8 @@ export function prooflineProps(deploy: DeployConfig, scopeRegions?: readonly str
     ...(deploy.schedules ? { schedules: deploy.schedules } : {}),
     scheduleTimezone: deploy.scheduleTimezone,
     digestSchedule: deploy.digestSchedule,
+    summarySchedule: deploy.summarySchedule,
+    securityHub: deploy.securityHub,
     alertEmails: deploy.alertEmails,
     organizationEnabled: deploy.organization.enabled,
     accounts: deploy.accounts,

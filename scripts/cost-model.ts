@@ -33,14 +33,15 @@ export const ASSUMPTIONS = {
   regions: 2,
   runsPerMonth: 30,
   digestsPerMonth: 720,
+  summariesPerMonth: 30,
   collectSeconds: 3,
   collectGb: 1,
   evaluateSeconds: 10,
   artifactKb: 20,
   retentionDays: 400,
   writeUnitsPerCollection: 12,
-  alarmMetrics: 13,
-  customMetrics: 6,
+  alarmMetrics: 14,
+  customMetrics: 7,
   logKbPerCollection: 3,
 } as const;
 
@@ -58,15 +59,16 @@ export function monthlyCost(accounts: number): CostLine[] {
   const perAccount = global + regional * a.regions;
   const collections = a.runsPerMonth * accounts * perAccount;
   const lines: [keyof typeof PRICES, number][] = [
-    ['lambdaRequest', collections + 2 * a.runsPerMonth + a.digestsPerMonth],
+    ['lambdaRequest', collections + 2 * a.runsPerMonth + a.digestsPerMonth + a.summariesPerMonth],
     [
       'lambdaArmGbSecond',
       collections * a.collectSeconds * a.collectGb +
         a.runsPerMonth * (0.25 + a.evaluateSeconds) +
-        a.digestsPerMonth * 0.5,
+        a.digestsPerMonth * 0.5 +
+        a.summariesPerMonth * 0.25,
     ],
     ['stateTransition', a.runsPerMonth * (3 + accounts * (perAccount + 1))],
-    ['schedulerInvocation', a.runsPerMonth + a.digestsPerMonth],
+    ['schedulerInvocation', a.runsPerMonth + a.digestsPerMonth + a.summariesPerMonth],
     ['s3Put', 2 * collections + a.digestsPerMonth],
     ['s3Get', collections + a.digestsPerMonth],
     ['s3GbMonth', (collections / a.runsPerMonth) * a.retentionDays * (a.artifactKb / 1e6)],

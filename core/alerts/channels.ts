@@ -16,6 +16,25 @@ export interface AlertChannel {
 
 export const EVENT_SOURCE = 'proofline';
 
+/** The daily summary as one SNS message, marked so subscription filters can tell it from single alerts. */
+export async function publishSummary(
+  sns: SNSClient,
+  topicArn: string,
+  summary: { readonly subject: string; readonly body: string; readonly open: number },
+): Promise<void> {
+  await sns.send(
+    new PublishCommand({
+      TopicArn: topicArn,
+      Subject: summary.subject,
+      Message: summary.body,
+      MessageAttributes: {
+        kind: { DataType: 'String', StringValue: 'summary' },
+        open: { DataType: 'Number', StringValue: String(summary.open) },
+      },
+    }),
+  );
+}
+
 /** One SNS message per alert, with attributes for subscription filter policies (severity, owner, control, status). */
 export function snsChannel(sns: SNSClient, topicArn: string): AlertChannel {
   return {

@@ -3,11 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { EnableSecurityHubCommand, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { S3BucketsSnapshot } from '../../collectors/aws/s3-buckets/snapshot.ts';
 import { handler, isThrottling } from '../../functions/collect.ts';
 import { handler as evaluate } from '../../functions/evaluate.ts';
 import { closeEvidenceStore, evidenceStore } from '../../functions/shared/store.ts';
+import { handler as summary } from '../../functions/summary.ts';
 import { awsConfig, describeAws } from '../support/aws.ts';
 import { emfRecords, lambdaContext } from './support.ts';
 
@@ -116,12 +125,54 @@ describeAws('collect and evaluate handlers (moto, embedded store)', () => {
     expect(emfRecords(printed)[0]).toMatchObject({ Collections: 1, CollectionErrors: 1 });
   });
 
-  it('evaluates every control on the latest evidence and reports the transitions', async () => {
+  it('evaluates every control on the latest evidence, reports the transitions and imports failures into Security Hub', async () => {
+    const hub = new SecurityHubClient(awsConfig());
+    await hub.send(new EnableSecurityHubCommand({})).catch(() => {});
+    vi.stubEnv('SECURITY_HUB_ACCOUNT', HOME);
     const first = await evaluate({}, lambdaContext());
     expect(first.controls).toBeGreaterThan(0);
     expect(first.transitions.length).toBe(first.controls);
     expect(Object.values(first.byStatus).reduce((a, b) => a + b, 0)).toBe(first.controls);
+    expect(first.byStatus.failing).toBeGreaterThan(0);
+    const { Findings = [] } = await hub.send(new GetFindingsCommand({ MaxResults: 100 }));
+    const failingControls = new Set(
+      first.transitions.filter((t) => t.to === 'failing').map((t) => t.control),
+    );
+    const imported = new Set(Findings.map((f) => f.ProductFields?.['proofline/control']));
+    expect(imported).toEqual(failingControls);
     const again = await evaluate({});
     expect(again.transitions).toEqual([]);
+    expect((await hub.send(new GetFindingsCommand({ MaxResults: 100 }))).Findings).toHaveLength(
+      Findings.length,
+    );
+    vi.unstubAllEnvs();
+  });
+
+  it('sends the daily summary of what is still open to the alert topic, as one message', async () => {
+    const sqs = new SQSClient(awsConfig());
+    const sns = new SNSClient(awsConfig());
+    const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'summary' }))).QueueUrl!;
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const TopicArn = (await sns.send(new CreateTopicCommand({ Name: 'proofline-alerts' }))).TopicArn!;
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn! }));
+    vi.stubEnv('ALERT_TOPIC_ARN', TopicArn);
+    const sent = await summary({}, lambdaContext());
+    vi.unstubAllEnvs();
+    expect(sent.open).toBeGreaterThan(0);
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }),
+    );
+    expect(Messages).toHaveLength(1);
+    const message = JSON.parse(Messages[0]!.Body!) as {
+      Subject: string;
+      Message: string;
+      MessageAttributes: Record<string, { Value: string }>;
+    };
+    expect(message.Subject).toBe(sent.subject);
+    expect(message.Subject).toMatch(new RegExp(`^\\[DIGEST\\] ${sent.open} controls need attention`));
+    expect(message.Message.split('\n')).toHaveLength(sent.open);
+    expect(message.MessageAttributes.kind?.Value).toBe('summary');
   });
 });

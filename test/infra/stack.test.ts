@@ -5,8 +5,10 @@ import { awsCollectors as collectors } from '../../collectors/aws/index.ts';
 import { INDEX_TABLE, keyAttributes } from '../../core/stores/index-table.ts';
 import { HANDLERS } from '../../infra/handlers.ts';
 import {
+  actionsOf,
   type Cfn,
   exampleConfig,
+  identityStatements,
   resource,
   type Synthesized,
   stateMachineDefinition,
@@ -188,7 +190,8 @@ describe('schedules and the collection run', () => {
     const expressions = Object.values(twoGroups.mainTemplate.findResources('AWS::Scheduler::Schedule')).map(
       (s: Cfn) => s.Properties.ScheduleExpression,
     );
-    expect(expressions.sort()).toEqual(['rate(1 hour)', 'rate(1 hour)', 'rate(7 days)']); // + the digest
+    // + the digest chain and the daily summary
+    expect(expressions.sort()).toEqual(['cron(0 8 * * ? *)', 'rate(1 hour)', 'rate(1 hour)', 'rate(7 days)']);
     const missed = Object.values(twoGroups.mainTemplate.findResources('AWS::CloudWatch::Alarm'))
       .filter((a: Cfn) => a.Properties.MetricName === 'RunsStarted')
       .map((a: Cfn) => [
@@ -352,6 +355,44 @@ describe('alerts and alarms', () => {
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^ProoflineAlertTopic/) }]);
     }
+  });
+
+  it('the daily summary goes to the alert topic on its schedule', async () => {
+    const fn = resource(example.mainTemplate, 'AWS::Lambda::Function', 'ProoflineSummaryFunction');
+    example.mainTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 8 * * ? *)',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [fn.id, 'Arn'] } }),
+    });
+    const later = await synth(withDeploy({ summarySchedule: 'cron(30 6 ? * MON-FRI *)' }));
+    later.mainTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 6 ? * MON-FRI *)',
+    });
+    const own = identityStatements(example.mainTemplate).filter((s) =>
+      s.owner.startsWith('ProoflineSummaryRole'),
+    );
+    expect(
+      own
+        .flatMap(actionsOf)
+        .filter((a) => !/^(dynamodb:(Get|BatchGet|Query)|kms:|s3:List|sns:Publish$|logs:)/.test(a)),
+    ).toEqual([]);
+  });
+
+  it('imports into Security Hub only when enabled, and only into its own account’s default product', async () => {
+    const evaluateFn = (s: Synthesized) =>
+      resource(s.mainTemplate, 'AWS::Lambda::Function', 'ProoflineEvaluateFunction').Properties;
+    const hubStatements = (s: Synthesized) =>
+      identityStatements(s.mainTemplate).filter((st) =>
+        actionsOf(st).some((a) => a.startsWith('securityhub:')),
+      );
+    expect(evaluateFn(example).Environment.Variables.SECURITY_HUB_ACCOUNT).toBeUndefined();
+    expect(hubStatements(example)).toEqual([]);
+    const hub = await synth(withDeploy({ securityHub: true }));
+    expect(evaluateFn(hub).Environment.Variables.SECURITY_HUB_ACCOUNT).toBeDefined();
+    const [statement, ...more] = hubStatements(hub);
+    expect(more).toEqual([]);
+    expect(statement!.owner).toMatch(/^ProoflineEvaluateRole/);
+    expect(actionsOf(statement!)).toEqual(['securityhub:BatchImportFindings']);
+    expect(JSON.stringify(statement!.Resource)).toMatch(/:product\/.*\/default/);
   });
 
   it('dead letters go to an encrypted queue', () => {

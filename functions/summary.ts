@@ -1,0 +1,36 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { publishSummary } from '../core/alerts/channels.ts';
+import { failingDigest } from '../core/alerts/notify.ts';
+import { ENV } from '../core/deployed.ts';
+import { catalogControls } from './shared/catalog.ts';
+import { logger, withMetrics } from './shared/observability.ts';
+import { evidenceStore } from './shared/store.ts';
+
+let sns: SNSClient | undefined;
+
+/**
+ * The daily summary: one message to the alert topic listing every control still failing, without evidence or
+ * due for manual evidence, oldest first — single alerts go out once, on the transition; this repeats what is
+ * still open.
+ */
+export async function handler(
+  _event: unknown,
+  context?: Context,
+): Promise<{ subject: string; open: number }> {
+  if (context) logger.addContext(context);
+  return withMetrics(async () => {
+    const topic = process.env[ENV.alertTopic];
+    if (!topic) throw new Error(`environment variable ${ENV.alertTopic} is not set`);
+    const store = await evidenceStore();
+    const summary = failingDigest(
+      await store.controlStates(),
+      await catalogControls(),
+      new Date().toISOString(),
+    );
+    sns ??= new SNSClient({});
+    await publishSummary(sns, topic, summary);
+    logger.info('summary sent', { open: summary.open });
+    return { subject: summary.subject, open: summary.open };
+  });
+}
