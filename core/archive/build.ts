@@ -64,6 +64,8 @@ export interface BuildArchiveInput {
   /** Deflate entries (smaller, slower); default: stored, as evidence is read once and hashed on the way. */
   readonly compress?: boolean;
   readonly now?: () => Date;
+  /** Evidence files opened ahead of the one being written (default READ_AHEAD; 0: each on its turn). */
+  readonly readAhead?: number;
   readonly onProgress?: (event: {
     readonly done: number;
     readonly total: number;
@@ -111,6 +113,48 @@ async function openEvidence(store: EvidenceStore, key: string): Promise<Readable
   if (store.openArtifactStream) return store.openArtifactStream(key);
   const { artifact } = await store.getArtifact(key);
   return Readable.from([Buffer.from(canonicalJson(artifact), 'utf8')]);
+}
+
+/** Evidence files opened ahead of their turn: enough to hide an object store's latency per request. */
+export const READ_AHEAD = 8;
+
+/**
+ * Opens the evidence `depth` files ahead of the one being written, so a remote store's round trips overlap
+ * the writing. Memory stays bounded: an opened stream holds one buffer until it is read (backpressure).
+ */
+function readAhead(store: EvidenceStore, keys: readonly string[], depth: number) {
+  const opened: Promise<Readable>[] = [];
+  let next = 0;
+  const open = (key: string) => {
+    const stream = openEvidence(store, key).then((readable) => {
+      // Until its turn, an error is kept on the stream (`errored`) rather than thrown unheard.
+      readable.on('error', () => {});
+      return readable;
+    });
+    stream.catch(() => {});
+    return stream;
+  };
+  const fill = () => {
+    while (opened.length < depth && next < keys.length) opened.push(open(keys[next++]!));
+  };
+  return {
+    /** The next file's stream, in `keys` order. */
+    async take(): Promise<Readable> {
+      const stream = opened.shift() ?? open(keys[next++]!);
+      fill();
+      const readable = await stream;
+      if (readable.errored) throw readable.errored;
+      return readable;
+    },
+    /** Releases what was opened but not written (an export that stopped half-way). */
+    close(): void {
+      for (const stream of opened.splice(0))
+        stream.then(
+          (r) => r.destroy(),
+          () => {},
+        );
+    },
+  };
 }
 
 /**
@@ -165,11 +209,16 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
   const publicKeyPem = await input.signer.publicKeyPem();
   const fingerprint = publicKeyFingerprint(publicKeyPem);
   const writer = new HashingZipWriter(input.output, { mtime: new Date(createdAt), compress: input.compress });
+  const evidence = readAhead(
+    store,
+    selection.artifacts.map(({ ref }) => ref.key),
+    input.readAhead ?? READ_AHEAD,
+  );
   try {
     let bytes = 0;
     const total = selection.artifacts.length;
     for (const [i, { ref }] of selection.artifacts.entries()) {
-      const file = await writer.add(ref.key, () => openEvidence(store, ref.key));
+      const file = await writer.add(ref.key, () => evidence.take());
       if (file.sha256 !== ref.sha256 || file.size !== ref.size)
         throw new IntegrityError(
           `${ref.key}: the stored file has SHA-256 ${file.sha256} (${file.size} bytes) but the index says ${ref.sha256} (${ref.size} bytes); not exporting altered evidence`,
@@ -285,6 +334,7 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
     await writer.finish();
     return { manifest, manifestSha256: manifestFile.sha256, fingerprint, status };
   } catch (error) {
+    evidence.close();
     writer.abort(error as Error);
     throw error;
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
@@ -336,6 +337,12 @@ export class S3DynamoStore implements EvidenceStore, DigestStorage {
     if (!bytes)
       throw new IntegrityError(`${key}: indexed, but s3://${this.bucket} has no object at that key`);
     return { artifact: decodeArtifact(bytes, ref.sha256, key), ref };
+  }
+
+  async openArtifactStream(key: string): Promise<Readable> {
+    const body = await this.getObjectStream(key);
+    if (!body) throw new IntegrityError(`${key}: indexed, but s3://${this.bucket} has no object at that key`);
+    return body as Readable;
   }
 
   async listArtifacts(query: ArtifactQuery = {}): Promise<ArtifactRef[]> {
