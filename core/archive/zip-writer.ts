@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { Readable, Transform, type Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
+import { hashingStream } from '../hashing-stream.ts';
 import { useNativeCrc32 } from './native-crc32.ts';
 import type { ManifestFile } from './types.ts';
 
@@ -44,20 +44,10 @@ export class HashingZipWriter {
           .then((source) => {
             const readable =
               source instanceof Readable ? source : Readable.from(source, { objectMode: false });
-            const hash = createHash('sha256');
-            let size = 0;
-            const tap = new Transform({
-              transform(chunk: Buffer, _encoding, done) {
-                hash.update(chunk);
-                size += chunk.length;
-                done(null, chunk);
-              },
-              flush: (done) => {
-                const file = { path, sha256: hash.digest('hex'), size };
-                this.written.push(file);
-                resolve(file);
-                done();
-              },
+            const { stream: tap } = hashingStream(({ sha256, size }) => {
+              const file = { path, sha256, size };
+              this.written.push(file);
+              resolve(file);
             });
             readable.once('error', (error) => {
               this.fail(error);

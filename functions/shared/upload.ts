@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
+import type { Transform } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { hashingStream } from '../../core/hashing-stream.ts';
 
 export interface UploadedObject {
   readonly size: number;
@@ -27,15 +27,7 @@ export function uploadObject(
   client: S3Client,
   target: { readonly bucket: string; readonly key: string; readonly contentType: string },
 ): ObjectUpload {
-  const hash = createHash('sha256');
-  let size = 0;
-  const output = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      size += chunk.length;
-      callback(null, chunk);
-    },
-  });
+  const { stream: output, result } = hashingStream();
   const upload = new Upload({
     client,
     params: {
@@ -54,12 +46,8 @@ export function uploadObject(
   return {
     output,
     async done() {
-      const result = await uploaded;
-      return {
-        size,
-        sha256: hash.digest('hex'),
-        ...(result.VersionId ? { versionId: result.VersionId } : {}),
-      };
+      const { VersionId } = await uploaded;
+      return { ...result(), ...(VersionId ? { versionId: VersionId } : {}) };
     },
     async abort(error) {
       output.destroy(error);
