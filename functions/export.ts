@@ -106,8 +106,20 @@ export function parseArchiveRequest(
   return parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
 }
 
+/** Time kept back to finish the archive's last files, complete or abort the upload, and answer. */
+export const FINISH_RESERVE_MS = 60_000;
+
+/** The archive could not be finished within the function's time. */
+export class ExportTooLargeError extends Error {
+  override name = 'ExportTooLargeError';
+}
+
 /** Builds the archive straight into exports/ (nothing on local disk) and returns where it is. */
-async function buildExport(request: ArchiveRequestBody, caller: string | undefined) {
+async function buildExport(
+  request: ArchiveRequestBody,
+  caller: string | undefined,
+  remainingMs: () => number = () => Number.POSITIVE_INFINITY,
+) {
   const [store, signingKey, controls, frameworks] = await Promise.all([
     evidenceStore(),
     storeSigner(),
@@ -143,6 +155,12 @@ async function buildExport(request: ArchiveRequestBody, caller: string | undefin
       },
       archiveRequest,
       upload.output,
+      ({ done, total }) => {
+        if (done < total && remainingMs() < FINISH_RESERVE_MS)
+          throw new ExportTooLargeError(
+            `the archive could not be built within the function's time (${done} of ${total} evidence files written); ask for a shorter period, fewer controls or scopes, or have the organisation run \`proofline export\` against the deployed store`,
+          );
+      },
     );
     const object = await upload.done();
     const { manifest } = result;
@@ -192,10 +210,15 @@ export async function handler(
       const request = parseArchiveRequest(event);
       if (typeof request === 'string') return json(400, { error: request });
       try {
-        const built = await buildExport(request, caller);
+        const built = await buildExport(
+          request,
+          caller,
+          context ? () => context.getRemainingTimeInMillis() : undefined,
+        );
         return json(201, { ...built, ...(await presign(built.key)) });
       } catch (error) {
         if (error instanceof ArchiveInputError) return json(400, { error: error.message });
+        if (error instanceof ExportTooLargeError) return json(413, { error: error.message });
         // Evidence that no longer matches its index is not exported; the auditor learns why.
         if (error instanceof IntegrityError) {
           logger.error('export refused: evidence integrity', { error: error.message, caller });

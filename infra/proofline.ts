@@ -209,7 +209,15 @@ export class Proofline extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 'evidence-bucket/',
-      // No lifecycle rule: nothing may expire or shorten what Object Lock keeps.
+      // The one lifecycle rule cleans up the parts of export uploads that never completed (a function that
+      // timed out): incomplete uploads are not objects, so nothing Object Lock keeps can expire.
+      lifecycleRules: [
+        {
+          id: 'abort-incomplete-export-uploads',
+          prefix: PREFIX.exports,
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

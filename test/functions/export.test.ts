@@ -17,6 +17,7 @@ import { handler as collect } from '../../functions/collect.ts';
 import { handler as digest } from '../../functions/digest.ts';
 import {
   archiveKey,
+  FINISH_RESERVE_MS,
   handler,
   MAX_URL_SECONDS,
   parseArchiveRequest,
@@ -27,6 +28,7 @@ import { uploadObject } from '../../functions/shared/upload.ts';
 import { unzipToMemory } from '../support/archive.ts';
 import { awsConfig, describeAws } from '../support/aws.ts';
 import { createAwsStoreResources, createKmsSigningKey } from '../support/stores.ts';
+import { lambdaContext } from './support.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -238,6 +240,24 @@ describeAws('export handler builds archives (moto: collect → digest → export
       .split('\n');
     expect(soa).toHaveLength(94);
     expect(files.find((f) => f.name === 'samples.csv')?.bytes.toString('utf8')).toContain('a1');
+  });
+
+  it('stops an archive that would outlast the function with 413 and the reason, and leaves nothing behind', async () => {
+    const exportsNow = async () =>
+      (
+        await new S3Client(awsConfig()).send(
+          new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'exports/' }),
+        )
+      ).Versions?.length ?? 0;
+    const before = await exportsNow();
+    const almostOutOfTime = { ...lambdaContext(), getRemainingTimeInMillis: () => FINISH_RESERVE_MS - 1 };
+    const result = await handler(
+      request(undefined, 'POST', { framework: 'soc2', from: today, to: today }),
+      almostOutOfTime,
+    );
+    expect(status(result)).toBe(413);
+    expect(String(body(result).error)).toMatch(/1 of 2 evidence files written/);
+    expect(await exportsNow()).toBe(before);
   });
 
   it('answers a request it cannot build with 400 and the reason, and writes nothing', async () => {

@@ -53,7 +53,7 @@ describe('evidence bucket', () => {
     ]);
   });
 
-  it('blocks public access, logs access to the separate log bucket and has no lifecycle rule', () => {
+  it('blocks public access, logs access to the separate log bucket and has no lifecycle rule that expires anything', () => {
     expect(bucket().PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
@@ -62,7 +62,17 @@ describe('evidence bucket', () => {
     });
     const logBucket = resource(example.mainTemplate, 'AWS::S3::Bucket', 'ProoflineAccessLogBucket');
     expect(bucket().LoggingConfiguration.DestinationBucketName).toEqual({ Ref: logBucket.id });
-    expect(bucket().LifecycleConfiguration).toBeUndefined();
+    // Only the parts of unfinished export uploads are cleaned up: no object or version ever expires.
+    expect(bucket().LifecycleConfiguration).toEqual({
+      Rules: [
+        {
+          Id: 'abort-incomplete-export-uploads',
+          Prefix: 'exports/',
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          Status: 'Enabled',
+        },
+      ],
+    });
   });
 
   it('refuses every request that is not TLS', () => {
