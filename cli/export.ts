@@ -5,13 +5,14 @@ import { collectors } from '../collectors/index.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
 import type { BuildArchiveResult } from '../core/archive/build.ts';
-import { writeArchive } from '../core/archive/export.ts';
+import { type ArchiveRequest, writeArchive } from '../core/archive/export.ts';
 import { ArchiveInputError } from '../core/archive/period.ts';
 import { FRAMEWORKS, type Framework } from '../core/archive/types.ts';
 import { type VerifyReport, verifyArchive } from '../core/archive/verify.ts';
 import { LocalSigner, publicKeyFingerprint, type Signer } from '../core/signing.ts';
 import { openSigner } from '../core/stores/open.ts';
 import { type CliContext, type GlobalOptions, openContext, UsageError } from './context.ts';
+import { remoteExport } from './remote-export.ts';
 
 /** `verify` found a problem with the archive. */
 export const EXIT_VERIFY_FAILED = 4;
@@ -42,6 +43,40 @@ export interface ExportOptions {
   readonly compress?: boolean;
 }
 
+/** The options both a local and a remote export refuse; returns the absolute path of `--out`. */
+async function checkExportOptions(options: ExportOptions): Promise<string> {
+  const path = resolve(options.out);
+  if (
+    await stat(path).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw new UsageError(`${options.out} already exists; remove it or choose another --out`);
+  if (options.seed !== undefined && options.sample === undefined)
+    throw new UsageError('--seed needs --sample N (the number of items to draw per control)');
+  return path;
+}
+
+/** The archive an auditor asks for, from the command's options. */
+function archiveRequest(options: ExportOptions): ArchiveRequest {
+  return {
+    framework: options.framework,
+    from: options.from,
+    to: options.to,
+    ...(options.control?.length ? { controls: options.control } : {}),
+    ...(options.scope?.length ? { scopes: options.scope } : {}),
+    ...(options.sample ? { sample: { perControl: options.sample, seed: options.seed ?? randomSeed() } } : {}),
+    compress: !!options.compress,
+  };
+}
+
+const FINGERPRINT = /^[0-9a-fA-F:]{64,95}$/;
+function checkFingerprint(value: string | undefined): void {
+  if (value !== undefined && !FINGERPRINT.test(value))
+    throw new UsageError(`--fingerprint must be 64 hex digits (SHA-256), got "${value}"`);
+}
+
 /**
  * Writes the archive to a temporary file beside `out` and renames it into place only when complete and
  * signed, so an interrupted export never leaves a file that looks like an archive.
@@ -53,16 +88,7 @@ export async function exportArchive(
   /** The store's signing key (KMS for an s3:// store); default: the key pair in the embedded store's folder. */
   signingKey?: Signer,
 ): Promise<BuildArchiveResult & { path: string; size: number }> {
-  const path = resolve(options.out);
-  if (
-    await stat(path).then(
-      () => true,
-      () => false,
-    )
-  )
-    throw new UsageError(`${options.out} already exists; remove it or choose another --out`);
-  if (options.seed !== undefined && options.sample === undefined)
-    throw new UsageError('--seed needs --sample N (the number of items to draw per control)');
+  const path = await checkExportOptions(options);
   const partial = `${path}.partial`;
   const handle = await open(partial, 'wx').catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
@@ -90,17 +116,7 @@ export async function exportArchive(
             }
           : {}),
       },
-      {
-        framework: options.framework,
-        from: options.from,
-        to: options.to,
-        ...(options.control?.length ? { controls: options.control } : {}),
-        ...(options.scope?.length ? { scopes: options.scope } : {}),
-        ...(options.sample
-          ? { sample: { perControl: options.sample, seed: options.seed ?? randomSeed() } }
-          : {}),
-        compress: !!options.compress,
-      },
+      archiveRequest(options),
       output,
       ({ done, total, bytes }) => {
         if (done % 1000 === 0 || done === total)
@@ -202,7 +218,30 @@ export function registerArchiveCommands(
     .option('--seed <seed>', 'seed of the sample draw (default: random, recorded in the archive)')
     .option('--compress', 'deflate the files (smaller, slower); default: stored')
     .requiredOption('--out <file>', 'the zip to write')
-    .action(async (options: ExportOptions) => {
+    .option(
+      '--url <export-url>',
+      'instead of building here, have the deployed export function build it (the stack’s ExportUrl; AWS credentials from the environment), then download and verify it',
+    )
+    .option(
+      '--fingerprint <hex>',
+      'with --url: the publisher’s signing-key fingerprint the archive must match',
+    )
+    .action(async (options: ExportOptions & { url?: string; fingerprint?: string }) => {
+      if (options.fingerprint && !options.url)
+        throw new UsageError('--fingerprint goes with --url (a local export signs with the store’s own key)');
+      if (options.url) {
+        checkFingerprint(options.fingerprint);
+        const path = await checkExportOptions(options);
+        const remote = await remoteExport(options.url, archiveRequest(options), path);
+        io.err(`Built ${remote.key} (${formatSize(remote.size)}); downloaded to ${remote.path}`);
+        const report = await verifyArchive(
+          remote.path,
+          options.fingerprint ? { fingerprint: options.fingerprint } : {},
+        );
+        for (const line of formatVerifyReport(remote.path, report)) io.out(line);
+        if (!report.ok) run.exitCode = EXIT_VERIFY_FAILED;
+        return;
+      }
       const ctx = await openContext(globals());
       try {
         const governance = globals().governance;
@@ -243,8 +282,7 @@ export function registerArchiveCommands(
             );
           }
         }
-        if (options.fingerprint && !/^[0-9a-fA-F:]{64,95}$/.test(options.fingerprint))
-          throw new UsageError(`--fingerprint must be 64 hex digits (SHA-256), got "${options.fingerprint}"`);
+        checkFingerprint(options.fingerprint);
         const isFile = await stat(archive).then(
           (s) => s.isFile(),
           () => false,

@@ -315,6 +315,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       'ApplicabilityError',
       'ExceptionError',
       'ManualEvidenceError',
+      'RemoteExportError',
+      'CredentialsProviderError',
     ];
     io.err(known.includes(e.name) ? `proofline: ${e.message}` : `proofline: ${e.stack ?? e.message}`);
     return e.name === 'UsageError' ? EXIT.usage : EXIT.error;
