@@ -1,8 +1,8 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { awsCollectors as collectors } from '../collectors/aws/index.ts';
-import { controlsForChecks, DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
+import { collectors } from '../collectors/index.ts';
+import { DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
 import { type AlertChannel, eventBridgeChannel, snsChannel } from '../core/alerts/channels.ts';
 import { deliver, notificationsFor } from '../core/alerts/notify.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
@@ -20,15 +20,11 @@ export interface EvaluateResult {
 
 let catalog: Promise<Control[]> | undefined;
 /**
- * The built-in catalog (bundled next to the handler), loaded once per runtime. The deployed stack collects AWS
- * evidence, so AWS check ids are validated here and other sources' checks (validated by the CLI and the tests
- * on the full registry) are set aside with the controls that only they feed.
+ * The built-in catalog (bundled next to the handler), loaded once per runtime and validated against every
+ * registered collector: the registry carries no vendor SDK, so every source's controls are evaluated here.
  */
 const controls = () => {
-  const carried = new Set(checkIndex(collectors).keys());
-  catalog ??= loadControls(DEFAULT_CONTROLS_PATH, {
-    has: (id) => carried.has(id) || !id.startsWith('aws.'),
-  }).then((all) => controlsForChecks(all, carried));
+  catalog ??= loadControls(DEFAULT_CONTROLS_PATH, new Set(checkIndex(collectors).keys()));
   return catalog;
 };
 
