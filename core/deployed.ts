@@ -16,6 +16,8 @@ export const ENV = {
   memberRoleName: 'MEMBER_ROLE_NAME',
   externalId: 'MEMBER_EXTERNAL_ID',
   exportUrlSeconds: 'EXPORT_URL_SECONDS',
+  /** A source function's `scope.<source>` section as JSON: secret ARNs, never secrets. */
+  sourceConfig: 'SOURCE_CONFIG',
 } as const;
 
 export const TELEMETRY = {
