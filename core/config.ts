@@ -138,9 +138,17 @@ export const deploySchema = z
           .max(40)
           .default(4)
           .describe('Collections (collector × region) at the same time within one account.'),
+        sources: z
+          .int()
+          .min(1)
+          .max(40)
+          .default(4)
+          .describe('Collectors of sources other than AWS (GitHub, identity providers) at the same time.'),
       })
       .prefault({})
-      .describe('Bounds on the fan-out; at most `accounts × perAccount` collect functions run at once.'),
+      .describe(
+        'Bounds on the fan-out; at most `accounts × perAccount` AWS collect functions and `sources` source functions run at once.',
+      ),
     auditorPrincipals: z
       .array(
         z

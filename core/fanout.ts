@@ -1,5 +1,5 @@
 import type { AnyCollector } from './collector.ts';
-import type { Scope } from './model.ts';
+import type { Scope, Source } from './model.ts';
 
 /** One unit of deployed collection: one collector over one scope, read through `roleArn` when given. */
 export interface CollectRequest {
@@ -25,6 +25,13 @@ export interface RunPlan {
   readonly collectors: readonly { readonly id: string; readonly regional: boolean }[];
   /** How many collections the run makes: per account, one per global collector plus one per region each. */
   readonly targetCount: number;
+  /** Collectors of other sources (GitHub, IdPs): each runs once, in its source's function, over every scope. */
+  readonly sources: readonly SourceCollection[];
+}
+
+export interface SourceCollection {
+  readonly source: Source;
+  readonly collectorId: string;
 }
 
 export interface PlanInput {
@@ -43,10 +50,13 @@ export const memberRoleArn = (partition: string, account: string, roleName: stri
 
 export function planRun(input: PlanInput): RunPlan {
   if (input.regions.length === 0) throw new Error('a run needs at least one region');
-  const accounts = [...new Set(input.accounts.length ? input.accounts : [input.homeAccount])].sort();
   const collectors = input.collectors
     .filter((c) => c.source === 'aws')
     .map((c) => ({ id: c.id, regional: c.regional }));
+  // A group of other sources only reads no account.
+  const accounts = collectors.length
+    ? [...new Set(input.accounts.length ? input.accounts : [input.homeAccount])].sort()
+    : [];
   const perAccount = collectors.reduce((n, c) => n + (c.regional ? input.regions.length : 1), 0);
   return {
     group: input.group,
@@ -58,6 +68,9 @@ export function planRun(input: PlanInput): RunPlan {
     regions: [...input.regions],
     collectors,
     targetCount: perAccount * accounts.length,
+    sources: input.collectors
+      .filter((c) => c.source !== 'aws' && c.source !== 'manual')
+      .map((c) => ({ source: c.source, collectorId: c.id })),
   };
 }
 

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { awsCollectors } from '../collectors/aws/index.ts';
 import { activeOrganizationAccounts } from '../collectors/aws/organization.ts';
 import { AwsSession } from '../collectors/aws/session.ts';
+import { collectors } from '../collectors/index.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
 import { planRun, type RunPlan } from '../core/fanout.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
@@ -30,7 +30,8 @@ function whereWeRun(context: Pick<Context, 'invokedFunctionArn'>): { account: st
 
 /**
  * Lists a run's targets: the configured accounts, or every ACTIVE account of the organization, × the regions ×
- * the group's collectors. Returns the compact plan the state machine expands per account.
+ * the group's AWS collectors, and the group's collectors of other sources. Returns the compact plan the state
+ * machine expands per account (and routes per source).
  */
 export async function handler(event: unknown, context: Context): Promise<RunPlan> {
   logger.addContext(context);
@@ -42,12 +43,15 @@ export async function handler(event: unknown, context: Context): Promise<RunPlan
       );
     }
     const { group } = parsed.data;
-    const unknown = parsed.data.collectors.filter((id) => !awsCollectors.find((c) => c.id === id));
+    const unknown = parsed.data.collectors.filter((id) => !collectors.find((c) => c.id === id));
     if (unknown.length) throw new Error(`bad run input: unknown collector ${unknown.join(', ')}`);
+    const selected = parsed.data.collectors.map((id) => collectors.find((c) => c.id === id)!);
     const home = whereWeRun(context);
     const env = process.env;
-    const accounts =
-      env[ENV.organization] === 'true'
+    const readsAccounts = selected.some((c) => c.source === 'aws');
+    const accounts = !readsAccounts
+      ? []
+      : env[ENV.organization] === 'true'
         ? await activeOrganizationAccounts(new AwsSession({ homeRegion: env.AWS_REGION ?? 'us-east-1' }))
         : list(env[ENV.accounts]);
     const plan = planRun({
@@ -57,7 +61,7 @@ export async function handler(event: unknown, context: Context): Promise<RunPlan
       partition: home.partition,
       memberRoleName: env[ENV.memberRoleName] ?? 'ProoflineMember',
       regions: list(env[ENV.regions]).length ? list(env[ENV.regions]) : [env.AWS_REGION ?? 'us-east-1'],
-      collectors: parsed.data.collectors.map((id) => awsCollectors.find((c) => c.id === id)!),
+      collectors: selected,
     });
     metrics.addDimension(TELEMETRY.groupDimension, group);
     metrics.addMetric(TELEMETRY.metrics.runsStarted, MetricUnit.Count, 1);
@@ -67,6 +71,7 @@ export async function handler(event: unknown, context: Context): Promise<RunPlan
       regions: plan.regions.length,
       collectors: plan.collectors.length,
       targets: plan.targetCount,
+      sourceCollections: plan.sources.length,
     });
     return plan;
   });

@@ -1,6 +1,7 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Source } from '../core/model.ts';
 
 /** The repository root: handler entries, the lock file and bundle assets are found from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -60,6 +61,38 @@ export const HANDLERS: readonly HandlerSpec[] = [
     assets: [],
   },
 ];
+
+/** The collect function of a source other than AWS (functions/sources.ts), created when a schedule needs it. */
+export interface SourceHandlerSpec extends Omit<HandlerSpec, 'name'> {
+  readonly name: `collect-${string}`;
+  readonly source: Source;
+  /** Its collectors' permissions are IAM actions (read-only), granted to the function's own role. */
+  readonly readsAws: boolean;
+}
+
+const sourceHandler = (source: Source, label: string, readsAws = false): SourceHandlerSpec => ({
+  name: `collect-${source}`,
+  source,
+  entry: `functions/sources/${source}.ts`,
+  description: `Runs one ${label} collector over every scope the config names and stores the evidence`,
+  memoryMb: 1024,
+  timeoutSeconds: 900,
+  assets: [],
+  readsAws,
+});
+
+/** One line per source the stack can collect besides AWS (each entry file is one line too). */
+export const SOURCE_HANDLERS: readonly SourceHandlerSpec[] = [
+  sourceHandler('github', 'GitHub'),
+  sourceHandler('entra', 'Entra ID'),
+  sourceHandler('google', 'Google Workspace'),
+  sourceHandler('identity-center', 'IAM Identity Center', true),
+];
+
+/** Sources the CLI collects that the stack cannot yet, and why: a schedule naming their collectors fails synth. */
+export const UNDEPLOYABLE_SOURCES: Readonly<Partial<Record<Source, string>>> = {
+  okta: 'the Okta SDK (@okta/okta-sdk-nodejs) bundles to about 5 MB, past the 1 MB limit of a function bundle; collect Okta with the CLI (`proofline collect --store <StoreSpec>`) until it is read without the SDK',
+};
 
 /**
  * How every handler is bundled, in one place: the CDK functions (NodejsFunction → local esbuild), the bundle

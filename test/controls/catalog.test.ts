@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CatalogError,
-  DEFAULT_CONTROLS_PATH,
-  loadControls,
-} from '../../controls/catalog.ts';
+import { CatalogError, DEFAULT_CONTROLS_PATH, loadControls } from '../../controls/catalog.ts';
 import { loadFrameworks } from '../../controls/frameworks.ts';
 import { uncoveredRequirements } from '../../core/requirements.ts';
 import { knownChecks, tempFolder } from '../support/catalog.ts';
