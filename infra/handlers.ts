@@ -8,8 +8,9 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export type HandlerName = 'plan' | 'collect' | 'evaluate' | 'digest' | 'export';
 
-export interface HandlerSpec {
-  readonly name: HandlerName;
+/** What bundling needs of any function. */
+export interface BundledHandler {
+  readonly name: string;
   /** Entry file, relative to the project root. */
   readonly entry: string;
   readonly description: string;
@@ -17,6 +18,10 @@ export interface HandlerSpec {
   readonly timeoutSeconds: number;
   /** Data folders the handler reads at run time, copied next to the bundle (relative to the root). */
   readonly assets: readonly string[];
+}
+
+export interface HandlerSpec extends BundledHandler {
+  readonly name: HandlerName;
 }
 
 export const HANDLERS: readonly HandlerSpec[] = [
@@ -63,7 +68,7 @@ export const HANDLERS: readonly HandlerSpec[] = [
 ];
 
 /** The collect function of a source other than AWS (functions/sources.ts), created when a schedule needs it. */
-export interface SourceHandlerSpec extends Omit<HandlerSpec, 'name'> {
+export interface SourceHandlerSpec extends BundledHandler {
   readonly name: `collect-${string}`;
   readonly source: Source;
   /** Its collectors' permissions are IAM actions (read-only), granted to the function's own role. */
@@ -118,7 +123,7 @@ export const BUNDLING = {
 } as const;
 
 /** Copies a handler's data folders (no TypeScript sources) next to its bundle in `outDir`. */
-export function copyBundleAssets(spec: HandlerSpec, outDir: string, root: string = PROJECT_ROOT): void {
+export function copyBundleAssets(spec: BundledHandler, outDir: string, root: string = PROJECT_ROOT): void {
   for (const folder of spec.assets) {
     cpSync(join(root, folder), join(outDir, folder), {
       recursive: true,
@@ -126,3 +131,6 @@ export function copyBundleAssets(spec: HandlerSpec, outDir: string, root: string
     });
   }
 }
+
+/** Every function the stack can create, for the bundle size test and bench. */
+export const ALL_HANDLERS: readonly BundledHandler[] = [...HANDLERS, ...SOURCE_HANDLERS];
