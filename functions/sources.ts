@@ -62,7 +62,6 @@ function sourceConfig(connector: AnyConnector, env: NodeJS.ProcessEnv): unknown 
 export function sourceHandler(connector: AnyConnector, collectors: readonly AnyCollector[]): SourceHandler {
   const source = connector.source;
   const mine = collectors.filter((c) => c.source === source);
-  let config: unknown;
 
   function parseEvent(event: unknown): {
     collector: AnyCollector;
@@ -89,7 +88,7 @@ export function sourceHandler(connector: AnyConnector, collectors: readonly AnyC
     return withMetrics(async () => {
       const { collector, failure } = parseEvent(event);
       const env = process.env;
-      config ??= sourceConfig(connector, env);
+      const config = sourceConfig(connector, env);
       const store = await evidenceStore();
       metrics.addMetric(TELEMETRY.metrics.collections, MetricUnit.Count, 1);
 
