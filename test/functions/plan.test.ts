@@ -50,6 +50,27 @@ describe('plan handler', () => {
     expect(plan.targetCount).toBe(2 * (1 + 2));
   });
 
+  it('hands the collectors of other sources to their functions, once each, beside the accounts', async () => {
+    const plan = await handler(
+      { group: 'daily', collectors: ['aws.kms.keys', 'github.repos', 'google.users'] },
+      lambdaContext('123456789012'),
+    );
+    expect(plan.collectors).toEqual([{ id: 'aws.kms.keys', regional: true }]);
+    expect(plan.sources).toEqual([
+      { source: 'github', collectorId: 'github.repos' },
+      { source: 'google', collectorId: 'google.users' },
+    ]);
+    expect(plan.targetCount).toBe(2 * 2);
+  });
+
+  it('a group of other sources only reads no account (not even the organization)', async () => {
+    vi.stubEnv('ORGANIZATION_ENABLED', 'true'); // would call Organizations: it must not
+    const plan = await handler({ group: 'idp', collectors: ['entra.users'] }, lambdaContext());
+    expect(plan.accounts).toEqual([]);
+    expect(plan.targetCount).toBe(0);
+    expect(plan.sources).toEqual([{ source: 'entra', collectorId: 'entra.users' }]);
+  });
+
   it('with no account configured, plans only the account it runs in', async () => {
     vi.stubEnv('ACCOUNTS', '');
     const plan = await handler(run, lambdaContext('444455556666'));
