@@ -81,7 +81,7 @@ export const deploySchema = z
       )
       .optional()
       .describe(
-        'Collector groups, each with its own schedule. Default: one group per distinct `defaultSchedule` of the collectors, holding every collector.',
+        'Collector groups, each with its own schedule; any collector id, a source other than AWS needing its `scope` section. Default: one group per distinct `defaultSchedule`, holding the AWS collectors and those of every source `scope` configures.',
       ),
     scheduleTimezone: z
       .string()

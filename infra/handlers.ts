@@ -96,7 +96,7 @@ export const SOURCE_HANDLERS: readonly SourceHandlerSpec[] = [
 
 /** Sources the CLI collects that the stack cannot yet, and why: a schedule naming their collectors fails synth. */
 export const UNDEPLOYABLE_SOURCES: Readonly<Partial<Record<Source, string>>> = {
-  okta: 'the Okta SDK (@okta/okta-sdk-nodejs) bundles to about 5 MB, past the 1 MB limit of a function bundle; collect Okta with the CLI (`proofline collect --store <StoreSpec>`) until it is read without the SDK',
+  okta: 'the Okta SDK (@okta/okta-sdk-nodejs) bundles to about 5 MB, past the 1 MB limit of a function bundle; collect Okta with the CLI (`proofline --store <StoreSpec> collect`) until it is read without the SDK',
 };
 
 /**

@@ -54,7 +54,7 @@ export interface ProoflineProps {
   readonly logRetentionDays?: logs.RetentionDays;
   /**
    * Collector groups, each started by its own EventBridge Scheduler schedule.
-   * @default one group per distinct `defaultSchedule` of the AWS collectors
+   * @default one group per distinct `defaultSchedule` of the AWS collectors and of the sources `scope` configures
    */
   readonly schedules?: Readonly<Record<string, ScheduleGroupConfig>>;
   /**

@@ -130,7 +130,7 @@ export function resolveScheduleGroups(
         owner.set(id, name);
         if (collector.source === 'manual')
           problems.add(
-            `${field}: "${id}" is not scheduled by the stack: it derives from the stored evidence and the identity map (run \`proofline access-review --store <StoreSpec>\`)`,
+            `${field}: "${id}" is not scheduled by the stack: it derives from the stored evidence and the identity map (run \`proofline --store <StoreSpec> access-review\`)`,
           );
         else if (collector.source !== 'aws' && !checked.has(collector.source)) {
           checked.add(collector.source);

@@ -286,7 +286,7 @@ describe('schedules of sources other than AWS (resolveScheduleGroups)', () => {
 
   it('refuses the access review: it is run against the store, not scheduled', () => {
     expect(() => resolve(['proofline.access-review'])).toThrow(
-      /"proofline\.access-review" is not scheduled by the stack: .*proofline access-review --store/,
+      /"proofline\.access-review" is not scheduled by the stack: .*proofline --store <StoreSpec> access-review/,
     );
   });
 
