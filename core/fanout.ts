@@ -25,13 +25,14 @@ export interface RunPlan {
   readonly collectors: readonly { readonly id: string; readonly regional: boolean }[];
   /** How many collections the run makes: per account, one per global collector plus one per region each. */
   readonly targetCount: number;
-  /** Collectors of other sources (GitHub, IdPs): each runs once, in its source's function, over every scope. */
+  /** Collectors of other sources (GitHub, IdPs) × the scopes their config names: each in its source's function. */
   readonly sources: readonly SourceCollection[];
 }
 
 export interface SourceCollection {
   readonly source: Source;
   readonly collectorId: string;
+  readonly scope: Scope;
 }
 
 export interface PlanInput {
@@ -43,6 +44,8 @@ export interface PlanInput {
   readonly memberRoleName: string;
   readonly regions: readonly string[];
   readonly collectors: readonly AnyCollector[];
+  /** The scopes of each source other than AWS the deployment collects (named by its config). */
+  readonly sourceScopes?: Readonly<Partial<Record<Source, readonly Scope[]>>>;
 }
 
 export const memberRoleArn = (partition: string, account: string, roleName: string): string =>
@@ -70,7 +73,11 @@ export function planRun(input: PlanInput): RunPlan {
     targetCount: perAccount * accounts.length,
     sources: input.collectors
       .filter((c) => c.source !== 'aws' && c.source !== 'manual')
-      .map((c) => ({ source: c.source, collectorId: c.id })),
+      .flatMap((c) => {
+        const scopes = input.sourceScopes?.[c.source];
+        if (!scopes?.length) throw new Error(`${c.id}: the deployment names no ${c.source} scope`);
+        return scopes.map((scope) => ({ source: c.source, collectorId: c.id, scope }));
+      }),
   };
 }
 

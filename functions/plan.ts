@@ -4,7 +4,7 @@ import { activeOrganizationAccounts } from '../collectors/aws/organization.ts';
 import { AwsSession } from '../collectors/aws/session.ts';
 import { collectors } from '../collectors/index.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
-import { planRun, type RunPlan } from '../core/fanout.ts';
+import { type PlanInput, planRun, type RunPlan } from '../core/fanout.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
 
 /** What a schedule sends: its group and the collectors it runs. */
@@ -12,6 +12,31 @@ const runSchema = z.strictObject({
   group: z.string().min(1),
   collectors: z.array(z.string().min(1)).min(1),
 });
+
+/** The scopes of each deployed source other than AWS, from the stack (`{ "<source>": [Scope…] }`). */
+const sourceScopesSchema = z.record(
+  z.string(),
+  z.array(
+    z.strictObject({
+      source: z.string().min(1),
+      id: z.string().min(1),
+      region: z.string().min(1).optional(),
+    }),
+  ),
+);
+
+function sourceScopes(text: string | undefined): PlanInput['sourceScopes'] {
+  if (!text) return {};
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error(`environment variable ${ENV.sourceScopes} is not JSON`);
+  }
+  const parsed = sourceScopesSchema.safeParse(data);
+  if (!parsed.success) throw new Error(`environment variable ${ENV.sourceScopes}: ${parsed.error.message}`);
+  return parsed.data as PlanInput['sourceScopes'];
+}
 
 const list = (value: string | undefined): string[] =>
   (value ?? '')
@@ -62,6 +87,7 @@ export async function handler(event: unknown, context: Context): Promise<RunPlan
       memberRoleName: env[ENV.memberRoleName] ?? 'ProoflineMember',
       regions: list(env[ENV.regions]).length ? list(env[ENV.regions]) : [env.AWS_REGION ?? 'us-east-1'],
       collectors: selected,
+      sourceScopes: sourceScopes(env[ENV.sourceScopes]),
     });
     metrics.addDimension(TELEMETRY.groupDimension, group);
     metrics.addMetric(TELEMETRY.metrics.runsStarted, MetricUnit.Count, 1);

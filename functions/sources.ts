@@ -4,7 +4,7 @@ import type { AnyConnector } from '../collectors/sources.ts';
 import { errorArtifact } from '../core/artifact.ts';
 import type { AnyCollector } from '../core/collector.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
-import { type ArtifactRef, scopeKey } from '../core/model.ts';
+import { type ArtifactRef, type Scope, scopeKey } from '../core/model.ts';
 import { collectTargets } from '../core/pipeline.ts';
 import { CollectorThrottled, failureError, isThrottling } from './shared/failures.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
@@ -14,6 +14,10 @@ import { evidenceStore } from './shared/store.ts';
 const eventSchema = z.strictObject({
   source: z.string().min(1).optional(),
   collectorId: z.string().min(1),
+  /** One of the scopes the config names (the plan lists them); absent: every one. */
+  scope: z
+    .strictObject({ source: z.string().min(1), id: z.string().min(1), region: z.string().min(1).optional() })
+    .optional(),
   /** Set by the state machine's catcher: the collection failed outside the collector; record it. */
   failure: z.looseObject({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
 });
@@ -53,8 +57,8 @@ function sourceConfig(connector: AnyConnector, env: NodeJS.ProcessEnv): unknown 
 }
 
 /**
- * The collect function of one source other than AWS: one collector over every scope the source's config names
- * (GitHub organizations, an IdP tenant), credentials from Secrets Manager. A collection that cannot start (an
+ * The collect function of one source other than AWS: one collector over one scope the source's config names (a
+ * GitHub organization, an IdP tenant; without `scope` in the event, every one), credentials from Secrets Manager. A collection that cannot start (an
  * unreadable secret, a refused credential) is recorded as an error artifact for every scope, like a failed
  * collector; a throttled one is recorded, then thrown as CollectorThrottled so the state machine retries later.
  * `collectors` is the source's own list (not the registry, which would bring every source's code along).
@@ -65,6 +69,7 @@ export function sourceHandler(connector: AnyConnector, collectors: readonly AnyC
 
   function parseEvent(event: unknown): {
     collector: AnyCollector;
+    scope?: Scope;
     failure?: { Error?: string; Cause?: string };
   } {
     const parsed = eventSchema.safeParse(event);
@@ -72,7 +77,7 @@ export function sourceHandler(connector: AnyConnector, collectors: readonly AnyC
       const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
       throw new Error(`bad ${source} collect request: ${problems.join('; ')}`);
     }
-    const { collectorId, failure } = parsed.data;
+    const { collectorId, failure, scope } = parsed.data;
     if (parsed.data.source !== undefined && parsed.data.source !== source)
       throw new Error(`bad ${source} collect request: source ${parsed.data.source} is not ${source}`);
     const collector = mine.find((c) => c.id === collectorId);
@@ -80,24 +85,32 @@ export function sourceHandler(connector: AnyConnector, collectors: readonly AnyC
       throw new Error(
         `bad ${source} collect request: unknown ${source} collector ${collectorId} (known: ${mine.map((c) => c.id).join(', ')})`,
       );
-    return { collector, ...(failure ? { failure } : {}) };
+    if (scope && scope.source !== source)
+      throw new Error(`bad ${source} collect request: scope.source ${scope.source} is not ${source}`);
+    return { collector, ...(scope ? { scope: scope as Scope } : {}), ...(failure ? { failure } : {}) };
   }
 
   return async (event, context) => {
     if (context) logger.addContext(context);
     return withMetrics(async () => {
-      const { collector, failure } = parseEvent(event);
+      const { collector, scope: only, failure } = parseEvent(event);
       const env = process.env;
       const config = sourceConfig(connector, env);
+      if (!connector.scopes) throw new Error(`${source} names no scopes to record a failure against`);
+      const configured = connector.scopes(config, { env });
+      if (only && !configured.some((s) => scopeKey(s) === scopeKey(only)))
+        throw new Error(
+          `bad ${source} collect request: scope ${scopeKey(only)} is not in the config (${configured.map(scopeKey).join(', ')})`,
+        );
+      const scopes = only ? [only] : configured;
       const store = await evidenceStore();
       metrics.addMetric(TELEMETRY.metrics.collections, MetricUnit.Count, 1);
 
-      /** Records `error` for every scope the config names: the gap is evidence too. */
+      /** Records `error` for every scope asked for: the gap is evidence too. */
       const recordFailure = async (error: unknown): Promise<SourceCollectResult> => {
-        if (!connector.scopes) throw new Error(`${source} names no scopes to record a failure against`);
         const collectedAt = new Date().toISOString();
         const refs: ArtifactRef[] = [];
-        for (const scope of connector.scopes(config, { env })) {
+        for (const scope of scopes) {
           const { ref } = await store.putArtifact(errorArtifact(collector.id, scope, collectedAt, error));
           refs.push(ref);
           logger.warn('collection failed; recorded as an error artifact', {
@@ -122,7 +135,10 @@ export function sourceHandler(connector: AnyConnector, collectors: readonly AnyC
 
       let targets: Awaited<ReturnType<AnyConnector['targets']>>;
       try {
-        targets = await connector.targets([collector], config, { env });
+        const keys = new Set(scopes.map(scopeKey));
+        targets = (await connector.targets([collector], config, { env })).filter((t) =>
+          keys.has(scopeKey(t.scope)),
+        );
       } catch (error) {
         return recordFailure(error);
       }

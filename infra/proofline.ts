@@ -39,6 +39,7 @@ import {
   resolveScheduleGroups,
   type ScheduleGroup,
   type ScopeStatement,
+  sourceScopes,
 } from './schedules.ts';
 
 export interface ProoflineProps {
@@ -303,6 +304,9 @@ export class Proofline extends Construct {
         [ENV.accounts]: accounts.join(','),
         [ENV.regions]: regions.join(','),
         [ENV.memberRoleName]: memberRoleName,
+        ...(this.sources.length
+          ? { [ENV.sourceScopes]: JSON.stringify(sourceScopes(this.sources, stack.region)) }
+          : {}),
       },
       collect: props.externalId ? { [ENV.externalId]: props.externalId } : {},
       evaluate: {},

@@ -2,7 +2,7 @@ import { connectors as allConnectors } from '../collectors/connectors.ts';
 import type { AnyConnector } from '../collectors/sources.ts';
 import type { AnyCollector } from '../core/collector.ts';
 import { ConfigError, parseWith, type ScheduleGroupConfig } from '../core/config.ts';
-import type { Source } from '../core/model.ts';
+import type { Scope, Source } from '../core/model.ts';
 import { SOURCE_HANDLERS, type SourceHandlerSpec, UNDEPLOYABLE_SOURCES } from './handlers.ts';
 
 export interface ScheduleGroup {
@@ -37,10 +37,18 @@ export type ScopeStatement = Readonly<Record<string, unknown>>;
 export interface DeployedSource {
   readonly source: Source;
   readonly handler: SourceHandlerSpec;
+  readonly connector: AnyConnector;
   /** The validated `scope.<source>` section (secret ARNs, never secrets): the function's SOURCE_CONFIG. */
   readonly config: unknown;
   /** The Secrets Manager secrets the function may read: exactly these. */
   readonly secretArns: readonly string[];
+}
+
+/** The scopes of each deployed source, as the plan function lists them (`region`: the stack's, unless set). */
+export function sourceScopes(sources: readonly DeployedSource[], region: string): Record<string, Scope[]> {
+  return Object.fromEntries(
+    sources.map((s) => [s.source, s.connector.scopes!(s.config, { env: { AWS_REGION: region } })]),
+  );
 }
 
 /**
@@ -86,6 +94,7 @@ function deployable(
     source: {
       source,
       handler,
+      connector,
       config,
       secretArns: typeof secretArn === 'string' ? [secretArn] : [],
     },

@@ -157,6 +157,29 @@ describeAws('source functions (credentials in moto Secrets Manager, embedded sto
       expect(metricNames()).toContain('CollectionThrottled');
     });
 
+    it('with a scope in the request, collects and records that organization only', async () => {
+      const secretArn = await secret('proofline/github-one', JSON.stringify({ token: TOKEN }));
+      useConfig({ orgs: ['beta', 'acme-unknown'], baseUrl: standIn.url, secretArn });
+      const result = await github({
+        source: 'github',
+        collectorId: 'github.repos',
+        scope: { source: 'github', id: 'beta' },
+      });
+      expect(result).toMatchObject({ status: 'ok', errors: 0 });
+      expect(result.keys).toHaveLength(1);
+      expect(result.keys[0]).toMatch(/collector=github\.repos\/scope=beta-global\//);
+      await expect(
+        github({ collectorId: 'github.repos', scope: { source: 'github', id: 'other' } }),
+      ).rejects.toThrow('scope other-global is not in the config (beta-global, acme-unknown-global)');
+      const caught = await github({
+        collectorId: 'github.repos',
+        scope: { source: 'github', id: 'acme-unknown' },
+        failure: { Error: 'Sandbox.Timedout', Cause: 'timed out' },
+      });
+      expect(caught).toMatchObject({ status: 'error', errors: 1 });
+      expect((await latest('github.repos', 'beta-global')).status).toBe('ok'); // untouched
+    });
+
     it('a failure the state machine caught is recorded against every configured organization', async () => {
       useConfig({
         orgs: ['acme', 'beta'],

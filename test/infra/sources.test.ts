@@ -88,6 +88,19 @@ describe('a stack that collects GitHub and the identity providers', () => {
     ).toEqual([]);
   });
 
+  it('the plan function is told the scopes each source collector runs over', () => {
+    const plan = resource(stack.mainTemplate, 'AWS::Lambda::Function', 'ProoflinePlanFunction').Properties;
+    expect(JSON.parse(plan.Environment.Variables.SOURCE_SCOPES)).toEqual({
+      github: [
+        { source: 'github', id: 'acme' },
+        { source: 'github', id: 'acme-labs' },
+      ],
+      entra: [{ source: 'entra', id: SCOPE.entra.tenantId }],
+      google: [{ source: 'google', id: 'acme.example' }],
+      'identity-center': [{ source: 'identity-center', id: 'ssoins-72230e2b5d3d4b1c', region: 'eu-west-1' }],
+    });
+  });
+
   it('each source function reads exactly its own secret, and no other role reads any', () => {
     const reads = identityStatements(stack.mainTemplate).filter((s) =>
       actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
