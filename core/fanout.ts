@@ -25,7 +25,7 @@ export interface RunPlan {
   readonly collectors: readonly { readonly id: string; readonly regional: boolean }[];
   /** How many collections the run makes: per account, one per global collector plus one per region each. */
   readonly targetCount: number;
-  /** Collectors of other sources (GitHub, IdPs) × the scopes their config names: each in its source's function. */
+  /** Collectors of other sources (GitHub, IdPs) × the scopes their config names, for their source's function. */
   readonly sources: readonly SourceCollection[];
 }
 

@@ -57,10 +57,11 @@ function sourceConfig(connector: AnyConnector, env: NodeJS.ProcessEnv): unknown 
 }
 
 /**
- * The collect function of one source other than AWS: one collector over one scope the source's config names (a
- * GitHub organization, an IdP tenant; without `scope` in the event, every one), credentials from Secrets Manager. A collection that cannot start (an
- * unreadable secret, a refused credential) is recorded as an error artifact for every scope, like a failed
- * collector; a throttled one is recorded, then thrown as CollectorThrottled so the state machine retries later.
+ * The collect function of one source other than AWS: one collector over one scope the source's config names
+ * (a GitHub organization, an IdP tenant; without `scope` in the event, every one), credentials from Secrets
+ * Manager. A collection that cannot start (an unreadable secret, a refused credential) is recorded as an error
+ * artifact for each scope asked for, like a failed collector; a throttled one is recorded, then thrown as
+ * CollectorThrottled so the state machine retries later.
  * `collectors` is the source's own list (not the registry, which would bring every source's code along).
  */
 export function sourceHandler(connector: AnyConnector, collectors: readonly AnyCollector[]): SourceHandler {

@@ -188,9 +188,9 @@ export class CollectionRun extends Construct {
   }
 
   /**
-   * Every collector of other sources in the plan (`sources: [{source, collectorId}]`), a bounded number at a
-   * time, each routed by its source to that source's function; throttling retried with backoff and jitter, any
-   * other failure recorded by the same function as error artifacts.
+   * Every collector × scope of other sources in the plan (`sources: [{source, collectorId, scope}]`), a bounded
+   * number at a time, each routed by its source to that source's function; throttling retried with backoff and
+   * jitter, any other failure recorded by the same function as an error artifact.
    */
   private sourceCollections(sources: [string, lambda.IFunction][], concurrency: number): sfn.Map {
     const unrecorded = sfn.Pass.jsonata(this, 'SourceUnrecorded', {
@@ -202,7 +202,7 @@ export class CollectionRun extends Construct {
     });
     for (const [source, fn] of sources) {
       const collect = tasks.LambdaInvoke.jsonata(this, `Collect-${source}`, {
-        comment: `One ${source} collector over every scope the config names → evidence + findings`,
+        comment: `One ${source} collector over one scope its config names → evidence + findings`,
         lambdaFunction: fn,
         payload: sfn.TaskInput.fromText('{% $states.input %}'),
         retryOnServiceExceptions: false,

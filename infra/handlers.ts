@@ -79,7 +79,7 @@ const sourceHandler = (source: Source, label: string, readsAws = false): SourceH
   name: `collect-${source}`,
   source,
   entry: `functions/sources/${source}.ts`,
-  description: `Runs one ${label} collector over every scope the config names and stores the evidence`,
+  description: `Runs one ${label} collector over a scope the config names and stores the evidence`,
   memoryMb: 1024,
   timeoutSeconds: 900,
   assets: [],
@@ -94,7 +94,7 @@ export const SOURCE_HANDLERS: readonly SourceHandlerSpec[] = [
   sourceHandler('identity-center', 'IAM Identity Center', true),
 ];
 
-/** Sources the CLI collects that the stack cannot yet, and why: a schedule naming their collectors fails synth. */
+/** Sources the CLI collects that the stack cannot yet, and why: a schedule naming them fails synth. */
 export const UNDEPLOYABLE_SOURCES: Readonly<Partial<Record<Source, string>>> = {
   okta: 'the Okta SDK (@okta/okta-sdk-nodejs) bundles to about 5 MB, past the 1 MB limit of a function bundle; collect Okta with the CLI (`proofline --store <StoreSpec> collect`) until it is read without the SDK',
 };

@@ -44,7 +44,7 @@ export interface DeployedSource {
   readonly secretArns: readonly string[];
 }
 
-/** The scopes of each deployed source, as the plan function lists them (`region`: the stack's, unless set). */
+/** The scopes of each deployed source, as the plan lists them (`region`: the stack's, unless configured). */
 export function sourceScopes(sources: readonly DeployedSource[], region: string): Record<string, Scope[]> {
   return Object.fromEntries(
     sources.map((s) => [s.source, s.connector.scopes!(s.config, { env: { AWS_REGION: region } })]),
@@ -104,7 +104,7 @@ function deployable(
 /**
  * The collector groups to schedule: the configured ones (collector ids checked against the registry, each
  * collector in one group at most, every source other than AWS deployable with its `scope` section), or one
- * group per distinct `defaultSchedule` of the AWS collectors and of the sources the scope statement configures.
+ * group per distinct `defaultSchedule` of the AWS collectors and of the sources the scope statement names.
  */
 export function resolveScheduleGroups(
   configured: Readonly<Record<string, ScheduleGroupConfig>> | undefined,
@@ -164,7 +164,7 @@ export function resolveScheduleGroups(
   });
 }
 
-/** The sources other than AWS the groups collect, each once, with its function and config (groups validated). */
+/** The sources other than AWS the (validated) groups collect, each once, with its function and config. */
 export function deployedSources(
   groups: readonly ScheduleGroup[],
   collectors: readonly AnyCollector[],
