@@ -67,7 +67,7 @@ export const HANDLERS: readonly HandlerSpec[] = [
   },
 ];
 
-/** The collect function of a source other than AWS (functions/sources.ts), created when a schedule needs it. */
+/** A source other than AWS: its collect function (functions/sources.ts), created when a schedule needs it. */
 export interface SourceHandlerSpec extends BundledHandler {
   readonly name: `collect-${string}`;
   readonly source: Source;
