@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OrgSettingsSnapshot } from '../../collectors/github/org-settings/snapshot.ts';
 import type { GoogleUsersSnapshot } from '../../collectors/identity/google/users/snapshot.ts';
@@ -10,6 +11,7 @@ import type { Artifact } from '../../core/model.ts';
 import { closeEvidenceStore, evidenceStore } from '../../functions/shared/store.ts';
 import { handler as github } from '../../functions/sources/github.ts';
 import { handler as google } from '../../functions/sources/google.ts';
+import { handler as identityCenter } from '../../functions/sources/identity-center.ts';
 import { awsConfig, describeAws } from '../support/aws.ts';
 import { emptyOrg, type GitHubStandIn, startGitHubStandIn, TOKEN } from '../support/github/index.ts';
 import { goodOrg } from '../support/github/orgs.ts';
@@ -200,6 +202,24 @@ describeAws('source functions (credentials in moto Secrets Manager, embedded sto
         'Sandbox.Timedout',
         'Task timed out after 900.00 seconds',
       ]);
+    });
+  });
+
+  describe('IAM Identity Center', () => {
+    it('reads the configured instance with the function’s own AWS credentials (no secret)', async () => {
+      const sso = new SSOAdminClient(awsConfig());
+      const instanceArn = (await sso.send(new ListInstancesCommand({}))).Instances?.[0]?.InstanceArn ?? '';
+      sso.destroy();
+      const id = instanceArn.split('/').at(-1);
+      useConfig({ instanceArn, region: 'us-east-1' });
+      const result = await identityCenter({
+        source: 'identity-center',
+        collectorId: 'identity-center.access',
+        scope: { source: 'identity-center', id, region: 'us-east-1' },
+      });
+      expect(result).toMatchObject({ status: 'ok', errors: 0 });
+      const artifact = await latest('identity-center.access', `${id}-us-east-1`);
+      expect(artifact.status).toBe('ok');
     });
   });
 

@@ -12,7 +12,8 @@ const identityCenterScopeSchema = z.strictObject({
   /** The instance (arn:aws:sso:::instance/ssoins-…). Default: every instance the region lists (usually one). */
   instanceArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:sso:::instance\/ssoins-[0-9a-f]+$/, 'must be an instance ARN')
+    // The pattern the SSO Admin API documents for InstanceArn.
+    .regex(/^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9.-]{16}$/, 'must be an instance ARN')
     .optional(),
 });
 export type IdentityCenterScopeConfig = z.infer<typeof identityCenterScopeSchema>;
