@@ -8,6 +8,7 @@ import type { OrgSettingsSnapshot } from '../../collectors/github/org-settings/s
 import type { GoogleUsersSnapshot } from '../../collectors/identity/google/users/snapshot.ts';
 import { ENV } from '../../core/deployed.ts';
 import type { Artifact } from '../../core/model.ts';
+import { handler as evaluate } from '../../functions/evaluate.ts';
 import { closeEvidenceStore, evidenceStore } from '../../functions/shared/store.ts';
 import { handler as github } from '../../functions/sources/github.ts';
 import { handler as google } from '../../functions/sources/google.ts';
@@ -120,6 +121,12 @@ describeAws('source functions (credentials in moto Secrets Manager, embedded sto
       expect(await store.getFindings(result.keys[0]!)).not.toBeNull();
       expect(metricNames()).toContain('Collections');
       expect(metricNames()).not.toContain('CollectionErrors');
+
+      // The evaluate function judges the GitHub controls on it (GH-04 reads github.org.settings alone).
+      const evaluated = await evaluate({}, lambdaContext());
+      const gh04 = evaluated.transitions.find((t) => t.control === 'GH-04');
+      expect(gh04?.from).toBeNull();
+      expect(['passing', 'failing']).toContain(gh04?.to);
     });
 
     it('a secret that holds no credential is recorded as an error artifact for every organization, naming the problem', async () => {
