@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { bundleHandler, esbuildOptions } from '../infra/bundle.ts';
-import { BUNDLING, HANDLERS, type HandlerSpec, PROJECT_ROOT } from '../infra/handlers.ts';
+import { ALL_HANDLERS, BUNDLING, type BundledHandler, PROJECT_ROOT } from '../infra/handlers.ts';
 import { fmt } from './timing.ts';
 
 const OUT = join(PROJECT_ROOT, 'bench', '.out', 'bundles');
@@ -48,7 +48,7 @@ async function baselineBundle(): Promise<string> {
     entry,
     "import { S3Client } from '@aws-sdk/client-s3';\nexport const handler = async () => new S3Client({}).config.region;\n",
   );
-  const spec: HandlerSpec = {
+  const spec: BundledHandler = {
     name: 'export',
     entry,
     description: 'baseline',
@@ -67,13 +67,13 @@ export async function runBundleBench(): Promise<string[]> {
     `Node ${process.version}; bundles as NodejsFunction builds them (esbuild ${BUNDLING.target}, minified, ESM, @aws-sdk/* from the runtime)`,
     `module init = import() of the bundle in a fresh process, median of ${RUNS}; baseline: a bundle importing only @aws-sdk/client-s3 = ${fmt(baseline)} ms`,
     '',
-    `${'handler'.padEnd(10)}${'size'.padStart(12)}${'of 1 MB'.padStart(9)}${'init ms'.padStart(10)}${'× baseline'.padStart(12)}`,
+    `${'handler'.padEnd(24)}${'size'.padStart(12)}${'of 1 MB'.padStart(9)}${'init ms'.padStart(10)}${'× baseline'.padStart(12)}`,
   ];
-  for (const spec of HANDLERS) {
+  for (const spec of ALL_HANDLERS) {
     const built = await bundleHandler(spec, join(OUT, spec.name));
     const ms = importMs(built.file!);
     lines.push(
-      `${spec.name.padEnd(10)}${`${(built.bytes / 1024).toFixed(0)} KiB`.padStart(12)}${`${((100 * built.bytes) / BUNDLING.maxBytes).toFixed(0)}%`.padStart(9)}${fmt(ms).padStart(10)}${fmt(ms / baseline, 2).padStart(12)}`,
+      `${spec.name.padEnd(24)}${`${(built.bytes / 1024).toFixed(0)} KiB`.padStart(12)}${`${((100 * built.bytes) / BUNDLING.maxBytes).toFixed(0)}%`.padStart(9)}${fmt(ms).padStart(10)}${fmt(ms / baseline, 2).padStart(12)}`,
     );
   }
   return lines;

@@ -1,12 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { AccessReviewSession } from '../collectors/identity/access-review/collect.ts';
 import { accessReviewCsv } from '../collectors/identity/access-review/csv.ts';
+import { EMPTY_IDENTITY_MAP, type IdentityMap } from '../collectors/identity/access-review/identity-map.ts';
 import {
-  EMPTY_IDENTITY_MAP,
-  type IdentityMap,
   IdentityMapError,
   parseIdentityMap,
-} from '../collectors/identity/access-review/identity-map.ts';
+} from '../collectors/identity/access-review/identity-map-file.ts';
 import { ACCESS_REVIEW_SCOPE, accessReview } from '../collectors/identity/access-review/index.ts';
 import type { AccessReviewSnapshot } from '../collectors/identity/access-review/snapshot.ts';
 import { collectors } from '../collectors/index.ts';

@@ -1,4 +1,5 @@
-import { connectors, collectors as registry } from '../collectors/index.ts';
+import { connectors } from '../collectors/connectors.ts';
+import { collectors as registry } from '../collectors/index.ts';
 import type { ConnectOptions } from '../collectors/sources.ts';
 import type { AnyCollector } from '../core/collector.ts';
 import { parseWith } from '../core/config.ts';

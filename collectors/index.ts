@@ -1,52 +1,26 @@
 import type { AnyCollector } from '../core/collector.ts';
-import { awsConnector } from './aws/connector.ts';
 import { awsCollectors } from './aws/index.ts';
-import { auditLog } from './github/audit-log/index.ts';
-import { githubConnector } from './github/connector.ts';
-import { orgMembers } from './github/org-members/index.ts';
-import { orgSettings } from './github/org-settings/index.ts';
-import { pullRequests } from './github/pull-requests/index.ts';
-import { repos } from './github/repos/index.ts';
+import { githubCollectors } from './github/index.ts';
 import { accessReview } from './identity/access-review/index.ts';
-import { entraConditionalAccess } from './identity/entra/conditional-access/index.ts';
-import { entraConnector } from './identity/entra/connector.ts';
-import { entraUsers } from './identity/entra/users/index.ts';
-import { googleConnector } from './identity/google/connector.ts';
-import { googleUsers } from './identity/google/users/index.ts';
-import { identityCenterAccess } from './identity/identity-center/access/index.ts';
-import { identityCenterConnector } from './identity/identity-center/connector.ts';
-import { oktaConnector } from './identity/okta/connector.ts';
-import { oktaPolicies } from './identity/okta/policies/index.ts';
-import { oktaUsers } from './identity/okta/users/index.ts';
-import type { AnyConnector } from './sources.ts';
+import { entraCollectors } from './identity/entra/index.ts';
+import { googleCollectors } from './identity/google/index.ts';
+import { identityCenterCollectors } from './identity/identity-center/index.ts';
+import { oktaCollectors } from './identity/okta/index.ts';
 
-/** Every collector Proofline knows: one line each. */
+/**
+ * Every collector Proofline knows: each source's list (one line per collector there), then the access review.
+ * No vendor SDK is imported from here (connectors carry them: collectors/connectors.ts).
+ */
 export const collectors: readonly AnyCollector[] = [
   ...awsCollectors,
-  orgSettings,
-  orgMembers,
-  repos,
-  pullRequests,
-  auditLog,
-  oktaUsers,
-  oktaPolicies,
-  entraUsers,
-  entraConditionalAccess,
-  googleUsers,
-  identityCenterAccess,
+  ...githubCollectors,
+  ...oktaCollectors,
+  ...entraCollectors,
+  ...googleCollectors,
+  ...identityCenterCollectors,
   accessReview,
 ];
 
 export function collectorById(id: string): AnyCollector | undefined {
   return collectors.find((c) => c.id === id);
 }
-
-/** How each source turns its scope-statement section into targets: one line per source. */
-export const connectors: readonly AnyConnector[] = [
-  awsConnector,
-  githubConnector,
-  oktaConnector,
-  entraConnector,
-  googleConnector,
-  identityCenterConnector,
-];

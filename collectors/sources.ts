@@ -1,6 +1,6 @@
 import type { ZodType } from 'zod';
 import type { AnyCollector } from '../core/collector.ts';
-import type { Source } from '../core/model.ts';
+import type { Scope, Source } from '../core/model.ts';
 import type { CollectionTarget } from '../core/pipeline.ts';
 
 /** What a run passes every connector besides its own config section. */
@@ -21,6 +21,12 @@ export interface SourceConnector<Config = unknown> {
   readonly schema: ZodType<Config>;
   /** Why this source cannot run with this config and environment (e.g. no token), or undefined when it can. */
   missing(config: Config | undefined, options: ConnectOptions): string | undefined;
+  /**
+   * The scopes the config names, known without credentials or API calls: where a deployed run records a
+   * collection that could not even start (an unreadable secret, a refused token). Throws an error naming the
+   * field when the config leaves the scope to the API (the deployed stack then refuses the config).
+   */
+  scopes?(config: Config, options: Pick<ConnectOptions, 'env'>): Scope[];
   targets(
     collectors: readonly AnyCollector[],
     config: Config | undefined,

@@ -80,19 +80,8 @@ async function loadControlFile(
   return controls;
 }
 
-/** The check ids a catalog may name: a set, or a test (for runtimes that carry only some sources' checks). */
+/** The check ids a catalog may name (a set, or any test of membership). */
 export type CheckIds = { has(id: string): boolean };
-
-/**
- * The controls a runtime that carries only some collectors can evaluate: checks it does not carry are dropped,
- * and so are controls left with none of their automated checks (manual controls stay).
- */
-export function controlsForChecks(controls: readonly Control[], carried: ReadonlySet<string>): Control[] {
-  return controls.flatMap((c) => {
-    const checks = c.checks.filter((id) => carried.has(id));
-    return c.checks.length > 0 && checks.length === 0 ? [] : [{ ...c, checks }];
-  });
-}
 
 /**
  * Loads and validates the internal controls from a folder of YAML files (or one file). Every error names the

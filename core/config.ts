@@ -81,7 +81,7 @@ export const deploySchema = z
       )
       .optional()
       .describe(
-        'Collector groups, each with its own schedule. Default: one group per distinct `defaultSchedule` of the collectors, holding every collector.',
+        'Collector groups, each with its own schedule; any collector id, a source other than AWS needing its `scope` section. Default: one group per distinct `defaultSchedule`, holding the AWS collectors and those of every source `scope` configures.',
       ),
     scheduleTimezone: z
       .string()
@@ -149,9 +149,17 @@ export const deploySchema = z
           .max(40)
           .default(4)
           .describe('Collections (collector × region) at the same time within one account.'),
+        sources: z
+          .int()
+          .min(1)
+          .max(40)
+          .default(4)
+          .describe('Collectors of sources other than AWS (GitHub, identity providers) at the same time.'),
       })
       .prefault({})
-      .describe('Bounds on the fan-out; at most `accounts × perAccount` collect functions run at once.'),
+      .describe(
+        'Bounds on the fan-out; at most `accounts × perAccount` AWS collect functions and `sources` source functions run at once.',
+      ),
     auditorPrincipals: z
       .array(
         z

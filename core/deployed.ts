@@ -18,6 +18,10 @@ export const ENV = {
   exportUrlSeconds: 'EXPORT_URL_SECONDS',
   /** The account whose Security Hub receives findings; unset: no Security Hub delivery. */
   securityHubAccount: 'SECURITY_HUB_ACCOUNT',
+  /** A source function's `scope.<source>` section as JSON: secret ARNs, never secrets. */
+  sourceConfig: 'SOURCE_CONFIG',
+  /** The plan function's scopes of each deployed source other than AWS: JSON `{ "<source>": [Scope…] }`. */
+  sourceScopes: 'SOURCE_SCOPES',
 } as const;
 
 export const TELEMETRY = {

@@ -1,5 +1,5 @@
 import type { AnyCollector } from './collector.ts';
-import type { Scope } from './model.ts';
+import type { Scope, Source } from './model.ts';
 
 /** One unit of deployed collection: one collector over one scope, read through `roleArn` when given. */
 export interface CollectRequest {
@@ -25,6 +25,14 @@ export interface RunPlan {
   readonly collectors: readonly { readonly id: string; readonly regional: boolean }[];
   /** How many collections the run makes: per account, one per global collector plus one per region each. */
   readonly targetCount: number;
+  /** Collectors of other sources (GitHub, IdPs) × the scopes their config names, for their source's function. */
+  readonly sources: readonly SourceCollection[];
+}
+
+export interface SourceCollection {
+  readonly source: Source;
+  readonly collectorId: string;
+  readonly scope: Scope;
 }
 
 export interface PlanInput {
@@ -36,6 +44,8 @@ export interface PlanInput {
   readonly memberRoleName: string;
   readonly regions: readonly string[];
   readonly collectors: readonly AnyCollector[];
+  /** The scopes of each source other than AWS the deployment collects (named by its config). */
+  readonly sourceScopes?: Readonly<Partial<Record<Source, readonly Scope[]>>>;
 }
 
 export const memberRoleArn = (partition: string, account: string, roleName: string): string =>
@@ -43,10 +53,13 @@ export const memberRoleArn = (partition: string, account: string, roleName: stri
 
 export function planRun(input: PlanInput): RunPlan {
   if (input.regions.length === 0) throw new Error('a run needs at least one region');
-  const accounts = [...new Set(input.accounts.length ? input.accounts : [input.homeAccount])].sort();
   const collectors = input.collectors
     .filter((c) => c.source === 'aws')
     .map((c) => ({ id: c.id, regional: c.regional }));
+  // A group of other sources only reads no account.
+  const accounts = collectors.length
+    ? [...new Set(input.accounts.length ? input.accounts : [input.homeAccount])].sort()
+    : [];
   const perAccount = collectors.reduce((n, c) => n + (c.regional ? input.regions.length : 1), 0);
   return {
     group: input.group,
@@ -58,6 +71,13 @@ export function planRun(input: PlanInput): RunPlan {
     regions: [...input.regions],
     collectors,
     targetCount: perAccount * accounts.length,
+    sources: input.collectors
+      .filter((c) => c.source !== 'aws' && c.source !== 'manual')
+      .flatMap((c) => {
+        const scopes = input.sourceScopes?.[c.source];
+        if (!scopes?.length) throw new Error(`${c.id}: the deployment names no ${c.source} scope`);
+        return scopes.map((scope) => ({ source: c.source, collectorId: c.id, scope }));
+      }),
   };
 }
 

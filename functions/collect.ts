@@ -9,6 +9,7 @@ import { ENV, TELEMETRY } from '../core/deployed.ts';
 import type { CollectRequest } from '../core/fanout.ts';
 import { scopeKey } from '../core/model.ts';
 import { collectTargets } from '../core/pipeline.ts';
+import { CollectorThrottled, failureError, isThrottling } from './shared/failures.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
 import { evidenceStore } from './shared/store.ts';
 
@@ -33,32 +34,6 @@ export interface CollectResult {
   readonly status: 'ok' | 'error';
   readonly findings: number;
   readonly failing: number;
-}
-
-/** Error codes meaning "slow down": the state machine retries these with backoff and jitter. */
-const THROTTLING = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'ProvisionedThroughputExceededException',
-]);
-
-export function isThrottling(error: unknown): boolean {
-  const e = error as { name?: string; Code?: string; code?: string; $metadata?: { httpStatusCode?: number } };
-  return (
-    [e?.name, e?.Code, e?.code].some((code) => THROTTLING.has(code ?? '')) ||
-    e?.$metadata?.httpStatusCode === 429
-  );
-}
-
-/** Thrown after the throttled attempt is recorded, so the state machine retries the collection later. */
-export class CollectorThrottled extends Error {
-  override name = 'CollectorThrottled';
 }
 
 function parseRequest(event: unknown) {
@@ -97,18 +72,6 @@ function sessionFor(request: z.infer<typeof requestSchema>): AwsSession {
   });
 }
 
-/** The cause Step Functions reports for a failed Lambda task is JSON ({errorType, errorMessage, trace}). */
-function failureMessage(cause: string | undefined): string {
-  if (!cause) return 'the collection failed without a cause';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage.slice(0, 2000);
-  } catch {
-    // not JSON: keep the text
-  }
-  return cause.slice(0, 2000);
-}
-
 /**
  * One collector over one scope → an artifact (or an error artifact) in the store, with its findings. A
  * `failure` in the event records why the collection could not run at all (timeout, crash, throttling that
@@ -123,9 +86,7 @@ export async function handler(event: unknown, context?: Context): Promise<Collec
     metrics.addMetric(TELEMETRY.metrics.collections, MetricUnit.Count, 1);
 
     if (request.failure) {
-      const error = Object.assign(new Error(failureMessage(request.failure.Cause)), {
-        name: request.failure.Error ?? 'States.TaskFailed',
-      });
+      const error = failureError(request.failure);
       const { ref } = await store.putArtifact(
         errorArtifact(collector.id, request.scope, new Date().toISOString(), error),
       );

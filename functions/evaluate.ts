@@ -12,7 +12,7 @@ import { deliver, notificationsFor } from '../core/alerts/notify.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
 import type { ControlStatus } from '../core/model.ts';
 import { evaluateStore } from '../core/pipeline.ts';
-import { deployedCollectors as collectors, evaluatedControls } from './shared/catalog.ts';
+import { catalogControls, deployedCollectors as collectors } from './shared/catalog.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
 import { evidenceStore } from './shared/store.ts';
 
@@ -46,7 +46,7 @@ export async function handler(_event: unknown, context?: Context): Promise<Evalu
   return withMetrics(async () => {
     const evaluatedAt = new Date().toISOString();
     const store = await evidenceStore();
-    const catalog = await evaluatedControls();
+    const catalog = await catalogControls();
     const { results, transitions } = await evaluateStore(store, catalog, collectors, evaluatedAt);
     // Transitions are recorded atomically before this point, so each alert goes out once.
     const notifications = notificationsFor(transitions, { controls: catalog, collectors });

@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { awsCollectors } from '../collectors/aws/index.ts';
 import { activeOrganizationAccounts } from '../collectors/aws/organization.ts';
 import { AwsSession } from '../collectors/aws/session.ts';
+import { collectors } from '../collectors/index.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
-import { planRun, type RunPlan } from '../core/fanout.ts';
+import { type PlanInput, planRun, type RunPlan } from '../core/fanout.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
 
 /** What a schedule sends: its group and the collectors it runs. */
@@ -12,6 +12,31 @@ const runSchema = z.strictObject({
   group: z.string().min(1),
   collectors: z.array(z.string().min(1)).min(1),
 });
+
+/** The scopes of each deployed source other than AWS, from the stack (`{ "<source>": [Scope…] }`). */
+const sourceScopesSchema = z.record(
+  z.string(),
+  z.array(
+    z.strictObject({
+      source: z.string().min(1),
+      id: z.string().min(1),
+      region: z.string().min(1).optional(),
+    }),
+  ),
+);
+
+function sourceScopes(text: string | undefined): PlanInput['sourceScopes'] {
+  if (!text) return {};
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error(`environment variable ${ENV.sourceScopes} is not JSON`);
+  }
+  const parsed = sourceScopesSchema.safeParse(data);
+  if (!parsed.success) throw new Error(`environment variable ${ENV.sourceScopes}: ${parsed.error.message}`);
+  return parsed.data as PlanInput['sourceScopes'];
+}
 
 const list = (value: string | undefined): string[] =>
   (value ?? '')
@@ -30,7 +55,8 @@ function whereWeRun(context: Pick<Context, 'invokedFunctionArn'>): { account: st
 
 /**
  * Lists a run's targets: the configured accounts, or every ACTIVE account of the organization, × the regions ×
- * the group's collectors. Returns the compact plan the state machine expands per account.
+ * the group's AWS collectors, and the group's collectors of other sources. Returns the compact plan the state
+ * machine expands per account (and routes per source).
  */
 export async function handler(event: unknown, context: Context): Promise<RunPlan> {
   logger.addContext(context);
@@ -42,12 +68,15 @@ export async function handler(event: unknown, context: Context): Promise<RunPlan
       );
     }
     const { group } = parsed.data;
-    const unknown = parsed.data.collectors.filter((id) => !awsCollectors.find((c) => c.id === id));
+    const unknown = parsed.data.collectors.filter((id) => !collectors.find((c) => c.id === id));
     if (unknown.length) throw new Error(`bad run input: unknown collector ${unknown.join(', ')}`);
+    const selected = parsed.data.collectors.map((id) => collectors.find((c) => c.id === id)!);
     const home = whereWeRun(context);
     const env = process.env;
-    const accounts =
-      env[ENV.organization] === 'true'
+    const readsAccounts = selected.some((c) => c.source === 'aws');
+    const accounts = !readsAccounts
+      ? []
+      : env[ENV.organization] === 'true'
         ? await activeOrganizationAccounts(new AwsSession({ homeRegion: env.AWS_REGION ?? 'us-east-1' }))
         : list(env[ENV.accounts]);
     const plan = planRun({
@@ -57,7 +86,8 @@ export async function handler(event: unknown, context: Context): Promise<RunPlan
       partition: home.partition,
       memberRoleName: env[ENV.memberRoleName] ?? 'ProoflineMember',
       regions: list(env[ENV.regions]).length ? list(env[ENV.regions]) : [env.AWS_REGION ?? 'us-east-1'],
-      collectors: parsed.data.collectors.map((id) => awsCollectors.find((c) => c.id === id)!),
+      collectors: selected,
+      sourceScopes: sourceScopes(env[ENV.sourceScopes]),
     });
     metrics.addDimension(TELEMETRY.groupDimension, group);
     metrics.addMetric(TELEMETRY.metrics.runsStarted, MetricUnit.Count, 1);
@@ -67,6 +97,7 @@ export async function handler(event: unknown, context: Context): Promise<RunPlan
       regions: plan.regions.length,
       collectors: plan.collectors.length,
       targets: plan.targetCount,
+      sourceCollections: plan.sources.length,
     });
     return plan;
   });

@@ -82,7 +82,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<Proofline
       : parseWith(configSchema, options.config, configFile);
   const deploy = deploySettings(config);
   try {
-    resolveScheduleGroups(deploy.schedules, collectors);
+    resolveScheduleGroups(deploy.schedules, collectors, config.scope);
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(`${configFile}: ${error.message}`);
     throw error;
@@ -94,7 +94,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<Proofline
   };
   const main = new ProoflineStack(app, deploy.stackName, {
     env,
-    proofline: prooflineProps(deploy, scopeRegions),
+    proofline: prooflineProps(deploy, scopeRegions, config.scope),
   });
   const knownCollectorRole =
     env.account && env.region

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { BUNDLING, copyBundleAssets, type HandlerSpec, PROJECT_ROOT } from './handlers.ts';
+import { BUNDLING, type BundledHandler, copyBundleAssets, PROJECT_ROOT } from './handlers.ts';
 
 export interface BuiltHandler {
-  readonly spec: HandlerSpec;
+  readonly spec: BundledHandler;
   /** Size of the minified JavaScript (the source map is a separate file). */
   readonly bytes: number;
   /** Modules the bundle still imports at run time (the runtime's AWS SDK, Node built-ins). */
@@ -12,7 +12,7 @@ export interface BuiltHandler {
 }
 
 /** The esbuild options NodejsFunction uses for a handler (infra/proofline.ts passes the same BUNDLING). */
-export function esbuildOptions(spec: HandlerSpec): BuildOptions {
+export function esbuildOptions(spec: BundledHandler): BuildOptions {
   return {
     entryPoints: [join(PROJECT_ROOT, spec.entry)],
     absWorkingDir: PROJECT_ROOT,
@@ -35,7 +35,7 @@ export function esbuildOptions(spec: HandlerSpec): BuildOptions {
 }
 
 /** Bundles one handler; with `outDir`, writes `index.mjs` (+ map and data assets) there, else keeps it in memory. */
-export async function bundleHandler(spec: HandlerSpec, outDir?: string): Promise<BuiltHandler> {
+export async function bundleHandler(spec: BundledHandler, outDir?: string): Promise<BuiltHandler> {
   const result = await build({
     ...esbuildOptions(spec),
     outfile: join(outDir ?? join(PROJECT_ROOT, '.bundle-in-memory'), 'index.mjs'),

@@ -38,6 +38,13 @@ export interface CollectionRunProps {
   readonly accountConcurrency: number;
   /** Collections at the same time within one account (the inner map's concurrency). */
   readonly perAccountConcurrency: number;
+  /**
+   * The collect function of each source other than AWS the runs read (GitHub, IdPs), by source.
+   * @default - none: AWS only
+   */
+  readonly sources?: Readonly<Record<string, lambda.IFunction>>;
+  /** Collectors of other sources running at the same time. @default 4 */
+  readonly sourceConcurrency?: number;
   readonly logGroup: logs.ILogGroup;
   /** @default 6 hours */
   readonly timeout?: Duration;
@@ -59,7 +66,9 @@ const retryLambdaService = <T extends sfn.TaskStateBase>(task: T): T => {
  * accounts (each a child execution, so a large organization never hits one execution's history limit) → in
  * each, an inline map over that account's collections → evaluate every control. A collection that fails
  * outside its collector (timeout, crash, throttling that outlasts every retry) is caught and recorded as an
- * error artifact; a run never fails because one account or one collection did.
+ * error artifact; a run never fails because one account or one collection did. Then the collectors of other
+ * sources (GitHub, IdPs), each routed by its source to that source's function, with the same retries and
+ * catchers.
  */
 export class CollectionRun extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -129,6 +138,7 @@ export class CollectionRun extends Construct {
     });
     accountTargets.itemProcessor(collect);
 
+    const sources = Object.entries(props.sources ?? {});
     const accounts = sfn.DistributedMap.jsonata(this, 'Accounts', {
       comment: 'One child execution per account, a bounded number at a time',
       items: sfn.ProvideItems.jsonata('{% $states.input.accounts %}'),
@@ -145,6 +155,7 @@ export class CollectionRun extends Construct {
         accounts: '{% $count($states.result) %}',
         ok: '{% $sum($states.result.ok) %}',
         failed: '{% $sum($states.result.failed) %}',
+        ...(sources.length ? { sources: '{% $states.input.sources %}' } : {}),
       },
     });
     accounts.itemProcessor(accountTargets);
@@ -162,10 +173,79 @@ export class CollectionRun extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: 'Proofline collection run: plan → accounts × regions × collectors → evaluate',
       queryLanguage: sfn.QueryLanguage.JSONATA,
-      definitionBody: sfn.DefinitionBody.fromChainable(plan.next(accounts).next(evaluate)),
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        sources.length
+          ? plan
+              .next(accounts)
+              .next(this.sourceCollections(sources, props.sourceConcurrency ?? 4))
+              .next(evaluate)
+          : plan.next(accounts).next(evaluate),
+      ),
       timeout: props.timeout ?? Duration.hours(6),
       tracingEnabled: false,
       logs: { destination: props.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
+  }
+
+  /**
+   * Every collector × scope of other sources in the plan (`sources: [{source, collectorId, scope}]`), a bounded
+   * number at a time, each routed by its source to that source's function; throttling retried with backoff and
+   * jitter, any other failure recorded by the same function as an error artifact.
+   */
+  private sourceCollections(sources: [string, lambda.IFunction][], concurrency: number): sfn.Map {
+    const unrecorded = sfn.Pass.jsonata(this, 'SourceUnrecorded', {
+      comment: 'Even the error artifacts could not be written: the function’s error alarm fires',
+      outputs: 'unrecorded',
+    });
+    const route = sfn.Choice.jsonata(this, 'BySource', {
+      comment: 'Each source’s collectors run in its own function',
+    });
+    for (const [source, fn] of sources) {
+      const collect = tasks.LambdaInvoke.jsonata(this, `Collect-${source}`, {
+        comment: `One ${source} collector over one scope its config names → evidence + findings`,
+        lambdaFunction: fn,
+        payload: sfn.TaskInput.fromText('{% $states.input %}'),
+        retryOnServiceExceptions: false,
+        outputs: '{% $states.result.Payload.status %}',
+      });
+      collect.addRetry({
+        errors: THROTTLE_ERRORS,
+        interval: Duration.seconds(60),
+        backoffRate: 2,
+        maxAttempts: 4,
+        maxDelay: Duration.minutes(15),
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+      retryLambdaService(collect);
+      const recordFailure = retryLambdaService(
+        tasks.LambdaInvoke.jsonata(this, `RecordFailure-${source}`, {
+          comment: `Record the failed ${source} collection as error artifacts: a gap is evidence too`,
+          lambdaFunction: fn,
+          payload: sfn.TaskInput.fromText('{% $states.input %}'),
+          retryOnServiceExceptions: false,
+          outputs: '{% $states.result.Payload.status %}',
+        }),
+      );
+      recordFailure.addCatch(unrecorded, { errors: [sfn.Errors.ALL], outputs: 'unrecorded' });
+      collect.addCatch(recordFailure, {
+        errors: [sfn.Errors.ALL],
+        outputs: "{% $merge([$states.input, { 'failure': $states.errorOutput }]) %}",
+      });
+      route.when(sfn.Condition.jsonata(`{% $states.input.source = '${source}' %}`), collect);
+    }
+    route.otherwise(unrecorded);
+    const map = sfn.Map.jsonata(this, 'Sources', {
+      comment: 'The collectors of other sources (GitHub, IdPs), a bounded number at a time',
+      items: sfn.ProvideItems.jsonata('{% $states.input.sources %}'),
+      maxConcurrency: concurrency,
+      outputs: {
+        group: '{% $states.input.group %}',
+        accounts: '{% $states.input.accounts %}',
+        ok: "{% $states.input.ok + $count($states.result[$ = 'ok']) %}",
+        failed: "{% $states.input.failed + $count($states.result[$ != 'ok']) %}",
+      },
+    });
+    map.itemProcessor(route);
+    return map;
   }
 }

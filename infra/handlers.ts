@@ -1,14 +1,16 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Source } from '../core/model.ts';
 
 /** The repository root: handler entries, the lock file and bundle assets are found from here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export type HandlerName = 'plan' | 'collect' | 'evaluate' | 'digest' | 'summary' | 'export';
 
-export interface HandlerSpec {
-  readonly name: HandlerName;
+/** What bundling needs of any function. */
+export interface BundledHandler {
+  readonly name: string;
   /** Entry file, relative to the project root. */
   readonly entry: string;
   readonly description: string;
@@ -16,6 +18,10 @@ export interface HandlerSpec {
   readonly timeoutSeconds: number;
   /** Data folders the handler reads at run time, copied next to the bundle (relative to the root). */
   readonly assets: readonly string[];
+}
+
+export interface HandlerSpec extends BundledHandler {
+  readonly name: HandlerName;
 }
 
 export const HANDLERS: readonly HandlerSpec[] = [
@@ -71,6 +77,38 @@ export const HANDLERS: readonly HandlerSpec[] = [
   },
 ];
 
+/** A source other than AWS: its collect function (functions/sources.ts), created when a schedule needs it. */
+export interface SourceHandlerSpec extends BundledHandler {
+  readonly name: `collect-${string}`;
+  readonly source: Source;
+  /** Its collectors' permissions are IAM actions (read-only), granted to the function's own role. */
+  readonly readsAws: boolean;
+}
+
+const sourceHandler = (source: Source, label: string, readsAws = false): SourceHandlerSpec => ({
+  name: `collect-${source}`,
+  source,
+  entry: `functions/sources/${source}.ts`,
+  description: `Runs one ${label} collector over a scope the config names and stores the evidence`,
+  memoryMb: 1024,
+  timeoutSeconds: 900,
+  assets: [],
+  readsAws,
+});
+
+/** One line per source the stack can collect besides AWS (each entry file is one line too). */
+export const SOURCE_HANDLERS: readonly SourceHandlerSpec[] = [
+  sourceHandler('github', 'GitHub'),
+  sourceHandler('entra', 'Entra ID'),
+  sourceHandler('google', 'Google Workspace'),
+  sourceHandler('identity-center', 'IAM Identity Center', true),
+];
+
+/** Sources the CLI collects that the stack cannot yet, and why: a schedule naming them fails synth. */
+export const UNDEPLOYABLE_SOURCES: Readonly<Partial<Record<Source, string>>> = {
+  okta: 'the Okta SDK (@okta/okta-sdk-nodejs) bundles to about 5 MB, past the 1 MB limit of a function bundle; collect Okta with the CLI (`proofline --store <StoreSpec> collect`) until it is read without the SDK',
+};
+
 /**
  * How every handler is bundled, in one place: the CDK functions (NodejsFunction → local esbuild), the bundle
  * size test and the bundle bench all use these settings.
@@ -95,7 +133,7 @@ export const BUNDLING = {
 } as const;
 
 /** Copies a handler's data folders (no TypeScript sources) next to its bundle in `outDir`. */
-export function copyBundleAssets(spec: HandlerSpec, outDir: string, root: string = PROJECT_ROOT): void {
+export function copyBundleAssets(spec: BundledHandler, outDir: string, root: string = PROJECT_ROOT): void {
   for (const folder of spec.assets) {
     cpSync(join(root, folder), join(outDir, folder), {
       recursive: true,
@@ -103,3 +141,6 @@ export function copyBundleAssets(spec: HandlerSpec, outDir: string, root: string
     });
   }
 }
+
+/** Every function the stack can create, for the bundle size test and bench. */
+export const ALL_HANDLERS: readonly BundledHandler[] = [...HANDLERS, ...SOURCE_HANDLERS];

@@ -24,9 +24,23 @@ import { ENV, PREFIX, TELEMETRY } from '../core/deployed.ts';
 import { collectorPolicy } from '../core/permissions.ts';
 import { INDEX_TABLE } from '../core/stores/index-table.ts';
 import { CollectionRun } from './collection-run.ts';
-import { BUNDLING, HANDLERS, type HandlerName, type HandlerSpec, PROJECT_ROOT } from './handlers.ts';
+import {
+  BUNDLING,
+  HANDLERS,
+  type HandlerName,
+  type HandlerSpec,
+  PROJECT_ROOT,
+  type SourceHandlerSpec,
+} from './handlers.ts';
 import { acknowledgeWildcards, WILDCARD_REASONS as WHY } from './nag.ts';
-import { resolveScheduleGroups, type ScheduleGroup } from './schedules.ts';
+import {
+  type DeployedSource,
+  deployedSources,
+  resolveScheduleGroups,
+  type ScheduleGroup,
+  type ScopeStatement,
+  sourceScopes,
+} from './schedules.ts';
 
 export interface ProoflineProps {
   /**
@@ -41,7 +55,7 @@ export interface ProoflineProps {
   readonly logRetentionDays?: logs.RetentionDays;
   /**
    * Collector groups, each started by its own EventBridge Scheduler schedule.
-   * @default one group per distinct `defaultSchedule` of the AWS collectors
+   * @default one group per distinct `defaultSchedule` of the AWS collectors and of the sources `scope` configures
    */
   readonly schedules?: Readonly<Record<string, ScheduleGroupConfig>>;
   /**
@@ -121,6 +135,17 @@ export interface ProoflineProps {
    */
   readonly collectors?: readonly AnyCollector[];
   /**
+   * The scope statement (`scope` of the config): the section of each source other than AWS a schedule collects
+   * is passed to that source's function (secret ARNs, never secrets).
+   * @default - none: only AWS collectors can be scheduled
+   */
+  readonly scope?: ScopeStatement;
+  /**
+   * Collectors of sources other than AWS running at the same time in a run.
+   * @default 4
+   */
+  readonly sourceConcurrency?: number;
+  /**
    * Name of the collector role: the member roles trust exactly this role.
    * @default `<stack name>-collector-<region>`
    */
@@ -141,6 +166,9 @@ export class Proofline extends Construct {
   readonly alertTopic: sns.Topic;
   readonly deadLetterQueue: sqs.Queue;
   readonly functions: Readonly<Record<HandlerName, nodejs.NodejsFunction>>;
+  /** The collect function of each source other than AWS a schedule collects (GitHub, IdPs). */
+  readonly sourceFunctions: Readonly<Partial<Record<string, nodejs.NodejsFunction>>>;
+  readonly sources: readonly DeployedSource[];
   readonly collectorRole: iam.Role;
   readonly stateMachine: sfn.StateMachine;
   readonly scheduleGroups: readonly ScheduleGroup[];
@@ -162,6 +190,8 @@ export class Proofline extends Construct {
     const accountConcurrency = props.accountConcurrency ?? 10;
     const perAccountConcurrency = props.perAccountConcurrency ?? 4;
     validate(retentionDays, exportUrlMinutes, accountConcurrency, perAccountConcurrency, crossAccount, props);
+    this.scheduleGroups = resolveScheduleGroups(props.schedules, collectors, props.scope);
+    this.sources = deployedSources(this.scheduleGroups, collectors, props.scope ?? {});
 
     // ---- keys ----
     this.dataKey = new kms.Key(this, 'DataKey', {
@@ -292,6 +322,9 @@ export class Proofline extends Construct {
         [ENV.accounts]: accounts.join(','),
         [ENV.regions]: regions.join(','),
         [ENV.memberRoleName]: memberRoleName,
+        ...(this.sources.length
+          ? { [ENV.sourceScopes]: JSON.stringify(sourceScopes(this.sources, stack.region)) }
+          : {}),
       },
       collect: props.externalId ? { [ENV.externalId]: props.externalId } : {},
       evaluate: props.securityHub ? { [ENV.securityHubAccount]: stack.account } : {},
@@ -304,6 +337,12 @@ export class Proofline extends Construct {
       fns[spec.name] = this.handler(spec, { ...common, ...extra[spec.name] }, logRetention);
     }
     this.functions = fns;
+    this.sourceFunctions = Object.fromEntries(
+      this.sources.map((s) => [
+        s.source,
+        this.handler(s.handler, { ...common, [ENV.sourceConfig]: JSON.stringify(s.config) }, logRetention),
+      ]),
+    );
 
     // ---- permissions (explicit actions, no wildcard actions) ----
     const collectorActions = collectorPolicy(collectors).Statement[0]!.Action;
@@ -396,6 +435,7 @@ export class Proofline extends Construct {
     );
     this.grantSign(fns.export, 'SignArchives');
     this.grantExportRead(fns.export);
+    for (const s of this.sources) this.grantSource(s, this.sourceFunctions[s.source]!, collectors, artifacts);
 
     // ---- collection runs ----
     const runLogs = new logs.LogGroup(this, 'RunLogs', {
@@ -406,6 +446,8 @@ export class Proofline extends Construct {
       plan: fns.plan,
       collect: fns.collect,
       evaluate: fns.evaluate,
+      sources: this.sourceFunctions as Record<string, nodejs.NodejsFunction>,
+      sourceConcurrency: props.sourceConcurrency ?? 4,
       accountConcurrency,
       perAccountConcurrency,
       logGroup: runLogs,
@@ -422,7 +464,6 @@ export class Proofline extends Construct {
       }),
       description: 'Proofline schedules: start collection runs, invoke the digest function',
     });
-    this.scheduleGroups = resolveScheduleGroups(props.schedules, collectors);
     for (const group of this.scheduleGroups) {
       new scheduler.Schedule(this, `Collect-${group.name}`, {
         description: `Proofline collection: ${group.collectors.join(', ')}`,
@@ -514,13 +555,49 @@ export class Proofline extends Construct {
     });
   }
 
+  /**
+   * A source function's permissions: the store like the collect function, exactly its configured secrets, and
+   * for a source read through AWS APIs its collectors' read-only actions; nothing else.
+   */
+  private grantSource(
+    source: DeployedSource,
+    fn: nodejs.NodejsFunction,
+    collectors: readonly AnyCollector[],
+    artifacts: string[],
+  ) {
+    this.grantStore(fn, { read: artifacts, write: artifacts });
+    if (source.secretArns.length)
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadSourceCredentials',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [...source.secretArns],
+        }),
+      );
+    if (source.handler.readsAws)
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadOnlyCollection',
+          actions: [
+            ...new Set(collectors.filter((c) => c.source === source.source).flatMap((c) => c.permissions)),
+          ].sort(),
+          resources: ['*'],
+        }),
+      );
+    acknowledgeWildcards(fn.role!, [
+      WHY.evidencePrefix,
+      WHY.tableIndexes,
+      ...(source.handler.readsAws ? [WHY.collectorReads] : []),
+    ]);
+  }
+
   /** One NodejsFunction: its own role (no managed policy), log group and bundling from infra/handlers.ts. */
   private handler(
-    spec: HandlerSpec,
+    spec: HandlerSpec | SourceHandlerSpec,
     environment: Record<string, string>,
     retention: logs.RetentionDays,
   ): nodejs.NodejsFunction {
-    const id = spec.name.charAt(0).toUpperCase() + spec.name.slice(1);
+    const id = pascal(spec.name);
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention, removalPolicy: RemovalPolicy.RETAIN });
     const role =
       spec.name === 'collect'
@@ -713,11 +790,14 @@ export class Proofline extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const spec of HANDLERS) {
-      const id = spec.name.charAt(0).toUpperCase() + spec.name.slice(1);
-      alarm(`${id}ErrorsAlarm`, {
-        alarmDescription: `The ${spec.name} function failed`,
-        metric: this.functions[spec.name].metricErrors({ period: hour, statistic: 'Sum' }),
+    const functions = [
+      ...HANDLERS.map((spec) => [spec.name, this.functions[spec.name]] as const),
+      ...this.sources.map((s) => [s.handler.name, this.sourceFunctions[s.source]!] as const),
+    ];
+    for (const [name, fn] of functions) {
+      alarm(`${pascal(name)}ErrorsAlarm`, {
+        alarmDescription: `The ${name} function failed`,
+        metric: fn.metricErrors({ period: hour, statistic: 'Sum' }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
@@ -764,6 +844,13 @@ export class Proofline extends Construct {
   }
 }
 
+/** `collect-identity-center` → `CollectIdentityCenter`: construct ids. */
+const pascal = (name: string) =>
+  name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
 function validate(
   retentionDays: number,
   exportUrlMinutes: number,
@@ -780,6 +867,9 @@ function validate(
     problems.push('accountConcurrency must be 1–1000');
   if (!Number.isInteger(perAccountConcurrency) || perAccountConcurrency < 1 || perAccountConcurrency > 40)
     problems.push('perAccountConcurrency must be 1–40');
+  const sourceConcurrency = props.sourceConcurrency ?? 4;
+  if (!Number.isInteger(sourceConcurrency) || sourceConcurrency < 1 || sourceConcurrency > 40)
+    problems.push('sourceConcurrency must be 1–40');
   if (crossAccount && !props.externalId)
     problems.push('externalId is required when collecting from other accounts');
   if (props.organizationEnabled && props.accounts?.length)

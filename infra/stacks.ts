@@ -42,7 +42,11 @@ export class ProoflineStack extends Stack {
 }
 
 /** The construct's props from the validated `deploy` section of the config. */
-export function prooflineProps(deploy: DeployConfig, scopeRegions?: readonly string[]): ProoflineProps {
+export function prooflineProps(
+  deploy: DeployConfig,
+  scopeRegions?: readonly string[],
+  scope?: Readonly<Record<string, unknown>>,
+): ProoflineProps {
   const regions = deploy.regions ?? scopeRegions;
   return {
     retentionDays: deploy.retentionDays,
@@ -60,6 +64,8 @@ export function prooflineProps(deploy: DeployConfig, scopeRegions?: readonly str
     ...(deploy.organization.externalId ? { externalId: deploy.organization.externalId } : {}),
     accountConcurrency: deploy.concurrency.accounts,
     perAccountConcurrency: deploy.concurrency.perAccount,
+    sourceConcurrency: deploy.concurrency.sources,
+    ...(scope ? { scope } : {}),
     auditorPrincipals: deploy.auditorPrincipals,
     exportUrlMinutes: deploy.exportUrlMinutes,
   };

@@ -195,6 +195,7 @@ export const githubConnector: SourceConnector<GitHubScopeConfig> = {
     if (partial) return `${partial}; ${CREDENTIAL_HINT}`;
     return credentialFromEnv(options.env) ? undefined : `no GitHub credential: ${CREDENTIAL_HINT}`;
   },
+  scopes: (config) => config.orgs.map((org) => ({ source: 'github', id: org })),
   async targets(collectors, config, options) {
     if (!config) return [];
     const credential = config.secretArn

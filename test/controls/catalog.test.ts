@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CatalogError,
-  controlsForChecks,
-  DEFAULT_CONTROLS_PATH,
-  loadControls,
-} from '../../controls/catalog.ts';
+import { CatalogError, DEFAULT_CONTROLS_PATH, loadControls } from '../../controls/catalog.ts';
 import { loadFrameworks } from '../../controls/frameworks.ts';
 import { uncoveredRequirements } from '../../core/requirements.ts';
 import { knownChecks, tempFolder } from '../support/catalog.ts';
@@ -105,26 +100,5 @@ describe('catalog validation', () => {
     const error = (await loadControls(dir, knownChecks()).catch((e: Error) => e)) as Error;
     expect(error.message).toContain('control GOV-01: soc2: "CC1.1" is listed twice');
     expect(error.message).toContain('control GOV-02: manualEvidence.everyDays:');
-  });
-});
-
-describe('controlsForChecks', () => {
-  const base = { title: 't', objective: 'o', owner: 'platform', soc2: ['CC6.1'], iso27001: [] } as const;
-  it('keeps manual controls, trims mixed ones to the carried checks and drops controls left with none', () => {
-    const controls = [
-      { ...base, id: 'A-01', type: 'automated' as const, checks: ['aws.x', 'github.y'] },
-      { ...base, id: 'A-02', type: 'automated' as const, checks: ['github.y'] },
-      {
-        ...base,
-        id: 'M-01',
-        type: 'manual' as const,
-        checks: [],
-        manualEvidence: { description: 'd', everyDays: 90 },
-      },
-    ];
-    expect(controlsForChecks(controls, new Set(['aws.x'])).map((c) => [c.id, c.checks])).toEqual([
-      ['A-01', ['aws.x']],
-      ['M-01', []],
-    ]);
   });
 });

@@ -57,7 +57,14 @@ describe('the state machine’s JSONata expansion', () => {
         }),
         fc.option(fc.constant('arn:aws:iam::111111111111:role/ProoflineMember'), { nil: undefined }),
         async (regions, planned, roleArn) => {
-          const plan: RunPlan = { group: 'g', accounts: [], regions, collectors: planned, targetCount: 0 };
+          const plan: RunPlan = {
+            group: 'g',
+            accounts: [],
+            regions,
+            collectors: planned,
+            targetCount: 0,
+            sources: [],
+          };
           const account = { id: '111111111111', ...(roleArn ? { roleArn } : {}) };
           expect(await expand(plan, account)).toEqual(accountRequests(plan, account));
         },

@@ -13,8 +13,10 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { S3BucketsSnapshot } from '../../collectors/aws/s3-buckets/snapshot.ts';
-import { handler, isThrottling } from '../../functions/collect.ts';
+import { IdentityApiError } from '../../collectors/identity/api-error.ts';
+import { handler } from '../../functions/collect.ts';
 import { handler as evaluate } from '../../functions/evaluate.ts';
+import { isThrottling } from '../../functions/shared/failures.ts';
 import { closeEvidenceStore, evidenceStore } from '../../functions/shared/store.ts';
 import { handler as summary } from '../../functions/summary.ts';
 import { awsConfig, describeAws } from '../support/aws.ts';
@@ -63,6 +65,18 @@ describe('collect handler input', () => {
     expect(isThrottling(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }))).toBe(true);
     expect(isThrottling({ name: 'Error', $metadata: { httpStatusCode: 429 } })).toBe(true);
     expect(isThrottling(Object.assign(new Error('denied'), { name: 'AccessDenied' }))).toBe(false);
+  });
+
+  it('counts GitHub’s rate limits and an IdP’s 429 as throttling, not a plain 403', () => {
+    const http = (status: number, message: string, headers: Record<string, string> = {}) =>
+      Object.assign(new Error(message), { status, response: { headers } });
+    expect(isThrottling(http(403, 'You have exceeded a secondary rate limit.'))).toBe(true);
+    expect(isThrottling(http(403, 'API rate limit exceeded for installation ID 1.'))).toBe(true);
+    expect(isThrottling(http(403, 'Forbidden', { 'x-ratelimit-remaining': '0' }))).toBe(true);
+    expect(isThrottling(http(429, 'Too Many Requests'))).toBe(true);
+    expect(isThrottling(new IdentityApiError('google', 'listUsers', 429, 'quota'))).toBe(true);
+    expect(isThrottling(http(403, 'Resource not accessible by integration'))).toBe(false);
+    expect(isThrottling(new IdentityApiError('okta', 'listUsers', 403, 'denied'))).toBe(false);
   });
 });
 

@@ -50,6 +50,47 @@ describe('plan handler', () => {
     expect(plan.targetCount).toBe(2 * (1 + 2));
   });
 
+  it('hands the collectors of other sources to their functions, once per configured scope, beside the accounts', async () => {
+    vi.stubEnv(
+      'SOURCE_SCOPES',
+      JSON.stringify({
+        github: [
+          { source: 'github', id: 'acme' },
+          { source: 'github', id: 'acme-labs' },
+        ],
+        google: [{ source: 'google', id: 'acme.example' }],
+      }),
+    );
+    const plan = await handler(
+      { group: 'daily', collectors: ['aws.kms.keys', 'github.repos', 'google.users'] },
+      lambdaContext('123456789012'),
+    );
+    expect(plan.collectors).toEqual([{ id: 'aws.kms.keys', regional: true }]);
+    expect(plan.sources).toEqual([
+      { source: 'github', collectorId: 'github.repos', scope: { source: 'github', id: 'acme' } },
+      { source: 'github', collectorId: 'github.repos', scope: { source: 'github', id: 'acme-labs' } },
+      { source: 'google', collectorId: 'google.users', scope: { source: 'google', id: 'acme.example' } },
+    ]);
+    expect(plan.targetCount).toBe(2 * 2);
+  });
+
+  it('refuses a source collector the deployment names no scope for', async () => {
+    vi.stubEnv('SOURCE_SCOPES', JSON.stringify({ github: [{ source: 'github', id: 'acme' }] }));
+    await expect(handler({ group: 'g', collectors: ['entra.users'] }, lambdaContext())).rejects.toThrow(
+      'entra.users: the deployment names no entra scope',
+    );
+  });
+
+  it('a group of other sources only reads no account (not even the organization)', async () => {
+    vi.stubEnv('ORGANIZATION_ENABLED', 'true'); // would call Organizations: it must not
+    const tenant = { source: 'entra', id: 'acme.example' };
+    vi.stubEnv('SOURCE_SCOPES', JSON.stringify({ entra: [tenant] }));
+    const plan = await handler({ group: 'idp', collectors: ['entra.users'] }, lambdaContext());
+    expect(plan.accounts).toEqual([]);
+    expect(plan.targetCount).toBe(0);
+    expect(plan.sources).toEqual([{ source: 'entra', collectorId: 'entra.users', scope: tenant }]);
+  });
+
   it('with no account configured, plans only the account it runs in', async () => {
     vi.stubEnv('ACCOUNTS', '');
     const plan = await handler(run, lambdaContext('444455556666'));

@@ -1,12 +1,13 @@
 import { builtinModules } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { connectors } from '../../collectors/connectors.ts';
 import { bundleHandler } from '../../infra/bundle.ts';
-import { BUNDLING, HANDLERS } from '../../infra/handlers.ts';
+import { ALL_HANDLERS, BUNDLING, SOURCE_HANDLERS, UNDEPLOYABLE_SOURCES } from '../../infra/handlers.ts';
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 describe('Lambda bundles (esbuild, minified, the settings NodejsFunction uses)', () => {
-  it.each(HANDLERS.map((h) => [h.name, h] as const))(
+  it.each(ALL_HANDLERS.map((h) => [h.name, h] as const))(
     '%s is at most 1 MB and imports only the runtime’s modules',
     async (_, spec) => {
       const built = await bundleHandler(spec);
@@ -17,4 +18,15 @@ describe('Lambda bundles (esbuild, minified, the settings NodejsFunction uses)',
       }
     },
   );
+});
+
+describe('source functions', () => {
+  it('every source besides AWS has a function or a stated reason why it cannot be deployed', () => {
+    const deployable = SOURCE_HANDLERS.map((h) => h.source);
+    for (const { source } of connectors.filter((c) => c.source !== 'aws')) {
+      expect(deployable.includes(source) !== Boolean(UNDEPLOYABLE_SOURCES[source]), source).toBe(true);
+    }
+    expect(deployable).toEqual(['github', 'entra', 'google', 'identity-center']);
+    for (const h of SOURCE_HANDLERS) expect(h.entry).toBe(`functions/sources/${h.source}.ts`);
+  });
 });

@@ -59,7 +59,7 @@ describe('a bad config fails synth, naming the field and what is wrong', () => {
     await expect(
       build(withDeploy({ schedules: { daily: { expression: 'rate(1 day)', collectors: ['aws.nope'] } } })),
     ).rejects.toThrow(
-      /^\(inline config\): deploy\.schedules\.daily\.collectors\.0: unknown AWS collector "aws\.nope"/,
+      /^\(inline config\): deploy\.schedules\.daily\.collectors\.0: unknown collector "aws\.nope"/,
     );
     await expect(
       build(

@@ -1,4 +1,3 @@
-import { parse } from 'yaml';
 import { z } from 'zod';
 
 /** Systems whose accounts the access review joins to people. */
@@ -8,7 +7,7 @@ export type ReviewSystem = (typeof SYSTEMS)[number];
 const accountName = z.string().min(1, 'must not be empty');
 const accountsSchema = z.partialRecord(z.enum(SYSTEMS), z.array(accountName).min(1));
 
-const identityMapSchema = z.strictObject({
+export const identityMapSchema = z.strictObject({
   /** People whose accounts in some system carry no e-mail address (IAM users, GitHub logins). */
   people: z
     .array(
@@ -34,56 +33,18 @@ export type IdentityMap = z.infer<typeof identityMapSchema>;
 
 export const EMPTY_IDENTITY_MAP: IdentityMap = { people: [], serviceAccounts: [] };
 
-export class IdentityMapError extends Error {
-  override name = 'IdentityMapError';
-}
-
-const key = (system: string, account: string) => `${system}:${account.toLowerCase()}`;
-
-/** Parses and validates the identity map; every problem names the file and the entry. */
-export function parseIdentityMap(text: string, file: string): IdentityMap {
-  let data: unknown;
-  try {
-    data = parse(text) ?? {};
-  } catch (error) {
-    throw new IdentityMapError(`${file}: not valid YAML: ${(error as Error).message}`);
-  }
-  const result = identityMapSchema.safeParse(data);
-  if (!result.success)
-    throw new IdentityMapError(
-      `${file}: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
-  const seen = new Map<string, string>();
-  const problems: string[] = [];
-  const claim = (system: string, account: string, where: string) => {
-    const k = key(system, account);
-    const previous = seen.get(k);
-    if (previous) problems.push(`${where}: ${system} account "${account}" is already mapped at ${previous}`);
-    else seen.set(k, where);
-  };
-  const emails = new Set<string>();
-  result.data.people.forEach((person, i) => {
-    if (emails.has(person.email)) problems.push(`people.${i}.email: ${person.email} is listed twice`);
-    emails.add(person.email);
-    for (const [system, accounts] of Object.entries(person.accounts))
-      for (const account of accounts ?? []) claim(system, account, `people.${i} (${person.email})`);
-  });
-  result.data.serviceAccounts.forEach((s, i) => {
-    claim(s.system, s.account, `serviceAccounts.${i}`);
-  });
-  if (problems.length) throw new IdentityMapError(`${file}: ${problems.join('; ')}`);
-  return result.data;
-}
+/** How the map compares accounts: per system, case-insensitively. */
+export const accountKey = (system: string, account: string) => `${system}:${account.toLowerCase()}`;
 
 /** Lookups over a validated map. Account names compare case-insensitively. */
 export function identityMapIndex(map: IdentityMap) {
   const people = new Map<string, string>();
   for (const person of map.people)
     for (const [system, accounts] of Object.entries(person.accounts))
-      for (const account of accounts ?? []) people.set(key(system, account), person.email);
-  const service = new Map(map.serviceAccounts.map((s) => [key(s.system, s.account), s] as const));
+      for (const account of accounts ?? []) people.set(accountKey(system, account), person.email);
+  const service = new Map(map.serviceAccounts.map((s) => [accountKey(s.system, s.account), s] as const));
   return {
-    personOf: (system: ReviewSystem, account: string) => people.get(key(system, account)),
-    serviceAccount: (system: ReviewSystem, account: string) => service.get(key(system, account)),
+    personOf: (system: ReviewSystem, account: string) => people.get(accountKey(system, account)),
+    serviceAccount: (system: ReviewSystem, account: string) => service.get(accountKey(system, account)),
   };
 }

@@ -30,6 +30,7 @@ export const entraConnector: SourceConnector<EntraScopeConfig> = {
       ? undefined
       : 'set AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or scope.entra.secretArn)';
   },
+  scopes: (config) => [{ source: 'entra', id: config.tenantId }],
   async targets(collectors, config, options) {
     if (!config) return [];
     const values = await resolveCredentials(ENTRA_ENV, config.secretArn, options);

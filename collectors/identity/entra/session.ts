@@ -12,7 +12,6 @@ import {
   RetryHandlerOptions,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
-import { apiCall } from '../api-error.ts';
 
 /** Microsoft Graph application permissions the collectors need (admin-consented, read-only). */
 export const GRAPH_PERMISSIONS = [
@@ -41,6 +40,8 @@ export interface EntraSessionOptions {
 export interface EntraSession {
   readonly tenantId: string;
   readonly client: Client;
+  /** Every item of a Graph collection (see `listAll` in list.ts, which the collectors call). */
+  readonly list: (path: string, query: Record<string, string>) => Promise<unknown[]>;
 }
 
 /**
@@ -114,28 +115,20 @@ export function entraSession(options: EntraSessionOptions): EntraSession {
     defaultVersion: 'v1.0',
     customHosts: new Set([new URL(graphBaseUrl).hostname]),
   });
-  return { tenantId: options.tenantId, client };
+  return { tenantId: options.tenantId, client, list: (path, query) => listPages(client, path, query) };
 }
 
 /** Every item of a Graph collection, following `@odata.nextLink` with the SDK's PageIterator. */
-export async function listAll(
-  session: EntraSession,
-  operation: string,
-  path: string,
-  query: Record<string, string> = {},
-) {
-  return apiCall('entra', operation, async () => {
-    let request = session.client.api(path);
-    if (Object.keys(query).length) request = request.query(query);
-    const first = (await request.get()) as PageCollection;
-    if (!first || !Array.isArray(first.value))
-      throw new SyntaxError(`${path}: response has no "value" array`);
-    const items: unknown[] = [];
-    const iterator = new PageIterator(session.client, first, (item) => {
-      items.push(item);
-      return true;
-    });
-    await iterator.iterate();
-    return items;
+async function listPages(client: Client, path: string, query: Record<string, string>): Promise<unknown[]> {
+  let request = client.api(path);
+  if (Object.keys(query).length) request = request.query(query);
+  const first = (await request.get()) as PageCollection;
+  if (!first || !Array.isArray(first.value)) throw new SyntaxError(`${path}: response has no "value" array`);
+  const items: unknown[] = [];
+  const iterator = new PageIterator(client, first, (item) => {
+    items.push(item);
+    return true;
   });
+  await iterator.iterate();
+  return items;
 }

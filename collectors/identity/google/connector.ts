@@ -60,6 +60,7 @@ export const googleConnector: SourceConnector<GoogleScopeConfig> = {
       ? undefined
       : 'set GOOGLE_SERVICE_ACCOUNT_KEY (the JSON key) or GOOGLE_APPLICATION_CREDENTIALS (its file), or scope.google.secretArn';
   },
+  scopes: (config) => [{ source: 'google', id: config.domain }],
   async targets(collectors, config, options) {
     if (!config) return [];
     const values = await resolveCredentials(GOOGLE_ENV, config.secretArn, options);

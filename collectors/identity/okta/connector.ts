@@ -38,6 +38,7 @@ export const oktaConnector: SourceConnector<OktaScopeConfig> = {
       ? undefined
       : 'set OKTA_API_TOKEN, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY (or scope.okta.secretArn)';
   },
+  scopes: (config) => [{ source: 'okta', id: new URL(config.orgUrl).hostname }],
   async targets(collectors, config, options) {
     if (!config) return [];
     const credentials = toCredentials(await resolveCredentials(OKTA_ENV, config.secretArn, options));

@@ -40,10 +40,3 @@ export function oktaSession(orgUrl: string, credentials: OktaCredentials, maxRet
         });
   return { orgUrl, client };
 }
-
-/** Every item of an SDK collection (the SDK follows `Link: <…>; rel="next"` until there is none). */
-export async function all<T>(collection: Promise<AsyncIterable<T | null>>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of await collection) if (item) items.push(item);
-  return items;
-}

@@ -15,8 +15,8 @@ import type { GithubOrgMembersSnapshot } from '../../../collectors/identity/acce
 import {
   EMPTY_IDENTITY_MAP,
   type IdentityMap,
-  parseIdentityMap,
 } from '../../../collectors/identity/access-review/identity-map.ts';
+import { parseIdentityMap } from '../../../collectors/identity/access-review/identity-map-file.ts';
 import { buildAccessReview, type ReviewInputs } from '../../../collectors/identity/access-review/review.ts';
 import type { AccessReviewSnapshot } from '../../../collectors/identity/access-review/snapshot.ts';
 import type { IdentityCenterSnapshot } from '../../../collectors/identity/identity-center/access/snapshot.ts';

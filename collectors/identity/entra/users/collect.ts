@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parsePayload } from '../../api-error.ts';
-import { type EntraSession, listAll } from '../session.ts';
+import { listAll } from '../list.ts';
+import type { EntraSession } from '../session.ts';
 import type { EntraUser, EntraUsersSnapshot } from './snapshot.ts';
 
 export const permissions = [

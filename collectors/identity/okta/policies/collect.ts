@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiCall, IdentityApiError, parsePayload } from '../../api-error.ts';
-import { all, type OktaSession } from '../session.ts';
+import { all } from '../pages.ts';
+import type { OktaSession } from '../session.ts';
 import type {
   OktaPasswordPolicy,
   OktaPoliciesSnapshot,

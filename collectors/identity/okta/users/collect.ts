@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { apiCall, isoOrNull, parsePayload } from '../../api-error.ts';
-import { all, type OktaSession } from '../session.ts';
+import { all } from '../pages.ts';
+import type { OktaSession } from '../session.ts';
 import { isDeactivated, type OktaUser, type OktaUsersSnapshot } from './snapshot.ts';
 
 export const permissions = [

@@ -1,0 +1,43 @@
+import { parse } from 'yaml';
+import { accountKey, type IdentityMap, identityMapSchema } from './identity-map.ts';
+
+// Apart from identity-map.ts so the collector (and every bundle of the registry) does not carry the YAML parser.
+
+export class IdentityMapError extends Error {
+  override name = 'IdentityMapError';
+}
+
+/** Parses and validates the identity map; every problem names the file and the entry. */
+export function parseIdentityMap(text: string, file: string): IdentityMap {
+  let data: unknown;
+  try {
+    data = parse(text) ?? {};
+  } catch (error) {
+    throw new IdentityMapError(`${file}: not valid YAML: ${(error as Error).message}`);
+  }
+  const result = identityMapSchema.safeParse(data);
+  if (!result.success)
+    throw new IdentityMapError(
+      `${file}: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  const claim = (system: string, account: string, where: string) => {
+    const k = accountKey(system, account);
+    const previous = seen.get(k);
+    if (previous) problems.push(`${where}: ${system} account "${account}" is already mapped at ${previous}`);
+    else seen.set(k, where);
+  };
+  const emails = new Set<string>();
+  result.data.people.forEach((person, i) => {
+    if (emails.has(person.email)) problems.push(`people.${i}.email: ${person.email} is listed twice`);
+    emails.add(person.email);
+    for (const [system, accounts] of Object.entries(person.accounts))
+      for (const account of accounts ?? []) claim(system, account, `people.${i} (${person.email})`);
+  });
+  result.data.serviceAccounts.forEach((s, i) => {
+    claim(s.system, s.account, `serviceAccounts.${i}`);
+  });
+  if (problems.length) throw new IdentityMapError(`${file}: ${problems.join('; ')}`);
+  return result.data;
+}

@@ -1,0 +1,184 @@
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import type { AnyConnector } from '../collectors/sources.ts';
+import { errorArtifact } from '../core/artifact.ts';
+import type { AnyCollector } from '../core/collector.ts';
+import { ENV, TELEMETRY } from '../core/deployed.ts';
+import { type ArtifactRef, type Scope, scopeKey } from '../core/model.ts';
+import { collectTargets } from '../core/pipeline.ts';
+import { CollectorThrottled, failureError, isThrottling } from './shared/failures.ts';
+import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
+import { evidenceStore } from './shared/store.ts';
+
+/** What the state machine sends a source function: one collector of its source, or why it failed. */
+const eventSchema = z.strictObject({
+  source: z.string().min(1).optional(),
+  collectorId: z.string().min(1),
+  /** One of the scopes the config names (the plan lists them); absent: every one. */
+  scope: z
+    .strictObject({ source: z.string().min(1), id: z.string().min(1), region: z.string().min(1).optional() })
+    .optional(),
+  /** Set by the state machine's catcher: the collection failed outside the collector; record it. */
+  failure: z.looseObject({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+});
+
+export interface SourceCollectResult {
+  readonly collector: string;
+  /** `error` when any scope's collection failed (each failure is an error artifact). */
+  readonly status: 'ok' | 'error';
+  readonly keys: readonly string[];
+  readonly errors: number;
+  readonly findings: number;
+  readonly failing: number;
+}
+
+export type SourceHandler = (event: unknown, context?: Context) => Promise<SourceCollectResult>;
+
+/**
+ * The source's `scope.<source>` section the stack passed at synth (JSON, secret ARNs only), validated. (Not
+ * core/config.ts's parseWith: it would bring the YAML parser into the bundle.)
+ */
+function sourceConfig(connector: AnyConnector, env: NodeJS.ProcessEnv): unknown {
+  const where = `${ENV.sourceConfig} (scope.${connector.source})`;
+  const text = env[ENV.sourceConfig];
+  if (!text) throw new Error(`environment variable ${ENV.sourceConfig} is not set`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error(`${where}: not JSON`);
+  }
+  const parsed = connector.schema.safeParse(data);
+  if (!parsed.success)
+    throw new Error(
+      `${where}: ${parsed.error.issues.map((i) => `${['scope', connector.source, ...i.path].join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}
+
+/**
+ * The collect function of one source other than AWS: one collector over one scope the source's config names
+ * (a GitHub organization, an IdP tenant; without `scope` in the event, every one), credentials from Secrets
+ * Manager. A collection that cannot start (an unreadable secret, a refused credential) is recorded as an error
+ * artifact for each scope asked for, like a failed collector; a throttled one is recorded, then thrown as
+ * CollectorThrottled so the state machine retries later.
+ * `collectors` is the source's own list (not the registry, which would bring every source's code along).
+ */
+export function sourceHandler(connector: AnyConnector, collectors: readonly AnyCollector[]): SourceHandler {
+  const source = connector.source;
+  const mine = collectors.filter((c) => c.source === source);
+
+  function parseEvent(event: unknown): {
+    collector: AnyCollector;
+    scope?: Scope;
+    failure?: { Error?: string; Cause?: string };
+  } {
+    const parsed = eventSchema.safeParse(event);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
+      throw new Error(`bad ${source} collect request: ${problems.join('; ')}`);
+    }
+    const { collectorId, failure, scope } = parsed.data;
+    if (parsed.data.source !== undefined && parsed.data.source !== source)
+      throw new Error(`bad ${source} collect request: source ${parsed.data.source} is not ${source}`);
+    const collector = mine.find((c) => c.id === collectorId);
+    if (!collector)
+      throw new Error(
+        `bad ${source} collect request: unknown ${source} collector ${collectorId} (known: ${mine.map((c) => c.id).join(', ')})`,
+      );
+    if (scope && scope.source !== source)
+      throw new Error(`bad ${source} collect request: scope.source ${scope.source} is not ${source}`);
+    return { collector, ...(scope ? { scope: scope as Scope } : {}), ...(failure ? { failure } : {}) };
+  }
+
+  return async (event, context) => {
+    if (context) logger.addContext(context);
+    return withMetrics(async () => {
+      const { collector, scope: only, failure } = parseEvent(event);
+      const env = process.env;
+      const config = sourceConfig(connector, env);
+      if (!connector.scopes) throw new Error(`${source} names no scopes to record a failure against`);
+      const configured = connector.scopes(config, { env });
+      if (only && !configured.some((s) => scopeKey(s) === scopeKey(only)))
+        throw new Error(
+          `bad ${source} collect request: scope ${scopeKey(only)} is not in the config (${configured.map(scopeKey).join(', ')})`,
+        );
+      const scopes = only ? [only] : configured;
+      const store = await evidenceStore();
+      metrics.addMetric(TELEMETRY.metrics.collections, MetricUnit.Count, 1);
+
+      /** Records `error` for every scope asked for: the gap is evidence too. */
+      const recordFailure = async (error: unknown): Promise<SourceCollectResult> => {
+        const collectedAt = new Date().toISOString();
+        const refs: ArtifactRef[] = [];
+        for (const scope of scopes) {
+          const { ref } = await store.putArtifact(errorArtifact(collector.id, scope, collectedAt, error));
+          refs.push(ref);
+          logger.warn('collection failed; recorded as an error artifact', {
+            collector: collector.id,
+            scope: scopeKey(scope),
+            key: ref.key,
+            error: (error as Error).name,
+          });
+        }
+        metrics.addMetric(TELEMETRY.metrics.collectionErrors, MetricUnit.Count, refs.length);
+        return {
+          collector: collector.id,
+          status: 'error',
+          keys: refs.map((r) => r.key),
+          errors: refs.length,
+          findings: 0,
+          failing: 0,
+        };
+      };
+
+      if (failure) return recordFailure(failureError(failure));
+
+      let targets: Awaited<ReturnType<AnyConnector['targets']>>;
+      try {
+        const keys = new Set(scopes.map(scopeKey));
+        targets = (await connector.targets([collector], config, { env })).filter((t) =>
+          keys.has(scopeKey(t.scope)),
+        );
+      } catch (error) {
+        return recordFailure(error);
+      }
+      const thrown: unknown[] = [];
+      const observed = targets.map((target) => ({
+        ...target,
+        collector: {
+          ...target.collector,
+          collect: (session: unknown, scope: Parameters<AnyCollector['collect']>[1]) =>
+            target.collector.collect(session, scope).catch((error: unknown) => {
+              thrown.push(error);
+              throw error;
+            }),
+        },
+      }));
+      const outcomes = await collectTargets(store, observed, { concurrency: 4 });
+      const errors = outcomes.filter((o) => o.ref.status === 'error');
+      const findings = outcomes.flatMap((o) => o.findings);
+      const failing = findings.filter((f) => f.status === 'fail').length;
+      for (const { ref, findings: found } of outcomes) {
+        const where = { collector: collector.id, scope: ref.scopeKey, key: ref.key };
+        if (ref.status === 'error') logger.warn('collection failed; recorded as an error artifact', where);
+        else logger.info('collected', { ...where, findings: found.length });
+      }
+      if (errors.length)
+        metrics.addMetric(TELEMETRY.metrics.collectionErrors, MetricUnit.Count, errors.length);
+      const throttled = thrown.find(isThrottling);
+      if (throttled) {
+        metrics.addMetric(TELEMETRY.metrics.collectionThrottled, MetricUnit.Count, 1);
+        throw new CollectorThrottled(`${collector.id}: ${(throttled as Error).message}`);
+      }
+      return {
+        collector: collector.id,
+        status: errors.length ? 'error' : 'ok',
+        keys: outcomes.map((o) => o.ref.key),
+        errors: errors.length,
+        findings: findings.length,
+        failing,
+      };
+    });
+  };
+}
