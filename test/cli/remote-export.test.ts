@@ -103,7 +103,7 @@ describeAws('proofline export --url (deployed export function)', () => {
     await closeEvidenceStore();
   });
 
-  const exportVia = (out: string, ...extra: string[]) =>
+  const exportVia = (out: string, extra: readonly string[] = [], to = today) =>
     runCli([
       'export',
       '--url',
@@ -113,7 +113,7 @@ describeAws('proofline export --url (deployed export function)', () => {
       '--from',
       today,
       '--to',
-      today,
+      to,
       '--out',
       join(dir, out),
       ...extra,
@@ -121,7 +121,7 @@ describeAws('proofline export --url (deployed export function)', () => {
 
   it('has the function build the archive, downloads it and verifies it against the publisher’s fingerprint', async () => {
     const fingerprint = publicKeyFingerprint(await (await openSigner(spec)).publicKeyPem());
-    const run = await exportVia('remote.zip', '--fingerprint', fingerprint);
+    const run = await exportVia('remote.zip', ['--fingerprint', fingerprint]);
     expect(run.code, run.err).toBe(0);
     expect(run.err).toMatch(/^Built exports\/soc2\/.*\.zip \(.*\); downloaded to .*remote\.zip$/);
     expect(run.out).toContain('(the trusted key)');
@@ -129,7 +129,7 @@ describeAws('proofline export --url (deployed export function)', () => {
   });
 
   it('fails verification (exit 4) when the archive is not signed with the fingerprint given', async () => {
-    const run = await exportVia('other.zip', '--fingerprint', 'ab'.repeat(32));
+    const run = await exportVia('other.zip', ['--fingerprint', 'ab'.repeat(32)]);
     expect(run.code).toBe(4);
     expect(run.out).toMatch(/FAILED/);
   });
@@ -140,19 +140,7 @@ describeAws('proofline export --url (deployed export function)', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
     expect(refused.code).toBe(1);
     expect(refused.err).toBe('proofline: the export function answered 403: Forbidden');
-    const bad = await runCli([
-      'export',
-      '--url',
-      standIn.url,
-      '--framework',
-      'soc2',
-      '--from',
-      today,
-      '--to',
-      '2000-01-01',
-      '--out',
-      join(dir, 'bad.zip'),
-    ]);
+    const bad = await exportVia('bad.zip', [], '2000-01-01');
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/answered 400: .*is before/);
   });

@@ -1,6 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { EnableSecurityHubCommand, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -11,39 +8,25 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { S3BucketsSnapshot } from '../../collectors/aws/s3-buckets/snapshot.ts';
 import { IdentityApiError } from '../../collectors/identity/api-error.ts';
 import { handler } from '../../functions/collect.ts';
 import { handler as evaluate } from '../../functions/evaluate.ts';
 import { isThrottling } from '../../functions/shared/failures.ts';
-import { closeEvidenceStore, evidenceStore } from '../../functions/shared/store.ts';
+import { evidenceStore } from '../../functions/shared/store.ts';
 import { handler as summary } from '../../functions/summary.ts';
 import { awsConfig, describeAws } from '../support/aws.ts';
-import { emfRecords, lambdaContext } from './support.ts';
+import { capturePrinted, emfRecords, lambdaContext, useEmbeddedStore } from './support.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 
 const HOME = '123456789012'; // moto's default account
-let printed: string[] = [];
-beforeEach(() => {
-  printed = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    printed.push(String(chunk));
-    return true;
-  });
-  return () => vi.restoreAllMocks();
-});
+const printed = capturePrinted();
 
-beforeAll(async () => {
-  process.env.PROOFLINE_STORE = await mkdtemp(join(tmpdir(), 'proofline-fn-'));
-});
-afterAll(async () => {
-  await closeEvidenceStore();
-  delete process.env.PROOFLINE_STORE;
-});
+useEmbeddedStore('proofline-fn-');
 
 describe('collect handler input', () => {
   it('refuses unknown collectors and scopes that do not fit the collector', async () => {
@@ -94,7 +77,7 @@ describeAws('collect and evaluate handlers (moto, embedded store)', () => {
     expect(result.findings).toBeGreaterThan(0);
     const { artifact } = await (await evidenceStore()).getArtifact(result.key);
     expect(artifact).toMatchObject({ status: 'ok', scope: { id: HOME, region: 'us-east-1' } });
-    const [record] = emfRecords(printed);
+    const [record] = emfRecords(printed());
     expect(record).toMatchObject({ service: 'proofline', Collections: 1 });
   });
 
@@ -136,7 +119,7 @@ describeAws('collect and evaluate handlers (moto, embedded store)', () => {
       collector: 'aws.s3.buckets',
       error: { code: 'Sandbox.Timedout', message: 'Task timed out after 300.00 seconds' },
     });
-    expect(emfRecords(printed)[0]).toMatchObject({ Collections: 1, CollectionErrors: 1 });
+    expect(emfRecords(printed())[0]).toMatchObject({ Collections: 1, CollectionErrors: 1 });
   });
 
   it('evaluates every control on the latest evidence, reports the transitions and imports failures into Security Hub', async () => {

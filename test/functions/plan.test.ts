@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { collectors } from '../../collectors/index.ts';
 import { handler } from '../../functions/plan.ts';
 import { awsConfig, describeAws } from '../support/aws.ts';
-import { emfRecords, lambdaContext } from './support.ts';
+import { capturePrinted, emfRecords, lambdaContext } from './support.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -17,15 +17,7 @@ vi.hoisted(() => {
 
 const run = { group: 'daily', collectors: ['aws.iam.credential-report', 'aws.kms.keys'] };
 
-let printed: string[] = [];
-beforeEach(() => {
-  printed = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    printed.push(String(chunk));
-    return true;
-  });
-  return () => vi.restoreAllMocks();
-});
+const printed = capturePrinted();
 
 describe('plan handler', () => {
   beforeEach(() => {
@@ -99,7 +91,7 @@ describe('plan handler', () => {
 
   it('emits RunsStarted with the group dimension the missed-schedule alarm watches', async () => {
     await handler(run, lambdaContext());
-    const started = emfRecords(printed).find((r) =>
+    const started = emfRecords(printed()).find((r) =>
       r._aws.CloudWatchMetrics[0]?.Metrics.some((m) => m.Name === 'RunsStarted'),
     );
     expect(started).toMatchObject({ service: 'proofline', group: 'daily', RunsStarted: 1 });

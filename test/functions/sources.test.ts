@@ -1,15 +1,12 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OrgSettingsSnapshot } from '../../collectors/github/org-settings/snapshot.ts';
 import type { GoogleUsersSnapshot } from '../../collectors/identity/google/users/snapshot.ts';
 import { ENV } from '../../core/deployed.ts';
 import type { Artifact } from '../../core/model.ts';
 import { handler as evaluate } from '../../functions/evaluate.ts';
-import { closeEvidenceStore, evidenceStore } from '../../functions/shared/store.ts';
+import { evidenceStore } from '../../functions/shared/store.ts';
 import { handler as github } from '../../functions/sources/github.ts';
 import { handler as google } from '../../functions/sources/google.ts';
 import { handler as identityCenter } from '../../functions/sources/identity-center.ts';
@@ -17,28 +14,16 @@ import { awsConfig, describeAws } from '../support/aws.ts';
 import { emptyOrg, type GitHubStandIn, startGitHubStandIn, TOKEN } from '../support/github/index.ts';
 import { goodOrg } from '../support/github/orgs.ts';
 import { type GoogleStandIn, startGoogleStandIn } from '../support/identity.ts';
-import { emfRecords, lambdaContext } from './support.ts';
+import { capturePrinted, emfRecords, lambdaContext, useEmbeddedStore } from './support.ts';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 
-let printed: string[] = [];
-beforeEach(() => {
-  printed = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    printed.push(String(chunk));
-    return true;
-  });
-  return () => vi.restoreAllMocks();
-});
+const printed = capturePrinted();
 
-beforeAll(async () => {
-  process.env.PROOFLINE_STORE = await mkdtemp(join(tmpdir(), 'proofline-sources-'));
-});
-afterAll(async () => {
-  await closeEvidenceStore();
-  delete process.env.PROOFLINE_STORE;
+useEmbeddedStore('proofline-sources-');
+afterAll(() => {
   delete process.env[ENV.sourceConfig];
 });
 
@@ -55,7 +40,7 @@ async function latest(collector: string, scopeKey: string): Promise<Artifact> {
 }
 
 const metricNames = () =>
-  emfRecords(printed).flatMap((r) => r._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name)));
+  emfRecords(printed()).flatMap((r) => r._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name)));
 
 describe('source function input', () => {
   it('refuses collectors of other sources and unknown ones, naming the known ones', async () => {
