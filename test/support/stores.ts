@@ -43,7 +43,7 @@ export interface StoreHarness {
   /**
    * Whether two concurrent conditional writes are serialized by the backend. SQLite's are; DynamoDB's are, but
    * moto_server checks a TransactWriteItems' conditions and applies it without a lock, so two racing requests
-   * can both pass their checks there.
+   * can both pass their checks there, or one lose an item to the other's interleaved writes.
    */
   readonly serializesRacingWrites: boolean;
   create(): Promise<StoreInstance>;
