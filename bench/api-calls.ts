@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCollect } from '../cli/collect.ts';
 import { openContext } from '../cli/context.ts';
-import { collectors } from '../collectors/index.ts';
+import { awsCollectors } from '../collectors/aws/index.ts';
 import { emulatorEnv, startMoto } from '../demo/moto.ts';
 import { seedDemoAccount } from '../demo/seed-aws.ts';
 
@@ -18,7 +18,7 @@ export async function runApiCallBench(): Promise<string[]> {
     const ctx = await openContext({ store: dir });
     const lines: string[] = [];
     let total = 0;
-    for (const collector of collectors) {
+    for (const collector of awsCollectors) {
       const calls: string[] = [];
       await runCollect(ctx, {
         collector: [collector.id],
