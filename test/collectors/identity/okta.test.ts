@@ -153,7 +153,7 @@ describe('okta.users collect against the Okta stand-in', () => {
     expect(paths).toContain('/api/v1/apps?limit=200&filter=user.id eq "00ub"');
   });
 
-  it('retries a 429 (the SDK waits for X-Rate-Limit-Reset) and then succeeds', async () => {
+  it('retries a 429 (after X-Rate-Limit-Reset) and then succeeds', async () => {
     okta.inject({ path: /^\/api\/v1\/users\/00ua\/factors/, response: oktaResponses.rateLimited(0) });
     const snapshot = await collect(oktaSession(okta.url, { kind: 'token', token: TOKEN }));
     expect(snapshot.users.find((u) => u.id === '00ua')?.factors).toHaveLength(1);
@@ -163,12 +163,12 @@ describe('okta.users collect against the Okta stand-in', () => {
   it('gives up on a 429 that does not clear, naming the operation', async () => {
     okta.inject({
       path: /^\/api\/v1\/policies\?type=PASSWORD/,
-      times: 10,
+      times: 2, // the request and its one retry
       response: oktaResponses.rateLimited(0),
     });
-    const error = await collectPolicies(oktaSession(okta.url, { kind: 'token', token: TOKEN }, 1)).catch(
-      (e) => e,
-    );
+    const error = await collectPolicies(
+      oktaSession(okta.url, { kind: 'token', token: TOKEN }, { maxRetries: 1 }),
+    ).catch((e) => e);
     expect(error).toBeInstanceOf(IdentityApiError);
     expect(error).toMatchObject({
       status: 429,
