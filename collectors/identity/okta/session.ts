@@ -50,7 +50,6 @@ export interface OktaSessionOptions {
   readonly maxRetries?: number;
   /** How the session waits before a retry (tests observe the delay instead of waiting). */
   readonly sleep?: (ms: number) => Promise<unknown>;
-  readonly fetch?: typeof fetch;
 }
 
 /** Okta answered a request with an error status; `status` is what apiCall maps to an IdentityApiError. */
@@ -151,7 +150,7 @@ export function oktaSession(
   const origin = new URL(orgUrl).origin;
   const maxRetries = options.maxRetries ?? 4;
   const wait = options.sleep ?? sleep;
-  const send = options.fetch ?? fetch;
+  const ssws = credentials.kind === 'token' ? credentials.token : undefined;
   const app =
     credentials.kind === 'privateKey'
       ? {
@@ -203,7 +202,7 @@ export function oktaSession(
           jti: randomUUID(),
         },
       );
-      const response = await send(tokenUrl, {
+      const response = await fetch(tokenUrl, {
         method: 'POST',
         headers: {
           accept: 'application/json',
@@ -257,7 +256,7 @@ export function oktaSession(
   }
 
   async function authorization(method: string, url: string): Promise<Record<string, string>> {
-    if (!app) return { authorization: `SSWS ${(credentials as { token: string }).token}` };
+    if (!app) return { authorization: `SSWS ${ssws}` };
     const { value, dpop } = await accessToken(app);
     if (!dpop) return { authorization: `Bearer ${value}` };
     const ath = createHash('sha256').update(value).digest('base64url');
@@ -268,7 +267,7 @@ export function oktaSession(
   async function request(url: string): Promise<Response> {
     let renewedToken = false;
     for (let attempt = 0; ; attempt++) {
-      const response = await send(url, {
+      const response = await fetch(url, {
         headers: { accept: 'application/json', ...(await authorization('GET', url)) },
       });
       if (response.ok) return response;
@@ -305,7 +304,8 @@ export function oktaSession(
         const body: unknown = JSON.parse(await response.text());
         if (!Array.isArray(body)) throw new SyntaxError(`GET ${path}: expected a JSON array`);
         items.push(...body);
-        url = nextLink(response.headers.get('link'));
+        const next = nextLink(response.headers.get('link'));
+        url = next === undefined ? undefined : new URL(next, orgUrl).href;
         // The token goes to the org alone, whatever a Link header says.
         if (url && new URL(url).origin !== origin)
           throw new Error(`GET ${path}: the next page is on ${new URL(url).origin}, not the org ${origin}`);
