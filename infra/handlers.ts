@@ -101,13 +101,12 @@ export const SOURCE_HANDLERS: readonly SourceHandlerSpec[] = [
   sourceHandler('github', 'GitHub'),
   sourceHandler('entra', 'Entra ID'),
   sourceHandler('google', 'Google Workspace'),
+  sourceHandler('okta', 'Okta'),
   sourceHandler('identity-center', 'IAM Identity Center', true),
 ];
 
 /** Sources the CLI collects that the stack cannot yet, and why: a schedule naming them fails synth. */
-export const UNDEPLOYABLE_SOURCES: Readonly<Partial<Record<Source, string>>> = {
-  okta: 'the Okta SDK (@okta/okta-sdk-nodejs) bundles to about 5 MB, past the 1 MB limit of a function bundle; collect Okta with the CLI (`proofline --store <StoreSpec> collect`) until it is read without the SDK',
-};
+export const UNDEPLOYABLE_SOURCES: Readonly<Partial<Record<Source, string>>> = {};
 
 /**
  * How every handler is bundled, in one place: the CDK functions (NodejsFunction → local esbuild), the bundle

@@ -1,4 +1,4 @@
-import { createPublicKey, randomUUID, verify } from 'node:crypto';
+import { createHash, createPublicKey, type JsonWebKey, randomUUID, verify } from 'node:crypto';
 import {
   json,
   jwtPayload,
@@ -43,8 +43,16 @@ export interface OktaSeed {
   readonly policies?: readonly OktaSeedPolicy[];
   /** Accepted SSWS API token. */
   readonly token?: string;
-  /** An API service app allowed the client-credentials grant, with its public key (PEM). */
-  readonly serviceApp?: { readonly clientId: string; readonly publicKeyPem: string };
+  /**
+   * An API service app allowed the client-credentials grant, with its public key (PEM). With `requireDpop`,
+   * tokens are DPoP-bound: the token request needs a proof carrying the nonce Okta hands out, every API call
+   * a proof for that call (RFC 9449).
+   */
+  readonly serviceApp?: {
+    readonly clientId: string;
+    readonly publicKeyPem: string;
+    readonly requireDpop?: boolean;
+  };
   /** Page size when the client asks for more (to exercise paging with few users). */
   readonly maxPageSize?: number;
 }
@@ -100,15 +108,64 @@ const userJson = (u: OktaSeedUser) => ({
   _links: { self: { href: `/api/v1/users/${u.id}` } },
 });
 
+/** A JWS signature check for RSA (PKCS#1 v1.5) and EC (raw r||s) keys. */
+const signatureValid = (jws: string, key: ReturnType<typeof createPublicKey>): boolean => {
+  const [header, payload, signature] = jws.split('.');
+  if (!header || !payload || !signature) return false;
+  const { alg } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg?: string };
+  const hash = { RS256: 'sha256', ES256: 'sha256', ES384: 'sha384', ES512: 'sha512' }[alg ?? ''];
+  return (
+    !!hash &&
+    verify(
+      hash,
+      Buffer.from(`${header}.${payload}`),
+      { key, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(signature, 'base64url'),
+    )
+  );
+};
+
+const jwtHeader = (jws: string) =>
+  JSON.parse(Buffer.from(jws.split('.')[0] ?? '', 'base64url').toString() || '{}') as Record<string, unknown>;
+
 export async function startOktaStandIn(seed: OktaSeed): Promise<StandIn> {
-  const accessTokens = new Set<string>();
+  /** Access token → the JWK (as JSON) of the DPoP key it is bound to, or '' for a Bearer token. */
+  const accessTokens = new Map<string, string>();
+  const dpopNonce = `nonce-${randomUUID()}`;
   let base = '';
+
+  /** A DPoP proof for this request, signed by the key in its header (and `boundTo` when given). */
+  const dpopProof = (req: StandInRequest, extra: Record<string, unknown>, boundTo?: string) => {
+    const proof = String(req.headers.dpop ?? '');
+    try {
+      const header = jwtHeader(proof);
+      const jwk = header.jwk as JsonWebKey | undefined;
+      if (header.typ !== 'dpop+jwt' || !jwk) return undefined;
+      if (boundTo !== undefined && JSON.stringify(jwk) !== boundTo) return undefined;
+      if (!signatureValid(proof, createPublicKey({ key: jwk, format: 'jwk' }))) return undefined;
+      const claims = jwtPayload(proof);
+      const ok =
+        claims.htm === req.method &&
+        claims.htu === `${base}${req.url.pathname}` &&
+        typeof claims.jti === 'string' &&
+        Object.entries(extra).every(([k, v]) => claims[k] === v);
+      return ok ? { jwk: JSON.stringify(jwk), claims } : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 
   const authorized = (req: StandInRequest) => {
     const header = req.headers.authorization ?? '';
     if (seed.token && header === `SSWS ${seed.token}`) return true;
-    const bearer = /^(?:Bearer|DPoP) (.+)$/.exec(header)?.[1];
-    return !!bearer && accessTokens.has(bearer);
+    const [, scheme, value] = /^(Bearer|DPoP) (.+)$/.exec(header) ?? [];
+    const boundTo = value === undefined ? undefined : accessTokens.get(value);
+    if (boundTo === undefined) return false;
+    if (boundTo === '') return scheme === 'Bearer';
+    const ath = createHash('sha256')
+      .update(value ?? '')
+      .digest('base64url');
+    return scheme === 'DPoP' && !!dpopProof(req, { ath }, boundTo);
   };
 
   /** Okta pages with `limit` and an opaque `after`, linking the next page in a `Link` header. */
@@ -132,29 +189,44 @@ export async function startOktaStandIn(seed: OktaSeed): Promise<StandIn> {
     const app = seed.serviceApp;
     if (form.get('grant_type') !== 'client_credentials' || !app)
       return json(400, { error: 'invalid_request', error_description: 'unsupported grant' });
-    const [header, payload, signature] = assertion.split('.');
-    const claims = assertion ? jwtPayload(assertion) : {};
+    const claims = assertion.split('.').length === 3 ? jwtPayload(assertion) : {};
     const valid =
-      !!header &&
-      !!signature &&
       claims.iss === app.clientId &&
       claims.sub === app.clientId &&
       claims.aud === `${base}/oauth2/v1/token` &&
-      verify(
-        'sha256',
-        Buffer.from(`${header}.${payload}`),
-        createPublicKey(app.publicKeyPem),
-        Buffer.from(signature, 'base64url'),
-      );
+      typeof claims.exp === 'number' &&
+      typeof claims.jti === 'string' &&
+      signatureValid(assertion, createPublicKey(app.publicKeyPem));
     if (!valid)
       return json(401, {
         error: 'invalid_client',
         error_description: 'The client_assertion signature is invalid.',
       });
+    let boundTo = '';
+    if (app.requireDpop) {
+      if (!req.headers.dpop)
+        return json(400, {
+          error: 'invalid_dpop_proof',
+          error_description: 'The DPoP proof JWT header is missing.',
+        });
+      const proof = dpopProof(req, {});
+      if (!proof)
+        return json(400, { error: 'invalid_dpop_proof', error_description: 'The DPoP proof is invalid.' });
+      if (proof.claims.nonce !== dpopNonce)
+        return json(
+          400,
+          {
+            error: 'use_dpop_nonce',
+            error_description: 'Authorization server requires nonce in DPoP proof.',
+          },
+          { 'dpop-nonce': dpopNonce },
+        );
+      boundTo = proof.jwk;
+    }
     const accessToken = `okta-at-${randomUUID()}`;
-    accessTokens.add(accessToken);
+    accessTokens.set(accessToken, boundTo);
     return json(200, {
-      token_type: 'Bearer',
+      token_type: boundTo ? 'DPoP' : 'Bearer',
       expires_in: 3600,
       access_token: accessToken,
       scope: form.get('scope'),

@@ -1,8 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OrgSettingsSnapshot } from '../../collectors/github/org-settings/snapshot.ts';
 import type { GoogleUsersSnapshot } from '../../collectors/identity/google/users/snapshot.ts';
+import type { OktaPoliciesSnapshot } from '../../collectors/identity/okta/policies/snapshot.ts';
+import type { OktaUsersSnapshot } from '../../collectors/identity/okta/users/snapshot.ts';
 import { ENV } from '../../core/deployed.ts';
 import type { Artifact } from '../../core/model.ts';
 import { handler as evaluate } from '../../functions/evaluate.ts';
@@ -10,10 +13,17 @@ import { evidenceStore } from '../../functions/shared/store.ts';
 import { handler as github } from '../../functions/sources/github.ts';
 import { handler as google } from '../../functions/sources/google.ts';
 import { handler as identityCenter } from '../../functions/sources/identity-center.ts';
+import { handler as okta } from '../../functions/sources/okta.ts';
 import { awsConfig, describeAws } from '../support/aws.ts';
 import { emptyOrg, type GitHubStandIn, startGitHubStandIn, TOKEN } from '../support/github/index.ts';
 import { goodOrg } from '../support/github/orgs.ts';
-import { type GoogleStandIn, startGoogleStandIn } from '../support/identity.ts';
+import {
+  type GoogleStandIn,
+  type StandIn,
+  signOnRule,
+  startGoogleStandIn,
+  startOktaStandIn,
+} from '../support/identity.ts';
 import { capturePrinted, emfRecords, lambdaContext, useEmbeddedStore } from './support.ts';
 
 vi.hoisted(() => {
@@ -267,6 +277,92 @@ describeAws('source functions (credentials in moto Secrets Manager, embedded sto
       expect(artifact.status === 'error' && artifact.error.message).toBe(
         `secret ${secretArn} is not a JSON object of credential names to values`,
       );
+    });
+  });
+
+  describe('Okta', () => {
+    let standIn: StandIn;
+    const OKTA_TOKEN = 'okta-ssws-token';
+    const serviceKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    beforeAll(async () => {
+      standIn = await startOktaStandIn({
+        token: OKTA_TOKEN,
+        serviceApp: {
+          clientId: '0oaproofline',
+          publicKeyPem: serviceKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        },
+        users: [
+          {
+            id: '00ua',
+            login: 'alice@acme.example',
+            status: 'ACTIVE',
+            created: '2025-01-01T00:00:00.000Z',
+            lastLogin: '2026-11-20T00:00:00.000Z',
+            factors: [{ factorType: 'token:software:totp', provider: 'GOOGLE', status: 'ACTIVE' }],
+            roles: ['SUPER_ADMIN'],
+          },
+        ],
+        policies: [
+          {
+            id: '00p1',
+            type: 'OKTA_SIGN_ON',
+            name: 'Default Policy',
+            status: 'ACTIVE',
+            rules: [signOnRule('0pr1', 'Default Rule', true)],
+          },
+        ],
+      });
+    });
+    afterAll(() => standIn.close());
+    afterEach(() => standIn.requests.splice(0));
+    const scopeKey = () => `${new URL(standIn.url).hostname}-global`;
+
+    it('collects the org with the API token from the secret', async () => {
+      const secretArn = await secret('proofline/okta', JSON.stringify({ OKTA_API_TOKEN: OKTA_TOKEN }));
+      useConfig({ orgUrl: standIn.url, secretArn });
+      const result = await okta({ source: 'okta', collectorId: 'okta.users' }, lambdaContext());
+      expect(result).toMatchObject({ collector: 'okta.users', status: 'ok', errors: 0, failing: 0 });
+      const artifact = await latest('okta.users', scopeKey());
+      expect(artifact.status).toBe('ok');
+      const snapshot = (artifact as Artifact & { snapshot: OktaUsersSnapshot }).snapshot;
+      expect(snapshot.users.map((u) => [u.login, u.adminRoles, u.factors.length])).toEqual([
+        ['alice@acme.example', ['SUPER_ADMIN'], 1],
+      ]);
+    });
+
+    it('collects with an API service app’s private key from the secret (one token for the collection)', async () => {
+      const secretArn = await secret(
+        'proofline/okta-service-app',
+        JSON.stringify({
+          OKTA_CLIENT_ID: '0oaproofline',
+          OKTA_PRIVATE_KEY: serviceKey.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        }),
+      );
+      useConfig({ orgUrl: standIn.url, secretArn });
+      const result = await okta({ collectorId: 'okta.policies' });
+      expect(result).toMatchObject({ status: 'ok', errors: 0 });
+      const artifact = await latest('okta.policies', scopeKey());
+      const snapshot = (artifact as Artifact & { snapshot: OktaPoliciesSnapshot }).snapshot;
+      expect(snapshot.signOnPolicies.map((p) => [p.name, p.rules.map((r) => r.requiresMfa)])).toEqual([
+        ['Default Policy', [true]],
+      ]);
+      expect(standIn.requests.filter((r) => r.path === '/oauth2/v1/token')).toHaveLength(1);
+    });
+
+    it('a refused token is recorded as an error artifact with the HTTP status and the operation', async () => {
+      const secretArn = await secret(
+        'proofline/okta-refused',
+        JSON.stringify({ OKTA_API_TOKEN: 'ssws-revoked-value' }),
+      );
+      useConfig({ orgUrl: standIn.url, secretArn });
+      const result = await okta({ collectorId: 'okta.users' });
+      expect(result).toMatchObject({ status: 'error', errors: 1 });
+      const artifact = await latest('okta.users', scopeKey());
+      expect(artifact).toMatchObject({
+        status: 'error',
+        error: { code: 'Unauthorized', httpStatus: 401, operation: 'listUsers' },
+      });
+      expect(JSON.stringify(artifact)).not.toContain('ssws-revoked-value');
     });
   });
 });

@@ -26,7 +26,8 @@ describe('source functions', () => {
     for (const { source } of connectors.filter((c) => c.source !== 'aws')) {
       expect(deployable.includes(source) !== Boolean(UNDEPLOYABLE_SOURCES[source]), source).toBe(true);
     }
-    expect(deployable).toEqual(['github', 'entra', 'google', 'identity-center']);
+    expect(deployable).toEqual(['github', 'entra', 'google', 'okta', 'identity-center']);
+    expect(UNDEPLOYABLE_SOURCES).toEqual({});
     for (const h of SOURCE_HANDLERS) expect(h.entry).toBe(`functions/sources/${h.source}.ts`);
   });
 });

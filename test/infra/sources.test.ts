@@ -21,6 +21,7 @@ const arn = (name: string) => `arn:aws:secretsmanager:eu-west-1:111111111111:sec
 const GITHUB_SECRET = arn('github');
 const ENTRA_SECRET = arn('entra');
 const GOOGLE_SECRET = arn('google');
+const OKTA_SECRET = arn('okta');
 const INSTANCE = 'arn:aws:sso:::instance/ssoins-72230e2b5d3d4b1c';
 
 const SCOPE = {
@@ -28,13 +29,14 @@ const SCOPE = {
   github: { orgs: ['acme', 'acme-labs'], secretArn: GITHUB_SECRET },
   entra: { tenantId: '00000000-0000-0000-0000-000000000001', secretArn: ENTRA_SECRET },
   google: { domain: 'acme.example', adminEmail: 'admin@acme.example', secretArn: GOOGLE_SECRET },
+  okta: { orgUrl: 'https://acme.okta.com', secretArn: OKTA_SECRET },
   'identity-center': { instanceArn: INSTANCE, region: 'eu-west-1' },
 };
 const SCHEDULES = {
   daily: { expression: 'rate(1 day)', collectors: ['aws.s3.buckets', 'github.repos', 'github.org.settings'] },
   identity: {
     expression: 'cron(0 6 * * ? *)',
-    collectors: ['entra.users', 'google.users', 'identity-center.access'],
+    collectors: ['entra.users', 'google.users', 'okta.users', 'okta.policies', 'identity-center.access'],
   },
 };
 
@@ -64,7 +66,7 @@ describe('a stack that collects GitHub and the identity providers', () => {
   });
 
   it('creates one function per scheduled source, told its validated config section and no secret', () => {
-    for (const name of ['Github', 'Entra', 'Google', 'IdentityCenter']) {
+    for (const name of ['Github', 'Entra', 'Google', 'Okta', 'IdentityCenter']) {
       const fn = resource(stack.mainTemplate, 'AWS::Lambda::Function', fnId(name)).Properties;
       expect(fn.Runtime).toBe('nodejs24.x');
       expect(fn.Timeout).toBe(900);
@@ -80,12 +82,9 @@ describe('a stack that collects GitHub and the identity providers', () => {
     expect(JSON.parse(google.Environment.Variables.SOURCE_CONFIG)).toMatchObject({
       secretArn: GOOGLE_SECRET,
     });
-    // Okta is not scheduled: no function.
-    expect(
-      Object.keys(stack.mainTemplate.findResources('AWS::Lambda::Function')).filter((id) =>
-        id.startsWith('ProoflineCollectOkta'),
-      ),
-    ).toEqual([]);
+    const okta = resource(stack.mainTemplate, 'AWS::Lambda::Function', fnId('Okta')).Properties;
+    expect(JSON.parse(okta.Environment.Variables.SOURCE_CONFIG)).toEqual(SCOPE.okta);
+    expect(JSON.stringify(okta.Environment.Variables)).not.toMatch(/OKTA_(API_TOKEN|PRIVATE_KEY)/);
   });
 
   it('the plan function is told the scopes each source collector runs over', () => {
@@ -97,6 +96,7 @@ describe('a stack that collects GitHub and the identity providers', () => {
       ],
       entra: [{ source: 'entra', id: SCOPE.entra.tenantId }],
       google: [{ source: 'google', id: 'acme.example' }],
+      okta: [{ source: 'okta', id: 'acme.okta.com' }],
       'identity-center': [{ source: 'identity-center', id: 'ssoins-72230e2b5d3d4b1c', region: 'eu-west-1' }],
     });
   });
@@ -105,25 +105,30 @@ describe('a stack that collects GitHub and the identity providers', () => {
     const reads = identityStatements(stack.mainTemplate).filter((s) =>
       actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
     );
-    expect(reads).toHaveLength(3);
+    expect(reads).toHaveLength(4);
     for (const s of reads) expect(actionsOf(s)).toEqual(['secretsmanager:GetSecretValue']);
     const owners = reads.map((s) => [s.owner.match(/^ProoflineCollect([A-Z][a-z]+)/)?.[1], resourcesOf(s)]);
     expect(Object.fromEntries(owners)).toEqual({
       Github: [GITHUB_SECRET],
       Entra: [ENTRA_SECRET],
       Google: [GOOGLE_SECRET],
+      Okta: [OKTA_SECRET],
     });
   });
 
   it('source functions write the store like the collect function; only Identity Center reads AWS APIs, read-only', () => {
     const statements = identityStatements(stack.mainTemplate);
     const of = (name: string) => statements.filter((s) => s.owner.startsWith(`ProoflineCollect${name}Role`));
-    for (const name of ['Github', 'Entra', 'Google', 'IdentityCenter']) {
+    for (const name of ['Github', 'Entra', 'Google', 'Okta', 'IdentityCenter']) {
       const sids = of(name).map((s) => s.Sid);
       expect(sids, name).toEqual(expect.arrayContaining(['WriteLockedEvidence', 'UseIndex']));
       expect(sids, name).not.toContain('AssumeMemberRoles');
     }
-    expect(of('Github').map((s) => s.Sid)).not.toContain('ReadOnlyCollection');
+    for (const name of ['Github', 'Okta'])
+      expect(
+        of(name).map((s) => s.Sid),
+        name,
+      ).not.toContain('ReadOnlyCollection');
     const reads = of('IdentityCenter').find((s) => s.Sid === 'ReadOnlyCollection')!;
     expect(actionsOf(reads).length).toBeGreaterThan(3);
     for (const action of actionsOf(reads))
@@ -162,10 +167,12 @@ describe('a stack that collects GitHub and the identity providers', () => {
       github: 'Collect-github',
       entra: 'Collect-entra',
       google: 'Collect-google',
+      okta: 'Collect-okta',
       'identity-center': 'Collect-identity-center',
     });
     for (const [source, name] of [
       ['github', 'Github'],
+      ['okta', 'Okta'],
       ['identity-center', 'IdentityCenter'],
     ] as const) {
       const task = states[`Collect-${source}`];
@@ -239,9 +246,7 @@ describe('a stack that collects GitHub and the identity providers', () => {
       )!.Properties.Target.Input,
     );
     expect(input.group).toBe('every-1-day');
-    expect(input.collectors).toEqual(
-      collectors.filter((c) => c.source !== 'okta' && c.source !== 'manual').map((c) => c.id),
-    );
+    expect(input.collectors).toEqual(collectors.filter((c) => c.source !== 'manual').map((c) => c.id));
   });
 });
 
@@ -288,13 +293,14 @@ describe('schedules of sources other than AWS (resolveScheduleGroups)', () => {
     );
   });
 
-  it('refuses Okta, naming scope.okta and why', () => {
+  it('accepts Okta with the secret holding its credentials, and refuses it without one', () => {
+    expect(resolve(['okta.users', 'okta.policies'])[0]!.collectors).toEqual(['okta.users', 'okta.policies']);
+    expect(() => resolve(['okta.users'], { okta: { orgUrl: 'https://acme.okta.com' } })).toThrow(
+      /scope\.okta\.secretArn: required to deploy .*OKTA_API_TOKEN/,
+    );
     expect(() =>
-      resolve(['okta.users'], { okta: { orgUrl: 'https://acme.okta.com', secretArn: arn('okta') } }),
-    ).toThrow(/scope\.okta: okta cannot be deployed yet: the Okta SDK .* past the 1 MB limit/);
-    expect(() =>
-      resolveScheduleGroups(undefined, collectors, { okta: { orgUrl: 'https://acme.okta.com' } }),
-    ).toThrow(/scope\.okta: okta cannot be deployed yet/);
+      resolve(['okta.users'], { okta: { orgUrl: 'acme.okta.com', secretArn: OKTA_SECRET } }),
+    ).toThrow(/scope\.okta\.orgUrl: must be the org URL/);
   });
 
   it('refuses the access review: it is run against the store, not scheduled', () => {

@@ -9,7 +9,7 @@ import {
 import { collect as collectPolicies } from '../../../collectors/identity/okta/policies/collect.ts';
 import { oktaPolicies } from '../../../collectors/identity/okta/policies/index.ts';
 import type { OktaPoliciesSnapshot } from '../../../collectors/identity/okta/policies/snapshot.ts';
-import { oktaSession } from '../../../collectors/identity/okta/session.ts';
+import { OktaHttpError, oktaSession } from '../../../collectors/identity/okta/session.ts';
 import {
   adminsActive,
   adminsMfa,
@@ -153,7 +153,7 @@ describe('okta.users collect against the Okta stand-in', () => {
     expect(paths).toContain('/api/v1/apps?limit=200&filter=user.id eq "00ub"');
   });
 
-  it('retries a 429 (the SDK waits for X-Rate-Limit-Reset) and then succeeds', async () => {
+  it('retries a 429 (after X-Rate-Limit-Reset) and then succeeds', async () => {
     okta.inject({ path: /^\/api\/v1\/users\/00ua\/factors/, response: oktaResponses.rateLimited(0) });
     const snapshot = await collect(oktaSession(okta.url, { kind: 'token', token: TOKEN }));
     expect(snapshot.users.find((u) => u.id === '00ua')?.factors).toHaveLength(1);
@@ -163,12 +163,12 @@ describe('okta.users collect against the Okta stand-in', () => {
   it('gives up on a 429 that does not clear, naming the operation', async () => {
     okta.inject({
       path: /^\/api\/v1\/policies\?type=PASSWORD/,
-      times: 10,
+      times: 2, // the request and its one retry
       response: oktaResponses.rateLimited(0),
     });
-    const error = await collectPolicies(oktaSession(okta.url, { kind: 'token', token: TOKEN }, 1)).catch(
-      (e) => e,
-    );
+    const error = await collectPolicies(
+      oktaSession(okta.url, { kind: 'token', token: TOKEN }, { maxRetries: 1 }),
+    ).catch((e) => e);
     expect(error).toBeInstanceOf(IdentityApiError);
     expect(error).toMatchObject({
       status: 429,
@@ -237,6 +237,32 @@ describe('okta.users collect against the Okta stand-in', () => {
     },
   );
 
+  it('writes dates as the SDK did (through a Date): milliseconds and Z always, null when absent', async () => {
+    okta.inject({
+      path: /^\/api\/v1\/users\?limit/,
+      response: {
+        status: 200,
+        body: [
+          {
+            id: '00ue',
+            status: 'STAGED',
+            created: '2025-01-01T00:00:00Z',
+            lastLogin: null,
+            statusChanged: '2025-03-01T10:00:00.5+02:00',
+            profile: { login: 'erin@acme.example' },
+          },
+        ],
+      },
+    });
+    const snapshot = await collect(oktaSession(okta.url, { kind: 'token', token: TOKEN }));
+    expect(snapshot.users.find((u) => u.id === '00ue')).toMatchObject({
+      created: '2025-01-01T00:00:00.000Z',
+      lastLogin: null,
+      statusChanged: '2025-03-01T08:00:00.500Z',
+      email: null,
+    });
+  });
+
   it('refuses a user without a login (malformed payload), naming the field', async () => {
     okta.inject({
       path: /^\/api\/v1\/users\?limit/,
@@ -291,6 +317,147 @@ describe('okta.users collect against the Okta stand-in', () => {
     });
     const snapshot = await collectPolicies(oktaSession(okta.url, { kind: 'token', token: TOKEN }));
     expect(snapshot.signOnPolicies.map((p) => p.type)).toEqual(['OKTA_SIGN_ON']);
+  });
+});
+
+describe('okta REST client (what the SDK used to do)', () => {
+  let okta: StandIn;
+  beforeAll(async () => {
+    okta = await startOktaStandIn(seed);
+  });
+  afterAll(() => okta.close());
+  afterEach(() => okta.requests.splice(0));
+  const session = (options = {}) => oktaSession(okta.url, { kind: 'token', token: TOKEN }, options);
+
+  it('follows Link rel="next" across pages until there is none, keeping the query', async () => {
+    const users = (await session().list('/api/v1/users', { limit: 200 })) as { id: string }[];
+    expect(users.map((u) => u.id)).toEqual(['00ua', '00uc', '00ud', '00ue', '00uf']);
+    expect(okta.requests.map((r) => r.path)).toEqual([
+      '/api/v1/users?limit=200',
+      '/api/v1/users?limit=2&after=2',
+      '/api/v1/users?limit=2&after=4',
+    ]);
+  });
+
+  it('encodes query values with %20, as Okta documents search and filter expressions', async () => {
+    await session().list('/api/v1/users', { search: 'status eq "DEPROVISIONED"', limit: 200 });
+    expect(okta.requests[0]?.path).toBe('/api/v1/users?search=status%20eq%20%22DEPROVISIONED%22&limit=200');
+  });
+
+  it('never follows a next link off the org (the token would go with it)', async () => {
+    okta.inject({
+      path: /^\/api\/v1\/users\?limit/,
+      response: {
+        status: 200,
+        body: [],
+        headers: { link: '<https://elsewhere.example/api/v1/users?after=2>; rel="next"' },
+      },
+    });
+    await expect(session().list('/api/v1/users', { limit: 200 })).rejects.toThrow(
+      /next page is on https:\/\/elsewhere\.example, not the org/,
+    );
+  });
+
+  it('waits until X-Rate-Limit-Reset by the server’s Date (plus a second) before retrying a 429', async () => {
+    const date = new Date('2026-11-27T12:00:00.000Z');
+    okta.inject({
+      path: /^\/api\/v1\/users\/00ua\/factors/,
+      response: {
+        ...oktaResponses.rateLimited(),
+        headers: {
+          date: date.toUTCString(),
+          'x-rate-limit-limit': '600',
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': String(date.getTime() / 1000 + 30),
+        },
+      },
+    });
+    const waits: number[] = [];
+    const factors = await session({ sleep: async (ms: number) => waits.push(ms) }).list(
+      '/api/v1/users/00ua/factors',
+    );
+    expect(factors).toHaveLength(1);
+    expect(waits).toEqual([31_000]);
+    expect(okta.requests).toHaveLength(2);
+  });
+
+  it.each([
+    [oktaResponses.unauthorized(), 401, 'E0000011: Invalid token provided'],
+    [oktaResponses.forbidden(), 403, 'E0000006: You do not have permission'],
+  ])(
+    'maps an error answer to its status and Okta’s error code and summary (%#)',
+    async (response, status, detail) => {
+      okta.inject({ path: /^\/api\/v1\/policies/, response });
+      const error = await session()
+        .list('/api/v1/policies', { type: 'PASSWORD' })
+        .catch((e) => e);
+      expect(error).toBeInstanceOf(OktaHttpError);
+      expect(error.status).toBe(status);
+      expect(error.message).toContain(`GET /api/v1/policies: ${detail}`);
+      expect(okta.requests).toHaveLength(1); // not retried
+    },
+  );
+
+  describe('API service app', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const serviceApp = (publicKey = rsa.publicKey, requireDpop = false) => ({
+      clientId: '0oaservice',
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      requireDpop,
+    });
+    const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const tokenRequests = (app: StandIn) => app.requests.filter((r) => r.path === '/oauth2/v1/token');
+
+    it('exchanges one token for every request of the session and asks again after a 401', async () => {
+      const app = await startOktaStandIn({ ...seed, token: undefined, serviceApp: serviceApp() });
+      try {
+        const s = oktaSession(app.url, { kind: 'privateKey', clientId: '0oaservice', privateKey: pkcs8 });
+        const snapshot = await collect(s);
+        expect(snapshot.users).toHaveLength(6);
+        expect(tokenRequests(app)).toHaveLength(1);
+        expect(app.requests.length).toBeGreaterThan(10);
+
+        app.inject({ path: /^\/api\/v1\/policies/, response: oktaResponses.unauthorized() });
+        await s.list('/api/v1/policies', { type: 'PASSWORD' });
+        expect(tokenRequests(app)).toHaveLength(2);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('signs with an EC key given as a JWK, naming its kid', async () => {
+      const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const app = await startOktaStandIn({ ...seed, token: undefined, serviceApp: serviceApp(ec.publicKey) });
+      try {
+        const jwk = JSON.stringify({ ...ec.privateKey.export({ format: 'jwk' }), kid: 'key-1' });
+        const s = oktaSession(app.url, { kind: 'privateKey', clientId: '0oaservice', privateKey: jwk });
+        expect(await s.list('/api/v1/users/00ua/factors')).toHaveLength(1);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('refuses a private key it cannot read, before any request', () => {
+      expect(() =>
+        oktaSession('https://acme.okta.com', { kind: 'privateKey', clientId: 'x', privateKey: 'not a key' }),
+      ).toThrow(/OKTA_PRIVATE_KEY is not a private key in PEM or JWK form/);
+    });
+
+    it('gets a DPoP-bound token with the nonce Okta asks for when the app requires DPoP', async () => {
+      const app = await startOktaStandIn({
+        ...seed,
+        token: undefined,
+        serviceApp: serviceApp(rsa.publicKey, true),
+      });
+      try {
+        const s = oktaSession(app.url, { kind: 'privateKey', clientId: '0oaservice', privateKey: pkcs8 });
+        const snapshot = await collectPolicies(s);
+        expect(snapshot.passwordPolicies).toHaveLength(2);
+        expect(tokenRequests(app)).toHaveLength(2); // use_dpop_nonce, then the token
+      } finally {
+        await app.close();
+      }
+    });
   });
 });
 

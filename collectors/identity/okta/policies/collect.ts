@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { apiCall, IdentityApiError, parsePayload } from '../../api-error.ts';
-import { all } from '../pages.ts';
 import type { OktaSession } from '../session.ts';
 import type {
   OktaPasswordPolicy,
@@ -53,7 +52,7 @@ type PolicyType = 'PASSWORD' | 'OKTA_SIGN_ON' | 'ACCESS_POLICY';
 async function listPolicies(session: OktaSession, type: PolicyType) {
   const operation = `listPolicies(${type})`;
   try {
-    const raw = await apiCall('okta', operation, () => all(session.client.policyApi.listPolicies({ type })));
+    const raw = await apiCall('okta', operation, () => session.list('/api/v1/policies', { type }));
     return raw.map((p) => ({ raw: p, policy: parsePayload(policySchema, p, 'okta', operation) }));
   } catch (error) {
     // Classic Engine orgs have no authentication policies and answer 400 for the type.
@@ -106,7 +105,7 @@ export async function collect(session: OktaSession): Promise<OktaPoliciesSnapsho
   const signOnPolicies: OktaSignOnPolicy[] = await Promise.all(
     withType.map(async ({ policy, type }) => {
       const rules = await apiCall('okta', 'listPolicyRules', () =>
-        all(session.client.policyApi.listPolicyRules({ policyId: policy.id })),
+        session.list(`/api/v1/policies/${encodeURIComponent(policy.id)}/rules`),
       );
       return { id: policy.id, name: policy.name, type, status: policy.status, rules: rules.map(toRule) };
     }),

@@ -1,7 +1,6 @@
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { apiCall, isoOrNull, parsePayload } from '../../api-error.ts';
-import { all } from '../pages.ts';
 import type { OktaSession } from '../session.ts';
 import { isDeactivated, type OktaUser, type OktaUsersSnapshot } from './snapshot.ts';
 
@@ -27,13 +26,19 @@ const assigneesSchema = z.looseObject({
   _links: z.looseObject({ next: z.looseObject({ href: z.string() }).nullish() }).nullish(),
 });
 
+/**
+ * A date-time as the snapshot has always held it: through a Date (what the Okta SDK made of it), so
+ * `2025-01-01T00:00:00Z` reads `2025-01-01T00:00:00.000Z`; null when absent or not a date.
+ */
+const oktaDate = (value: unknown): string | null =>
+  typeof value === 'string' && value !== '' ? isoOrNull(new Date(value)) : null;
+
 async function listAllUsers(session: OktaSession) {
-  const { userApi } = session.client;
   // GET /api/v1/users leaves out DEPROVISIONED users: ask for them separately.
   const [current, deactivated] = await Promise.all([
-    apiCall('okta', 'listUsers', () => all(userApi.listUsers({ limit: PAGE_SIZE }))),
+    apiCall('okta', 'listUsers', () => session.list('/api/v1/users', { limit: PAGE_SIZE })),
     apiCall('okta', 'listUsers(DEPROVISIONED)', () =>
-      all(userApi.listUsers({ search: 'status eq "DEPROVISIONED"', limit: PAGE_SIZE })),
+      session.list('/api/v1/users', { search: 'status eq "DEPROVISIONED"', limit: PAGE_SIZE }),
     ),
   ]);
   const byId = new Map<string, unknown>();
@@ -47,10 +52,7 @@ async function usersWithRoles(session: OktaSession): Promise<Set<string>> {
   let after: string | undefined;
   for (let page = 0; page < 10_000; page++) {
     const raw = await apiCall('okta', 'listUsersWithRoleAssignments', () =>
-      session.client.roleAssignmentApi.listUsersWithRoleAssignments({
-        limit: PAGE_SIZE,
-        ...(after ? { after } : {}),
-      }),
+      session.get('/api/v1/iam/assignees/users', { after, limit: PAGE_SIZE }),
     );
     const body = parsePayload(assigneesSchema, raw, 'okta', 'listUsersWithRoleAssignments');
     for (const u of body.value) ids.add(u.id);
@@ -62,7 +64,6 @@ async function usersWithRoles(session: OktaSession): Promise<Set<string>> {
 }
 
 export async function collect(session: OktaSession): Promise<OktaUsersSnapshot> {
-  const { client } = session;
   const [rawUsers, admins] = await Promise.all([listAllUsers(session), usersWithRoles(session)]);
   const limit = pLimit(4);
   const users = await Promise.all(
@@ -75,28 +76,25 @@ export async function collect(session: OktaSession): Promise<OktaUsersSnapshot> 
           login: u.profile.login,
           email: u.profile.email ?? null,
           status: u.status,
-          created: isoOrNull(r.created),
-          lastLogin: isoOrNull(r.lastLogin),
-          statusChanged: isoOrNull(r.statusChanged),
+          created: oktaDate(r.created),
+          lastLogin: oktaDate(r.lastLogin),
+          statusChanged: oktaDate(r.statusChanged),
         };
         const deactivated = isDeactivated({ ...base, factors: [], adminRoles: [], assignedApps: [] });
         const [factors, roles, apps] = await Promise.all([
           deactivated
             ? []
-            : apiCall('okta', 'listFactors', () => all(client.userFactorApi.listFactors({ userId: u.id }))),
+            : apiCall('okta', 'listFactors', () =>
+                session.list(`/api/v1/users/${encodeURIComponent(u.id)}/factors`),
+              ),
           admins.has(u.id)
             ? apiCall('okta', 'listAssignedRolesForUser', () =>
-                all(client.roleAssignmentApi.listAssignedRolesForUser({ userId: u.id })),
+                session.list(`/api/v1/users/${encodeURIComponent(u.id)}/roles`),
               )
             : [],
           deactivated
             ? apiCall('okta', 'listApplications', () =>
-                all(
-                  client.applicationApi.listApplications({
-                    filter: `user.id eq "${u.id}"`,
-                    limit: PAGE_SIZE,
-                  }),
-                ),
+                session.list('/api/v1/apps', { limit: PAGE_SIZE, filter: `user.id eq "${u.id}"` }),
               )
             : [],
         ]);
