@@ -66,9 +66,9 @@ const retryLambdaService = <T extends sfn.TaskStateBase>(task: T): T => {
  * accounts (each a child execution, so a large organization never hits one execution's history limit) → in
  * each, an inline map over that account's collections → evaluate every control. A collection that fails
  * outside its collector (timeout, crash, throttling that outlasts every retry) is caught and recorded as an
- * error artifact; a run never fails because one account or one collection did. Then the collectors of other
- * sources (GitHub, IdPs), each routed by its source to that source's function, with the same retries and
- * catchers.
+ * error artifact; a run never fails because one account or one collection did. Alongside the accounts, in a
+ * parallel branch, the collectors of other sources (GitHub, IdPs), each routed by its source to that source's
+ * function, with the same retries and catchers.
  */
 export class CollectionRun extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -155,7 +155,6 @@ export class CollectionRun extends Construct {
         accounts: '{% $count($states.result) %}',
         ok: '{% $sum($states.result.ok) %}',
         failed: '{% $sum($states.result.failed) %}',
-        ...(sources.length ? { sources: '{% $states.input.sources %}' } : {}),
       },
     });
     accounts.itemProcessor(accountTargets);
@@ -176,8 +175,20 @@ export class CollectionRun extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(
         sources.length
           ? plan
-              .next(accounts)
-              .next(this.sourceCollections(sources, props.sourceConcurrency ?? 4))
+              .next(
+                sfn.Parallel.jsonata(this, 'Collections', {
+                  comment:
+                    'AWS accounts and the other sources at the same time: a long fan-out never holds the others back',
+                  outputs: {
+                    group: '{% $states.input.group %}',
+                    accounts: '{% $states.result[0].accounts %}',
+                    ok: '{% $sum($states.result.ok) %}',
+                    failed: '{% $sum($states.result.failed) %}',
+                  },
+                })
+                  .branch(accounts)
+                  .branch(this.sourceCollections(sources, props.sourceConcurrency ?? 4)),
+              )
               .next(evaluate)
           : plan.next(accounts).next(evaluate),
       ),
@@ -239,10 +250,8 @@ export class CollectionRun extends Construct {
       items: sfn.ProvideItems.jsonata('{% $states.input.sources %}'),
       maxConcurrency: concurrency,
       outputs: {
-        group: '{% $states.input.group %}',
-        accounts: '{% $states.input.accounts %}',
-        ok: "{% $states.input.ok + $count($states.result[$ = 'ok']) %}",
-        failed: "{% $states.input.failed + $count($states.result[$ != 'ok']) %}",
+        ok: "{% $count($states.result[$ = 'ok']) %}",
+        failed: "{% $count($states.result[$ != 'ok']) %}",
       },
     });
     map.itemProcessor(route);

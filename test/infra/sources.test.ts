@@ -153,9 +153,19 @@ describe('a stack that collects GitHub and the identity providers', () => {
 
   it('the run routes each source collector to its function, retries throttling with jitter and records failures', () => {
     const definition = definitionWithIds(stack.mainTemplate);
-    expect(definition.States.Accounts.Next).toBe('Sources');
-    const sources = definition.States.Sources;
-    expect(sources.Next).toBe('Evaluate');
+    // Accounts and sources run side by side, then one evaluation.
+    const collections = definition.States.Collections;
+    expect(definition.States.Plan.Next).toBe('Collections');
+    expect(collections).toMatchObject({ Type: 'Parallel', Next: 'Evaluate' });
+    expect(collections.Branches.map((b: Cfn) => b.StartAt)).toEqual(['Accounts', 'Sources']);
+    // The distributed map inside a branch still gets its child-execution permissions (an old CDK bug left
+    // them out for maps under Parallel).
+    const runActions = identityStatements(stack.mainTemplate)
+      .filter((s) => s.owner.startsWith('ProoflineCollectionRunStateMachineDistributedMapPolicy'))
+      .flatMap(actionsOf);
+    expect(runActions).toEqual(expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution']));
+    const sources = collections.Branches[1].States.Sources;
+    expect(sources.End).toBe(true);
     expect(sources.Items).toBe('{% $states.input.sources %}');
     expect(sources.MaxConcurrency).toBe(4);
     const states = sources.ItemProcessor.States;
@@ -186,30 +196,25 @@ describe('a stack that collects GitHub and the identity providers', () => {
     }
   });
 
-  it('the plan hands the source collectors over and the run summary adds them up', async () => {
+  it('the run summary adds the accounts’ and the sources’ collections up', async () => {
     const definition = stateMachineDefinition(stack.mainTemplate);
-    const run = (expression: string, states: unknown) =>
-      jsonata(/^\{%(.*)%\}$/s.exec(expression)![1]!).evaluate({}, { states });
-    const sources = [{ source: 'github', collectorId: 'github.repos' }];
-    expect(
-      await run(definition.States.Accounts.Output.sources, {
-        input: { group: 'daily', sources },
-        result: [],
-      }),
-    ).toEqual(sources);
-    const output = definition.States.Sources.Output;
-    const summary = Object.fromEntries(
-      await Promise.all(
+    const summarize = (output: Cfn, states: unknown) =>
+      Promise.all(
         Object.entries(output).map(async ([k, v]) => [
           k,
-          await run(v as string, {
-            input: { group: 'daily', accounts: 2, ok: 5, failed: 1, sources },
-            result: ['ok', 'error', 'unrecorded', 'ok'],
-          }),
+          await jsonata(/^\{%(.*)%\}$/s.exec(v as string)![1]!).evaluate({}, { states }),
         ]),
-      ),
-    );
-    expect(summary).toEqual({ group: 'daily', accounts: 2, ok: 7, failed: 3 });
+      ).then(Object.fromEntries);
+    const collections = definition.States.Collections;
+    const fromSources = await summarize(collections.Branches[1].States.Sources.Output, {
+      input: { group: 'daily' },
+      result: ['ok', 'error', 'unrecorded', 'ok'],
+    });
+    expect(fromSources).toEqual({ ok: 2, failed: 2 });
+    const fromAccounts = { group: 'daily', accounts: 2, ok: 5, failed: 1 };
+    expect(
+      await summarize(collections.Output, { input: { group: 'daily' }, result: [fromAccounts, fromSources] }),
+    ).toEqual({ group: 'daily', accounts: 2, ok: 7, failed: 3 });
   });
 
   it('concurrency.sources bounds the source collections', async () => {
@@ -218,7 +223,9 @@ describe('a stack that collects GitHub and the identity providers', () => {
       ...config,
       deploy: { ...(config.deploy as object), concurrency: { accounts: 10, perAccount: 4, sources: 2 } },
     });
-    expect(stateMachineDefinition(tuned.mainTemplate).States.Sources.MaxConcurrency).toBe(2);
+    expect(
+      stateMachineDefinition(tuned.mainTemplate).States.Collections.Branches[1].States.Sources.MaxConcurrency,
+    ).toBe(2);
   });
 
   it('cdk-nag finds nothing unacknowledged', async () => {
@@ -226,14 +233,17 @@ describe('a stack that collects GitHub and the identity providers', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('an AWS-only deployment has no source function and no Sources state', async () => {
+  it('an AWS-only deployment has no source function and no Sources or Collections state', async () => {
     const example = await synth(exampleConfig());
     expect(
       Object.keys(example.mainTemplate.findResources('AWS::Lambda::Function')).filter((id) =>
         /^ProoflineCollect(?!Function)[A-Z]/.test(id),
       ),
     ).toEqual([]);
-    expect(stateMachineDefinition(example.mainTemplate).States.Sources).toBeUndefined();
+    const states = stateMachineDefinition(example.mainTemplate).States;
+    expect(states.Sources).toBeUndefined();
+    expect(states.Collections).toBeUndefined();
+    expect(states.Accounts.Next).toBe('Evaluate');
   });
 
   it('without deploy.schedules, the default groups hold the sources the scope statement configures', async () => {
