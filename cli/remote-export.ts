@@ -7,7 +7,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { ArchiveRequest } from '../core/archive/export.ts';
+import { type ArchiveRequest, bodyFromRequest } from '../core/archive/export.ts';
 import { hashingStream } from '../core/hashing-stream.ts';
 import { UsageError } from './context.ts';
 
@@ -55,13 +55,7 @@ export async function remoteExport(
     throw new UsageError(
       `--url ${functionUrl}: not a Lambda function URL; set AWS_REGION to sign for its region`,
     );
-  const { controls, scopes, sample, ...rest } = request;
-  const body = JSON.stringify({
-    ...rest,
-    ...(controls?.length ? { controls } : {}),
-    ...(scopes?.length ? { scopes } : {}),
-    ...(sample ? { sample: sample.perControl, seed: sample.seed } : {}),
-  });
+  const body = JSON.stringify(bodyFromRequest(request));
   const signer = new SignatureV4({
     service: 'lambda',
     region,

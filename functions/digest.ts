@@ -1,13 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { writeDueDigests } from '../core/digest-chain.ts';
-import { openSigner } from '../core/stores/open.ts';
 import { logger, withMetrics } from './shared/observability.ts';
-import { evidenceStore, storeSpec } from './shared/store.ts';
+import { evidenceStore, storeSigner } from './shared/store.ts';
 
 /** Writes lag this far behind the clock, so a digest never closes over a period still being written. */
 const SETTLE_MS = 60_000;
-
-let signer: ReturnType<typeof openSigner> | undefined;
 
 /**
  * Signs the digests that became due: each hourly period's digest lists every artifact written in it and is
@@ -21,10 +18,9 @@ export async function handler(
   if (context) logger.addContext(context);
   return withMetrics(async () => {
     const store = await evidenceStore();
-    signer ??= openSigner(storeSpec());
     // The schedule sends no time; an operator may pass `upTo` to close periods up to a given moment.
     const upTo = event?.upTo ?? new Date(Date.now() - SETTLE_MS).toISOString();
-    const written = await writeDueDigests(store, await signer, { upTo });
+    const written = await writeDueDigests(store, await storeSigner(), { upTo });
     const head = written.at(-1)?.key;
     logger.info('digests written', { count: written.length, head });
     return { written: written.map((r) => r.key), ...(head ? { head } : {}) };

@@ -25,7 +25,7 @@ export interface EvaluateResult {
 
 let channels: AlertChannel[] | undefined;
 /** SNS (the stack's alert topic), EventBridge (the default bus) and, when enabled, Security Hub: built once. */
-export function alertChannels(env: NodeJS.ProcessEnv = process.env): AlertChannel[] {
+function alertChannels(env: NodeJS.ProcessEnv = process.env): AlertChannel[] {
   const hubAccount = env[ENV.securityHubAccount];
   channels ??= [
     ...(env[ENV.alertTopic] ? [snsChannel(new SNSClient({}), env[ENV.alertTopic] ?? '')] : []),

@@ -2,52 +2,31 @@ import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
-import { z } from 'zod';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
-import { type ArchiveRequest, writeArchive } from '../core/archive/export.ts';
+import {
+  type ArchiveRequestBody,
+  archiveRequestBodySchema,
+  requestFromBody,
+  writeArchive,
+} from '../core/archive/export.ts';
 import { ArchiveInputError } from '../core/archive/period.ts';
-import { FRAMEWORKS } from '../core/archive/types.ts';
 import { IntegrityError } from '../core/artifact.ts';
 import { ENV, PREFIX, TELEMETRY } from '../core/deployed.ts';
-import type { Signer } from '../core/signing.ts';
-import { openSigner } from '../core/stores/open.ts';
 import { catalogControls, deployedCollectors } from './shared/catalog.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
-import { evidenceStore, storeSpec } from './shared/store.ts';
+import { evidenceStore, storeSigner } from './shared/store.ts';
 import { uploadObject } from './shared/upload.ts';
 
 /** A presigned URL never outlives this, whatever the configuration says. */
 export const MAX_URL_SECONDS = 3600;
 
 const EXPORT_KEY = /^exports\/(?:[\w!'()*.=+,@-]+\/)*[\w!'()*.=+,@-]+$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The body of `POST`: what `proofline export` takes, as JSON. */
-export const archiveRequestSchema = z.strictObject({
-  framework: z.enum(FRAMEWORKS),
-  from: z.string().regex(DAY, 'must be a date YYYY-MM-DD'),
-  to: z.string().regex(DAY, 'must be a date YYYY-MM-DD'),
-  controls: z.array(z.string().min(1)).optional(),
-  scopes: z.array(z.string().min(1)).optional(),
-  sample: z.number().int().positive().optional(),
-  seed: z.string().min(1).max(64).optional(),
-  compress: z.boolean().optional(),
-});
-export type ArchiveRequestBody = z.infer<typeof archiveRequestSchema>;
 
 let s3: S3Client | undefined;
 const client = () => {
   s3 ??= new S3Client({});
   return s3;
-};
-let signer: Promise<Signer> | undefined;
-const storeSigner = () => {
-  signer ??= openSigner(storeSpec()).catch((error: unknown) => {
-    signer = undefined;
-    throw error;
-  });
-  return signer;
 };
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyResultV2 => ({
@@ -97,7 +76,7 @@ export function parseArchiveRequest(
   } catch {
     return 'the body must be JSON: {"framework": "soc2", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD", …}';
   }
-  const parsed = archiveRequestSchema.safeParse(data);
+  const parsed = archiveRequestBodySchema.safeParse(data);
   if (parsed.success) {
     if (parsed.data.seed !== undefined && parsed.data.sample === undefined)
       return 'seed: needs sample (the number of items to draw per control)';
@@ -132,17 +111,6 @@ async function buildExport(
       : undefined;
   const key = archiveKey(request);
   const upload = uploadObject(client(), { bucket: bucketName(), key, contentType: 'application/zip' });
-  const archiveRequest: ArchiveRequest = {
-    framework: request.framework,
-    from: request.from,
-    to: request.to,
-    ...(request.controls ? { controls: request.controls } : {}),
-    ...(request.scopes ? { scopes: request.scopes } : {}),
-    ...(request.sample
-      ? { sample: { perControl: request.sample, seed: request.seed ?? randomBytes(4).toString('hex') } }
-      : {}),
-    ...(request.compress ? { compress: true } : {}),
-  };
   try {
     const result = await writeArchive(
       {
@@ -153,7 +121,7 @@ async function buildExport(
         frameworks,
         ...(governance ? { governance } : {}),
       },
-      archiveRequest,
+      requestFromBody(request, () => randomBytes(4).toString('hex')),
       upload.output,
       ({ done, total }) => {
         if (done < total && remainingMs() < FINISH_RESERVE_MS)

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { z } from 'zod';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { AnyCollector } from '../collector.ts';
 import { exceptionStates } from '../exceptions.ts';
@@ -12,7 +13,7 @@ import { type SoaRow, statementOfApplicability } from '../soa.ts';
 import type { ChainedStore } from '../stores/open.ts';
 import { type BuildArchiveResult, buildArchive } from './build.ts';
 import { ArchiveInputError, parsePeriod } from './period.ts';
-import type { ArchiveException, DigestObject, Framework } from './types.ts';
+import { type ArchiveException, type DigestObject, FRAMEWORKS, type Framework } from './types.ts';
 
 /** What an auditor asks for: one framework, one period, optionally fewer controls or scopes and a sample. */
 export interface ArchiveRequest {
@@ -24,6 +25,45 @@ export interface ArchiveRequest {
   readonly scopes?: readonly string[];
   readonly sample?: { readonly perControl: number; readonly seed: string };
   readonly compress?: boolean;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** An archive request as JSON: the export function's POST body, what `proofline export --url` sends. */
+export const archiveRequestBodySchema = z.strictObject({
+  framework: z.enum(FRAMEWORKS),
+  from: z.string().regex(DAY, 'must be a date YYYY-MM-DD'),
+  to: z.string().regex(DAY, 'must be a date YYYY-MM-DD'),
+  controls: z.array(z.string().min(1)).optional(),
+  scopes: z.array(z.string().min(1)).optional(),
+  sample: z.number().int().positive().optional(),
+  seed: z.string().min(1).max(64).optional(),
+  compress: z.boolean().optional(),
+});
+export type ArchiveRequestBody = z.infer<typeof archiveRequestBodySchema>;
+
+/** The request a body asks for; a sample without a seed gets `seed()`. */
+export function requestFromBody(body: ArchiveRequestBody, seed: () => string): ArchiveRequest {
+  return {
+    framework: body.framework,
+    from: body.from,
+    to: body.to,
+    ...(body.controls?.length ? { controls: body.controls } : {}),
+    ...(body.scopes?.length ? { scopes: body.scopes } : {}),
+    ...(body.sample ? { sample: { perControl: body.sample, seed: body.seed ?? seed() } } : {}),
+    ...(body.compress ? { compress: true } : {}),
+  };
+}
+
+export function bodyFromRequest(request: ArchiveRequest): ArchiveRequestBody {
+  const { controls, scopes, sample, compress, ...period } = request;
+  return {
+    ...period,
+    ...(controls?.length ? { controls: [...controls] } : {}),
+    ...(scopes?.length ? { scopes: [...scopes] } : {}),
+    ...(sample ? { sample: sample.perControl, seed: sample.seed } : {}),
+    ...(compress ? { compress: true } : {}),
+  };
 }
 
 /** The catalog, the governance files and the store an archive is made from (the CLI's or a function's). */

@@ -1,5 +1,6 @@
 import { ENV } from '../../core/deployed.ts';
-import { type ChainedStore, openStore } from '../../core/stores/open.ts';
+import type { Signer } from '../../core/signing.ts';
+import { type ChainedStore, openSigner, openStore } from '../../core/stores/open.ts';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -30,8 +31,20 @@ export function evidenceStore(): Promise<ChainedStore> {
   return opened;
 }
 
-/** Closes the shared store (tests; a Lambda runtime keeps it open). */
+let signer: Promise<Signer> | undefined;
+
+/** The store's signing key (KMS), opened once per runtime; a failed open is retried on the next call. */
+export function storeSigner(): Promise<Signer> {
+  signer ??= openSigner(storeSpec()).catch((error: unknown) => {
+    signer = undefined;
+    throw error;
+  });
+  return signer;
+}
+
+/** Closes the shared store and forgets the signer (tests; a Lambda runtime keeps them). */
 export async function closeEvidenceStore(): Promise<void> {
+  signer = undefined;
   const store = opened;
   opened = undefined;
   if (store) await (await store).close();

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { bodyFromRequest, requestFromBody } from '../../core/archive/export.ts';
 import { verifyArchive } from '../../core/archive/verify.ts';
 import { openSigner } from '../../core/stores/open.ts';
 import { handler as collect } from '../../functions/collect.ts';
@@ -126,6 +127,31 @@ describe('export request', () => {
       parseArchiveRequest(body({ framework: 'soc2', from: '2026-01-01', to: '2026-01-31', seed: 'x' })),
     ).toMatch(/^seed: needs sample/);
     expect(parseArchiveRequest({ body: 'not json', isBase64Encoded: false })).toMatch(/must be JSON/);
+  });
+
+  it('the CLI sends exactly what the function reads back', () => {
+    const request = {
+      framework: 'soc2',
+      from: '2026-01-01',
+      to: '2026-03-31',
+      controls: ['IAM-01'],
+      scopes: ['123456789012'],
+      sample: { perControl: 5, seed: 'c0ffee' },
+      compress: true,
+    } as const;
+    const sent = bodyFromRequest(request);
+    expect(sent).toEqual({ ...request, sample: 5, seed: 'c0ffee' });
+    const read = parseArchiveRequest(body(sent));
+    expect(typeof read === 'string' ? read : requestFromBody(read, () => 'unused')).toEqual(request);
+    const unseeded = parseArchiveRequest(
+      body({ framework: 'soc2', from: '2026-01-01', to: '2026-01-02', sample: 3 }),
+    );
+    expect(typeof unseeded === 'string' ? unseeded : requestFromBody(unseeded, () => 'drawn').sample).toEqual(
+      {
+        perControl: 3,
+        seed: 'drawn',
+      },
+    );
   });
 
   it('puts each archive under exports/<framework>/<period>/ with a unique name', () => {
