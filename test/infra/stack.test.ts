@@ -380,11 +380,14 @@ describe('alerts and alarms', () => {
     const own = identityStatements(example.mainTemplate).filter((s) =>
       s.owner.startsWith('ProoflineSummaryRole'),
     );
+    const actions = own.flatMap(actionsOf);
+    // It reads the control states and publishes to the topic; nothing else.
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'sns:Publish']));
     expect(
-      own
-        .flatMap(actionsOf)
-        .filter((a) => !/^(dynamodb:(Get|BatchGet|Query)|kms:|s3:List|sns:Publish$|logs:)/.test(a)),
+      actions.filter((a) => !/^(dynamodb:(Get|BatchGet|Query)|kms:|s3:List|sns:Publish$|logs:)/.test(a)),
     ).toEqual([]);
+    const publish = own.find((s) => actionsOf(s).includes('sns:Publish'))!;
+    expect(publish.Resource).toEqual({ Ref: expect.stringMatching(/^ProoflineAlertTopic/) });
   });
 
   it('imports into Security Hub only when enabled, and only into its own account’s default product', async () => {

@@ -1,13 +1,49 @@
 import { expect, it } from 'vitest';
 import { IntegrityError } from '../../../core/artifact.ts';
 import type { LocalSigner } from '../../../core/signing.ts';
+import type { EvidenceStore } from '../../../core/stores/store.ts';
 import { archiveToBuffer } from '../../support/archive.ts';
 import { describeAws } from '../../support/aws.ts';
 import { daysFrom, writeHistory } from '../../support/evidence-history.ts';
-import { awsHarness } from '../../support/stores.ts';
+import { awsHarness, localHarness } from '../../support/stores.ts';
 
 const DAYS = daysFrom('2026-03-01', 6);
 const SCOPES = ['111122223333', '444455556666', '777788889999'].map((id) => ({ source: 'aws' as const, id }));
+
+/** The store, counting how many evidence streams are open at once. */
+function countingOpens(store: EvidenceStore) {
+  let open = 0;
+  let most = 0;
+  const counted = new Proxy(store, {
+    get(target, property) {
+      if (property === 'openArtifactStream')
+        return async (key: string) => {
+          const stream = await target.openArtifactStream!(key);
+          most = Math.max(most, ++open);
+          stream.once('close', () => open--);
+          return stream;
+        };
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { store: counted, most: () => most };
+}
+
+it('opens evidence ahead of the file being written, and only as far as asked', async () => {
+  const instance = await localHarness.create();
+  const store = await instance.open();
+  await writeHistory(store, DAYS, () => 'pass', SCOPES);
+  const signer = (await instance.signer()) as LocalSigner;
+  const period = { from: DAYS[0]!, to: DAYS.at(-1)! };
+  const ahead = countingOpens(store);
+  await archiveToBuffer(ahead.store, signer, { ...period, readAhead: 8 });
+  const onTurn = countingOpens(store);
+  await archiveToBuffer(onTurn.store, signer, { ...period, readAhead: 0 });
+  expect(ahead.most()).toBeGreaterThan(4);
+  // On its turn, a file is opened as the previous one is closing: never more than two at once.
+  expect(onTurn.most()).toBeLessThanOrEqual(2);
+});
 
 describeAws('archives of the AWS store read evidence ahead (moto)', () => {
   it('the archive holds the same files, byte for byte, whether evidence is opened ahead or on its turn', async () => {
