@@ -33,6 +33,7 @@ const CONTROL: Control = {
   checks: ['bench.check'],
   soc2: ['CC6.1'],
   iso27001: ['A.8.5'],
+  links: [],
 };
 const day = (n: number) => new Date(FIRST_DAY + n * DAY_MS).toISOString().slice(0, 10);
 

@@ -98,6 +98,7 @@ async function archiveReadAhead(store: ChainedStore, signer: LocalSigner, at: Da
     checks: [...collectorOfCheck.keys()],
     soc2: ['CC6.1'],
     iso27001: ['A.8.5'],
+    links: [],
   };
   // Evaluated once, as a deployment is: the archive reads the control's state, not each file's findings.
   await store.applyControlResults(

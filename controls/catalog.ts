@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { Control } from '../core/model.ts';
+import { type Control, MANUAL_EVIDENCE, type RequirementLink } from '../core/model.ts';
 import type { Frameworks } from '../core/requirements.ts';
 import { CatalogError, CONTROLS_DIR } from './base.ts';
 import { loadFrameworks } from './frameworks.ts';
@@ -10,6 +10,16 @@ import { loadFrameworks } from './frameworks.ts';
 export { CatalogError, CONTROLS_DIR, PACKAGE_ROOT } from './base.ts';
 /** Internal controls: every *.yaml file in this folder (one per domain), loaded together. */
 export const DEFAULT_CONTROLS_PATH = join(CONTROLS_DIR, 'internal');
+
+/** A mapping to one requirement: the control's checks (or `manual`) that evidence it, and why. */
+const linkSchema = z.union([
+  z.string(),
+  z.strictObject({
+    id: z.string(),
+    by: z.array(z.string()).min(1, 'name the checks (or "manual") that evidence this requirement'),
+    why: z.string().min(20, 'give a one-line rationale'),
+  }),
+]);
 
 const controlSchema = z.strictObject({
   id: z.string().regex(/^[A-Z]+-\d{2,}$/, 'must look like IAM-01'),
@@ -21,8 +31,8 @@ const controlSchema = z.strictObject({
   manualEvidence: z
     .strictObject({ description: z.string().min(1), everyDays: z.number().int().positive() })
     .optional(),
-  soc2: z.array(z.string()).default([]),
-  iso27001: z.array(z.string()).default([]),
+  soc2: z.array(linkSchema).default([]),
+  iso27001: z.array(linkSchema).default([]),
 });
 const fileSchema = z.strictObject({ controls: z.array(z.unknown()) });
 
@@ -51,7 +61,35 @@ async function loadControlFile(
         errors.push(`${file}: control ${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
       return;
     }
-    const c = parsed.data;
+    const raw_ = parsed.data;
+    const links = (['soc2', 'iso27001'] as const).flatMap((framework) =>
+      raw_[framework].map(
+        (link): RequirementLink =>
+          typeof link === 'string'
+            ? {
+                framework,
+                requirement: link,
+                by: [...raw_.checks, ...(raw_.manualEvidence ? [MANUAL_EVIDENCE] : [])],
+                rationale: '',
+              }
+            : { framework, requirement: link.id, by: link.by, rationale: link.why },
+      ),
+    );
+    const c: Control = {
+      ...raw_,
+      soc2: links.filter((l) => l.framework === 'soc2').map((l) => l.requirement),
+      iso27001: links.filter((l) => l.framework === 'iso27001').map((l) => l.requirement),
+      links,
+    };
+    for (const link of links)
+      for (const by of link.by)
+        if (by === MANUAL_EVIDENCE ? !c.manualEvidence : !c.checks.includes(by))
+          errors.push(
+            `${file}: control ${c.id}: ${link.framework}: ${link.requirement} is evidenced by "${by}", ` +
+              (by === MANUAL_EVIDENCE
+                ? 'but the control has no manualEvidence'
+                : 'which is not one of its checks'),
+          );
     if (seen.has(c.id)) errors.push(`${file}: control ${c.id}: id: duplicate control id`);
     seen.add(c.id);
     for (const check of c.checks)

@@ -12,6 +12,8 @@ export interface Check<S> {
   readonly title: string;
   readonly severity: Severity;
   readonly remediation: string;
+  /** The test procedure in an auditor's words: what the check reads and what passes. */
+  readonly procedure?: string;
   evaluate(snapshot: S, context: CheckContext): Finding[];
 }
 

@@ -124,6 +124,24 @@ export interface Control {
   readonly checks: readonly string[];
   /** Evidence a person uploads, and how often. */
   readonly manualEvidence?: { readonly description: string; readonly everyDays: number };
+  /** Requirement ids this control maps to (the `requirement` of each link, per framework). */
   readonly soc2: readonly string[];
   readonly iso27001: readonly string[];
+  /** One link per mapped requirement: what evidences it and why. */
+  readonly links: readonly RequirementLink[];
+}
+
+/** The word in a link's `by` list that names the control's manual evidence rather than a check. */
+export const MANUAL_EVIDENCE = 'manual';
+
+/**
+ * Why a control evidences one requirement. `by` names the control's checks that evidence it, and/or
+ * `manual` for its manual evidence; a requirement counts as automated only through a link with a check.
+ * `rationale` is empty only for links not yet given one (legacy catalog entries).
+ */
+export interface RequirementLink {
+  readonly framework: 'soc2' | 'iso27001';
+  readonly requirement: string;
+  readonly by: readonly string[];
+  readonly rationale: string;
 }

@@ -12,6 +12,7 @@ const control = (id: string, checks: string[]): Control => ({
   checks,
   soc2: ['CC6.1'],
   iso27001: ['A.8.5'],
+  links: [],
 });
 const ref = (collector: string, scopeKey: string, status: 'ok' | 'error' = 'ok'): ArtifactRef => ({
   key: `evidence/${collector}/${scopeKey}`,

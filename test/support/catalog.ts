@@ -26,5 +26,6 @@ export const control = (overrides: Partial<Control> & { id: string }): Control =
   checks: [],
   soc2: [],
   iso27001: [],
+  links: [],
   ...overrides,
 });

@@ -59,6 +59,7 @@ export const historyControls: Control[] = [
     checks: ['test.widgets.locked'],
     soc2: ['CC6.1', 'CC6.6'],
     iso27001: ['A.8.5'],
+    links: [],
   },
   {
     id: 'WID-02',
@@ -69,6 +70,7 @@ export const historyControls: Control[] = [
     checks: ['test.widgets.locked'],
     soc2: ['CC7.2'],
     iso27001: ['9.2'],
+    links: [],
   },
 ];
 

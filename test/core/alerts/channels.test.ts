@@ -32,6 +32,7 @@ const control: Control = {
   checks: ['aws.iam.console-users-mfa'],
   soc2: ['CC6.1'],
   iso27001: ['A.8.5'],
+  links: [],
 };
 const bob: Finding = {
   check: 'aws.iam.console-users-mfa',

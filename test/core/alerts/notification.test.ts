@@ -15,6 +15,7 @@ const control: Control = {
   checks: ['aws.iam.console-users-mfa'],
   soc2: ['CC6.1'],
   iso27001: ['A.5.17', 'A.8.5'],
+  links: [],
 };
 const key =
   'evidence/source=aws/collector=aws.iam.credential-report/scope=123456789012-global/dt=2026-11-27/20261127T100000Z-' +
