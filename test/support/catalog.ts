@@ -29,3 +29,12 @@ export const control = (overrides: Partial<Control> & { id: string }): Control =
   links: [],
   ...overrides,
 });
+
+/**
+ * Registered checks that no control uses, each with the reason: the wiring tests accept these and no others.
+ * A check stays collected and reported; it is simply evidence for no requirement.
+ */
+export const UNMAPPED_CHECKS: Readonly<Record<string, string>> = {
+  'github.repo.delete-branch-on-merge':
+    'repository hygiene: a merged branch left behind grants no access and hides no change, so the setting evidences no SOC 2 criterion or Annex A control',
+};
