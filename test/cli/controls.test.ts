@@ -44,6 +44,17 @@ describe('proofline controls --framework', () => {
     expect(lines.find((l) => l.startsWith('A.8.28 '))).toMatch(/SDLC-03/);
   });
 
+  it('writes each requirement with its evidence and links as CSV', async () => {
+    const file = join(store, 'iso.csv');
+    const { code } = await runCli(['--store', store, 'controls', '--framework', 'iso27001', '--csv', file]);
+    expect(code).toBe(0);
+    const records = parse(await readFile(file, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(records[0]!)).toEqual(expect.arrayContaining(['evidence', 'links']));
+    const a816 = records.find((r) => r.requirement === 'A.8.16')!;
+    expect(a816.evidence).toBe('automated');
+    expect(a816.links).toContain('GH-05 [github.audit-log.policy-weakening]: ');
+  });
+
   it('refuses an unknown framework as a usage error', async () => {
     expect((await runCli(['--store', store, 'controls', '--framework', 'nist'])).code).toBe(2);
   });
