@@ -43,6 +43,8 @@ export async function collectorDocs(): Promise<string> {
         `| \`${check.id}\` | ${check.severity} | ${check.title} | ${ids(fed.map((k) => k.id))} | ${requirements('soc2')} | ${requirements('iso27001')} |`,
       );
     }
+    lines.push('', 'Test procedures:', '');
+    for (const check of c.checks) lines.push(`- \`${check.id}\`: ${check.procedure}`);
     lines.push('');
   }
   return lines.join('\n');
