@@ -19,13 +19,14 @@ export type ReportStatus = ControlStatus | 'not_evaluated';
 
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 const severityRank = (s: Severity | null) => (s ? SEVERITIES.indexOf(s) : SEVERITIES.length);
+/** Worst first: what an owner must look at first. */
 export const STATUSES: readonly ReportStatus[] = [
   'failing',
   'no_evidence',
+  'not_evaluated',
   'manual_due',
   'excepted',
   'passing',
-  'not_evaluated',
 ];
 const statusRank = (s: ReportStatus) => STATUSES.indexOf(s);
 
