@@ -119,7 +119,7 @@ describeBrowser('the HTML report in headless Chromium, opened from file://', { t
       violations.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical'),
     ).toEqual([]);
     await page.close();
-  });
+  }, 240_000);
 
   it('reads at 1280 px and at 390 px (screenshots in test-results/report)', async () => {
     for (const width of [1280, 390]) {

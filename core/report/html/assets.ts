@@ -16,7 +16,7 @@ h3{font-size:1.05rem;margin:18px 0 6px}
 .f-passing{background:var(--pass)}.f-failing{background:var(--fail)}.f-excepted{background:var(--exc)}.f-no_evidence{background:var(--gap)}.f-manual_due{background:#3f6ad8}.f-not_evaluated{background:#90a4ae}
 .f-automated{background:var(--pass)}.f-manual{background:#3f6ad8}.f-none{background:#90a4ae}
 .trend{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px;margin:16px 0 0}
-.trend .plot{display:grid;grid-template-columns:auto 1fr;gap:0 8px;font-size:.8rem;color:var(--muted)}.trend .axis{display:flex;flex-direction:column;justify-content:space-between;text-align:right;height:140px}
+.trend h3{margin-top:0}.trend .plot{display:grid;grid-template-columns:auto 1fr;gap:0 8px;font-size:.8rem;color:var(--muted)}.trend .axis{display:flex;flex-direction:column;justify-content:space-between;text-align:right;height:140px}
 .trend svg{width:100%;height:140px;background:repeating-linear-gradient(to bottom,#eef1f4 0 1px,transparent 1px 35px);border-left:1px solid var(--line);border-bottom:1px solid var(--line)}
 .trend path{fill:none;stroke:var(--accent);stroke-width:2;vector-effect:non-scaling-stroke}.trend .days{grid-column:2;display:flex;justify-content:space-between}
 figcaption{margin-top:6px;color:var(--muted);font-size:.9rem}

@@ -11,7 +11,7 @@ import {
   type Severity,
   type Source,
 } from '../../model.ts';
-import { FRAMEWORK_IDS, type FrameworkId, type Frameworks } from '../../requirements.ts';
+import { FRAMEWORK_IDS, type FrameworkId, type Frameworks, mappedIds } from '../../requirements.ts';
 import { consoleUrl } from './console-link.ts';
 import { type ControlStrip, controlStrip } from './strip.ts';
 
@@ -157,7 +157,7 @@ export interface ReportInput {
   readonly evidenceLinks?: ReadonlySet<string>;
 }
 
-const mapped = (c: Control, f: FrameworkId) => (f === 'soc2' ? c.soc2 : c.iso27001).length > 0;
+const mapped = (c: Control, f: FrameworkId) => mappedIds(c, f).length > 0;
 const zeroCounts = () => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ReportStatus, number>;
 
 /** Everything the HTML report shows, derived from the catalog, the stored state and the period's statuses. */
@@ -217,15 +217,18 @@ export function reportData(input: ReportInput): ReportData {
       ),
       frameworks: frameworkIds.filter((f) => mapped(c, f)),
       sources: [...sources],
-      mappings: c.links
-        .filter((l) => frameworkIds.includes(l.framework))
-        .map((l) => ({
-          framework: l.framework,
-          requirement: l.requirement,
-          title: titles.get(`${l.framework} ${l.requirement}`) ?? '',
-          by: l.by,
-          rationale: l.rationale,
-        })),
+      mappings: frameworkIds.flatMap((f) =>
+        mappedIds(c, f).map((requirement) => {
+          const link = c.links.find((l) => l.framework === f && l.requirement === requirement);
+          return {
+            framework: f,
+            requirement,
+            title: titles.get(`${f} ${requirement}`) ?? '',
+            by: link?.by ?? [],
+            rationale: link?.rationale ?? '',
+          };
+        }),
+      ),
       strip: period && c.checks.length > 0 ? controlStrip(period) : null,
       failing,
       excepted: state?.excepted?.map((f) => findingOf(f, state)) ?? [],

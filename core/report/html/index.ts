@@ -4,7 +4,7 @@ import type { AnyCollector } from '../../collector.ts';
 import type { Person } from '../../governance.ts';
 import type { Control } from '../../model.ts';
 import { checkIndex } from '../../pipeline.ts';
-import type { FrameworkId, Frameworks } from '../../requirements.ts';
+import { type FrameworkId, type Frameworks, mappedIds } from '../../requirements.ts';
 import type { EvidenceStore } from '../../stores/store.ts';
 import { type ReportData, reportData } from './data.ts';
 import { renderReport } from './render.ts';
@@ -29,8 +29,9 @@ export interface StoreReportInput {
 
 /** The report's data from a store: its recorded control states and the period's statuses. */
 export async function storeReportData(input: StoreReportInput): Promise<ReportData> {
-  const controls = input.framework
-    ? input.controls.filter((c) => (input.framework === 'soc2' ? c.soc2 : c.iso27001).length > 0)
+  const { framework } = input;
+  const controls = framework
+    ? input.controls.filter((c) => mappedIds(c, framework).length > 0)
     : input.controls;
   const periodStatus =
     input.periodStatus ??

@@ -151,7 +151,7 @@ function trendFigure(data: ReportData): Markup {
     : 'No automated control had evidence in this period.';
   return html`<figure class="trend"><h3>Daily share of automated controls passing</h3>
 <div class="plot"><div class="axis" aria-hidden="true"><span>100%</span><span>50%</span><span>0%</span></div>
-<svg viewBox="0 0 ${Math.max(n, 1)} 100" preserveAspectRatio="none" role="img" aria-label="Daily passing share: ${caption}"><path d="${path}"/></svg>
+<svg viewBox="0 -3 ${Math.max(n, 1)} 106" preserveAspectRatio="none" role="img" aria-label="Daily passing share: ${caption}"><path d="${path}"/></svg>
 <div class="days" aria-hidden="true"><span>${data.period.from}</span><span>${data.period.to}</span></div></div>
 <figcaption>${caption}</figcaption></figure>`;
 }
@@ -239,7 +239,7 @@ ${
     c.mappings.length
       ? html`<table class="stack"><thead><tr><th scope="col">Requirement</th><th scope="col">Evidenced by</th><th scope="col">Why</th></tr></thead><tbody>${c.mappings.map(
           (m) =>
-            html`<tr><td>${FRAMEWORK_LABEL[m.framework]} <strong>${m.requirement}</strong>${m.title ? html` ${m.title}` : ''}</td><td><code>${m.by.join(', ')}</code></td><td>${m.rationale || html`<span class="none">no rationale recorded</span>`}</td></tr>`,
+            html`<tr><td>${FRAMEWORK_LABEL[m.framework]} <strong>${m.requirement}</strong>${m.title ? html` ${m.title}` : ''}</td><td>${m.by.length ? html`<code>${m.by.join(', ')}</code>` : html`<span class="none">not recorded</span>`}</td><td>${m.rationale || html`<span class="none">no rationale recorded</span>`}</td></tr>`,
         )}</tbody></table>`
       : html`<p class="none">No requirement mapped.</p>`
   }
