@@ -121,23 +121,26 @@ function state(
   };
 }
 
-/** Median time from navigation start to the load event, over `runs` fresh pages. */
-async function loadMs(url: string, runs = 5): Promise<number> {
+/**
+ * Time from navigation start to the end of the load event, for each URL: the pages are loaded in turns in one
+ * browser (after a warm-up of each), so both see the same machine load; the median of `runs` per URL.
+ */
+async function loadMs(urls: readonly string[], runs = 7): Promise<number[]> {
   const browser = await launchChromium();
   try {
-    const times: number[] = [];
-    for (let i = 0; i < runs + 1; i++) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(url, { waitUntil: 'load' });
-      const ms = await page.evaluate(() => {
-        const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
-        return nav!.loadEventEnd - nav!.startTime;
-      });
-      if (i > 0) times.push(ms); // the first load warms the browser
-      await page.close();
-    }
-    times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)]!;
+    const times = urls.map(() => [] as number[]);
+    for (let round = 0; round <= runs; round++)
+      for (const [i, url] of urls.entries()) {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        await page.goto(url, { waitUntil: 'load' });
+        const ms = await page.evaluate(() => {
+          const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+          return nav!.loadEventEnd - nav!.startTime;
+        });
+        if (round > 0) times[i]!.push(ms);
+        await page.close();
+      }
+    return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
   } finally {
     await browser.close();
   }
@@ -157,8 +160,10 @@ export async function runReportBench(): Promise<string[]> {
       baseline,
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>static</title></head><body>${paragraph.repeat(Math.ceil(size / paragraph.length))}</body></html>`,
     );
-    const reportMs = await loadMs(pathToFileURL(report).href);
-    const baselineMs = await loadMs(pathToFileURL(baseline).href);
+    const [reportMs, baselineMs] = (await loadMs([
+      pathToFileURL(report).href,
+      pathToFileURL(baseline).href,
+    ])) as [number, number];
     return [
       `report of ${controls} controls over ${DAYS} days: ${fmt(size / 1e6, 2)} MB (goal ≤ 5 MB), rendered in ${fmt(renderMs, 0)} ms`,
       `time to load in Chromium: ${fmt(reportMs, 0)} ms (goal ≤ 1000 ms); a static HTML file of the same size: ${fmt(baselineMs, 0)} ms (${fmt(reportMs / baselineMs, 2)}×)`,

@@ -29,7 +29,7 @@ table{width:100%;border-collapse:collapse;background:var(--card);font-size:.9rem
 .filters label{display:flex;flex-direction:column;font-size:.8rem;font-weight:600;color:var(--muted);gap:2px}.filters input,.filters select,.filters button{font:inherit;padding:5px 8px;border:1px solid #8a96a3;border-radius:6px;background:#fff;color:var(--ink)}
 .filters input{min-width:220px}.filters button{cursor:pointer}#shown{margin:0 0 0 auto;font-size:.9rem;color:var(--muted);align-self:center}
 details.control{background:var(--card);border:1px solid var(--line);border-radius:8px;margin:8px 0}details.control[hidden]{display:none}
-details.control{scroll-margin-top:12px}details.control>summary{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:center;padding:10px 14px;cursor:pointer;list-style:none}
+details.control{scroll-margin-top:12px;content-visibility:auto;contain-intrinsic-size:auto 46px}details.control>summary{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:center;padding:10px 14px;cursor:pointer;list-style:none}
 details.control>summary::-webkit-details-marker{display:none}details.control>summary::before{content:"▸";color:var(--muted);width:.8em}details.control[open]>summary::before{content:"▾"}
 .cid{font-weight:700;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;min-width:6.5rem}.ctitle{flex:1 1 18rem;min-width:0}.owner{color:var(--muted);font-size:.85rem}
 .body{padding:4px 16px 14px;border-top:1px solid var(--line)}.body p{margin:8px 0}
@@ -87,7 +87,8 @@ export const SCRIPT = `
     for (const d of closed) d.open = true;
   });
   addEventListener('afterprint', () => { for (const d of closed) d.open = false; });
-  apply();
+  // The page is rendered unfiltered; only a filter restored by the browser (back, reload) needs applying.
+  if (q.value || selects.some((s) => s.value)) apply();
   openTarget();
 })();
 `;
