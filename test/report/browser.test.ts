@@ -93,7 +93,9 @@ describeBrowser('the HTML report in headless Chromium, opened from file://', { t
   it('is operable from the keyboard: Tab reaches a control, Enter opens it', async () => {
     const { page } = await open();
     await page.keyboard.press('/');
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('q');
+    await expect(page.locator('#q').evaluate((el) => el === el.ownerDocument.activeElement)).resolves.toBe(
+      true,
+    );
     await page.locator('#control-WID-01 > summary').focus();
     await page.keyboard.press('Enter');
     await expect(page.locator('#control-WID-01').getAttribute('open')).resolves.toBe('');
@@ -102,29 +104,38 @@ describeBrowser('the HTML report in headless Chromium, opened from file://', { t
 
   it('has no serious or critical axe-core violation, everything expanded', async () => {
     const { page } = await open();
-    await page.evaluate(() => {
-      for (const d of document.querySelectorAll('details')) d.open = true;
+    await page.locator('details').evaluateAll((els) => {
+      for (const el of els) el.setAttribute('open', '');
     });
     await page.addScriptTag({ path: AXE_SCRIPT });
-    const violations = await page.evaluate(async () => {
-      // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page as a global
-      const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-      return result.violations.map((v: { id: string; impact: string; nodes: unknown[] }) => ({
-        id: v.id,
-        impact: v.impact,
-        nodes: v.nodes.length,
-      }));
-    });
-    expect(
-      violations.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical'),
-    ).toEqual([]);
+    // Evaluated in the page, where axe is a global.
+    const violations = (await page.evaluate(
+      `axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+        r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })))`,
+    )) as { id: string; impact: string; help: string; nodes: number }[];
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('prints everything expanded, without the filters (PDF in test-results/report)', async () => {
+    const { page } = await open();
+    const reason = page
+      .locator('#control-WID-01 details.finding')
+      .first()
+      .getByText('unlocked', { exact: true });
+    await expect(reason.isVisible()).resolves.toBe(false);
+    await page.emulateMedia({ media: 'print' });
+    await expect(reason.isVisible()).resolves.toBe(true);
+    await expect(page.locator('.filters').isVisible()).resolves.toBe(false);
+    const pdf = await page.pdf({ format: 'A4', path: join(OUTPUT, 'report.pdf') });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await page.close();
+  });
 
   it('reads at 1280 px and at 390 px (screenshots in test-results/report)', async () => {
     for (const width of [1280, 390]) {
       const { page } = await open(width);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(OUTPUT, `overview-${width}.png`) });
       await page.locator('#control-WID-01 > summary').click();

@@ -44,7 +44,7 @@ ul.keys{margin:4px 0;padding-left:18px}.muted{color:var(--muted)}.none{color:var
 footer{max-width:1200px;margin:0 auto;padding:16px 20px 30px;color:var(--muted);font-size:.85rem}
 @media (max-width:700px){dl.facts{grid-template-columns:1fr;gap:0}dl.facts dd{margin-bottom:6px}.filters input{min-width:0;width:100%}.filters label{flex:1 1 40%}main{padding:8px 12px 30px}
 table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid var(--line);padding:4px 0}table.stack td{display:block;border:0;padding:2px 8px}}
-@media print{:root{background:#fff;font-size:11pt}header{background:#fff;color:#000;padding:0}header p{color:#333}header nav,.filters,.skip{display:none}
+@media print{details::details-content{content-visibility:visible}details.control{content-visibility:visible}:root{background:#fff;font-size:11pt}header{background:#fff;color:#000;padding:0}header p{color:#333}header nav,.filters,.skip{display:none}
 details.control,.card,.owner-card,.trend{break-inside:avoid;border-color:#999}details.control[hidden]{display:block}section{break-before:page}section#overview{break-before:auto}a{color:#000}}
 `;
 
