@@ -864,7 +864,7 @@ export class Proofline extends Construct {
 }
 
 /** `collect-identity-center` → `CollectIdentityCenter`: construct ids. */
-const pascal = (name: string) =>
+export const pascal = (name: string) =>
   name
     .split('-')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))

@@ -15,7 +15,8 @@ export interface Need {
   /** The call that needs it, e.g. `PutObject (Object Lock headers)`. */
   readonly why: string;
   readonly implied?: true;
-  readonly call: AwsCall;
+  /** The recorded call; absent for an action a collector declares. */
+  readonly call?: AwsCall;
 }
 
 /** Where the calls ran: the account, and which KMS key encrypts a bucket, table or topic (by its ARN). */
@@ -221,8 +222,21 @@ const TABLE: Record<string, Rule> = {
   'STS:GetCallerIdentity': () => [],
 };
 
-/** Operations that only read: unless the table says otherwise, their action is `<service>:<operation>`. */
+/** Operations that only read: unless the table says otherwise, their action is `<prefix>:<operation>`. */
 const READ_OPERATION = /^(Get|List|Describe|BatchGet|Generate(CredentialReport)$)/;
+
+/** IAM service prefixes that differ from the SigV4 signing name. */
+const IAM_PREFIX: Record<string, string> = { monitoring: 'cloudwatch', email: 'ses' };
+
+/** S3 bucket reads whose IAM action is named differently from the operation. */
+const S3_BUCKET_READS: Record<string, string> = {
+  GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
+  GetObjectLockConfiguration: 's3:GetBucketObjectLockConfiguration',
+  GetBucketReplication: 's3:GetReplicationConfiguration',
+  GetBucketCors: 's3:GetBucketCORS',
+  GetBucketNotificationConfiguration: 's3:GetBucketNotification',
+  GetBucketAccelerateConfiguration: 's3:GetAccelerateConfiguration',
+};
 
 /** The IAM actions (and resources) one recorded call needs, by the table above. */
 export function needsOf(call: AwsCall, deployment: Deployment): Need[] {
@@ -234,8 +248,15 @@ export function needsOf(call: AwsCall, deployment: Deployment): Need[] {
   };
   const rule = TABLE[`${call.client}:${call.command}`];
   if (rule) return rule(call, at).map((need) => ({ ...need, call }));
-  if (READ_OPERATION.test(call.command))
-    return [{ action: `${call.service}:${call.command}`, resource: '*', why: call.command, call }];
+  const renamed = call.client === 'S3' ? S3_BUCKET_READS[call.command] : undefined;
+  if (renamed) return [{ action: renamed, resource: s3Bucket(call), why: call.command, call }];
+  // API Gateway's management API is authorized by HTTP verb: every read is apigateway:GET.
+  if (call.service === 'apigateway' && READ_OPERATION.test(call.command))
+    return [{ action: 'apigateway:GET', resource: '*', why: call.command, call }];
+  if (READ_OPERATION.test(call.command)) {
+    const prefix = IAM_PREFIX[call.service] ?? call.service;
+    return [{ action: `${prefix}:${call.command}`, resource: '*', why: call.command, call }];
+  }
   throw new Error(
     `${call.client}:${call.command}: no IAM action known for this call; add it to the table in test/support/iam-proof.ts`,
   );
