@@ -4,12 +4,12 @@ import packageJson from '../../package.json' with { type: 'json' };
 import type { AnyCollector } from '../collector.ts';
 import { exceptionStates } from '../exceptions.ts';
 import type { Governance } from '../governance.ts';
-import type { Control } from '../model.ts';
-import { checkIndex, evaluateStore } from '../pipeline.ts';
+import type { Control, ControlStatus } from '../model.ts';
+import { checkIndex } from '../pipeline.ts';
 import { loadExceptionRecords } from '../records.ts';
 import type { Frameworks } from '../requirements.ts';
 import type { Signer } from '../signing.ts';
-import { type SoaRow, statementOfApplicability } from '../soa.ts';
+import { statementOfApplicability } from '../soa.ts';
 import type { ChainedStore } from '../stores/open.ts';
 import { type BuildArchiveResult, buildArchive } from './build.ts';
 import { ArchiveInputError, parsePeriod } from './period.ts';
@@ -23,7 +23,8 @@ export interface ArchiveRequest {
   readonly to: string;
   readonly controls?: readonly string[];
   readonly scopes?: readonly string[];
-  readonly sample?: { readonly perControl: number; readonly seed: string };
+  /** The sample's seed, and `perControl` items per control instead of the size for each control's frequency. */
+  readonly sample?: { readonly perControl?: number; readonly seed: string };
   readonly compress?: boolean;
 }
 
@@ -61,7 +62,7 @@ export function bodyFromRequest(request: ArchiveRequest): ArchiveRequestBody {
     ...period,
     ...(controls?.length ? { controls: [...controls] } : {}),
     ...(scopes?.length ? { scopes: [...scopes] } : {}),
-    ...(sample ? { sample: sample.perControl, seed: sample.seed } : {}),
+    ...(sample ? { ...(sample.perControl ? { sample: sample.perControl } : {}), seed: sample.seed } : {}),
     ...(compress ? { compress: true } : {}),
   };
 }
@@ -75,6 +76,8 @@ export interface ArchiveSources {
   readonly frameworks: Frameworks;
   /** Needed for ISO 27001: the Statement of Applicability comes from its applicability and risks. */
   readonly governance?: Governance;
+  /** Collector id → schedule expression, where the deployment overrides the collector's default. */
+  readonly schedules?: ReadonlyMap<string, string>;
 }
 
 /** Who made the archive, as its manifest and README say. */
@@ -82,8 +85,9 @@ export const GENERATOR = { name: packageJson.name, version: packageJson.version 
 
 /**
  * Writes the signed archive for `request` to `output`: the framework's requirements (all of them, so an
- * unmapped one shows), the SoA for ISO 27001, the exceptions in force and the signed digests covering the
- * period, around the period's evidence. The one way both `proofline export` and the export function build one.
+ * unmapped one shows), the SoA for ISO 27001 (from the same statuses as controls.csv), the exceptions in force
+ * and the signed digests covering the period, around the period's evidence. The one way both
+ * `proofline export` and the export function build one.
  */
 export async function writeArchive(
   sources: ArchiveSources,
@@ -99,25 +103,11 @@ export async function writeArchive(
     title: r.title,
     framework,
   }));
-  // Exceptions and the SoA as they stood at the end of the period (or now, for a period still running).
+  // Exceptions as they stood at the end of the period (or now, for a period still running).
   const asOf = new Date(Math.min(Date.parse(period.end), Date.now()));
-
-  let soaRows: SoaRow[] | undefined;
-  if (framework === 'iso27001') {
-    if (!sources.governance)
-      throw new ArchiveInputError('an ISO 27001 archive needs the governance files (applicability, risks)');
-    const { results } = await evaluateStore(store, controls, sources.collectors, asOf.toISOString(), {
-      record: false,
-    });
-    const status = new Map(results.map((r) => [r.control, r.status]));
-    soaRows = statementOfApplicability({
-      iso27001: sources.frameworks.iso27001,
-      controls,
-      applicability: sources.governance.applicability,
-      risks: sources.governance.risks,
-      statusOf: (id) => status.get(id) ?? 'no_evidence',
-    });
-  }
+  const { governance } = sources;
+  if (framework === 'iso27001' && !governance)
+    throw new ArchiveInputError('an ISO 27001 archive needs the governance files (applicability, risks)');
 
   const exceptions: ArchiveException[] = exceptionStates(await loadExceptionRecords(store), asOf).map(
     ({ grant, revocation }) => ({
@@ -150,8 +140,21 @@ export async function writeArchive(
     to: request.to,
     controls,
     collectorOfCheck: checkIndex(sources.collectors),
+    collectors: sources.collectors,
+    ...(sources.schedules ? { schedules: sources.schedules } : {}),
     requirements,
-    ...(soaRows ? { soaRows } : {}),
+    ...(framework === 'iso27001' && governance
+      ? {
+          soa: (statusOf: (control: string) => ControlStatus) =>
+            statementOfApplicability({
+              iso27001: sources.frameworks.iso27001,
+              controls,
+              applicability: governance.applicability,
+              risks: governance.risks,
+              statusOf,
+            }),
+        }
+      : {}),
     exceptions,
     digests: digests(),
     ...(request.controls?.length ? { onlyControls: request.controls } : {}),

@@ -1,7 +1,10 @@
+import { MANUAL_EVIDENCE_COLLECTOR } from '../manual-evidence.ts';
 import type { ArtifactRef, Control } from '../model.ts';
 import type { EvidenceStore } from '../stores/store.ts';
 import { compareIds, mappedRequirements } from './period.ts';
 import type { Framework, Period } from './types.ts';
+
+const DAY_MS = 86_400_000;
 
 /** An artifact chosen for the archive, with the controls (and their requirements) it is evidence for. */
 export interface SelectedArtifact {
@@ -28,7 +31,9 @@ export function scopeMatcher(scopes: readonly string[]): (scopeKey: string) => b
 /**
  * The period's evidence behind the given controls: every artifact (error artifacts too: a failed collection
  * is evidence of a gap) of a collector whose checks a control uses, plus the artifacts the store recorded as
- * standing behind the control's results. Limited to the scopes given, if any.
+ * standing behind the control's results, plus the manual evidence in force during the period (an upload up
+ * to `everyDays` before it). Limited to the scopes given, if any; records people make (uploads, exceptions)
+ * belong to no account and are kept whatever the scope.
  */
 export async function selectEvidence(
   store: EvidenceStore,
@@ -42,7 +47,8 @@ export async function selectEvidence(
   },
 ): Promise<EvidenceSelection> {
   const { controls, period } = options;
-  const inScope = scopeMatcher(options.scopes);
+  const accountScope = scopeMatcher(options.scopes);
+  const inScope = (ref: ArtifactRef) => ref.source === 'manual' || accountScope(ref.scopeKey);
   const collectorsOf = new Map<string, ReadonlySet<string>>();
   for (const control of controls) {
     const collectors = control.checks
@@ -58,15 +64,24 @@ export async function selectEvidence(
     chosen.set(ref.key, entry);
   };
   for (const ref of await store.listArtifacts({ from: period.start, to: period.end })) {
-    if (!inScope(ref.scopeKey)) continue;
+    if (!inScope(ref)) continue;
     for (const control of controls)
       if (collectorsOf.get(control.id)?.has(ref.collector)) choose(ref, control.id);
   }
   for (const control of controls) {
     for (const key of await store.controlEvidence(control.id, period.start, period.end)) {
       const ref = chosen.get(key)?.ref ?? (await store.getArtifactRef(key));
-      if (ref && inScope(ref.scopeKey)) choose(ref, control.id);
+      if (ref && inScope(ref)) choose(ref, control.id);
     }
+    if (!control.manualEvidence) continue;
+    const since = Date.parse(period.start) - control.manualEvidence.everyDays * DAY_MS;
+    const uploads = await store.listArtifacts({
+      collector: MANUAL_EVIDENCE_COLLECTOR,
+      scopeKey: `${control.id}-global`,
+      from: new Date(since).toISOString(),
+      to: period.end,
+    });
+    for (const ref of uploads) choose(ref, control.id);
   }
 
   const requirementsOf = new Map(controls.map((c) => [c.id, mappedRequirements(c, options.framework)]));
