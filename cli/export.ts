@@ -189,6 +189,7 @@ export function formatVerifyReport(path: string, report: VerifyReport): string[]
       lines.push(
         `${m.framework} ${m.period.from} to ${m.period.to}: ${m.evidence.empty ? 'no evidence in this period (an empty archive)' : plural(m.evidence.count, 'evidence file')}`,
       );
+    if (m?.period.clipped) lines.push(`! period clipped: ${m.period.clipped}`);
     if (!report.keyTrusted)
       lines.push(
         `! no --public-key or --fingerprint given: confirm with the archive's publisher that ${report.fingerprint} is their key`,

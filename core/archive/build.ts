@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable, type Writable } from 'node:stream';
+import pLimit from 'p-limit';
 import { IntegrityError } from '../artifact.ts';
 import { canonicalJson } from '../canonical.ts';
 import type { AnyCollector } from '../collector.ts';
@@ -31,7 +32,7 @@ import {
 import { eventChecksOf, eventPopulation } from './population.ts';
 import { readmeText } from './readme.ts';
 import { DEFAULT_SAMPLE_SIZES, drawSample } from './sample.ts';
-import { scopeMatcher, selectEvidence } from './select.ts';
+import { QUERIES_IN_FLIGHT, scopeMatcher, selectEvidence } from './select.ts';
 import {
   type CheckInfo,
   checksCsv,
@@ -139,7 +140,7 @@ export function judgeablePeriod(
   const limit = lastDay && lastDay < today ? lastDay : today;
   if (asked.to <= limit) return { period: asked };
   const why =
-    lastDay && lastDay < asked.to
+    limit === lastDay && lastDay !== today
       ? `the store's last collection was at ${lastCollection}`
       : `${today} is today (UTC)`;
   if (limit < asked.from)
@@ -289,6 +290,14 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
     input.schedules?.get(collector) ?? registry.get(collector)?.defaultSchedule;
   const exceptions = input.exceptions ?? [];
 
+  const limit = pLimit(QUERIES_IN_FLIGHT);
+  const transitionsOf = new Map(
+    await Promise.all(
+      controls.map((c) =>
+        limit(async () => [c.id, await store.transitions({ control: c.id, to: period.end })] as const),
+      ),
+    ),
+  );
   const status = new Map<string, ControlPeriodStatus>();
   const expectedCollectors = new Set<string>();
   for (const control of controls) {
@@ -321,7 +330,7 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
               }),
             }
           : {}),
-        transitions: await store.transitions({ control: control.id, to: period.end }),
+        transitions: transitionsOf.get(control.id)!,
         findingsOf: (key) => store.getFindings(key),
       }),
     );

@@ -117,7 +117,7 @@ export const manifestSchema = z.looseObject({
   formatVersion: z.union(ARCHIVE_FORMAT_VERSIONS.map((v) => z.literal(v))),
   createdAt: z.string(),
   framework: z.enum(['soc2', 'iso27001']),
-  period: z.looseObject({ from: z.string(), to: z.string() }),
+  period: z.looseObject({ from: z.string(), to: z.string(), clipped: z.string().optional() }),
   signing: z.looseObject({
     keyId: z.string(),
     fingerprint: hex64,

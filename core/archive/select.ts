@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { MANUAL_EVIDENCE_COLLECTOR } from '../manual-evidence.ts';
 import type { ArtifactRef, Control } from '../model.ts';
 import type { EvidenceStore } from '../stores/store.ts';
@@ -5,6 +6,8 @@ import { compareIds, mappedRequirements } from './period.ts';
 import type { Framework, Period } from './types.ts';
 
 const DAY_MS = 86_400_000;
+/** Index queries an export keeps in flight at once. */
+export const QUERIES_IN_FLIGHT = 8;
 
 /** An artifact chosen for the archive, with the controls (and their requirements) it is evidence for. */
 export interface SelectedArtifact {
@@ -68,21 +71,29 @@ export async function selectEvidence(
     for (const control of controls)
       if (collectorsOf.get(control.id)?.has(ref.collector)) choose(ref, control.id);
   }
-  for (const control of controls) {
-    for (const key of await store.controlEvidence(control.id, period.start, period.end)) {
-      const ref = chosen.get(key)?.ref ?? (await store.getArtifactRef(key));
-      if (ref && inScope(ref)) choose(ref, control.id);
-    }
-    if (!control.manualEvidence) continue;
-    const since = Date.parse(period.start) - control.manualEvidence.everyDays * DAY_MS;
-    const uploads = await store.listArtifacts({
-      collector: MANUAL_EVIDENCE_COLLECTOR,
-      scopeKey: `${control.id}-global`,
-      from: new Date(since).toISOString(),
-      to: period.end,
-    });
-    for (const ref of uploads) choose(ref, control.id);
-  }
+  // One query per control, a few at a time: a remote index answers each in a round trip.
+  const limit = pLimit(QUERIES_IN_FLIGHT);
+  const uploaded = new Set((await store.latestArtifacts(MANUAL_EVIDENCE_COLLECTOR)).map((r) => r.scopeKey));
+  const found = await Promise.all(
+    controls.map((control) =>
+      limit(async () => {
+        const refs: ArtifactRef[] = [];
+        for (const key of await store.controlEvidence(control.id, period.start, period.end)) {
+          const ref = chosen.get(key)?.ref ?? (await store.getArtifactRef(key));
+          if (ref && inScope(ref)) refs.push(ref);
+        }
+        const scopeKey = `${control.id}-global`;
+        if (control.manualEvidence && uploaded.has(scopeKey)) {
+          const since = Date.parse(period.start) - control.manualEvidence.everyDays * DAY_MS;
+          const from = new Date(since).toISOString();
+          const collector = MANUAL_EVIDENCE_COLLECTOR;
+          refs.push(...(await store.listArtifacts({ collector, scopeKey, from, to: period.end })));
+        }
+        return { control: control.id, refs };
+      }),
+    ),
+  );
+  for (const { control, refs } of found) for (const ref of refs) choose(ref, control);
 
   const requirementsOf = new Map(controls.map((c) => [c.id, mappedRequirements(c, options.framework)]));
   const artifacts = [...chosen.values()]
