@@ -5,6 +5,8 @@ import { rateIntervalMs } from '../schedule.ts';
 import type { Period } from './types.ts';
 
 const DAY_MS = 86_400_000;
+/** Missing collections an occurrence names one by one; beyond, it counts them. */
+const GAPS_NAMED = 3;
 
 /**
  * How often a control is expected to operate, as auditors size samples by it. Events (merged pull requests,
@@ -207,6 +209,10 @@ async function collectionFeed(input: PeriodStatusInput) {
         return `${source}: ${why}`;
       });
     const evidence = [...okBySlot[i]!, ...errorsBySlot[i]!].map((r) => r.key);
+    const gapText =
+      missing.length <= GAPS_NAMED
+        ? missing.join('; ')
+        : `${missing.length} of ${pairs.size} collections missing, e.g. ${missing.slice(0, GAPS_NAMED).join('; ')} (completeness.csv names each)`;
     const occurrence = (status: OccurrenceStatus, detail = ''): Occurrence => ({
       feed: 'collection',
       label: slot.label,
@@ -217,7 +223,7 @@ async function collectionFeed(input: PeriodStatusInput) {
     });
     const failingOf = (t: readonly Transition[]) =>
       [...new Set(t.flatMap((x) => x.failing.map((f) => `${f.resource}: ${f.reason}`)))].join('; ');
-    if (okBySlot[i]!.length === 0) occurrences.push(occurrence('missed', missing.join('; ')));
+    if (okBySlot[i]!.length === 0) occurrences.push(occurrence('missed', gapText));
     else if (held.size === 0) {
       // Never evaluated yet: judge the slot by the findings stored with its artifacts.
       const failed: string[] = [];
@@ -228,7 +234,7 @@ async function collectionFeed(input: PeriodStatusInput) {
         failed.length
           ? occurrence('failing', failed.join('; '))
           : missing.length
-            ? occurrence('missed', missing.join('; '))
+            ? occurrence('missed', gapText)
             : occurrence('met'),
       );
     } else if (held.has('failing'))
@@ -238,7 +244,7 @@ async function collectionFeed(input: PeriodStatusInput) {
           failingOf(heldBy.filter((t) => t.to === 'failing')) || 'the control was failing',
         ),
       );
-    else if (missing.length) occurrences.push(occurrence('missed', missing.join('; ')));
+    else if (missing.length) occurrences.push(occurrence('missed', gapText));
     else if (held.has('excepted')) occurrences.push(occurrence('excepted'));
     // manual_due concerns the manual feed, judged on its own; the collections themselves passed.
     else if (held.has('passing') || held.has('manual_due')) occurrences.push(occurrence('met'));

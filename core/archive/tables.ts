@@ -228,6 +228,28 @@ const attributesText = (o: Occurrence) =>
     .map(([k, v]) => `${k}=${v}`)
     .join('; ');
 
+/** Up to this many evidence files are named one by one in a population or sample row. */
+const EVIDENCE_LISTED = 3;
+
+/**
+ * An occurrence's evidence in a CSV cell: the files themselves when there are few, else one folder pattern per
+ * collector and day with the number of files in it (`evidence/source=aws/collector=C/scope=*∕dt=2026-03-04 (120
+ * files)`), so a slot over many accounts stays one short line; manifest.json lists every file.
+ */
+export function evidenceCell(keys: readonly string[]): string {
+  if (keys.length <= EVIDENCE_LISTED) return keys.join(' ');
+  const folders = new Map<string, number>();
+  for (const key of keys) {
+    const parts = key.split('/');
+    const folder =
+      parts.length >= 6
+        ? [...parts.slice(0, 3), 'scope=*', parts[4]].join('/')
+        : parts.slice(0, -1).join('/');
+    folders.set(folder, (folders.get(folder) ?? 0) + 1);
+  }
+  return [...folders].map(([folder, n]) => `${folder} (${n} file${n === 1 ? '' : 's'})`).join(' ');
+}
+
 /** populations/<control>.csv: every expected occurrence (collection slot, upload slot, event) with its evidence. */
 export const populationCsv = (control: string, occurrences: readonly Occurrence[]): string =>
   csv(
@@ -240,7 +262,7 @@ export const populationCsv = (control: string, occurrences: readonly Occurrence[
       o.status,
       o.detail,
       attributesText(o),
-      o.evidence.join(' '),
+      evidenceCell(o.evidence),
     ]),
   );
 
@@ -348,7 +370,7 @@ export function samplesCsv(
         item.at,
         item.status,
         item.detail,
-        item.evidence.join(' '),
+        evidenceCell(item.evidence),
         rank,
       ]);
   }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { findingsCsv } from '../../../core/archive/tables.ts';
+import { evidenceCell, findingsCsv } from '../../../core/archive/tables.ts';
 import { ARCHIVE_FORMAT_VERSION, ARCHIVE_FORMAT_VERSIONS } from '../../../core/archive/types.ts';
 import { verifyArchive } from '../../../core/archive/verify.ts';
 
@@ -71,5 +71,16 @@ describe('CSV files of the archive', () => {
       latest_evidence: "'\tevidence",
       days_failing: '2',
     });
+  });
+
+  it("name an occurrence's few evidence files, and count many by collector and day", () => {
+    const key = (scope: string, day: string) =>
+      `evidence/source=aws/collector=aws.s3.buckets/scope=${scope}/dt=${day}/${day.replace(/-/g, '')}T100000Z-${'a'.repeat(64)}.json`;
+    expect(evidenceCell([key('1-global', '2026-03-04')])).toBe(key('1-global', '2026-03-04'));
+    const many = ['1', '2', '3', '4'].map((a) => key(`${a}-global`, '2026-03-04'));
+    expect(evidenceCell([...many, key('1-global', '2026-03-05')])).toBe(
+      'evidence/source=aws/collector=aws.s3.buckets/scope=*/dt=2026-03-04 (4 files) ' +
+        'evidence/source=aws/collector=aws.s3.buckets/scope=*/dt=2026-03-05 (1 file)',
+    );
   });
 });
