@@ -12,8 +12,21 @@ import type { Scope } from '../../../core/model.ts';
 import { LocalSigner, publicKeyFingerprint } from '../../../core/signing.ts';
 import { LocalStore } from '../../../core/stores/local-store.ts';
 import type { EvidenceStore } from '../../../core/stores/store.ts';
-import { archiveToBuffer, archiveToFile, run, unzipToMemory } from '../../support/archive.ts';
-import { type DayPlan, daysFrom, writeHistory } from '../../support/evidence-history.ts';
+import {
+  archiveToBuffer,
+  archiveToFile,
+  historyCollectors,
+  run,
+  unzipToMemory,
+} from '../../support/archive.ts';
+import {
+  collectorOfCheck,
+  type DayPlan,
+  daysFrom,
+  historyControls,
+  widgetsCollector,
+  writeHistory,
+} from '../../support/evidence-history.ts';
 
 const SCOPES: Scope[] = [
   { source: 'aws', id: '111122223333' },
@@ -216,6 +229,34 @@ describe('evidence archive', () => {
       controls: ['WID-01', 'WID-02'],
       requirements: ['CC6.1', 'CC6.6', 'CC7.2'],
     });
+  });
+
+  it('judges as evaluate does: a source the store holds nothing of is outside the deployment, never a gap', async () => {
+    const entra = {
+      ...widgetsCollector(() => 'pass'),
+      id: 'test.entra-users',
+      source: 'entra' as const,
+      checks: [{ ...widgetsCollector(() => 'pass').checks[0]!, id: 'test.entra.mfa' }],
+    };
+    const both = { ...historyControls[0]!, id: 'WID-03', checks: ['test.widgets.locked', 'test.entra.mfa'] };
+    const { zip } = await archiveToBuffer(store, signer, {
+      from: '2026-03-01',
+      to: '2026-03-10',
+      controls: [historyControls[0]!, both],
+      collectorOfCheck: new Map([...collectorOfCheck, ['test.entra.mfa', 'test.entra-users']]),
+      collectors: [...historyCollectors, entra],
+    });
+    const files = await unzipToMemory(zip);
+    const rows = csvRows(file(files, 'controls.csv')).filter((r) => r.requirement === 'CC6.1');
+    const [alone, withEntra] = rows;
+    expect(withEntra).toMatchObject({
+      control: 'WID-03',
+      // WID-03 was never evaluated, so its failing slots come from stored findings; its gaps are WID-01's.
+      occurrences_expected: alone!.occurrences_expected,
+      occurrences_missed: alone!.occurrences_missed,
+      gaps: alone!.gaps,
+    });
+    expect(file(files, 'completeness.csv')).not.toContain('test.entra-users');
   });
 
   it('an empty period gives a complete, signed archive that says it holds no evidence', async () => {
