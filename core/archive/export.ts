@@ -43,7 +43,7 @@ export const archiveRequestBodySchema = z.strictObject({
 });
 export type ArchiveRequestBody = z.infer<typeof archiveRequestBodySchema>;
 
-/** The request a body asks for; a sample without a seed gets `seed()`. */
+/** The request a body asks for; a sample size without a seed gets `seed()` (a seed alone keeps the default sizes). */
 export function requestFromBody(body: ArchiveRequestBody, seed: () => string): ArchiveRequest {
   return {
     framework: body.framework,
@@ -51,7 +51,9 @@ export function requestFromBody(body: ArchiveRequestBody, seed: () => string): A
     to: body.to,
     ...(body.controls?.length ? { controls: body.controls } : {}),
     ...(body.scopes?.length ? { scopes: body.scopes } : {}),
-    ...(body.sample ? { sample: { perControl: body.sample, seed: body.seed ?? seed() } } : {}),
+    ...(body.sample || body.seed
+      ? { sample: { ...(body.sample ? { perControl: body.sample } : {}), seed: body.seed ?? seed() } }
+      : {}),
     ...(body.compress ? { compress: true } : {}),
   };
 }
