@@ -18,6 +18,7 @@ import { checkIndex } from '../core/pipeline.ts';
 import { reportData } from '../core/report/html/data.ts';
 import { renderReport } from '../core/report/html/render.ts';
 import { launchChromium } from '../test/support/browser.ts';
+import { dailyPeriodStatus } from '../test/support/period-status.ts';
 import { fmt } from './timing.ts';
 
 const DAYS = 365;
@@ -50,26 +51,15 @@ async function yearReport(): Promise<{ page: string; renderMs: number; controls:
       continue;
     }
     // Status changes every 5 to 40 days; a day without evidence now and then.
-    const days: ControlPeriodStatus['days'][number][] = [];
-    let current: 'passing' | 'failing' = 'passing';
+    const days: ('met' | 'failing' | 'missed')[] = [];
+    let current: 'met' | 'failing' = 'met';
     while (days.length < DAYS) {
       const run = 5 + Math.floor(next() * 35);
-      for (let i = 0; i < run && days.length < DAYS; i++) days.push(next() < 0.03 ? 'no_evidence' : current);
-      current = next() < 0.6 ? 'passing' : 'failing';
+      for (let i = 0; i < run && days.length < DAYS; i++) days.push(next() < 0.03 ? 'missed' : current);
+      current = next() < 0.6 ? 'met' : 'failing';
     }
-    const count = (s: string) => days.filter((d) => d === s).length;
-    statuses.set(control.id, {
-      control: control.id,
-      statusAtEnd: current,
-      days,
-      passing: count('passing'),
-      failing: count('failing'),
-      excepted: 0,
-      withoutEvidence: count('no_evidence'),
-      pctPassing: Math.round((count('passing') / DAYS) * 1000) / 10,
-      failingDays: [],
-      gaps: [],
-    });
+    const atEnd = current === 'met' ? 'passing' : 'failing';
+    statuses.set(control.id, dailyPeriodStatus(control.id, period, days, atEnd));
     const failing: Finding[] =
       days.at(-1) === 'failing'
         ? Array.from({ length: RESOURCES_PER_FAILING_CONTROL }, (_, i) => ({

@@ -7,7 +7,7 @@ import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.t
 import type { BuildArchiveResult } from '../core/archive/build.ts';
 import { type ArchiveRequest, writeArchive } from '../core/archive/export.ts';
 import { ArchiveInputError } from '../core/archive/period.ts';
-import { FRAMEWORKS, type Framework } from '../core/archive/types.ts';
+import { archiveFileCount, FRAMEWORKS, type Framework } from '../core/archive/types.ts';
 import { type VerifyReport, verifyArchive } from '../core/archive/verify.ts';
 import { LocalSigner, publicKeyFingerprint, type Signer } from '../core/signing.ts';
 import { openSigner } from '../core/stores/open.ts';
@@ -53,8 +53,6 @@ async function checkExportOptions(options: ExportOptions): Promise<string> {
     )
   )
     throw new UsageError(`${options.out} already exists; remove it or choose another --out`);
-  if (options.seed !== undefined && options.sample === undefined)
-    throw new UsageError('--seed needs --sample N (the number of items to draw per control)');
   return path;
 }
 
@@ -66,7 +64,14 @@ function archiveRequest(options: ExportOptions): ArchiveRequest {
     to: options.to,
     ...(options.control?.length ? { controls: options.control } : {}),
     ...(options.scope?.length ? { scopes: options.scope } : {}),
-    ...(options.sample ? { sample: { perControl: options.sample, seed: options.seed ?? randomSeed() } } : {}),
+    ...(options.sample || options.seed
+      ? {
+          sample: {
+            ...(options.sample ? { perControl: options.sample } : {}),
+            seed: options.seed ?? randomSeed(),
+          },
+        }
+      : {}),
     compress: !!options.compress,
   };
 }
@@ -142,18 +147,22 @@ const randomSeed = () => Math.floor(Math.random() * 2 ** 32).toString(16);
 export function formatExportSummary(result: BuildArchiveResult & { path: string; size: number }): string[] {
   const { manifest } = result;
   const lines = [
-    `Archive: ${result.path} (${formatSize(result.size)}, ${plural(manifest.files.length + 4, 'file')})`,
-    `${manifest.framework} ${manifest.period.from} to ${manifest.period.to} (${plural(manifest.period.days, 'day')}), ${plural(manifest.controls.length, 'control')}, ${plural(manifest.requirements.length, 'requirement')}`,
+    `Archive: ${result.path} (${formatSize(result.size)}, ${plural(archiveFileCount(manifest.files.length), 'file')} in the zip)`,
+    `${manifest.framework} ${manifest.period.from} to ${manifest.period.to} (${plural(manifest.period.days, 'UTC day')}), ${plural(manifest.controls.length, 'control')}, ${plural(manifest.requirements.length, 'requirement')}`,
+    ...(manifest.period.clipped ? [`Period clipped: ${manifest.period.clipped}`] : []),
     manifest.evidence.empty
       ? 'Evidence: none collected in this period for these controls and scope (the archive says so)'
       : `Evidence: ${plural(manifest.evidence.count, 'file')}, ${formatSize(manifest.evidence.bytes)}`,
   ];
-  if (manifest.sample)
-    lines.push(`Sample: ${manifest.sample.perControl} per control, seed ${manifest.sample.seed}`);
-  lines.push('', 'CONTROL    PASSING   FAILING  EXCEPTED  NO EVIDENCE (days)');
+  lines.push(
+    `Sample: ${manifest.sample.perControl ? `${manifest.sample.perControl} per control` : 'by each control’s frequency'}, seed ${manifest.sample.seed}`,
+    '',
+    'Judged per expected occurrence at each control’s cadence (controls.csv says which):',
+    'CONTROL    EXPECTED      MET  FAILING  EXCEPTED  MISSED',
+  );
   for (const [control, s] of result.status)
     lines.push(
-      `${control.padEnd(10)} ${`${s.pctPassing.toFixed(1)}%`.padStart(7)}   ${String(s.failing).padStart(7)}  ${String(s.excepted).padStart(8)}  ${String(s.withoutEvidence).padStart(11)}`,
+      `${control.padEnd(10)} ${String(s.expected).padStart(8)}  ${`${s.pctMet.toFixed(1)}%`.padStart(7)}  ${String(s.failing).padStart(7)}  ${String(s.excepted).padStart(8)}  ${String(s.missed).padStart(6)}`,
     );
   lines.push(
     '',
@@ -180,6 +189,7 @@ export function formatVerifyReport(path: string, report: VerifyReport): string[]
       lines.push(
         `${m.framework} ${m.period.from} to ${m.period.to}: ${m.evidence.empty ? 'no evidence in this period (an empty archive)' : plural(m.evidence.count, 'evidence file')}`,
       );
+    if (m?.period.clipped) lines.push(`! period clipped: ${m.period.clipped}`);
     if (!report.keyTrusted)
       lines.push(
         `! no --public-key or --fingerprint given: confirm with the archive's publisher that ${report.fingerprint} is their key`,
@@ -214,7 +224,11 @@ export function registerArchiveCommands(
       repeat,
     )
     .option('--scope <scope>', 'only this scope: an account/tenant id or a scope key (repeatable)', repeat)
-    .option('--sample <n>', 'draw N evidence items per control into samples.csv', sampleSize)
+    .option(
+      '--sample <n>',
+      'draw N items per control into samples.csv (default: by frequency: annual 1, quarterly 2, monthly 2, weekly 5, daily 25, many a day 40)',
+      sampleSize,
+    )
     .option('--seed <seed>', 'seed of the sample draw (default: random, recorded in the archive)')
     .option('--compress', 'deflate the files (smaller, slower); default: stored')
     .requiredOption('--out <file>', 'the zip to write')

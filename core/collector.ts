@@ -14,7 +14,27 @@ export interface Check<S> {
   readonly remediation: string;
   /** The test procedure in an auditor's words: what the check reads and what passes. */
   readonly procedure: string;
+  /**
+   * For a check judging events (merged pull requests, joiners, leavers) rather than standing configuration:
+   * each event is one occurrence of the controls it feeds, and archives list them as a population.
+   */
+  readonly population?: EventPopulation<S>;
   evaluate(snapshot: S, context: CheckContext): Finding[];
+}
+
+/** One event a snapshot holds: the resource its check's finding names, when it happened, what an auditor reads. */
+export interface PopulationItem {
+  readonly resource: string;
+  readonly at: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export interface EventPopulation<S> {
+  /** What one item is, e.g. `merged pull request`. */
+  readonly item: string;
+  items(snapshot: S): readonly PopulationItem[];
+  /** The span of time a snapshot read its events from: consecutive collections must overlap. */
+  window(snapshot: S): { readonly since: string; readonly until: string };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { csvText } from './csv.ts';
 import { type Applicability, type Risk, risksByControl } from './governance.ts';
 import type { Control, ControlStatus } from './model.ts';
 import {
@@ -110,7 +110,8 @@ const SOA_COLUMNS = [
 ] as const;
 
 export function soaCsv(rows: readonly SoaRow[]): string {
-  return stringify(
+  return csvText(
+    SOA_COLUMNS,
     rows.map((r) => [
       r.control,
       r.theme,
@@ -123,6 +124,5 @@ export function soaCsv(rows: readonly SoaRow[]): string {
       r.evidence,
       r.links.map(formatLink).join(' | '),
     ]),
-    { header: true, columns: [...SOA_COLUMNS] },
   );
 }

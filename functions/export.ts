@@ -77,11 +77,7 @@ export function parseArchiveRequest(
     return 'the body must be JSON: {"framework": "soc2", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD", …}';
   }
   const parsed = archiveRequestBodySchema.safeParse(data);
-  if (parsed.success) {
-    if (parsed.data.seed !== undefined && parsed.data.sample === undefined)
-      return 'seed: needs sample (the number of items to draw per control)';
-    return parsed.data;
-  }
+  if (parsed.success) return parsed.data;
   return parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
 }
 

@@ -1,10 +1,19 @@
+import { createHash } from 'node:crypto';
 import { Readable, type Writable } from 'node:stream';
+import pLimit from 'p-limit';
 import { IntegrityError } from '../artifact.ts';
 import { canonicalJson } from '../canonical.ts';
-import type { Control } from '../model.ts';
+import type { AnyCollector } from '../collector.ts';
+import { compactTimestamp } from '../evidence-key.ts';
+import { MANUAL_EVIDENCE_COLLECTOR, type ManualEvidenceSnapshot } from '../manual-evidence.ts';
+import type { ArtifactRef, Control, ControlStatus } from '../model.ts';
+import { staleAfterMs } from '../schedule.ts';
 import { publicKeyFingerprint, type Signer } from '../signing.ts';
 import { type SoaRow, soaCsv } from '../soa.ts';
 import type { EvidenceStore } from '../stores/store.ts';
+import { completenessTable } from './completeness.ts';
+import { failedFindings } from './findings.ts';
+import { judgePeriod, scheduleResolver } from './judge-period.ts';
 import { batched, isSafeArchivePath, manifestJson, sha256sums, signingInput } from './manifest.ts';
 import { oscalAssessmentResults } from './oscal.ts';
 import {
@@ -14,24 +23,44 @@ import {
   parsePeriod,
   requirementsFromControls,
 } from './period.ts';
-import { type ControlPeriodStatus, controlPeriodStatus } from './period-status.ts';
+import {
+  type ControlPeriodStatus,
+  controlPeriodStatus,
+  type Frequency,
+  occurrenceName,
+  RECORD_COLLECTORS,
+} from './period-status.ts';
 import { readmeText } from './readme.ts';
-import { drawSample } from './sample.ts';
-import { selectEvidence } from './select.ts';
-import { controlsCsv, exceptionsCsv, samplesCsv } from './tables.ts';
+import { DEFAULT_SAMPLE_SIZES, drawSample } from './sample.ts';
+import { QUERIES_IN_FLIGHT, scopeMatcher, selectEvidence } from './select.ts';
+import {
+  type CheckInfo,
+  checksCsv,
+  completenessCsv,
+  controlsCsv,
+  exceptionsCsv,
+  findingsCsv,
+  populationCsv,
+  populationPath,
+  samplesCsv,
+} from './tables.ts';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_FORMAT_VERSION,
   type ArchiveException,
+  archiveFileCount,
+  type DigestEntry,
   type DigestObject,
   FILES,
   FRAMEWORKS,
   type Framework,
   type Manifest,
+  type ManifestUpload,
   type Period,
   type Requirement,
   SIGNATURE_ALGORITHM,
 } from './types.ts';
+import { readJsonDigest } from './verify.ts';
 import { HashingZipWriter } from './zip-writer.ts';
 
 export interface BuildArchiveInput {
@@ -47,16 +76,29 @@ export interface BuildArchiveInput {
   readonly controls: readonly Control[];
   /** check id → collector id, from the collector registry. */
   readonly collectorOfCheck: ReadonlyMap<string, string>;
+  /**
+   * The collector registry: check titles, severities and procedures for checks.csv, each collector's source
+   * and schedule, and the event populations its checks judge. Without it checks.csv names checks only and
+   * every collection is expected daily.
+   */
+  readonly collectors?: readonly AnyCollector[];
+  /** Collector id → schedule expression, where the deployment overrides the collector's default. */
+  readonly schedules?: ReadonlyMap<string, string>;
   /** The framework's requirements with titles (default: the ids the controls map to, without titles). */
   readonly requirements?: readonly Requirement[];
   /** Only these internal controls (default: every control mapped to the framework). */
   readonly onlyControls?: readonly string[];
   /** Only these scopes: a scope key (`123456789012-us-east-1`) or an account/tenant id (default: all). */
   readonly scopes?: readonly string[];
-  /** Draw this many evidence items per control with this seed, into samples.csv. */
-  readonly sample?: { readonly perControl: number; readonly seed: string };
-  /** Statement of Applicability rows, written to soa.csv (ISO 27001). */
-  readonly soaRows?: readonly SoaRow[];
+  /**
+   * The sample's seed (default: derived from the archive's creation time and key), and `perControl` items per
+   * control instead of the size for each control's frequency.
+   */
+  readonly sample?: { readonly perControl?: number; readonly seed: string };
+  /** Sample sizes by frequency (default DEFAULT_SAMPLE_SIZES). */
+  readonly sampleSizes?: Partial<Record<Frequency, number>>;
+  /** The Statement of Applicability (ISO 27001), from each control's status at the end of the period. */
+  readonly soa?: (statusAtEnd: (control: string) => ControlStatus) => readonly SoaRow[];
   /** The evidence store's signed digests covering the period, archived under digests/. */
   readonly digests?: AsyncIterable<DigestObject> | Iterable<DigestObject>;
   /** Exception records; those in force during the period go to exceptions.csv. */
@@ -87,6 +129,41 @@ export interface BuildArchiveResult {
   /** Per control, what controls.csv says. */
   readonly status: ReadonlyMap<string, ControlPeriodStatus>;
 }
+
+/**
+ * The period an archive can judge: one that ends after the store's last collection, or in the future, is
+ * clipped to the day of the last collection (and today), with the reason; one that starts after it is refused.
+ */
+export function judgeablePeriod(
+  from: string,
+  to: string,
+  lastCollection: string | undefined,
+  now: Date,
+): { period: Period; clipped?: string } {
+  const asked = parsePeriod(from, to);
+  const today = now.toISOString().slice(0, 10);
+  const lastDay = lastCollection?.slice(0, 10);
+  const limit = lastDay && lastDay < today ? lastDay : today;
+  if (asked.to <= limit) return { period: asked };
+  const why =
+    limit === lastDay && lastDay !== today
+      ? `the store's last collection was at ${lastCollection}`
+      : `${today} is today (UTC)`;
+  if (limit < asked.from)
+    throw new ArchiveInputError(
+      `the period ${asked.from} to ${asked.to} starts after the evidence ends: ${why}; choose an earlier --from`,
+    );
+  return {
+    period: parsePeriod(from, limit),
+    clipped: `--to ${asked.to} is after what can be judged (${why}): the period ends ${limit}`,
+  };
+}
+
+const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'upload';
+
+/** Where an upload's original file goes: uploads/<control>/<upload time>-<its name>. */
+const uploadPath = (control: string, uploadedAt: string, fileName: string) =>
+  `uploads/${safeName(control)}/${compactTimestamp(uploadedAt)}-${safeName(fileName)}`;
 
 function chooseControls(input: BuildArchiveInput): Control[] {
   if (!FRAMEWORKS.includes(input.framework))
@@ -168,24 +245,35 @@ function readAhead(store: EvidenceStore, keys: readonly string[], depth: number)
  * Builds a signed evidence archive for one framework and period, streaming it to `output`. Evidence files are
  * streamed from the store into the zip and hashed on the way (each read once); a file whose bytes no longer
  * match the store's index stops the export with an IntegrityError rather than ship altered evidence.
- * An empty period gives a complete archive that says so.
+ * Each control is judged per expected occurrence at its own cadence; what failed, the populations, the
+ * completeness of the collections and the uploaded documents go in beside the evidence. An empty period gives
+ * a complete archive that says so.
  */
 export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchiveResult> {
-  const period = parsePeriod(input.from, input.to);
+  const { store } = input;
+  const now = input.now?.() ?? new Date();
+  const createdAt = now.toISOString();
+  const latest = await store.latestArtifacts();
+  const collections = latest.filter((r) => !RECORD_COLLECTORS.includes(r.collector));
+  const lastCollection = collections
+    .map((r) => r.collectedAt)
+    .sort()
+    .at(-1);
+  const { period, clipped } = judgeablePeriod(input.from, input.to, lastCollection, now);
   const controls = chooseControls(input);
   const requirements = chooseRequirements(input, controls);
   if (requirements.length === 0)
     throw new ArchiveInputError(`no internal control maps to a ${input.framework} requirement`);
   const scopes = [...(input.scopes ?? [])];
-  if (input.sample && (!Number.isInteger(input.sample.perControl) || input.sample.perControl < 1))
-    throw new ArchiveInputError(`sample size must be a positive integer, got ${input.sample.perControl}`);
+  const perControl = input.sample?.perControl;
+  if (perControl !== undefined && (!Number.isInteger(perControl) || perControl < 1))
+    throw new ArchiveInputError(`sample size must be a positive integer, got ${perControl}`);
 
   const controlsByRequirement = new Map<string, Control[]>(requirements.map((r) => [r.id, []]));
   for (const control of controls)
     for (const id of mappedRequirements(control, input.framework))
       controlsByRequirement.get(id)?.push(control);
 
-  const { store } = input;
   const selection = await selectEvidence(store, {
     controls,
     framework: input.framework,
@@ -197,25 +285,39 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
     if (!isSafeArchivePath(ref.key))
       throw new IntegrityError(`evidence key is not a safe file path: ${ref.key}`);
 
-  const status = new Map<string, ControlPeriodStatus>();
-  for (const control of controls) {
-    status.set(
-      control.id,
-      await controlPeriodStatus({
-        control,
-        period,
-        evidence: selection.byControl.get(control.id) ?? [],
-        collectors: selection.collectorsOf.get(control.id) ?? new Set(),
-        transitions: await store.transitions({ control: control.id, to: period.end }),
-        findingsOf: (key) => store.getFindings(key),
-      }),
-    );
-  }
+  const registry = new Map((input.collectors ?? []).map((c) => [c.id, c]));
+  const scheduleOf = scheduleResolver(input.collectors ?? [], input.schedules);
+  const exceptions = input.exceptions ?? [];
+  const { status, expectedCollectors } = await judgePeriod({
+    store,
+    controls,
+    period,
+    selection,
+    latest,
+    collectors: input.collectors ?? [],
+    collectorOfCheck: input.collectorOfCheck,
+    ...(input.schedules ? { schedules: input.schedules } : {}),
+    exceptions,
+  });
+  const checkInfo = new Map<string, CheckInfo>();
+  for (const collector of registry.values())
+    for (const check of collector.checks)
+      checkInfo.set(check.id, { check, collector: collector.id, reads: collector.description });
+  const findings = await failedFindings({
+    controls,
+    artifacts: selection.artifacts,
+    findingsOf: (key) => store.getFindings(key),
+    severityOf: (check) => checkInfo.get(check)?.check.severity,
+    exceptions,
+  });
 
-  const createdAt = (input.now?.() ?? new Date()).toISOString();
   const publicKeyPem = await input.signer.publicKeyPem();
   const fingerprint = publicKeyFingerprint(publicKeyPem);
-  const writer = new HashingZipWriter(input.output, { mtime: new Date(createdAt), compress: input.compress });
+  const seed =
+    input.sample?.seed ??
+    createHash('sha256').update(`${createdAt}\n${fingerprint}`).digest('hex').slice(0, 16);
+  const sizes = { ...DEFAULT_SAMPLE_SIZES, ...input.sampleSizes };
+  const writer = new HashingZipWriter(input.output, { mtime: now, compress: input.compress });
   const evidence = readAhead(
     store,
     selection.artifacts.map(({ ref }) => ref.key),
@@ -224,43 +326,99 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
   try {
     let bytes = 0;
     const total = selection.artifacts.length;
+    const uploadRefs: ArtifactRef[] = [];
     for (const [i, { ref }] of selection.artifacts.entries()) {
       const file = await writer.add(ref.key, () => evidence.take());
       if (file.sha256 !== ref.sha256 || file.size !== ref.size)
         throw new IntegrityError(
           `${ref.key}: the stored file has SHA-256 ${file.sha256} (${file.size} bytes) but the index says ${ref.sha256} (${ref.size} bytes); not exporting altered evidence`,
         );
+      if (ref.collector === MANUAL_EVIDENCE_COLLECTOR && ref.status === 'ok') uploadRefs.push(ref);
       bytes += file.size;
       input.onProgress?.({ done: i + 1, total, bytes });
     }
 
+    // Each uploaded document as it was uploaded, beside the artifact recording it.
+    const uploads: ManifestUpload[] = [];
+    for (const ref of uploadRefs) {
+      const { artifact } = await store.getArtifact(ref.key);
+      if (artifact.status !== 'ok') continue;
+      const upload = artifact.snapshot as ManualEvidenceSnapshot;
+      const content = Buffer.from(upload.contentBase64, 'base64');
+      const path = uploadPath(upload.control, ref.collectedAt, upload.fileName);
+      const file = await writer.addBytes(path, content);
+      if (file.sha256 !== upload.sha256)
+        throw new IntegrityError(
+          `${ref.key}: the uploaded file's SHA-256 is ${file.sha256}, its record says ${upload.sha256}`,
+        );
+      uploads.push({
+        path,
+        sha256: file.sha256,
+        size: file.size,
+        key: ref.key,
+        control: upload.control,
+        fileName: upload.fileName,
+        mediaType: upload.mediaType,
+        uploadedAt: ref.collectedAt,
+      });
+    }
+
     const digests: { path: string; key: string }[] = [];
+    const digestEntries: DigestEntry[] = [];
     for await (const digest of input.digests ?? []) {
       const path = digest.key.startsWith('digests/') ? digest.key : `digests/${digest.key}`;
       if (!isSafeArchivePath(path))
         throw new IntegrityError(`digest key is not a safe file path: ${digest.key}`);
       await writer.addBytes(path, digest.bytes);
       digests.push({ path, key: digest.key });
+      try {
+        digestEntries.push(...readJsonDigest(Buffer.from(digest.bytes)));
+      } catch {
+        // An unreadable digest is reported by verify; the completeness table goes by the schedule alone.
+      }
     }
+
+    const inScope = scopeMatcher(scopes);
+    const completeness = await completenessTable({
+      period,
+      collectors: [...expectedCollectors],
+      scheduleOf,
+      refs: selection.artifacts.map((a) => a.ref),
+      latest: collections.filter((r) => inScope(r.scopeKey)),
+      collectedBefore: async (collector, scopeKey) =>
+        (await store.listArtifacts({ collector, scopeKey, to: period.start })).length > 0,
+      digestEntries,
+      inScope,
+      stored: async (key) => (await store.getArtifactRef(key)) !== undefined,
+    });
 
     await writer.addBytes(
       FILES.controls,
-      controlsCsv(requirements, controlsByRequirement, status, selection.byControl, period.days.length),
+      controlsCsv(requirements, controlsByRequirement, status, selection.byControl, findings),
     );
-    await writer.addBytes(FILES.exceptions, exceptionsCsv(input.exceptions ?? [], period.start, period.end));
-    if (input.sample) {
-      const { perControl, seed } = input.sample;
-      const samples = controls.map((c) => {
-        const population = selection.byControl.get(c.id) ?? [];
-        return {
-          control: c.id,
-          population: population.length,
-          items: drawSample(c.id, population, perControl, seed),
-        };
+    await writer.addBytes(FILES.findings, findingsCsv(findings));
+    await writer.addBytes(FILES.checks, checksCsv(controls, input.framework, checkInfo));
+    await writer.addBytes(FILES.completeness, completenessCsv(completeness));
+    await writer.addBytes(FILES.exceptions, exceptionsCsv(exceptions, period.start, period.end));
+    const samples = [];
+    for (const control of controls) {
+      const s = status.get(control.id)!;
+      if (s.expected)
+        await writer.addBytes(populationPath(control.id), populationCsv(control.id, s.occurrences));
+      const size = perControl ?? (s.frequency ? sizes[s.frequency] : 0);
+      samples.push({
+        control: control.id,
+        frequency: s.frequency ?? '',
+        population: s.expected,
+        items: drawSample(control.id, s.occurrences, occurrenceName, size, seed),
       });
-      await writer.addBytes(FILES.samples, samplesCsv(samples, seed));
     }
-    if (input.soaRows?.length) await writer.addBytes(FILES.soa, soaCsv(input.soaRows));
+    await writer.addBytes(FILES.samples, samplesCsv(samples, seed));
+    const soaRows = input.soa?.((id) => {
+      const end = status.get(id)?.statusAtEnd;
+      return !end || end === 'not_evaluated' ? 'no_evidence' : end;
+    });
+    if (soaRows?.length) await writer.addBytes(FILES.soa, soaCsv(soaRows));
     await writer.add(FILES.oscal, () =>
       batched(
         oscalAssessmentResults({
@@ -274,27 +432,9 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
           controlsByRequirement,
           status,
           artifacts: selection.artifacts,
+          uploads,
         }),
       ),
-    );
-    await writer.addBytes(
-      FILES.readme,
-      readmeText({
-        framework: input.framework,
-        period,
-        scope: scopes,
-        controls: controls.length,
-        requirements: requirements.length,
-        evidenceCount: total,
-        evidenceBytes: bytes,
-        digests: digests.length,
-        createdAt,
-        generator: input.generator,
-        keyId: input.signer.keyId,
-        fingerprint,
-        sample: input.sample ?? null,
-        hasSoa: !!input.soaRows?.length,
-      }),
     );
     await writer.addBytes(FILES.publicKey, publicKeyPem);
     if (input.report)
@@ -302,6 +442,29 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
         FILES.report,
         await input.report({ period, status, evidence: new Set(selection.artifacts.map((a) => a.ref.key)) }),
       );
+    await writer.addBytes(
+      FILES.readme,
+      readmeText({
+        framework: input.framework,
+        period,
+        ...(clipped ? { clipped } : {}),
+        scope: scopes,
+        controls: controls.length,
+        requirements: requirements.length,
+        evidenceCount: total,
+        evidenceBytes: bytes,
+        uploads: uploads.length,
+        digests: digests.length,
+        // This file is the last the manifest lists.
+        archiveFiles: archiveFileCount(writer.written.length + 1),
+        createdAt,
+        generator: input.generator,
+        keyId: input.signer.keyId,
+        fingerprint,
+        sample: { seed, perControl: perControl ?? null },
+        hasSoa: !!soaRows?.length,
+      }),
+    );
 
     const manifest: Manifest = {
       format: ARCHIVE_FORMAT,
@@ -315,12 +478,14 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
         start: period.start,
         end: period.end,
         days: period.days.length,
+        timeZone: 'UTC',
+        ...(clipped ? { requested: { from: input.from, to: input.to }, clipped } : {}),
       },
       scope: scopes,
       controls: controls.map((c) => c.id),
       requirements: requirements.map((r) => r.id),
       signing: { keyId: input.signer.keyId, fingerprint, algorithm: SIGNATURE_ALGORITHM },
-      sample: input.sample ?? null,
+      sample: { seed, perControl: perControl ?? null, sizes },
       evidence: { count: total, bytes, empty: total === 0 },
       files: [...writer.written],
       artifacts: selection.artifacts.map(({ ref, controls: ids, requirements: reqs }) => ({
@@ -336,6 +501,7 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
         controls: ids,
         requirements: reqs,
       })),
+      uploads,
       digests,
     };
     const manifestFile = await writer.add(FILES.manifest, () => manifestJson(manifest));

@@ -4,13 +4,13 @@ import packageJson from '../../package.json' with { type: 'json' };
 import type { AnyCollector } from '../collector.ts';
 import { exceptionStates } from '../exceptions.ts';
 import type { Governance } from '../governance.ts';
-import type { Control } from '../model.ts';
-import { checkIndex, evaluateStore } from '../pipeline.ts';
+import type { Control, ControlStatus } from '../model.ts';
+import { checkIndex } from '../pipeline.ts';
 import { loadExceptionRecords } from '../records.ts';
 import { storeReportHtml } from '../report/html/index.ts';
 import type { Frameworks } from '../requirements.ts';
 import type { Signer } from '../signing.ts';
-import { type SoaRow, statementOfApplicability } from '../soa.ts';
+import { statementOfApplicability } from '../soa.ts';
 import type { ChainedStore } from '../stores/open.ts';
 import { type BuildArchiveResult, buildArchive } from './build.ts';
 import { ArchiveInputError, parsePeriod } from './period.ts';
@@ -24,7 +24,8 @@ export interface ArchiveRequest {
   readonly to: string;
   readonly controls?: readonly string[];
   readonly scopes?: readonly string[];
-  readonly sample?: { readonly perControl: number; readonly seed: string };
+  /** The sample's seed, and `perControl` items per control instead of the size for each control's frequency. */
+  readonly sample?: { readonly perControl?: number; readonly seed: string };
   readonly compress?: boolean;
 }
 
@@ -43,7 +44,7 @@ export const archiveRequestBodySchema = z.strictObject({
 });
 export type ArchiveRequestBody = z.infer<typeof archiveRequestBodySchema>;
 
-/** The request a body asks for; a sample without a seed gets `seed()`. */
+/** The request a body asks for; a sample size without a seed gets `seed()` (a seed alone keeps the default sizes). */
 export function requestFromBody(body: ArchiveRequestBody, seed: () => string): ArchiveRequest {
   return {
     framework: body.framework,
@@ -51,7 +52,9 @@ export function requestFromBody(body: ArchiveRequestBody, seed: () => string): A
     to: body.to,
     ...(body.controls?.length ? { controls: body.controls } : {}),
     ...(body.scopes?.length ? { scopes: body.scopes } : {}),
-    ...(body.sample ? { sample: { perControl: body.sample, seed: body.seed ?? seed() } } : {}),
+    ...(body.sample || body.seed
+      ? { sample: { ...(body.sample ? { perControl: body.sample } : {}), seed: body.seed ?? seed() } }
+      : {}),
     ...(body.compress ? { compress: true } : {}),
   };
 }
@@ -62,7 +65,7 @@ export function bodyFromRequest(request: ArchiveRequest): ArchiveRequestBody {
     ...period,
     ...(controls?.length ? { controls: [...controls] } : {}),
     ...(scopes?.length ? { scopes: [...scopes] } : {}),
-    ...(sample ? { sample: sample.perControl, seed: sample.seed } : {}),
+    ...(sample ? { ...(sample.perControl ? { sample: sample.perControl } : {}), seed: sample.seed } : {}),
     ...(compress ? { compress: true } : {}),
   };
 }
@@ -76,6 +79,8 @@ export interface ArchiveSources {
   readonly frameworks: Frameworks;
   /** Needed for ISO 27001: the Statement of Applicability comes from its applicability and risks. */
   readonly governance?: Governance;
+  /** Collector id → schedule expression, where the deployment overrides the collector's default. */
+  readonly schedules?: ReadonlyMap<string, string>;
 }
 
 /** Who made the archive, as its manifest and README say. */
@@ -83,8 +88,9 @@ export const GENERATOR = { name: packageJson.name, version: packageJson.version 
 
 /**
  * Writes the signed archive for `request` to `output`: the framework's requirements (all of them, so an
- * unmapped one shows), the SoA for ISO 27001, the exceptions in force and the signed digests covering the
- * period, around the period's evidence. The one way both `proofline export` and the export function build one.
+ * unmapped one shows), the SoA for ISO 27001 (from the same statuses as controls.csv), the exceptions in force
+ * and the signed digests covering the period, around the period's evidence. The one way both
+ * `proofline export` and the export function build one.
  */
 export async function writeArchive(
   sources: ArchiveSources,
@@ -100,25 +106,11 @@ export async function writeArchive(
     title: r.title,
     framework,
   }));
-  // Exceptions and the SoA as they stood at the end of the period (or now, for a period still running).
+  // Exceptions as they stood at the end of the period (or now, for a period still running).
   const asOf = new Date(Math.min(Date.parse(period.end), Date.now()));
-
-  let soaRows: SoaRow[] | undefined;
-  if (framework === 'iso27001') {
-    if (!sources.governance)
-      throw new ArchiveInputError('an ISO 27001 archive needs the governance files (applicability, risks)');
-    const { results } = await evaluateStore(store, controls, sources.collectors, asOf.toISOString(), {
-      record: false,
-    });
-    const status = new Map(results.map((r) => [r.control, r.status]));
-    soaRows = statementOfApplicability({
-      iso27001: sources.frameworks.iso27001,
-      controls,
-      applicability: sources.governance.applicability,
-      risks: sources.governance.risks,
-      statusOf: (id) => status.get(id) ?? 'no_evidence',
-    });
-  }
+  const { governance } = sources;
+  if (framework === 'iso27001' && !governance)
+    throw new ArchiveInputError('an ISO 27001 archive needs the governance files (applicability, risks)');
 
   const exceptions: ArchiveException[] = exceptionStates(await loadExceptionRecords(store), asOf).map(
     ({ grant, revocation }) => ({
@@ -151,8 +143,21 @@ export async function writeArchive(
     to: request.to,
     controls,
     collectorOfCheck: checkIndex(sources.collectors),
+    collectors: sources.collectors,
+    ...(sources.schedules ? { schedules: sources.schedules } : {}),
     requirements,
-    ...(soaRows ? { soaRows } : {}),
+    ...(framework === 'iso27001' && governance
+      ? {
+          soa: (statusOf: (control: string) => ControlStatus) =>
+            statementOfApplicability({
+              iso27001: sources.frameworks.iso27001,
+              controls,
+              applicability: governance.applicability,
+              risks: governance.risks,
+              statusOf,
+            }),
+        }
+      : {}),
     exceptions,
     digests: digests(),
     ...(request.controls?.length ? { onlyControls: request.controls } : {}),

@@ -2,12 +2,14 @@ import { z } from 'zod';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_FORMAT_VERSION,
+  ARCHIVE_FORMAT_VERSIONS,
+  archiveFileCount,
   type Manifest,
   type ManifestFile,
   SIGNATURE_ALGORITHM,
 } from './types.ts';
 
-const SIGNING_INPUT_HEADER = `${ARCHIVE_FORMAT}/${ARCHIVE_FORMAT_VERSION}`;
+const header = (version: number) => `${ARCHIVE_FORMAT}/${version}`;
 
 /**
  * signing-input.txt: a few lines naming the manifest and SHA256SUMS by their SHA-256 (CloudTrail's approach:
@@ -27,18 +29,23 @@ export function signingInput(
     ['created-at', manifest.createdAt],
     ['framework', manifest.framework],
     ['period', `${manifest.period.from}/${manifest.period.to}`],
-    ['files', String(manifest.files.length)],
+    ['archive-files', String(archiveFileCount(manifest.files.length))],
     ['key-id', manifest.signing.keyId],
     ['key-fingerprint-sha256', manifest.signing.fingerprint],
     ['algorithm', SIGNATURE_ALGORITHM],
   ];
-  return `${SIGNING_INPUT_HEADER}\n${fields.map(([k, v]) => `${k}: ${v}`).join('\n')}\n`;
+  return `${header(ARCHIVE_FORMAT_VERSION)}\n${fields.map(([k, v]) => `${k}: ${v}`).join('\n')}\n`;
 }
 
-/** The fields of a signing input, or a reason it is not one. */
+/**
+ * The fields of a signing input of any archive format version (its `format-version` field is added from the
+ * first line), or a reason it is not one.
+ */
 export function parseSigningInput(text: string): Record<string, string> | string {
   const lines = text.split('\n');
-  if (lines[0] !== SIGNING_INPUT_HEADER) return `does not start with "${SIGNING_INPUT_HEADER}"`;
+  const version = ARCHIVE_FORMAT_VERSIONS.find((v) => lines[0] === header(v));
+  if (version === undefined)
+    return `does not start with ${ARCHIVE_FORMAT_VERSIONS.map((v) => `"${header(v)}"`).join(' or ')}`;
   if (lines.at(-1) !== '') return 'does not end with a newline';
   const fields: Record<string, string> = {};
   for (const l of lines.slice(1, -1)) {
@@ -47,7 +54,7 @@ export function parseSigningInput(text: string): Record<string, string> | string
     if (m[1]! in fields) return `field "${m[1]}" appears twice`;
     fields[m[1]!] = m[2]!;
   }
-  return fields;
+  return { ...fields, 'format-version': String(version) };
 }
 
 /**
@@ -107,10 +114,10 @@ const fileSchema = z.object({ path: z.string().min(1), sha256: hex64, size: z.nu
 /** The manifest as verify reads it: only what verification relies on is required. */
 export const manifestSchema = z.looseObject({
   format: z.literal(ARCHIVE_FORMAT),
-  formatVersion: z.literal(ARCHIVE_FORMAT_VERSION),
+  formatVersion: z.union(ARCHIVE_FORMAT_VERSIONS.map((v) => z.literal(v))),
   createdAt: z.string(),
   framework: z.enum(['soc2', 'iso27001']),
-  period: z.looseObject({ from: z.string(), to: z.string() }),
+  period: z.looseObject({ from: z.string(), to: z.string(), clipped: z.string().optional() }),
   signing: z.looseObject({
     keyId: z.string(),
     fingerprint: hex64,

@@ -1,8 +1,16 @@
+import { EXCEPTION_COLLECTOR } from '../exceptions.ts';
+import { MANUAL_EVIDENCE_COLLECTOR } from '../manual-evidence.ts';
 import type { Control } from '../model.ts';
-import type { ControlPeriodStatus } from './period-status.ts';
-import { formatGaps } from './period-status.ts';
+import { type ControlPeriodStatus, formatGaps } from './period-status.ts';
 import type { SelectedArtifact } from './select.ts';
-import { FRAMEWORK_NAMES, type Framework, type Period, type Requirement } from './types.ts';
+import { cadenceText } from './tables.ts';
+import {
+  FRAMEWORK_NAMES,
+  type Framework,
+  type ManifestUpload,
+  type Period,
+  type Requirement,
+} from './types.ts';
 import { uuidV5 } from './uuid.ts';
 
 /** The OSCAL release the output is validated against (NIST's assessment-results JSON Schema). */
@@ -21,6 +29,8 @@ export interface OscalInput {
   readonly controlsByRequirement: ReadonlyMap<string, readonly Control[]>;
   readonly status: ReadonlyMap<string, ControlPeriodStatus>;
   readonly artifacts: readonly SelectedArtifact[];
+  /** Uploaded documents, each beside the artifact recording it. */
+  readonly uploads: readonly ManifestUpload[];
 }
 
 /** OSCAL ids are tokens (start with a letter): `CC6.1` → `cc6.1`, `A.8.5` → `a.8.5`, clause `9.2` → `clause-9.2`. */
@@ -34,13 +44,33 @@ const props = (entries: [string, string | number][]) =>
   entries.filter(([, v]) => String(v).trim() !== '').map(([n, v]) => prop(n, String(v).trim()));
 const mediaType = (path: string) =>
   path.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+
+/**
+ * How an artifact was obtained, in OSCAL's words: a collected snapshot is a TEST of the configuration; an
+ * uploaded document or an exception record is documentation a person provided, EXAMINEd.
+ */
+function observed(ref: SelectedArtifact['ref'], upload: ManifestUpload | undefined) {
+  if (ref.status !== 'ok') return { what: 'failed collection (a gap in evidence)', method: 'TEST' };
+  if (ref.collector === MANUAL_EVIDENCE_COLLECTOR)
+    return {
+      what: `examined documentation: ${upload ? `${upload.fileName} (${upload.mediaType}), uploaded` : 'a document uploaded'} as manual evidence`,
+      method: 'EXAMINE',
+    };
+  if (ref.collector === EXCEPTION_COLLECTOR)
+    return {
+      what: 'examined documentation: an exception record (owner, approver, reason, expiry)',
+      method: 'EXAMINE',
+    };
+  return { what: 'configuration snapshot', method: 'TEST' };
+}
 const line = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /**
  * OSCAL assessment-results for the period, as JSON text in chunks (one array item per chunk, so a large archive
  * never holds the document in memory): one observation per artifact, whose relevant evidence points to a
  * back-matter resource carrying the file's path and SHA-256; one finding per requirement, satisfied only when
- * every internal control meeting it had passing evidence on every day of the period.
+ * every internal control meeting it met every occurrence expected of it in the period. Collected snapshots are
+ * TEST observations; uploaded documents and exception records are EXAMINEd documentation.
  */
 export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
   const { framework, period, requirements } = input;
@@ -48,6 +78,8 @@ export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
   const documentName = `${framework}:${period.from}:${period.to}:${input.createdAt}:${input.keyFingerprint}`;
   const observationUuid = input.artifacts.map((a) => uuidV5(`observation:${a.ref.sha256}:${a.ref.key}`));
   const resourceUuid = input.artifacts.map((a) => uuidV5(`resource:${a.ref.sha256}:${a.ref.key}`));
+  const uploadOf = new Map(input.uploads.map((u) => [u.key, u]));
+  const uploadUuid = (u: ManifestUpload) => uuidV5(`resource:${u.sha256}:${u.path}`);
   const observationsOf = new Map<string, string[]>();
   input.artifacts.forEach((a, i) => {
     for (const r of a.requirements) {
@@ -107,7 +139,8 @@ export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
     yield ',"observations":[\n';
     for (let i = 0; i < input.artifacts.length; i++) {
       const { ref, controls } = input.artifacts[i]!;
-      const what = ref.status === 'ok' ? 'configuration snapshot' : 'failed collection (a gap in evidence)';
+      const upload = uploadOf.get(ref.key);
+      const { what, method } = observed(ref, upload);
       const observation = {
         uuid: observationUuid[i],
         title: line(`${ref.collector} ${ref.scopeKey} at ${ref.collectedAt}`),
@@ -118,13 +151,21 @@ export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
           ['collection-status', ref.status],
           ['internal-controls', controls.join(' ')],
         ]),
-        methods: ['TEST'],
+        methods: [method],
         collected: ref.collectedAt,
         'relevant-evidence': [
           {
             href: `#${resourceUuid[i]}`,
             description: `${ref.key} (SHA-256 ${ref.sha256}, ${ref.size} bytes)`,
           },
+          ...(upload
+            ? [
+                {
+                  href: `#${uploadUuid(upload)}`,
+                  description: `${upload.path}: the document as uploaded (SHA-256 ${upload.sha256}, ${upload.size} bytes)`,
+                },
+              ]
+            : []),
         ],
       };
       yield `${i ? ',\n' : ''}${JSON.stringify(observation)}`;
@@ -138,13 +179,13 @@ export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
       const requirement = requirements[i]!;
       const controls = input.controlsByRequirement.get(requirement.id) ?? [];
       const statuses = controls.map((c) => input.status.get(c.id)!);
-      const satisfied = controls.length > 0 && statuses.every((s) => s.passing === period.days.length);
+      const satisfied = controls.length > 0 && statuses.every((s) => s.expected > 0 && s.met === s.expected);
       const failing = statuses.some((s) => s.failing > 0);
       const summary = controls.length
         ? controls
             .map((c, j) => {
               const s = statuses[j]!;
-              return `${c.id} (${c.title}; owner ${c.owner}): ${s.pctPassing.toFixed(1)}% of days passing, ${s.failing} failing, ${s.excepted} excepted, ${s.withoutEvidence} without evidence`;
+              return `${c.id} (${c.title}; owner ${c.owner}; judged ${cadenceText(s) || 'with nothing expected'}): ${s.met} of ${s.expected} expected occurrences met (${s.pctMet.toFixed(1)}%), ${s.failing} failing, ${s.excepted} excepted, ${s.missed} missed`;
             })
             .join('; ')
         : 'No internal control meets this requirement.';
@@ -179,6 +220,20 @@ export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
 
   if (input.artifacts.length) {
     yield ',"back-matter":{"resources":[\n';
+    for (const [j, u] of input.uploads.entries()) {
+      const resource = {
+        uuid: uploadUuid(u),
+        title: line(`${u.fileName}, uploaded for ${u.control}`),
+        rlinks: [
+          {
+            href: `../${u.path}`,
+            'media-type': u.mediaType,
+            hashes: [{ algorithm: 'SHA-256', value: u.sha256 }],
+          },
+        ],
+      };
+      yield `${j ? ',\n' : ''}${JSON.stringify(resource)}`;
+    }
     for (let i = 0; i < input.artifacts.length; i++) {
       const { ref } = input.artifacts[i]!;
       const resource = {
@@ -192,7 +247,7 @@ export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
           },
         ],
       };
-      yield `${i ? ',\n' : ''}${JSON.stringify(resource)}`;
+      yield `${i || input.uploads.length ? ',\n' : ''}${JSON.stringify(resource)}`;
     }
     yield '\n]}';
   }

@@ -1,139 +1,404 @@
+import { EXCEPTION_COLLECTOR } from '../exceptions.ts';
+import { MANUAL_EVIDENCE_COLLECTOR } from '../manual-evidence.ts';
 import type { ArtifactRef, Control, ControlStatus, Finding, Transition } from '../model.ts';
+import { rateIntervalMs } from '../schedule.ts';
 import type { Period } from './types.ts';
 
-export type DayStatus = 'passing' | 'failing' | 'excepted' | 'no_evidence';
+const DAY_MS = 86_400_000;
+/** Missing collections an occurrence names one by one; beyond, it counts them. */
+const GAPS_NAMED = 3;
 
-/** One collector × scope the control needed on days it got nothing from it. */
+/**
+ * How often a control is expected to operate, as auditors size samples by it. Events (merged pull requests,
+ * joiners, leavers) happen many times a day.
+ */
+export type Frequency = 'many_per_day' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'annual';
+export const FREQUENCIES: readonly Frequency[] = [
+  'many_per_day',
+  'daily',
+  'weekly',
+  'monthly',
+  'quarterly',
+  'annual',
+];
+
+/** The frequency of something expected every `ms` (a collection interval, a manual cadence). */
+export function frequencyOf(ms: number): Frequency {
+  const days = ms / DAY_MS;
+  if (days < 1) return 'many_per_day';
+  if (days <= 1) return 'daily';
+  if (days <= 7) return 'weekly';
+  if (days <= 31) return 'monthly';
+  if (days <= 92) return 'quarterly';
+  return 'annual';
+}
+
+/** What feeds a control, each expected at its own cadence. */
+export type FeedKind = 'collection' | 'manual' | 'event';
+
+/** One expected occurrence: met (operated, nothing failing), failing, excepted, or missed (a gap). */
+export type OccurrenceStatus = 'met' | 'failing' | 'excepted' | 'missed';
+
+export interface Occurrence {
+  readonly feed: FeedKind;
+  /** A slot's UTC days (`2026-06-01` or `2026-06-01..2026-06-07`), or an event's resource. */
+  readonly label: string;
+  /** When: a slot's start, or the event's time (ISO 8601). */
+  readonly at: string;
+  readonly status: OccurrenceStatus;
+  /** Why it is failing or missed (empty when met). */
+  readonly detail: string;
+  /** Keys of the evidence behind it. */
+  readonly evidence: readonly string[];
+  /** What an auditor reads about an event (author, approvers …). */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+export interface Feed {
+  readonly kind: FeedKind;
+  /** The cadence judged against, in words: `daily (rate(1 day) of aws.iam.credential-report)`. */
+  readonly cadence: string;
+  readonly frequency: Frequency;
+  readonly expected: number;
+}
+
+/** One collector × scope the control needed in slots it got nothing from it. */
 export interface CollectionGap {
   /** `collector scope`, or the collector alone when it never ran in the period. */
   readonly source: string;
+  /** Slot labels. */
   readonly notCollected: readonly string[];
   readonly collectionFailed: readonly string[];
 }
 
-/** A control over an audit period, one verdict per UTC day (the SOC 2 Type II view). */
+/** A control over an audit period, judged per expected occurrence at its own cadence (the SOC 2 Type II view). */
 export interface ControlPeriodStatus {
   readonly control: string;
   readonly statusAtEnd: ControlStatus | 'not_evaluated';
-  readonly days: readonly DayStatus[];
-  readonly passing: number;
+  readonly feeds: readonly Feed[];
+  readonly occurrences: readonly Occurrence[];
+  readonly expected: number;
+  readonly met: number;
   readonly failing: number;
   readonly excepted: number;
-  readonly withoutEvidence: number;
-  /** Share of the period's days with passing evidence, in percent (one decimal). */
-  readonly pctPassing: number;
-  readonly failingDays: readonly string[];
+  readonly missed: number;
+  /** Share of expected occurrences met, in percent (one decimal); 0 when none was expected. */
+  readonly pctMet: number;
+  /** The most frequent of its feeds (it sizes the sample); undefined when nothing is expected. */
+  readonly frequency: Frequency | undefined;
   readonly gaps: readonly CollectionGap[];
+}
+
+/** An event of a population (a merged pull request …) as judged by the check that reads it. */
+export interface PopulationEvent {
+  readonly check: string;
+  readonly resource: string;
+  readonly at: string;
+  readonly status: 'pass' | 'fail';
+  readonly reason: string;
+  readonly exception?: string;
+  /** The latest artifact that judged it. */
+  readonly evidence: string;
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+/** A stretch of time no collection of an event population read: events in it may be missing. */
+export interface PopulationHole {
+  readonly source: string;
+  readonly from: string;
+  readonly to: string;
 }
 
 export interface PeriodStatusInput {
   readonly control: Control;
   readonly period: Period;
-  /** The control's evidence in the period (selectEvidence's byControl). */
+  /** The control's evidence in the period (selectEvidence's byControl), manual uploads in force included. */
   readonly evidence: readonly ArtifactRef[];
-  /** The collectors the control's checks need: one that never ran leaves a gap every day. */
+  /**
+   * The collectors whose every collection the control relies on (its sources outside the deployment and its
+   * event populations left out): one that never ran leaves every slot missed.
+   */
   readonly collectors: ReadonlySet<string>;
+  /** A collector's schedule expression (deployed or configured); a cron or unknown one is judged daily. */
+  readonly scheduleOf?: (collector: string) => string | undefined;
+  /** The control's event population in the period, and the stretches no collection read. */
+  readonly events?: { readonly items: readonly PopulationEvent[]; readonly holes: readonly PopulationHole[] };
   /** The control's transitions, oldest first, from before the period up to its end. */
   readonly transitions: readonly Transition[];
-  /** Stored findings of an artifact, read only for days before the control was ever evaluated. */
+  /** Stored findings of an artifact, read only for slots before the control was ever evaluated. */
   readonly findingsOf: (key: string) => Promise<readonly Finding[] | undefined>;
 }
 
-const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** A schedule's slot in whole UTC days (at least one): `rate(7 days)` → 7; a cron or none is judged daily. */
+export const slotDaysOf = (schedule: string | undefined): number =>
+  Math.max(1, Math.ceil((rateIntervalMs(schedule ?? '') ?? DAY_MS) / DAY_MS));
 
 /**
- * Each day of the period, judged from the evidence collected that day and the control's recorded status
- * (its transitions):
- * - no_evidence: nothing usable was collected that day, or some collector × scope the control relies on
- *   (any seen in the period, or a collector it needs that never ran) has no successful collection that day —
- *   unless what was collected already shows a failure;
- * - failing: the control was failing at some moment of the day (before its first evaluation: a check of the
- *   control failed on that day's evidence);
- * - excepted: failing findings were covered by an exception;
- * - passing: complete evidence and nothing failing.
+ * `[start, end)` slots of `length` days over the period, labelled by their UTC days; the last one is shorter,
+ * or with `stretchLast` absorbs the remainder (a 365-day period of 90-day slots: four, the last 95 days).
  */
-export async function controlPeriodStatus(input: PeriodStatusInput): Promise<ControlPeriodStatus> {
-  const { control, period, transitions } = input;
-  const dayOf = new Map(period.days.map((d, i) => [d, i]));
+export function slotsOf(period: Period, lengthDays: number, stretchLast = false) {
+  const startMs = Date.parse(period.start);
+  const endMs = Date.parse(period.end);
   const n = period.days.length;
+  const count = stretchLast ? Math.max(1, Math.floor(n / lengthDays)) : Math.ceil(n / lengthDays);
+  return Array.from({ length: count }, (_, i) => {
+    const start = startMs + i * lengthDays * DAY_MS;
+    const end = i === count - 1 ? endMs : Math.min(endMs, start + lengthDays * DAY_MS);
+    const first = isoDay(start);
+    const last = isoDay(end - DAY_MS);
+    return { start, end, label: first === last ? first : `${first}..${last}` };
+  });
+}
+
+async function collectionFeed(input: PeriodStatusInput) {
+  const { control, period, transitions } = input;
+  const collectors = [...input.collectors].sort();
+  const intervals = collectors.map((c) => rateIntervalMs(input.scheduleOf?.(c) ?? '') ?? DAY_MS);
+  const slotDays = Math.max(1, ...collectors.map((c) => slotDaysOf(input.scheduleOf?.(c))));
+  const slots = slotsOf(period, slotDays);
+  const slotOf = (at: string) => {
+    const ms = Date.parse(at);
+    return slots.findIndex((s) => ms >= s.start && ms < s.end);
+  };
 
   const pairs = new Map<string, { ok: Set<number>; failed: Set<number> }>();
-  const okByDay: ArtifactRef[][] = Array.from({ length: n }, () => []);
-  const seenCollectors = new Set<string>();
+  const okBySlot: ArtifactRef[][] = slots.map(() => []);
+  const errorsBySlot: ArtifactRef[][] = slots.map(() => []);
+  const seen = new Set<string>();
   for (const ref of input.evidence) {
-    const i = dayOf.get(ref.collectedAt.slice(0, 10));
-    if (i === undefined) continue;
-    seenCollectors.add(ref.collector);
+    if (!input.collectors.has(ref.collector)) continue;
+    const i = slotOf(ref.collectedAt);
+    if (i < 0) continue;
+    seen.add(ref.collector);
     const pairKey = `${ref.collector} ${ref.scopeKey}`;
     const pair = pairs.get(pairKey) ?? { ok: new Set<number>(), failed: new Set<number>() };
     pairs.set(pairKey, pair);
     if (ref.status === 'ok') {
       pair.ok.add(i);
-      okByDay[i]!.push(ref);
-    } else pair.failed.add(i);
+      okBySlot[i]!.push(ref);
+    } else {
+      pair.failed.add(i);
+      errorsBySlot[i]!.push(ref);
+    }
   }
-  for (const collector of [...input.collectors].sort())
-    if (!seenCollectors.has(collector)) pairs.set(collector, { ok: new Set(), failed: new Set() });
+  for (const collector of collectors)
+    if (!seen.has(collector)) pairs.set(collector, { ok: new Set(), failed: new Set() });
 
   const checks = new Set(control.checks);
-  const days: DayStatus[] = [];
+  const occurrences: Occurrence[] = [];
   let cursor = 0;
-  let current: ControlStatus | undefined;
-  const startMs = Date.parse(period.start);
-  for (let i = 0; i < n; i++) {
-    const dayStart = new Date(startMs + i * DAY_MS).toISOString();
-    const dayEnd = new Date(startMs + (i + 1) * DAY_MS).toISOString();
-    while (cursor < transitions.length && transitions[cursor]!.at < dayStart)
-      current = transitions[cursor++]!.to;
-    const held = new Set<ControlStatus>(current ? [current] : []);
-    while (cursor < transitions.length && transitions[cursor]!.at < dayEnd) {
-      current = transitions[cursor++]!.to;
-      held.add(current);
+  let current: Transition | undefined;
+  for (const [i, slot] of slots.entries()) {
+    const slotStart = new Date(slot.start).toISOString();
+    const slotEnd = new Date(slot.end).toISOString();
+    while (cursor < transitions.length && transitions[cursor]!.at < slotStart)
+      current = transitions[cursor++];
+    const heldBy: Transition[] = current ? [current] : [];
+    while (cursor < transitions.length && transitions[cursor]!.at < slotEnd) {
+      current = transitions[cursor++]!;
+      heldBy.push(current);
     }
-    const complete = [...pairs.values()].every((p) => p.ok.has(i));
-    if (okByDay[i]!.length === 0) days.push('no_evidence');
+    const held = new Set(heldBy.map((t) => t.to));
+    const missing = [...pairs]
+      .filter(([, p]) => !p.ok.has(i))
+      .map(([source, p]) => {
+        const why = p.failed.has(i) ? 'collection failed' : 'not collected';
+        return `${source}: ${why}`;
+      });
+    const evidence = [...okBySlot[i]!, ...errorsBySlot[i]!].map((r) => r.key);
+    const gapText =
+      missing.length <= GAPS_NAMED
+        ? missing.join('; ')
+        : `${missing.length} of ${pairs.size} collections missing, e.g. ${missing.slice(0, GAPS_NAMED).join('; ')} (completeness.csv names each)`;
+    const occurrence = (status: OccurrenceStatus, detail = ''): Occurrence => ({
+      feed: 'collection',
+      label: slot.label,
+      at: slotStart,
+      status,
+      detail,
+      evidence,
+    });
+    const failingOf = (t: readonly Transition[]) =>
+      [...new Set(t.flatMap((x) => x.failing.map((f) => `${f.resource}: ${f.reason}`)))].join('; ');
+    if (okBySlot[i]!.length === 0) occurrences.push(occurrence('missed', gapText));
     else if (held.size === 0) {
-      // Never evaluated yet: judge the day by the findings stored with its artifacts.
-      let failed = false;
-      for (const ref of okByDay[i]!) {
-        const findings = (await input.findingsOf(ref.key)) ?? [];
-        if (findings.some((f) => checks.has(f.check) && f.status === 'fail')) failed = true;
-      }
-      days.push(failed ? 'failing' : complete ? 'passing' : 'no_evidence');
-    } else if (held.has('failing')) days.push('failing');
-    else if (!complete) days.push('no_evidence');
-    else if (held.has('excepted')) days.push('excepted');
-    else if (held.has('passing')) days.push('passing');
-    else days.push('no_evidence');
+      // Never evaluated yet: judge the slot by the findings stored with its artifacts.
+      const failed: string[] = [];
+      for (const ref of okBySlot[i]!)
+        for (const f of (await input.findingsOf(ref.key)) ?? [])
+          if (checks.has(f.check) && f.status === 'fail') failed.push(`${f.resource}: ${f.reason}`);
+      occurrences.push(
+        failed.length
+          ? occurrence('failing', failed.join('; '))
+          : missing.length
+            ? occurrence('missed', gapText)
+            : occurrence('met'),
+      );
+    } else if (held.has('failing'))
+      occurrences.push(
+        occurrence(
+          'failing',
+          failingOf(heldBy.filter((t) => t.to === 'failing')) || 'the control was failing',
+        ),
+      );
+    else if (missing.length) occurrences.push(occurrence('missed', gapText));
+    else if (held.has('excepted')) occurrences.push(occurrence('excepted'));
+    // manual_due concerns the manual feed, judged on its own; the collections themselves passed.
+    else if (held.has('passing') || held.has('manual_due')) occurrences.push(occurrence('met'));
+    else occurrences.push(occurrence('missed', 'the control had no evidence'));
   }
-  while (cursor < transitions.length && transitions[cursor]!.at < period.end)
-    current = transitions[cursor++]!.to;
+  while (cursor < transitions.length && transitions[cursor]!.at < period.end) current = transitions[cursor++];
 
-  const count = (s: DayStatus) => days.filter((d) => d === s).length;
-  const passing = count('passing');
   const gaps: CollectionGap[] = [];
   for (const [source, pair] of [...pairs].sort(([a], [b]) => a.localeCompare(b))) {
     const notCollected: string[] = [];
     const collectionFailed: string[] = [];
-    for (let i = 0; i < n; i++) {
+    for (const [i, slot] of slots.entries()) {
       if (pair.ok.has(i)) continue;
-      (pair.failed.has(i) ? collectionFailed : notCollected).push(period.days[i]!);
+      (pair.failed.has(i) ? collectionFailed : notCollected).push(slot.label);
     }
     if (notCollected.length || collectionFailed.length) gaps.push({ source, notCollected, collectionFailed });
   }
+  const interval = slotDays * DAY_MS;
+  const feed: Feed = {
+    kind: 'collection',
+    cadence: `${slotDays === 1 ? 'daily' : `every ${slotDays} days`} (${collectors
+      .map((c) => `${c} ${input.scheduleOf?.(c) ?? 'rate(1 day)'}`)
+      .join(', ')})`,
+    frequency: frequencyOf(Math.min(interval, ...intervals)),
+    expected: slots.length,
+  };
+  return { feed, occurrences, gaps, statusAtEnd: current?.to };
+}
+
+function manualFeed(input: PeriodStatusInput, everyDays: number) {
+  const uploads = input.evidence
+    .filter((r) => r.collector === MANUAL_EVIDENCE_COLLECTOR && r.status === 'ok')
+    .sort((a, b) => a.collectedAt.localeCompare(b.collectedAt));
+  const slots = slotsOf(input.period, everyDays, true);
+  const occurrences = slots.map((slot): Occurrence => {
+    const from = Math.min(slot.start, slot.end - everyDays * DAY_MS);
+    const inForce = uploads.filter((u) => {
+      const t = Date.parse(u.collectedAt);
+      return t >= from && t < slot.end;
+    });
+    return {
+      feed: 'manual',
+      label: slot.label,
+      at: new Date(slot.start).toISOString(),
+      status: inForce.length ? 'met' : 'missed',
+      detail: inForce.length
+        ? ''
+        : `no evidence uploaded between ${isoDay(from)} and ${isoDay(slot.end - DAY_MS)}`,
+      evidence: inForce.map((u) => u.key),
+    };
+  });
+  const gaps: CollectionGap[] = occurrences.some((o) => o.status === 'missed')
+    ? [
+        {
+          source: `${MANUAL_EVIDENCE_COLLECTOR} ${input.control.id}`,
+          notCollected: occurrences.filter((o) => o.status === 'missed').map((o) => o.label),
+          collectionFailed: [],
+        },
+      ]
+    : [];
+  const feed: Feed = {
+    kind: 'manual',
+    cadence: `every ${everyDays} days (manual evidence: ${input.control.manualEvidence!.description})`,
+    frequency: frequencyOf(everyDays * DAY_MS),
+    expected: occurrences.length,
+  };
+  return { feed, occurrences, gaps };
+}
+
+function eventFeed(events: NonNullable<PeriodStatusInput['events']>) {
+  const occurrences: Occurrence[] = [
+    ...events.items.map(
+      (e): Occurrence => ({
+        feed: 'event',
+        label: e.resource,
+        at: e.at,
+        status: e.status === 'pass' ? 'met' : e.exception ? 'excepted' : 'failing',
+        detail: e.status === 'pass' ? '' : `${e.reason}${e.exception ? ` (exception ${e.exception})` : ''}`,
+        evidence: [e.evidence],
+        ...(e.attributes ? { attributes: e.attributes } : {}),
+      }),
+    ),
+    ...events.holes.map(
+      (h): Occurrence => ({
+        feed: 'event',
+        label: `${h.source} ${h.from}..${h.to}`,
+        at: h.from,
+        status: 'missed',
+        detail: `no collection read the events between ${h.from} and ${h.to}: the population may be incomplete`,
+        evidence: [],
+      }),
+    ),
+  ].sort((a, b) => a.at.localeCompare(b.at) || a.label.localeCompare(b.label));
+  const gaps: CollectionGap[] = events.holes.map((h) => ({
+    source: h.source,
+    notCollected: [`${h.from}..${h.to}`],
+    collectionFailed: [],
+  }));
+  const feed: Feed = {
+    kind: 'event',
+    cadence: 'each event in the period',
+    frequency: 'many_per_day',
+    expected: occurrences.length,
+  };
+  return { feed, occurrences, gaps };
+}
+
+/**
+ * A control's expected occurrences in the period and the status of each, from what feeds it:
+ * - the collections it relies on, one slot per schedule interval (whole UTC days; its slowest collector sets
+ *   the slot): missed when some collector × scope has no successful collection in the slot, failing when the
+ *   control failed at some moment of it (before its first evaluation: a check failed on the slot's evidence),
+ *   excepted when failures were covered by an exception, met otherwise;
+ * - its manual evidence, one occurrence per `everyDays` (an annual control in a 12-month period: one), met
+ *   when an upload falls in the slot or, for a slot shorter than the cadence, within `everyDays` of its end;
+ * - its event population: each event in the period is an occurrence (met when its check passed), and each
+ *   stretch of time no collection read is a missed one.
+ * Exceptions are records, never expected collections, so they are never gaps.
+ */
+export async function controlPeriodStatus(input: PeriodStatusInput): Promise<ControlPeriodStatus> {
+  const { control } = input;
+  const parts: { feed: Feed; occurrences: Occurrence[]; gaps: CollectionGap[] }[] = [];
+  let statusAtEnd: ControlStatus | undefined;
+  if (input.collectors.size > 0) {
+    const collection = await collectionFeed(input);
+    statusAtEnd = collection.statusAtEnd;
+    parts.push(collection);
+  } else statusAtEnd = input.transitions.filter((t) => t.at < input.period.end).at(-1)?.to;
+  if (input.events) parts.push(eventFeed(input.events));
+  if (control.manualEvidence) parts.push(manualFeed(input, control.manualEvidence.everyDays));
+
+  const occurrences = parts.flatMap((p) => p.occurrences);
+  const count = (s: OccurrenceStatus) => occurrences.filter((o) => o.status === s).length;
+  const met = count('met');
+  const expected = occurrences.length;
+  const frequencies = parts.map((p) => p.feed.frequency);
   return {
     control: control.id,
-    statusAtEnd: current ?? 'not_evaluated',
-    days,
-    passing,
+    statusAtEnd: statusAtEnd ?? 'not_evaluated',
+    feeds: parts.map((p) => p.feed),
+    occurrences,
+    expected,
+    met,
     failing: count('failing'),
     excepted: count('excepted'),
-    withoutEvidence: count('no_evidence'),
-    pctPassing: n === 0 ? 0 : Math.round((passing / n) * 1000) / 10,
-    failingDays: period.days.filter((_, i) => days[i] === 'failing'),
-    gaps,
+    missed: count('missed'),
+    pctMet: expected === 0 ? 0 : Math.round((met / expected) * 1000) / 10,
+    frequency: FREQUENCIES.find((f) => frequencies.includes(f)),
+    gaps: parts.flatMap((p) => p.gaps),
   };
 }
+
+/** Collectors whose collections never count as expected occurrences: records people make. */
+export const RECORD_COLLECTORS: readonly string[] = [EXCEPTION_COLLECTOR, MANUAL_EVIDENCE_COLLECTOR];
 
 /** `2026-01-01..2026-01-03, 2026-01-07`: consecutive days as ranges. */
 export function dayRanges(days: readonly string[]): string {
@@ -154,14 +419,26 @@ export function dayRanges(days: readonly string[]): string {
   return out.join(', ');
 }
 
+/** Slot labels (single days or ranges), with runs of single consecutive days joined. */
+function slotRanges(labels: readonly string[]): string {
+  return labels.every((l) => !l.includes('..')) ? dayRanges(labels) : labels.join(', ');
+}
+
 /** `aws.iam.credential-report 123456789012-global: not collected 2026-01-02; collection failed 2026-01-05..2026-01-06` */
 export function formatGaps(gaps: readonly CollectionGap[]): string {
   return gaps
     .map((g) => {
       const parts = [];
-      if (g.notCollected.length) parts.push(`not collected ${dayRanges(g.notCollected)}`);
-      if (g.collectionFailed.length) parts.push(`collection failed ${dayRanges(g.collectionFailed)}`);
+      if (g.notCollected.length) parts.push(`not collected ${slotRanges(g.notCollected)}`);
+      if (g.collectionFailed.length) parts.push(`collection failed ${slotRanges(g.collectionFailed)}`);
       return `${g.source}: ${parts.join('; ')}`;
     })
     .join(' | ');
 }
+
+/** An occurrence's name, unique in its control's population: what a sample's rank is computed from. */
+export const occurrenceName = (o: Occurrence): string => `${o.feed} ${o.label}`;
+
+/** The failing occurrences' labels, compactly. */
+export const failingLabels = (s: ControlPeriodStatus): string =>
+  slotRanges(s.occurrences.filter((o) => o.status === 'failing').map((o) => o.label));

@@ -9,12 +9,17 @@ export interface ReadmeInput {
   readonly requirements: number;
   readonly evidenceCount: number;
   readonly evidenceBytes: number;
+  readonly uploads: number;
   readonly digests: number;
+  /** Every file of the zip, these four included: manifest.json, SHA256SUMS, signing-input.txt, manifest.sig. */
+  readonly archiveFiles: number;
+  /** Why the period ends earlier than asked. */
+  readonly clipped?: string;
   readonly createdAt: string;
   readonly generator: { readonly name: string; readonly version: string };
   readonly keyId: string;
   readonly fingerprint: string;
-  readonly sample: { readonly perControl: number; readonly seed: string } | null;
+  readonly sample: { readonly perControl: number | null; readonly seed: string };
   readonly hasSoa: boolean;
 }
 
@@ -27,8 +32,8 @@ export function readmeText(r: ReadmeInput): string {
   const evidence =
     r.evidenceCount === 0
       ? 'NONE. No evidence was collected in this period for the selected controls and scope.\n' +
-        '             The archive is complete and signed all the same: controls.csv shows every day\n' +
-        '             of the period as a day without evidence.'
+        '             The archive is complete and signed all the same: controls.csv shows\n' +
+        '             every expected occurrence of the period as missed.'
       : `${r.evidenceCount} files, ${size(r.evidenceBytes)}, under evidence/`;
   const files: [string, string][] = [
     [FILES.readme, 'this file.'],
@@ -43,24 +48,48 @@ export function readmeText(r: ReadmeInput): string {
     [FILES.sums, `SHA-256 of every file except itself, ${FILES.signingInput} and ${FILES.signature}.`],
     [
       FILES.controls,
-      'per requirement and internal control: owner, status at the end of the period, days\n' +
-        'passing (and their share), failing, excepted and without evidence, the failing days,\n' +
-        'the collection gaps (which collector and scope was not collected, or failed, on which\n' +
-        'days) and the folders holding the evidence.',
+      'per requirement and internal control: owner, status at the end of the period, the\n' +
+        'cadence it was judged against and its expected occurrences in the period (met,\n' +
+        'failing, excepted, missed: a missed one is a gap), which ones failed, the collection\n' +
+        'gaps, its checks (checks.csv), how many resources failed (findings.csv), its\n' +
+        'population and the folders holding the evidence.',
+    ],
+    [
+      FILES.findings,
+      'what failed: per control, check and resource, the first and last failing collection,\n' +
+        'days failing, the first and latest reason, severity, exceptions covering it, how\n' +
+        'its last collection judged it, and the evidence files showing it.',
+    ],
+    [
+      FILES.checks,
+      'each check as a test: what it tests, the data it reads, its severity, and for each\n' +
+        'control and requirement it evidences the rationale for that link; "manual" rows\n' +
+        'are documents people upload.',
+    ],
+    [
+      FILES.completeness,
+      'per collector and scope: the collections its schedule expected in the period (one\n' +
+        'per slot of whole UTC days), collected, failed, and each missing slot named; an\n' +
+        'evidence file a signed digest lists but the store no longer holds is named too.',
     ],
     [
       FILES.exceptions,
       'exceptions in force during the period: control, resource, owner, approver, reason,\n' +
         'expiry (only a header when there were none).',
     ],
-  ];
-  if (r.sample)
-    files.push([
+    [
+      'populations/',
+      'one CSV per control: every expected occurrence (a collection slot, an upload slot,\n' +
+        'or an event such as a merged pull request) with its status, why, and its evidence.',
+    ],
+    [
       FILES.samples,
-      "per control, the evidence items drawn for testing and the population size. Each item's\n" +
-        'rank is the SHA-256 of "<seed>\\n<control>\\n<file>"; the lowest ranks are drawn, so\n' +
-        'anyone can redraw it, and the same seed always gives the same sample.',
-    ]);
+      'per control, the occurrences drawn for testing from its population: as many as its\n' +
+        'frequency calls for (annual 1, quarterly 2, monthly 2, weekly 5, daily 25, many a\n' +
+        "day 40) unless the export asked for a number. Each item's rank is the SHA-256 of\n" +
+        '"<seed>\\n<control>\\n<item>"; the lowest ranks are drawn, so anyone can redraw it.',
+    ],
+  ];
   if (r.hasSoa)
     files.push([
       FILES.soa,
@@ -74,6 +103,16 @@ export function readmeText(r: ReadmeInput): string {
       `the same results as NIST OSCAL ${OSCAL_VERSION} assessment-results: one observation per\n` +
         'evidence file (its path and SHA-256 in back-matter), one finding per requirement.',
     ],
+    ...(r.uploads
+      ? ([
+          [
+            'uploads/',
+            'documents people uploaded as manual evidence, as uploaded, named\n' +
+              'uploads/<control>/<upload time>-<file name>; the evidence file recording each\n' +
+              '(proofline.manual-evidence) names its uploader and SHA-256.',
+          ],
+        ] as [string, string][])
+      : []),
     [
       'evidence/',
       'the evidence itself, as stored: one canonical JSON file per collection of one\n' +
@@ -91,12 +130,15 @@ export function readmeText(r: ReadmeInput): string {
   return `PROOFLINE EVIDENCE ARCHIVE
 
 Framework:   ${FRAMEWORK_NAMES[r.framework]}
-Period:      ${r.period.from} to ${r.period.to} (UTC days, both included: ${r.period.days.length} days)
+Period:      ${r.period.from} to ${r.period.to} (UTC days, both included: ${r.period.days.length} days)${r.clipped ? `\n             clipped: ${r.clipped}` : ''}
 Scope:       ${r.scope.length ? r.scope.join(', ') : 'every account, region and tenant in the evidence store'}
 Controls:    ${r.controls} internal controls meeting ${r.requirements} requirements
 Evidence:    ${evidence}
-Digests:     ${r.digests ? `${r.digests} signed digests of the evidence store, under digests/` : 'none included'}
-Sample:      ${r.sample ? `${r.sample.perControl} items per control, seed "${r.sample.seed}" (${FILES.samples})` : 'none drawn'}
+Uploads:     ${r.uploads ? `${r.uploads} documents, as uploaded, under uploads/` : 'none'}
+Digests:     ${r.digests ? `${r.digests} signed digests of the evidence store, under digests/` : 'none included (the store had no signed digest for the period)'}
+Sample:      ${r.sample.perControl ? `${r.sample.perControl} items per control` : 'items per control by its frequency'}, seed "${r.sample.seed}" (${FILES.samples})
+Files:       ${r.archiveFiles} in this zip: ${FILES.sums} lists ${r.archiveFiles - 3} of them (every file but
+             itself, ${FILES.signingInput} and ${FILES.signature}), which the signature covers.
 Created:     ${r.createdAt} by ${r.generator.name} ${r.generator.version}
 Signed with: key ${r.keyId}
              SHA-256 fingerprint of the public key (DER):

@@ -1,31 +1,46 @@
 import { createHash } from 'node:crypto';
-import type { ArtifactRef } from '../model.ts';
+import type { Frequency } from './period-status.ts';
 
-export interface SampledItem {
+export interface SampledItem<T> {
   /** 1 for the first item drawn. */
   readonly draw: number;
-  /** The item's rank key: SHA-256 of `seed \n control \n file`, hex. Lowest ranks are drawn first. */
+  /** The item's rank key: SHA-256 of `seed \n control \n item`, hex. Lowest ranks are drawn first. */
   readonly rank: string;
-  readonly ref: ArtifactRef;
+  readonly item: T;
 }
 
-export const sampleRank = (seed: string, control: string, key: string): string =>
-  createHash('sha256').update(`${seed}\n${control}\n${key}`).digest('hex');
+/**
+ * Default sample sizes by how often a control operates, as auditors commonly use them for tests of operating
+ * effectiveness (annual 1, quarterly 2, monthly 2, weekly 5, daily 25, many times a day 40).
+ */
+export const DEFAULT_SAMPLE_SIZES: Readonly<Record<Frequency, number>> = {
+  annual: 1,
+  quarterly: 2,
+  monthly: 2,
+  weekly: 5,
+  daily: 25,
+  many_per_day: 40,
+};
+
+export const sampleRank = (seed: string, control: string, item: string): string =>
+  createHash('sha256').update(`${seed}\n${control}\n${item}`).digest('hex');
 
 /**
  * Draws `size` items (all of them when the population is smaller) without replacement. Each item's rank is a
- * keyed hash of the seed, the control and the file's path, so the same seed always draws the same sample, the
- * draw does not depend on the store's listing order, and an auditor can recompute any rank with sha256sum.
+ * keyed hash of the seed, the control and the item's name (`nameOf`, unique in the population), so the same
+ * seed always draws the same sample, the draw does not depend on the listing order, and an auditor can
+ * recompute any rank with sha256sum.
  */
-export function drawSample(
+export function drawSample<T>(
   control: string,
-  population: readonly ArtifactRef[],
+  population: readonly T[],
+  nameOf: (item: T) => string,
   size: number,
   seed: string,
-): SampledItem[] {
+): SampledItem<T>[] {
   return population
-    .map((ref) => ({ ref, rank: sampleRank(seed, control, ref.key) }))
+    .map((item) => ({ item, rank: sampleRank(seed, control, nameOf(item)) }))
     .sort((a, b) => a.rank.localeCompare(b.rank))
     .slice(0, size)
-    .map((item, i) => ({ draw: i + 1, ...item }));
+    .map((entry, i) => ({ draw: i + 1, ...entry }));
 }

@@ -1,11 +1,18 @@
-import { stringify } from 'csv-stringify/sync';
+import type { Check } from '../collector.ts';
+import { csvText as csv } from '../csv.ts';
 import type { ArtifactRef, Control } from '../model.ts';
-import { type ControlPeriodStatus, dayRanges, formatGaps } from './period-status.ts';
+import type { CompletenessRow } from './completeness.ts';
+import type { FailedFinding } from './findings.ts';
+import { mappedRequirements } from './period.ts';
+import {
+  type ControlPeriodStatus,
+  failingLabels,
+  formatGaps,
+  type Occurrence,
+  occurrenceName,
+} from './period-status.ts';
 import type { SampledItem } from './sample.ts';
-import type { ArchiveException, Requirement } from './types.ts';
-
-const csv = (header: readonly string[], rows: readonly (readonly unknown[])[]): string =>
-  stringify([header, ...rows], { eof: true, record_delimiter: 'unix' });
+import type { ArchiveException, Framework, Requirement } from './types.ts';
 
 export const CONTROLS_HEADER = [
   'requirement',
@@ -14,14 +21,18 @@ export const CONTROLS_HEADER = [
   'control_title',
   'owner',
   'status_at_period_end',
-  'days_in_period',
-  'days_passing',
-  'pct_days_passing',
-  'days_failing',
-  'days_excepted',
-  'days_without_evidence',
-  'failing_days',
-  'collection_gaps',
+  'cadence',
+  'occurrences_expected',
+  'occurrences_met',
+  'pct_met',
+  'occurrences_failing',
+  'occurrences_excepted',
+  'occurrences_missed',
+  'failing',
+  'gaps',
+  'checks',
+  'findings',
+  'population',
   'evidence_files',
   'evidence_folders',
 ] as const;
@@ -32,40 +43,35 @@ function evidenceFolders(refs: readonly ArtifactRef[]): string {
   return [...folders].sort().join(' ');
 }
 
+/** Where a control's population is listed in the archive. */
+export const populationPath = (control: string) => `populations/${control}.csv`;
+
+/** The cadences a control was judged against, in words. */
+export const cadenceText = (s: ControlPeriodStatus): string =>
+  s.feeds.map((f) => `${f.kind}: ${f.cadence}, ${f.expected} expected`).join('; ');
+
 /**
- * controls.csv: requirement → internal control → owner → status over the period → evidence. One row per
- * requirement × control; a requirement no control meets has one row saying so.
+ * controls.csv: requirement → internal control → owner → status over the period, counted per expected
+ * occurrence at the control's own cadence → what failed (findings.csv rows), its checks (checks.csv), its
+ * population and evidence. One row per requirement × control; a requirement no control meets has one row
+ * saying so.
  */
 export function controlsCsv(
   requirements: readonly Requirement[],
   controlsByRequirement: ReadonlyMap<string, readonly Control[]>,
   status: ReadonlyMap<string, ControlPeriodStatus>,
   evidence: ReadonlyMap<string, readonly ArtifactRef[]>,
-  days: number,
+  findings: readonly FailedFinding[],
 ): string {
+  const findingRows = new Map<string, number>();
+  for (const f of findings) findingRows.set(f.control, (findingRows.get(f.control) ?? 0) + 1);
   const rows: unknown[][] = [];
   for (const requirement of requirements) {
     const controls = controlsByRequirement.get(requirement.id) ?? [];
     if (controls.length === 0) {
-      // Nothing meets it, so nothing evidences it: every day counts as a day without evidence.
-      rows.push([
-        requirement.id,
-        requirement.title,
-        '',
-        '',
-        '',
-        'no internal control',
-        days,
-        0,
-        '0.0',
-        0,
-        0,
-        days,
-        '',
-        '',
-        0,
-        '',
-      ]);
+      // Nothing meets it, so nothing evidences it.
+      const row = [requirement.id, requirement.title, '', '', '', 'no internal control', '', 0, 0, '0.0'];
+      rows.push([...row, 0, 0, 0, '', '', '', 0, '', 0, '']);
     }
     for (const control of controls) {
       const s = status.get(control.id)!;
@@ -77,14 +83,18 @@ export function controlsCsv(
         control.title,
         control.owner,
         s.statusAtEnd,
-        days,
-        s.passing,
-        s.pctPassing.toFixed(1),
+        cadenceText(s),
+        s.expected,
+        s.met,
+        s.pctMet.toFixed(1),
         s.failing,
         s.excepted,
-        s.withoutEvidence,
-        dayRanges(s.failingDays),
+        s.missed,
+        failingLabels(s),
         formatGaps(s.gaps),
+        control.checks.join(' '),
+        findingRows.get(control.id) ?? 0,
+        s.expected ? populationPath(control.id) : '',
         refs.length,
         evidenceFolders(refs),
       ]);
@@ -92,6 +102,200 @@ export function controlsCsv(
   }
   return csv(CONTROLS_HEADER, rows);
 }
+
+export const FINDINGS_HEADER = [
+  'control',
+  'check',
+  'severity',
+  'resource',
+  'first_failing',
+  'last_failing',
+  'days_failing',
+  'first_reason',
+  'latest_reason',
+  'exceptions',
+  'last_seen',
+  'last_seen_at',
+  'first_evidence',
+  'latest_evidence',
+] as const;
+
+/** findings.csv: every resource that failed a check of a control in the period, and how it stood at the end. */
+export const findingsCsv = (findings: readonly FailedFinding[]): string =>
+  csv(
+    FINDINGS_HEADER,
+    findings.map((f) => [
+      f.control,
+      f.check,
+      f.severity,
+      f.resource,
+      f.firstFailing,
+      f.lastFailing,
+      f.daysFailing,
+      f.firstReason,
+      f.latestReason,
+      f.exceptions.join(' '),
+      f.lastSeen,
+      f.lastSeenAt,
+      f.firstEvidence,
+      f.latestEvidence,
+    ]),
+  );
+
+/** What checks.csv says about one check: its metadata and the collector whose data it reads. */
+export interface CheckInfo {
+  readonly check: Pick<Check<unknown>, 'id' | 'title' | 'severity' | 'procedure' | 'population'>;
+  readonly collector: string;
+  readonly reads: string;
+}
+
+export const CHECKS_HEADER = [
+  'check',
+  'title',
+  'procedure',
+  'reads',
+  'collector',
+  'severity',
+  'control',
+  'requirement',
+  'rationale',
+] as const;
+
+/** The word checks.csv uses for a control's manual evidence. */
+const MANUAL = 'manual';
+
+/**
+ * checks.csv: each check (and each control's manual evidence) as a test an auditor can read — what it tests,
+ * the data it reads, its severity — once per control and requirement it evidences, with the catalog's
+ * rationale for that link. A link naming its checks (`by`) limits the rows to those; one without names them all.
+ */
+export function checksCsv(
+  controls: readonly Control[],
+  framework: Framework,
+  checks: ReadonlyMap<string, CheckInfo>,
+): string {
+  const rows: unknown[][] = [];
+  for (const control of controls) {
+    const evidencedBy = [...control.checks, ...(control.manualEvidence ? [MANUAL] : [])];
+    for (const id of evidencedBy) {
+      const info = checks.get(id);
+      for (const requirement of mappedRequirements(control, framework)) {
+        const link = control.links.find((l) => l.framework === framework && l.requirement === requirement);
+        if (link?.by.length && !link.by.includes(id)) continue;
+        if (id === MANUAL)
+          rows.push([
+            MANUAL,
+            control.manualEvidence!.description,
+            `Inspect the document uploaded for ${control.id} (under uploads/) and confirm it shows: ${control.manualEvidence!.description}; one is expected every ${control.manualEvidence!.everyDays} days.`,
+            'a document uploaded by a person',
+            'proofline.manual-evidence',
+            '',
+            control.id,
+            requirement,
+            link?.rationale ?? '',
+          ]);
+        else
+          rows.push([
+            id,
+            info?.check.title ?? '',
+            info?.check.procedure ?? info?.check.title ?? '',
+            info?.reads ?? '',
+            info?.collector ?? '',
+            info?.check.severity ?? '',
+            control.id,
+            requirement,
+            link?.rationale ?? '',
+          ]);
+      }
+    }
+  }
+  return csv(CHECKS_HEADER, rows);
+}
+
+export const POPULATION_HEADER = [
+  'control',
+  'feed',
+  'item',
+  'at',
+  'status',
+  'detail',
+  'attributes',
+  'evidence',
+] as const;
+
+const attributesText = (o: Occurrence) =>
+  Object.entries(o.attributes ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ');
+
+/** Up to this many evidence files are named one by one in a population or sample row. */
+const EVIDENCE_LISTED = 3;
+
+/**
+ * An occurrence's evidence in a CSV cell: the files themselves when there are few, else one folder pattern per
+ * collector and day with the number of files in it (`evidence/source=aws/collector=C/scope=*∕dt=2026-03-04 (120
+ * files)`), so a slot over many accounts stays one short line; manifest.json lists every file.
+ */
+export function evidenceCell(keys: readonly string[]): string {
+  if (keys.length <= EVIDENCE_LISTED) return keys.join(' ');
+  const folders = new Map<string, number>();
+  for (const key of keys) {
+    const parts = key.split('/');
+    const folder =
+      parts.length >= 6
+        ? [...parts.slice(0, 3), 'scope=*', parts[4]].join('/')
+        : parts.slice(0, -1).join('/');
+    folders.set(folder, (folders.get(folder) ?? 0) + 1);
+  }
+  return [...folders].map(([folder, n]) => `${folder} (${n} file${n === 1 ? '' : 's'})`).join(' ');
+}
+
+/** populations/<control>.csv: every expected occurrence (collection slot, upload slot, event) with its evidence. */
+export const populationCsv = (control: string, occurrences: readonly Occurrence[]): string =>
+  csv(
+    POPULATION_HEADER,
+    occurrences.map((o) => [
+      control,
+      o.feed,
+      o.label,
+      o.at,
+      o.status,
+      o.detail,
+      attributesText(o),
+      evidenceCell(o.evidence),
+    ]),
+  );
+
+export const COMPLETENESS_HEADER = [
+  'collector',
+  'scope',
+  'schedule',
+  'expected',
+  'collected',
+  'failed',
+  'missing',
+  'missing_slots',
+  'failed_slots',
+  'deleted_from_store',
+] as const;
+
+/** completeness.csv: expected collections (collector × scope × schedule slot) against what the store holds. */
+export const completenessCsv = (rows: readonly CompletenessRow[]): string =>
+  csv(
+    COMPLETENESS_HEADER,
+    rows.map((r) => [
+      r.collector,
+      r.scope,
+      r.schedule,
+      r.expected,
+      r.collected,
+      r.failed,
+      r.missing.length,
+      r.missing.join(' '),
+      r.failedSlots.join(' '),
+      r.deleted.join(' '),
+    ]),
+  );
 
 export const EXCEPTIONS_HEADER = [
   'id',
@@ -128,44 +332,47 @@ export function exceptionsCsv(exceptions: readonly ArchiveException[], start: st
 
 export const SAMPLES_HEADER = [
   'control',
+  'frequency',
   'population',
   'sample_size',
   'seed',
   'draw',
-  'file',
-  'sha256',
-  'collector',
-  'scope',
-  'collected_at',
+  'item',
+  'at',
   'status',
+  'detail',
+  'evidence',
   'rank',
 ] as const;
 
-/** samples.csv: per control, the items drawn, with the population they were drawn from. */
+/** samples.csv: per control, the occurrences drawn, with the population (populations/<control>.csv) they came from. */
 export function samplesCsv(
-  samples: readonly { control: string; population: number; items: readonly SampledItem[] }[],
+  samples: readonly {
+    control: string;
+    frequency: string;
+    population: number;
+    items: readonly SampledItem<Occurrence>[];
+  }[],
   seed: string,
 ): string {
   const rows: unknown[][] = [];
-  for (const { control, population, items } of samples) {
-    if (items.length === 0) rows.push([control, population, 0, seed, '', '', '', '', '', '', '', '']);
-    for (const { draw, rank, ref } of items)
+  for (const { control, frequency, population, items } of samples) {
+    if (items.length === 0) rows.push([control, frequency, population, 0, seed, '', '', '', '', '', '', '']);
+    for (const { draw, rank, item } of items)
       rows.push([
         control,
+        frequency,
         population,
         items.length,
         seed,
         draw,
-        ref.key,
-        ref.sha256,
-        ref.collector,
-        ref.scopeKey,
-        ref.collectedAt,
-        ref.status,
+        occurrenceName(item),
+        item.at,
+        item.status,
+        item.detail,
+        evidenceCell(item.evidence),
         rank,
       ]);
   }
   return csv(SAMPLES_HEADER, rows);
 }
-
-/** soa.csv: the Statement of Applicability rows as given, columns in the first row's order. */

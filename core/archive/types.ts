@@ -74,8 +74,26 @@ export interface ManifestArtifact extends ManifestFile {
 }
 
 export const ARCHIVE_FORMAT = 'proofline-evidence-archive';
-export const ARCHIVE_FORMAT_VERSION = 1;
+/**
+ * Raised whenever what an archive holds changes; `verify` reads every version so far.
+ * 1: evidence, controls.csv scored per day, exceptions, samples of files, SoA, OSCAL, digests.
+ * 2: findings.csv, checks.csv, completeness.csv, populations/, uploads/; controls.csv scored per expected
+ *    occurrence at each control's cadence; samples of items; the period as clipped; signing-input.txt counts
+ *    the files of the zip (`archive-files`).
+ */
+export const ARCHIVE_FORMAT_VERSION = 2;
+export const ARCHIVE_FORMAT_VERSIONS = [1, 2] as const;
 export const SIGNATURE_ALGORITHM = 'ECDSA-P256-SHA256';
+
+/** A manual-evidence upload, as uploaded, next to the artifact that records it. */
+export interface ManifestUpload extends ManifestFile {
+  /** The artifact recording the upload (its uploader, time and the file's SHA-256). */
+  readonly key: string;
+  readonly control: string;
+  readonly fileName: string;
+  readonly mediaType: string;
+  readonly uploadedAt: string;
+}
 
 export interface Manifest {
   readonly format: typeof ARCHIVE_FORMAT;
@@ -83,18 +101,31 @@ export interface Manifest {
   readonly generator: { readonly name: string; readonly version: string };
   readonly createdAt: string;
   readonly framework: Framework;
-  readonly period: Omit<Period, 'days'> & { readonly days: number };
+  readonly period: Omit<Period, 'days'> & {
+    readonly days: number;
+    /** Periods are whole days in UTC. */
+    readonly timeZone: 'UTC';
+    /** What was asked for, when the period was clipped (it ended after the last collection, or in the future). */
+    readonly requested?: { readonly from: string; readonly to: string };
+    readonly clipped?: string;
+  };
   /** Scope keys or account/tenant ids the export was limited to; empty means every scope in the store. */
   readonly scope: readonly string[];
   /** The internal controls exported. */
   readonly controls: readonly string[];
   readonly requirements: readonly string[];
   readonly signing: { readonly keyId: string; readonly fingerprint: string; readonly algorithm: string };
-  readonly sample: { readonly perControl: number; readonly seed: string } | null;
+  /** Items drawn per control: `perControl` when given, else the size for the control's frequency. */
+  readonly sample: {
+    readonly seed: string;
+    readonly perControl: number | null;
+    readonly sizes: Readonly<Record<string, number>>;
+  };
   readonly evidence: { readonly count: number; readonly bytes: number; readonly empty: boolean };
   /** Every file of the archive except manifest.json, SHA256SUMS, signing-input.txt and manifest.sig. */
   readonly files: readonly ManifestFile[];
   readonly artifacts: readonly ManifestArtifact[];
+  readonly uploads: readonly ManifestUpload[];
   readonly digests: readonly { readonly path: string; readonly key: string }[];
 }
 
@@ -106,6 +137,9 @@ export const FILES = {
   publicKey: 'public-key.pem',
   sums: 'SHA256SUMS',
   controls: 'controls.csv',
+  findings: 'findings.csv',
+  checks: 'checks.csv',
+  completeness: 'completeness.csv',
   exceptions: 'exceptions.csv',
   samples: 'samples.csv',
   soa: 'soa.csv',
@@ -118,3 +152,6 @@ export const FILES = {
 export const SIGNATURE_FILES: readonly string[] = [FILES.signingInput, FILES.signature, FILES.sums];
 /** Not listed in the manifest: the manifest itself and what is made after it. */
 export const UNLISTED_FILES: readonly string[] = [FILES.manifest, ...SIGNATURE_FILES];
+
+/** The files of the zip besides those the manifest lists: the manifest, SHA256SUMS and the signature files. */
+export const archiveFileCount = (listed: number): number => listed + UNLISTED_FILES.length;

@@ -10,7 +10,7 @@ import {
   sha256sums,
   type VerifiedManifest,
 } from './manifest.ts';
-import { type DigestEntry, FILES, SIGNATURE_FILES, UNLISTED_FILES } from './types.ts';
+import { archiveFileCount, type DigestEntry, FILES, SIGNATURE_FILES, UNLISTED_FILES } from './types.ts';
 
 export interface VerifyProblem {
   /** The file the problem is about, or `(archive)` for the zip as a whole. */
@@ -239,14 +239,23 @@ export async function verifyArchive(
       );
     if (fields) {
       const agree: [string, string][] = [
+        ['format-version', String(manifest.formatVersion)],
         ['created-at', manifest.createdAt],
         ['framework', manifest.framework],
         ['period', `${manifest.period.from}/${manifest.period.to}`],
-        ['files', String(manifest.files.length)],
+        // Version 1 counted the files the manifest lists; later versions count the files of the zip.
+        manifest.formatVersion === 1
+          ? ['files', String(manifest.files.length)]
+          : ['archive-files', String(archiveFileCount(manifest.files.length))],
       ];
       for (const [field, value] of agree)
         if (fields[field] !== value)
           problem(FILES.signingInput, `${field} is ${fields[field]}, the manifest says ${value}`);
+      if (manifest.formatVersion > 1 && fields['archive-files'] !== String(hashed.size))
+        problem(
+          FILES.signingInput,
+          `archive-files is ${fields['archive-files']}, the zip holds ${hashed.size}`,
+        );
     }
     // Every listed file present and intact; nothing unlisted.
     const listed = new Map(manifest.files.map((f) => [f.path, f]));
@@ -262,8 +271,9 @@ export async function verifyArchive(
     for (const name of hashed.keys())
       if (!listed.has(name) && !UNLISTED_FILES.includes(name))
         problem(name, 'not listed in the manifest (added)');
-    for (const name of [FILES.publicKey, FILES.controls, FILES.exceptions, FILES.oscal, FILES.readme])
-      if (!listed.has(name)) problem(name, 'not listed in the manifest');
+    const required: string[] = [FILES.publicKey, FILES.controls, FILES.exceptions, FILES.oscal, FILES.readme];
+    if (manifest.formatVersion > 1) required.push(FILES.findings, FILES.checks, FILES.completeness);
+    for (const name of required) if (!listed.has(name)) problem(name, 'not listed in the manifest');
 
     // SHA256SUMS must be exactly what the manifest implies.
     const sums = contents.get(FILES.sums)?.toString('utf8');

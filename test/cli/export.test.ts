@@ -18,6 +18,7 @@ describeAws('proofline export and verify', () => {
   let dir: string;
   let store: string;
   const today = new Date().toISOString().slice(0, 10);
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   beforeAll(async () => {
     await seedDemoAccount();
     dir = await mkdtemp(join(tmpdir(), 'proofline-cli-export-'));
@@ -47,9 +48,10 @@ describeAws('proofline export and verify', () => {
     );
     expect(exported.code, exported.err).toBe(EXIT.ok);
     expect(exported.out).toMatch(
-      new RegExp(`soc2 ${today} to ${today} \\(1 day\\), \\d+ controls, 61 requirements`),
+      new RegExp(`soc2 ${today} to ${today} \\(1 UTC day\\), \\d+ controls, 61 requirements`),
     );
-    expect(exported.out).toMatch(/^IAM-02 +0\.0% +1 +0 +0$/m);
+    // One day: one expected collection per control, IAM-02's failing (bob has no MFA).
+    expect(exported.out).toMatch(/^IAM-02 +1 +0\.0% +1 +0 +0$/m);
     const fingerprint = /fingerprint ([0-9a-f]{64})/.exec(exported.out)![1]!;
 
     const byFingerprint = await run('verify', zip, '--fingerprint', fingerprint);
@@ -195,6 +197,20 @@ describeAws('proofline export and verify', () => {
     expect((await run('verify', out, '--fingerprint', '0'.repeat(64))).code).toBe(EXIT_VERIFY_FAILED);
   });
 
+  it('a period ending in the future is clipped to today, and says so', async () => {
+    const zip = join(dir, 'future.zip');
+    const exported = await run(
+      ...['--store', store, 'export', '--framework', 'soc2', '--from', today, '--to', tomorrow, '--out', zip],
+    );
+    expect(exported.code, exported.err).toBe(EXIT.ok);
+    const clipped = `--to ${tomorrow} is after what can be judged (${today} is today (UTC)): the period ends ${today}`;
+    expect(exported.out).toContain(`Period clipped: ${clipped}`);
+    expect(exported.out).toContain(`soc2 ${today} to ${today} (1 UTC day)`);
+    const verified = await run('verify', zip);
+    expect(verified.code).toBe(EXIT.ok);
+    expect(verified.out).toContain(`! period clipped: ${clipped}`);
+  });
+
   it('an empty period exports an archive that says so, exit 0', async () => {
     const zip = join(dir, 'empty.zip');
     const exported = await run(
@@ -238,8 +254,8 @@ describeAws('proofline export and verify', () => {
         'unknown control "NOPE-01"',
       ],
       [
-        () => exportWith('--framework', 'soc2', '--from', today, '--to', today, '--seed', 'x'),
-        '--seed needs --sample N',
+        () => exportWith('--framework', 'soc2', '--from', tomorrow, '--to', tomorrow),
+        `the period ${tomorrow} to ${tomorrow} starts after the evidence ends: ${today} is today (UTC); choose an earlier --from`,
       ],
       [
         () => exportWith('--framework', 'soc2', '--from', today, '--to', today, '--sample', '0'),

@@ -5,6 +5,7 @@ import type { ControlState, Finding } from '../../core/model.ts';
 import type { ReportInput } from '../../core/report/html/data.ts';
 import type { Frameworks } from '../../core/requirements.ts';
 import { control } from '../support/catalog.ts';
+import { dailyPeriodStatus } from '../support/period-status.ts';
 
 /** Small, hand-made inputs for the report's pure parts: two sources, severities, owners, manual evidence. */
 export const AT = '2026-06-30T12:00:00.000Z';
@@ -156,59 +157,12 @@ export const states: ControlState[] = [
 ];
 
 /** Ten days: IAM-01 passes four, fails four, has no evidence two; GH-01 fails throughout. */
+const M = 'met' as const;
+const F = 'failing' as const;
+const X = 'missed' as const;
 export const periodStatus = new Map<string, ControlPeriodStatus>([
-  [
-    'IAM-01',
-    {
-      control: 'IAM-01',
-      statusAtEnd: 'failing',
-      days: [
-        'passing',
-        'passing',
-        'passing',
-        'passing',
-        'no_evidence',
-        'no_evidence',
-        'failing',
-        'failing',
-        'failing',
-        'failing',
-      ],
-      passing: 4,
-      failing: 4,
-      excepted: 0,
-      withoutEvidence: 2,
-      pctPassing: 40,
-      failingDays: [],
-      gaps: [],
-    },
-  ],
-  [
-    'GH-01',
-    {
-      control: 'GH-01',
-      statusAtEnd: 'failing',
-      days: [
-        'failing',
-        'failing',
-        'failing',
-        'failing',
-        'no_evidence',
-        'no_evidence',
-        'failing',
-        'failing',
-        'failing',
-        'failing',
-      ],
-      passing: 0,
-      failing: 8,
-      excepted: 0,
-      withoutEvidence: 2,
-      pctPassing: 0,
-      failingDays: [],
-      gaps: [],
-    },
-  ],
+  ['IAM-01', dailyPeriodStatus('IAM-01', PERIOD, [M, M, M, M, X, X, F, F, F, F], 'failing')],
+  ['GH-01', dailyPeriodStatus('GH-01', PERIOD, [F, F, F, F, X, X, F, F, F, F], 'failing')],
 ]);
 
 export const reportInput = (overrides: Partial<ReportInput> = {}): ReportInput => ({

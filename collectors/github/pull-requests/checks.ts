@@ -17,6 +17,25 @@ export const independentApproval: Check<PullRequestsSnapshot> = {
     'Reads every pull request merged into a default branch in the look-back window with its reviews. Passes per pull request when the latest review of someone other than its author is an approval; fails for each merge without one, and for a repository whose merges or reviews cannot be read.',
   remediation:
     'Require at least one approving review on the default branch and do not let administrators bypass it; review the listed merges after the fact.',
+  population: {
+    item: 'merged pull request',
+    items: (s) =>
+      s.repositories.flatMap((repo) =>
+        repo.merged.ok
+          ? repo.merged.value.map((pr) => ({
+              resource: `${s.org}/${repo.name}#${pr.number}`,
+              at: pr.mergedAt,
+              attributes: {
+                title: pr.title,
+                author: pr.author ?? '',
+                approvers: pr.approvers.ok ? pr.approvers.value.join(' ') : '(reviews not readable)',
+                branch: repo.defaultBranch,
+              },
+            }))
+          : [],
+      ),
+    window: (s) => ({ since: s.since, until: s.until }),
+  },
   evaluate(s, context) {
     const findings: Finding[] = [];
     for (const repo of s.repositories) {

@@ -229,7 +229,7 @@ export function reportData(input: ReportInput): ReportData {
           };
         }),
       ),
-      strip: period && c.checks.length > 0 ? controlStrip(period) : null,
+      strip: period && c.checks.length > 0 ? controlStrip(period, input.period) : null,
       failing,
       excepted: state?.excepted?.map((f) => findingOf(f, state)) ?? [],
       expiredExceptions: state?.expiredExceptions ?? [],

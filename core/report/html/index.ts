@@ -35,13 +35,7 @@ export async function storeReportData(input: StoreReportInput): Promise<ReportDa
     : input.controls;
   const periodStatus =
     input.periodStatus ??
-    (await periodStatuses(
-      input.store,
-      controls,
-      checkIndex(input.collectors),
-      input.period,
-      input.framework,
-    ));
+    (await periodStatuses(input.store, controls, input.collectors, input.period, input.framework));
   return reportData({
     controls,
     states: await input.store.controlStates(),

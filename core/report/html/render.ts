@@ -261,7 +261,7 @@ function stripFigure(strip: ControlStrip, data: ReportData): Markup {
     .filter((x) => x.n > 0)
     .map((x) => `${x.n} ${CELL_LABEL[x.k]}`)
     .join(', ');
-  const label = `${strip.pctPassing}% of ${plural(strip.cells, 'day')} passing: ${counts}`;
+  const label = `${strip.pctPassing}% of ${plural(strip.expected, 'expected occurrence')} met (${strip.cadence || 'nothing expected'}): ${counts}`;
   return html`<figure class="stripbox"><svg class="strip" viewBox="0 0 ${strip.cells} 1" preserveAspectRatio="none" role="img" aria-label="${label}">${strip.runs.map(
     (r) => html`<rect class="d-${r.status}" x="${r.start}" width="${r.length}" height="1"/>`,
   )}</svg><div class="stripdays" aria-hidden="true"><span>${data.period.from}</span><span>${data.period.to}</span></div><figcaption>${label}</figcaption></figure>`;

@@ -1,11 +1,14 @@
-import { type ControlPeriodStatus, controlPeriodStatus } from '../../archive/period-status.ts';
+import { judgePeriod } from '../../archive/judge-period.ts';
+import type { ControlPeriodStatus, OccurrenceStatus } from '../../archive/period-status.ts';
 import { selectEvidence } from '../../archive/select.ts';
 import type { Framework, Period } from '../../archive/types.ts';
+import type { AnyCollector } from '../../collector.ts';
 import type { Control } from '../../model.ts';
+import { checkIndex } from '../../pipeline.ts';
 import type { EvidenceStore } from '../../stores/store.ts';
 
-/** What a control's period strip shows: one verdict per cell, oldest first. */
-export type StripCell = ControlPeriodStatus['days'][number];
+/** What a strip cell shows: the worst verdict of the occurrences expected that UTC day. */
+export type StripCell = 'passing' | 'failing' | 'excepted' | 'no_evidence';
 
 /** A run of equal cells: the strip is drawn as runs, so a year of one status is one shape. */
 export interface StripRun {
@@ -15,51 +18,83 @@ export interface StripRun {
 }
 
 export interface ControlStrip {
-  /** Cells in the period (today one per UTC day). */
+  /** Days in the period: the strip's width. */
   readonly cells: number;
   readonly runs: readonly StripRun[];
+  /** Expected occurrences at the control's cadence, and how each went. */
+  readonly expected: number;
   readonly passing: number;
   readonly failing: number;
   readonly excepted: number;
   readonly withoutEvidence: number;
   readonly pctPassing: number;
+  /** The cadences judged against, in words. */
+  readonly cadence: string;
 }
 
+const CELL: Record<OccurrenceStatus, StripCell> = {
+  met: 'passing',
+  failing: 'failing',
+  excepted: 'excepted',
+  missed: 'no_evidence',
+};
+const WORST: readonly StripCell[] = ['failing', 'no_evidence', 'excepted', 'passing'];
+
 /**
- * The strip of a control over a period, from its period status. The one place that decides what a cell is:
- * today a UTC day (core/archive/period-status.ts); it will follow the control's cadence when that exists.
+ * The strip of a control over a period, from its status at its own cadence (core/archive/period-status.ts):
+ * each occurrence colours the days from its start to the next occurrence's; several on one day (events) show
+ * the worst. An annual control is one run across the period, not 364 empty days.
  */
-export function controlStrip(status: ControlPeriodStatus): ControlStrip {
+export function controlStrip(status: ControlPeriodStatus, period: Period): ControlStrip {
+  const dayIndex = new Map(period.days.map((d, i) => [d, i]));
+  const cells: (StripCell | undefined)[] = new Array(period.days.length).fill(undefined);
+  const starts = status.occurrences
+    .map((o) => ({
+      i: dayIndex.get(o.at.slice(0, 10)) ?? (o.at < period.start ? 0 : -1),
+      cell: CELL[o.status],
+    }))
+    .filter((o) => o.i >= 0)
+    .sort((a, b) => a.i - b.i);
+  starts.forEach((o, k) => {
+    const next = starts.slice(k + 1).find((n) => n.i > o.i)?.i ?? period.days.length;
+    for (let d = o.i; d < next; d++) {
+      const current = cells[d];
+      if (!current || (d === o.i && WORST.indexOf(o.cell) < WORST.indexOf(current))) cells[d] = o.cell;
+    }
+  });
   const runs: StripRun[] = [];
-  status.days.forEach((day, i) => {
+  cells.forEach((c, i) => {
+    const cell = c ?? 'no_evidence';
     const last = runs.at(-1);
-    if (last && last.status === day) runs[runs.length - 1] = { ...last, length: last.length + 1 };
-    else runs.push({ status: day, start: i, length: 1 });
+    if (last && last.status === cell) runs[runs.length - 1] = { ...last, length: last.length + 1 };
+    else runs.push({ status: cell, start: i, length: 1 });
   });
   return {
-    cells: status.days.length,
+    cells: period.days.length,
     runs,
-    passing: status.passing,
+    expected: status.expected,
+    passing: status.met,
     failing: status.failing,
     excepted: status.excepted,
-    withoutEvidence: status.withoutEvidence,
-    pctPassing: status.pctPassing,
+    withoutEvidence: status.missed,
+    pctPassing: status.pctMet,
+    cadence: status.feeds.map((f) => f.cadence).join('; '),
   };
 }
 
 /**
- * Each automated control's status over the period, read from the store as the archive reads it (the same
- * evidence selection and day rule). Controls without checks have no strip: their manual evidence has its
- * own cadence and is shown by its due date instead.
+ * Each automated control's status over the period, judged as the archive judges it (the same evidence
+ * selection and cadence). Controls without checks have no strip: their manual evidence is shown by its due date.
  */
 export async function periodStatuses(
   store: EvidenceStore,
   controls: readonly Control[],
-  collectorOfCheck: ReadonlyMap<string, string>,
+  collectors: readonly AnyCollector[],
   period: Period,
   framework: Framework = 'soc2',
 ): Promise<Map<string, ControlPeriodStatus>> {
   const automated = controls.filter((c) => c.checks.length > 0);
+  const collectorOfCheck = checkIndex(collectors);
   const selection = await selectEvidence(store, {
     controls: automated,
     framework,
@@ -67,18 +102,15 @@ export async function periodStatuses(
     period,
     scopes: [],
   });
-  const out = new Map<string, ControlPeriodStatus>();
-  for (const control of automated)
-    out.set(
-      control.id,
-      await controlPeriodStatus({
-        control,
-        period,
-        evidence: selection.byControl.get(control.id) ?? [],
-        collectors: selection.collectorsOf.get(control.id) ?? new Set(),
-        transitions: await store.transitions({ control: control.id, to: period.end }),
-        findingsOf: (key) => store.getFindings(key),
-      }),
-    );
-  return out;
+  const { status } = await judgePeriod({
+    store,
+    controls: automated,
+    period,
+    selection,
+    latest: await store.latestArtifacts(),
+    collectors,
+    collectorOfCheck,
+    exceptions: [],
+  });
+  return status;
 }

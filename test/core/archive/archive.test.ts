@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveInputError } from '../../../core/archive/period.ts';
+import { sampleRank } from '../../../core/archive/sample.ts';
 import type { DigestObject, Manifest } from '../../../core/archive/types.ts';
 import { verifyArchive } from '../../../core/archive/verify.ts';
 import { IntegrityError } from '../../../core/artifact.ts';
@@ -11,8 +12,21 @@ import type { Scope } from '../../../core/model.ts';
 import { LocalSigner, publicKeyFingerprint } from '../../../core/signing.ts';
 import { LocalStore } from '../../../core/stores/local-store.ts';
 import type { EvidenceStore } from '../../../core/stores/store.ts';
-import { archiveToBuffer, archiveToFile, run, unzipToMemory } from '../../support/archive.ts';
-import { type DayPlan, daysFrom, writeHistory } from '../../support/evidence-history.ts';
+import {
+  archiveToBuffer,
+  archiveToFile,
+  historyCollectors,
+  run,
+  unzipToMemory,
+} from '../../support/archive.ts';
+import {
+  collectorOfCheck,
+  type DayPlan,
+  daysFrom,
+  historyControls,
+  widgetsCollector,
+  writeHistory,
+} from '../../support/evidence-history.ts';
 
 const SCOPES: Scope[] = [
   { source: 'aws', id: '111122223333' },
@@ -122,9 +136,10 @@ describe('evidence archive', () => {
     expect(report).toMatchObject({ ok: true, signatureValid: true, keyTrusted: true });
   });
 
-  it('controls.csv gives each control its days passing, failing and without evidence, naming the gaps', async () => {
+  it('controls.csv scores each control per expected occurrence, naming the gaps; a period past the last collection is clipped', async () => {
     const { zip, manifest } = await archiveToBuffer(store, signer, PERIOD);
-    const rows = csvRows(file(await unzipToMemory(zip), 'controls.csv'));
+    const files = await unzipToMemory(zip);
+    const rows = csvRows(file(files, 'controls.csv'));
     expect(rows.map((r) => `${r.requirement}/${r.control}`)).toEqual([
       'CC6.1/WID-01',
       'CC6.6/WID-01',
@@ -133,24 +148,80 @@ describe('evidence archive', () => {
     expect(rows[0]).toMatchObject({
       owner: 'platform',
       status_at_period_end: 'passing',
-      days_in_period: '12',
-      // 03-01..03-03, 03-07, 03-09, 03-10 passing; 03-04 failing, 03-05 failing until re-evaluated;
-      // 03-06 every collection failed, 03-08 one scope missed, 03-11..12 nothing collected.
-      days_passing: '6',
-      pct_days_passing: '50.0',
-      days_failing: '2',
-      days_excepted: '0',
-      days_without_evidence: '4',
-      failing_days: '2026-03-04..2026-03-05',
-      collection_gaps:
-        'test.widgets 111122223333-global: not collected 2026-03-11..2026-03-12; collection failed 2026-03-06 | ' +
-        'test.widgets 444455556666-global: not collected 2026-03-08, 2026-03-11..2026-03-12; collection failed 2026-03-06',
+      cadence: 'collection: daily (test.widgets rate(1 day)), 10 expected',
+      // The last collection is on 03-10, so the period ends there: 10 daily occurrences.
+      // 03-01..03-03, 03-07, 03-09, 03-10 met; 03-04 failing, 03-05 failing until re-evaluated;
+      // 03-06 every collection failed, 03-08 one scope missed.
+      occurrences_expected: '10',
+      occurrences_met: '6',
+      pct_met: '60.0',
+      occurrences_failing: '2',
+      occurrences_excepted: '0',
+      occurrences_missed: '2',
+      failing: '2026-03-04..2026-03-05',
+      gaps:
+        'test.widgets 111122223333-global: collection failed 2026-03-06 | ' +
+        'test.widgets 444455556666-global: not collected 2026-03-08; collection failed 2026-03-06',
+      checks: 'test.widgets.locked',
+      findings: '1',
+      population: 'populations/WID-01.csv',
       evidence_files: String(manifest.evidence.count),
       evidence_folders:
         'evidence/source=aws/collector=test.widgets/scope=111122223333-global evidence/source=aws/collector=test.widgets/scope=444455556666-global',
     });
     // 2 scopes × 10 days, less the missed collection: error artifacts are evidence of the gap, so they are included.
     expect(manifest.evidence.count).toBe(19);
+    expect(manifest.period).toMatchObject({
+      from: '2026-03-01',
+      to: '2026-03-10',
+      days: 10,
+      timeZone: 'UTC',
+      requested: PERIOD,
+      clipped:
+        "--to 2026-03-12 is after what can be judged (the store's last collection was at 2026-03-10T10:00:00.000Z): the period ends 2026-03-10",
+    });
+    expect(file(files, 'README.txt')).toContain(`clipped: ${manifest.period.clipped}`);
+    // What failed: the unlocked widget, once, with its reason and evidence.
+    const findings = csvRows(file(files, 'findings.csv'));
+    expect(findings.filter((f) => f.control === 'WID-01')).toEqual([
+      expect.objectContaining({
+        check: 'test.widgets.locked',
+        severity: 'high',
+        resource: '444455556666/w2',
+        first_failing: '2026-03-04T10:00:00.000Z',
+        last_failing: '2026-03-04T10:00:00.000Z',
+        days_failing: '1',
+        latest_reason: 'unlocked',
+        last_seen: 'pass',
+        last_seen_at: '2026-03-10T10:00:00.000Z',
+        first_evidence: expect.stringMatching(/scope=444455556666-global\/dt=2026-03-04\//),
+      }),
+    ]);
+    expect(csvRows(file(files, 'checks.csv'))).toContainEqual(
+      expect.objectContaining({
+        check: 'test.widgets.locked',
+        title: 'Widgets are locked',
+        reads: 'test widgets',
+        severity: 'high',
+        control: 'WID-01',
+        requirement: 'CC6.6',
+      }),
+    );
+    const population = csvRows(file(files, 'populations/WID-01.csv'));
+    expect(population.map((r) => `${r.item} ${r.status}`)).toEqual([
+      '2026-03-01 met',
+      '2026-03-02 met',
+      '2026-03-03 met',
+      '2026-03-04 failing',
+      '2026-03-05 failing',
+      '2026-03-06 missed',
+      '2026-03-07 met',
+      '2026-03-08 missed',
+      '2026-03-09 met',
+      '2026-03-10 met',
+    ]);
+    expect(population[3]!.detail).toBe('444455556666/w2: unlocked');
+    expect(population[7]!.detail).toBe('test.widgets 444455556666-global: not collected');
     expect(manifest.artifacts.filter((a) => a.status === 'error')).toHaveLength(2);
     expect(manifest.artifacts[0]).toMatchObject({
       collector: 'test.widgets',
@@ -158,6 +229,34 @@ describe('evidence archive', () => {
       controls: ['WID-01', 'WID-02'],
       requirements: ['CC6.1', 'CC6.6', 'CC7.2'],
     });
+  });
+
+  it('judges as evaluate does: a source the store holds nothing of is outside the deployment, never a gap', async () => {
+    const entra = {
+      ...widgetsCollector(() => 'pass'),
+      id: 'test.entra-users',
+      source: 'entra' as const,
+      checks: [{ ...widgetsCollector(() => 'pass').checks[0]!, id: 'test.entra.mfa' }],
+    };
+    const both = { ...historyControls[0]!, id: 'WID-03', checks: ['test.widgets.locked', 'test.entra.mfa'] };
+    const { zip } = await archiveToBuffer(store, signer, {
+      from: '2026-03-01',
+      to: '2026-03-10',
+      controls: [historyControls[0]!, both],
+      collectorOfCheck: new Map([...collectorOfCheck, ['test.entra.mfa', 'test.entra-users']]),
+      collectors: [...historyCollectors, entra],
+    });
+    const files = await unzipToMemory(zip);
+    const rows = csvRows(file(files, 'controls.csv')).filter((r) => r.requirement === 'CC6.1');
+    const [alone, withEntra] = rows;
+    expect(withEntra).toMatchObject({
+      control: 'WID-03',
+      // WID-03 was never evaluated, so its failing slots come from stored findings; its gaps are WID-01's.
+      occurrences_expected: alone!.occurrences_expected,
+      occurrences_missed: alone!.occurrences_missed,
+      gaps: alone!.gaps,
+    });
+    expect(file(files, 'completeness.csv')).not.toContain('test.entra-users');
   });
 
   it('an empty period gives a complete, signed archive that says it holds no evidence', async () => {
@@ -172,35 +271,45 @@ describe('evidence archive', () => {
     expect(rows).toHaveLength(3);
     for (const row of rows)
       expect(row).toMatchObject({
-        days_in_period: '31',
-        days_passing: '0',
-        pct_days_passing: '0.0',
-        days_without_evidence: '31',
-        collection_gaps: 'test.widgets: not collected 2025-01-01..2025-01-31',
+        status_at_period_end: 'not_evaluated',
+        occurrences_expected: '31',
+        occurrences_met: '0',
+        pct_met: '0.0',
+        occurrences_missed: '31',
+        gaps: 'test.widgets: not collected 2025-01-01..2025-01-31',
         evidence_files: '0',
       });
     expect((await verifyArchive(zip)).ok).toBe(true);
   });
 
-  it('draws the same sample for the same seed, another for another seed, and states the population', async () => {
-    const draw = async (seed: string, perControl = 3) => {
-      const { zip } = await archiveToBuffer(store, signer, { ...PERIOD, sample: { perControl, seed } });
+  it('draws occurrences: the same sample for the same seed, another for another seed, sized by frequency unless told', async () => {
+    const draw = async (seed: string, perControl?: number) => {
+      const { zip } = await archiveToBuffer(store, signer, {
+        from: '2026-03-01',
+        to: '2026-03-10',
+        sample: { ...(perControl ? { perControl } : {}), seed },
+      });
       return csvRows(file(await unzipToMemory(zip), 'samples.csv'));
     };
-    const first = await draw('audit-2026');
-    expect(await draw('audit-2026')).toEqual(first);
-    expect((await draw('another')).map((r) => r.file)).not.toEqual(first.map((r) => r.file));
+    const first = await draw('audit-2026', 3);
+    expect(await draw('audit-2026', 3)).toEqual(first);
+    expect((await draw('another', 3)).map((r) => r.item)).not.toEqual(first.map((r) => r.item));
     expect(first.filter((r) => r.control === 'WID-01')).toHaveLength(3);
     expect(first[0]).toMatchObject({
       control: 'WID-01',
-      population: '19',
+      frequency: 'daily',
+      population: '10',
       sample_size: '3',
       seed: 'audit-2026',
       draw: '1',
     });
-    expect(new Set(first.map((r) => `${r.control} ${r.file}`)).size).toBe(6);
-    const all = await draw('x', 50);
-    expect(all.filter((r) => r.control === 'WID-01')).toHaveLength(19);
+    // The rank an auditor recomputes: sha256("<seed>\n<control>\n<item>").
+    expect(first[0]!.rank).toBe(sampleRank('audit-2026', 'WID-01', first[0]!.item!));
+    expect(first[0]!.item).toMatch(/^collection 2026-03-\d\d$/);
+    expect(new Set(first.map((r) => `${r.control} ${r.item}`)).size).toBe(6);
+    // A daily control's default sample is 25, here the whole population of 10.
+    const byFrequency = await draw('x');
+    expect(byFrequency.filter((r) => r.control === 'WID-01')).toHaveLength(10);
   });
 
   it('--control and --scope narrow the evidence and the requirements; unknown names are errors', async () => {
@@ -241,14 +350,14 @@ describe('evidence archive', () => {
       ['CC6.6', '', 'WID-01', 'passing'],
       ['CC7.2', '', 'WID-02', 'passing'],
     ]);
-    expect(rows[0]).toMatchObject({ days_passing: '0', days_without_evidence: '12', evidence_files: '0' });
+    expect(rows[0]).toMatchObject({ occurrences_expected: '0', population: '', evidence_files: '0' });
   });
 
-  it('ISO 27001: maps clauses and Annex A controls, writes soa.csv from the given rows', async () => {
+  it('ISO 27001: maps clauses and Annex A controls, writes soa.csv from the statuses controls.csv gives', async () => {
     const { zip, manifest } = await archiveToBuffer(store, signer, {
       ...PERIOD,
       framework: 'iso27001',
-      soaRows: [
+      soa: (statusOf) => [
         {
           control: 'A.8.5',
           theme: 'technological',
@@ -256,7 +365,7 @@ describe('evidence archive', () => {
           applicable: true,
           justification: 'cloud',
           implementedBy: ['WID-01'],
-          status: 'passing',
+          status: statusOf('WID-01'),
           risks: ['R-01'],
           evidence: 'automated',
           links: [
@@ -279,6 +388,9 @@ describe('evidence archive', () => {
     });
     expect(manifest.requirements).toEqual(['9.2', 'A.8.5']);
     const files = await unzipToMemory(zip);
+    const a85 = csvRows(file(files, 'controls.csv')).find((r) => r.requirement === 'A.8.5')!;
+    // The SoA's status of A.8.5 is the one controls.csv gives its control at the end of the period.
+    expect(a85.status_at_period_end).toBe('passing');
     expect(file(files, 'soa.csv')).toBe(
       'annex_a_control,theme,title,applicable,justification,implemented_by,status,risks,evidence,evidenced_by\n' +
         'A.8.5,technological,Secure authentication,yes,cloud,WID-01,passing,R-01,automated,WID-01 [test.widgets.locked]: Locked widgets authenticate.\n' +
