@@ -6,7 +6,7 @@ import { crosswalk } from '../core/crosswalk.ts';
 import { formatTable, statusLabel } from '../core/report/table.ts';
 import { type FrameworkId, requirementRows } from '../core/requirements.ts';
 import type { CommandEnv } from './context.ts';
-import { openContext, UsageError } from './context.ts';
+import { openContext, READ_ONLY, UsageError } from './context.ts';
 import { currentResults, statusLookup } from './governance.ts';
 
 interface ControlsOptions {
@@ -40,7 +40,7 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
     .action(async (options: ControlsOptions) => {
       if (options.framework && options.crosswalk)
         throw new UsageError('choose one of --framework and --crosswalk');
-      const ctx = await openContext(env.globals());
+      const ctx = await openContext(env.globals(), READ_ONLY);
       try {
         if (options.crosswalk) {
           const pairs = crosswalk(ctx.controls);

@@ -4,7 +4,7 @@ import { canonicalJson } from '../canonical.ts';
 import type { Control } from '../model.ts';
 import { publicKeyFingerprint, type Signer } from '../signing.ts';
 import { type SoaRow, soaCsv } from '../soa.ts';
-import type { EvidenceStore } from '../stores/store.ts';
+import { type EvidenceStore, expectedSha256 } from '../stores/store.ts';
 import { batched, isSafeArchivePath, manifestJson, sha256sums, signingInput } from './manifest.ts';
 import { oscalAssessmentResults } from './oscal.ts';
 import {
@@ -186,9 +186,11 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
     period,
     scopes,
   });
-  for (const { ref } of selection.artifacts)
+  for (const { ref } of selection.artifacts) {
     if (!isSafeArchivePath(ref.key))
       throw new IntegrityError(`evidence key is not a safe file path: ${ref.key}`);
+    expectedSha256(ref); // the index row must name the content its key names, or nothing is read
+  }
 
   const status = new Map<string, ControlPeriodStatus>();
   for (const control of controls) {
