@@ -320,7 +320,7 @@ export interface ChainVerification {
 export interface VerifyChainOptions {
   /** Verify periods ending after this time. Default: from the start of the chain. */
   readonly from?: string;
-  /** Verify periods ending at or before this time. Default: now minus the grace time. */
+  /** Verify periods ending at or before this time. Default: now minus the grace time, or the chain head when later. */
   readonly to?: string;
   readonly now?: Date;
   /** Default 900 s: a period that ended less than this ago may still be waiting for its digest. */
@@ -351,7 +351,10 @@ export async function verifyChain(
 ): Promise<ChainVerification> {
   const keys = new Map(trustedKeys.map((pem) => [publicKeyFingerprint(pem), pem]));
   const now = options.now ?? new Date();
-  const to = at(ms(options.to ?? at(now.getTime() - (options.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)));
+  // By default every digest written so far, and every period that ended more than the grace time ago.
+  const head = await storage.latestDigest();
+  const settled = at(now.getTime() - (options.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000);
+  const to = options.to ? at(ms(options.to)) : head && head.periodEnd > settled ? head.periodEnd : settled;
   const from = options.from ? at(ms(options.from)) : undefined;
   if (from && from >= to) throw new RangeError(`--from ${from} must be before --to ${to}`);
 
@@ -428,7 +431,6 @@ export async function verifyChain(
   );
 
   // 4. Artifacts written after the last digest: no digest covers them yet, so each is checked here.
-  const head = await storage.latestDigest();
   const uncoveredFrom = [head?.periodEnd, cursor]
     .filter((t): t is string => !!t)
     .sort()
