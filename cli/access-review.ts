@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { AccessReviewSession } from '../collectors/identity/access-review/collect.ts';
 import { accessReviewCsv } from '../collectors/identity/access-review/csv.ts';
 import { EMPTY_IDENTITY_MAP, type IdentityMap } from '../collectors/identity/access-review/identity-map.ts';
@@ -10,8 +11,9 @@ import { ACCESS_REVIEW_SCOPE, accessReview } from '../collectors/identity/access
 import type { AccessReviewSnapshot } from '../collectors/identity/access-review/snapshot.ts';
 import { collectors } from '../collectors/index.ts';
 import { sha256Hex } from '../core/canonical.ts';
-import type { ArtifactRef, Finding } from '../core/model.ts';
-import { collectTargets, evaluateStore } from '../core/pipeline.ts';
+import { evaluateArtifact } from '../core/evaluate.ts';
+import type { Artifact, ArtifactRef, Finding } from '../core/model.ts';
+import { collectArtifact, collectTargets, evaluateStore } from '../core/pipeline.ts';
 import { type CliContext, UsageError } from './context.ts';
 
 export const DEFAULT_IDENTITY_MAP = 'governance/identity-map.yaml';
@@ -20,21 +22,27 @@ export interface AccessReviewOptions {
   /** Where to write the CSV report ('-' for standard output). */
   readonly csv?: string;
   readonly identityMap?: string;
+  /** Store the review as evidence and re-evaluate the controls. Default: only show it. */
+  readonly record?: boolean;
   readonly now?: () => Date;
 }
 
 export interface AccessReviewRun {
-  readonly ref: ArtifactRef;
+  /** The stored review; absent when it was only shown. */
+  readonly ref?: ArtifactRef;
   readonly review: AccessReviewSnapshot | undefined;
   readonly findings: readonly Finding[];
   readonly error?: string;
 }
 
-/** The identity map: a named file must exist; the default one may be absent (then no usernames are mapped). */
-async function loadIdentityMap(file: string | undefined): Promise<{
-  map: IdentityMap;
-  source: AccessReviewSession['identityMapSource'];
-}> {
+/**
+ * The identity map: a named file must exist; the default one may be absent (then no usernames are mapped).
+ * Its path is kept relative to the config file's folder: evidence names no path of the machine.
+ */
+async function loadIdentityMap(
+  file: string | undefined,
+  configFile: string,
+): Promise<{ map: IdentityMap; source: AccessReviewSession['identityMapSource'] }> {
   const path = file ?? DEFAULT_IDENTITY_MAP;
   let bytes: Buffer;
   try {
@@ -45,9 +53,12 @@ async function loadIdentityMap(file: string | undefined): Promise<{
     throw new UsageError(`cannot read identity map ${path}: ${(error as Error).message}`);
   }
   try {
+    const shown = relative(dirname(resolve(configFile)), resolve(path))
+      .split(sep)
+      .join('/');
     return {
       map: parseIdentityMap(bytes.toString('utf8'), path),
-      source: { file: path, sha256: sha256Hex(bytes) },
+      source: { file: shown, sha256: sha256Hex(bytes) },
     };
   } catch (error) {
     if (error instanceof IdentityMapError) throw new UsageError(error.message);
@@ -56,28 +67,41 @@ async function loadIdentityMap(file: string | undefined): Promise<{
 }
 
 /**
- * Builds the access review from the evidence in the store, stores it as an artifact (so the review itself is
- * evidence), evaluates its checks and the controls, and writes the CSV when asked.
+ * Builds the access review from the evidence in the store and evaluates its checks. With `record`, stores it
+ * as an artifact (so the review itself is evidence) and re-evaluates the controls; recording refuses an
+ * identity map that maps nobody, whose review would report every unmatched account as orphaned.
  */
 export async function runAccessReview(
   ctx: CliContext,
   options: AccessReviewOptions = {},
 ): Promise<AccessReviewRun> {
-  const { map, source } = await loadIdentityMap(options.identityMap);
+  const { map, source } = await loadIdentityMap(options.identityMap, ctx.configFile);
+  if (options.record && map.people.length === 0 && map.serviceAccounts.length === 0)
+    throw new UsageError(
+      `the identity map ${source?.file ?? DEFAULT_IDENTITY_MAP} maps no person or service account; fill it in before --record (without it every account not matched by e-mail is reported orphaned)`,
+    );
   const session: AccessReviewSession = { store: ctx.store, identityMap: map, identityMapSource: source };
-  const [outcome] = await collectTargets(
-    ctx.store,
-    [{ collector: accessReview, scope: ACCESS_REVIEW_SCOPE, session }],
-    options.now ? { now: options.now } : {},
-  );
-  if (!outcome) throw new Error('access review produced no outcome');
-  const { artifact } = await ctx.store.getArtifact(outcome.ref.key);
-  await evaluateStore(ctx.store, ctx.controls, collectors, (options.now?.() ?? new Date()).toISOString());
+  const target = { collector: accessReview, scope: ACCESS_REVIEW_SCOPE, session };
+  const now = options.now ?? (() => new Date());
+  let ref: ArtifactRef | undefined;
+  let artifact: Artifact;
+  let findings: readonly Finding[];
+  if (options.record) {
+    const [outcome] = await collectTargets(ctx.store, [target], { now });
+    if (!outcome) throw new Error('access review produced no outcome');
+    ({ ref, findings } = outcome);
+    artifact = (await ctx.store.getArtifact(outcome.ref.key)).artifact;
+    await evaluateStore(ctx.store, ctx.controls, collectors, now().toISOString());
+  } else {
+    artifact = await collectArtifact(target, now());
+    findings = evaluateArtifact(accessReview, artifact);
+  }
+  const stored = ref ? { ref } : {};
   if (artifact.status === 'error')
-    return { ref: outcome.ref, review: undefined, findings: [], error: artifact.error.message };
+    return { ...stored, review: undefined, findings: [], error: artifact.error.message };
   const review = artifact.snapshot as AccessReviewSnapshot;
   if (options.csv && options.csv !== '-') await writeFile(options.csv, accessReviewCsv(review));
-  return { ref: outcome.ref, review, findings: outcome.findings };
+  return { ...stored, review, findings };
 }
 
 /**
@@ -86,7 +110,8 @@ export async function runAccessReview(
  */
 export function formatAccessReview(run: AccessReviewRun, csv?: string): string {
   const { review } = run;
-  if (!review) return `access review FAILED (recorded as an error artifact ${run.ref.key}): ${run.error}`;
+  if (!review)
+    return `access review FAILED${run.ref ? ` (recorded as an error artifact ${run.ref.key})` : ''}: ${run.error}`;
   if (csv === '-') return accessReviewCsv(review).trimEnd();
   const lines: string[] = [];
   const systems = new Map<string, number>();
@@ -110,7 +135,10 @@ export function formatAccessReview(run: AccessReviewRun, csv?: string): string {
     lines.push('', 'Gaps (inputs that could not be used):');
     for (const g of review.gaps) lines.push(`  GAP       ${g}`);
   }
-  lines.push('', `Evidence: ${run.ref.key}`);
+  lines.push(
+    '',
+    run.ref ? `Evidence: ${run.ref.key}` : 'Not recorded: pass --record to keep this review as evidence',
+  );
   if (csv && csv !== '-') lines.push(`CSV: ${csv}`);
   return lines.join('\n');
 }

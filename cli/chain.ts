@@ -7,8 +7,9 @@ import {
   verifyChain,
   writeDueDigests,
 } from '../core/digest-chain.ts';
-import { publicKeyFingerprint, publicKeyInfo } from '../core/signing.ts';
-import { openSigner, openStore, storePublicKey } from '../core/stores/open.ts';
+import { publicKeyFingerprint, publicKeyInfo, type Signer } from '../core/signing.ts';
+import type { DigestRecord } from '../core/stores/digest-storage.ts';
+import { type ChainedStore, openSigner, openStore, storePublicKey } from '../core/stores/open.ts';
 import { UsageError } from './context.ts';
 
 export interface DigestCommandOptions {
@@ -28,20 +29,50 @@ export async function runDigest(
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  const now = new Date();
+  const settled = new Date(now.getTime() - DEFAULT_SETTLE_SECONDS * 1000).toISOString();
+  if (options.until && options.until > settled)
+    throw new UsageError(
+      `--until ${options.until} has not passed yet: only periods that ended by ${settled} can be sealed (a digest is final)`,
+    );
   const store = await openStore(storeSpec);
   try {
     const signer = await openSigner(storeSpec);
-    const upTo = options.until ?? new Date(Date.now() - DEFAULT_SETTLE_SECONDS * 1000).toISOString();
-    const written = await writeDueDigests(store, signer, { upTo, periodSeconds });
+    const written = await sealEndedPeriods(store, signer, {
+      upTo: options.until ?? settled,
+      periodSeconds,
+      now,
+    });
     for (const record of written) out(`wrote ${record.key}  (${record.periodStart} → ${record.periodEnd})`);
-    const head = await store.latestDigest();
-    const key = await publicKeyInfo(signer);
-    out(
-      `${written.length} digest${written.length === 1 ? '' : 's'} written; chain head ${head?.key ?? 'none'}; signed by ${key.keyId} (fingerprint ${key.fingerprint})`,
-    );
+    out(await describeHead(store, signer, written.length));
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Writes the digests of every period that ended (by default up to now minus the settle time): what
+ * `digest` does, and what `collect` does after storing evidence in the embedded store.
+ */
+export async function sealEndedPeriods(
+  store: ChainedStore,
+  signer: Signer,
+  options: { upTo?: string; periodSeconds?: number; now?: Date } = {},
+): Promise<DigestRecord[]> {
+  const now = options.now ?? new Date();
+  const upTo = options.upTo ?? new Date(now.getTime() - DEFAULT_SETTLE_SECONDS * 1000).toISOString();
+  return writeDueDigests(store, signer, {
+    upTo,
+    now,
+    ...(options.periodSeconds ? { periodSeconds: options.periodSeconds } : {}),
+  });
+}
+
+/** `N digests written; chain head …; signed by …`. */
+export async function describeHead(store: ChainedStore, signer: Signer, written: number): Promise<string> {
+  const head = await store.latestDigest();
+  const key = await publicKeyInfo(signer);
+  return `${written} digest${written === 1 ? '' : 's'} written; chain head ${head?.key ?? 'none'}; signed by ${key.keyId} (fingerprint ${key.fingerprint})`;
 }
 
 export interface VerifyChainCommandOptions {
@@ -57,23 +88,12 @@ export async function runVerifyChain(
   options: VerifyChainCommandOptions,
   out: (line: string) => void,
 ): Promise<ChainVerification> {
-  const keys = options.publicKey?.length
-    ? await Promise.all(
-        options.publicKey.map(async (file) => {
-          const pem = await readFile(file, 'utf8').catch(() => {
-            throw new UsageError(`cannot read public key file ${file}`);
-          });
-          try {
-            publicKeyFingerprint(pem);
-          } catch {
-            throw new UsageError(`${file} is not a PEM public key`);
-          }
-          return pem;
-        }),
-      )
-    : [await storePublicKey(storeSpec)];
-  const store = await openStore(storeSpec);
+  // The store first: a mistyped --store is named as such, and nothing is created there.
+  const store = await openStore(storeSpec, { readOnly: true });
   try {
+    const keys = options.publicKey?.length
+      ? await Promise.all(options.publicKey.map(readPublicKey))
+      : [await storePublicKey(storeSpec)];
     const result = await verifyChain(store, keys, {
       ...(options.from ? { from: options.from } : {}),
       ...(options.to ? { to: options.to } : {}),
@@ -87,6 +107,18 @@ export async function runVerifyChain(
   } finally {
     await store.close();
   }
+}
+
+async function readPublicKey(file: string): Promise<string> {
+  const pem = await readFile(file, 'utf8').catch(() => {
+    throw new UsageError(`cannot read public key file ${file}`);
+  });
+  try {
+    publicKeyFingerprint(pem);
+  } catch {
+    throw new UsageError(`${file} is not a PEM public key`);
+  }
+  return pem;
 }
 
 const onlyMissing = (p: PeriodVerification) =>
@@ -113,11 +145,24 @@ export function formatChainVerification(result: ChainVerification): string[] {
     );
     for (const problem of p.problems) lines.push(`    ${problem.kind}: ${problem.key}: ${problem.message}`);
   }
+  const { uncovered } = result;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  lines.push(
+    `${plural(uncovered.artifacts, 'artifact')} not yet covered by a digest (written ${uncovered.from} → ${uncovered.to}), ${
+      uncovered.problems.length ? `${plural(uncovered.problems.length, 'problem')}:` : 'all unaltered'
+    }`,
+  );
+  for (const problem of uncovered.problems)
+    lines.push(`    ${problem.kind}: ${problem.key}: ${problem.message}`);
   const bad = periods.filter((p) => p.problems.length).length;
   lines.push(
     result.ok
-      ? `chain valid: ${periods.length} period${periods.length === 1 ? '' : 's'} from ${result.from ?? '(no evidence yet)'} to ${result.to}`
-      : `chain INVALID: ${result.problems} problem${result.problems === 1 ? '' : 's'} in ${bad} of ${periods.length} periods`,
+      ? `chain valid: ${plural(periods.length, 'period')} from ${result.from ?? '(no evidence yet)'} to ${result.to}`
+      : `chain INVALID: ${plural(result.problems, 'problem')} in ${bad} of ${periods.length} periods${
+          uncovered.problems.length
+            ? ` and ${uncovered.problems.length} among the artifacts not yet covered`
+            : ''
+        }`,
   );
   return lines;
 }

@@ -10,6 +10,9 @@ import {
   collectTargets,
   evaluateStore,
 } from '../core/pipeline.ts';
+import { LocalStore } from '../core/stores/local-store.ts';
+import { openSigner } from '../core/stores/open.ts';
+import { describeHead, sealEndedPeriods } from './chain.ts';
 import type { CliContext } from './context.ts';
 import { UsageError } from './context.ts';
 
@@ -99,5 +102,11 @@ export async function runCollect(ctx: CliContext, options: CollectOptions): Prom
     registry,
     new Date().toISOString(),
   );
+  // The embedded store keeps its own chain, as the deployed hourly digest function does for the AWS store.
+  if (ctx.store instanceof LocalStore) {
+    const signer = await openSigner(ctx.store.root);
+    const written = await sealEndedPeriods(ctx.store, signer);
+    log(await describeHead(ctx.store, signer, written.length));
+  }
   return { outcomes, results, transitions };
 }

@@ -3,7 +3,7 @@ import { DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
 import { DEFAULT_CONFIG_FILE, loadConfig, type ProoflineConfig } from '../core/config.ts';
 import type { Control } from '../core/model.ts';
 import { checkIndex } from '../core/pipeline.ts';
-import { type ChainedStore, openStore } from '../core/stores/open.ts';
+import { type ChainedStore, type OpenStoreOptions, openStore } from '../core/stores/open.ts';
 
 export interface CliContext {
   readonly store: ChainedStore;
@@ -12,19 +12,25 @@ export interface CliContext {
   readonly configFile: string;
 }
 
-/** Opens the store and loads the validated catalog: what every command starts from. */
-export async function openContext(options: {
-  store?: string;
-  controls?: string;
-  config?: string;
-}): Promise<CliContext> {
+/**
+ * Opens the store and loads the validated catalog: what every command starts from. Commands that only read
+ * pass `readOnly`: the store must exist, and not a byte of it changes.
+ */
+export async function openContext(
+  options: {
+    store?: string;
+    controls?: string;
+    config?: string;
+  },
+  access: OpenStoreOptions = {},
+): Promise<CliContext> {
   const controls = await loadControls(
     options.controls ?? DEFAULT_CONTROLS_PATH,
     new Set(checkIndex(collectors).keys()),
   );
   const config = await loadConfig(options.config);
   return {
-    store: await openStore(options.store),
+    store: await openStore(options.store, access),
     controls,
     config,
     configFile: options.config ?? DEFAULT_CONFIG_FILE,
@@ -43,6 +49,9 @@ export interface GlobalOptions {
   readonly config?: string;
   readonly governance?: string;
 }
+
+/** The access of commands that only read the store. */
+export const READ_ONLY: OpenStoreOptions = { readOnly: true };
 
 /** What a command module needs from the program: where to print, and the global options. */
 export interface CommandEnv {

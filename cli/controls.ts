@@ -13,7 +13,7 @@ import {
   requirementRows,
 } from '../core/requirements.ts';
 import type { CommandEnv } from './context.ts';
-import { openContext, UsageError } from './context.ts';
+import { openContext, READ_ONLY, UsageError } from './context.ts';
 import { currentResults, statusLookup } from './governance.ts';
 
 interface ControlsOptions {
@@ -58,7 +58,7 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
         throw new UsageError('choose one of --framework and --crosswalk');
       if (options.coverage && (options.crosswalk || options.csv !== undefined))
         throw new UsageError('--coverage prints a report or --json; it takes neither --crosswalk nor --csv');
-      const ctx = await openContext(env.globals());
+      const ctx = await openContext(env.globals(), READ_ONLY);
       try {
         if (options.coverage) {
           const frameworks = await loadFrameworks();

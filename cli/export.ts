@@ -11,7 +11,7 @@ import { archiveFileCount, FRAMEWORKS, type Framework } from '../core/archive/ty
 import { type VerifyReport, verifyArchive } from '../core/archive/verify.ts';
 import { LocalSigner, publicKeyFingerprint, type Signer } from '../core/signing.ts';
 import { openSigner } from '../core/stores/open.ts';
-import { type CliContext, type GlobalOptions, openContext, UsageError } from './context.ts';
+import { type CliContext, type GlobalOptions, openContext, READ_ONLY, UsageError } from './context.ts';
 import { remoteExport } from './remote-export.ts';
 
 /** `verify` found a problem with the archive. */
@@ -256,10 +256,10 @@ export function registerArchiveCommands(
         if (!report.ok) run.exitCode = EXIT_VERIFY_FAILED;
         return;
       }
-      const ctx = await openContext(globals());
+      const ctx = await openContext(globals(), READ_ONLY);
       try {
         const governance = globals().governance;
-        const signer = await openSigner(globals().store);
+        const signer = await openSigner(globals().store, READ_ONLY);
         const result = await exportArchive(
           ctx,
           { ...options, ...(governance ? { governance } : {}) },

@@ -14,7 +14,7 @@ import type { Frameworks } from '../core/requirements.ts';
 import { soaCsv, statementOfApplicability } from '../core/soa.ts';
 import type { EvidenceStore } from '../core/stores/store.ts';
 import type { CliContext, CommandEnv } from './context.ts';
-import { openContext } from './context.ts';
+import { openContext, READ_ONLY } from './context.ts';
 
 /** Every control's status now, from the latest evidence, without recording a state change. */
 export async function currentResults(ctx: CliContext, now: Date = new Date()): Promise<ControlResult[]> {
@@ -77,13 +77,21 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
       'report governance gaps: risks without a treating control, controls treating no risk, requirements not implemented, owners, manual evidence due, exceptions',
     )
     .option('--json', 'machine-readable output')
-    .action(async (options: { json?: boolean }) => {
-      const ctx = await openContext(env.globals());
+    .option(
+      '--record',
+      'keep a copy of the governance files as evidence (when they changed) and re-evaluate the controls',
+    )
+    .action(async (options: { json?: boolean; record?: boolean }) => {
+      const ctx = await openContext(env.globals(), { readOnly: !options.record });
       try {
         const now = new Date();
         const { frameworks, governance } = await loadGovernanceFor(ctx, env.globals().governance);
-        const recorded = await recordGovernance(ctx.store, governance, now);
-        const results = await currentResults(ctx, now);
+        let recorded: { ref: ArtifactRef; created: boolean } | undefined;
+        let results: ControlResult[];
+        if (options.record) {
+          recorded = await recordGovernance(ctx.store, governance, now);
+          ({ results } = await evaluateStore(ctx.store, ctx.controls, collectors, now.toISOString()));
+        } else results = await currentResults(ctx, now);
         const exceptions = exceptionStates(await loadExceptionRecords(ctx.store), now);
         const report = governanceReport({
           controls: ctx.controls,
@@ -93,12 +101,14 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
           exceptions,
         });
         if (options.json) {
-          out(JSON.stringify({ governanceEvidence: recorded.ref.key, ...report }, null, 2));
+          out(JSON.stringify({ governanceEvidence: recorded?.ref.key ?? null, ...report }, null, 2));
           return;
         }
         const lines: string[] = [`Governance files: ${governance.dir}`];
         lines.push(
-          `  kept as evidence: ${recorded.ref.key}${recorded.created ? ' (new copy)' : ' (unchanged)'}`,
+          recorded
+            ? `  kept as evidence: ${recorded.ref.key}${recorded.created ? ' (new copy)' : ' (unchanged)'}`
+            : '  not recorded: pass --record to keep a copy as evidence',
           '',
           `Risks without a treating control: ${report.risksWithoutControls.length}`,
           ...report.risksWithoutControls.map(
@@ -151,11 +161,10 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
     .option('--csv <file>', 'write the statement as CSV to this file')
     .option('--json', 'print the statement as JSON')
     .action(async (options: { csv?: string; json?: boolean }) => {
-      const ctx = await openContext(env.globals());
+      const ctx = await openContext(env.globals(), READ_ONLY);
       try {
         const now = new Date();
         const { frameworks, governance } = await loadGovernanceFor(ctx, env.globals().governance);
-        await recordGovernance(ctx.store, governance, now);
         const rows = statementOfApplicability({
           iso27001: frameworks.iso27001,
           controls: ctx.controls,

@@ -7,7 +7,7 @@ import { formatStatusTable, statusRows } from '../core/report/status.ts';
 import { formatAccessReview, runAccessReview } from './access-review.ts';
 import { runDigest, runVerifyChain } from './chain.ts';
 import { runCollect, selectCollectors } from './collect.ts';
-import { type CommandEnv, type GlobalOptions, openContext, UsageError } from './context.ts';
+import { type CommandEnv, type GlobalOptions, openContext, READ_ONLY, UsageError } from './context.ts';
 import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
 import { registerArchiveCommands } from './export.ts';
@@ -119,7 +119,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .description('show every control: status, failing resources, last evidence')
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      const ctx = await openContext(storeOptions());
+      const ctx = await openContext(storeOptions(), READ_ONLY);
       try {
         const rows = statusRows(ctx.controls, await ctx.store.controlStates());
         out(options.json ? JSON.stringify(rows, null, 2) : formatStatusTable(rows));
@@ -139,7 +139,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .option('--json', 'machine-readable output')
     .action(
       async (options: { collector?: string; scope?: string; from?: string; to?: string; json?: boolean }) => {
-        const ctx = await openContext(storeOptions());
+        const ctx = await openContext(storeOptions(), READ_ONLY);
         try {
           const refs = await ctx.store.listArtifacts({
             ...(options.collector ? { collector: options.collector } : {}),
@@ -161,7 +161,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .description('print an artifact after checking its SHA-256')
     .argument('<key>', 'evidence key, as printed by `evidence list`')
     .action(async (key: string) => {
-      const ctx = await openContext(storeOptions());
+      const ctx = await openContext(storeOptions(), READ_ONLY);
       try {
         if (!(await ctx.store.getArtifactRef(key)))
           throw new UsageError(`no artifact with key ${key} in ${ctx.store.location}`);
@@ -185,7 +185,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .option('--json', 'machine-readable output (the EventBridge event details)')
     .option('--digest', 'instead, the daily digest: every control still failing, without evidence or due')
     .action(async (options: { since?: string; json?: boolean; digest?: boolean }) => {
-      const ctx = await openContext(storeOptions());
+      const ctx = await openContext(storeOptions(), READ_ONLY);
       try {
         if (options.digest) {
           const digest = failingDigest(
@@ -215,15 +215,19 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
   program
     .command('access-review')
     .description(
-      'join identities across the IdP, IAM Identity Center, IAM and GitHub; store the review as evidence',
+      'join identities across the IdP, IAM Identity Center, IAM and GitHub; with --record, store the review as evidence',
     )
     .option('--csv <file>', 'write who-has-what per system as CSV ("-" for standard output)')
     .option(
       '--identity-map <file>',
       'usernames → people and service accounts (default: governance/identity-map.yaml)',
     )
-    .action(async (options: { csv?: string; identityMap?: string }) => {
-      const ctx = await openContext(storeOptions());
+    .option(
+      '--record',
+      'store the review as evidence and re-evaluate the controls (needs a filled identity map)',
+    )
+    .action(async (options: { csv?: string; identityMap?: string; record?: boolean }) => {
+      const ctx = await openContext(storeOptions(), { readOnly: !options.record });
       try {
         const result = await runAccessReview(ctx, options);
         out(formatAccessReview(result, options.csv));
@@ -310,6 +314,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       'IntegrityError',
       'MotoUnavailableError',
       'StoreSpecError',
+      'StoreNotFoundError',
       'ChainError',
       'SigningKeyError',
       'CredentialsError',

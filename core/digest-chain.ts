@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { canonicalJson, sha256Hex } from './canonical.ts';
-import { compactTimestamp } from './evidence-key.ts';
+import { compactTimestamp, parseEvidenceKey } from './evidence-key.ts';
 import {
   type PublicKeyInfo,
   publicKeyFingerprint,
@@ -9,7 +9,12 @@ import {
   type Signer,
   verifySignature,
 } from './signing.ts';
-import { DIGEST_PREFIX, type DigestRecord, type DigestStorage } from './stores/digest-storage.ts';
+import {
+  DIGEST_PREFIX,
+  type DigestRecord,
+  type DigestStorage,
+  type WrittenArtifact,
+} from './stores/digest-storage.ts';
 
 /**
  * The signed digest chain, modelled on CloudTrail log file integrity validation: each period a digest lists
@@ -98,10 +103,16 @@ export class ChainError extends Error {
 }
 
 export interface WriteDigestsOptions {
-  /** Write digests for every period that ends at or before this time. */
+  /**
+   * Write digests for every period that ends at or before this time. Refused (RangeError) when it is later
+   * than `now` minus the settle time: a digest is final, so a period is sealed only once it has ended and
+   * the writes in flight at its end have reached the index.
+   */
   readonly upTo: string;
   /** Period length in seconds. Default: 3600. A change applies from the chain head on. */
   readonly periodSeconds?: number;
+  /** The clock. Default: the system clock. */
+  readonly now?: Date;
 }
 
 /**
@@ -118,6 +129,12 @@ export async function writeDueDigests(
   checkPeriod(periodSeconds);
   const periodMs = periodSeconds * 1000;
   const upTo = at(ms(options.upTo));
+  const settled = at((options.now ?? new Date()).getTime() - DEFAULT_SETTLE_SECONDS * 1000);
+  if (upTo > settled) {
+    throw new RangeError(
+      `cannot seal periods up to ${upTo}: only periods that ended by ${settled} (now minus ${DEFAULT_SETTLE_SECONDS} s for writes in flight) can be digested`,
+    );
+  }
   const key = await publicKeyInfo(signer);
   let previous = await storage.latestDigest();
   let start: string;
@@ -243,6 +260,8 @@ export type ChainProblemKind =
   | 'artifact-missing'
   | 'artifact-altered'
   | 'artifact-not-in-digest'
+  | 'artifact-back-dated'
+  | 'artifact-key-invalid'
   | 'chain-broken';
 
 /** What each problem means, for people reading a report. */
@@ -254,6 +273,9 @@ export const PROBLEM_MEANING: Record<ChainProblemKind, string> = {
   'artifact-altered': 'an artifact no longer has the SHA-256 or size its digest recorded',
   'artifact-not-in-digest':
     'an artifact was written into a digested period but no digest lists it (added afterwards)',
+  'artifact-back-dated':
+    'an artifact claims a collection time in a period whose digest was due before the artifact was written',
+  'artifact-key-invalid': 'an index row or digest names a key outside evidence/ (refused, never read)',
   'chain-broken': 'digests do not link up, or the index disagrees with a digest object',
 };
 
@@ -274,10 +296,23 @@ export interface PeriodVerification {
   readonly problems: ChainProblem[];
 }
 
+/** Artifacts written after the last digest (in the settle or grace window, or while digests lag). */
+export interface UncoveredVerification {
+  /** Written at or after this time: the end of the chain head, or of the last verified period. */
+  readonly from: string;
+  /** … and before this one: `to` when one was given, else an hour past now (a writer's clock may run ahead). */
+  readonly to: string;
+  /** How many were re-hashed against their key and index row. */
+  readonly artifacts: number;
+  readonly problems: ChainProblem[];
+}
+
 export interface ChainVerification {
   readonly from: string | null;
   readonly to: string;
   readonly periods: PeriodVerification[];
+  /** Artifacts no digest covers yet; checked all the same, so "valid" is never said of unchecked evidence. */
+  readonly uncovered: UncoveredVerification;
   readonly problems: number;
   readonly ok: boolean;
 }
@@ -285,7 +320,7 @@ export interface ChainVerification {
 export interface VerifyChainOptions {
   /** Verify periods ending after this time. Default: from the start of the chain. */
   readonly from?: string;
-  /** Verify periods ending at or before this time. Default: now minus the grace time. */
+  /** Verify periods ending at or before this time. Default: now minus the grace time, or the chain head when later. */
   readonly to?: string;
   readonly now?: Date;
   /** Default 900 s: a period that ended less than this ago may still be waiting for its digest. */
@@ -316,7 +351,10 @@ export async function verifyChain(
 ): Promise<ChainVerification> {
   const keys = new Map(trustedKeys.map((pem) => [publicKeyFingerprint(pem), pem]));
   const now = options.now ?? new Date();
-  const to = at(ms(options.to ?? at(now.getTime() - (options.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000)));
+  // By default every digest written so far, and every period that ended more than the grace time ago.
+  const head = await storage.latestDigest();
+  const settled = at(now.getTime() - (options.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000);
+  const to = options.to ? at(ms(options.to)) : head && head.periodEnd > settled ? head.periodEnd : settled;
   const from = options.from ? at(ms(options.from)) : undefined;
   if (from && from >= to) throw new RangeError(`--from ${from} must be before --to ${to}`);
 
@@ -379,43 +417,48 @@ export async function verifyChain(
   );
   const indexed = await storage.indexedArtifacts(listedArtifacts.map((l) => l.artifact.key));
   const limit = pLimit(options.concurrency ?? 8);
+  const grace = (options.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
   await Promise.all(
     listedArtifacts.map(({ node, artifact }) =>
       limit(async () => {
         const problems = node.period.problems;
-        const actual = await storage.hashObject(artifact.key);
-        if (!actual) {
-          problems.push({
-            kind: 'artifact-missing',
-            key: artifact.key,
-            message: 'listed, but storage has no object',
-          });
-        } else if (actual.sha256 !== artifact.sha256 || actual.size !== artifact.size) {
-          problems.push({
-            kind: 'artifact-altered',
-            key: artifact.key,
-            message: `stored bytes have SHA-256 ${actual.sha256} (${actual.size} B); the digest recorded ${artifact.sha256} (${artifact.size} B)`,
-          });
-        }
-        const entry = indexed.get(artifact.key);
-        if (!entry) {
-          problems.push({
-            kind: 'artifact-missing',
-            key: artifact.key,
-            message: 'listed, but the index has no item',
-          });
-        } else if (entry.sha256 !== artifact.sha256) {
-          problems.push({
-            kind: 'artifact-altered',
-            key: artifact.key,
-            message: `the index records SHA-256 ${entry.sha256}; the digest recorded ${artifact.sha256}`,
-          });
-        }
+        const listed = { ...artifact, source: 'the digest' };
+        problems.push(
+          ...(await checkArtifact(storage, listed, indexed.get(artifact.key), lastPeriodMs(node), grace)),
+        );
       }),
     ),
   );
 
-  // 4. Every artifact written in a verified period must be listed by a digest.
+  // 4. Artifacts written after the last digest: no digest covers them yet, so each is checked here.
+  const uncoveredFrom = [head?.periodEnd, cursor]
+    .filter((t): t is string => !!t)
+    .sort()
+    .at(-1);
+  // Up to `to` when one is given; else up to now, plus an hour for a writer whose clock runs ahead.
+  const uncoveredTo = options.to ? to : at(now.getTime() + 3_600_000);
+  const uncovered: UncoveredVerification = {
+    from: uncoveredFrom ?? to,
+    to: uncoveredTo,
+    artifacts: 0,
+    problems: [],
+  };
+  if (uncoveredFrom && uncoveredFrom < uncoveredTo) {
+    const written = await storage.artifactsWritten(uncoveredFrom, uncoveredTo);
+    const rows = await storage.indexedArtifacts(written.map((w) => w.key));
+    const periodMs = lastPeriodMs(nodes.at(-1));
+    const checked = await Promise.all(
+      written.map((w) =>
+        limit(async () =>
+          checkArtifact(storage, { ...w, source: 'the index' }, rows.get(w.key), periodMs, grace),
+        ),
+      ),
+    );
+    Object.assign(uncovered, { artifacts: written.length });
+    uncovered.problems.push(...checked.flat());
+  }
+
+  // 5. Every artifact written in a verified period must be listed by a digest.
   if (rangeStart && cursor && rangeStart < cursor) {
     const inDigests = new Set(listedArtifacts.map((l) => l.artifact.key));
     const reported = new Set<string>();
@@ -447,9 +490,99 @@ export async function verifyChain(
     }
   }
 
-  for (const period of periods) period.problems.sort((a, b) => (a.kind + a.key < b.kind + b.key ? -1 : 1));
-  const problems = periods.reduce((n, p) => n + p.problems.length, 0);
-  return { from: rangeStart ?? from ?? null, to, periods, problems, ok: problems === 0 };
+  const byKindAndKey = (a: ChainProblem, b: ChainProblem) => (a.kind + a.key < b.kind + b.key ? -1 : 1);
+  for (const period of periods) period.problems.sort(byKindAndKey);
+  uncovered.problems.sort(byKindAndKey);
+  const problems = periods.reduce((n, p) => n + p.problems.length, uncovered.problems.length);
+  return { from: rangeStart ?? from ?? null, to, periods, uncovered, problems, ok: problems === 0 };
+}
+
+/** An artifact as a digest lists it, or the index records a write no digest covers yet. */
+interface ArtifactEntry {
+  readonly key: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly writtenAt: string;
+  /** Who names the entry, for messages: 'the digest' or 'the index'. */
+  readonly source: string;
+}
+
+/**
+ * Checks one artifact without trusting the index: its key must be an evidence key (else it is never read),
+ * name the SHA-256 recorded for it, match its stored bytes, and claim a collection time whose period's
+ * digest was not yet due when the artifact was written.
+ */
+async function checkArtifact(
+  storage: DigestStorage,
+  entry: ArtifactEntry,
+  row: WrittenArtifact | undefined,
+  periodMs: number,
+  graceMs: number,
+): Promise<ChainProblem[]> {
+  const { key } = entry;
+  const problems: ChainProblem[] = [];
+  let parsed: ReturnType<typeof parseEvidenceKey>;
+  try {
+    parsed = parseEvidenceKey(key);
+  } catch {
+    return [
+      {
+        kind: 'artifact-key-invalid',
+        key,
+        message: `${entry.source} names a key outside evidence/; not read`,
+      },
+    ];
+  }
+  if (parsed.sha256 !== entry.sha256) {
+    problems.push({
+      kind: 'artifact-altered',
+      key,
+      message: `${entry.source} records SHA-256 ${entry.sha256}, but the key names ${parsed.sha256}`,
+    });
+  }
+  const actual = await storage.hashObject(key);
+  if (!actual) {
+    problems.push({
+      kind: 'artifact-missing',
+      key,
+      message: `listed by ${entry.source}, but storage has no object`,
+    });
+  } else if (actual.sha256 !== parsed.sha256 || actual.size !== entry.size) {
+    problems.push({
+      kind: 'artifact-altered',
+      key,
+      message: `stored bytes have SHA-256 ${actual.sha256} (${actual.size} B); ${entry.source} recorded ${entry.sha256} (${entry.size} B)`,
+    });
+  }
+  if (!row) {
+    problems.push({
+      kind: 'artifact-missing',
+      key,
+      message: `listed by ${entry.source}, but the index has no item`,
+    });
+  } else if (row.sha256 !== entry.sha256) {
+    problems.push({
+      kind: 'artifact-altered',
+      key,
+      message: `the index records SHA-256 ${row.sha256}; ${entry.source} recorded ${entry.sha256}`,
+    });
+  }
+  const collectedAt = keyTime(key);
+  const due = ms(nextBoundary(collectedAt, periodMs)) + graceMs;
+  if (ms(entry.writtenAt) > due) {
+    problems.push({
+      kind: 'artifact-back-dated',
+      key,
+      message: `collected at ${collectedAt} (per its key) but written at ${entry.writtenAt}, after the digest of ${floorTo(collectedAt, periodMs)} → ${nextBoundary(collectedAt, periodMs)} was due (${at(due)})`,
+    });
+  }
+  return problems;
+}
+
+/** The collection time an evidence key carries (`…/20261127T193600Z-<sha256>.json`), to the second. */
+function keyTime(key: string): string {
+  const m = /\/(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[0-9a-f]{64}\.json$/.exec(key)!;
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z`;
 }
 
 function missingPeriods(start: string, end: string, periodMs: number): PeriodVerification[] {

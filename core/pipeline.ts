@@ -28,6 +28,24 @@ export interface CollectOptions {
   readonly onDone?: (outcome: CollectionOutcome) => void;
 }
 
+/** Runs one collection: its snapshot, or the error that prevented it, as an artifact (not stored). */
+export async function collectArtifact(target: CollectionTarget, collectedAt: Date): Promise<Artifact> {
+  const { collector, scope } = target;
+  try {
+    const snapshot = await collector.collect(target.session, scope);
+    return {
+      collector: collector.id,
+      scope,
+      collectedAt: collectedAt.toISOString(),
+      schemaVersion: collector.schemaVersion,
+      status: 'ok',
+      snapshot,
+    };
+  } catch (error) {
+    return errorArtifact(collector.id, scope, collectedAt.toISOString(), error);
+  }
+}
+
 /**
  * Collects every target, stores each snapshot (or the error that prevented it) as an artifact and evaluates
  * its checks. One failing target never stops the others.
@@ -43,24 +61,9 @@ export async function collectTargets(
     targets.map((target) =>
       limit(async () => {
         options.onStart?.(target);
-        const { collector, scope } = target;
-        const collectedAt = now().toISOString();
-        let artifact: Artifact;
-        try {
-          const snapshot = await collector.collect(target.session, scope);
-          artifact = {
-            collector: collector.id,
-            scope,
-            collectedAt,
-            schemaVersion: collector.schemaVersion,
-            status: 'ok',
-            snapshot,
-          };
-        } catch (error) {
-          artifact = errorArtifact(collector.id, scope, collectedAt, error);
-        }
+        const artifact = await collectArtifact(target, now());
         const { ref, created } = await store.putArtifact(artifact);
-        const findings = evaluateArtifact(collector, artifact);
+        const findings = evaluateArtifact(target.collector, artifact);
         await store.putFindings(ref.key, findings);
         const outcome = { target, ref, created, findings };
         options.onDone?.(outcome);

@@ -108,7 +108,7 @@ export async function startOktaDemo(now: Date = new Date()) {
     async review(ctx: CliContext, out: (text: string) => void) {
       const identityMap = join(ctx.store.location, 'identity-map.yaml');
       await writeFile(identityMap, DEMO_IDENTITY_MAP);
-      const run = await runAccessReview(ctx, { identityMap });
+      const run = await runAccessReview(ctx, { identityMap, record: true });
       out(formatAccessReview(run).replace(/^(?=.)/gm, '  '));
     },
     close: () => standIn.close(),

@@ -10,7 +10,7 @@ import type { ArtifactRef, Control, ControlStatus } from '../model.ts';
 import { staleAfterMs } from '../schedule.ts';
 import { publicKeyFingerprint, type Signer } from '../signing.ts';
 import { type SoaRow, soaCsv } from '../soa.ts';
-import type { EvidenceStore } from '../stores/store.ts';
+import { type EvidenceStore, expectedSha256 } from '../stores/store.ts';
 import { completenessTable } from './completeness.ts';
 import { failedFindings } from './findings.ts';
 import { judgePeriod, scheduleResolver } from './judge-period.ts';
@@ -281,9 +281,11 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
     period,
     scopes,
   });
-  for (const { ref } of selection.artifacts)
+  for (const { ref } of selection.artifacts) {
     if (!isSafeArchivePath(ref.key))
       throw new IntegrityError(`evidence key is not a safe file path: ${ref.key}`);
+    expectedSha256(ref); // the index row must name the content its key names, or nothing is read
+  }
 
   const registry = new Map((input.collectors ?? []).map((c) => [c.id, c]));
   const scheduleOf = scheduleResolver(input.collectors ?? [], input.schedules);

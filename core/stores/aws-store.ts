@@ -30,7 +30,13 @@ import {
   type WrittenArtifact,
 } from './digest-storage.ts';
 import { INDEX } from './index-table.ts';
-import type { ArtifactQuery, EvidenceStore, PutResult } from './store.ts';
+import {
+  type ArtifactQuery,
+  type EvidenceStore,
+  evidenceKeySha256,
+  expectedSha256,
+  type PutResult,
+} from './store.ts';
 
 type Item = Record<string, AttributeValue>;
 
@@ -283,13 +289,15 @@ export class S3DynamoStore implements EvidenceStore, DigestStorage {
   async getArtifact(key: string): Promise<{ artifact: Artifact; ref: ArtifactRef }> {
     const ref = await this.getArtifactRef(key);
     if (!ref) throw new Error(`no artifact with key ${key} in ${this.location}`);
+    const sha256 = expectedSha256(ref);
     const bytes = await this.getObjectBytes(key);
     if (!bytes)
       throw new IntegrityError(`${key}: indexed, but s3://${this.bucket} has no object at that key`);
-    return { artifact: decodeArtifact(bytes, ref.sha256, key), ref };
+    return { artifact: decodeArtifact(bytes, sha256, key), ref };
   }
 
   async openArtifactStream(key: string): Promise<Readable> {
+    evidenceKeySha256(key);
     const body = await this.getObjectStream(key);
     if (!body) throw new IntegrityError(`${key}: indexed, but s3://${this.bucket} has no object at that key`);
     return body as Readable;

@@ -62,6 +62,11 @@ export interface DigestStorage {
 
 export const DIGEST_PREFIX = 'digests/';
 
+const DIGEST_KEY = /^digests\/dt=\d{4}-\d{2}-\d{2}\/\d{8}T\d{6}Z-digest\.json$/;
+
+/** Whether a key is a digest object's key (`digests/dt=…/…-digest.json`). */
+export const isDigestKey = (key: string): boolean => DIGEST_KEY.test(key);
+
 /** Hour buckets `YYYY-MM-DDTHH` touched by [from, to). */
 export function hourBuckets(from: string, to: string): string[] {
   const buckets: string[] = [];

@@ -12,10 +12,17 @@ import {
   type DigestRecord,
   type DigestStorage,
   daysBetweenInclusive,
+  isDigestKey,
   type StoredDigest,
   type WrittenArtifact,
 } from './digest-storage.ts';
-import type { ArtifactQuery, EvidenceStore, PutResult } from './store.ts';
+import {
+  type ArtifactQuery,
+  type EvidenceStore,
+  evidenceKeySha256,
+  expectedSha256,
+  type PutResult,
+} from './store.ts';
 
 export const DEFAULT_STORE_DIR = '.proofline';
 
@@ -76,6 +83,14 @@ export interface LocalStoreOptions {
   readonly now?: () => Date;
 }
 
+/** A reading command named a folder that holds no store: nothing is created there. */
+export class StoreNotFoundError extends Error {
+  override name = 'StoreNotFoundError';
+}
+
+/** The header bytes (file format write/read versions) that mark a SQLite database as being in WAL mode. */
+const WAL_HEADER_BYTES = [18, 19] as const;
+
 interface ArtifactRow {
   key: string;
   sha256: string;
@@ -105,34 +120,78 @@ const toRef = (r: ArtifactRow): ArtifactRef => ({
 export class LocalStore implements EvidenceStore, DigestStorage {
   readonly root: string;
   readonly location: string;
+  /** Opened by `openReadOnly`: every write is refused before it touches a file. */
+  readonly readOnly: boolean;
   private readonly db: Database.Database;
   private readonly now: () => Date;
 
-  private constructor(root: string, db: Database.Database, now: () => Date) {
+  private constructor(root: string, db: Database.Database, now: () => Date, readOnly: boolean) {
     this.root = root;
     this.location = root;
     this.db = db;
     this.now = now;
+    this.readOnly = readOnly;
   }
 
+  /** Opens the store for writing: creates the folder and index when absent, migrates an older index. */
   static async open(dir: string = DEFAULT_STORE_DIR, options: LocalStoreOptions = {}): Promise<LocalStore> {
     const root = resolve(dir);
     await mkdir(root, { recursive: true });
     const db = new Database(join(root, 'index.sqlite'));
     db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 10000');
-    db.exec(SCHEMA);
-    const columns = db.prepare('PRAGMA table_info(artifacts)').all() as { name: string }[];
-    if (!columns.some((c) => c.name === 'written_at')) db.exec(MIGRATE_WRITTEN_AT);
-    db.exec('CREATE INDEX IF NOT EXISTS artifacts_by_write ON artifacts (written_at, key)');
-    return new LocalStore(root, db, options.now ?? (() => new Date()));
+    migrate(db);
+    return new LocalStore(root, db, options.now ?? (() => new Date()), false);
   }
 
+  /**
+   * Opens an existing store for reading without changing a byte of it. When no writer is active (no WAL
+   * file), the index is read into memory and queried there: even a read-only SQLite connection would create
+   * `-wal` and `-shm` files beside it. While a writer is active, the index is opened read-only in place, so
+   * the writer's latest commits are seen (SQLite then updates the read marks in the writer's `-shm`).
+   */
+  static async openReadOnly(
+    dir: string = DEFAULT_STORE_DIR,
+    options: LocalStoreOptions = {},
+  ): Promise<LocalStore> {
+    const root = resolve(dir);
+    const file = join(root, 'index.sqlite');
+    const wal = await stat(`${file}-wal`).then(
+      (s) => s.size > 0,
+      () => false,
+    );
+    let db: Database.Database;
+    if (wal) {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+      db.pragma('busy_timeout = 10000');
+    } else {
+      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+          throw new StoreNotFoundError(
+            `no evidence store at ${root} (no index.sqlite): check --store, or run "proofline collect" to create one`,
+          );
+        throw error;
+      });
+      // An in-memory copy cannot be in WAL mode; an older index is migrated in memory only.
+      for (const offset of WAL_HEADER_BYTES) if (bytes[offset] === 2) bytes[offset] = 1;
+      db = new Database(bytes);
+      migrate(db);
+      db.pragma('query_only = ON');
+    }
+    return new LocalStore(root, db, options.now ?? (() => new Date()), true);
+  }
+
+  /** The file of an evidence or digest key; refuses any other key, so no index row can point outside. */
   pathOf(key: string): string {
-    return join(this.root, ...key.split('/'));
+    return join(this.root, ...storedKey(key).split('/'));
+  }
+
+  private writable(what: string): void {
+    if (this.readOnly) throw new Error(`${this.location} is open read-only; cannot ${what}`);
   }
 
   async putArtifact(artifact: Artifact): Promise<PutResult> {
+    this.writable('store evidence');
     const { bytes, ref } = encodeArtifact(artifact);
     const path = this.pathOf(ref.key);
     if (!(await exists(path))) {
@@ -174,11 +233,13 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   async getArtifact(key: string): Promise<{ artifact: Artifact; ref: ArtifactRef }> {
     const ref = await this.getArtifactRef(key);
     if (!ref) throw new Error(`no artifact with key ${key} in ${this.location}`);
+    const sha256 = expectedSha256(ref);
     const bytes = await readFile(this.pathOf(key));
-    return { artifact: decodeArtifact(bytes, ref.sha256, key), ref };
+    return { artifact: decodeArtifact(bytes, sha256, key), ref };
   }
 
   async openArtifactStream(key: string): Promise<Readable> {
+    evidenceKeySha256(key);
     return createReadStream(this.pathOf(key));
   }
 
@@ -382,6 +443,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
 
   /** Write-once: the digest is published with link(), which fails if a digest already holds the name. */
   async putDigestObject(key: string, bytes: Buffer, metadata: Record<string, string>): Promise<boolean> {
+    this.writable('write a digest');
     const path = this.pathOf(key);
     if (await exists(path)) return false;
     await mkdir(dirname(path), { recursive: true });
@@ -439,6 +501,19 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   async close(): Promise<void> {
     this.db.close();
   }
+}
+
+/** Evidence and digest keys only: any other key (say `../x` from an edited index row) is refused. */
+function storedKey(key: string): string {
+  if (!isDigestKey(key)) evidenceKeySha256(key);
+  return key;
+}
+
+function migrate(db: Database.Database): void {
+  db.exec(SCHEMA);
+  const columns = db.prepare('PRAGMA table_info(artifacts)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'written_at')) db.exec(MIGRATE_WRITTEN_AT);
+  db.exec('CREATE INDEX IF NOT EXISTS artifacts_by_write ON artifacts (written_at, key)');
 }
 
 async function exists(path: string): Promise<boolean> {

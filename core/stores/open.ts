@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { KmsSigner, LocalSigner, type Signer } from '../signing.ts';
 import type { DigestStorage } from './digest-storage.ts';
@@ -69,11 +69,22 @@ function clientConfig(spec: AwsStoreSpec): Record<string, unknown> {
   };
 }
 
+export interface OpenStoreOptions {
+  /**
+   * Open for reading only: an embedded store must exist (StoreNotFoundError otherwise) and not a byte of it
+   * changes. Default: false (the folder and index are created or migrated as needed).
+   */
+  readonly readOnly?: boolean;
+}
+
 /**
  * Opens the store a `--store` value names: a folder (the embedded store, default `./.proofline`), or the
  * deployed bucket and table as `s3://bucket?table=…&key=…`.
  */
-export async function openStore(spec: string = DEFAULT_STORE_DIR): Promise<ChainedStore> {
+export async function openStore(
+  spec: string = DEFAULT_STORE_DIR,
+  options: OpenStoreOptions = {},
+): Promise<ChainedStore> {
   if (spec.startsWith('s3://')) {
     const aws = parseS3StoreUrl(spec);
     // Loaded on demand: the embedded store should not pay for the AWS SDK at start-up.
@@ -91,16 +102,30 @@ export async function openStore(spec: string = DEFAULT_STORE_DIR): Promise<Chain
       ownsClients: true,
     });
   }
-  return LocalStore.open(spec);
+  return options.readOnly ? LocalStore.openReadOnly(spec) : LocalStore.open(spec);
 }
 
-/** The key that signs the store's digests: the KMS key named by `key=`, or the key pair in the store folder. */
-export async function openSigner(spec: string = DEFAULT_STORE_DIR): Promise<Signer> {
+/**
+ * The key that signs the store's digests: the KMS key named by `key=`, or the key pair in the store folder.
+ * With `readOnly`, the store's key pair must exist already (it is created by the first `collect` or `digest`).
+ */
+export async function openSigner(
+  spec: string = DEFAULT_STORE_DIR,
+  options: OpenStoreOptions = {},
+): Promise<Signer> {
   if (spec.startsWith('s3://')) {
     const aws = parseS3StoreUrl(spec);
     if (!aws.key) throw new StoreSpecError(`--store ${spec}: add &key=<kms key id> to sign digests with KMS`);
     const { KMSClient } = await import('@aws-sdk/client-kms');
     return KmsSigner.open(new KMSClient(clientConfig(aws)), aws.key);
+  }
+  if (options.readOnly) {
+    const path = join(resolve(spec), 'keys', 'signing-key.pem');
+    await access(path).catch(() => {
+      throw new StoreSpecError(
+        `${path} does not exist: the store has no signing key yet (run "proofline collect" or "proofline digest")`,
+      );
+    });
   }
   return LocalSigner.open(resolve(spec));
 }

@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream';
+import { IntegrityError } from '../artifact.ts';
+import { parseEvidenceKey } from '../evidence-key.ts';
 import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Transition } from '../model.ts';
 
 export interface ArtifactQuery {
@@ -57,4 +59,30 @@ export interface EvidenceStore {
   controlEvidence(control: string, from: string, to: string): Promise<string[]>;
 
   close(): Promise<void>;
+}
+
+/**
+ * The SHA-256 an evidence key names. A key that is not an evidence key (outside `evidence/`, or a path that
+ * could leave the store) is refused with an IntegrityError: it is never read.
+ */
+export function evidenceKeySha256(key: string): string {
+  try {
+    return parseEvidenceKey(key).sha256;
+  } catch {
+    throw new IntegrityError(`${key}: not an evidence key (outside evidence/); refusing to read it`);
+  }
+}
+
+/**
+ * The SHA-256 the bytes of an indexed artifact must have: the one in its key, which the index row must agree
+ * with (a row edited together with the file is caught by the key, which names the original content).
+ */
+export function expectedSha256(ref: Pick<ArtifactRef, 'key' | 'sha256'>): string {
+  const sha256 = evidenceKeySha256(ref.key);
+  if (ref.sha256 !== sha256) {
+    throw new IntegrityError(
+      `${ref.key}: the index records SHA-256 ${ref.sha256}, but the key names ${sha256}`,
+    );
+  }
+  return sha256;
 }

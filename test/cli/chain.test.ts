@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
@@ -88,6 +88,19 @@ describe('proofline digest and verify-chain on the embedded store', () => {
     );
   });
 
+  it('refuses to seal periods that have not ended', async () => {
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const refused = await run('--store', dir, 'digest', '--until', future);
+    expect(refused.code).toBe(EXIT.usage);
+    expect(refused.err).toMatch(
+      new RegExp(
+        `^proofline: --until ${future} has not passed yet: only periods that ended by \\S+ can be sealed`,
+      ),
+    );
+    expect(refused.err.split('\n')).toHaveLength(1);
+    await expect(stat(join(dir, 'digests'))).rejects.toThrow(/ENOENT/);
+  });
+
   it('rejects a period that does not divide a day, and a store that never signed', async () => {
     const bad = await run('--store', dir, 'digest', '--period', '7m');
     expect(bad.code).toBe(EXIT.usage);
@@ -95,6 +108,29 @@ describe('proofline digest and verify-chain on the embedded store', () => {
     const unsigned = await run('--store', dir, 'verify-chain');
     expect(unsigned.code).toBe(EXIT.error);
     expect(unsigned.err).toMatch(/keys\/public-key.pem does not exist/);
+  });
+});
+
+describe('verify-chain on evidence written just now', () => {
+  it('re-hashes what no digest covers yet, and exits 4 naming a newest file changed by one byte', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'proofline-cli-fresh-'));
+    const store = await LocalStore.open(dir);
+    const { ref } = await store.putArtifact(artifact(new Date().toISOString(), { n: 1 }));
+    await store.close();
+    expect((await run('--store', dir, 'digest')).code).toBe(EXIT.ok);
+    const fresh = await run('--store', dir, 'verify-chain');
+    expect(fresh.code, fresh.out).toBe(EXIT.ok);
+    expect(fresh.out).toMatch(/\d+ artifacts? not yet covered by a digest \(written .*\), all unaltered/);
+
+    const path = join(dir, ...ref.key.split('/'));
+    const bytes = await readFile(path);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 2) ^ 1, bytes.length - 2);
+    await chmod(path, 0o644);
+    await writeFile(path, bytes);
+    const altered = await run('--store', dir, 'verify-chain');
+    expect(altered.code).toBe(EXIT.chainProblems);
+    expect(altered.out).toContain(`artifact-altered: ${ref.key}: stored bytes have SHA-256`);
+    expect(altered.out).toMatch(/chain INVALID: 1 problem/);
   });
 });
 

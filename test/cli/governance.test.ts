@@ -81,7 +81,7 @@ describe('proofline soa', () => {
 });
 
 describe('proofline governance', () => {
-  it('reports risks without a treating control and controls treating no risk', async () => {
+  it('reports risks without a treating control and controls treating no risk, recording nothing', async () => {
     const { code, out } = await runCli(['--store', store, 'governance', '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(out);
@@ -89,12 +89,19 @@ describe('proofline governance', () => {
     expect(report.controlsWithoutRisk.map((c: { id: string }) => c.id)).toContain('SDLC-04');
     expect(report.unownedControls).toEqual([]);
     expect(report.unimplemented.length).toBeGreaterThan(0);
-    expect(report.governanceEvidence).toMatch(/^evidence\/source=manual\/collector=proofline\.governance\//);
+    expect(report.governanceEvidence).toBeNull();
+    expect(await governanceCopies()).toEqual([]);
+    const recorded = JSON.parse((await runCli(['--store', store, 'governance', '--json', '--record'])).out);
+    expect(recorded.governanceEvidence).toMatch(
+      /^evidence\/source=manual\/collector=proofline\.governance\//,
+    );
+    expect(await governanceCopies()).toHaveLength(1);
   });
 
-  it('keeps a copy of the governance files in the store only when they change', async () => {
+  it('with --record, keeps a copy of the governance files in the store only when they change', async () => {
     const dir = await copyGovernance();
-    await runCli(['--store', store, '--governance', dir, 'governance']);
+    await runCli(['--store', store, '--governance', dir, 'governance', '--record']);
+    await runCli(['--store', store, '--governance', dir, 'governance', '--record']);
     await runCli(['--store', store, '--governance', dir, 'soa', '--json']);
     expect(await governanceCopies()).toHaveLength(1);
     const risks = join(dir, 'risks.yaml');
@@ -102,7 +109,7 @@ describe('proofline governance', () => {
       risks,
       (await readFile(risks, 'utf8')).replace('likelihood: 4\n    impact: 4', 'likelihood: 5\n    impact: 4'),
     );
-    const { out } = await runCli(['--store', store, '--governance', dir, 'governance']);
+    const { out } = await runCli(['--store', store, '--governance', dir, 'governance', '--record']);
     expect(out).toContain('(new copy)');
     const copies = await governanceCopies();
     expect(copies).toHaveLength(2);

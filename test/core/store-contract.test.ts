@@ -146,6 +146,19 @@ for (const { harness, suite } of implementations) {
         await expect(store.getArtifact(ref.key)).rejects.toBeInstanceOf(IntegrityError);
       });
 
+      it('reads an artifact against the SHA-256 its key names, not only the index row', async () => {
+        const { ref } = await store.putArtifact(artifact('2026-01-05T09:00:00.000Z', { n: 1 }));
+        // The file and its index row edited together: they agree, but not with the key.
+        const forged = Buffer.from('{"snapshot":"forged"}');
+        await instance.tamper.replaceObject(ref.key, forged);
+        await instance.tamper.editIndexItem(ref.key, sha256Hex(forged), forged.length);
+        await expect(store.getArtifact(ref.key)).rejects.toThrow(
+          new IntegrityError(
+            `${ref.key}: the index records SHA-256 ${sha256Hex(forged)}, but the key names ${ref.sha256}`,
+          ),
+        );
+      });
+
       it('stores findings per artifact and replaces them on re-evaluation', async () => {
         const { ref } = await store.putArtifact(artifact('2026-01-05T09:59:00.000Z', { n: 4 }));
         expect(await store.getFindings(ref.key)).toBeUndefined();
@@ -245,7 +258,7 @@ for (const { harness, suite } of implementations) {
     describe('digest chain', () => {
       let signer: Signer;
       let trusted: string[];
-      /** Artifacts written at 10:10, 10:50 and 12:30 (one back-dated by a week); digests up to 14:00. */
+      /** Artifacts written at 10:10, 10:50 and 12:05 (collected 11:59: a collection across an hour); digests up to 14:00. */
       const buildChain = async () => {
         const refs = [];
         clock = '2026-01-05T10:10:00.000Z';
@@ -254,12 +267,14 @@ for (const { harness, suite } of implementations) {
         refs.push(
           (await store.putArtifact(artifact('2026-01-05T10:49:00.000Z', { n: 2 }, { scopeId: '2' }))).ref,
         );
-        clock = '2026-01-05T12:30:00.000Z';
-        refs.push((await store.putArtifact(artifact('2025-12-29T00:00:00.000Z', { n: 3 }))).ref);
+        clock = '2026-01-05T12:05:00.000Z';
+        refs.push((await store.putArtifact(artifact('2026-01-05T11:59:00.000Z', { n: 3 }))).ref);
         const written = await writeDueDigests(store, signer, { upTo: '2026-01-05T14:00:00.000Z' });
         return { refs, written };
       };
-      const verify = (to = '2026-01-05T14:00:00.000Z') => verifyChain(store, trusted, { to });
+      /** Verifies up to `to`, as if run at `to` plus the grace time (the clock the chain is judged by). */
+      const verify = (to = '2026-01-05T14:00:00.000Z') =>
+        verifyChain(store, trusted, { to, now: new Date(Date.parse(to) + 900_000) });
       const readBody = async (key: string): Promise<DigestBody> =>
         digestBodySchema.parse(JSON.parse((await store.readDigest(key))!.bytes.toString()));
 
@@ -312,7 +327,7 @@ for (const { harness, suite } of implementations) {
           previousDigestSignature: null,
         });
         expect(second!.artifacts).toEqual([]);
-        // The back-dated artifact is in the digest of the hour it was written, not collected.
+        // An artifact is in the digest of the hour it was written, not collected.
         expect(third!.artifacts.map((a) => a.key)).toEqual([refs[2]!.key]);
         expect(second).toMatchObject({
           previousDigestKey: written[0]!.key,
@@ -493,13 +508,75 @@ for (const { harness, suite } of implementations) {
         ]);
       });
 
+      it('re-hashes the artifacts no digest covers yet, and reports an altered one', async () => {
+        await buildChain();
+        clock = '2026-01-05T14:20:00.000Z';
+        const { ref } = await store.putArtifact(artifact('2026-01-05T14:19:00.000Z', { n: 4 }));
+        const now = new Date('2026-01-05T14:30:00.000Z');
+        const fresh = await verifyChain(store, trusted, { now });
+        expect(fresh.uncovered).toEqual({
+          from: '2026-01-05T14:00:00.000Z',
+          to: '2026-01-05T15:30:00.000Z',
+          artifacts: 1,
+          problems: [],
+        });
+        expect(fresh.ok).toBe(true);
+        await instance.tamper.replaceObject(ref.key, Buffer.from('{"snapshot":"rewritten"}'));
+        const altered = await verifyChain(store, trusted, { now });
+        expect(altered.uncovered.problems.map((p) => [p.kind, p.key])).toEqual([
+          ['artifact-altered', ref.key],
+        ]);
+        expect(altered.ok).toBe(false);
+      });
+
+      it('names a back-dated artifact: collected inside a digested period, written later', async () => {
+        await buildChain();
+        clock = '2026-01-05T14:20:00.000Z';
+        const { ref } = await store.putArtifact(artifact('2026-01-05T10:30:00.000Z', { backDated: true }));
+        const before = await verifyChain(store, trusted, { now: new Date('2026-01-05T14:30:00.000Z') });
+        expect(before.uncovered.problems.map((p) => [p.kind, p.key])).toEqual([
+          ['artifact-back-dated', ref.key],
+        ]);
+        // Once digested (in the hour it was written), the digest that lists it names it.
+        await writeDueDigests(store, signer, {
+          upTo: '2026-01-05T15:00:00.000Z',
+          now: new Date('2026-01-05T15:05:00.000Z'),
+        });
+        expect(problems(await verify('2026-01-05T15:00:00.000Z'))).toEqual([
+          { period: '2026-01-05T15:00:00.000Z', kind: 'artifact-back-dated', key: ref.key },
+        ]);
+      });
+
+      it('refuses an index row whose key points outside evidence/, never reading it', async () => {
+        await buildChain();
+        clock = '2026-01-05T14:20:00.000Z';
+        const { ref } = await store.putArtifact(artifact('2026-01-05T14:19:00.000Z', { n: 4 }));
+        const outside = 'evidence/../keys/signing-key.pem';
+        await instance.tamper.copyIndexItem(ref.key, outside);
+        const v = await verifyChain(store, trusted, { now: new Date('2026-01-05T14:30:00.000Z') });
+        expect(v.uncovered.problems.map((p) => [p.kind, p.key])).toEqual([['artifact-key-invalid', outside]]);
+        await expect(store.getArtifact(outside)).rejects.toThrow(/not an evidence key|no artifact/);
+        await expect(store.openArtifactStream!(outside)).rejects.toThrow(IntegrityError);
+      });
+
+      it('refuses to seal a period that has not ended', async () => {
+        await store.putArtifact(artifact('2026-01-05T10:09:00.000Z', { n: 1 }));
+        await expect(
+          writeDueDigests(store, signer, {
+            upTo: '2026-01-05T11:00:00.000Z',
+            now: new Date('2026-01-05T10:59:30.000Z'),
+          }),
+        ).rejects.toThrow(/cannot seal periods up to 2026-01-05T11:00:00.000Z/);
+        expect(await store.digestRecords()).toEqual([]);
+      });
+
       it('catches an object put straight into storage, past the index, in a digested period', async () => {
         // Real time here: storage stamps objects with the real clock.
         clock = new Date().toISOString();
         const hour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
         const upTo = new Date(hour.getTime() + 3_600_000).toISOString();
         await store.putArtifact(artifact(clock, { n: 1 }));
-        await writeDueDigests(store, signer, { upTo });
+        await writeDueDigests(store, signer, { upTo, now: new Date(Date.parse(upTo) + 60_000) });
         const planted = artifact(clock, { planted: true });
         const key = `evidence/source=aws/collector=aws.s3.buckets/scope=111122223333-global/dt=${clock.slice(0, 10)}/${clock.slice(0, 19).replace(/[-:]/g, '')}Z-${'a'.repeat(64)}.json`;
         await instance.tamper.replaceObject(key, Buffer.from(JSON.stringify(planted)));

@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/program.ts';
+import { LocalStore } from '../../core/stores/local-store.ts';
 
 export interface CliRun {
   readonly code: number;
@@ -20,7 +21,12 @@ export async function runCli(args: readonly string[]): Promise<CliRun> {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-export const tempStore = async (): Promise<string> => mkdtemp(join(tmpdir(), 'proofline-cli-'));
+/** A new, empty embedded store in a temporary folder (reading commands refuse a folder that holds none). */
+export async function tempStore(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'proofline-cli-'));
+  await (await LocalStore.open(dir)).close();
+  return dir;
+}
 
 /** `YYYY-MM-DD`, `days` from now (UTC). */
 export const dateIn = (days: number): string =>

@@ -1,7 +1,14 @@
 import { chmod, mkdir, mkdtemp, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
@@ -35,6 +42,10 @@ export interface Tamper {
   replaceObject(key: string, bytes: Buffer, metadata?: Record<string, string>): Promise<void>;
   /** Removes an object from view: an S3 delete marker, or an unlinked file. */
   removeObject(key: string): Promise<void>;
+  /** Rewrites an artifact's index row to another SHA-256 and size (as when file and row are edited together). */
+  editIndexItem(key: string, sha256: string, size: number): Promise<void>;
+  /** Adds a copy of an artifact's index row whose key points at `target` instead. */
+  copyIndexItem(key: string, target: string): Promise<void>;
 }
 
 /** One store implementation under test: fresh storage per `create()`, a second writer per `open()`. */
@@ -96,10 +107,22 @@ export const localHarness: StoreHarness = {
           await unlink(path(key));
           await unlink(`${path(key)}.meta.json`).catch(() => {});
         },
+        editIndexItem: async (key, sha256, size) =>
+          sql('UPDATE artifacts SET sha256 = ?, size = ? WHERE key = ?', sha256, String(size), key),
+        copyIndexItem: async (key, target) =>
+          sql(
+            `INSERT INTO artifacts (key, sha256, size, collector, source, scope_key, collected_at, status, written_at)
+             SELECT ?, sha256, size, collector, source, scope_key, collected_at, status, written_at
+             FROM artifacts WHERE key = ?`,
+            target,
+            key,
+          ),
       },
     };
   },
 };
+
+const marshallKey = ({ pk, sk }: { pk: string; sk: string }) => ({ pk: { S: pk }, sk: { S: sk } });
 
 let awsCounter = 0;
 
@@ -162,6 +185,34 @@ export const awsHarness: StoreHarness = {
         },
         async removeObject(key) {
           await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+        },
+        async editIndexItem(key, sha256, size) {
+          const { pk, sk } = artifactItemKey(key);
+          await dynamodb.send(
+            new UpdateItemCommand({
+              TableName: table,
+              Key: { pk: { S: pk }, sk: { S: sk } },
+              UpdateExpression: 'SET sha256 = :sha, #size = :size',
+              ExpressionAttributeNames: { '#size': 'size' },
+              ExpressionAttributeValues: { ':sha': { S: sha256 }, ':size': { N: String(size) } },
+            }),
+          );
+        },
+        async copyIndexItem(key, target) {
+          const { Item } = await dynamodb.send(
+            new GetItemCommand({ TableName: table, Key: marshallKey(artifactItemKey(key)) }),
+          );
+          await dynamodb.send(
+            new PutItemCommand({
+              TableName: table,
+              Item: {
+                ...Item!,
+                sk: { S: `copy-${Item!.sk!.S}` },
+                key: { S: target },
+                w_sk: { S: `${Item!.writtenAt!.S}#${target}` },
+              },
+            }),
+          );
         },
       },
     };

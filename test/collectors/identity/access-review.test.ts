@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatAccessReview, runAccessReview } from '../../../cli/access-review.ts';
@@ -22,7 +22,7 @@ import type { AccessReviewSnapshot } from '../../../collectors/identity/access-r
 import type { IdentityCenterSnapshot } from '../../../collectors/identity/identity-center/access/snapshot.ts';
 import type { OktaUser, OktaUsersSnapshot } from '../../../collectors/identity/okta/users/snapshot.ts';
 import type { Artifact } from '../../../core/model.ts';
-import type { LocalStore } from '../../../core/stores/local-store.ts';
+import { LocalStore } from '../../../core/stores/local-store.ts';
 import { DEMO_IDENTITY_MAP } from '../../../demo/identity-demo.ts';
 import { context, daysBefore, tempStore, verdicts } from '../../support/identity.ts';
 
@@ -340,12 +340,13 @@ describe('proofline access-review (store → review artifact → CSV)', () => {
       const run = await runAccessReview(ctx, {
         identityMap: join(dir, 'map.yaml'),
         csv: join(dir, 'review.csv'),
+        record: true,
       });
       expect(run.ref).toMatchObject({ collector: 'proofline.access-review', source: 'manual', status: 'ok' });
-      expect(run.ref.key).toMatch(
+      expect(run.ref!.key).toMatch(
         /^evidence\/source=manual\/collector=proofline\.access-review\/scope=access-review-global\//,
       );
-      const r = (await ctx.store.getArtifact(run.ref.key)).artifact as Artifact<AccessReviewSnapshot>;
+      const r = (await ctx.store.getArtifact(run.ref!.key)).artifact as Artifact<AccessReviewSnapshot>;
       const snapshot = r.status === 'ok' ? r.snapshot : undefined;
       expect(snapshot?.sources.map((s) => `${s.collector} ${s.scope} ${s.status}`).sort()).toEqual([
         'aws.iam.credential-report 123456789012-global ok',
@@ -359,7 +360,9 @@ describe('proofline access-review (store → review artifact → CSV)', () => {
         'identity-center.access ssoins-1-us-east-1: latest collection failed (AccessDeniedException: not authorized)',
         'github.org.members acme-labs-global: unexpected snapshot shape at members: Invalid input: expected array, received undefined',
       ]);
-      expect(snapshot?.identityMap?.file).toBe(join(dir, 'map.yaml'));
+      // Relative to the config file's folder (here the working directory): no absolute path of this machine.
+      expect(snapshot?.identityMap?.file).toBe(relative(process.cwd(), join(dir, 'map.yaml')));
+      expect(snapshot?.identityMap?.file).not.toMatch(/^\//);
       expect(snapshot?.identityMap?.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(snapshot?.orphaned.map((o) => `${o.system} ${o.account}`)).toEqual([
         'aws-iam bob',
@@ -410,6 +413,47 @@ describe('proofline access-review (store → review artifact → CSV)', () => {
       'mallory',
       'octo-admin',
     ]);
+  });
+
+  it('shows a review without storing it, and --record refuses an identity map that maps nobody', async () => {
+    const cli = async (...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(
+        ['node', 'proofline', '--store', join(dir, 'store'), 'access-review', ...args],
+        {
+          out: (t) => out.push(t),
+          err: (t) => err.push(t),
+        },
+      );
+      return { code, out: out.join('\n'), err };
+    };
+    const reviews = async () => {
+      const s = await LocalStore.open(join(dir, 'store'));
+      try {
+        return await s.listArtifacts({ collector: 'proofline.access-review' });
+      } finally {
+        await s.close();
+      }
+    };
+    const shown = await cli('--identity-map', join(dir, 'map.yaml'));
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain('ORPHANED  aws-iam account bob');
+    expect(shown.out).toContain('Not recorded: pass --record to keep this review as evidence');
+    expect(await reviews()).toEqual([]);
+
+    await writeFile(join(dir, 'empty.yaml'), 'people: []\nserviceAccounts: []\n');
+    const refused = await cli('--identity-map', join(dir, 'empty.yaml'), '--record');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toHaveLength(1);
+    expect(refused.err[0]).toMatch(
+      /^proofline: the identity map .*empty\.yaml maps no person or service account/,
+    );
+    expect(await reviews()).toEqual([]);
+
+    const recorded = await cli('--identity-map', join(dir, 'map.yaml'), '--record');
+    expect(recorded.code).toBe(0);
+    expect(await reviews()).toHaveLength(1);
   });
 
   it('refuses an invalid identity map as a usage error naming the problem', async () => {
