@@ -178,7 +178,7 @@ export const snapshotPublic = perResource(
     remediation:
       'aws ec2 modify-snapshot-attribute --attribute createVolumePermission --operation-type remove --group-names all; turn on the block public access for snapshots setting.',
     procedure:
-      'Reads the snapshots the account owns and those of them restorable by every account (DescribeSnapshots with OwnerIds=self, and RestorableByUserIds=all); passes a snapshot not in the second list.',
+      "Reads the snapshots the account owns (DescribeSnapshots OwnerIds=self) and each one's createVolumePermission attribute (DescribeSnapshotAttribute); passes a snapshot whose permissions do not include the group all.",
   },
   (s: Ec2InstancesSnapshot) => s.snapshots,
   (s) => s.id,

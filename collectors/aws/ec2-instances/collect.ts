@@ -1,5 +1,6 @@
 import {
   DescribeInstanceAttributeCommand,
+  DescribeSnapshotAttributeCommand,
   EC2Client,
   type Instance as Ec2Instance,
   GetEbsEncryptionByDefaultCommand,
@@ -20,6 +21,7 @@ export const permissions = [
   'ec2:DescribeInstanceAttribute',
   'ec2:DescribeVolumes',
   'ec2:DescribeSnapshots',
+  'ec2:DescribeSnapshotAttribute',
   'ec2:DescribeImages',
   'ec2:GetEbsEncryptionByDefault',
 ];
@@ -54,20 +56,28 @@ async function userDataSecretNames(client: EC2Client, id: string): Promise<strin
 export async function collect(session: AwsSession, scope: Scope): Promise<Ec2InstancesSnapshot> {
   const region = scope.region ?? session.homeRegion;
   const client = session.client(EC2Client, region);
-  const [instances, volumes, snapshots, publicSnapshots, images, byDefault] = await Promise.all([
+  const [instances, volumes, snapshots, images, byDefault] = await Promise.all([
     listInstances(client),
     all(paginateDescribeVolumes({ client }, {}), (p) => p.Volumes),
     all(paginateDescribeSnapshots({ client }, { OwnerIds: ['self'] }), (p) => p.Snapshots),
-    // One paginated call finds the public ones instead of one DescribeSnapshotAttribute per snapshot.
-    all(
-      paginateDescribeSnapshots({ client }, { OwnerIds: ['self'], RestorableByUserIds: ['all'] }),
-      (p) => p.Snapshots,
-    ),
     all(paginateDescribeImages({ client }, { Owners: ['self'] }), (p) => p.Images),
     client.send(new GetEbsEncryptionByDefaultCommand({})),
   ]);
-  const publicIds = new Set(publicSnapshots.map((s) => s.SnapshotId));
   const limit = pLimit(8);
+  // Whether a snapshot is public is only in its createVolumePermission attribute: one call per snapshot.
+  const isPublic = await Promise.all(
+    snapshots.map((s) =>
+      limit(async () => {
+        const out = await client.send(
+          new DescribeSnapshotAttributeCommand({
+            SnapshotId: s.SnapshotId,
+            Attribute: 'createVolumePermission',
+          }),
+        );
+        return (out.CreateVolumePermissions ?? []).some((p) => p.Group === 'all');
+      }),
+    ),
+  );
   return {
     region,
     ebsEncryptionByDefault: byDefault.EbsEncryptionByDefault ?? false,
@@ -95,11 +105,11 @@ export async function collect(session: AwsSession, scope: Scope): Promise<Ec2Ins
       state: v.State ?? 'unknown',
       attachedTo: (v.Attachments ?? []).map((a) => a.InstanceId ?? '').filter(Boolean),
     })),
-    snapshots: snapshots.map((s) => ({
+    snapshots: snapshots.map((s, i) => ({
       id: s.SnapshotId ?? '',
       volumeId: s.VolumeId ?? null,
       encrypted: s.Encrypted ?? false,
-      public: publicIds.has(s.SnapshotId),
+      public: isPublic[i] ?? false,
     })),
     images: images.map((i) => ({ id: i.ImageId ?? '', name: i.Name ?? '', public: i.Public ?? false })),
   };
