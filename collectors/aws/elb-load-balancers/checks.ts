@@ -165,7 +165,7 @@ export const waf = lbCheck(
     severity: 'medium',
     remediation: 'Associate a WAFv2 web ACL with managed rule groups to the load balancer.',
     procedure:
-      'Reads the internet-facing application load balancers (DescribeLoadBalancers) and the resources of every regional web ACL (wafv2 ListWebACLs, ListResourcesForWebACL); passes a load balancer associated with a web ACL.',
+      'Reads the internet-facing application load balancers (DescribeLoadBalancers) and the web ACL of each (wafv2 GetWebACLForResource); passes a load balancer associated with a web ACL.',
   },
   (lb) => alb(lb) && lb.scheme === 'internet-facing',
   (lb) =>

@@ -12,12 +12,11 @@ import {
   paginateDescribeLoadBalancers,
   type LoadBalancer as V2LoadBalancer,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { WAFV2Client } from '@aws-sdk/client-wafv2';
+import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import pLimit from 'p-limit';
 import type { Scope } from '../../../core/model.ts';
 import { all, errorCode } from '../pages.ts';
 import type { AwsSession } from '../session.ts';
-import { webAclByResource } from '../wafv2-web-acls/collect.ts';
 import type { ElbLoadBalancersSnapshot, LoadBalancer } from './snapshot.ts';
 
 export const permissions = [
@@ -25,8 +24,7 @@ export const permissions = [
   'elasticloadbalancing:DescribeListeners',
   'elasticloadbalancing:DescribeLoadBalancerAttributes',
   'elasticloadbalancing:DescribeLoadBalancerPolicies',
-  'wafv2:ListWebACLs',
-  'wafv2:ListResourcesForWebACL',
+  'wafv2:GetWebACLForResource',
 ];
 
 /**
@@ -44,16 +42,19 @@ const attributes = (list: { Key?: string; Value?: string }[] = []) =>
 
 async function readV2(
   elb: ElasticLoadBalancingV2Client,
+  waf: WAFV2Client,
   lb: V2LoadBalancer,
-  webAcls: Record<string, string> | null,
+  gaps: { webAcls?: string },
 ): Promise<LoadBalancer> {
   const arn = lb.LoadBalancerArn ?? '';
-  const [listeners, attrs] = await Promise.all([
+  const alb = lb.Type === 'application';
+  const [listeners, attrs, webAcl] = await Promise.all([
     all(paginateDescribeListeners({ client: elb }, { LoadBalancerArn: arn }), (p) => p.Listeners),
     elb.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn })),
+    alb ? orGap(waf.send(new GetWebACLForResourceCommand({ ResourceArn: arn }))) : undefined,
   ]);
   const a = attributes(attrs.Attributes);
-  const alb = lb.Type === 'application';
+  if (webAcl && 'gap' in webAcl) gaps.webAcls = webAcl.gap;
   return {
     id: arn,
     name: lb.LoadBalancerName ?? '',
@@ -72,7 +73,7 @@ async function readV2(
     deletionProtection: a['deletion_protection.enabled'] === 'true',
     dropInvalidHeaders: alb ? a['routing.http.drop_invalid_header_fields.enabled'] === 'true' : null,
     desyncMitigation: alb ? (a['routing.http.desync_mitigation_mode'] ?? 'defensive') : null,
-    ...(alb ? { webAcl: webAcls ? (webAcls[arn] ?? null) : undefined } : {}),
+    ...(webAcl && 'value' in webAcl ? { webAcl: webAcl.value.WebACL?.ARN ?? null } : {}),
   };
 }
 
@@ -133,22 +134,22 @@ async function orGap<T>(call: Promise<T>): Promise<{ value: T } | { gap: string 
 export async function collect(session: AwsSession, scope: Scope): Promise<ElbLoadBalancersSnapshot> {
   const v2 = session.client(ElasticLoadBalancingV2Client, scope.region);
   const classic = session.client(ElasticLoadBalancingClient, scope.region);
-  const [modern, old, waf] = await Promise.all([
+  const waf = session.client(WAFV2Client, scope.region);
+  const [modern, old] = await Promise.all([
     all(paginateDescribeLoadBalancers({ client: v2 }, {}), (p) => p.LoadBalancers),
     orGap(all(paginateClassic({ client: classic }, {}), (p) => p.LoadBalancerDescriptions)),
-    orGap(webAclByResource(session.client(WAFV2Client, scope.region), 'APPLICATION_LOAD_BALANCER')),
   ]);
   const limit = pLimit(8);
-  const webAcls = 'value' in waf ? waf.value : null;
+  const gaps: { webAcls?: string } = {};
   const loadBalancers = await Promise.all([
-    ...modern.map((lb) => limit(() => readV2(v2, lb, webAcls))),
+    ...modern.map((lb) => limit(() => readV2(v2, waf, lb, gaps))),
     ...('value' in old ? old.value : []).map((lb) => limit(() => readClassic(classic, lb))),
   ]);
   return {
     loadBalancers,
     gaps: {
       ...('gap' in old ? { classic: old.gap } : {}),
-      ...('gap' in waf ? { webAcls: waf.gap } : {}),
+      ...gaps,
     },
   };
 }

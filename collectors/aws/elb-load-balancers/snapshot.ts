@@ -27,6 +27,6 @@ export interface LoadBalancer {
 
 export interface ElbLoadBalancersSnapshot {
   readonly loadBalancers: readonly LoadBalancer[];
-  /** Why classic load balancers or web ACL associations could not be read; those checks report the gap. */
+  /** Why classic load balancers or a web ACL association could not be read; those checks report the gap. */
   readonly gaps: { readonly classic?: string; readonly webAcls?: string };
 }

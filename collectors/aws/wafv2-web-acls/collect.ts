@@ -1,9 +1,7 @@
 import {
   GetWebACLCommand,
   ListLoggingConfigurationsCommand,
-  ListResourcesForWebACLCommand,
   ListWebACLsCommand,
-  type ResourceType,
   WAFV2Client,
   type WebACLSummary,
 } from '@aws-sdk/client-wafv2';
@@ -31,22 +29,6 @@ export const listWebAcls = (waf: WAFV2Client) =>
     const out = await waf.send(new ListWebACLsCommand({ Scope: 'REGIONAL', NextMarker, Limit: 100 }));
     return { NextMarker: out.NextMarker, items: out.WebACLs };
   });
-
-/**
- * The regional web ACL protecting each resource of `type` (resource ARN → web ACL ARN): one call per web ACL,
- * not per resource. Needs wafv2:ListWebACLs and wafv2:ListResourcesForWebACL.
- */
-export async function webAclByResource(
-  waf: WAFV2Client,
-  type: ResourceType,
-): Promise<Record<string, string>> {
-  const byResource: Record<string, string> = {};
-  for (const acl of await listWebAcls(waf)) {
-    const out = await waf.send(new ListResourcesForWebACLCommand({ WebACLArn: acl.ARN, ResourceType: type }));
-    for (const arn of out.ResourceArns ?? []) byResource[arn] = acl.ARN ?? '';
-  }
-  return byResource;
-}
 
 export async function collect(session: AwsSession, scope: Scope): Promise<Wafv2WebAclsSnapshot> {
   const waf = session.client(WAFV2Client, scope.region);
