@@ -13,7 +13,7 @@ export const functionUrlAuth = perResource(
     remediation:
       "Set the function URL's auth type to AWS_IAM, or delete the URL and front the function with an authenticated API.",
     procedure:
-      "Reads every function's URL configuration (ListFunctions, ListFunctionUrlConfigs) and passes a function without a URL or whose URL auth type is AWS_IAM.",
+      "Reads every function's URL configuration (ListFunctions, GetFunctionUrlConfig) and passes a function without a URL or whose URL auth type is AWS_IAM.",
   },
   functions,
   arn,
@@ -35,7 +35,7 @@ export const functionUrlCors = perResource(
     severity: 'low',
     remediation: 'List the allowed origins in the URL\'s CORS configuration instead of "*".',
     procedure:
-      'Reads every function URL\'s CORS configuration (ListFunctionUrlConfigs) and passes a URL whose allowed origins do not include "*".',
+      'Reads every function URL\'s CORS configuration (GetFunctionUrlConfig) and passes a URL whose allowed origins do not include "*".',
   },
   (s: LambdaFunctionsSnapshot) => s.functions.filter((f) => f.url),
   arn,

@@ -1,8 +1,8 @@
 import {
+  GetFunctionUrlConfigCommand,
   GetPolicyCommand,
   LambdaClient,
   paginateListFunctions,
-  paginateListFunctionUrlConfigs,
 } from '@aws-sdk/client-lambda';
 import pLimit from 'p-limit';
 import type { Scope } from '../../../core/model.ts';
@@ -11,7 +11,7 @@ import { looksSecret } from '../secret-names.ts';
 import { type AwsSession, unlessMissing } from '../session.ts';
 import type { LambdaFunctionsSnapshot } from './snapshot.ts';
 
-export const permissions = ['lambda:ListFunctions', 'lambda:ListFunctionUrlConfigs', 'lambda:GetPolicy'];
+export const permissions = ['lambda:ListFunctions', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy'];
 
 export async function collect(session: AwsSession, scope: Scope): Promise<LambdaFunctionsSnapshot> {
   const lambda = session.client(LambdaClient, scope.region);
@@ -22,17 +22,17 @@ export async function collect(session: AwsSession, scope: Scope): Promise<Lambda
       functions.map((f) =>
         limit(async () => {
           const name = f.FunctionName ?? '';
-          const [urls, policy] = await Promise.all([
-            all(
-              paginateListFunctionUrlConfigs({ client: lambda }, { FunctionName: name }),
-              (p) => p.FunctionUrlConfigs,
+          const [url, policy] = await Promise.all([
+            // The unqualified function's URL (an alias may have its own; the function itself is what is exposed).
+            unlessMissing(
+              lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: name })),
+              'ResourceNotFoundException',
             ),
             unlessMissing(
               lambda.send(new GetPolicyCommand({ FunctionName: name })),
               'ResourceNotFoundException',
             ),
           ]);
-          const url = urls[0];
           return {
             name,
             arn: f.FunctionArn ?? '',
