@@ -19,29 +19,26 @@ export async function collect(session: AwsSession): Promise<CloudFrontSnapshot> 
     distributions: await Promise.all(
       list.map((d) =>
         limit(async () => {
-          // Logging is only in the full configuration, not in the list's summaries.
-          const { DistributionConfig: config } = await client.send(
-            new GetDistributionConfigCommand({ Id: d.Id }),
-          );
-          const cert = d.ViewerCertificate;
+          // The full configuration carries logging (the list's summaries do not) and is the one source read.
+          const { DistributionConfig: c } = await client.send(new GetDistributionConfigCommand({ Id: d.Id }));
+          const cert = c?.ViewerCertificate;
           return {
             id: d.Id ?? '',
             arn: d.ARN ?? '',
             domain: d.DomainName ?? '',
             viewerProtocolPolicies: Object.fromEntries([
-              ['(default)', d.DefaultCacheBehavior?.ViewerProtocolPolicy ?? 'allow-all'],
-              ...(d.CacheBehaviors?.Items ?? []).map((b) => [
+              ['(default)', c?.DefaultCacheBehavior?.ViewerProtocolPolicy ?? 'allow-all'],
+              ...(c?.CacheBehaviors?.Items ?? []).map((b) => [
                 b.PathPattern ?? '',
                 b.ViewerProtocolPolicy ?? 'allow-all',
               ]),
             ]),
-            minimumProtocolVersion: cert?.CloudFrontDefaultCertificate
-              ? null
-              : (cert?.MinimumProtocolVersion ?? 'TLSv1'),
-            webAclId: d.WebACLId || null,
-            logging: config?.Logging?.Enabled ?? false,
+            minimumProtocolVersion:
+              !cert || cert.CloudFrontDefaultCertificate ? null : (cert.MinimumProtocolVersion ?? 'TLSv1'),
+            webAclId: c?.WebACLId || null,
+            logging: c?.Logging?.Enabled ?? false,
             customOrigins: Object.fromEntries(
-              (d.Origins?.Items ?? [])
+              (c?.Origins?.Items ?? [])
                 .filter((o) => o.CustomOriginConfig)
                 .map((o) => [o.Id ?? '', o.CustomOriginConfig?.OriginProtocolPolicy ?? 'http-only']),
             ),
