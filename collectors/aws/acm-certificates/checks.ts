@@ -11,7 +11,7 @@ export const expiry = perResource(
     severity: 'high',
     remediation:
       'Renew or re-import the certificate (fix DNS validation so ACM can renew it), or delete it if unused.',
-    procedure: `Reads every issued or expired certificate (ListCertificates, all key types) and passes a certificate whose NotAfter is more than ${EXPIRY_DAYS} days after the collection time.`,
+    procedure: `Reads every issued or expired certificate (ListCertificates, all key types). Passes a certificate whose NotAfter is more than ${EXPIRY_DAYS} days after the collection time.`,
   },
   (s: AcmCertificatesSnapshot) =>
     s.certificates.filter((c) => c.status === 'ISSUED' || c.status === 'EXPIRED'),
@@ -34,7 +34,7 @@ export const renewal = perResource(
     remediation:
       'Restore the DNS (or email) validation records so ACM can renew, then check the renewal summary.',
     procedure:
-      "Reads every certificate's managed renewal status (ListCertificates) and passes a certificate whose renewal status is not FAILED.",
+      "Reads every certificate's managed renewal status (ListCertificates). Passes a certificate whose renewal status is not FAILED.",
   },
   (s: AcmCertificatesSnapshot) => s.certificates,
   arn,
@@ -53,7 +53,7 @@ export const keyStrength = perResource(
     severity: 'medium',
     remediation: 'Request or import a replacement certificate with an RSA 2048+ or ECDSA P-256+ key.',
     procedure:
-      "Reads every certificate's key algorithm (ListCertificates, all key types) and passes RSA_2048 or longer and EC keys.",
+      "Reads every certificate's key algorithm (ListCertificates, all key types). Passes RSA_2048 or longer and EC keys.",
   },
   (s: AcmCertificatesSnapshot) => s.certificates,
   arn,
@@ -73,7 +73,7 @@ export const transparencyLogging = perResource(
     remediation:
       'aws acm update-certificate-options --options CertificateTransparencyLoggingPreference=ENABLED',
     procedure:
-      'Reads every certificate ACM issued (ListCertificates, DescribeCertificate) and passes one whose transparency logging preference is not DISABLED.',
+      'Reads every certificate ACM issued (ListCertificates, DescribeCertificate). Passes one whose transparency logging preference is not DISABLED.',
   },
   (s: AcmCertificatesSnapshot) => s.certificates.filter((c) => c.transparencyLogging !== null),
   arn,

@@ -13,7 +13,7 @@ export const stageAccessLogs = perResource(
     remediation:
       "Set the stage's access log destination (a CloudWatch Logs group or Firehose stream) and format.",
     procedure:
-      'Reads every REST API stage (GetRestApis, GetStages) and passes a stage with an access log destination.',
+      'Reads every REST API stage (GetRestApis, GetStages). Passes a stage with an access log destination.',
   },
   stages,
   stageId,
@@ -29,7 +29,7 @@ export const stageWaf = perResource(
     title: 'API Gateway stages are protected by a web ACL',
     severity: 'medium',
     remediation: 'Associate a regional WAFv2 web ACL with the stage.',
-    procedure: 'Reads every REST API stage (GetStages) and passes a stage with a web ACL associated.',
+    procedure: 'Reads every REST API stage (GetStages). Passes a stage with a web ACL associated.',
   },
   stages,
   stageId,
@@ -42,8 +42,7 @@ export const stageClientCertificate = perResource(
     title: 'API Gateway stages authenticate to their backend with a client certificate',
     severity: 'low',
     remediation: 'Generate a client certificate and set it on the stage; have the backend verify it.',
-    procedure:
-      'Reads every REST API stage (GetStages) and passes a stage with a client certificate configured.',
+    procedure: 'Reads every REST API stage (GetStages). Passes a stage with a client certificate configured.',
   },
   stages,
   stageId,
@@ -62,7 +61,7 @@ export const domainTls = perResource(
     severity: 'high',
     remediation: "Set the custom domain's security policy to TLS_1_2.",
     procedure:
-      'Reads every custom domain name (GetDomainNames) and passes a domain whose security policy is not TLS_1_0.',
+      'Reads every custom domain name (GetDomainNames). Passes a domain whose security policy is not TLS_1_0.',
   },
   (s: ApiGatewaySnapshot) => s.domainNames,
   (d) => d.name,

@@ -13,7 +13,7 @@ export const viewerHttps = perResource(
     severity: 'high',
     remediation: "Set every cache behaviour's viewer protocol policy to redirect-to-https or https-only.",
     procedure:
-      "Reads every distribution's default and ordered cache behaviours (ListDistributions, GetDistributionConfig) and passes a distribution in which none has the viewer protocol policy allow-all.",
+      "Reads every distribution's default and ordered cache behaviours (ListDistributions, GetDistributionConfig). Passes a distribution in which none has the viewer protocol policy allow-all.",
   },
   distributions,
   arn,
@@ -35,7 +35,7 @@ export const tlsMinimum = perResource(
     severity: 'high',
     remediation: "Set the viewer certificate's minimum protocol version to TLSv1.2_2021 (or newer).",
     procedure:
-      "Reads every distribution's viewer certificate (GetDistributionConfig) and passes one using a custom certificate whose minimum protocol version is TLSv1.2_2018 or newer.",
+      "Reads every distribution's viewer certificate (GetDistributionConfig). Passes one using a custom certificate whose minimum protocol version is TLSv1.2_2018 or newer.",
   },
   (s: CloudFrontSnapshot) => s.distributions.filter((d) => d.minimumProtocolVersion !== null),
   arn,
@@ -55,7 +55,7 @@ export const logging = perResource(
     severity: 'medium',
     remediation: 'Enable standard logging to an S3 bucket (or real-time logs) on the distribution.',
     procedure:
-      "Reads every distribution's configuration (GetDistributionConfig) and passes a distribution whose standard logging is enabled.",
+      "Reads every distribution's configuration (GetDistributionConfig). Passes a distribution whose standard logging is enabled.",
   },
   distributions,
   arn,
@@ -69,7 +69,7 @@ export const waf = perResource(
     severity: 'medium',
     remediation: 'Associate a CLOUDFRONT-scope WAFv2 web ACL with the distribution.',
     procedure:
-      "Reads every distribution's configuration (GetDistributionConfig) and passes a distribution with a web ACL id.",
+      "Reads every distribution's configuration (GetDistributionConfig). Passes a distribution with a web ACL id.",
   },
   distributions,
   arn,
@@ -83,7 +83,7 @@ export const originHttps = perResource(
     severity: 'medium',
     remediation: "Set the custom origin's protocol policy to https-only.",
     procedure:
-      "Reads every distribution's origins (GetDistributionConfig) and passes a distribution whose custom origins all use the origin protocol policy https-only.",
+      "Reads every distribution's origins (GetDistributionConfig). Passes a distribution whose custom origins all use the origin protocol policy https-only.",
   },
   (s: CloudFrontSnapshot) => s.distributions.filter((d) => Object.keys(d.customOrigins).length > 0),
   arn,

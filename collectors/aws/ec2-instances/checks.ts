@@ -15,7 +15,7 @@ export const imdsV2 = perResource(
     remediation:
       'aws ec2 modify-instance-metadata-options --http-tokens required (and set it in launch templates).',
     procedure:
-      "Reads every instance's metadata options (DescribeInstances) and passes an instance whose HttpTokens is required, or whose metadata endpoint is disabled.",
+      "Reads every instance's metadata options (DescribeInstances). Passes an instance whose HttpTokens is required, or whose metadata endpoint is disabled.",
   },
   instances,
   instanceId,
@@ -37,8 +37,7 @@ export const publicIp = perResource(
     severity: 'medium',
     remediation:
       'Place instances in private subnets behind a load balancer or NAT; release public and Elastic IPs not needed.',
-    procedure:
-      'Reads every instance (DescribeInstances) and passes an instance without a public IPv4 address.',
+    procedure: 'Reads every instance (DescribeInstances). Passes an instance without a public IPv4 address.',
   },
   instances,
   instanceId,
@@ -53,7 +52,7 @@ export const userDataSecrets = perResource(
     remediation:
       'Move the secret to Secrets Manager or SSM Parameter Store, read it at boot with the instance role, and rotate it.',
     procedure:
-      "Reads every instance's user data (DescribeInstanceAttribute userData) and passes an instance in which no assignment to a secret-looking name (password, secret, token, api key …), AWS access key id or private key block is found. Only the names are recorded.",
+      "Reads every instance's user data (DescribeInstanceAttribute userData). Passes an instance in which no assignment to a secret-looking name (password, secret, token, api key …), AWS access key id or private key block is found. Only the names are recorded.",
   },
   instances,
   instanceId,
@@ -76,7 +75,7 @@ export const instanceProfile = perResource(
     remediation:
       'Attach an instance profile with a least-privilege role instead of placing access keys on the host.',
     procedure:
-      'Reads every instance (DescribeInstances) and passes an instance with an IAM instance profile attached.',
+      'Reads every instance (DescribeInstances). Passes an instance with an IAM instance profile attached.',
   },
   instances,
   instanceId,
@@ -93,7 +92,7 @@ export const detailedMonitoring = perResource(
     severity: 'low',
     remediation: 'aws ec2 monitor-instances --instance-ids … (one-minute CloudWatch metrics).',
     procedure:
-      'Reads every instance (DescribeInstances) and passes an instance whose monitoring state is enabled.',
+      'Reads every instance (DescribeInstances). Passes an instance whose monitoring state is enabled.',
   },
   instances,
   instanceId,
@@ -110,7 +109,7 @@ export const stoppedLong = perResource(
     severity: 'low',
     remediation:
       'Terminate instances no longer needed (snapshot what must be kept), or start and patch them.',
-    procedure: `Reads every stopped instance and the time it stopped from its state transition reason (DescribeInstances); passes an instance stopped for ${STOPPED_DAYS} days or less at the collection time.`,
+    procedure: `Reads every stopped instance and the time it stopped from its state transition reason (DescribeInstances). Passes an instance stopped for ${STOPPED_DAYS} days or less at the collection time.`,
   },
   (s: Ec2InstancesSnapshot) => s.instances.filter((i) => i.state === 'stopped'),
   instanceId,
@@ -127,7 +126,7 @@ export const volumeEncrypted = perResource(
     title: 'EBS volumes are encrypted',
     severity: 'high',
     remediation: 'Snapshot the volume, copy the snapshot with encryption, and replace the volume from it.',
-    procedure: 'Reads every EBS volume (DescribeVolumes) and passes a volume whose Encrypted flag is true.',
+    procedure: 'Reads every EBS volume (DescribeVolumes). Passes a volume whose Encrypted flag is true.',
   },
   (s: Ec2InstancesSnapshot) => s.volumes,
   (v) => v.id,
@@ -140,8 +139,7 @@ export const volumeAttached = perResource(
     title: 'EBS volumes are attached to an instance',
     severity: 'low',
     remediation: 'Snapshot and delete volumes that no instance uses.',
-    procedure:
-      'Reads every EBS volume (DescribeVolumes) and passes a volume attached to at least one instance.',
+    procedure: 'Reads every EBS volume (DescribeVolumes). Passes a volume attached to at least one instance.',
   },
   (s: Ec2InstancesSnapshot) => s.volumes,
   (v) => v.id,
@@ -159,7 +157,7 @@ export const ebsDefaultEncryption: Check<Ec2InstancesSnapshot> = {
   severity: 'medium',
   remediation: 'aws ec2 enable-ebs-encryption-by-default in each region in scope.',
   procedure:
-    "Reads the region's EBS encryption-by-default setting (GetEbsEncryptionByDefault) and passes when it is on.",
+    "Reads the region's EBS encryption-by-default setting (GetEbsEncryptionByDefault). Passes when it is on.",
   evaluate: (s, { scope }) => [
     {
       check: 'aws.ec2.ebs-default-encryption',
@@ -178,7 +176,7 @@ export const snapshotPublic = perResource(
     remediation:
       'aws ec2 modify-snapshot-attribute --attribute createVolumePermission --operation-type remove --group-names all; turn on the block public access for snapshots setting.',
     procedure:
-      "Reads the snapshots the account owns (DescribeSnapshots OwnerIds=self) and each one's createVolumePermission attribute (DescribeSnapshotAttribute); passes a snapshot whose permissions do not include the group all.",
+      "Reads the snapshots the account owns (DescribeSnapshots OwnerIds=self) and each one's createVolumePermission attribute (DescribeSnapshotAttribute). Passes a snapshot whose permissions do not include the group all.",
   },
   (s: Ec2InstancesSnapshot) => s.snapshots,
   (s) => s.id,
@@ -192,7 +190,7 @@ export const snapshotEncrypted = perResource(
     severity: 'medium',
     remediation: 'Copy the snapshot with --encrypted and delete the unencrypted one.',
     procedure:
-      'Reads the snapshots the account owns (DescribeSnapshots OwnerIds=self) and passes a snapshot whose Encrypted flag is true.',
+      'Reads the snapshots the account owns (DescribeSnapshots OwnerIds=self). Passes a snapshot whose Encrypted flag is true.',
   },
   (s: Ec2InstancesSnapshot) => s.snapshots,
   (s) => s.id,
@@ -207,7 +205,7 @@ export const imagePublic = perResource(
     remediation:
       'aws ec2 modify-image-attribute --launch-permission "Remove=[{Group=all}]"; turn on block public access for AMIs.',
     procedure:
-      'Reads the images the account owns (DescribeImages Owners=self) and passes an image whose Public flag is false.',
+      'Reads the images the account owns (DescribeImages Owners=self). Passes an image whose Public flag is false.',
   },
   (s: Ec2InstancesSnapshot) => s.images,
   (i) => i.id,

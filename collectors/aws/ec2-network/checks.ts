@@ -47,7 +47,7 @@ export const adminPorts = perResource(
     remediation:
       'Remove ingress from 0.0.0.0/0 and ::/0 on ports 22 and 3389; reach hosts through SSM Session Manager or a bastion.',
     procedure:
-      "Reads every security group's ingress rules (DescribeSecurityGroups) and passes a group unless a rule admits 0.0.0.0/0 or ::/0 to tcp/22 or tcp/3389 (directly, by a port range, or by allowing all traffic).",
+      "Reads every security group's ingress rules (DescribeSecurityGroups). Passes a group unless a rule admits 0.0.0.0/0 or ::/0 to tcp/22 or tcp/3389 (directly, by a port range, or by allowing all traffic).",
   },
   groups,
   groupId,
@@ -61,7 +61,7 @@ export const databasePorts = perResource(
     severity: 'high',
     remediation:
       "Remove world-open ingress on database ports; admit only the application tier's security group.",
-    procedure: `Reads every security group's ingress rules (DescribeSecurityGroups) and passes a group unless a rule admits 0.0.0.0/0 or ::/0 to a database port (tcp ${DATABASE_PORTS.join(', ')}).`,
+    procedure: `Reads every security group's ingress rules (DescribeSecurityGroups). Passes a group unless a rule admits 0.0.0.0/0 or ::/0 to a database port (tcp ${DATABASE_PORTS.join(', ')}).`,
   },
   groups,
   groupId,
@@ -76,7 +76,7 @@ export const allPortsOpen = perResource(
     remediation:
       'Replace the all-traffic (or 0-65535) ingress rule from 0.0.0.0/0 or ::/0 with rules for the ports the service needs.',
     procedure:
-      "Reads every security group's ingress rules (DescribeSecurityGroups) and passes a group unless a rule admits 0.0.0.0/0 or ::/0 on all protocols or on the whole TCP port range.",
+      "Reads every security group's ingress rules (DescribeSecurityGroups). Passes a group unless a rule admits 0.0.0.0/0 or ::/0 on all protocols or on the whole TCP port range.",
   },
   groups,
   groupId,
@@ -107,7 +107,7 @@ export const otherPorts = perResource(
     remediation:
       'Put internet-facing services behind a load balancer on 80/443, and restrict other ports to known sources.',
     procedure:
-      "Reads every security group's ingress rules (DescribeSecurityGroups) and passes a group unless a TCP or UDP rule admits 0.0.0.0/0 or ::/0 to a port other than 80 and 443 (administrative, database and all-port rules are judged by their own checks).",
+      "Reads every security group's ingress rules (DescribeSecurityGroups). Passes a group unless a TCP or UDP rule admits 0.0.0.0/0 or ::/0 to a port other than 80 and 443 (administrative, database and all-port rules are judged by their own checks).",
   },
   groups,
   groupId,
@@ -128,7 +128,7 @@ export const defaultGroupClosed = perResource(
     remediation:
       'Remove every inbound and outbound rule from the default security group of each VPC; use purpose-made groups.',
     procedure:
-      'Reads the security group named "default" of every VPC (DescribeSecurityGroups) and passes it when it has no inbound and no outbound rule.',
+      'Reads the security group named "default" of every VPC (DescribeSecurityGroups). Passes it when it has no inbound and no outbound rule.',
   },
   (s: Ec2NetworkSnapshot) => s.securityGroups.filter((g) => g.name === 'default'),
   groupId,
@@ -147,7 +147,7 @@ export const unusedGroups = perResource(
     severity: 'low',
     remediation: 'Delete security groups no network interface uses, so rule reviews cover only live rules.',
     procedure:
-      'Reads every security group and every network interface (DescribeSecurityGroups, DescribeNetworkInterfaces) and passes a non-default group attached to at least one interface.',
+      'Reads every security group and every network interface (DescribeSecurityGroups, DescribeNetworkInterfaces). Passes a non-default group attached to at least one interface.',
   },
   (s: Ec2NetworkSnapshot) => s.securityGroups.filter((g) => g.name !== 'default'),
   groupId,
@@ -182,7 +182,7 @@ export const naclAdminPorts = perResource(
     remediation:
       'Add inbound deny entries for tcp/22 and tcp/3389 from 0.0.0.0/0 and ::/0 ahead of the allow entries.',
     procedure:
-      'Reads every network ACL (DescribeNetworkAcls) and, in rule-number order, finds the first inbound entry from 0.0.0.0/0 or ::/0 that matches tcp/22 and tcp/3389; passes when neither is allowed.',
+      'Reads every network ACL (DescribeNetworkAcls) and, in rule-number order, finds the first inbound entry from 0.0.0.0/0 or ::/0 that matches tcp/22 and tcp/3389. Passes when neither is allowed.',
   },
   (s: Ec2NetworkSnapshot) => s.networkAcls,
   (a) => a.id,
@@ -204,7 +204,7 @@ export const vpcFlowLogs = perResource(
     severity: 'medium',
     remediation: 'Create a flow log for the VPC (all traffic) to CloudWatch Logs or S3.',
     procedure:
-      'Reads every VPC and every flow log (DescribeVpcs, DescribeFlowLogs) and passes a VPC with at least one active flow log.',
+      'Reads every VPC and every flow log (DescribeVpcs, DescribeFlowLogs). Passes a VPC with at least one active flow log.',
   },
   (s: Ec2NetworkSnapshot) => s.vpcs,
   (v) => v.id,
@@ -223,7 +223,7 @@ export const subnetPublicIp = perResource(
     severity: 'low',
     remediation:
       'Turn off "auto-assign public IPv4 address" on the subnet; give public addresses only where a design calls for them.',
-    procedure: 'Reads every subnet (DescribeSubnets) and passes a subnet whose MapPublicIpOnLaunch is false.',
+    procedure: 'Reads every subnet (DescribeSubnets). Passes a subnet whose MapPublicIpOnLaunch is false.',
   },
   (s: Ec2NetworkSnapshot) => s.subnets,
   (s) => s.id,

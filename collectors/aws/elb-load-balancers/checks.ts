@@ -46,7 +46,7 @@ export const httpsOnly = lbCheck(
     remediation:
       "Replace the HTTP listener's forward action with a redirect to HTTPS (HTTP_301), or remove it.",
     procedure:
-      "Reads every load balancer's listeners (ELBv2 DescribeListeners; classic DescribeLoadBalancers) and passes a load balancer whose every HTTP listener redirects to HTTPS.",
+      "Reads every load balancer's listeners (ELBv2 DescribeListeners; classic DescribeLoadBalancers). Passes a load balancer whose every HTTP listener redirects to HTTPS.",
   },
   all,
   (lb) => {
@@ -69,7 +69,7 @@ export const tlsPolicy = lbCheck(
     remediation:
       "Set the listener's security policy to ELBSecurityPolicy-TLS13-1-2-2021-06 (or a newer TLS 1.2+ policy).",
     procedure:
-      "Reads the security policy of every HTTPS, TLS and SSL listener (DescribeListeners; classic DescribeLoadBalancerPolicies) and passes a load balancer whose listeners' policies accept no protocol older than TLS 1.2.",
+      "Reads the security policy of every HTTPS, TLS and SSL listener (DescribeListeners; classic DescribeLoadBalancerPolicies). Passes a load balancer whose listeners' policies accept no protocol older than TLS 1.2.",
   },
   (lb) => lb.listeners.some((l) => l.minTls !== null),
   (lb) => {
@@ -92,7 +92,7 @@ export const accessLogs = lbCheck(
     remediation:
       'Enable access logs to an S3 bucket (attribute access_logs.s3.enabled, or AccessLog for classic).',
     procedure:
-      "Reads every load balancer's attributes (DescribeLoadBalancerAttributes) and passes a load balancer whose access logging is enabled.",
+      "Reads every load balancer's attributes (DescribeLoadBalancerAttributes). Passes a load balancer whose access logging is enabled.",
   },
   all,
   (lb) => [lb.accessLogs, lb.accessLogs ? 'access logs on' : `${lb.name} does not write access logs`],
@@ -106,7 +106,7 @@ export const deletionProtection = lbCheck(
     severity: 'low',
     remediation: 'Set deletion_protection.enabled to true on the load balancer.',
     procedure:
-      "Reads every ELBv2 load balancer's attributes (DescribeLoadBalancerAttributes) and passes when deletion_protection.enabled is true.",
+      "Reads every ELBv2 load balancer's attributes (DescribeLoadBalancerAttributes). Passes when deletion_protection.enabled is true.",
   },
   (lb) => lb.deletionProtection !== null,
   (lb) => [
@@ -126,7 +126,7 @@ export const dropInvalidHeaders = lbCheck(
     remediation:
       'Set routing.http.drop_invalid_header_fields.enabled to true (a defence against request smuggling).',
     procedure:
-      "Reads every application load balancer's attributes (DescribeLoadBalancerAttributes) and passes when routing.http.drop_invalid_header_fields.enabled is true.",
+      "Reads every application load balancer's attributes (DescribeLoadBalancerAttributes). Passes when routing.http.drop_invalid_header_fields.enabled is true.",
   },
   alb,
   (lb) => [
@@ -143,7 +143,7 @@ export const desyncMitigation = lbCheck(
     severity: 'low',
     remediation: 'Set routing.http.desync_mitigation_mode to defensive or strictest.',
     procedure:
-      "Reads every application load balancer's attributes (DescribeLoadBalancerAttributes) and passes when routing.http.desync_mitigation_mode is defensive or strictest.",
+      "Reads every application load balancer's attributes (DescribeLoadBalancerAttributes). Passes when routing.http.desync_mitigation_mode is defensive or strictest.",
   },
   alb,
   (lb) => {
@@ -165,7 +165,7 @@ export const waf = lbCheck(
     severity: 'medium',
     remediation: 'Associate a WAFv2 web ACL with managed rule groups to the load balancer.',
     procedure:
-      'Reads the internet-facing application load balancers (DescribeLoadBalancers) and the web ACL of each (wafv2 GetWebACLForResource); passes a load balancer associated with a web ACL.',
+      'Reads the internet-facing application load balancers (DescribeLoadBalancers) and the web ACL of each (wafv2 GetWebACLForResource). Passes a load balancer associated with a web ACL.',
   },
   (lb) => alb(lb) && lb.scheme === 'internet-facing',
   (lb) =>

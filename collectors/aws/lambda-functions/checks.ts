@@ -13,7 +13,7 @@ export const functionUrlAuth = perResource(
     remediation:
       "Set the function URL's auth type to AWS_IAM, or delete the URL and front the function with an authenticated API.",
     procedure:
-      "Reads every function's URL configuration (ListFunctions, GetFunctionUrlConfig) and passes a function without a URL or whose URL auth type is AWS_IAM.",
+      "Reads every function's URL configuration (ListFunctions, GetFunctionUrlConfig). Passes a function without a URL or whose URL auth type is AWS_IAM.",
   },
   functions,
   arn,
@@ -35,7 +35,7 @@ export const functionUrlCors = perResource(
     severity: 'low',
     remediation: 'List the allowed origins in the URL\'s CORS configuration instead of "*".',
     procedure:
-      'Reads every function URL\'s CORS configuration (GetFunctionUrlConfig) and passes a URL whose allowed origins do not include "*".',
+      'Reads every function URL\'s CORS configuration (GetFunctionUrlConfig). Passes a URL whose allowed origins do not include "*".',
   },
   (s: LambdaFunctionsSnapshot) => s.functions.filter((f) => f.url),
   arn,
@@ -58,7 +58,7 @@ export const publicPolicy = perResource(
     remediation:
       'Name the calling service or account as principal, or add aws:SourceArn / aws:SourceAccount conditions.',
     procedure:
-      'Reads every function\'s resource-based policy (GetPolicy) and passes a function with no Allow statement whose principal is "*" without a condition.',
+      'Reads every function\'s resource-based policy (GetPolicy). Passes a function with no Allow statement whose principal is "*" without a condition.',
   },
   functions,
   arn,
@@ -79,7 +79,7 @@ export const runtimeSupported = perResource(
     title: 'Lambda functions run on a supported runtime',
     severity: 'medium',
     remediation: 'Move the function to a supported runtime version (nodejs24.x, python3.13 …) and redeploy.',
-    procedure: `Reads every zip-packaged function's runtime (ListFunctions) and passes a runtime whose Lambda deprecation date (table of ${RUNTIMES_AS_OF}) is later than the collection time.`,
+    procedure: `Reads every zip-packaged function's runtime (ListFunctions). Passes a runtime whose Lambda deprecation date (table of ${RUNTIMES_AS_OF}) is later than the collection time.`,
   },
   (s: LambdaFunctionsSnapshot) => s.functions.filter((f) => f.runtime),
   arn,
@@ -109,7 +109,7 @@ export const environmentSecrets = perResource(
     remediation:
       'Read the secret from Secrets Manager or SSM Parameter Store at run time (or at least encrypt the variables with a customer-managed KMS key).',
     procedure:
-      "Reads every function's environment variable names (ListFunctions) and passes a function with no secret-looking name (password, secret, token, api key …), or whose variables are encrypted with a customer-managed KMS key. Only the names are recorded.",
+      "Reads every function's environment variable names (ListFunctions). Passes a function with no secret-looking name (password, secret, token, api key …), or whose variables are encrypted with a customer-managed KMS key. Only the names are recorded.",
   },
   functions,
   arn,

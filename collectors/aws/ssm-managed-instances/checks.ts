@@ -16,7 +16,7 @@ export const instanceManaged = perResource(
     remediation:
       'Install the SSM agent and attach AmazonSSMManagedInstanceCore to the instance role (or enable Default Host Management).',
     procedure:
-      'Reads the running instances (ec2:DescribeInstances) and the instances registered with Systems Manager (DescribeInstanceInformation); passes a running instance that is registered.',
+      'Reads the running instances (ec2:DescribeInstances) and the instances registered with Systems Manager (DescribeInstanceInformation). Passes a running instance that is registered.',
   },
   instances,
   id,
@@ -34,7 +34,7 @@ export const agentOnline = perResource(
     remediation:
       "Restore the agent's connectivity (VPC endpoints or egress to ssm/ssmmessages/ec2messages) and its instance role.",
     procedure:
-      'Reads the managed instances (DescribeInstanceInformation) and passes an instance whose PingStatus is Online.',
+      'Reads the managed instances (DescribeInstanceInformation). Passes an instance whose PingStatus is Online.',
   },
   managed,
   id,
@@ -53,7 +53,7 @@ export const agentLatest = perResource(
     severity: 'low',
     remediation: 'Create a State Manager association running AWS-UpdateSSMAgent on a schedule.',
     procedure:
-      'Reads the managed instances (DescribeInstanceInformation) and passes an instance whose IsLatestVersion is true.',
+      'Reads the managed instances (DescribeInstanceInformation). Passes an instance whose IsLatestVersion is true.',
   },
   managed,
   id,
@@ -76,7 +76,7 @@ export const criticalPatches = perResource(
     remediation:
       'Run AWS-RunPatchBaseline with Operation=Install through a maintenance window or Patch Manager policy.',
     procedure:
-      "Reads each managed instance's patch state (DescribeInstancePatchStates) and passes an instance whose latest scan reports zero critical and zero security non-compliant patches.",
+      "Reads each managed instance's patch state (DescribeInstancePatchStates). Passes an instance whose latest scan reports zero critical and zero security non-compliant patches.",
   },
   managed,
   id,
@@ -101,7 +101,7 @@ export const patchFailures = perResource(
     remediation:
       'Read the AWS-RunPatchBaseline command output on the instance, fix the cause and install again.',
     procedure:
-      "Reads each managed instance's patch state (DescribeInstancePatchStates) and passes an instance whose FailedCount is zero.",
+      "Reads each managed instance's patch state (DescribeInstancePatchStates). Passes an instance whose FailedCount is zero.",
   },
   managed,
   id,
@@ -121,7 +121,7 @@ export const patchScanRecent = perResource(
     title: `Managed instances were scanned for patches in the last ${PATCH_SCAN_DAYS} days`,
     severity: 'medium',
     remediation: 'Schedule AWS-RunPatchBaseline (Scan) at least weekly with a Patch Manager policy.',
-    procedure: `Reads each managed instance's patch state (DescribeInstancePatchStates) and passes an instance whose last scan or install ended ${PATCH_SCAN_DAYS} days or less before the collection.`,
+    procedure: `Reads each managed instance's patch state (DescribeInstancePatchStates). Passes an instance whose last scan or install ended ${PATCH_SCAN_DAYS} days or less before the collection.`,
   },
   managed,
   id,
@@ -144,7 +144,7 @@ export const associationCompliance = perResource(
     remediation:
       'Find the non-compliant resources (ListResourceComplianceSummaries) and fix the failing association runs.',
     procedure:
-      'Reads the compliance summary of the region (ListComplianceSummaries) and passes when the Association compliance type counts no non-compliant resource.',
+      'Reads the compliance summary of the region (ListComplianceSummaries). Passes when the Association compliance type counts no non-compliant resource.',
   },
   (s: SsmManagedInstancesSnapshot) => s.complianceSummaries.filter((c) => c.complianceType === 'Association'),
   (c) => c.complianceType,

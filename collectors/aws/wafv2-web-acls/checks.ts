@@ -10,7 +10,7 @@ export const webAclLogging = perResource(
     severity: 'medium',
     remediation: 'Configure web ACL logging to CloudWatch Logs, S3 or Firehose (put-logging-configuration).',
     procedure:
-      'Reads every regional web ACL and the logging configurations (ListWebACLs, ListLoggingConfigurations) and passes a web ACL with a log destination.',
+      'Reads every regional web ACL and the logging configurations (ListWebACLs, ListLoggingConfigurations). Passes a web ACL with a log destination.',
   },
   acls,
   (a) => a.arn,
@@ -30,7 +30,7 @@ export const webAclRules = perResource(
     remediation:
       'Add AWS managed rule groups (core rule set, known bad inputs) or your own rules to the web ACL.',
     procedure:
-      'Reads every regional web ACL (ListWebACLs, GetWebACL) and passes a web ACL with at least one rule or rule group.',
+      'Reads every regional web ACL (ListWebACLs, GetWebACL). Passes a web ACL with at least one rule or rule group.',
   },
   acls,
   (a) => a.arn,
