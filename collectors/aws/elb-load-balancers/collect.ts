@@ -37,6 +37,8 @@ export function minTlsOfPolicy(name: string): string {
   return m ? `1.${m[1]}` : '1.0';
 }
 
+const secure = (protocol?: string) => protocol === 'HTTPS' || protocol === 'TLS';
+
 const attributes = (list: { Key?: string; Value?: string }[] = []) =>
   Object.fromEntries(list.map((a) => [a.Key ?? '', a.Value ?? '']));
 
@@ -63,8 +65,9 @@ async function readV2(
     listeners: listeners.map((l) => ({
       port: l.Port ?? 0,
       protocol: l.Protocol ?? '',
-      sslPolicy: l.SslPolicy ?? null,
-      minTls: l.SslPolicy ? minTlsOfPolicy(l.SslPolicy) : null,
+      // Only HTTPS and TLS listeners negotiate TLS (an emulator may report a policy on plain ones too).
+      sslPolicy: secure(l.Protocol) ? (l.SslPolicy ?? null) : null,
+      minTls: secure(l.Protocol) && l.SslPolicy ? minTlsOfPolicy(l.SslPolicy) : null,
       redirectsToHttps: (l.DefaultActions ?? []).some(
         (d) => d.Type === 'redirect' && d.RedirectConfig?.Protocol === 'HTTPS',
       ),

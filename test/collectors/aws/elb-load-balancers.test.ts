@@ -202,7 +202,13 @@ describeAws('aws.elb.load-balancers collect (moto)', () => {
       dropInvalidHeaders: true,
       webAcl: Summary?.ARN,
       listeners: expect.arrayContaining([
-        expect.objectContaining({ port: 80, protocol: 'HTTP', redirectsToHttps: false }),
+        expect.objectContaining({
+          port: 80,
+          protocol: 'HTTP',
+          redirectsToHttps: false,
+          sslPolicy: null,
+          minTls: null,
+        }),
         expect.objectContaining({ port: 443, protocol: 'HTTPS', minTls: '1.2' }),
       ]),
     });
