@@ -32,6 +32,9 @@ export async function startMoto(command = process.env.MOTO_SERVER ?? 'moto_serve
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    // Without its catalogue of public AMIs, the emulated account owns no snapshots it did not create (moto
+    // attributes the AMIs' snapshots to the default account), as a fresh AWS account does.
+    env: { ...process.env, MOTO_EC2_LOAD_DEFAULT_AMIS: 'false' },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -24,6 +24,7 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { type NetworkSeedOptions, seedAwsNetwork } from './seed-aws-network.ts';
 
 const region = 'us-east-1';
 const fullBlock = {
@@ -38,7 +39,7 @@ const fullBlock = {
  * a console user without MFA, an access key, an unprotected bucket, a trail without log validation,
  * no password policy and a KMS key without rotation. Clients take the endpoint from AWS_ENDPOINT_URL.
  */
-export async function seedDemoAccount(): Promise<void> {
+export async function seedDemoAccount(options: NetworkSeedOptions = {}): Promise<void> {
   const config = { region, forcePathStyle: true };
   const iam = new IAMClient(config);
   const s3 = new S3Client(config);
@@ -159,4 +160,6 @@ export async function seedDemoAccount(): Promise<void> {
     new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'acme-audit-logs' } }),
   );
   await configService.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+
+  await seedAwsNetwork(options);
 }

@@ -1,9 +1,18 @@
 import type { AnyCollector } from '../../core/collector.ts';
+import { acmCertificates } from './acm-certificates/index.ts';
+import { apiGatewayRestApis } from './apigateway-rest-apis/index.ts';
+import { cloudFrontDistributions } from './cloudfront-distributions/index.ts';
 import { cloudTrailTrails } from './cloudtrail-trails/index.ts';
 import { configRecorder } from './config-recorder/index.ts';
+import { ec2Instances } from './ec2-instances/index.ts';
+import { ec2Network } from './ec2-network/index.ts';
+import { elbLoadBalancers } from './elb-load-balancers/index.ts';
 import { credentialReport } from './iam-credential-report/index.ts';
 import { kmsKeys } from './kms-keys/index.ts';
+import { lambdaFunctions } from './lambda-functions/index.ts';
 import { s3Buckets } from './s3-buckets/index.ts';
+import { ssmManagedInstances } from './ssm-managed-instances/index.ts';
+import { wafv2WebAcls } from './wafv2-web-acls/index.ts';
 
 /**
  * The AWS collectors: one line each. The deployed functions import this list alone, so their bundles carry
@@ -15,4 +24,13 @@ export const awsCollectors: readonly AnyCollector[] = [
   cloudTrailTrails,
   configRecorder,
   kmsKeys,
+  ec2Network,
+  ec2Instances,
+  ssmManagedInstances,
+  elbLoadBalancers,
+  wafv2WebAcls,
+  lambdaFunctions,
+  acmCertificates,
+  apiGatewayRestApis,
+  cloudFrontDistributions,
 ];

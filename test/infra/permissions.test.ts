@@ -13,8 +13,8 @@ import {
   withDeploy,
 } from './support.ts';
 
-/** Actions that only read (the collectors' GenerateCredentialReport only asks IAM to build the report). */
-const READ = /^[a-z0-9-]+:(Get|List|Describe|Query|BatchGet|GenerateCredentialReport$)/;
+/** Actions that only read (GenerateCredentialReport only asks IAM to build the report; API Gateway's read action is its HTTP verb GET). */
+const READ = /^[a-z0-9-]+:(Get|List|Describe|Query|BatchGet|GenerateCredentialReport$)|^apigateway:GET$/;
 /**
  * The only writes allowed on every resource: Step Functions' log delivery to CloudWatch Logs, whose actions
  * support no resource-level permissions (AWS documents `"Resource": "*"` for them).
