@@ -83,6 +83,7 @@ export async function runCollect(ctx: CliContext, options: CollectOptions): Prom
   let done = 0;
   const outcomes = await collectTargets(ctx.store, targets, {
     concurrency: options.concurrency ?? 4,
+    settings: ctx.config.checks,
     onDone: ({ target, ref, findings }) => {
       done++;
       const failing = findings.filter((f) => f.status === 'fail').length;
@@ -98,6 +99,7 @@ export async function runCollect(ctx: CliContext, options: CollectOptions): Prom
     ctx.controls,
     registry,
     new Date().toISOString(),
+    { settings: ctx.config.checks },
   );
   return { outcomes, results, transitions };
 }

@@ -1,0 +1,86 @@
+import { daysBetween, perResource } from '../../../core/collector.ts';
+import { customerKeyCheck } from '../customer-keys.ts';
+import { dataSettings } from '../data-settings.ts';
+import type { SecretSnapshot, SecretsManagerSnapshot } from './snapshot.ts';
+
+const secrets = (s: SecretsManagerSnapshot) => s.secrets;
+const arn = (s: SecretSnapshot) => s.arn;
+
+export const rotationEnabled = perResource(
+  {
+    id: 'aws.secretsmanager.rotation-enabled',
+    title: 'Secrets rotate automatically',
+    severity: 'medium',
+    remediation:
+      'Configure rotation with a rotation function or managed rotation (rotate-secret --rotation-rules).',
+    procedure: 'Reads every secret’s metadata (ListSecrets) and passes it when RotationEnabled is true.',
+  },
+  secrets,
+  arn,
+  (s) => [
+    s.rotationEnabled,
+    s.rotationEnabled
+      ? `rotates every ${s.rotationDays ?? '?'} days`
+      : `secret ${s.name} has no automatic rotation`,
+  ],
+);
+
+export const rotatedRecently = perResource(
+  {
+    id: 'aws.secretsmanager.rotated-recently',
+    title: 'Secrets were rotated within the configured number of days',
+    severity: 'medium',
+    remediation:
+      'Rotate the secret now (rotate-secret) and fix the rotation function if rotation is failing.',
+    procedure:
+      'Reads every secret’s LastRotatedDate, else CreatedDate (ListSecrets), and passes it when that is at most checks.aws.data.secretRotationDays (default 90) days before the collection.',
+  },
+  secrets,
+  arn,
+  (s, _, context) => {
+    const limit = dataSettings(context).secretRotationDays;
+    const since = s.lastRotatedAt ?? s.createdAt;
+    if (!since) return [false, `secret ${s.name}: neither rotation nor creation date recorded`];
+    const age = daysBetween(since, context.asOf);
+    const what = s.lastRotatedAt ? 'last rotated' : 'never rotated, created';
+    return [age <= limit, `secret ${s.name}: ${what} ${age} days ago (limit ${limit})`];
+  },
+);
+
+export const unused = perResource(
+  {
+    id: 'aws.secretsmanager.unused',
+    title: 'Secrets are in use',
+    severity: 'low',
+    remediation:
+      'Delete the secret if nothing needs it (delete-secret with a recovery window), or find its owner.',
+    procedure:
+      'Reads every secret’s LastAccessedDate and CreatedDate (ListSecrets) and passes it when it was read, or created, within checks.aws.data.secretUnusedDays (default 90) days before the collection.',
+  },
+  secrets,
+  arn,
+  (s, _, context) => {
+    const limit = dataSettings(context).secretUnusedDays;
+    const since = s.lastAccessedAt ?? s.createdAt;
+    if (!since) return [false, `secret ${s.name}: neither access nor creation date recorded`];
+    const age = daysBetween(since, context.asOf);
+    const what = s.lastAccessedAt ? 'last read' : 'never read, created';
+    return [age <= limit, `secret ${s.name}: ${what} ${age} days ago (limit ${limit})`];
+  },
+);
+
+export const customerKey = customerKeyCheck(
+  {
+    id: 'aws.secretsmanager.customer-key',
+    title: 'Secrets are encrypted with a customer-managed KMS key (where required)',
+    severity: 'medium',
+    remediation: 'Re-encrypt the secret with a customer-managed key (update-secret --kms-key-id).',
+    procedure:
+      'When checks.aws.data.customerManagedKeys is true: reads every secret’s KmsKeyId (ListSecrets, which omits it for the AWS-managed key aws/secretsmanager) and passes a secret that names a key.',
+  },
+  secrets,
+  arn,
+  (s) => s,
+);
+
+export const checks = [rotationEnabled, rotatedRecently, unused, customerKey];
