@@ -1,3 +1,4 @@
+import { BackupClient, CreateBackupPlanCommand, CreateBackupVaultCommand } from '@aws-sdk/client-backup';
 import { CreateTableCommand, DynamoDBClient, UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { CreateFileSystemCommand, EFSClient } from '@aws-sdk/client-efs';
@@ -14,7 +15,8 @@ const region = 'us-east-1';
  * Seeds the data stores of the emulated account, each misconfiguration next to a compliant twin: a public,
  * unencrypted RDS instance without backups next to a private, encrypted, Multi-AZ production one that enforces
  * TLS; a DynamoDB table without point-in-time recovery next to one with it; an unencrypted file system next to
- * an encrypted, backed-up one; a repository with mutable tags and no scanning next to an immutable, scanned one.
+ * an encrypted, backed-up one; a repository with mutable tags and no scanning next to an immutable, scanned one;
+ * a daily backup plan.
  */
 export async function seedDataStores(): Promise<void> {
   const config = { region };
@@ -98,4 +100,24 @@ export async function seedDataStores(): Promise<void> {
     }),
   );
   await ecr.send(new CreateRepositoryCommand({ repositoryName: 'legacy-worker' }));
+
+  // A daily backup plan keeping 35 days. The emulator cannot list its selections, protected resources or
+  // restore testing plans, so those checks report the gap.
+  const backup = new BackupClient(config);
+  await backup.send(new CreateBackupVaultCommand({ BackupVaultName: 'primary' }));
+  await backup.send(
+    new CreateBackupPlanCommand({
+      BackupPlan: {
+        BackupPlanName: 'daily-35d',
+        Rules: [
+          {
+            RuleName: 'daily',
+            TargetBackupVaultName: 'primary',
+            ScheduleExpression: 'cron(0 5 ? * * *)',
+            Lifecycle: { DeleteAfterDays: 35 },
+          },
+        ],
+      },
+    }),
+  );
 }

@@ -18,7 +18,8 @@ export async function orUnknown<T>(call: Promise<T>): Promise<T | Unknown> {
   } catch (error) {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
     const status = e.$metadata?.httpStatusCode;
-    return { unknown: `${e.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? ''}`.trim() };
+    const message = (e.message ?? '').split('\n')[0];
+    return { unknown: `${e.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${message}`.trim() };
   }
 }
 
