@@ -22,15 +22,14 @@ export async function keyManagers(
   const entries = await Promise.all(
     distinct.map((arn) =>
       limit(async () => {
-        const answer = await orUnknown(kms.send(new DescribeKeyCommand({ KeyId: arn })));
-        if (isUnknown(answer)) return [arn, answer] as const;
-        const manager = answer.KeyMetadata?.KeyManager;
-        return [
-          arn,
-          manager === 'AWS' || manager === 'CUSTOMER'
-            ? manager
-            : { unknown: 'DescribeKey named no KeyManager' },
-        ] as const;
+        const manager = await orUnknown(
+          kms.send(new DescribeKeyCommand({ KeyId: arn })),
+          (answer): KeyManager => {
+            const m = answer.KeyMetadata?.KeyManager;
+            return m === 'AWS' || m === 'CUSTOMER' ? m : { unknown: 'DescribeKey named no KeyManager' };
+          },
+        );
+        return [arn, manager] as const;
       }),
     ),
   );

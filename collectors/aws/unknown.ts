@@ -11,16 +11,18 @@ export interface Unknown {
 export const isUnknown = (value: unknown): value is Unknown =>
   typeof value === 'object' && value !== null && 'unknown' in value;
 
-/** The call's result, or an Unknown naming the error (code and HTTP status) when it fails. */
-export async function orUnknown<T>(call: Promise<T>): Promise<T | Unknown> {
+/** The call's result (mapped by `map`), or an Unknown naming the error (code and HTTP status) when it fails. */
+export async function orUnknown<T, U = T>(call: Promise<T>, map?: (value: T) => U): Promise<U | Unknown> {
+  let value: T;
   try {
-    return await call;
+    value = await call;
   } catch (error) {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
     const status = e.$metadata?.httpStatusCode;
     const message = (e.message ?? '').split('\n')[0];
     return { unknown: `${e.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${message}`.trim() };
   }
+  return map ? map(value) : (value as unknown as U);
 }
 
 /**

@@ -1,6 +1,7 @@
+import { AwsSession } from '../../collectors/aws/session.ts';
 import type { AwsDataSettings } from '../../core/check-settings.ts';
 import { DEFAULT_CHECK_SETTINGS } from '../../core/check-settings.ts';
-import type { Check, CheckContext } from '../../core/collector.ts';
+import type { Check, CheckContext, Collector } from '../../core/collector.ts';
 
 /** A check context for an AWS account and region, at a fixed instant, with `checks.aws.data` overrides. */
 export function awsContext(
@@ -28,3 +29,17 @@ export const undeclared = (calls: readonly string[], collector: { permissions: r
   [...new Set(calls)].filter(
     (op) => op !== 'GetCallerIdentity' && !collector.permissions.some((p) => p.endsWith(`:${op}`)),
   );
+
+/** Collects `collector` for the emulated account in us-east-1, recording the operations it calls. */
+export async function collectCounting<S>(
+  collector: Collector<S, AwsSession>,
+): Promise<{ snapshot: S; calls: string[] }> {
+  const calls: string[] = [];
+  const session = new AwsSession({ onCall: (_, op) => calls.push(op) });
+  const snapshot = await collector.collect(session, {
+    source: 'aws',
+    id: await session.accountId(),
+    region: 'us-east-1',
+  });
+  return { snapshot, calls };
+}

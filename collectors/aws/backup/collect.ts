@@ -48,15 +48,39 @@ export async function collect(session: AwsSession, scope: Scope): Promise<Backup
   const [planList, vaultList, protectedResources, restoreTestingPlans] = await Promise.all([
     allPages(paginateListBackupPlans(client, {}), (p) => p.BackupPlansList),
     allPages(paginateListBackupVaults(client, {}), (p) => p.BackupVaultList),
-    orUnknown(allPages(paginateListProtectedResources(client, {}), (p) => p.Results)),
-    orUnknown(allPages(paginateListRestoreTestingPlans(client, {}), (p) => p.RestoreTestingPlans)),
+    orUnknown(
+      allPages(paginateListProtectedResources(client, {}), (p) => p.Results),
+      (list) =>
+        list.map((r) => ({
+          arn: r.ResourceArn ?? '',
+          type: r.ResourceType ?? '',
+          lastBackupTime: r.LastBackupTime?.toISOString() ?? null,
+        })),
+    ),
+    orUnknown(
+      allPages(paginateListRestoreTestingPlans(client, {}), (p) => p.RestoreTestingPlans),
+      (list) =>
+        list.map((r) => ({
+          name: r.RestoreTestingPlanName ?? '',
+          arn: r.RestoreTestingPlanArn ?? '',
+          schedule: r.ScheduleExpression ?? '',
+          lastExecutionTime: r.LastExecutionTime?.toISOString() ?? null,
+        })),
+    ),
   ]);
 
   const plans = await Promise.all(
     planList.map((p) =>
       limit(async (): Promise<BackupPlanSnapshot> => {
         const id = p.BackupPlanId ?? '';
-        const plan = await orUnknown(backup.send(new GetBackupPlanCommand({ BackupPlanId: id })));
+        const rules = await orUnknown(backup.send(new GetBackupPlanCommand({ BackupPlanId: id })), (plan) =>
+          (plan.BackupPlan?.Rules ?? []).map((r) => ({
+            name: r.RuleName ?? '',
+            vault: r.TargetBackupVaultName ?? '',
+            schedule: r.ScheduleExpression ?? null,
+            deleteAfterDays: r.Lifecycle?.DeleteAfterDays ?? null,
+          })),
+        );
         const selections = await orUnknown(
           allPages(
             paginateListBackupSelections(client, { BackupPlanId: id }),
@@ -80,15 +104,7 @@ export async function collect(session: AwsSession, scope: Scope): Promise<Backup
           id,
           arn: p.BackupPlanArn ?? id,
           name: p.BackupPlanName ?? id,
-          rules:
-            'unknown' in plan
-              ? plan
-              : (plan.BackupPlan?.Rules ?? []).map((r) => ({
-                  name: r.RuleName ?? '',
-                  vault: r.TargetBackupVaultName ?? '',
-                  schedule: r.ScheduleExpression ?? null,
-                  deleteAfterDays: r.Lifecycle?.DeleteAfterDays ?? null,
-                })),
+          rules,
           selections,
         };
       }),
@@ -110,22 +126,7 @@ export async function collect(session: AwsSession, scope: Scope): Promise<Backup
       locked: v.Locked ?? false,
       minRetentionDays: v.MinRetentionDays ?? null,
     })),
-    protectedResources:
-      'unknown' in protectedResources
-        ? protectedResources
-        : protectedResources.map((r) => ({
-            arn: r.ResourceArn ?? '',
-            type: r.ResourceType ?? '',
-            lastBackupTime: r.LastBackupTime?.toISOString() ?? null,
-          })),
-    restoreTestingPlans:
-      'unknown' in restoreTestingPlans
-        ? restoreTestingPlans
-        : restoreTestingPlans.map((r) => ({
-            name: r.RestoreTestingPlanName ?? '',
-            arn: r.RestoreTestingPlanArn ?? '',
-            schedule: r.ScheduleExpression ?? '',
-            lastExecutionTime: r.LastExecutionTime?.toISOString() ?? null,
-          })),
+    protectedResources,
+    restoreTestingPlans,
   };
 }

@@ -26,7 +26,13 @@ export async function collect(session: AwsSession, scope: Scope): Promise<EcrSna
   const ecr = session.client(ECRClient, scope.region);
   const [list, scanning] = await Promise.all([
     allPages(paginateDescribeRepositories({ client: ecr }, {}), (p) => p.repositories),
-    orUnknown(ecr.send(new GetRegistryScanningConfigurationCommand({}))),
+    orUnknown(ecr.send(new GetRegistryScanningConfigurationCommand({})), (answer) => ({
+      scanType: answer.scanningConfiguration?.scanType ?? 'BASIC',
+      rules: (answer.scanningConfiguration?.rules ?? []).map((rule) => ({
+        frequency: rule.scanFrequency ?? '',
+        filters: (rule.repositoryFilters ?? []).map((f) => f.filter ?? ''),
+      })),
+    })),
   ]);
   const limit = pLimit(8);
   const read = await Promise.all(
@@ -64,15 +70,6 @@ export async function collect(session: AwsSession, scope: Scope): Promise<EcrSna
   );
   return {
     repositories: read.map((r) => ({ ...r, keyManager: r.keyArn ? (managers.get(r.keyArn) ?? null) : null })),
-    registryScanning:
-      'unknown' in scanning
-        ? scanning
-        : {
-            scanType: scanning.scanningConfiguration?.scanType ?? 'BASIC',
-            rules: (scanning.scanningConfiguration?.rules ?? []).map((rule) => ({
-              frequency: rule.scanFrequency ?? '',
-              filters: (rule.repositoryFilters ?? []).map((f) => f.filter ?? ''),
-            })),
-          },
+    registryScanning: scanning,
   };
 }

@@ -119,8 +119,7 @@ export async function collect(session: AwsSession, scope: Scope): Promise<RdsSna
                   paginateDescribeDBParameters(client, { DBParameterGroupName: name }),
                   (p) => p.Parameters,
                 );
-          const parameters = await orUnknown(read);
-          return [key, 'unknown' in parameters ? parameters : tlsOnly(parameters)] as const;
+          return [key, await orUnknown(read, tlsOnly)] as const;
         }),
       ),
     ),
@@ -130,36 +129,32 @@ export async function collect(session: AwsSession, scope: Scope): Promise<RdsSna
     ...dbSnapshots.map((s) =>
       limit(async (): Promise<DbSnapshotSnapshot> => {
         const id = s.DBSnapshotIdentifier ?? '';
-        const attributes = await orUnknown(
-          rds.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: id })),
+        const command = new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: id });
+        const sharedWith = await orUnknown(rds.send(command), (a) =>
+          restoreAccounts(a.DBSnapshotAttributesResult?.DBSnapshotAttributes),
         );
         return {
           kind: 'instance',
           id,
           arn: s.DBSnapshotArn ?? id,
           encrypted: s.Encrypted ?? false,
-          sharedWith:
-            'unknown' in attributes
-              ? attributes
-              : restoreAccounts(attributes.DBSnapshotAttributesResult?.DBSnapshotAttributes),
+          sharedWith,
         };
       }),
     ),
     ...clusterSnapshots.map((s) =>
       limit(async (): Promise<DbSnapshotSnapshot> => {
         const id = s.DBClusterSnapshotIdentifier ?? '';
-        const attributes = await orUnknown(
-          rds.send(new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: id })),
+        const command = new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: id });
+        const sharedWith = await orUnknown(rds.send(command), (a) =>
+          restoreAccounts(a.DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes),
         );
         return {
           kind: 'cluster',
           id,
           arn: s.DBClusterSnapshotArn ?? id,
           encrypted: s.StorageEncrypted ?? false,
-          sharedWith:
-            'unknown' in attributes
-              ? attributes
-              : restoreAccounts(attributes.DBClusterSnapshotAttributesResult?.DBClusterSnapshotAttributes),
+          sharedWith,
         };
       }),
     ),

@@ -6,6 +6,21 @@ import type { SecretSnapshot, SecretsManagerSnapshot } from './snapshot.ts';
 const secrets = (s: SecretsManagerSnapshot) => s.secrets;
 const arn = (s: SecretSnapshot) => s.arn;
 
+/** Whether `event` (else the secret's creation) happened at most `limit` days before `asOf`. */
+function withinDays(
+  s: SecretSnapshot,
+  event: string | null,
+  what: string,
+  limit: number,
+  asOf: Date,
+): readonly [boolean, string] {
+  const since = event ?? s.createdAt;
+  if (!since) return [false, `secret ${s.name}: neither last ${what} nor creation date recorded`];
+  const age = daysBetween(since, asOf);
+  const when = event ? `last ${what}` : `never ${what}, created`;
+  return [age <= limit, `secret ${s.name}: ${when} ${age} days ago (limit ${limit})`];
+}
+
 export const rotationEnabled = perResource(
   {
     id: 'aws.secretsmanager.rotation-enabled',
@@ -37,14 +52,8 @@ export const rotatedRecently = perResource(
   },
   secrets,
   arn,
-  (s, _, context) => {
-    const limit = dataSettings(context).secretRotationDays;
-    const since = s.lastRotatedAt ?? s.createdAt;
-    if (!since) return [false, `secret ${s.name}: neither rotation nor creation date recorded`];
-    const age = daysBetween(since, context.asOf);
-    const what = s.lastRotatedAt ? 'last rotated' : 'never rotated, created';
-    return [age <= limit, `secret ${s.name}: ${what} ${age} days ago (limit ${limit})`];
-  },
+  (s, _, context) =>
+    withinDays(s, s.lastRotatedAt, 'rotated', dataSettings(context).secretRotationDays, context.asOf),
 );
 
 export const unused = perResource(
@@ -59,14 +68,8 @@ export const unused = perResource(
   },
   secrets,
   arn,
-  (s, _, context) => {
-    const limit = dataSettings(context).secretUnusedDays;
-    const since = s.lastAccessedAt ?? s.createdAt;
-    if (!since) return [false, `secret ${s.name}: neither access nor creation date recorded`];
-    const age = daysBetween(since, context.asOf);
-    const what = s.lastAccessedAt ? 'last read' : 'never read, created';
-    return [age <= limit, `secret ${s.name}: ${what} ${age} days ago (limit ${limit})`];
-  },
+  (s, _, context) =>
+    withinDays(s, s.lastAccessedAt, 'read', dataSettings(context).secretUnusedDays, context.asOf),
 );
 
 export const customerKey = customerKeyCheck(

@@ -19,7 +19,7 @@ import type {
 } from '../../../collectors/aws/backup/snapshot.ts';
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
-import { awsContext, daysBefore, undeclared, verdicts } from '../../support/checks.ts';
+import { awsContext, collectCounting, daysBefore, undeclared, verdicts } from '../../support/checks.ts';
 
 const context = awsContext();
 const DAILY = 'cron(0 5 ? * * *)';
@@ -292,13 +292,7 @@ describeAws('aws.backup collect', () => {
         },
       }),
     );
-    const calls: string[] = [];
-    const session = new AwsSession({ onCall: (_, op) => calls.push(op) });
-    const s = await backup.collect(session, {
-      source: 'aws',
-      id: await session.accountId(),
-      region: 'us-east-1',
-    });
+    const { snapshot: s, calls } = await collectCounting(backup);
     expect(s.plans).toMatchObject([
       {
         name: 'daily',

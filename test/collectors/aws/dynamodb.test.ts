@@ -8,9 +8,8 @@ import {
 } from '../../../collectors/aws/dynamodb/checks.ts';
 import { dynamodb } from '../../../collectors/aws/dynamodb/index.ts';
 import type { TableSnapshot } from '../../../collectors/aws/dynamodb/snapshot.ts';
-import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
-import { awsContext, undeclared, verdicts } from '../../support/checks.ts';
+import { awsContext, collectCounting, undeclared, verdicts } from '../../support/checks.ts';
 
 const context = awsContext();
 const table = (name: string, over: Partial<TableSnapshot> = {}): TableSnapshot => ({
@@ -76,13 +75,7 @@ describeAws('aws.dynamodb collect (moto)', () => {
     for (let i = 0; i < 3; i++)
       await client.send(new CreateTableCommand({ ...schema, TableName: `scratch-${i}` }));
 
-    const calls: string[] = [];
-    const session = new AwsSession({ onCall: (_, op) => calls.push(op) });
-    const s = await dynamodb.collect(session, {
-      source: 'aws',
-      id: await session.accountId(),
-      region: 'us-east-1',
-    });
+    const { snapshot: s, calls } = await collectCounting(dynamodb);
     const byName = Object.fromEntries(s.tables.map((t) => [t.name, t]));
     expect(Object.keys(byName).sort()).toEqual(['orders', 'scratch-0', 'scratch-1', 'scratch-2']);
     expect(byName.orders).toMatchObject({

@@ -14,9 +14,8 @@ import {
 } from '../../../collectors/aws/ecr/checks.ts';
 import { ecr } from '../../../collectors/aws/ecr/index.ts';
 import type { EcrSnapshot, RepositorySnapshot } from '../../../collectors/aws/ecr/snapshot.ts';
-import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
-import { awsContext, undeclared, verdicts } from '../../support/checks.ts';
+import { awsContext, collectCounting, undeclared, verdicts } from '../../support/checks.ts';
 
 const context = awsContext();
 const repo = (name: string, over: Partial<RepositorySnapshot> = {}): RepositorySnapshot => ({
@@ -110,13 +109,7 @@ describeAws('aws.ecr collect (moto)', () => {
         policyText: JSON.stringify(publicRepoPolicy),
       }),
     );
-    const calls: string[] = [];
-    const session = new AwsSession({ onCall: (_, op) => calls.push(op) });
-    const s = await ecr.collect(session, {
-      source: 'aws',
-      id: await session.accountId(),
-      region: 'us-east-1',
-    });
+    const { snapshot: s, calls } = await collectCounting(ecr);
     const byName = Object.fromEntries(s.repositories.map((r) => [r.name, r]));
     expect(byName.api).toMatchObject({
       scanOnPush: true,

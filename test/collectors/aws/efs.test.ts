@@ -1,15 +1,10 @@
-import {
-  CreateFileSystemCommand,
-  EFSClient,
-  PutFileSystemPolicyCommand,
-} from '@aws-sdk/client-efs';
+import { CreateFileSystemCommand, EFSClient, PutFileSystemPolicyCommand } from '@aws-sdk/client-efs';
 import { describe, expect, it } from 'vitest';
 import { backupPolicy, encrypted, publicPolicy } from '../../../collectors/aws/efs/checks.ts';
 import { efs } from '../../../collectors/aws/efs/index.ts';
 import type { FileSystemSnapshot } from '../../../collectors/aws/efs/snapshot.ts';
-import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
-import { awsContext, undeclared, verdicts } from '../../support/checks.ts';
+import { awsContext, collectCounting, undeclared, verdicts } from '../../support/checks.ts';
 
 const context = awsContext();
 const openPolicy = {
@@ -67,13 +62,7 @@ describeAws('aws.efs collect (moto)', () => {
     await client.send(
       new PutFileSystemPolicyCommand({ FileSystemId: bad.FileSystemId, Policy: JSON.stringify(openPolicy) }),
     );
-    const calls: string[] = [];
-    const session = new AwsSession({ onCall: (_, op) => calls.push(op) });
-    const s = await efs.collect(session, {
-      source: 'aws',
-      id: await session.accountId(),
-      region: 'us-east-1',
-    });
+    const { snapshot: s, calls } = await collectCounting(efs);
     const byId = Object.fromEntries(s.fileSystems.map((f) => [f.id, f]));
     expect(byId[good.FileSystemId ?? '']).toMatchObject({
       encrypted: true,

@@ -26,9 +26,8 @@ import type {
   DbSnapshotSnapshot,
   RdsSnapshot,
 } from '../../../collectors/aws/rds/snapshot.ts';
-import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
-import { awsContext, undeclared, verdicts } from '../../support/checks.ts';
+import { awsContext, collectCounting, undeclared, verdicts } from '../../support/checks.ts';
 
 const context = awsContext();
 const db = (id: string, over: Partial<DatabaseSnapshot> = {}): DatabaseSnapshot => ({
@@ -228,13 +227,7 @@ describeAws('aws.rds collect (moto)', () => {
       }),
     );
 
-    const calls: string[] = [];
-    const session = new AwsSession({ onCall: (_, op) => calls.push(op) });
-    const s = await rds.collect(session, {
-      source: 'aws',
-      id: await session.accountId(),
-      region: 'us-east-1',
-    });
+    const { snapshot: s, calls } = await collectCounting(rds);
 
     const byId = Object.fromEntries(s.databases.map((d) => [d.id, d]));
     expect(byId.orders).toMatchObject({

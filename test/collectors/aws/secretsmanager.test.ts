@@ -8,9 +8,8 @@ import {
 } from '../../../collectors/aws/secretsmanager/checks.ts';
 import { secretsManager } from '../../../collectors/aws/secretsmanager/index.ts';
 import type { SecretSnapshot } from '../../../collectors/aws/secretsmanager/snapshot.ts';
-import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
-import { awsContext, daysBefore, undeclared, verdicts } from '../../support/checks.ts';
+import { awsContext, collectCounting, daysBefore, undeclared, verdicts } from '../../support/checks.ts';
 
 const context = awsContext();
 const secret = (name: string, over: Partial<SecretSnapshot> = {}): SecretSnapshot => ({
@@ -82,13 +81,7 @@ describeAws('aws.secretsmanager collect (moto)', () => {
     await client.send(
       new CreateSecretCommand({ Name: 'api-token', SecretString: 'token-value', KmsKeyId: 'alias/app' }),
     );
-    const calls: string[] = [];
-    const session = new AwsSession({ onCall: (_, op) => calls.push(op) });
-    const s = await secretsManager.collect(session, {
-      source: 'aws',
-      id: await session.accountId(),
-      region: 'us-east-1',
-    });
+    const { snapshot: s, calls } = await collectCounting(secretsManager);
     expect(s.secrets.map((x) => x.name).sort()).toEqual(['api-token', 'db-password']);
     expect(s.secrets.find((x) => x.name === 'db-password')).toMatchObject({
       rotationEnabled: false,
