@@ -2,9 +2,16 @@ import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { loadFrameworks } from '../controls/frameworks.ts';
-import { crosswalk } from '../core/crosswalk.ts';
+import { type CrosswalkPair, crosswalk } from '../core/crosswalk.ts';
 import { formatTable, statusLabel } from '../core/report/table.ts';
-import { type FrameworkId, requirementRows } from '../core/requirements.ts';
+import {
+  coverage,
+  coverageHeadline,
+  FRAMEWORK_IDS,
+  type FrameworkId,
+  formatLink,
+  requirementRows,
+} from '../core/requirements.ts';
 import type { CommandEnv } from './context.ts';
 import { openContext, UsageError } from './context.ts';
 import { currentResults, statusLookup } from './governance.ts';
@@ -12,9 +19,14 @@ import { currentResults, statusLookup } from './governance.ts';
 interface ControlsOptions {
   framework?: FrameworkId;
   crosswalk?: boolean;
+  coverage?: boolean;
   csv?: string | boolean;
   json?: boolean;
 }
+
+/** `GH-05 [github.audit-log.policy-weakening]; IAM-01 [manual]`: each shared control with its shared evidence. */
+const sharedEvidence = (pair: CrosswalkPair): string =>
+  pair.evidence.map((e) => `${e.control} [${e.by.join(' ')}]`).join('; ');
 
 export function registerControlsCommand(program: Command, env: CommandEnv): void {
   const { out } = env;
@@ -29,27 +41,74 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
   program
     .command('controls')
     .description(
-      'list the internal controls; with --framework, every requirement with its controls, owners and status; with --crosswalk, the SOC 2 ↔ ISO 27001 pairs that share controls',
+      'list the internal controls; with --framework, every requirement with its controls, owners, status and links (what evidences it, and why); with --crosswalk, the SOC 2 ↔ ISO 27001 pairs that share evidence; with --coverage, which requirements have automated evidence',
     )
     .addOption(
       new Option('--framework <id>', 'show the requirements of this framework').choices(['soc2', 'iso27001']),
     )
-    .option('--crosswalk', 'SOC 2 criteria and ISO 27001 requirements met by the same internal controls')
+    .option('--crosswalk', 'SOC 2 criteria and ISO 27001 requirements met by the same evidence of a control')
+    .option(
+      '--coverage',
+      'per framework (or the one --framework names): requirements with automated evidence, manual only, or none, with the rationale of each link',
+    )
     .option('--csv [file]', 'CSV output, to the file if given (else standard output)')
     .option('--json', 'machine-readable output')
     .action(async (options: ControlsOptions) => {
       if (options.framework && options.crosswalk)
         throw new UsageError('choose one of --framework and --crosswalk');
+      if (options.coverage && (options.crosswalk || options.csv !== undefined))
+        throw new UsageError('--coverage prints a report or --json; it takes neither --crosswalk nor --csv');
       const ctx = await openContext(env.globals());
       try {
+        if (options.coverage) {
+          const frameworks = await loadFrameworks();
+          const reports = (options.framework ? [options.framework] : FRAMEWORK_IDS).map((id) => ({
+            framework: id,
+            name: frameworks[id].name,
+            ...coverage(frameworks[id], ctx.controls),
+          }));
+          if (options.json) {
+            out(
+              JSON.stringify(
+                reports.map(({ rows, ...r }) => ({ ...r, requirements: rows })),
+                null,
+                2,
+              ),
+            );
+            return;
+          }
+          for (const r of reports) {
+            out(coverageHeadline(r.framework, r.counts));
+            for (const [evidence, heading] of [
+              ['automated', 'automated evidence'],
+              ['manual', 'manual evidence only'],
+              ['none', 'no evidence'],
+            ] as const) {
+              const rows = r.rows.filter((row) => row.evidence === evidence);
+              if (rows.length === 0) continue;
+              out(`\n  ${heading} (${rows.length})`);
+              for (const row of rows) {
+                out(`  ${row.id}  ${row.title}`);
+                for (const link of row.links) out(`      ${formatLink(link)}`);
+              }
+            }
+            out('');
+          }
+          out(reports.map((r) => coverageHeadline(r.framework, r.counts)).join('\n'));
+          return;
+        }
+
         if (options.crosswalk) {
           const pairs = crosswalk(ctx.controls);
           if (options.csv !== undefined)
             await emitCsv(
               options.csv,
               stringify(
-                pairs.map((p) => [p.soc2, p.iso27001, p.controls.join(' ')]),
-                { header: true, columns: ['soc2', 'iso27001', 'shared_controls'] },
+                pairs.map((p) => [p.soc2, p.iso27001, p.controls.join(' '), sharedEvidence(p), p.automated]),
+                {
+                  header: true,
+                  columns: ['soc2', 'iso27001', 'shared_controls', 'shared_evidence', 'automated'],
+                },
               ),
               `Crosswalk: ${pairs.length} pairs`,
             );
@@ -57,12 +116,12 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
           else {
             out(
               formatTable(
-                ['SOC 2', 'ISO 27001', 'SHARED CONTROLS'],
-                pairs.map((p) => [p.soc2, p.iso27001, p.controls.join(' ')]),
+                ['SOC 2', 'ISO 27001', 'SHARED EVIDENCE'],
+                pairs.map((p) => [p.soc2, p.iso27001, sharedEvidence(p)]),
               ),
             );
             out(
-              `\n${pairs.length} SOC 2 ↔ ISO 27001 pairs share internal controls: evidence for one serves the other`,
+              `\n${pairs.length} SOC 2 ↔ ISO 27001 pairs share the evidence of a control: evidence for one serves the other`,
             );
           }
           return;
@@ -84,10 +143,22 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
                   r.status,
                   r.controls.map((c) => `${c.id}:${c.status}`).join(' '),
                   r.owners.join(' '),
+                  r.evidence,
+                  r.links.map(formatLink).join(' | '),
                 ]),
                 {
                   header: true,
-                  columns: ['requirement', 'kind', 'group', 'title', 'status', 'controls', 'owners'],
+                  columns: [
+                    'requirement',
+                    'kind',
+                    'group',
+                    'title',
+                    'status',
+                    'controls',
+                    'owners',
+                    'evidence',
+                    'links',
+                  ],
                 },
               ),
               `${framework.name}: ${rows.length} requirements`,
@@ -97,10 +168,11 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
             out(`${framework.name} ${framework.version}: ${rows.length} requirements`);
             out(
               formatTable(
-                ['REQUIREMENT', 'STATUS', 'CONTROLS', 'OWNERS', 'TITLE'],
+                ['REQUIREMENT', 'STATUS', 'EVIDENCE', 'CONTROLS', 'OWNERS', 'TITLE'],
                 rows.map((r) => [
                   r.id,
                   statusLabel(r.status),
+                  r.evidence,
                   r.controls.map((c) => c.id).join(' '),
                   r.owners.join(' '),
                   r.title,
@@ -121,6 +193,7 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
           manualEvidence: c.manualEvidence ?? null,
           soc2: c.soc2,
           iso27001: c.iso27001,
+          links: c.links,
         }));
         if (options.csv !== undefined)
           await emitCsv(

@@ -13,6 +13,7 @@ import { registerExceptionCommands } from './exceptions.ts';
 import { registerArchiveCommands } from './export.ts';
 import { registerGovernanceCommands } from './governance.ts';
 import { registerUploadCommand } from './manual-evidence.ts';
+import { registerReportCommand } from './report.ts';
 
 /**
  * Exit codes: 0 done; 1 error; 2 bad usage; 3 done, but some collections failed (recorded as error artifacts);
@@ -176,6 +177,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
   registerControlsCommand(program, env);
   registerGovernanceCommands(program, env);
   registerExceptionCommands(program, env);
+  registerReportCommand(program, env);
 
   program
     .command('alerts')

@@ -12,14 +12,14 @@ export { CatalogError, CONTROLS_DIR, PACKAGE_ROOT } from './base.ts';
 export const DEFAULT_CONTROLS_PATH = join(CONTROLS_DIR, 'internal');
 
 /** A mapping to one requirement: the control's checks (or `manual`) that evidence it, and why. */
-const linkSchema = z.union([
-  z.string(),
-  z.strictObject({
+const linkSchema = z.strictObject(
+  {
     id: z.string(),
     by: z.array(z.string()).min(1, 'name the checks (or "manual") that evidence this requirement'),
     why: z.string().min(20, 'give a one-line rationale'),
-  }),
-]);
+  },
+  'expected a link { id, by, why }: the requirement, the checks or "manual" that evidence it, and why',
+);
 
 const controlSchema = z.strictObject({
   id: z.string().regex(/^[A-Z]+-\d{2,}$/, 'must look like IAM-01'),
@@ -35,6 +35,17 @@ const controlSchema = z.strictObject({
   iso27001: z.array(linkSchema).default([]),
 });
 const fileSchema = z.strictObject({ controls: z.array(z.unknown()) });
+
+/** A schema issue's field, naming a link by its requirement id: `soc2: CC6.1: why` rather than `soc2.0.why`. */
+function issuePath(raw: unknown, path: readonly PropertyKey[]): string {
+  const [field, index, ...rest] = path;
+  if ((field === 'soc2' || field === 'iso27001') && typeof index === 'number') {
+    const id = (raw as Record<string, { id?: unknown }[] | undefined>)[field]?.[index]?.id;
+    const link = typeof id === 'string' ? id : `#${index + 1}`;
+    return [field, link, ...rest].map(String).join(': ');
+  }
+  return path.map(String).join('.') || '(root)';
+}
 
 async function loadControlFile(
   file: string,
@@ -58,25 +69,17 @@ async function loadControlFile(
     const parsed = controlSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues)
-        errors.push(`${file}: control ${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+        errors.push(`${file}: control ${name}: ${issuePath(raw, issue.path)}: ${issue.message}`);
       return;
     }
-    const raw_ = parsed.data;
+    const spec = parsed.data;
     const links = (['soc2', 'iso27001'] as const).flatMap((framework) =>
-      raw_[framework].map(
-        (link): RequirementLink =>
-          typeof link === 'string'
-            ? {
-                framework,
-                requirement: link,
-                by: [...raw_.checks, ...(raw_.manualEvidence ? [MANUAL_EVIDENCE] : [])],
-                rationale: '',
-              }
-            : { framework, requirement: link.id, by: link.by, rationale: link.why },
+      spec[framework].map(
+        (link): RequirementLink => ({ framework, requirement: link.id, by: link.by, rationale: link.why }),
       ),
     );
     const c: Control = {
-      ...raw_,
+      ...spec,
       soc2: links.filter((l) => l.framework === 'soc2').map((l) => l.requirement),
       iso27001: links.filter((l) => l.framework === 'iso27001').map((l) => l.requirement),
       links,
@@ -90,6 +93,11 @@ async function loadControlFile(
                 ? 'but the control has no manualEvidence'
                 : 'which is not one of its checks'),
           );
+    for (const check of c.checks)
+      if (!links.some((link) => link.by.includes(check)))
+        errors.push(
+          `${file}: control ${c.id}: checks: "${check}" evidences none of its soc2/iso27001 links (name it in a link's "by", or drop it)`,
+        );
     if (seen.has(c.id)) errors.push(`${file}: control ${c.id}: id: duplicate control id`);
     seen.add(c.id);
     for (const check of c.checks)

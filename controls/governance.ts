@@ -99,7 +99,13 @@ export async function loadGovernance(
   dir: string,
   catalog: { readonly controls: readonly Control[]; readonly frameworks: Frameworks },
 ): Promise<Governance> {
-  const [owners, risks, applicability] = await Promise.all(GOVERNANCE_FILES.map((f) => readYaml(dir, f)));
+  // Read in parallel, but report the first failure in file order, so the error never depends on timing.
+  const reads = await Promise.allSettled(GOVERNANCE_FILES.map((f) => readYaml(dir, f)));
+  const failed = reads.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [owners, risks, applicability] = reads.map(
+    (r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof readYaml>>>).value,
+  );
   const errors: string[] = [];
   const where = (name: string) => join(dir, name);
 

@@ -16,7 +16,7 @@ export interface Check<S> {
   readonly severity: Severity;
   readonly remediation: string;
   /** The test procedure in an auditor's words: what the check reads and what passes. */
-  readonly procedure?: string;
+  readonly procedure: string;
   evaluate(snapshot: S, context: CheckContext): Finding[];
 }
 

@@ -137,7 +137,7 @@ export const MANUAL_EVIDENCE = 'manual';
 /**
  * Why a control evidences one requirement. `by` names the control's checks that evidence it, and/or
  * `manual` for its manual evidence; a requirement counts as automated only through a link with a check.
- * `rationale` is empty only for links not yet given one (legacy catalog entries).
+ * `rationale` says, in one line, why that evidence meets the requirement.
  */
 export interface RequirementLink {
   readonly framework: 'soc2' | 'iso27001';

@@ -4,7 +4,12 @@ import type { Control, ControlStatus } from './model.ts';
 import {
   type AnnexATheme,
   controlsByRequirement,
+  type Evidence,
+  evidenceOf,
   type Framework,
+  formatLink,
+  linksByRequirement,
+  type MappedLink,
   type RequirementStatus,
   worstStatus,
 } from './requirements.ts';
@@ -22,6 +27,10 @@ export interface SoaRow {
   readonly status: RequirementStatus;
   /** Risks treated by the implementing controls. */
   readonly risks: readonly string[];
+  /** `automated` only when some implementing control's link names a check. */
+  readonly evidence: Evidence;
+  /** Each implementing control's link: what evidences the Annex A control, and why. */
+  readonly links: readonly MappedLink[];
 }
 
 export class ApplicabilityError extends Error {
@@ -49,6 +58,7 @@ export function statementOfApplicability(input: {
   const exclusions = new Map(applicability.exclusions.map((e) => [e.control, e.justification.trim()]));
   const inclusions = new Map(applicability.inclusions.map((e) => [e.control, e.justification.trim()]));
   const byRequirement = controlsByRequirement(controls, 'iso27001');
+  const links = linksByRequirement(controls, 'iso27001');
   const treats = risksByControl(risks);
   return iso27001.requirements
     .filter((r) => r.kind === 'control')
@@ -79,6 +89,8 @@ export function statementOfApplicability(input: {
         implementedBy,
         status,
         risks: riskIds,
+        evidence: evidenceOf(links.get(r.id) ?? []),
+        links: links.get(r.id) ?? [],
       };
     });
 }
@@ -93,6 +105,8 @@ const SOA_COLUMNS = [
   'implemented_by',
   'status',
   'risks',
+  'evidence',
+  'evidenced_by',
 ] as const;
 
 export function soaCsv(rows: readonly SoaRow[]): string {
@@ -106,6 +120,8 @@ export function soaCsv(rows: readonly SoaRow[]): string {
       r.implementedBy.join(' '),
       r.status,
       r.risks.join(' '),
+      r.evidence,
+      r.links.map(formatLink).join(' | '),
     ]),
     { header: true, columns: [...SOA_COLUMNS] },
   );

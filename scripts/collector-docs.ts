@@ -17,7 +17,8 @@ export async function collectorDocs(): Promise<string> {
     '',
     'Each collector reads one source for one scope (an account, or an account and region when it is regional) with',
     'read-only calls, and its checks judge the snapshot, one finding per resource. The controls column names the',
-    'internal controls the check feeds (see controls/internal/).',
+    'internal controls the check feeds (see controls/internal/); the SOC 2 and ISO 27001 columns name the',
+    'requirements whose catalog link names the check as its evidence (see docs/controls.md for each rationale).',
     '',
   ];
   for (const c of collectors) {
@@ -34,12 +35,16 @@ export async function collectorDocs(): Promise<string> {
     );
     for (const check of c.checks) {
       const fed = controls.filter((k) => k.checks.includes(check.id));
-      const ids = (pick: (k: (typeof fed)[number]) => readonly string[]) =>
-        [...new Set(fed.flatMap(pick))].join(', ') || '—';
+      const evidenced = fed.flatMap((k) => k.links).filter((l) => l.by.includes(check.id));
+      const ids = (list: readonly string[]) => [...new Set(list)].join(', ') || '—';
+      const requirements = (framework: string) =>
+        ids(evidenced.filter((l) => l.framework === framework).map((l) => l.requirement));
       lines.push(
-        `| \`${check.id}\` | ${check.severity} | ${check.title} | ${ids((k) => [k.id])} | ${ids((k) => k.soc2)} | ${ids((k) => k.iso27001)} |`,
+        `| \`${check.id}\` | ${check.severity} | ${check.title} | ${ids(fed.map((k) => k.id))} | ${requirements('soc2')} | ${requirements('iso27001')} |`,
       );
     }
+    lines.push('', 'Test procedures:', '');
+    for (const check of c.checks) lines.push(`- \`${check.id}\`: ${check.procedure}`);
     lines.push('');
   }
   return lines.join('\n');

@@ -28,6 +28,7 @@ import {
   FRAMEWORKS,
   type Framework,
   type Manifest,
+  type Period,
   type Requirement,
   SIGNATURE_ALGORITHM,
 } from './types.ts';
@@ -66,6 +67,12 @@ export interface BuildArchiveInput {
   readonly now?: () => Date;
   /** Evidence files opened ahead of the one being written (default READ_AHEAD; 0: each on its turn). */
   readonly readAhead?: number;
+  /** The browsable report written as index.html, from what the archive computed (its evidence is linked). */
+  readonly report?: (archive: {
+    readonly period: Period;
+    readonly status: ReadonlyMap<string, ControlPeriodStatus>;
+    readonly evidence: ReadonlySet<string>;
+  }) => Promise<string>;
   readonly onProgress?: (event: {
     readonly done: number;
     readonly total: number;
@@ -290,6 +297,11 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
       }),
     );
     await writer.addBytes(FILES.publicKey, publicKeyPem);
+    if (input.report)
+      await writer.addBytes(
+        FILES.report,
+        await input.report({ period, status, evidence: new Set(selection.artifacts.map((a) => a.ref.key)) }),
+      );
 
     const manifest: Manifest = {
       format: ARCHIVE_FORMAT,

@@ -7,6 +7,7 @@ import type { Governance } from '../governance.ts';
 import type { Control } from '../model.ts';
 import { checkIndex, evaluateStore } from '../pipeline.ts';
 import { loadExceptionRecords } from '../records.ts';
+import { storeReportHtml } from '../report/html/index.ts';
 import type { Frameworks } from '../requirements.ts';
 import type { Signer } from '../signing.ts';
 import { type SoaRow, statementOfApplicability } from '../soa.ts';
@@ -159,6 +160,20 @@ export async function writeArchive(
     ...(request.sample ? { sample: request.sample } : {}),
     compress: !!request.compress,
     generator: GENERATOR,
+    report: ({ period: archived, status, evidence }) =>
+      storeReportHtml({
+        store,
+        controls,
+        collectors: sources.collectors,
+        frameworks: sources.frameworks,
+        framework,
+        owners: sources.governance?.owners ?? {},
+        period: archived,
+        now: new Date(),
+        generator: GENERATOR,
+        periodStatus: status,
+        evidenceLinks: evidence,
+      }),
     ...(onProgress ? { onProgress } : {}),
   });
 }

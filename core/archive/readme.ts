@@ -64,8 +64,9 @@ export function readmeText(r: ReadmeInput): string {
   if (r.hasSoa)
     files.push([
       FILES.soa,
-      'the Statement of Applicability: every Annex A control, applicable or not, why, and\n' +
-        'by which internal controls it is implemented.',
+      'the Statement of Applicability: every Annex A control, applicable or not, why, by\n' +
+        'which internal controls it is implemented, and what evidences it (checks or manual\n' +
+        'evidence) with the rationale of each link.',
     ]);
   files.push(
     [

@@ -111,6 +111,7 @@ export const FILES = {
   soa: 'soa.csv',
   oscal: 'oscal/assessment-results.json',
   readme: 'README.txt',
+  report: 'index.html',
 } as const;
 
 /** Written after SHA256SUMS, so not listed in it: checked through the signature (and SHA256SUMS through signing-input.txt). */

@@ -159,7 +159,9 @@ describeAws('proofline export and verify', () => {
     const files = new Map((await unzipToMemory(await readFile(out))).map((e) => [e.name, e.bytes]));
     const soa = files.get('soa.csv')?.toString('utf8').trim().split('\n') ?? [];
     expect(soa).toHaveLength(94);
-    expect(soa[0]).toBe('annex_a_control,theme,title,applicable,justification,implemented_by,status,risks');
+    expect(soa[0]).toBe(
+      'annex_a_control,theme,title,applicable,justification,implemented_by,status,risks,evidence,evidenced_by',
+    );
     expect(files.get('exceptions.csv')?.toString('utf8')).toContain('DATA-02');
     expect([...files.keys()].some((k) => k.startsWith('digests/'))).toBe(true);
     expect((await run('verify', out)).code).toBe(EXIT.ok);

@@ -45,12 +45,20 @@ describe('proofline soa', () => {
       'implemented_by',
       'status',
       'risks',
+      'evidence',
+      'evidenced_by',
     ]);
     const a830 = rows.find((r) => r.annex_a_control === 'A.8.30')!;
     expect(a830).toMatchObject({ applicable: 'no', status: 'not_applicable' });
     expect(a830.justification).toContain('No software development is outsourced');
     const a817 = rows.find((r) => r.annex_a_control === 'A.8.17')!;
     expect(a817).toMatchObject({ applicable: 'yes', implemented_by: 'MON-01', risks: 'R-05' });
+    // Clocks rest on MON-01's manual evidence: its log-delivery check says nothing about time sources.
+    expect(a817.evidence).toBe('manual');
+    expect(a817.evidenced_by).toMatch(/^MON-01 \[manual\]: .*clock/i);
+    const a85 = rows.find((r) => r.annex_a_control === 'A.8.5')!;
+    expect(a85.evidence).toBe('automated');
+    expect(a85.evidenced_by).toContain('IAM-01 [aws.iam.root-mfa]: ');
   });
 
   it('prints JSON with every row carrying implementing controls, status and risks', async () => {

@@ -239,7 +239,7 @@ describeAws('source functions (credentials in moto Secrets Manager, embedded sto
             isEnrolledIn2Sv: true,
             isEnforcedIn2Sv: true,
             creationTime: '2025-01-01T00:00:00.000Z',
-            lastLoginTime: '2026-11-20T00:00:00.000Z',
+            lastLoginTime: new Date(Date.now() - 7 * 86_400_000).toISOString(),
           },
         ],
       });
@@ -297,7 +297,8 @@ describeAws('source functions (credentials in moto Secrets Manager, embedded sto
             login: 'alice@acme.example',
             status: 'ACTIVE',
             created: '2025-01-01T00:00:00.000Z',
-            lastLogin: '2026-11-20T00:00:00.000Z',
+            // The function judges with the real clock: a sign-in a week before it.
+            lastLogin: new Date(Date.now() - 7 * 86_400_000).toISOString(),
             factors: [{ factorType: 'token:software:totp', provider: 'GOOGLE', status: 'ACTIVE' }],
             roles: ['SUPER_ADMIN'],
           },

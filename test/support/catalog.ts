@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectors } from '../../collectors/index.ts';
-import type { Control } from '../../core/model.ts';
+import { type Control, MANUAL_EVIDENCE } from '../../core/model.ts';
 import { checkIndex } from '../../core/pipeline.ts';
 
 /** `prefix` + from…to, e.g. ids('CC6.', 1, 8) → CC6.1 … CC6.8. */
@@ -18,14 +18,38 @@ export async function tempFolder(files: Record<string, string>, prefix = 'proofl
   return dir;
 }
 
-export const control = (overrides: Partial<Control> & { id: string }): Control => ({
-  title: `${overrides.id} title`,
-  objective: 'objective',
-  owner: 'security-lead',
-  type: 'manual',
-  checks: [],
-  soc2: [],
-  iso27001: [],
-  links: [],
-  ...overrides,
-});
+/**
+ * A control for unit tests. Unless `links` is given, each of its `soc2` / `iso27001` ids gets a link evidenced
+ * by all its checks, or by its manual evidence when it has none.
+ */
+export const control = (overrides: Partial<Control> & { id: string }): Control => {
+  const by = overrides.checks?.length ? overrides.checks : [MANUAL_EVIDENCE];
+  const links = (['soc2', 'iso27001'] as const).flatMap((framework) =>
+    (overrides[framework] ?? []).map((requirement) => ({
+      framework,
+      requirement,
+      by,
+      rationale: `${overrides.id} evidences ${requirement}`,
+    })),
+  );
+  return {
+    title: `${overrides.id} title`,
+    objective: 'objective',
+    owner: 'security-lead',
+    type: 'manual',
+    checks: [],
+    soc2: [],
+    iso27001: [],
+    links,
+    ...overrides,
+  };
+};
+
+/**
+ * Registered checks that no control uses, each with the reason: the wiring tests accept these and no others.
+ * A check stays collected and reported; it is simply evidence for no requirement.
+ */
+export const UNMAPPED_CHECKS: Readonly<Record<string, string>> = {
+  'github.repo.delete-branch-on-merge':
+    'repository hygiene: a merged branch left behind grants no access and hides no change, so the setting evidences no SOC 2 criterion or Annex A control',
+};

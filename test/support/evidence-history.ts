@@ -40,6 +40,7 @@ export function widgetsCollector(plan: (scope: Scope) => DayPlan): Collector<Wid
           title: 'Widgets are locked',
           severity: 'high',
           remediation: 'Lock the widget.',
+          procedure: 'Reads every widget. Passes per widget that is locked; fails for each unlocked one.',
         },
         (s: WidgetsSnapshot) => s.widgets,
         (w) => w.id,

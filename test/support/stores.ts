@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -87,6 +87,9 @@ export const localHarness: StoreHarness = {
         async replaceObject(key, bytes, metadata) {
           await mkdir(dirname(path(key)), { recursive: true });
           await overwrite(path(key), bytes);
+          // Stamp the file with this process's clock, which a test may have moved away from the kernel's.
+          const now = new Date();
+          await utimes(path(key), now, now);
           if (metadata) await overwrite(`${path(key)}.meta.json`, JSON.stringify(metadata));
         },
         async removeObject(key) {

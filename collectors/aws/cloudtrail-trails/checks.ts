@@ -5,6 +5,8 @@ export const multiRegionLogging: Check<CloudTrailSnapshot> = {
   id: 'aws.cloudtrail.multi-region-logging',
   title: 'A multi-region trail is logging',
   severity: 'high',
+  procedure:
+    'Reads the trails of the account with their status (DescribeTrails, GetTrailStatus). Passes when at least one multi-region trail is logging; fails when none is.',
   remediation: 'Create a multi-region trail (or an organization trail) and start logging.',
   evaluate(s, { scope }) {
     const trail = s.trails.find((t) => t.isMultiRegion && t.isLogging);
@@ -27,6 +29,8 @@ export const logFileValidation = perResource(
     id: 'aws.cloudtrail.log-file-validation',
     title: 'Trails validate their log files',
     severity: 'medium',
+    procedure:
+      'Reads every trail (DescribeTrails). Passes per trail when log file integrity validation is enabled; fails when it is off.',
     remediation: 'Enable log file integrity validation on the trail.',
   },
   trails,
@@ -42,6 +46,8 @@ export const kmsEncryption = perResource(
     id: 'aws.cloudtrail.kms-encryption',
     title: 'Trails encrypt logs with a KMS key',
     severity: 'medium',
+    procedure:
+      'Reads every trail (DescribeTrails). Passes per trail when its logs are encrypted with a KMS key; fails when no key is set.',
     remediation: 'Configure SSE-KMS with a customer-managed key for the trail.',
   },
   trails,
@@ -57,6 +63,8 @@ export const cloudWatchLogs = perResource(
     id: 'aws.cloudtrail.cloudwatch-logs',
     title: 'Trails deliver to CloudWatch Logs',
     severity: 'low',
+    procedure:
+      'Reads every trail (DescribeTrails). Passes per trail when it delivers events to a CloudWatch Logs log group; fails when it does not.',
     remediation: 'Send the trail to a CloudWatch Logs group so events can be alarmed on.',
   },
   trails,

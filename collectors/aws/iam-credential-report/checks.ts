@@ -15,6 +15,8 @@ export const rootMfa: Check<CredentialReportSnapshot> = {
   id: 'aws.iam.root-mfa',
   title: 'Root user has MFA enabled',
   severity: 'critical',
+  procedure:
+    'Reads the IAM credential report and the account summary. Passes when the root user has an MFA device active (either source says so); fails otherwise.',
   remediation: 'Sign in as root and assign a hardware or virtual MFA device (IAM > Security credentials).',
   evaluate(s) {
     const root = rootOf(s);
@@ -34,6 +36,8 @@ export const rootAccessKeys: Check<CredentialReportSnapshot> = {
   id: 'aws.iam.root-access-keys',
   title: 'Root user has no access keys',
   severity: 'critical',
+  procedure:
+    'Reads the IAM credential report and the account summary. Passes when the root user has no active access key; fails when either shows one.',
   remediation: 'Delete the root user access keys; use IAM roles for programmatic access.',
   evaluate(s) {
     const root = rootOf(s);
@@ -55,6 +59,8 @@ export const consoleUsersMfa: Check<CredentialReportSnapshot> = {
   id: 'aws.iam.console-users-mfa',
   title: 'IAM users with a console password have MFA',
   severity: 'high',
+  procedure:
+    'Reads the IAM credential report: every IAM user with a console password. Passes per user when an MFA device is active; fails for each console user without one.',
   remediation: 'Assign an MFA device to each IAM user with console access, or remove the console password.',
   evaluate(s) {
     return iamUsers(s)
@@ -74,6 +80,7 @@ export const accessKeyAge: Check<CredentialReportSnapshot> = {
   id: 'aws.iam.access-key-rotation',
   title: `Active access keys are rotated within ${MAX_KEY_AGE_DAYS} days`,
   severity: 'medium',
+  procedure: `Reads the IAM credential report: every active access key. Passes per key when it was last rotated (or its user created) at most ${MAX_KEY_AGE_DAYS} days before the collection; fails for each older key.`,
   remediation: 'Create a new access key, move its users to it, then deactivate and delete the old key.',
   evaluate(s, { asOf }) {
     return s.users.flatMap((u) =>
@@ -96,6 +103,7 @@ export const unusedCredentials: Check<CredentialReportSnapshot> = {
   id: 'aws.iam.unused-credentials',
   title: `Credentials unused for ${MAX_UNUSED_DAYS} days are disabled`,
   severity: 'medium',
+  procedure: `Reads the IAM credential report: each IAM user with a console password or an active key. Passes per user when every such credential was used (or issued) within ${MAX_UNUSED_DAYS} days of the collection; fails naming each unused credential.`,
   remediation: 'Remove the console password and deactivate access keys that have not been used in 90 days.',
   evaluate(s, { asOf }) {
     const stale = (lastUsed: string | null, issued: string | null) =>
@@ -127,6 +135,7 @@ export const passwordPolicy: Check<CredentialReportSnapshot> = {
   id: 'aws.iam.password-policy',
   title: 'Account password policy is strong',
   severity: 'medium',
+  procedure: `Reads the account password policy (GetAccountPasswordPolicy). Passes when it exists with a minimum length of at least ${MIN_PASSWORD_LENGTH} and reuse prevention of at least ${MIN_PASSWORD_REUSE_PREVENTION}; fails when it is missing or weaker.`,
   remediation: `Set a password policy with a minimum length of ${MIN_PASSWORD_LENGTH} and reuse prevention of ${MIN_PASSWORD_REUSE_PREVENTION}.`,
   evaluate(s, { scope }) {
     const p = s.passwordPolicy;

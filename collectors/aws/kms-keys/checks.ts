@@ -13,6 +13,8 @@ export const keyRotation = perResource(
     id: 'aws.kms.key-rotation',
     title: 'Customer-managed symmetric KMS keys rotate automatically',
     severity: 'medium',
+    procedure:
+      'Reads every enabled customer-managed symmetric KMS key created by KMS, and its rotation status (GetKeyRotationStatus). Passes per key when automatic rotation is enabled; fails when it is not.',
     remediation: 'Enable automatic key rotation (aws kms enable-key-rotation --key-id …).',
   },
   (s: KmsKeysSnapshot) => s.keys.filter(rotatable),

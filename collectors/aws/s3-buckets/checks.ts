@@ -12,6 +12,8 @@ export const defaultEncryption = perResource(
     id: 'aws.s3.default-encryption',
     title: 'Buckets have default encryption configured',
     severity: 'high',
+    procedure:
+      'Reads the default encryption setting of every bucket (GetBucketEncryption). Passes per bucket when a default encryption algorithm is configured; fails when none is.',
     remediation:
       'Set default encryption on the bucket (SSE-KMS with a customer-managed key for sensitive data).',
   },
@@ -28,6 +30,8 @@ export const publicAccessBlock = perResource(
     id: 'aws.s3.public-access-block',
     title: 'Public access is blocked for every bucket (bucket or account setting)',
     severity: 'critical',
+    procedure:
+      'Reads the account-level and bucket-level S3 Block Public Access settings. Passes per bucket when all four settings are on at the account or on the bucket; fails otherwise.',
     remediation: 'Turn on all four S3 Block Public Access settings on the account, or on each bucket.',
   },
   buckets,
@@ -47,6 +51,8 @@ export const versioning = perResource(
     id: 'aws.s3.versioning',
     title: 'Bucket versioning is enabled',
     severity: 'medium',
+    procedure:
+      'Reads the versioning status of every bucket (GetBucketVersioning). Passes per bucket when it is Enabled; fails when it is Suspended or never enabled.',
     remediation: 'Enable versioning so overwritten or deleted objects can be recovered.',
   },
   buckets,
@@ -59,6 +65,8 @@ export const accessLogging = perResource(
     id: 'aws.s3.access-logging',
     title: 'Server access logging is enabled',
     severity: 'low',
+    procedure:
+      'Reads the server access logging setting of every bucket (GetBucketLogging). Passes per bucket when it logs to a target bucket; fails when logging is off.',
     remediation: 'Enable server access logging to a separate log bucket.',
   },
   buckets,
@@ -91,6 +99,8 @@ export const tlsOnly = perResource(
     id: 'aws.s3.tls-only',
     title: 'Bucket policy denies requests without TLS',
     severity: 'medium',
+    procedure:
+      'Reads every bucket policy. Passes per bucket when a statement denies s3:* (or *) to every principal under the condition aws:SecureTransport = false; fails when no such statement exists.',
     remediation: 'Add a Deny statement for s3:* with the condition "Bool": {"aws:SecureTransport": "false"}.',
   },
   buckets,

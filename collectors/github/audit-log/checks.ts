@@ -38,6 +38,8 @@ export const policyWeakening: Check<AuditLogSnapshot> = {
   id: ID,
   title: 'No organization security policy was weakened in the look-back window',
   severity: 'medium',
+  procedure:
+    'Reads the organization audit log for the look-back window (GitHub Enterprise Cloud). Passes when no event switched a protection off or widened access (2FA requirement, base permission, branch protection, rulesets, secret scanning, Dependabot, public visibility); fails once per such event, and when the log cannot be read for lack of permission.',
   remediation:
     'Review each listed change with its actor; revert it, or record the approval (an exception with owner, reason and expiry).',
   evaluate(s) {

@@ -11,6 +11,8 @@ export const membersTwoFactor: Check<OrgMembersSnapshot> = {
   id: TWO_FACTOR,
   title: 'Every organization member has two-factor authentication enabled',
   severity: 'critical',
+  procedure:
+    'Reads the organization members and the members GitHub lists as having two-factor authentication disabled. Passes per member with 2FA; fails for each member without it, and fails for the organization when that list cannot be read.',
   remediation:
     'Require 2FA for the organization (members without it are removed), or ask each listed member to enable it.',
   evaluate(s, context) {
@@ -45,6 +47,8 @@ export const outsideCollaboratorsNotAdmin = perItem(
     id: 'github.org.outside-collaborator-admin',
     title: 'Outside collaborators do not hold admin or maintain permission',
     severity: 'high',
+    procedure:
+      'Reads the outside collaborators of every repository with their permission. Passes per repository when none holds admin or maintain; fails naming each who does, or when the list cannot be read.',
     remediation:
       'Lower the outside collaborator to write or read, or make the person an organization member subject to its policies.',
   },

@@ -17,6 +17,8 @@ export const mfaRequired = orgCheck(
     id: 'github.org.mfa-required',
     title: 'The organization requires two-factor authentication',
     severity: 'critical',
+    procedure:
+      'Reads the organization settings. Passes when the organization requires two-factor authentication of its members; fails when it does not, or when the setting cannot be read.',
     remediation: 'Organization settings → Authentication security → Require two-factor authentication.',
   },
   (s) =>
@@ -31,6 +33,8 @@ export const basePermission = orgCheck(
     id: 'github.org.base-permission',
     title: 'The base repository permission of members is none or read',
     severity: 'high',
+    procedure:
+      'Reads the organization settings. Passes when the base repository permission of members is none or read; fails when it is write or admin, or cannot be read.',
     remediation:
       'Organization settings → Member privileges → Base permissions: No permission (or Read); grant write through teams.',
   },
@@ -47,6 +51,8 @@ export const publicRepoCreation = orgCheck(
     id: 'github.org.public-repo-creation',
     title: 'Members cannot create public repositories',
     severity: 'high',
+    procedure:
+      'Reads the organization member privileges. Passes when members cannot create repositories at all, or cannot create public ones; fails when they can, or when the setting cannot be read.',
     remediation: 'Organization settings → Member privileges → Repository creation: untick Public.',
   },
   (s) => {
@@ -64,6 +70,8 @@ export const repoDeletionRestricted = orgCheck(
     id: 'github.org.repo-deletion-restricted',
     title: 'Only owners can delete or transfer repositories',
     severity: 'high',
+    procedure:
+      'Reads the organization member privileges. Passes when only owners can delete or transfer repositories; fails when repository admins can, or when the setting cannot be read.',
     remediation:
       'Organization settings → Member privileges → untick "Allow members to delete or transfer repositories".',
   },
@@ -80,6 +88,8 @@ export const visibilityChangeRestricted = orgCheck(
     id: 'github.org.visibility-change-restricted',
     title: 'Only owners can change repository visibility',
     severity: 'high',
+    procedure:
+      'Reads the organization member privileges. Passes when only owners can change repository visibility; fails when repository admins can, or when the setting cannot be read.',
     remediation:
       'Organization settings → Member privileges → untick "Allow members to change repository visibilities".',
   },
@@ -96,6 +106,8 @@ export const privateForkingRestricted = orgCheck(
     id: 'github.org.private-forking-restricted',
     title: 'Members cannot fork private repositories',
     severity: 'medium',
+    procedure:
+      'Reads the organization member privileges. Passes when private repositories cannot be forked; fails when they can, or when the setting cannot be read.',
     remediation:
       'Organization settings → Member privileges → untick "Allow forking of private repositories".',
   },
@@ -112,6 +124,8 @@ export const verifiedDomain = orgCheck(
     id: 'github.org.verified-domain',
     title: 'The organization has a verified domain',
     severity: 'low',
+    procedure:
+      'Reads the organization settings. Passes when the organization is verified (owns a verified domain); fails when it is not, or when the badge cannot be read.',
     remediation: 'Organization settings → Verified and approved domains → Add a domain and verify it.',
   },
   (s) =>
@@ -125,6 +139,8 @@ export const webCommitSignoff = orgCheck(
     id: 'github.org.web-commit-signoff',
     title: 'Commits made in the web interface must be signed off',
     severity: 'low',
+    procedure:
+      'Reads the organization settings. Passes when commits made in the web interface must be signed off; fails when not, or when the setting cannot be read.',
     remediation:
       'Organization settings → Repository → Repository defaults → Require contributors to sign off.',
   },
@@ -141,6 +157,8 @@ export const newRepoSecurityDefaults = orgCheck(
     id: 'github.org.new-repo-security-defaults',
     title: 'New repositories start with Dependabot alerts, secret scanning and push protection on',
     severity: 'medium',
+    procedure:
+      'Reads the organization defaults for new repositories. Passes when Dependabot alerts, secret scanning and push protection all start on; fails naming each that starts off, or any default that cannot be read.',
     remediation:
       'Organization settings → Code security → Configurations: apply a configuration with Dependabot alerts, secret scanning and push protection enabled to new repositories.',
   },
@@ -166,6 +184,8 @@ export const actionsWorkflowRead = orgCheck(
     id: 'github.org.actions-workflow-read',
     title: 'The default GITHUB_TOKEN of workflows is read-only',
     severity: 'high',
+    procedure:
+      'Reads the organization Actions workflow permissions. Passes when the default GITHUB_TOKEN is read-only; fails when it is read-write, or when the setting cannot be read.',
     remediation:
       'Organization settings → Actions → General → Workflow permissions: Read repository contents.',
   },
@@ -182,6 +202,8 @@ export const actionsCannotApprovePrs = orgCheck(
     id: 'github.org.actions-cannot-approve-prs',
     title: 'Workflows cannot approve pull requests',
     severity: 'high',
+    procedure:
+      'Reads the organization Actions workflow permissions. Passes when workflows cannot create or approve pull requests; fails when they can, or when the setting cannot be read.',
     remediation:
       'Organization settings → Actions → General: untick "Allow GitHub Actions to create and approve pull requests".',
   },
@@ -198,6 +220,8 @@ export const actionsAllowedRestricted = orgCheck(
     id: 'github.org.actions-allowed-restricted',
     title: 'Only local or selected actions may run',
     severity: 'medium',
+    procedure:
+      'Reads the organization Actions permissions. Passes when Actions is off, or only local or selected actions may run; fails when any action may run, or when the policy cannot be read.',
     remediation:
       'Organization settings → Actions → General → Policies: allow actions created by the organization, or selected actions (and require SHA pinning).',
   },
@@ -215,6 +239,8 @@ export const orgWebhooksSecure = orgCheck(
     id: 'github.org.webhooks-secure',
     title: 'Organization webhooks deliver over verified HTTPS with a secret',
     severity: 'medium',
+    procedure:
+      'Reads every active organization webhook. Passes when each delivers to an https:// URL with certificate verification on and a secret set; fails naming each webhook that does not, or when the webhooks cannot be read.',
     remediation: 'Edit each webhook: an https:// URL, SSL verification enabled, and a secret set.',
   },
   (s) =>

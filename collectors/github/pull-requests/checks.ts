@@ -13,6 +13,8 @@ export const independentApproval: Check<PullRequestsSnapshot> = {
   id: ID,
   title: 'Every change merged to a default branch was approved by someone other than its author',
   severity: 'high',
+  procedure:
+    'Reads every pull request merged into a default branch in the look-back window with its reviews. Passes per pull request when the latest review of someone other than its author is an approval; fails for each merge without one, and for a repository whose merges or reviews cannot be read.',
   remediation:
     'Require at least one approving review on the default branch and do not let administrators bypass it; review the listed merges after the fact.',
   evaluate(s, context) {

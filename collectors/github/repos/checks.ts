@@ -37,6 +37,8 @@ export const branchProtection = liveRepoCheck(
     id: 'github.repo.branch-protection',
     title: 'The default branch is protected by branch protection or a ruleset',
     severity: 'high',
+    procedure:
+      'Reads the classic branch protection and the active rulesets of the default branch of every live repository (archived ones are not applicable). Passes when either protects it; fails when neither does or neither can be read.',
     remediation: 'Add a branch ruleset (or classic branch protection) targeting the default branch.',
   },
   (d, r) =>
@@ -53,6 +55,8 @@ export const requiredReviews = liveRepoCheck(
     id: 'github.repo.required-reviews',
     title: 'Merging to the default branch requires the configured number of approving reviews',
     severity: 'high',
+    procedure:
+      'Reads the default-branch protection of every live repository. Passes when classic protection or a ruleset requires at least the configured number of approving reviews; fails otherwise, or when protection cannot be read.',
     remediation:
       'In the ruleset (or branch protection) of the default branch, require a pull request with at least the configured number of approvals.',
   },
@@ -75,6 +79,8 @@ export const dismissStaleReviews = liveRepoCheck(
     id: 'github.repo.dismiss-stale-reviews',
     title: 'New commits dismiss earlier approvals',
     severity: 'medium',
+    procedure:
+      'Reads the default-branch protection of every live repository. Passes when classic protection or a ruleset dismisses approvals on new commits; fails otherwise, or when protection cannot be read.',
     remediation: 'Enable "Dismiss stale pull request approvals when new commits are pushed".',
   },
   (d) =>
@@ -91,6 +97,8 @@ export const codeOwnerReview = liveRepoCheck(
     id: 'github.repo.code-owner-review',
     title: 'Changes need a review from their code owners',
     severity: 'medium',
+    procedure:
+      'Reads the default-branch protection of every live repository. Passes when classic protection or a ruleset requires a review from code owners; fails otherwise, or when protection cannot be read.',
     remediation: 'Enable "Require review from Code Owners" and keep a CODEOWNERS file.',
   },
   (d) =>
@@ -107,6 +115,8 @@ export const statusChecks = liveRepoCheck(
     id: 'github.repo.status-checks',
     title: 'Merging requires passing status checks',
     severity: 'medium',
+    procedure:
+      'Reads the default-branch protection of every live repository. Passes when classic protection or a ruleset requires at least one named status check to pass; fails otherwise, or when protection cannot be read.',
     remediation: 'Require status checks (the CI build and tests) to pass before merging.',
   },
   (d) =>
@@ -126,6 +136,8 @@ export const noForcePush = liveRepoCheck(
     id: 'github.repo.no-force-push',
     title: 'Force pushes to the default branch are blocked',
     severity: 'high',
+    procedure:
+      'Reads the default-branch protection of every live repository. Passes when classic protection blocks force pushes or a ruleset has a non-fast-forward rule; fails otherwise, or when protection cannot be read.',
     remediation: 'Block force pushes on the default branch (ruleset "Block force pushes").',
   },
   (d) =>
@@ -142,6 +154,8 @@ export const noBranchDeletion = liveRepoCheck(
     id: 'github.repo.no-branch-deletion',
     title: 'The default branch cannot be deleted',
     severity: 'high',
+    procedure:
+      'Reads the default-branch protection of every live repository. Passes when classic protection blocks deletion or a ruleset has a deletion rule; fails otherwise, or when protection cannot be read.',
     remediation: 'Restrict deletions of the default branch (ruleset "Restrict deletions").',
   },
   (d) =>
@@ -158,6 +172,8 @@ export const enforceAdmins = liveRepoCheck(
     id: 'github.repo.enforce-admins',
     title: 'Branch protection applies to administrators too',
     severity: 'high',
+    procedure:
+      'Reads the default-branch protection of every live repository. Passes when classic protection is enforced for administrators or a ruleset has no bypass actors; fails when administrators can bypass, or when the bypass list cannot be read.',
     remediation:
       'Enable "Do not allow bypassing the above settings" (classic), or remove bypass actors from the default branch ruleset.',
   },
@@ -194,6 +210,8 @@ export const signedCommits = liveRepoCheck(
     id: 'github.repo.signed-commits',
     title: 'Commits on the default branch must be signed',
     severity: 'medium',
+    procedure:
+      'Reads the default-branch protection of every live repository. Passes when classic protection or a ruleset requires signed commits; fails otherwise, or when protection cannot be read.',
     remediation: 'Require signed commits on the default branch.',
   },
   (d) => enforced(d, 'signed commits', classicFlag('requiredSignatures'), ruleWith('required_signatures')),
@@ -204,6 +222,8 @@ export const linearHistory = liveRepoCheck(
     id: 'github.repo.linear-history',
     title: 'The default branch keeps a linear history',
     severity: 'low',
+    procedure:
+      'Reads the default-branch protection of every live repository. Passes when classic protection or a ruleset requires a linear history; fails otherwise, or when protection cannot be read.',
     remediation: 'Require a linear history (squash or rebase merges only).',
   },
   (d) => enforced(d, 'linear history', classicFlag('linearHistory'), ruleWith('required_linear_history')),
@@ -214,6 +234,8 @@ export const conversationResolution = liveRepoCheck(
     id: 'github.repo.conversation-resolution',
     title: 'Review conversations must be resolved before merging',
     severity: 'low',
+    procedure:
+      'Reads the default-branch protection of every live repository. Passes when classic protection or a ruleset requires review conversations to be resolved before merging; fails otherwise, or when protection cannot be read.',
     remediation: 'Require conversation resolution before merging.',
   },
   (d) =>
@@ -232,6 +254,8 @@ export const codeownersFile = liveRepoCheck(
     id: 'github.repo.codeowners',
     title: 'A valid CODEOWNERS file names the owners of the code',
     severity: 'medium',
+    procedure:
+      'Reads the CODEOWNERS file of the default branch of every live repository and the errors GitHub reports in it. Passes when it exists without errors; fails when it is missing, has errors, or cannot be read.',
     remediation: 'Add CODEOWNERS (root, .github/ or docs/) on the default branch and fix any syntax errors.',
   },
   (d, r) =>
@@ -248,6 +272,8 @@ export const secretScanning = liveRepoCheck(
     id: 'github.repo.secret-scanning',
     title: 'Secret scanning is enabled',
     severity: 'high',
+    procedure:
+      'Reads the security and analysis settings of every live repository. Passes when secret scanning is enabled; fails when it is disabled or the settings cannot be read.',
     remediation: 'Repository settings → Code security → enable Secret Protection / secret scanning.',
   },
   (d) =>
@@ -261,6 +287,8 @@ export const pushProtection = liveRepoCheck(
     id: 'github.repo.push-protection',
     title: 'Secret scanning push protection blocks pushes containing secrets',
     severity: 'high',
+    procedure:
+      'Reads the security and analysis settings of every live repository. Passes when secret scanning push protection is enabled; fails when it is disabled or the settings cannot be read.',
     remediation: 'Repository settings → Code security → enable push protection.',
   },
   (d) =>
@@ -274,6 +302,8 @@ export const dependabotAlerts = liveRepoCheck(
     id: 'github.repo.dependabot-alerts',
     title: 'Dependabot alerts are enabled',
     severity: 'high',
+    procedure:
+      'Reads the Dependabot alerts setting of every live repository. Passes when alerts are enabled; fails when they are disabled or the setting cannot be read.',
     remediation: 'Repository settings → Code security → enable Dependabot alerts (and the dependency graph).',
   },
   (d) =>
@@ -287,6 +317,8 @@ export const dependabotOpenAlerts = liveRepoCheck(
     id: 'github.repo.dependabot-open-alerts',
     title: 'No critical or high Dependabot alert stays open longer than allowed',
     severity: 'high',
+    procedure:
+      'Reads the open critical and high Dependabot alerts of every live repository. Passes when none is older than the allowed number of days at collection time; fails naming each overdue alert, when alerts are disabled, or when they cannot be read.',
     remediation:
       'Update or replace the vulnerable dependencies (or dismiss the alert with a reason) within the allowed time.',
   },
@@ -311,6 +343,8 @@ export const codeScanning = liveRepoCheck(
     id: 'github.repo.code-scanning',
     title: 'Code scanning analyses the repository',
     severity: 'medium',
+    procedure:
+      'Reads the code scanning analyses of every live repository. Passes when at least one analysis exists (its date is reported); fails when code scanning is not set up or cannot be read.',
     remediation:
       'Repository settings → Code security → Code scanning: set up CodeQL (default setup) or another SARIF tool.',
   },
@@ -327,6 +361,8 @@ export const securityPolicy = liveRepoCheck(
     id: 'github.repo.security-policy',
     title: 'Public repositories publish a security policy (SECURITY.md)',
     severity: 'low',
+    procedure:
+      'Reads the SECURITY.md of every live public repository (others are not applicable). Passes when GitHub finds a security policy; fails when there is none or it cannot be read.',
     remediation: 'Add SECURITY.md saying how to report a vulnerability.',
   },
   (d, r) =>
@@ -346,6 +382,8 @@ export const publicVisibility = anyRepoCheck(
     id: 'github.repo.public-visibility',
     title: 'Only approved repositories are public',
     severity: 'medium',
+    procedure:
+      'Reads the visibility of every repository and the approved public repositories in the configuration. Passes per repository when it is not public, or public and approved; fails for each public repository not approved.',
     remediation:
       'Make the repository private, or add it to scope.github.approvedPublicRepos once its publication is approved.',
   },
@@ -362,6 +400,8 @@ export const inactiveArchived = anyRepoCheck(
     id: 'github.repo.inactive-archived',
     title: 'Inactive repositories are archived',
     severity: 'low',
+    procedure:
+      'Reads the archived flag and the last push (or creation) date of every repository. Passes when it is archived or was pushed to within the configured number of days; fails when it is idle longer and not archived.',
     remediation: 'Archive repositories nobody pushes to any more (Settings → Archive this repository).',
   },
   (r, s, asOf) => {
@@ -380,6 +420,8 @@ export const deleteBranchOnMerge = liveRepoCheck(
     id: 'github.repo.delete-branch-on-merge',
     title: 'Merged branches are deleted automatically',
     severity: 'low',
+    procedure:
+      'Reads the delete-branch-on-merge setting of every live repository. Passes when head branches are deleted on merge; fails when they are left behind or the setting cannot be read.',
     remediation: 'Repository settings → General → Pull Requests: tick "Automatically delete head branches".',
   },
   (d) =>
@@ -395,6 +437,8 @@ export const immutableReleases = liveRepoCheck(
     id: 'github.repo.immutable-releases',
     title: 'Releases are immutable',
     severity: 'low',
+    procedure:
+      'Reads the immutable releases setting of every live repository. Passes when releases cannot be changed after publication; fails when they can or the setting cannot be read.',
     remediation: 'Repository (or organization) settings → enable immutable releases.',
   },
   (d) =>
@@ -412,6 +456,8 @@ export const deployKeysReadOnly = liveRepoCheck(
     id: 'github.repo.deploy-keys-read-only',
     title: 'Deploy keys are read-only',
     severity: 'high',
+    procedure:
+      'Reads the deploy keys of every live repository. Passes when every key is read-only; fails naming each key with write access, or when the keys cannot be read.',
     remediation: 'Replace write deploy keys with read-only keys, or a GitHub App with narrow permissions.',
   },
   (d) =>
@@ -431,6 +477,8 @@ export const deployKeysRotated = liveRepoCheck(
     id: 'github.repo.deploy-keys-rotated',
     title: 'Deploy keys are rotated within the allowed age',
     severity: 'medium',
+    procedure:
+      'Reads the deploy keys of every live repository with their creation date. Passes when none is older than the configured maximum age at collection time; fails naming each older key, or when the keys cannot be read.',
     remediation: 'Replace deploy keys older than the allowed age with new keys.',
   },
   (d, _r, s, asOf) =>
@@ -451,6 +499,8 @@ export const webhooksSecure = liveRepoCheck(
     id: 'github.repo.webhooks-secure',
     title: 'Repository webhooks deliver over verified HTTPS with a secret',
     severity: 'medium',
+    procedure:
+      'Reads every active webhook of every live repository. Passes when each delivers to an https:// URL with certificate verification on and a secret set; fails naming each that does not, or when the webhooks cannot be read.',
     remediation: 'Edit each webhook: an https:// URL, SSL verification enabled, and a secret set.',
   },
   (d) =>
@@ -467,6 +517,8 @@ export const actionsWorkflowRead = liveRepoCheck(
     id: 'github.repo.actions-workflow-read',
     title: 'Workflows get a read-only token and cannot approve pull requests',
     severity: 'high',
+    procedure:
+      'Reads the Actions workflow permissions of every live repository. Passes when the default token is read-only and workflows cannot approve pull requests; fails naming either problem, or when the setting cannot be read.',
     remediation:
       'Repository settings → Actions → General → Workflow permissions: Read repository contents; untick "Allow GitHub Actions to create and approve pull requests".',
   },
@@ -487,6 +539,8 @@ export const actionsAllowedRestricted = liveRepoCheck(
     id: 'github.repo.actions-allowed-restricted',
     title: 'Only local or selected actions may run in the repository',
     severity: 'medium',
+    procedure:
+      'Reads the Actions permissions of every live repository. Passes when Actions is off, or only local or selected actions may run; fails when any action may run, or when the policy cannot be read.',
     remediation: 'Repository (or organization) settings → Actions → allow local or selected actions only.',
   },
   (d) =>

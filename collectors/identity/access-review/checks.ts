@@ -6,6 +6,8 @@ export const orphanedAccess: Check<AccessReviewSnapshot> = {
   id: 'access-review.orphaned-access',
   title: 'No account stays active downstream after its person leaves the identity provider',
   severity: 'critical',
+  procedure:
+    'Reads the access review: every active downstream account (IAM users, Identity Center, GitHub …) matched to people in the identity provider. Passes per account whose person is active there or that is a mapped service account; fails for each orphaned account, and fails when no identity-provider evidence exists to judge against.',
   remediation:
     'Remove the account (or its credentials, membership or assignments) in the downstream system, or map it in governance/identity-map.yaml (to its person, or as a service account with an owner).',
   evaluate(s, { scope }) {
@@ -45,6 +47,8 @@ export const adminsMfa: Check<AccessReviewSnapshot> = {
   id: 'access-review.admins-mfa',
   title: 'People with admin rights in any system have MFA on every account they sign in with',
   severity: 'critical',
+  procedure:
+    'Reads the access review: every person with admin rights in any reviewed system, and the MFA state of each of their accounts. Passes per person with MFA wherever it is known; fails naming each account without it.',
   remediation: 'Enroll the administrator in MFA in each system listed, or remove their admin rights.',
   evaluate(s, { scope }) {
     const admins = adminsWithoutMfa(s);

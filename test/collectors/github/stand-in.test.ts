@@ -6,6 +6,7 @@ import { acmeSeed, DEMO_GITHUB_ORG, DEMO_GITHUB_TOKEN } from '../../../demo/seed
 import {
   findingsOf,
   type GitHubStandIn,
+  NOW,
   scopeOf,
   startGitHubStandIn,
   TOKEN,
@@ -26,7 +27,10 @@ describe('GitHub stand-in', () => {
       await readFile(new URL('../../fixtures/github/audit-log-event.schema.json', import.meta.url), 'utf8'),
     );
     const validate = new Ajv({ strict: false }).compile({ type: 'array', items: schema });
-    standIn = await startGitHubStandIn({ orgs: [...acmeSeed().orgs, goodOrg(), badOrg()], tokens: [TOKEN] });
+    standIn = await startGitHubStandIn({
+      orgs: [...acmeSeed(NOW).orgs, goodOrg(), badOrg()],
+      tokens: [TOKEN],
+    });
     for (const org of ['acme', 'good', 'bad']) {
       const response = await fetch(`${standIn.url}/orgs/${org}/audit-log?per_page=100`, {
         headers: { authorization: `token ${TOKEN}` },
@@ -57,7 +61,7 @@ describe('GitHub stand-in', () => {
 
 describe('the demo organization "acme"', () => {
   it('shows unprotected repositories, a member without 2FA and a self-merged change', async () => {
-    standIn = await startGitHubStandIn(acmeSeed());
+    standIn = await startGitHubStandIn(acmeSeed(NOW));
     const failing = new Map<string, string[]>();
     for (const collector of collectors.filter((c) => c.source === 'github')) {
       const snapshot = await collector.collect(

@@ -258,6 +258,10 @@ describe('evidence archive', () => {
           implementedBy: ['WID-01'],
           status: 'passing',
           risks: ['R-01'],
+          evidence: 'automated',
+          links: [
+            { control: 'WID-01', by: ['test.widgets.locked'], rationale: 'Locked widgets authenticate.' },
+          ],
         },
         {
           control: 'A.7.4',
@@ -268,15 +272,17 @@ describe('evidence archive', () => {
           implementedBy: [],
           status: 'not_applicable',
           risks: [],
+          evidence: 'none',
+          links: [],
         },
       ],
     });
     expect(manifest.requirements).toEqual(['9.2', 'A.8.5']);
     const files = await unzipToMemory(zip);
     expect(file(files, 'soa.csv')).toBe(
-      'annex_a_control,theme,title,applicable,justification,implemented_by,status,risks\n' +
-        'A.8.5,technological,Secure authentication,yes,cloud,WID-01,passing,R-01\n' +
-        'A.7.4,physical,Physical security monitoring,no,no premises,,not_applicable,\n',
+      'annex_a_control,theme,title,applicable,justification,implemented_by,status,risks,evidence,evidenced_by\n' +
+        'A.8.5,technological,Secure authentication,yes,cloud,WID-01,passing,R-01,automated,WID-01 [test.widgets.locked]: Locked widgets authenticate.\n' +
+        'A.7.4,physical,Physical security monitoring,no,no premises,,not_applicable,,none,\n',
     );
     expect(file(files, 'README.txt')).toContain('soa.csv');
   });

@@ -21,6 +21,8 @@ export const mfaForAllUsers: Check<ConditionalAccessSnapshot> = {
   id: 'entra.ca.mfa-all-users',
   title: 'A Conditional Access policy requires MFA for all users and all cloud apps',
   severity: 'high',
+  procedure:
+    'Reads the Conditional Access policies of the tenant. Passes when an enabled policy for all users and all cloud apps cannot be satisfied without MFA (exclusions are listed for review); fails when there is none.',
   remediation:
     'Create an enabled Conditional Access policy: users All (exclude only emergency-access accounts), target resources All, grant "Require multifactor authentication" or an authentication strength.',
   evaluate(s) {
@@ -42,6 +44,8 @@ export const mfaForAdmins: Check<ConditionalAccessSnapshot> = {
   id: 'entra.ca.mfa-admins',
   title: 'Conditional Access requires MFA for the privileged administrator roles',
   severity: 'critical',
+  procedure:
+    'Reads the Conditional Access policies of the tenant. Passes when enabled policies requiring MFA for all cloud apps cover all users or every core administrator role; fails naming each role left uncovered.',
   remediation:
     'Create an enabled policy targeting the directory roles Global, Privileged Role, Privileged Authentication, Security and Conditional Access Administrator (or all users), all cloud apps, requiring MFA.',
   evaluate(s) {

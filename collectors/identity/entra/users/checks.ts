@@ -25,6 +25,8 @@ export const usersMfaCapable = perResource<EntraUsersSnapshot, EntraUser>(
     id: 'entra.users.mfa-capable',
     title: 'Enabled members have registered a usable MFA method',
     severity: 'high',
+    procedure:
+      'Reads every enabled member (not guest) with their row in the authentication-methods registration report. Passes per user who is MFA capable; fails for each who is not or has no row.',
     remediation:
       'Run a registration campaign (Authentication methods > Registration campaign) and require registration through Conditional Access.',
   },
@@ -38,6 +40,8 @@ export const adminsMfaCapable = perResource<EntraUsersSnapshot, EntraUser>(
     id: 'entra.admins.mfa-capable',
     title: 'Members of privileged directory roles are MFA capable',
     severity: 'critical',
+    procedure:
+      'Reads every enabled user holding a privileged directory role with their registration report row. Passes per admin who is MFA capable; fails for each who is not or has no row.',
     remediation:
       'Register a phishing-resistant method for every privileged role holder before granting the role.',
   },
@@ -51,6 +55,7 @@ export const usersInactive = perResource<EntraUsersSnapshot, EntraUser>(
     id: 'entra.users.inactive',
     title: `Enabled users and guests have signed in within ${INACTIVE_AFTER_DAYS} days`,
     severity: 'medium',
+    procedure: `Reads every enabled user and guest with their last sign-in (or creation) date. Passes per user who signed in within ${INACTIVE_AFTER_DAYS} days of the collection; fails for each user idle longer.`,
     remediation:
       'Disable or delete accounts (and guest invitations) that are no longer used; consider access reviews.',
   },
@@ -72,6 +77,8 @@ export const guestsUnprivileged = perResource<EntraUsersSnapshot, EntraUser>(
     id: 'entra.guests.no-privileged-roles',
     title: 'Guests hold no privileged directory role',
     severity: 'high',
+    procedure:
+      'Reads every guest account with its directory roles. Passes per guest holding no privileged role; fails naming the privileged roles each guest holds.',
     remediation:
       'Remove privileged roles from guest accounts; give administrators member accounts in the tenant.',
   },

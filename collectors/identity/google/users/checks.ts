@@ -12,6 +12,8 @@ export const twoStepEnrolled = perResource<GoogleUsersSnapshot, GoogleUser>(
     id: 'google.users.2sv-enrolled',
     title: 'Active users are enrolled in 2-Step Verification',
     severity: 'high',
+    procedure:
+      'Reads every active (not suspended, not archived) Google Workspace user. Passes per user enrolled in 2-Step Verification; fails for each user who is not.',
     remediation:
       'Ask each user to enroll in 2-Step Verification, then enforce it for their organizational unit.',
   },
@@ -25,6 +27,8 @@ export const twoStepEnforced = perResource<GoogleUsersSnapshot, GoogleUser>(
     id: 'google.users.2sv-enforced',
     title: '2-Step Verification is enforced for active users',
     severity: 'medium',
+    procedure:
+      'Reads every active Google Workspace user. Passes per user for whom 2-Step Verification is enforced; fails for each user for whom it is not.',
     remediation:
       'Security > Authentication > 2-Step Verification: turn on enforcement for every organizational unit.',
   },
@@ -38,6 +42,8 @@ export const superAdmins2sv = perResource<GoogleUsersSnapshot, GoogleUser>(
     id: 'google.super-admins.2sv',
     title: 'Super administrators are enrolled in and required to use 2-Step Verification',
     severity: 'critical',
+    procedure:
+      'Reads every active super administrator. Passes per admin both enrolled in and enforced to use 2-Step Verification; fails naming what is missing.',
     remediation: 'Enroll every super administrator in 2SV with a security key and enforce it for their unit.',
   },
   (s) => active(s).filter((u) => u.isAdmin),
@@ -57,6 +63,7 @@ export const usersInactive = perResource<GoogleUsersSnapshot, GoogleUser>(
     id: 'google.users.inactive',
     title: `Active users have signed in within ${INACTIVE_AFTER_DAYS} days`,
     severity: 'medium',
+    procedure: `Reads every active Google Workspace user with their last sign-in (or creation) time. Passes per user who signed in within ${INACTIVE_AFTER_DAYS} days of the collection; fails for each user idle longer.`,
     remediation: 'Suspend users who no longer sign in; delete them after transferring their data.',
   },
   active,
@@ -76,6 +83,7 @@ export const superAdminsLimited: Check<GoogleUsersSnapshot> = {
   id: 'google.super-admins.limited',
   title: `At most ${MAX_SUPER_ADMINS} super administrators`,
   severity: 'low',
+  procedure: `Reads every active super administrator of the domain. Passes when there are at most ${MAX_SUPER_ADMINS}; fails when there are more, naming them.`,
   remediation:
     'Give day-to-day administrators delegated admin roles; keep super admin for a few named people.',
   evaluate(s, { scope }) {

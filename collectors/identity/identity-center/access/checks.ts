@@ -11,6 +11,8 @@ export const noInlineWildcard = perResource<IdentityCenterSnapshot, IdentityCent
     id: 'identity-center.permission-sets.no-inline-wildcard',
     title: 'Permission sets do not grant "*" on "*" through an inline policy',
     severity: 'high',
+    procedure:
+      'Reads the inline policy of every IAM Identity Center permission set. Passes per permission set with no statement allowing every action on every resource; fails for each that has one.',
     remediation:
       'Replace the inline "*:*" statement with the AdministratorAccess managed policy (visible to reviewers) or a scoped policy.',
   },
@@ -27,6 +29,8 @@ export const adminViaGroups = perResource<IdentityCenterSnapshot, IdentityCenter
     id: 'identity-center.admin-assignments.via-groups',
     title: 'Administrator permission sets are assigned to groups, not to individual users',
     severity: 'medium',
+    procedure:
+      'Reads the account assignments of every administrator-like permission set. Passes per assignment made to a group; fails for each made directly to a user.',
     remediation:
       'Assign administrator permission sets to a group managed in the identity provider and remove direct user assignments.',
   },

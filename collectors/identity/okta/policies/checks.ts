@@ -11,6 +11,7 @@ export const passwordPolicyStrength: Check<OktaPoliciesSnapshot> = {
   id: 'okta.password-policy.strength',
   title: 'Active password policies are strong',
   severity: 'medium',
+  procedure: `Reads every active Okta password policy. Passes per policy with a minimum length of at least ${MIN_PASSWORD_LENGTH}, a history of at least ${MIN_PASSWORD_HISTORY} and lock-out after at most ${MAX_LOCKOUT_ATTEMPTS} attempts; fails naming each weakness, or when no policy is active.`,
   remediation: `In Security > Authenticators > Password, set a minimum length of at least ${MIN_PASSWORD_LENGTH}, remember at least ${MIN_PASSWORD_HISTORY} previous passwords and lock out after at most ${MAX_LOCKOUT_ATTEMPTS} failed attempts.`,
   evaluate(s) {
     const active = s.passwordPolicies.filter((p) => p.status === 'ACTIVE');
@@ -38,6 +39,8 @@ export const signOnMfaRequired: Check<OktaPoliciesSnapshot> = {
   id: 'okta.sign-on.mfa-required',
   title: 'Sign-on policies require MFA for every rule that allows access',
   severity: 'high',
+  procedure:
+    'Reads the active global session and authentication policies with their rules. Passes per policy when every active rule that allows access requires a second factor; fails naming each rule that does not, or when no policy is active.',
   remediation:
     'In the global session policy and each authentication policy, make every rule that allows access require a second factor (or "any two factors").',
   evaluate(s) {

@@ -25,6 +25,8 @@ export const usersMfaEnrolled = perResource<OktaUsersSnapshot, OktaUser>(
     id: 'okta.users.mfa-enrolled',
     title: 'Users who can sign in have an MFA factor enrolled',
     severity: 'high',
+    procedure:
+      'Reads every Okta user who can sign in (active, password expired, locked out, in recovery) with their factors. Passes per user with an active factor other than a security question; fails for each user without one.',
     remediation:
       'Require MFA enrollment in an authenticator enrollment policy and follow up with users who have none.',
   },
@@ -38,6 +40,8 @@ export const adminsMfa = perResource<OktaUsersSnapshot, OktaUser>(
     id: 'okta.admins.mfa',
     title: 'Administrators have an MFA factor enrolled',
     severity: 'critical',
+    procedure:
+      'Reads every Okta user who can sign in and holds an admin role, with their factors. Passes per admin with an active factor other than a security question; fails for each admin without one.',
     remediation:
       'Enroll every administrator in a phishing-resistant factor (Okta Verify with FastPass, FIDO2).',
   },
@@ -51,6 +55,7 @@ export const usersInactive = perResource<OktaUsersSnapshot, OktaUser>(
     id: 'okta.users.inactive',
     title: `Users who have not signed in for ${INACTIVE_AFTER_DAYS} days are deactivated`,
     severity: 'medium',
+    procedure: `Reads every Okta user who can sign in with their last sign-in (or creation) date. Passes per user who signed in within ${INACTIVE_AFTER_DAYS} days of the collection; fails for each user idle longer.`,
     remediation: 'Suspend or deactivate users who no longer sign in, after confirming with their manager.',
   },
   canSignIn,
@@ -71,6 +76,8 @@ export const deactivatedAppAccess = perResource<OktaUsersSnapshot, OktaUser>(
     id: 'okta.users.deactivated-app-assignments',
     title: 'Deactivated and suspended users are not assigned to apps',
     severity: 'high',
+    procedure:
+      'Reads every deactivated or suspended Okta user with their app assignments. Passes per user with no active assignment; fails naming the apps each one is still assigned to.',
     remediation:
       'Remove the app assignments of deactivated users, and check each app for accounts the IdP no longer controls.',
   },
@@ -89,6 +96,8 @@ export const adminsActive = perResource<OktaUsersSnapshot, OktaUser>(
     id: 'okta.admins.active',
     title: 'Admin roles are held only by active users',
     severity: 'high',
+    procedure:
+      'Reads every Okta user holding an admin role. Passes per user whose status lets them sign in; fails for each deactivated, suspended or never-activated user still holding a role.',
     remediation: 'Remove admin role assignments from deactivated, suspended or never-activated users.',
   },
   (s) => s.users.filter((u) => u.adminRoles.length > 0),
