@@ -22,7 +22,7 @@ export const planExists = perReadResource(
     severity: 'high',
     remediation: 'Create a backup plan with at least one scheduled rule (aws backup create-backup-plan).',
     procedure:
-      'Reads every backup plan and its rules (ListBackupPlans, GetBackupPlan) and passes each plan with at least one scheduled rule; a region with no plan fails.',
+      'Reads every backup plan and its rules (ListBackupPlans, GetBackupPlan). Passes each plan with at least one scheduled rule; a region with no plan fails.',
   },
   'backup plans',
   plans,
@@ -44,7 +44,7 @@ export const tagSelection: Check<BackupSnapshot> = {
   remediation:
     'Add a backup selection assigning resources by the backup tag (create-backup-selection with ListOfTags or Conditions StringEquals).',
   procedure:
-    'Reads every backup plan’s selections (ListBackupSelections, GetBackupSelection) and passes when a plan with a scheduled rule selects resources by the configured tag (checks.aws.data.backupSelector, default backup=true) through ListOfTags or a Conditions StringEquals on aws:ResourceTag; unreadable selections fail.',
+    'Reads every backup plan’s selections (ListBackupSelections, GetBackupSelection). Passes when a plan with a scheduled rule selects resources by the configured tag (checks.aws.data.backupSelector, default backup=true) through ListOfTags or a Conditions StringEquals on aws:ResourceTag; unreadable selections fail.',
   evaluate(s, context) {
     const { key, value } = dataSettings(context).backupSelector;
     const resource = context.scope.id;
@@ -81,7 +81,7 @@ export const planRetention = perResource(
     severity: 'medium',
     remediation: 'Set the rule’s lifecycle DeleteAfterDays to at least the minimum retention (or no expiry).',
     procedure:
-      'Reads every backup plan’s rules (GetBackupPlan) and passes a plan when each rule keeps recovery points at least checks.aws.data.backupRetentionDays (default 7) or never expires them.',
+      'Reads every backup plan’s rules (GetBackupPlan). Passes a plan when each rule keeps recovery points at least checks.aws.data.backupRetentionDays (default 7) or never expires them.',
   },
   plans,
   arn,
@@ -115,7 +115,7 @@ export const recentRecoveryPoints = perReadResource(
     remediation:
       'Investigate failed or missing backup jobs (list-backup-jobs --by-state FAILED) and fix the plan’s selection.',
     procedure:
-      'Reads every resource with recovery points (ListProtectedResources) and passes it when its latest backup is younger than the longest interval of the backup plans’ schedules plus one day; no readable schedule, or an unreadable list, fails.',
+      'Reads every resource with recovery points (ListProtectedResources). Passes it when its latest backup is younger than the longest interval of the backup plans’ schedules plus one day; no readable schedule, or an unreadable list, fails.',
   },
   'protected resources',
   (s: BackupSnapshot) => s.protectedResources,
@@ -141,7 +141,7 @@ export const vaultCustomerKey = customerKeyCheck(
     remediation:
       'Create the vault with a customer-managed key (create-backup-vault --encryption-key-arn) and move plans to it.',
     procedure:
-      'When checks.aws.data.customerManagedKeys is true: reads every vault’s EncryptionKeyArn (ListBackupVaults) and the key’s manager (kms:DescribeKey) and passes a vault encrypted with a customer-managed key.',
+      'Reads every vault’s EncryptionKeyArn (ListBackupVaults) and the key’s manager (kms:DescribeKey). Passes a vault encrypted with a customer-managed key. Applied only when checks.aws.data.customerManagedKeys is true.',
   },
   vaults,
   arn,
@@ -157,7 +157,7 @@ export const vaultLock = onlyWhen(
       severity: 'medium',
       remediation: 'Apply Vault Lock with a minimum retention (put-backup-vault-lock-configuration).',
       procedure:
-        'When checks.aws.data.vaultLock is true: reads every vault (ListBackupVaults) and passes one whose Locked is true.',
+        'Reads every vault (ListBackupVaults). Passes one whose Locked is true. Applied only when checks.aws.data.vaultLock is true.',
     },
     vaults,
     arn,
@@ -178,7 +178,7 @@ export const restoreTesting = perReadResource(
     remediation:
       'Create a restore testing plan with a selection of protected resources (create-restore-testing-plan).',
     procedure:
-      'Reads every restore testing plan (ListRestoreTestingPlans) and passes a plan whose last execution is younger than its schedule’s interval plus one day; a region with no plan, or an unreadable list, fails.',
+      'Reads every restore testing plan (ListRestoreTestingPlans). Passes a plan whose last execution is younger than its schedule’s interval plus one day; a region with no plan, or an unreadable list, fails.',
   },
   'restore testing plans',
   (s: BackupSnapshot) => s.restoreTestingPlans,

@@ -13,7 +13,7 @@ export const pointInTimeRecovery = perResource(
     remediation:
       'Enable point-in-time recovery (update-continuous-backups --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true).',
     procedure:
-      'Reads every table (ListTables) and its continuous backups (DescribeContinuousBackups) and passes it when PointInTimeRecoveryStatus is ENABLED.',
+      'Reads every table (ListTables) and its continuous backups (DescribeContinuousBackups). Passes it when PointInTimeRecoveryStatus is ENABLED.',
   },
   tables,
   arn,
@@ -31,7 +31,7 @@ export const deletionProtection = perResource(
     title: 'DynamoDB tables have deletion protection',
     severity: 'medium',
     remediation: 'Turn on deletion protection (update-table --deletion-protection-enabled).',
-    procedure: 'Reads every table (DescribeTable) and passes it when DeletionProtectionEnabled is true.',
+    procedure: 'Reads every table (DescribeTable). Passes it when DeletionProtectionEnabled is true.',
   },
   tables,
   arn,
@@ -51,7 +51,7 @@ export const customerKey = customerKeyCheck(
     remediation:
       'Switch the table to a customer-managed key (update-table --sse-specification Enabled=true,SSEType=KMS,KMSMasterKeyId=…).',
     procedure:
-      'When checks.aws.data.customerManagedKeys is true: reads each table’s SSEDescription (DescribeTable) and the key’s manager (kms:DescribeKey) and passes a table encrypted with a customer-managed key.',
+      'Reads each table’s SSEDescription (DescribeTable) and the key’s manager (kms:DescribeKey). Passes a table encrypted with a customer-managed key. Applied only when checks.aws.data.customerManagedKeys is true.',
   },
   tables,
   arn,

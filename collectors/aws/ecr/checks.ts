@@ -24,7 +24,7 @@ export const scanOnPush = perResource(
     remediation:
       'Turn on scan on push for the repository, or an enhanced scanning rule covering it (put-registry-scanning-configuration).',
     procedure:
-      'Reads every repository (DescribeRepositories) and the registry scanning configuration (GetRegistryScanningConfiguration) and passes a repository with basic scan on push, or one an enhanced scanning rule (SCAN_ON_PUSH or CONTINUOUS_SCAN) matches by its filter.',
+      'Reads every repository (DescribeRepositories) and the registry scanning configuration (GetRegistryScanningConfiguration). Passes a repository with basic scan on push, or one an enhanced scanning rule (SCAN_ON_PUSH or CONTINUOUS_SCAN) matches by its filter.',
   },
   repositories,
   arn,
@@ -53,7 +53,7 @@ export const tagImmutability = perResource(
     severity: 'medium',
     remediation: 'Set the repository’s tag mutability to IMMUTABLE (put-image-tag-mutability).',
     procedure:
-      'Reads every repository’s imageTagMutability (DescribeRepositories) and passes IMMUTABLE or IMMUTABLE_WITH_EXCLUSION.',
+      'Reads every repository’s imageTagMutability (DescribeRepositories). Passes IMMUTABLE or IMMUTABLE_WITH_EXCLUSION.',
   },
   repositories,
   arn,
@@ -72,7 +72,7 @@ export const publicPolicy = perResource(
     severity: 'critical',
     remediation: 'Remove the statement allowing "*" or add a condition (e.g. aws:PrincipalOrgID) to it.',
     procedure:
-      'Reads every repository policy (GetRepositoryPolicy) and passes a repository unless an Allow statement names the principal "*" without a condition; no policy passes.',
+      'Reads every repository policy (GetRepositoryPolicy). Passes a repository unless an Allow statement names the principal "*" without a condition; no policy passes.',
   },
   repositories,
   arn,
@@ -90,8 +90,7 @@ export const lifecyclePolicy = perResource(
     title: 'ECR repositories expire old images with a lifecycle policy',
     severity: 'low',
     remediation: 'Add a lifecycle policy expiring untagged and old images (put-lifecycle-policy).',
-    procedure:
-      'Reads every repository’s lifecycle policy (GetLifecyclePolicy) and passes it when one is set.',
+    procedure: 'Reads every repository’s lifecycle policy (GetLifecyclePolicy). Passes it when one is set.',
   },
   repositories,
   arn,
@@ -109,7 +108,7 @@ export const customerKey = customerKeyCheck(
     remediation:
       'Recreate the repository with --encryption-configuration encryptionType=KMS,kmsKey=<customer key>.',
     procedure:
-      'When checks.aws.data.customerManagedKeys is true: reads every repository’s encryptionConfiguration (DescribeRepositories) and the key’s manager (kms:DescribeKey) and passes one encrypted with a customer-managed key.',
+      'Reads every repository’s encryptionConfiguration (DescribeRepositories) and the key’s manager (kms:DescribeKey). Passes one encrypted with a customer-managed key. Applied only when checks.aws.data.customerManagedKeys is true.',
   },
   repositories,
   arn,

@@ -12,7 +12,7 @@ export const encrypted = perResource(
     severity: 'high',
     remediation:
       'Create an encrypted file system and copy the data (encryption cannot be switched on in place).',
-    procedure: 'Reads every file system (DescribeFileSystems) and passes it when Encrypted is true.',
+    procedure: 'Reads every file system (DescribeFileSystems). Passes it when Encrypted is true.',
   },
   fileSystems,
   arn,
@@ -26,7 +26,7 @@ export const backupPolicy = perResource(
     severity: 'medium',
     remediation: 'Turn on automatic backups (put-backup-policy --backup-policy Status=ENABLED).',
     procedure:
-      'Reads every file system’s backup policy (DescribeBackupPolicy) and passes it when its status is ENABLED; no policy counts as DISABLED.',
+      'Reads every file system’s backup policy (DescribeBackupPolicy). Passes it when its status is ENABLED; no policy counts as DISABLED.',
   },
   fileSystems,
   arn,
@@ -45,7 +45,7 @@ export const publicPolicy = perResource(
     severity: 'high',
     remediation: 'Restrict the file system policy’s principals or add a condition (e.g. aws:PrincipalOrgID).',
     procedure:
-      'Reads every file system policy (DescribeFileSystemPolicy) and passes a file system unless an Allow statement names the principal "*" without a condition; no policy passes (access then rests on IAM and the network).',
+      'Reads every file system policy (DescribeFileSystemPolicy). Passes a file system unless an Allow statement names the principal "*" without a condition; no policy passes (access then rests on IAM and the network).',
   },
   fileSystems,
   arn,

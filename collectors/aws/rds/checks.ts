@@ -19,7 +19,7 @@ export const storageEncrypted = perResource(
     remediation:
       'Restore from an encrypted snapshot copy (storage encryption cannot be switched on in place).',
     procedure:
-      'Reads every DB instance and DB cluster (DescribeDBInstances, DescribeDBClusters) and passes each standalone instance and cluster whose StorageEncrypted is true; cluster members are judged through their cluster.',
+      'Reads every DB instance and DB cluster (DescribeDBInstances, DescribeDBClusters). Passes each standalone instance and cluster whose StorageEncrypted is true; cluster members are judged through their cluster.',
   },
   databases,
   arn,
@@ -36,7 +36,7 @@ export const notPublic = perResource(
     severity: 'critical',
     remediation: 'Modify the instance with --no-publicly-accessible and keep it in private subnets.',
     procedure:
-      'Reads every DB instance, cluster members included (DescribeDBInstances), and passes an instance whose PubliclyAccessible is false.',
+      'Reads every DB instance, cluster members included (DescribeDBInstances),. Passes an instance whose PubliclyAccessible is false.',
   },
   instances,
   arn,
@@ -54,7 +54,7 @@ export const backupRetention = perResource(
     remediation:
       'Set the backup retention period to at least the minimum (modify-db-instance --backup-retention-period).',
     procedure:
-      'Reads the automated backup retention of every standalone DB instance and DB cluster (BackupRetentionPeriod) and passes it when it is at least checks.aws.data.backupRetentionDays (default 7); 0 means automated backups are off.',
+      'Reads the automated backup retention of every standalone DB instance and DB cluster (BackupRetentionPeriod). Passes it when it is at least checks.aws.data.backupRetentionDays (default 7); 0 means automated backups are off.',
   },
   databases,
   arn,
@@ -76,7 +76,7 @@ export const multiAzProduction = perResource(
     remediation:
       'Convert the database to Multi-AZ (modify-db-instance --multi-az) or add a reader in another AZ.',
     procedure:
-      'Reads the tags and the MultiAZ flag of every standalone DB instance and DB cluster and passes each one carrying the production tag (checks.aws.data.production, default environment=production) that is Multi-AZ; databases without that tag are not judged.',
+      'Reads the tags and the MultiAZ flag of every standalone DB instance and DB cluster. Passes each one carrying the production tag (checks.aws.data.production, default environment=production) that is Multi-AZ; databases without that tag are not judged.',
   },
   (s: RdsSnapshot, context) => {
     const { key, value } = dataSettings(context).production;
@@ -94,7 +94,7 @@ export const deletionProtection = perResource(
     remediation:
       'Turn on deletion protection (modify-db-instance / modify-db-cluster --deletion-protection).',
     procedure:
-      'Reads DeletionProtection of every standalone DB instance and DB cluster and passes it when true.',
+      'Reads DeletionProtection of every standalone DB instance and DB cluster. Passes it when true.',
   },
   databases,
   arn,
@@ -113,7 +113,7 @@ export const minorVersionUpgrade = perResource(
     severity: 'low',
     remediation: 'Turn on auto minor version upgrade (modify-db-instance --auto-minor-version-upgrade).',
     procedure:
-      'Reads AutoMinorVersionUpgrade of every DB instance, cluster members included, and passes it when true.',
+      'Reads AutoMinorVersionUpgrade of every DB instance, cluster members included,. Passes it when true.',
   },
   instances,
   arn,
@@ -141,7 +141,7 @@ export const transportEncryption = perResource(
     remediation:
       'Set rds.force_ssl=1 (PostgreSQL, SQL Server) or require_secure_transport=ON (MySQL, MariaDB) in a custom parameter group, or enable IAM database authentication.',
     procedure:
-      'Reads every standalone DB instance and DB cluster, the parameters of its (cluster) parameter group (DescribeDBParameters, DescribeDBClusterParameters) and passes it when IAM database authentication is on or the engine’s TLS parameter (rds.force_ssl or require_secure_transport) is on; an unreadable group fails.',
+      'Reads every standalone DB instance and DB cluster, the parameters of its (cluster) parameter group (DescribeDBParameters, DescribeDBClusterParameters). Passes it when IAM database authentication is on or the engine’s TLS parameter (rds.force_ssl or require_secure_transport) is on; an unreadable group fails.',
   },
   databases,
   arn,
@@ -171,7 +171,7 @@ export const logExports = perResource(
     severity: 'low',
     remediation: 'Enable log exports (modify-db-instance --cloudwatch-logs-export-configuration).',
     procedure:
-      'Reads EnabledCloudwatchLogsExports of every standalone DB instance and DB cluster and passes it when at least one log type is exported.',
+      'Reads EnabledCloudwatchLogsExports of every standalone DB instance and DB cluster. Passes it when at least one log type is exported.',
   },
   databases,
   arn,
@@ -191,7 +191,7 @@ export const snapshotNotPublic = perResource(
     remediation:
       'Remove "all" from the snapshot’s restore attribute (modify-db-snapshot-attribute --values-to-remove all).',
     procedure:
-      'Reads every manual DB snapshot and DB cluster snapshot and its restore attribute (DescribeDBSnapshotAttributes, DescribeDBClusterSnapshotAttributes) and passes it unless the attribute holds "all"; unreadable attributes fail.',
+      'Reads every manual DB snapshot and DB cluster snapshot and its restore attribute (DescribeDBSnapshotAttributes, DescribeDBClusterSnapshotAttributes). Passes it unless the attribute holds "all"; unreadable attributes fail.',
   },
   snapshots,
   arn,
@@ -211,7 +211,7 @@ export const snapshotEncrypted = perResource(
     remediation:
       'Copy the snapshot with a KMS key (copy-db-snapshot --kms-key-id) and delete the unencrypted one.',
     procedure:
-      'Reads every manual DB snapshot and DB cluster snapshot (DescribeDBSnapshots, DescribeDBClusterSnapshots) and passes it when Encrypted / StorageEncrypted is true.',
+      'Reads every manual DB snapshot and DB cluster snapshot (DescribeDBSnapshots, DescribeDBClusterSnapshots). Passes it when Encrypted / StorageEncrypted is true.',
   },
   snapshots,
   arn,

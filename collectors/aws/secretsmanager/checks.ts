@@ -28,7 +28,7 @@ export const rotationEnabled = perResource(
     severity: 'medium',
     remediation:
       'Configure rotation with a rotation function or managed rotation (rotate-secret --rotation-rules).',
-    procedure: 'Reads every secret’s metadata (ListSecrets) and passes it when RotationEnabled is true.',
+    procedure: 'Reads every secret’s metadata (ListSecrets). Passes it when RotationEnabled is true.',
   },
   secrets,
   arn,
@@ -48,7 +48,7 @@ export const rotatedRecently = perResource(
     remediation:
       'Rotate the secret now (rotate-secret) and fix the rotation function if rotation is failing.',
     procedure:
-      'Reads every secret’s LastRotatedDate, else CreatedDate (ListSecrets), and passes it when that is at most checks.aws.data.secretRotationDays (default 90) days before the collection.',
+      'Reads every secret’s LastRotatedDate, else CreatedDate (ListSecrets),. Passes it when that is at most checks.aws.data.secretRotationDays (default 90) days before the collection.',
   },
   secrets,
   arn,
@@ -64,7 +64,7 @@ export const unused = perResource(
     remediation:
       'Delete the secret if nothing needs it (delete-secret with a recovery window), or find its owner.',
     procedure:
-      'Reads every secret’s LastAccessedDate and CreatedDate (ListSecrets) and passes it when it was read, or created, within checks.aws.data.secretUnusedDays (default 90) days before the collection.',
+      'Reads every secret’s LastAccessedDate and CreatedDate (ListSecrets). Passes it when it was read, or created, within checks.aws.data.secretUnusedDays (default 90) days before the collection.',
   },
   secrets,
   arn,
@@ -79,7 +79,7 @@ export const customerKey = customerKeyCheck(
     severity: 'medium',
     remediation: 'Re-encrypt the secret with a customer-managed key (update-secret --kms-key-id).',
     procedure:
-      'When checks.aws.data.customerManagedKeys is true: reads every secret’s KmsKeyId (ListSecrets, which omits it for the AWS-managed key aws/secretsmanager) and passes a secret that names a key.',
+      'Reads every secret’s KmsKeyId (ListSecrets, which omits it for the AWS-managed key aws/secretsmanager). Passes a secret that names a key. Applied only when checks.aws.data.customerManagedKeys is true.',
   },
   secrets,
   arn,
