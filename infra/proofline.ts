@@ -22,7 +22,12 @@ import type { AnyCollector } from '../core/collector.ts';
 import type { ScheduleGroupConfig } from '../core/config.ts';
 import { ENV, PREFIX, TELEMETRY } from '../core/deployed.ts';
 import { collectorPolicy } from '../core/permissions.ts';
-import { INDEX_TABLE } from '../core/stores/index-table.ts';
+import {
+  INDEX_TABLE,
+  type IndexTableDesign,
+  STORE_ACTIONS,
+  type StoreOperation,
+} from '../core/stores/index-table.ts';
 import { CollectionRun } from './collection-run.ts';
 import {
   BUNDLING,
@@ -251,7 +256,7 @@ export class Proofline extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const { key, globalIndexes } = INDEX_TABLE;
+    const { key, globalIndexes }: IndexTableDesign = INDEX_TABLE;
     this.table = new dynamodb.Table(this, 'IndexTable', {
       partitionKey: { name: key.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: key.sortKey, type: dynamodb.AttributeType.STRING },
@@ -374,10 +379,10 @@ export class Proofline extends Construct {
         }),
       );
     }
-    const artifacts = [PREFIX.evidence, PREFIX.findings];
-    this.grantStore(fns.collect, { read: artifacts, write: artifacts });
-    this.grantStore(fns.evaluate, { read: artifacts, write: [PREFIX.findings] });
-    this.grantStore(fns.digest, { read: [PREFIX.digests], write: [PREFIX.digests] });
+    const collection: StoreOperation[] = ['recordArtifacts', 'recordFindings'];
+    this.grantStore(fns.collect, collection);
+    this.grantStore(fns.evaluate, ['readEvidence', 'recordFindings', 'recordControlResults']);
+    this.grantStore(fns.digest, ['recordDigests']);
     this.grantSign(fns.digest, 'SignDigests');
     fns.evaluate.addToRolePolicy(
       new iam.PolicyStatement({
@@ -386,7 +391,7 @@ export class Proofline extends Construct {
         resources: [this.alertTopic.topicArn],
       }),
     );
-    fns.evaluate.addToRolePolicy(this.useDataKey(['sns'], true));
+    fns.evaluate.addToRolePolicy(this.useDataKey(['sns'], ['kms:Decrypt', 'kms:GenerateDataKey']));
     if (props.securityHub) {
       fns.evaluate.addToRolePolicy(
         new iam.PolicyStatement({
@@ -402,7 +407,7 @@ export class Proofline extends Construct {
         }),
       );
     }
-    this.grantStore(fns.summary, { read: [], write: [], index: 'read' });
+    this.grantStore(fns.summary, ['readControlStates']);
     fns.summary.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'PublishSummary',
@@ -410,7 +415,7 @@ export class Proofline extends Construct {
         resources: [this.alertTopic.topicArn],
       }),
     );
-    fns.summary.addToRolePolicy(this.useDataKey(['sns'], true));
+    fns.summary.addToRolePolicy(this.useDataKey(['sns'], ['kms:Decrypt', 'kms:GenerateDataKey']));
     fns.evaluate.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'PutAlertEvents',
@@ -421,11 +426,7 @@ export class Proofline extends Construct {
       }),
     );
     // Archives are built from the evidence, its findings and the signed digests, into exports/ only.
-    this.grantStore(fns.export, {
-      read: [PREFIX.evidence, PREFIX.findings, PREFIX.digests],
-      write: [],
-      index: 'read',
-    });
+    this.grantStore(fns.export, ['readEvidence', 'readDigests']);
     fns.export.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'WriteExports',
@@ -433,9 +434,12 @@ export class Proofline extends Construct {
         resources: [this.evidenceBucket.arnForObjects(`${PREFIX.exports}*`)],
       }),
     );
+    // The archive is stored SSE-KMS like everything in the bucket (its parts are decrypted to complete it).
+    fns.export.addToRolePolicy(this.useDataKey(['s3'], ['kms:GenerateDataKey']));
     this.grantSign(fns.export, 'SignArchives');
     this.grantExportRead(fns.export);
-    for (const s of this.sources) this.grantSource(s, this.sourceFunctions[s.source]!, collectors, artifacts);
+    for (const s of this.sources)
+      this.grantSource(s, this.sourceFunctions[s.source]!, collectors, collection);
 
     // ---- collection runs ----
     const runLogs = new logs.LogGroup(this, 'RunLogs', {
@@ -563,9 +567,9 @@ export class Proofline extends Construct {
     source: DeployedSource,
     fn: nodejs.NodejsFunction,
     collectors: readonly AnyCollector[],
-    artifacts: string[],
+    store: readonly StoreOperation[],
   ) {
-    this.grantStore(fn, { read: artifacts, write: artifacts });
+    this.grantStore(fn, store);
     if (source.secretArns.length)
       fn.addToRolePolicy(
         new iam.PolicyStatement({
@@ -654,11 +658,15 @@ export class Proofline extends Construct {
     return fn;
   }
 
-  /** Use of the data key through AWS services (S3, DynamoDB, SNS), never directly; decrypt only to read. */
-  private useDataKey(services: readonly ('s3' | 'dynamodb' | 'sns')[], write: boolean): iam.PolicyStatement {
+  /** Use of the data key through AWS services (S3, DynamoDB, SNS), never directly. */
+  private useDataKey(
+    services: readonly ('s3' | 'dynamodb' | 'sns')[],
+    actions: readonly ('kms:Decrypt' | 'kms:GenerateDataKey')[],
+  ): iam.PolicyStatement {
+    const verb = actions.includes('kms:GenerateDataKey') ? 'Use' : 'Decrypt';
     return new iam.PolicyStatement({
-      sid: `${write ? 'Use' : 'Decrypt'}DataKeyVia${services.map((s) => s.toUpperCase()).join('')}`,
-      actions: write ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+      sid: `${verb}DataKeyVia${services.map((s) => s.toUpperCase()).join('')}`,
+      actions: [...actions],
       resources: [this.dataKey.keyArn],
       conditions: {
         StringEquals: {
@@ -669,47 +677,58 @@ export class Proofline extends Construct {
   }
 
   /**
-   * The store's S3 + DynamoDB access: read some prefixes, write (locked, once) others, query the index and,
-   * unless `index: 'read'`, write to it.
+   * The store's S3 + DynamoDB access for the operations a function uses (STORE_ACTIONS in
+   * core/stores/index-table.ts): object actions on their prefixes, index actions on the table (and its indexes
+   * when it queries), listing the bucket, and the data key as S3 and DynamoDB use it for those calls.
    */
-  private grantStore(
-    fn: lambda.Function,
-    access: { read: readonly string[]; write: readonly string[]; index?: 'read' | 'read-write' },
-  ) {
+  private grantStore(fn: lambda.Function, operations: readonly StoreOperation[]) {
     const bucket = this.evidenceBucket;
-    if (access.read.length)
+    const access = operations.map((o) => STORE_ACTIONS[o] as (typeof STORE_ACTIONS)[StoreOperation]);
+    const prefixes = new Map<string, Set<string>>();
+    for (const a of access)
+      for (const [prefix, actions] of Object.entries('objects' in a ? a.objects : {}))
+        for (const action of actions) prefixes.set(action, (prefixes.get(action) ?? new Set()).add(prefix));
+    const sids: Record<string, string> = {
+      's3:GetObject': 'ReadEvidence',
+      's3:PutObject': 'WriteEvidence',
+      's3:PutObjectRetention': 'LockEvidence',
+    };
+    for (const [action, on] of prefixes)
       fn.addToRolePolicy(
         new iam.PolicyStatement({
-          sid: 'ReadEvidence',
-          actions: ['s3:GetObject'],
-          resources: access.read.map((p) => bucket.arnForObjects(`${p}*`)),
+          sid: sids[action],
+          actions: [action],
+          resources: [...on].map((p) => bucket.arnForObjects(`${p}*`)),
         }),
       );
-    if (access.write.length)
+    if (access.some((a) => 'list' in a))
       fn.addToRolePolicy(
         new iam.PolicyStatement({
-          sid: 'WriteLockedEvidence',
-          actions: ['s3:PutObject', 's3:PutObjectRetention'],
-          resources: access.write.map((p) => bucket.arnForObjects(`${p}*`)),
+          sid: 'ListEvidence',
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
         }),
       );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ListEvidence',
-        actions: ['s3:ListBucket'],
-        resources: [bucket.bucketArn],
-      }),
-    );
-    const reads = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-    const writes = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: access.index === 'read' ? 'ReadIndex' : 'UseIndex',
-        actions: access.index === 'read' ? reads : [...reads, ...writes],
-        resources: [this.table.tableArn, `${this.table.tableArn}/index/*`],
-      }),
-    );
-    fn.addToRolePolicy(this.useDataKey(['s3', 'dynamodb'], true));
+    const index = [...new Set(access.flatMap((a) => ('index' in a ? [...a.index] : [])))];
+    const reads = new Set<string>(STORE_ACTIONS.readEvidence.index);
+    if (index.length)
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: index.every((a) => reads.has(a)) ? 'ReadIndex' : 'UseIndex',
+          actions: index,
+          resources: [
+            this.table.tableArn,
+            ...(index.includes('dynamodb:Query') ? [`${this.table.tableArn}/index/*`] : []),
+          ],
+        }),
+      );
+    // S3 decrypts what it returns and generates a data key for what it stores; DynamoDB decrypts the table key.
+    const services = [
+      ...(prefixes.size ? (['s3'] as const) : []),
+      ...(index.length ? (['dynamodb'] as const) : []),
+    ];
+    fn.addToRolePolicy(this.useDataKey(services, ['kms:Decrypt']));
+    if (prefixes.has('s3:PutObject')) fn.addToRolePolicy(this.useDataKey(['s3'], ['kms:GenerateDataKey']));
   }
 
   /** Sign with the signing key (digests, archive manifests) and read its public key. */
@@ -744,7 +763,7 @@ export class Proofline extends Construct {
         conditions: { StringLike: { 's3:prefix': [`${PREFIX.exports}*`] } },
       }),
     );
-    add(this.useDataKey(['s3'], false));
+    add(this.useDataKey(['s3'], ['kms:Decrypt']));
   }
 
   private addAlarms(run: CollectionRun) {
@@ -845,7 +864,7 @@ export class Proofline extends Construct {
 }
 
 /** `collect-identity-center` → `CollectIdentityCenter`: construct ids. */
-const pascal = (name: string) =>
+export const pascal = (name: string) =>
   name
     .split('-')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))

@@ -6,7 +6,6 @@ import {
   type AttributeValue,
   BatchGetItemCommand,
   BatchWriteItemCommand,
-  type CreateTableCommandInput,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -30,6 +29,7 @@ import {
   type StoredDigest,
   type WrittenArtifact,
 } from './digest-storage.ts';
+import { INDEX } from './index-table.ts';
 import type { ArtifactQuery, EvidenceStore, PutResult } from './store.ts';
 
 type Item = Record<string, AttributeValue>;
@@ -37,58 +37,8 @@ type Item = Record<string, AttributeValue>;
 /** Default Object Lock retention: a 12-month Type II window plus the audit fieldwork. */
 export const DEFAULT_RETENTION_DAYS = 400;
 
-/** Index names of the evidence table (shared with the CDK stack, which creates the table). */
-export const INDEX = {
-  byCollector: 'byCollector',
-  byWriteTime: 'byWriteTime',
-  openFailures: 'openFailures',
-} as const;
-
-/**
- * The one table's key design. Every access pattern is a GetItem or a Query on one partition:
- *   artifact             pk `A#<collector>#<scope>`  sk `<yyyymmddThhmmssZ>-<sha256>.json` (the key's file name)
- *   latest per pair      pk `LATEST`                 sk `<collector>#<scope>`  (+ the pair's firstWrittenAt)
- *   findings             pk `F#<artifact key>`       sk `F`
- *   control state        pk `CTRL`                   sk `<control>`
- *   control history      pk `H#<control>`            sk `<at>#<version>`
- *   control evidence     pk `E#<control>`            sk `<collectedAt>#<artifact key>`
- *   digest               pk `DIGEST`                 sk `<periodEnd>`
- *   GSI byCollector      `c_pk` collector, `c_sk` `<collectedAt>#<scope>#<sha256>` (artifact items)
- *   GSI byWriteTime      `w_pk` `W#<yyyy-mm-ddThh>`, `w_sk` `<writtenAt>#<key>` (artifact items)
- *   GSI openFailures     `o_pk` `OPEN`, `o_sk` `<control>` (sparse: failing control states only)
- */
-export function evidenceTableDefinition(tableName: string): CreateTableCommandInput {
-  const keys = (pk: string, sk: string) => [
-    { AttributeName: pk, KeyType: 'HASH' as const },
-    { AttributeName: sk, KeyType: 'RANGE' as const },
-  ];
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'c_pk', 'c_sk', 'w_pk', 'w_sk', 'o_pk', 'o_sk'].map((name) => ({
-      AttributeName: name,
-      AttributeType: 'S',
-    })),
-    KeySchema: keys('pk', 'sk'),
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: INDEX.byCollector,
-        KeySchema: keys('c_pk', 'c_sk'),
-        Projection: { ProjectionType: 'ALL' },
-      },
-      {
-        IndexName: INDEX.byWriteTime,
-        KeySchema: keys('w_pk', 'w_sk'),
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['key', 'sha256', 'size', 'writtenAt'] },
-      },
-      {
-        IndexName: INDEX.openFailures,
-        KeySchema: keys('o_pk', 'o_sk'),
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
-  };
-}
+// The table's design and the IAM actions the store needs: core/stores/index-table.ts.
+export { evidenceTableDefinition, INDEX } from './index-table.ts';
 
 /** The table key of an artifact's index item, derived from its evidence key (so a lookup is one GetItem). */
 export function artifactItemKey(key: string): { pk: string; sk: string } {

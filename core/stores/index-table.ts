@@ -1,7 +1,19 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { PREFIX } from '../deployed.ts';
+
 /**
- * The evidence index table's key design, as data: the one place both the AWS store (which reads and writes it)
- * and the CDK stack (which creates it) take the attribute and index names from. Every attribute is a string;
- * every access pattern is a GetItem or a Query on one partition (never a Scan).
+ * The evidence index table's design, as data: the one place the AWS store (which reads and writes it, and
+ * creates it for the CLI and tests with `evidenceTableDefinition`) and the CDK stack (which creates it and
+ * grants the functions `STORE_ACTIONS`) take the attribute names, index names and IAM actions from. Every
+ * attribute is a string; every access pattern is a GetItem or a Query on one partition (never a Scan).
+ *
+ *   artifact             pk `A#<collector>#<scope>`  sk `<yyyymmddThhmmssZ>-<sha256>.json` (the key's file name)
+ *   latest per pair      pk `LATEST`                 sk `<collector>#<scope>`  (+ the pair's firstWrittenAt)
+ *   findings             pk `F#<artifact key>`       sk `F`
+ *   control state        pk `CTRL`                   sk `<control>`
+ *   control history      pk `H#<control>`            sk `<at>#<version>`
+ *   control evidence     pk `E#<control>`            sk `<collectedAt>#<artifact key>`
+ *   digest               pk `DIGEST`                 sk `<periodEnd>`
  */
 export interface IndexKey {
   readonly partitionKey: string;
@@ -19,7 +31,7 @@ export interface IndexTableDesign {
   readonly globalIndexes: readonly SecondaryIndex[];
 }
 
-export const INDEX_TABLE: IndexTableDesign = {
+export const INDEX_TABLE = {
   key: { partitionKey: 'pk', sortKey: 'sk' },
   globalIndexes: [
     /** Artifacts of one collector over time: `c_pk` collector, `c_sk` `<collectedAt>#<scope>#<sha256>`. */
@@ -34,6 +46,13 @@ export const INDEX_TABLE: IndexTableDesign = {
     /** Failing controls only (sparse): `o_pk` `OPEN`, `o_sk` `<control>`. */
     { name: 'openFailures', partitionKey: 'o_pk', sortKey: 'o_sk' },
   ],
+} as const satisfies IndexTableDesign;
+
+export type IndexName = (typeof INDEX_TABLE.globalIndexes)[number]['name'];
+
+/** The global secondary indexes by name, as the store's queries name them. */
+export const INDEX = Object.fromEntries(INDEX_TABLE.globalIndexes.map((i) => [i.name, i.name])) as {
+  readonly [N in IndexName]: N;
 };
 
 /** Every key attribute of the table and its indexes (all of type S). */
@@ -41,3 +60,90 @@ export function keyAttributes(design: IndexTableDesign = INDEX_TABLE): string[] 
   const keys = [design.key, ...design.globalIndexes];
   return [...new Set(keys.flatMap((k) => [k.partitionKey, k.sortKey]))];
 }
+
+/** The table as a CreateTable request (the CLI's and the tests' tables; the stack builds the same design). */
+export function evidenceTableDefinition(
+  tableName: string,
+  design: IndexTableDesign = INDEX_TABLE,
+): CreateTableCommandInput {
+  const keys = (k: IndexKey) => [
+    { AttributeName: k.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: k.sortKey, KeyType: 'RANGE' as const },
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: keyAttributes(design).map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: keys(design.key),
+    GlobalSecondaryIndexes: design.globalIndexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: keys(index),
+      Projection: index.include
+        ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] }
+        : { ProjectionType: 'ALL' },
+    })),
+  };
+}
+
+/** What one store operation needs from IAM: object actions by key prefix, index actions, listing the bucket. */
+export interface StoreAccess {
+  readonly objects?: Readonly<Record<string, readonly string[]>>;
+  readonly index?: readonly string[];
+  /** s3:ListBucket: lists digests, and lets a missing object answer 404 NoSuchKey rather than 403. */
+  readonly list?: true;
+}
+
+/**
+ * The IAM actions each group of the AWS store's operations needs (core/stores/aws-store.ts), so the stack grants
+ * a function exactly the groups it uses. Not every call is its own action: TransactWriteItems of Puts needs
+ * dynamodb:PutItem per item, and a PutObject with Object Lock headers also needs s3:PutObjectRetention.
+ */
+export const STORE_ACTIONS = {
+  /** putArtifact: the evidence object once, locked; its index item; the collector × scope's LATEST pointer. */
+  recordArtifacts: {
+    objects: { [PREFIX.evidence]: ['s3:PutObject', 's3:PutObjectRetention'] },
+    index: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  },
+  /** putFindings: an index item, or, over 300 KB gzipped, an object under findings/ (no lock headers). */
+  recordFindings: {
+    objects: { [PREFIX.findings]: ['s3:PutObject'] },
+    index: ['dynamodb:PutItem'],
+  },
+  /** latestArtifacts, listArtifacts, getArtifact(Ref), getFindings, controlEvidence, transitions. */
+  readEvidence: {
+    objects: { [PREFIX.evidence]: ['s3:GetObject'], [PREFIX.findings]: ['s3:GetObject'] },
+    index: ['dynamodb:GetItem', 'dynamodb:Query'],
+    list: true,
+  },
+  /**
+   * applyControlResults: the stored states (Query; GetItem after a lost race), the evidence links (BatchGetItem,
+   * BatchWriteItem), each state with its transition (TransactWriteItems of Puts).
+   */
+  recordControlResults: {
+    index: [
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+      'dynamodb:BatchWriteItem',
+    ],
+  },
+  /** controlStates, openFailures. */
+  readControlStates: { index: ['dynamodb:Query'] },
+  /**
+   * writeDueDigests: the chain's head and each period's artifacts (Query), the digest object once, locked, and
+   * its record; a run that loses a race reads the winner's digest to continue from it.
+   */
+  recordDigests: {
+    objects: { [PREFIX.digests]: ['s3:PutObject', 's3:PutObjectRetention', 's3:GetObject'] },
+    index: ['dynamodb:Query', 'dynamodb:PutItem'],
+  },
+  /** listDigestKeys, readDigest, digestRecords. */
+  readDigests: {
+    objects: { [PREFIX.digests]: ['s3:GetObject'] },
+    index: ['dynamodb:Query'],
+    list: true,
+  },
+} as const satisfies Record<string, StoreAccess>;
+
+export type StoreOperation = keyof typeof STORE_ACTIONS;

@@ -121,7 +121,7 @@ describe('a stack that collects GitHub and the identity providers', () => {
     const of = (name: string) => statements.filter((s) => s.owner.startsWith(`ProoflineCollect${name}Role`));
     for (const name of ['Github', 'Entra', 'Google', 'Okta', 'IdentityCenter']) {
       const sids = of(name).map((s) => s.Sid);
-      expect(sids, name).toEqual(expect.arrayContaining(['WriteLockedEvidence', 'UseIndex']));
+      expect(sids, name).toEqual(expect.arrayContaining(['WriteEvidence', 'LockEvidence', 'UseIndex']));
       expect(sids, name).not.toContain('AssumeMemberRoles');
     }
     for (const name of ['Github', 'Okta'])

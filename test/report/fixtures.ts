@@ -15,6 +15,7 @@ const meta = (id: string, severity: 'critical' | 'high' | 'low', remediation: st
   title: `${id} title`,
   severity,
   remediation,
+  procedure: `Reads the fixture and passes when ${id} holds.`,
   evaluate: () => [],
 });
 export const testCollectors: AnyCollector[] = [
