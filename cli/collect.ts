@@ -86,6 +86,7 @@ export async function runCollect(ctx: CliContext, options: CollectOptions): Prom
   let done = 0;
   const outcomes = await collectTargets(ctx.store, targets, {
     concurrency: options.concurrency ?? 4,
+    settings: ctx.config.checks,
     onDone: ({ target, ref, findings }) => {
       done++;
       const failing = findings.filter((f) => f.status === 'fail').length;
@@ -101,6 +102,7 @@ export async function runCollect(ctx: CliContext, options: CollectOptions): Prom
     ctx.controls,
     registry,
     new Date().toISOString(),
+    { settings: ctx.config.checks },
   );
   // The embedded store keeps its own chain, as the deployed hourly digest function does for the AWS store.
   if (ctx.store instanceof LocalStore) {

@@ -58,7 +58,9 @@ export async function reevaluate(
   at: string,
   control: string,
 ): Promise<void> {
-  const { transitions } = await evaluateStore(ctx.store, ctx.controls, collectors, at);
+  const { transitions } = await evaluateStore(ctx.store, ctx.controls, collectors, at, {
+    settings: ctx.config.checks,
+  });
   for (const t of transitions.filter((t) => t.control === control))
     out(`${t.control}: ${t.from ?? 'not evaluated'} → ${t.to}`);
   const others = transitions.filter((t) => t.control !== control).length;

@@ -20,6 +20,7 @@ import { openContext, READ_ONLY } from './context.ts';
 export async function currentResults(ctx: CliContext, now: Date = new Date()): Promise<ControlResult[]> {
   const { results } = await evaluateStore(ctx.store, ctx.controls, collectors, now.toISOString(), {
     record: false,
+    settings: ctx.config.checks,
   });
   return results;
 }

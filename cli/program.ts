@@ -106,6 +106,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
           ctx.controls,
           collectors,
           new Date().toISOString(),
+          { settings: ctx.config.checks },
         );
         for (const t of transitions) out(`${t.control}: ${t.from ?? 'new'} → ${t.to}`);
         out(`${ctx.controls.length} controls evaluated, ${transitions.length} changed status`);

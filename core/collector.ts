@@ -1,9 +1,12 @@
+import type { CheckSettings } from './check-settings.ts';
 import type { Finding, Scope, Severity, Source } from './model.ts';
 
 /** What a check may know besides the snapshot: the collection time stands in for "now", so checks stay pure. */
 export interface CheckContext {
   readonly asOf: Date;
   readonly scope: Scope;
+  /** The `checks` section of the configuration (thresholds); absent: every default (DEFAULT_CHECK_SETTINGS). */
+  readonly settings?: CheckSettings;
 }
 
 /** A pure function from a snapshot to findings: no I/O, no clock. */
@@ -78,14 +81,14 @@ export type CheckMeta = Omit<Check<unknown>, 'evaluate'>;
  */
 export function perResource<S, R>(
   meta: CheckMeta,
-  resources: (snapshot: S) => readonly R[],
+  resources: (snapshot: S, context: CheckContext) => readonly R[],
   resourceId: (resource: R) => string,
   judge: (resource: R, snapshot: S, context: CheckContext) => readonly [ok: boolean, reason: string],
 ): Check<S> {
   return {
     ...meta,
     evaluate(snapshot, context) {
-      const list = resources(snapshot);
+      const list = resources(snapshot, context);
       if (list.length === 0) {
         return [
           {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { type ZodType, z } from 'zod';
+import { checkSettingsSchema } from './check-settings.ts';
 
 export const DEFAULT_CONFIG_FILE = 'proofline.config.yaml';
 
@@ -210,6 +211,8 @@ export type DeployConfig = z.infer<typeof deploySchema>;
 export const configSchema = z.looseObject({
   scope: z.record(z.string(), z.unknown()).default({}),
   deploy: deploySchema.optional(),
+  /** Thresholds the checks apply (see core/check-settings.ts). */
+  checks: checkSettingsSchema,
 });
 export type ProoflineConfig = z.infer<typeof configSchema>;
 
@@ -219,7 +222,7 @@ export async function loadConfig(file?: string): Promise<ProoflineConfig> {
   try {
     text = await readFile(file ?? DEFAULT_CONFIG_FILE, 'utf8');
   } catch (error) {
-    if (!file && (error as NodeJS.ErrnoException).code === 'ENOENT') return { scope: {} };
+    if (!file && (error as NodeJS.ErrnoException).code === 'ENOENT') return configSchema.parse({});
     throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`);
   }
   let data: unknown;

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { errorArtifact } from './artifact.ts';
+import type { CheckSettings } from './check-settings.ts';
 import type { AnyCollector } from './collector.ts';
 import { type EvaluatedArtifact, evaluateArtifact, evaluateControls } from './evaluate.ts';
 import type { Artifact, ArtifactRef, Control, ControlResult, Finding, Scope, Transition } from './model.ts';
@@ -24,6 +25,8 @@ export interface CollectionOutcome {
 export interface CollectOptions {
   readonly now?: () => Date;
   readonly concurrency?: number;
+  /** The configuration's `checks` thresholds; default: every default. */
+  readonly settings?: CheckSettings;
   readonly onStart?: (target: CollectionTarget) => void;
   readonly onDone?: (outcome: CollectionOutcome) => void;
 }
@@ -63,7 +66,7 @@ export async function collectTargets(
         options.onStart?.(target);
         const artifact = await collectArtifact(target, now());
         const { ref, created } = await store.putArtifact(artifact);
-        const findings = evaluateArtifact(target.collector, artifact);
+        const findings = evaluateArtifact(target.collector, artifact, options.settings);
         await store.putFindings(ref.key, findings);
         const outcome = { target, ref, created, findings };
         options.onDone?.(outcome);
@@ -93,6 +96,8 @@ export async function evaluateStore(
     readonly record?: boolean;
     /** Collector id → schedule expression, where the deployment overrides the collector's default. */
     readonly schedules?: ReadonlyMap<string, string>;
+    /** The configuration's `checks` thresholds, for findings re-derived here; default: every default. */
+    readonly settings?: CheckSettings;
   } = {},
 ): Promise<{ results: ControlResult[]; transitions: Transition[] }> {
   const byId = new Map(collectors.map((c) => [c.id, c]));
@@ -102,7 +107,7 @@ export async function evaluateStore(
     if (!collector) continue;
     let findings = await store.getFindings(ref.key);
     if (!findings) {
-      findings = evaluateArtifact(collector, (await store.getArtifact(ref.key)).artifact);
+      findings = evaluateArtifact(collector, (await store.getArtifact(ref.key)).artifact, options.settings);
       if (options.record !== false) await store.putFindings(ref.key, findings);
     }
     latest.push({ ref, findings });

@@ -24,6 +24,7 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { seedDataStores } from './seed-aws-data.ts';
 import { type NetworkSeedOptions, seedAwsNetwork } from './seed-aws-network.ts';
 
 const region = 'us-east-1';
@@ -162,4 +163,5 @@ export async function seedDemoAccount(options: NetworkSeedOptions = {}): Promise
   await configService.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
 
   await seedAwsNetwork(options);
+  await seedDataStores();
 }

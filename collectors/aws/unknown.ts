@@ -1,0 +1,53 @@
+import { type Check, type CheckContext, type CheckMeta, perResource } from '../../core/collector.ts';
+
+/**
+ * A part of a snapshot that could not be read (refused, unimplemented): the error code stands in for the data,
+ * so a check depending on it reports a failing finding with the reason instead of passing on silence.
+ */
+export interface Unknown {
+  readonly unknown: string;
+}
+
+export const isUnknown = (value: unknown): value is Unknown =>
+  typeof value === 'object' && value !== null && 'unknown' in value;
+
+/** The call's result (mapped by `map`), or an Unknown naming the error (code and HTTP status) when it fails. */
+export async function orUnknown<T, U = T>(call: Promise<T>, map?: (value: T) => U): Promise<U | Unknown> {
+  let value: T;
+  try {
+    value = await call;
+  } catch (error) {
+    const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
+    const status = e.$metadata?.httpStatusCode;
+    const message = (e.message ?? '').split('\n')[0];
+    return { unknown: `${e.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${message}`.trim() };
+  }
+  return map ? map(value) : (value as unknown as U);
+}
+
+/**
+ * `perResource` over a list the collector may have failed to read: an unreadable list is one failing finding
+ * for the scope naming what could not be read and why. With `noneMeans`, an empty list fails with that
+ * reason instead of recording not_applicable (for resources whose absence is itself the finding).
+ */
+export function perReadResource<S, R>(
+  meta: CheckMeta,
+  what: string,
+  resources: (snapshot: S, context: CheckContext) => readonly R[] | Unknown,
+  resourceId: (resource: R) => string,
+  judge: (resource: R, snapshot: S, context: CheckContext) => readonly [ok: boolean, reason: string],
+  noneMeans?: string,
+): Check<S> {
+  const fail = (context: CheckContext, reason: string) => [
+    { check: meta.id, resource: context.scope.id, status: 'fail' as const, reason },
+  ];
+  return {
+    ...meta,
+    evaluate(snapshot, context) {
+      const list = resources(snapshot, context);
+      if (isUnknown(list)) return fail(context, `${what} could not be read: ${list.unknown}`);
+      if (list.length === 0 && noneMeans) return fail(context, noneMeans);
+      return perResource(meta, () => list, resourceId, judge).evaluate(snapshot, context);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+const tagSchema = (key: string, value: string, what: string) =>
+  z
+    .strictObject({
+      key: z.string().min(1).max(128).default(key).describe('Tag key.'),
+      value: z.string().max(256).default(value).describe('Tag value.'),
+    })
+    .prefault({})
+    .describe(what);
+
+/** `checks.aws.data`: thresholds of the AWS data-store and recovery checks (RDS, DynamoDB, Backup, EFS, ECR, Secrets Manager). */
+export const awsDataSettingsSchema = z
+  .strictObject({
+    backupRetentionDays: z
+      .int()
+      .min(1)
+      .max(36_500)
+      .default(7)
+      .describe(
+        'Minimum days automated RDS backups and AWS Backup plan rules keep recovery points (AWS Backup rules without expiry pass).',
+      ),
+    production: tagSchema(
+      'environment',
+      'production',
+      'The tag marking production databases, which must be Multi-AZ.',
+    ),
+    backupSelector: tagSchema(
+      'backup',
+      'true',
+      'The tag marking resources that must be backed up: some AWS Backup plan must select resources by it.',
+    ),
+    customerManagedKeys: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Require customer-managed KMS keys for DynamoDB tables, Backup vaults, ECR repositories and secrets; when false those checks record not_applicable.',
+      ),
+    vaultLock: z
+      .boolean()
+      .default(false)
+      .describe('Require AWS Backup Vault Lock on every vault; when false the check records not_applicable.'),
+    secretRotationDays: z
+      .int()
+      .min(1)
+      .max(3650)
+      .default(90)
+      .describe('A secret must have been rotated (or created) within this many days.'),
+    secretUnusedDays: z
+      .int()
+      .min(1)
+      .max(3650)
+      .default(90)
+      .describe('A secret not read for this many days is reported as unused.'),
+  })
+  .prefault({});
+export type AwsDataSettings = z.infer<typeof awsDataSettingsSchema>;
+
+/** `checks`: the thresholds checks apply, one block per area. */
+export const checkSettingsSchema = z
+  .strictObject({
+    aws: z.strictObject({ data: awsDataSettingsSchema }).prefault({}),
+  })
+  .prefault({});
+export type CheckSettings = z.infer<typeof checkSettingsSchema>;
+
+export const DEFAULT_CHECK_SETTINGS: CheckSettings = checkSettingsSchema.parse(undefined);
+
+/** The thresholds in force for a check: the context's, or every default. */
+export const settingsOf = (context: { readonly settings?: CheckSettings }): CheckSettings =>
+  context.settings ?? DEFAULT_CHECK_SETTINGS;
