@@ -81,8 +81,10 @@ export async function runCollect(ctx: CliContext, options: CollectOptions): Prom
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const targets = await resolveTargets(ctx, options, log);
   let done = 0;
+  const settings = ctx.config.checks;
   const outcomes = await collectTargets(ctx.store, targets, {
     concurrency: options.concurrency ?? 4,
+    ...(settings ? { settings } : {}),
     onDone: ({ target, ref, findings }) => {
       done++;
       const failing = findings.filter((f) => f.status === 'fail').length;
@@ -98,6 +100,7 @@ export async function runCollect(ctx: CliContext, options: CollectOptions): Prom
     ctx.controls,
     registry,
     new Date().toISOString(),
+    settings ? { settings } : {},
   );
   return { outcomes, results, transitions };
 }

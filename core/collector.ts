@@ -1,9 +1,12 @@
+import type { CheckSettings } from './config.ts';
 import type { Finding, Scope, Severity, Source } from './model.ts';
 
 /** What a check may know besides the snapshot: the collection time stands in for "now", so checks stay pure. */
 export interface CheckContext {
   readonly asOf: Date;
   readonly scope: Scope;
+  /** The config's `checks` section (thresholds); absent means every default. */
+  readonly settings?: CheckSettings;
 }
 
 /** A pure function from a snapshot to findings: no I/O, no clock. */

@@ -203,6 +203,45 @@ export const deploySchema = z
   });
 export type DeployConfig = z.infer<typeof deploySchema>;
 
+// ---- checks: thresholds the checks judge against (read through CheckContext.settings) ----
+
+/** `checks.aws.detection`: threat detection, monitoring and permissions checks. */
+export const awsDetectionSchema = z.strictObject({
+  findingMaxAgeDays: z
+    .int()
+    .min(0)
+    .default(30)
+    .describe(
+      'How long a high or critical finding of GuardDuty, Security Hub, Inspector, Macie may stay open, in days.',
+    ),
+  unusedRoleDays: z
+    .int()
+    .min(1)
+    .default(90)
+    .describe('An IAM role not used for longer than this many days (or never, and older) is unused.'),
+  logRetentionMinDays: z
+    .int()
+    .min(1)
+    .default(365)
+    .describe('Minimum retention of CloudWatch log groups, in days (never-expire passes).'),
+  customerDataTag: z
+    .strictObject({ key: z.string().min(1), value: z.string() })
+    .default({ key: 'data-classification', value: 'customer' })
+    .describe('The S3 bucket tag marking customer data, whose object access CloudTrail must record.'),
+  regionGuardrail: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Whether an SCP restricting the regions (aws:RequestedRegion) is required in the organization.',
+    ),
+});
+export type AwsDetectionSettings = z.infer<typeof awsDetectionSchema>;
+
+const checksSchema = z.looseObject({
+  aws: z.looseObject({ detection: awsDetectionSchema.prefault({}) }).prefault({}),
+});
+export type CheckSettings = z.infer<typeof checksSchema>;
+
 /**
  * The top of `proofline.config.yaml`. `scope` is the scope statement: one section per source, each validated
  * by that source's connector. Other sections belong to the features that read them.
@@ -210,6 +249,7 @@ export type DeployConfig = z.infer<typeof deploySchema>;
 export const configSchema = z.looseObject({
   scope: z.record(z.string(), z.unknown()).default({}),
   deploy: deploySchema.optional(),
+  checks: checksSchema.optional(),
 });
 export type ProoflineConfig = z.infer<typeof configSchema>;
 

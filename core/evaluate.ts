@@ -1,10 +1,19 @@
 import type { AnyCollector, CheckContext } from './collector.ts';
+import type { CheckSettings } from './config.ts';
 import type { Artifact, ArtifactRef, Control, ControlResult, Finding } from './model.ts';
 
 /** Runs a collector's checks on one artifact. An error artifact yields no findings: it is a gap, not a pass. */
-export function evaluateArtifact(collector: AnyCollector, artifact: Artifact): Finding[] {
+export function evaluateArtifact(
+  collector: AnyCollector,
+  artifact: Artifact,
+  settings?: CheckSettings,
+): Finding[] {
   if (artifact.status === 'error') return [];
-  const context: CheckContext = { asOf: new Date(artifact.collectedAt), scope: artifact.scope };
+  const context: CheckContext = {
+    asOf: new Date(artifact.collectedAt),
+    scope: artifact.scope,
+    ...(settings ? { settings } : {}),
+  };
   return collector.checks.flatMap((check) => {
     try {
       return check.evaluate(artifact.snapshot, context);

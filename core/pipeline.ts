@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { errorArtifact } from './artifact.ts';
 import type { AnyCollector } from './collector.ts';
+import type { CheckSettings } from './config.ts';
 import { type EvaluatedArtifact, evaluateArtifact, evaluateControls } from './evaluate.ts';
 import type { Artifact, ArtifactRef, Control, ControlResult, Finding, Scope, Transition } from './model.ts';
 import { applyManualRecords, loadManualRecords } from './records.ts';
@@ -26,6 +27,8 @@ export interface CollectOptions {
   readonly concurrency?: number;
   readonly onStart?: (target: CollectionTarget) => void;
   readonly onDone?: (outcome: CollectionOutcome) => void;
+  /** The config's `checks` section: thresholds the checks judge against. */
+  readonly settings?: CheckSettings;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function collectTargets(
           artifact = errorArtifact(collector.id, scope, collectedAt, error);
         }
         const { ref, created } = await store.putArtifact(artifact);
-        const findings = evaluateArtifact(collector, artifact);
+        const findings = evaluateArtifact(collector, artifact, options.settings);
         await store.putFindings(ref.key, findings);
         const outcome = { target, ref, created, findings };
         options.onDone?.(outcome);
@@ -90,6 +93,8 @@ export async function evaluateStore(
     readonly record?: boolean;
     /** Collector id → schedule expression, where the deployment overrides the collector's default. */
     readonly schedules?: ReadonlyMap<string, string>;
+    /** The config's `checks` section: thresholds the checks judge against. */
+    readonly settings?: CheckSettings;
   } = {},
 ): Promise<{ results: ControlResult[]; transitions: Transition[] }> {
   const byId = new Map(collectors.map((c) => [c.id, c]));
@@ -99,7 +104,7 @@ export async function evaluateStore(
     if (!collector) continue;
     let findings = await store.getFindings(ref.key);
     if (!findings) {
-      findings = evaluateArtifact(collector, (await store.getArtifact(ref.key)).artifact);
+      findings = evaluateArtifact(collector, (await store.getArtifact(ref.key)).artifact, options.settings);
       if (options.record !== false) await store.putFindings(ref.key, findings);
     }
     latest.push({ ref, findings });
