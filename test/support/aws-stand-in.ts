@@ -10,7 +10,7 @@ export interface StandInRequest {
   readonly body: Record<string, unknown>;
 }
 
-/** A route answers a JSON body, or [status, body] for an error. */
+/** A route answers a JSON body, or [status, body, errorType] for an error (sent as X-Amzn-ErrorType). */
 export type StandInRoute = (request: StandInRequest) => unknown;
 
 /**
@@ -44,8 +44,12 @@ export async function withAwsStandIn<T>(
       const answer = route
         ? route(request)
         : [404, { message: `stand-in has no route ${request.method} ${request.path}` }];
-      const [status, json] = Array.isArray(answer) && typeof answer[0] === 'number' ? answer : [200, answer];
-      res.writeHead(status as number, { 'content-type': 'application/json' });
+      const [status, json, errorType] =
+        Array.isArray(answer) && typeof answer[0] === 'number' ? answer : [200, answer, undefined];
+      res.writeHead(status as number, {
+        'content-type': 'application/json',
+        ...(errorType ? { 'x-amzn-errortype': errorType as string } : {}),
+      });
       res.end(JSON.stringify(json));
     });
   });
