@@ -61,14 +61,14 @@ export type CheckMeta = Omit<Check<unknown>, 'evaluate'>;
  */
 export function perResource<S, R>(
   meta: CheckMeta,
-  resources: (snapshot: S) => readonly R[],
+  resources: (snapshot: S, context: CheckContext) => readonly R[],
   resourceId: (resource: R) => string,
   judge: (resource: R, snapshot: S, context: CheckContext) => readonly [ok: boolean, reason: string],
 ): Check<S> {
   return {
     ...meta,
     evaluate(snapshot, context) {
-      const list = resources(snapshot);
+      const list = resources(snapshot, context);
       if (list.length === 0) {
         return [
           {
