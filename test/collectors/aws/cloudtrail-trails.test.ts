@@ -15,7 +15,7 @@ import {
   multiRegionLogging,
 } from '../../../collectors/aws/cloudtrail-trails/checks.ts';
 import { cloudTrailTrails } from '../../../collectors/aws/cloudtrail-trails/index.ts';
-import type { TrailSnapshot } from '../../../collectors/aws/cloudtrail-trails/snapshot.ts';
+import type { BucketTags, TrailSnapshot } from '../../../collectors/aws/cloudtrail-trails/snapshot.ts';
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import type { CheckContext } from '../../../core/collector.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
@@ -84,7 +84,7 @@ describe('aws.cloudtrail.trails checks', () => {
 });
 
 describe('aws.cloudtrail.trails event selector checks', () => {
-  const buckets = [
+  const buckets: BucketTags[] = [
     { name: 'customer-data', tags: { 'data-classification': 'customer' } },
     { name: 'customer-exports', tags: { 'data-classification': 'customer' } },
     { name: 'build-cache', tags: {} },
