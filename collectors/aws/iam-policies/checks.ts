@@ -1,25 +1,12 @@
 import { type Check, DAY_MS, finding, perResource } from '../../../core/collector.ts';
+import { type StatementSnapshot, statementCovers } from '../shared/policy-document.ts';
 import { detectionSettings } from '../shared/settings.ts';
 import { ESCALATION_PATHS, ESCALATION_SOURCE } from './privilege-escalation.ts';
-import type { IamPoliciesSnapshot, PolicySnapshot, RoleSnapshot, StatementSnapshot } from './snapshot.ts';
-
-/** IAM action patterns: `*` and `?` wildcards, case-insensitive. */
-const matches = (pattern: string, action: string) =>
-  new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  ).test(action);
+import type { IamPoliciesSnapshot, PolicySnapshot, RoleSnapshot } from './snapshot.ts';
 
 /** Whether an Allow statement of the policy grants `action` (Deny statements and resource scoping are not weighed). */
 export const grants = (statements: readonly StatementSnapshot[], action: string): boolean =>
-  statements.some(
-    (s) =>
-      s.effect === 'Allow' &&
-      (s.notAction ? !s.actions.some((p) => matches(p, action)) : s.actions.some((p) => matches(p, action))),
-  );
+  statements.some((s) => s.effect === 'Allow' && statementCovers(s, action));
 
 const policies = (s: IamPoliciesSnapshot) => s.policies;
 const policyId = (p: PolicySnapshot) => p.id;

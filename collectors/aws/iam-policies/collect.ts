@@ -1,48 +1,15 @@
 import { IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
 import type { AwsSession } from '../session.ts';
+import { parseDocument } from '../shared/policy-document.ts';
 import type {
   IamPoliciesSnapshot,
   PolicySnapshot,
   PrincipalSnapshot,
   RoleSnapshot,
-  StatementSnapshot,
   UserSnapshot,
 } from './snapshot.ts';
 
 export const permissions = ['iam:GetAccountAuthorizationDetails'];
-
-const list = (value: unknown): string[] =>
-  value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
-
-/** IAM returns policy documents URL-encoded (RFC 3986); emulators sometimes send them plain. */
-export function parseDocument(text: string | undefined): StatementSnapshot[] {
-  if (!text) return [];
-  const json = text.trimStart().startsWith('{') ? text : decodeURIComponent(text);
-  const doc = JSON.parse(json) as { Statement?: unknown };
-  return list2(doc.Statement).map((s) => {
-    const principal = s.Principal;
-    const p = (key: string) =>
-      principal === '*'
-        ? key === 'AWS'
-          ? ['*']
-          : []
-        : list((principal as Record<string, unknown> | undefined)?.[key]);
-    return {
-      effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
-      actions: list(s.Action ?? s.NotAction),
-      notAction: s.NotAction !== undefined,
-      resources: list(s.Resource ?? s.NotResource),
-      principals: { aws: p('AWS'), service: p('Service'), federated: p('Federated') },
-      conditionKeys: Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap(
-        (c) => Object.keys(c),
-      ),
-    };
-  });
-}
-
-type RawStatement = Record<string, unknown> & { Principal?: unknown; Condition?: unknown };
-const list2 = (value: unknown): RawStatement[] =>
-  value === undefined ? [] : ((Array.isArray(value) ? value : [value]) as RawStatement[]);
 
 /**
  * The whole IAM authorisation picture in one paginated call (GetAccountAuthorizationDetails): users, groups

@@ -1,19 +1,4 @@
-/** One statement of a policy document, normalised: lists always lists. */
-export interface StatementSnapshot {
-  readonly effect: 'Allow' | 'Deny';
-  /** Action, or the actions excluded when `notAction` is true. */
-  readonly actions: readonly string[];
-  readonly notAction: boolean;
-  readonly resources: readonly string[];
-  /** Principals of a resource (trust) policy: `*` or ARNs/account ids under AWS, services, federated providers. */
-  readonly principals: {
-    readonly aws: readonly string[];
-    readonly service: readonly string[];
-    readonly federated: readonly string[];
-  };
-  /** Condition keys in the statement, e.g. sts:ExternalId, aws:PrincipalOrgID. */
-  readonly conditionKeys: readonly string[];
-}
+import type { StatementSnapshot } from '../shared/policy-document.ts';
 
 /** A customer-managed policy (its default version) or an inline policy of a user, group or role. */
 export interface PolicySnapshot {

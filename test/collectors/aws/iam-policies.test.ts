@@ -18,13 +18,14 @@ import {
   roleUnused,
   userDirectPolicies,
 } from '../../../collectors/aws/iam-policies/checks.ts';
-import { collect, parseDocument } from '../../../collectors/aws/iam-policies/collect.ts';
+import { collect } from '../../../collectors/aws/iam-policies/collect.ts';
 import type {
   IamPoliciesSnapshot,
   PolicySnapshot,
   RoleSnapshot,
 } from '../../../collectors/aws/iam-policies/snapshot.ts';
 import { AwsSession } from '../../../collectors/aws/session.ts';
+import { parseDocument } from '../../../collectors/aws/shared/policy-document.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { at, globalContext as context, daysBefore } from './detection-fixtures.ts';
 
