@@ -24,6 +24,7 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { seedDetection } from './seed-aws-detection.ts';
 
 const region = 'us-east-1';
 const fullBlock = {
@@ -159,4 +160,6 @@ export async function seedDemoAccount(): Promise<void> {
     new PutDeliveryChannelCommand({ DeliveryChannel: { name: 'default', s3BucketName: 'acme-audit-logs' } }),
   );
   await configService.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+
+  await seedDetection(region);
 }

@@ -1,0 +1,75 @@
+import { CreateDetectorCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
+import {
+  AttachUserPolicyCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  IAMClient,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+
+/** The demo's second region: GuardDuty is left off there. */
+export const DEMO_UNWATCHED_REGION = 'eu-west-1';
+
+const doc = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+const assumeBy = (principal: string, condition?: object) =>
+  doc({
+    Effect: 'Allow',
+    Principal: { AWS: principal },
+    Action: 'sts:AssumeRole',
+    ...(condition ? { Condition: condition } : {}),
+  });
+
+/**
+ * Threat detection and permissions, next to their compliant twins: GuardDuty on (with S3 protection) in the
+ * home region and off in eu-west-1; Security Hub on; a user with an inline `*:*` policy next to one with a
+ * scoped managed policy; a role trusting another account without an external id next to one that requires it.
+ */
+export async function seedDetection(region: string): Promise<void> {
+  const config = { region };
+  await new GuardDutyClient(config).send(
+    new CreateDetectorCommand({
+      Enable: true,
+      FindingPublishingFrequency: 'FIFTEEN_MINUTES',
+      DataSources: { S3Logs: { Enable: true } },
+    }),
+  );
+  await new SecurityHubClient(config).send(new EnableSecurityHubCommand({ EnableDefaultStandards: true }));
+
+  const iam = new IAMClient(config);
+  await iam.send(new CreateUserCommand({ UserName: 'ops-admin' }));
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: 'ops-admin',
+      PolicyName: 'break-glass',
+      PolicyDocument: doc({ Effect: 'Allow', Action: '*', Resource: '*' }),
+    }),
+  );
+  await iam.send(new CreateUserCommand({ UserName: 'report-reader' }));
+  const { Policy } = await iam.send(
+    new CreatePolicyCommand({
+      PolicyName: 'read-reports',
+      PolicyDocument: doc({
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:ListBucket'],
+        Resource: 'arn:aws:s3:::acme-reports*',
+      }),
+    }),
+  );
+  await iam.send(new AttachUserPolicyCommand({ UserName: 'report-reader', PolicyArn: Policy?.Arn }));
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: 'partner-support',
+      AssumeRolePolicyDocument: assumeBy('arn:aws:iam::444455556666:root'),
+    }),
+  );
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: 'auditor-access',
+      AssumeRolePolicyDocument: assumeBy('arn:aws:iam::777788889999:root', {
+        StringEquals: { 'sts:ExternalId': 'acme-audit-2026' },
+      }),
+    }),
+  );
+}
