@@ -1,12 +1,16 @@
+import { CloudTrailClient, PutEventSelectorsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateDetectorCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import {
-  AttachUserPolicyCommand,
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  CreateGroupCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
   IAMClient,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 
 /** The demo's second region: GuardDuty is left off there. */
@@ -23,11 +27,36 @@ const assumeBy = (principal: string, condition?: object) =>
 
 /**
  * Threat detection and permissions, next to their compliant twins: GuardDuty on (with S3 protection) in the
- * home region and off in eu-west-1; Security Hub on; a user with an inline `*:*` policy next to one with a
- * scoped managed policy; a role trusting another account without an external id next to one that requires it.
+ * home region and off in eu-west-1; Security Hub on; two buckets tagged as customer data, one whose object
+ * access the main trail records; a user with an inline `*:*` policy next to one with a
+ * scoped managed policy held through a group; a role trusting another account without an external id next to one that requires it.
  */
 export async function seedDetection(region: string): Promise<void> {
   const config = { region };
+  // The main trail records all management events and object access to the customer-data bucket; the
+  // customer exports bucket, tagged the same way, is not covered.
+  const s3 = new S3Client({ ...config, forcePathStyle: true });
+  for (const Bucket of ['acme-customer-data', 'acme-customer-exports']) {
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    await s3.send(
+      new PutBucketTaggingCommand({
+        Bucket,
+        Tagging: { TagSet: [{ Key: 'data-classification', Value: 'customer' }] },
+      }),
+    );
+  }
+  await new CloudTrailClient(config).send(
+    new PutEventSelectorsCommand({
+      TrailName: 'acme-main',
+      EventSelectors: [
+        {
+          ReadWriteType: 'All',
+          IncludeManagementEvents: true,
+          DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::acme-customer-data/'] }],
+        },
+      ],
+    }),
+  );
   await new GuardDutyClient(config).send(
     new CreateDetectorCommand({
       Enable: true,
@@ -57,7 +86,9 @@ export async function seedDetection(region: string): Promise<void> {
       }),
     }),
   );
-  await iam.send(new AttachUserPolicyCommand({ UserName: 'report-reader', PolicyArn: Policy?.Arn }));
+  await iam.send(new CreateGroupCommand({ GroupName: 'report-readers' }));
+  await iam.send(new AttachGroupPolicyCommand({ GroupName: 'report-readers', PolicyArn: Policy?.Arn }));
+  await iam.send(new AddUserToGroupCommand({ GroupName: 'report-readers', UserName: 'report-reader' }));
   await iam.send(
     new CreateRoleCommand({
       RoleName: 'partner-support',
