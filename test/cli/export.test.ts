@@ -23,7 +23,8 @@ describeAws('proofline export and verify', () => {
     dir = await mkdtemp(join(tmpdir(), 'proofline-cli-export-'));
     store = join(dir, 'store');
     const collected = await run('--store', store, 'collect', '--region', 'us-east-1');
-    expect(collected.code, collected.err).toBe(EXIT.ok);
+    // Macie and Access Analyzer are recorded as gaps against the emulator (exit code: collection errors).
+    expect(collected.code, collected.err).toBe(EXIT.collectionErrors);
   });
 
   it('exports a signed SOC 2 archive of the collected evidence and verifies it by fingerprint and by key', async () => {
