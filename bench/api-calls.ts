@@ -35,7 +35,7 @@ export async function runApiCallBench(): Promise<string[]> {
     }
     await ctx.store.close();
     return [
-      `AWS API calls for one full collection of the demo account (3 buckets, 2 trails, 2 keys, 3 users): ${total} + 1 sts:GetCallerIdentity`,
+      `AWS API calls for one full collection of the demo account (5 buckets, 2 trails, 2 keys, 5 users, 2 roles; us-east-1): ${total} + 1 sts:GetCallerIdentity`,
       ...lines,
     ];
   } finally {
