@@ -56,10 +56,44 @@ export const awsDataSettingsSchema = z
   .prefault({});
 export type AwsDataSettings = z.infer<typeof awsDataSettingsSchema>;
 
+/** `checks.aws.detection`: threat detection, monitoring and permissions checks. */
+export const awsDetectionSchema = z.strictObject({
+  findingMaxAgeDays: z
+    .int()
+    .min(0)
+    .default(30)
+    .describe(
+      'How long a high or critical finding of GuardDuty, Security Hub, Inspector, Macie may stay open, in days.',
+    ),
+  unusedRoleDays: z
+    .int()
+    .min(1)
+    .default(90)
+    .describe('An IAM role not used for longer than this many days (or never, and older) is unused.'),
+  logRetentionMinDays: z
+    .int()
+    .min(1)
+    .default(365)
+    .describe('Minimum retention of CloudWatch log groups, in days (never-expire passes).'),
+  customerDataTag: z
+    .strictObject({ key: z.string().min(1), value: z.string() })
+    .default({ key: 'data-classification', value: 'customer' })
+    .describe('The S3 bucket tag marking customer data, whose object access CloudTrail must record.'),
+  regionGuardrail: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Whether an SCP restricting the regions (aws:RequestedRegion) is required in the organization.',
+    ),
+});
+export type AwsDetectionSettings = z.infer<typeof awsDetectionSchema>;
+
 /** `checks`: the thresholds checks apply, one block per area. */
 export const checkSettingsSchema = z
   .strictObject({
-    aws: z.strictObject({ data: awsDataSettingsSchema }).prefault({}),
+    aws: z
+      .strictObject({ data: awsDataSettingsSchema, detection: awsDetectionSchema.prefault({}) })
+      .prefault({}),
   })
   .prefault({});
 export type CheckSettings = z.infer<typeof checkSettingsSchema>;

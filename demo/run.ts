@@ -12,6 +12,7 @@ import { startGitHubDemo } from './github.ts';
 import { startOktaDemo } from './identity-demo.ts';
 import { emulatorEnv, MOTO_INSTALL_HINT, MotoUnavailableError, startMoto } from './moto.ts';
 import { seedDemoAccount } from './seed-aws.ts';
+import { DEMO_UNWATCHED_REGION } from './seed-aws-detection.ts';
 
 export interface DemoOptions {
   readonly store: string;
@@ -56,7 +57,10 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
     );
     try {
       out('▶ collecting (read-only API calls) → evidence → checks → controls');
-      await runCollect(ctx, { region: ['us-east-1'], log: (line) => out(`  ${line}`) });
+      await runCollect(ctx, {
+        region: ['us-east-1', DEMO_UNWATCHED_REGION],
+        log: (line) => out(`  ${line}`),
+      });
       out('');
       out(formatStatusTable(statusRows(ctx.controls, await ctx.store.controlStates())));
       out('');

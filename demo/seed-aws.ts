@@ -25,6 +25,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { seedDataStores } from './seed-aws-data.ts';
+import { seedDetection } from './seed-aws-detection.ts';
 import { type NetworkSeedOptions, seedAwsNetwork } from './seed-aws-network.ts';
 
 const region = 'us-east-1';
@@ -164,4 +165,5 @@ export async function seedDemoAccount(options: NetworkSeedOptions = {}): Promise
 
   await seedAwsNetwork(options);
   await seedDataStores();
+  await seedDetection(region);
 }

@@ -73,7 +73,12 @@ describe('checks section of the configuration', () => {
     const retention = (settings?: typeof DEFAULT_CHECK_SETTINGS) =>
       evaluateArtifact(rds, artifact, settings).find((f) => f.check === backupRetention.id)?.status;
     expect(retention()).toBe('pass');
-    const strict = { aws: { data: { ...DEFAULT_CHECK_SETTINGS.aws.data, backupRetentionDays: 30 } } };
+    const strict = {
+      aws: {
+        ...DEFAULT_CHECK_SETTINGS.aws,
+        data: { ...DEFAULT_CHECK_SETTINGS.aws.data, backupRetentionDays: 30 },
+      },
+    };
     expect(retention(strict)).toBe('fail');
   });
 });

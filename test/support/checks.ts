@@ -11,7 +11,10 @@ export function awsContext(
   return {
     asOf,
     scope: { source: 'aws', id: '111122223333', region: 'us-east-1' },
-    settings: { ...DEFAULT_CHECK_SETTINGS, aws: { data: { ...DEFAULT_CHECK_SETTINGS.aws.data, ...data } } },
+    settings: {
+      ...DEFAULT_CHECK_SETTINGS,
+      aws: { ...DEFAULT_CHECK_SETTINGS.aws, data: { ...DEFAULT_CHECK_SETTINGS.aws.data, ...data } },
+    },
   };
 }
 

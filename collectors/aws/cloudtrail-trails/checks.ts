@@ -1,4 +1,5 @@
 import { type Check, finding, perResource } from '../../../core/collector.ts';
+import { detectionSettings } from '../shared/settings.ts';
 import type { CloudTrailSnapshot, TrailSnapshot } from './snapshot.ts';
 
 export const multiRegionLogging: Check<CloudTrailSnapshot> = {
@@ -77,4 +78,67 @@ export const cloudWatchLogs = perResource(
   ],
 );
 
-export const checks = [multiRegionLogging, logFileValidation, kmsEncryption, cloudWatchLogs];
+export const managementEventsReadWrite: Check<CloudTrailSnapshot> = {
+  id: 'aws.cloudtrail.management-events',
+  title: 'A logging multi-region trail records read and write management events',
+  severity: 'medium',
+  remediation:
+    'Set the multi-region trail’s event selector to ReadWriteType All with management events included.',
+  procedure:
+    'Reads each trail’s event selectors (GetEventSelectors, basic or advanced) and passes the account when a logging multi-region trail records both read and write management events.',
+  evaluate(s, { scope }) {
+    const trail = s.trails.find((t) => t.isMultiRegion && t.isLogging && t.managementEvents === 'All');
+    const seen = s.trails.map((t) => `${t.name}: ${t.managementEvents}`).join(', ');
+    return [
+      finding(
+        this.id,
+        `arn:aws:cloudtrail::${scope.id}:account`,
+        !!trail,
+        trail
+          ? `trail ${trail.name} records read and write management events`
+          : `no logging multi-region trail records all management events (${seen || 'no trails'})`,
+      ),
+    ];
+  },
+};
+
+/** Whether a logging trail records object-level events of this bucket. */
+const recordsObjects = (t: TrailSnapshot, bucket: string) =>
+  t.isLogging &&
+  t.s3DataEvents.some(
+    (v) => v === 'arn:aws:s3' || v === 'arn:aws:s3:::' || `arn:aws:s3:::${bucket}/`.startsWith(v),
+  );
+
+export const customerDataEvents = perResource(
+  {
+    id: 'aws.cloudtrail.s3-data-events',
+    title: 'Object access to customer-data buckets is recorded',
+    severity: 'medium',
+    remediation: 'Add an S3 data event selector for the bucket (or all buckets) to a logging trail.',
+    procedure:
+      'Reads the tags of every bucket (ListBuckets, GetBucketTagging) and each trail’s S3 data event selectors (GetEventSelectors); passes a bucket tagged as customer data (checks.aws.detection.customerDataTag, default data-classification=customer) when a logging trail records its object-level events.',
+  },
+  (s: CloudTrailSnapshot, context) => {
+    const { key, value } = detectionSettings(context).customerDataTag;
+    return s.buckets.filter((b) => b.tags[key] === value);
+  },
+  (b) => `arn:aws:s3:::${b.name}`,
+  (b, s) => {
+    const trail = s.trails.find((t) => recordsObjects(t, b.name));
+    return [
+      !!trail,
+      trail
+        ? `trail ${trail.name} records its object access`
+        : `no logging trail records object access to ${b.name}`,
+    ];
+  },
+);
+
+export const checks = [
+  multiRegionLogging,
+  logFileValidation,
+  kmsEncryption,
+  cloudWatchLogs,
+  managementEventsReadWrite,
+  customerDataEvents,
+];

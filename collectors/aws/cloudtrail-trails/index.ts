@@ -7,10 +7,10 @@ import type { CloudTrailSnapshot } from './snapshot.ts';
 export const cloudTrailTrails: Collector<CloudTrailSnapshot, AwsSession> = {
   id: 'aws.cloudtrail.trails',
   source: 'aws',
-  description: 'CloudTrail trails and their logging status',
+  description: 'CloudTrail trails, their logging status and event selectors, and the tags of S3 buckets',
   regional: false,
   defaultSchedule: 'rate(1 day)',
-  schemaVersion: 1,
+  schemaVersion: 2,
   permissions,
   collect,
   checks,

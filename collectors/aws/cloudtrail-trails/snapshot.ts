@@ -1,4 +1,17 @@
-export interface TrailSnapshot {
+/** What a trail records, from its event selectors (basic or advanced). */
+export interface TrailEventSelection {
+  /** Management events recorded: All (read and write), ReadOnly, WriteOnly or None. */
+  readonly managementEvents: 'All' | 'ReadOnly' | 'WriteOnly' | 'None';
+  /** S3 object-level data events: ARN prefixes (`arn:aws:s3:::bucket/…`), `arn:aws:s3` for every bucket. */
+  readonly s3DataEvents: readonly string[];
+}
+
+export interface BucketTags {
+  readonly name: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface TrailSnapshot extends TrailEventSelection {
   readonly name: string;
   readonly arn: string;
   readonly homeRegion: string;
@@ -13,4 +26,6 @@ export interface TrailSnapshot {
 
 export interface CloudTrailSnapshot {
   readonly trails: readonly TrailSnapshot[];
+  /** The account's buckets and their tags (which hold customer data is configuration). */
+  readonly buckets: readonly BucketTags[];
 }

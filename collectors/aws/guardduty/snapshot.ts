@@ -1,0 +1,19 @@
+import type { OpenFinding } from '../shared/open-findings.ts';
+import type { Known } from '../shared/partial.ts';
+
+export interface DetectorSnapshot {
+  readonly id: string;
+  /** ENABLED or DISABLED. */
+  readonly status: string;
+  /** FIFTEEN_MINUTES, ONE_HOUR or SIX_HOURS. */
+  readonly findingPublishingFrequency: string | null;
+  /** Protection plans by feature name (S3_DATA_EVENTS, EBS_MALWARE_PROTECTION, …) → ENABLED / DISABLED. */
+  readonly features: Readonly<Record<string, string>>;
+}
+
+export interface GuardDutySnapshot {
+  /** The region's detector (at most one per account and region). */
+  readonly detectors: readonly DetectorSnapshot[];
+  /** Open (not archived) findings of severity ≥ 7 (high and critical) of the enabled detector. */
+  readonly highFindings: Known<readonly OpenFinding[]>;
+}

@@ -1,0 +1,57 @@
+import {
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  OrganizationsClient,
+  paginateListPolicies,
+  paginateListTargetsForPolicy,
+} from '@aws-sdk/client-organizations';
+import { type AwsSession, unlessMissing } from '../session.ts';
+import { orUnknown } from '../shared/partial.ts';
+import { parseDocument } from '../shared/policy-document.ts';
+import type { OrganizationsSnapshot, ScpSnapshot } from './snapshot.ts';
+
+export const permissions = [
+  'organizations:DescribeOrganization',
+  'organizations:ListPolicies',
+  'organizations:DescribePolicy',
+  'organizations:ListTargetsForPolicy',
+];
+
+export async function collect(session: AwsSession): Promise<OrganizationsSnapshot> {
+  const client = session.client(OrganizationsClient);
+  const described = await unlessMissing(
+    client.send(new DescribeOrganizationCommand({})),
+    'AWSOrganizationsNotInUseException',
+  );
+  const org = described?.Organization;
+  if (!org) return { organization: null, scps: [] };
+  const scps = await orUnknown(async () => {
+    const list: ScpSnapshot[] = [];
+    for await (const page of paginateListPolicies({ client }, { Filter: 'SERVICE_CONTROL_POLICY' })) {
+      for (const p of page.Policies ?? []) {
+        const id = p.Id ?? '';
+        const { Policy } = await client.send(new DescribePolicyCommand({ PolicyId: id }));
+        const targets: string[] = [];
+        for await (const t of paginateListTargetsForPolicy({ client }, { PolicyId: id })) {
+          for (const target of t.Targets ?? []) targets.push(target.TargetId ?? '');
+        }
+        list.push({
+          id,
+          name: p.Name ?? '',
+          awsManaged: p.AwsManaged ?? false,
+          targets,
+          statements: parseDocument(Policy?.Content),
+        });
+      }
+    }
+    return list;
+  });
+  return {
+    organization: {
+      id: org.Id ?? '',
+      managementAccountId: org.MasterAccountId ?? '',
+      featureSet: org.FeatureSet ?? '',
+    },
+    scps,
+  };
+}
