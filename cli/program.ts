@@ -1,9 +1,18 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
 import { failingDigest, notificationsFor } from '../core/alerts/notify.ts';
+import { checkCatalog } from '../core/collector.ts';
+import { SEVERITIES, type Source } from '../core/model.ts';
 import { collectorPolicy } from '../core/permissions.ts';
 import { evaluateStore } from '../core/pipeline.ts';
-import { formatStatusTable, statusRows } from '../core/report/status.ts';
+import {
+  formatResource,
+  formatStatusTable,
+  resourceView,
+  type StatusFilter,
+  statusEntries,
+} from '../core/report/status.ts';
+import { fitLines, formatTable, PLAIN, type Terminal, terminalOf } from '../core/report/table.ts';
 import { formatAccessReview, runAccessReview } from './access-review.ts';
 import { runDigest, runVerifyChain } from './chain.ts';
 import { runCollect, selectCollectors } from './collect.ts';
@@ -36,11 +45,34 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Width and colour of `out` (default: 80 columns, no colour). */
+  readonly terminal?: Terminal;
 }
-const processIo: Io = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-};
+
+/**
+ * Standard output and error. A reader that goes away early (`proofline status | head`) ends the process
+ * quietly: EPIPE is the reader's choice, not an error worth a stack trace.
+ */
+function processIo(): Io {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
+  return {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    terminal: terminalOf(process.stdout, process.env),
+  };
+}
+
+const choice =
+  <T extends string>(what: string, values: readonly T[]) =>
+  (value: string): T => {
+    if (!values.includes(value as T))
+      throw new InvalidArgumentError(`"${value}" is not a ${what} (one of ${values.join(', ')})`);
+    return value as T;
+  };
+const SOURCES: readonly Source[] = ['aws', 'github', 'okta', 'entra', 'google', 'identity-center', 'manual'];
 
 /** The command tree. Actions report their exit code through `run` rather than the process. */
 export function buildProgram(io: Io, run: { exitCode: number }): Command {
@@ -66,7 +98,9 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .exitOverride();
 
   const storeOptions = () => program.opts<GlobalOptions>();
-  const env: CommandEnv = { out, globals: storeOptions };
+  const terminal = io.terminal ?? PLAIN;
+  const env: CommandEnv = { out, globals: storeOptions, terminal };
+  const checks = checkCatalog(collectors);
 
   program
     .command('collect')
@@ -84,7 +118,11 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       try {
         const collected = await runCollect(ctx, { ...options, log: io.err });
         const failed = collected.outcomes.filter((o) => o.ref.status === 'error');
-        out(formatStatusTable(statusRows(ctx.controls, await ctx.store.controlStates())));
+        out(
+          formatStatusTable(statusEntries(ctx.controls, await ctx.store.controlStates(), checks), {
+            terminal,
+          }),
+        );
         out(`\nEvidence: ${ctx.store.location}`);
         for (const f of failed)
           out(`collection failed: ${f.target.collector.id} ${f.ref.scopeKey} → ${f.ref.key}`);
@@ -115,13 +153,50 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
 
   program
     .command('status')
-    .description('show every control: status, failing resources, last evidence')
+    .description(
+      'show every control, failing first (most severe, then oldest): failing resources with severity, reason and fix',
+    )
+    .option('--owner <role>', 'only controls of this owner role')
+    .option('--severity <level>', 'only failures of this severity or worse', choice('severity', SEVERITIES))
+    .option(
+      '--framework <id>',
+      'only controls mapped to soc2 or iso27001',
+      choice('framework', ['soc2', 'iso27001']),
+    )
+    .option('--source <source>', 'only controls with checks of this source', choice('source', SOURCES))
+    .option('--failing', 'only failing controls')
+    .option('--all', 'every failing resource, and each control due for manual evidence on its own line')
     .option('--json', 'machine-readable output')
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: StatusFilter & { all?: boolean; json?: boolean }) => {
       const ctx = await openContext(storeOptions());
       try {
-        const rows = statusRows(ctx.controls, await ctx.store.controlStates());
-        out(options.json ? JSON.stringify(rows, null, 2) : formatStatusTable(rows));
+        const entries = statusEntries(ctx.controls, await ctx.store.controlStates(), checks, options);
+        out(
+          options.json
+            ? JSON.stringify(
+                entries.map((e) => e.row),
+                null,
+                2,
+              )
+            : formatStatusTable(entries, { terminal, all: !!options.all }),
+        );
+      } finally {
+        await ctx.store.close();
+      }
+    });
+
+  program
+    .command('resource')
+    .description(
+      'one resource across the catalog: each failing check with reason, fix and the controls using it',
+    )
+    .argument('<id>', 'the resource as `status` prints it, e.g. acme/web or an ARN')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const ctx = await openContext(storeOptions());
+      try {
+        const view = resourceView(id, ctx.controls, await ctx.store.controlStates(), checks);
+        out(options.json ? JSON.stringify(view, null, 2) : formatResource(view, terminal));
       } finally {
         await ctx.store.close();
       }
@@ -148,8 +223,13 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
           });
           if (options.json) out(JSON.stringify(refs, null, 2));
           else
-            for (const r of refs)
-              out(`${r.collectedAt}  ${r.status.padEnd(5)}  ${String(r.size).padStart(8)}  ${r.key}`);
+            out(
+              formatTable(
+                ['COLLECTED', 'STATUS', 'BYTES', 'KEY'],
+                refs.map((r) => [r.collectedAt, r.status, String(r.size), r.key]),
+                terminal.width,
+              ),
+            );
         } finally {
           await ctx.store.close();
         }
@@ -191,7 +271,11 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
             ctx.controls,
             new Date().toISOString(),
           );
-          out(options.json ? JSON.stringify(digest, null, 2) : `${digest.subject}\n\n${digest.body}`);
+          out(
+            options.json
+              ? JSON.stringify(digest, null, 2)
+              : fitLines(`${digest.subject}\n\n${digest.body}`, terminal.width),
+          );
           return;
         }
         const transitions = await ctx.store.transitions(options.since ? { from: options.since } : {});
@@ -204,7 +288,14 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
               2,
             ),
           );
-        else for (const n of notifications) out(`${n.detail.at}  ${n.subject}`);
+        else
+          out(
+            formatTable(
+              ['AT', 'ALERT'],
+              notifications.map((n) => [n.detail.at, n.subject]),
+              terminal.width,
+            ),
+          );
       } finally {
         await ctx.store.close();
       }
@@ -291,7 +382,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
 }
 
 /** Runs the CLI; returns the exit code. Errors a person can fix are printed without a stack trace. */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const run = { exitCode: EXIT.ok as number };
   try {
     await buildProgram(io, run).parseAsync([...argv]);

@@ -4,8 +4,9 @@ import { openContext } from '../cli/context.ts';
 import { collectors } from '../collectors/index.ts';
 import { notificationsFor } from '../core/alerts/notify.ts';
 import { sha256Hex } from '../core/canonical.ts';
+import { checkCatalog } from '../core/collector.ts';
 import { parseEvidenceKey } from '../core/evidence-key.ts';
-import { formatStatusTable, statusRows } from '../core/report/status.ts';
+import { formatStatusTable, statusEntries } from '../core/report/status.ts';
 import type { LocalStore } from '../core/stores/local-store.ts';
 import { exportAndVerifyDemoArchive } from './export.ts';
 import { startGitHubDemo } from './github.ts';
@@ -58,7 +59,11 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
       out('▶ collecting (read-only API calls) → evidence → checks → controls');
       await runCollect(ctx, { region: ['us-east-1'], log: (line) => out(`  ${line}`) });
       out('');
-      out(formatStatusTable(statusRows(ctx.controls, await ctx.store.controlStates())));
+      out(
+        formatStatusTable(
+          statusEntries(ctx.controls, await ctx.store.controlStates(), checkCatalog(collectors)),
+        ),
+      );
       out('');
       out(
         '▶ alerts these misconfigurations raise (SNS subject lines; `proofline alerts --json` for the events):',

@@ -66,9 +66,9 @@ describeAws('proofline CLI against an emulated account', () => {
   });
 
   it('lists the evidence and shows one artifact after checking its hash', async () => {
-    const list = await run('--store', store, 'evidence', 'list', '--collector', 'aws.kms.keys');
+    const list = await run('--store', store, 'evidence', 'list', '--collector', 'aws.kms.keys', '--json');
     expect(list.code).toBe(EXIT.ok);
-    const key = list.out.trim().split(/\s+/).pop() ?? '';
+    const key = (JSON.parse(list.out) as { key: string }[]).pop()?.key ?? '';
     expect(key).toMatch(/^evidence\/source=aws\/collector=aws\.kms\.keys\/scope=123456789012-us-east-1\//);
     const shown = await run('--store', store, 'evidence', 'show', key);
     expect(JSON.parse(shown.out)).toMatchObject({
