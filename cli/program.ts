@@ -1,7 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
-import { failingDigest, notificationsFor } from '../core/alerts/notify.ts';
+import { contactsOf, failingDigest, notificationsFor } from '../core/alerts/notify.ts';
+import { ownerMessages } from '../core/alerts/owner-message.ts';
 import { checkCatalog } from '../core/collector.ts';
+import { alertSettings } from '../core/config.ts';
 import { SEVERITIES, type Source } from '../core/model.ts';
 import { collectorPolicy } from '../core/permissions.ts';
 import { evaluateStore } from '../core/pipeline.ts';
@@ -20,7 +22,7 @@ import { type CommandEnv, type GlobalOptions, openContext, UsageError } from './
 import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
 import { registerArchiveCommands } from './export.ts';
-import { registerGovernanceCommands } from './governance.ts';
+import { loadGovernanceFor, registerGovernanceCommands } from './governance.ts';
 import { registerUploadCommand } from './manual-evidence.ts';
 
 /**
@@ -261,8 +263,15 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .description('print the alerts the recorded control transitions raise (the outbox)')
     .option('--since <date>', 'only transitions at or after this time', isoDate)
     .option('--json', 'machine-readable output (the EventBridge event details)')
-    .option('--digest', 'instead, the daily digest: every control still failing, without evidence or due')
-    .action(async (options: { since?: string; json?: boolean; digest?: boolean }) => {
+    .option(
+      '--messages',
+      'the messages the alert topic gets: one per owner, each failing check and resource once',
+    )
+    .option(
+      '--digest',
+      'instead, the daily digest: what still needs attention, overdue first, then by severity and age',
+    )
+    .action(async (options: { since?: string; json?: boolean; digest?: boolean; messages?: boolean }) => {
       const ctx = await openContext(storeOptions());
       try {
         if (options.digest) {
@@ -270,6 +279,10 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
             await ctx.store.controlStates(),
             ctx.controls,
             new Date().toISOString(),
+            {
+              checks,
+              dueDays: alertSettings(ctx.config).dueDays,
+            },
           );
           out(
             options.json
@@ -278,17 +291,27 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
           );
           return;
         }
+        const { governance } = await loadGovernanceFor(ctx, storeOptions().governance);
         const transitions = await ctx.store.transitions(options.since ? { from: options.since } : {});
-        const notifications = notificationsFor(transitions, { controls: ctx.controls, collectors });
+        const notifications = notificationsFor(transitions, {
+          controls: ctx.controls,
+          collectors,
+          ownerContacts: contactsOf(governance.owners),
+        });
+        const messages = ownerMessages(notifications);
         if (options.json)
           out(
             JSON.stringify(
-              notifications.map((n) => ({ 'detail-type': n.kind, detail: n.detail })),
+              options.messages
+                ? messages.map(({ notifications: _, ...m }) => m)
+                : notifications.map((n) => ({ 'detail-type': n.kind, detail: n.detail })),
               null,
               2,
             ),
           );
-        else
+        else if (options.messages)
+          out(messages.map((m) => fitLines(`${m.subject}\n\n${m.body}`, terminal.width)).join('\n\n---\n\n'));
+        else {
           out(
             formatTable(
               ['AT', 'ALERT'],
@@ -296,6 +319,13 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
               terminal.width,
             ),
           );
+          out(
+            fitLines(
+              `\n${notifications.length} alerts in ${messages.length} messages, one per owner (alerts --messages)`,
+              terminal.width,
+            ),
+          );
+        }
       } finally {
         await ctx.store.close();
       }

@@ -3,6 +3,7 @@ import { runCollect } from '../cli/collect.ts';
 import { openContext } from '../cli/context.ts';
 import { collectors } from '../collectors/index.ts';
 import { notificationsFor } from '../core/alerts/notify.ts';
+import { ownerMessages } from '../core/alerts/owner-message.ts';
 import { sha256Hex } from '../core/canonical.ts';
 import { checkCatalog } from '../core/collector.ts';
 import { parseEvidenceKey } from '../core/evidence-key.ts';
@@ -70,6 +71,9 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
       );
       const alerts = notificationsFor(await ctx.store.transitions(), { controls: ctx.controls, collectors });
       for (const n of alerts) out(`  ${n.subject}`);
+      const messages = ownerMessages(alerts);
+      out(`  ${alerts.length} alerts go out as ${messages.length} messages, one per owner:`);
+      for (const m of messages) out(`  ${m.subject}`);
       const verified = await verifyEvidenceFiles(ctx.store as LocalStore);
       out('');
       out(
