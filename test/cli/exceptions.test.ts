@@ -5,7 +5,7 @@ import { EXCEPTION_COLLECTOR, type ExceptionView } from '../../core/exceptions.t
 import type { Artifact } from '../../core/model.ts';
 import type { StatusRow } from '../../core/report/status.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
-import { dateIn, runCli, storeWithPublicBucket, tempStore } from '../support/cli.ts';
+import { dateIn, runCli, storeWithPublicBucket } from '../support/cli.ts';
 
 async function putRecord(dir: string, artifact: Artifact) {
   const store = await LocalStore.open(dir);
