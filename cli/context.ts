@@ -3,6 +3,7 @@ import { DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
 import { DEFAULT_CONFIG_FILE, loadConfig, type ProoflineConfig } from '../core/config.ts';
 import type { Control } from '../core/model.ts';
 import { checkIndex } from '../core/pipeline.ts';
+import type { Terminal } from '../core/report/table.ts';
 import { type ChainedStore, type OpenStoreOptions, openStore } from '../core/stores/open.ts';
 
 export interface CliContext {
@@ -56,5 +57,7 @@ export const READ_ONLY: OpenStoreOptions = { readOnly: true };
 /** What a command module needs from the program: where to print, and the global options. */
 export interface CommandEnv {
   readonly out: (text: string) => void;
+  /** Width and colour of the output: tables wrap to its width. */
+  readonly terminal: Terminal;
   readonly globals: () => GlobalOptions;
 }

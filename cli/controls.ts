@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { type CrosswalkPair, crosswalk } from '../core/crosswalk.ts';
-import { formatTable, statusLabel } from '../core/report/table.ts';
+import { fitLines, formatTable, statusLabel } from '../core/report/table.ts';
 import {
   coverage,
   coverageHeadline,
@@ -77,8 +77,9 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
             );
             return;
           }
+          const say = (text: string) => out(fitLines(text, env.terminal.width));
           for (const r of reports) {
-            out(coverageHeadline(r.framework, r.counts));
+            say(coverageHeadline(r.framework, r.counts));
             for (const [evidence, heading] of [
               ['automated', 'automated evidence'],
               ['manual', 'manual evidence only'],
@@ -86,15 +87,15 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
             ] as const) {
               const rows = r.rows.filter((row) => row.evidence === evidence);
               if (rows.length === 0) continue;
-              out(`\n  ${heading} (${rows.length})`);
+              say(`\n  ${heading} (${rows.length})`);
               for (const row of rows) {
-                out(`  ${row.id}  ${row.title}`);
-                for (const link of row.links) out(`      ${formatLink(link)}`);
+                say(`  ${row.id}  ${row.title}`);
+                for (const link of row.links) say(`      ${formatLink(link)}`);
               }
             }
-            out('');
+            say('');
           }
-          out(reports.map((r) => coverageHeadline(r.framework, r.counts)).join('\n'));
+          say(reports.map((r) => coverageHeadline(r.framework, r.counts)).join('\n'));
           return;
         }
 
@@ -118,10 +119,14 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
               formatTable(
                 ['SOC 2', 'ISO 27001', 'SHARED EVIDENCE'],
                 pairs.map((p) => [p.soc2, p.iso27001, sharedEvidence(p)]),
+                env.terminal.width,
               ),
             );
             out(
-              `\n${pairs.length} SOC 2 ↔ ISO 27001 pairs share the evidence of a control: evidence for one serves the other`,
+              fitLines(
+                `\n${pairs.length} SOC 2 ↔ ISO 27001 pairs share the evidence of a control: evidence for one serves the other`,
+                env.terminal.width,
+              ),
             );
           }
           return;
@@ -165,7 +170,12 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
             );
           else if (options.json) out(JSON.stringify(rows, null, 2));
           else {
-            out(`${framework.name} ${framework.version}: ${rows.length} requirements`);
+            out(
+              fitLines(
+                `${framework.name} ${framework.version}: ${rows.length} requirements`,
+                env.terminal.width,
+              ),
+            );
             out(
               formatTable(
                 ['REQUIREMENT', 'STATUS', 'EVIDENCE', 'CONTROLS', 'OWNERS', 'TITLE'],
@@ -177,6 +187,7 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
                   r.owners.join(' '),
                   r.title,
                 ]),
+                env.terminal.width,
               ),
             );
           }
@@ -218,6 +229,7 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
             formatTable(
               ['CONTROL', 'TYPE', 'STATUS', 'OWNER', 'TITLE'],
               rows.map((r) => [r.id, r.type, statusLabel(r.status), r.owner, r.title]),
+              env.terminal.width,
             ),
           );
       } finally {

@@ -140,6 +140,7 @@ export function registerExceptionCommands(program: Command, env: CommandEnv): vo
               v.grant.approvedBy,
               v.grant.reason,
             ]),
+            env.terminal.width,
           ),
         );
         const expired = views.filter((v) => v.state === 'expired').length;

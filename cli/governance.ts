@@ -9,7 +9,7 @@ import { GOVERNANCE_COLLECTOR, type Governance, governanceReport, riskScore } fr
 import type { ArtifactRef, ControlResult, ControlStatus } from '../core/model.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { loadExceptionRecords } from '../core/records.ts';
-import { formatTable, statusLabel } from '../core/report/table.ts';
+import { fitLines, formatTable, statusLabel } from '../core/report/table.ts';
 import type { Frameworks } from '../core/requirements.ts';
 import { soaCsv, statementOfApplicability } from '../core/soa.ts';
 import type { EvidenceStore } from '../core/stores/store.ts';
@@ -150,7 +150,7 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
               `  ${e.grant.id}  ${e.grant.control} ${e.grant.resource ?? '*'} expired ${e.grant.expiresAt}`,
           ),
         );
-        out(lines.join('\n'));
+        out(fitLines(lines.join('\n'), env.terminal.width));
       } finally {
         await ctx.store.close();
       }
@@ -190,6 +190,7 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
                 r.risks.join(' '),
                 r.title,
               ]),
+              env.terminal.width,
             ),
           );
       } finally {

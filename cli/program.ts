@@ -1,9 +1,20 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
-import { failingDigest, notificationsFor } from '../core/alerts/notify.ts';
+import { contactsOf, failingDigest, notificationsFor } from '../core/alerts/notify.ts';
+import { ownerMessages } from '../core/alerts/owner-message.ts';
+import { checkCatalog } from '../core/collector.ts';
+import { alertSettings } from '../core/config.ts';
+import { SEVERITIES, type Source } from '../core/model.ts';
 import { collectorPolicy } from '../core/permissions.ts';
 import { evaluateStore } from '../core/pipeline.ts';
-import { formatStatusTable, statusRows } from '../core/report/status.ts';
+import {
+  formatResource,
+  formatStatusTable,
+  resourceView,
+  type StatusFilter,
+  statusEntries,
+} from '../core/report/status.ts';
+import { fitLines, formatTable, PLAIN, type Terminal, terminalOf } from '../core/report/table.ts';
 import { formatAccessReview, runAccessReview } from './access-review.ts';
 import { runDigest, runVerifyChain } from './chain.ts';
 import { runCollect, selectCollectors } from './collect.ts';
@@ -11,7 +22,7 @@ import { type CommandEnv, type GlobalOptions, openContext, READ_ONLY, UsageError
 import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
 import { registerArchiveCommands } from './export.ts';
-import { registerGovernanceCommands } from './governance.ts';
+import { loadGovernanceFor, registerGovernanceCommands } from './governance.ts';
 import { registerUploadCommand } from './manual-evidence.ts';
 import { registerReportCommand } from './report.ts';
 
@@ -37,11 +48,34 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Width and colour of `out` (default: 80 columns, no colour). */
+  readonly terminal?: Terminal;
 }
-const processIo: Io = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-};
+
+/**
+ * Standard output and error. A reader that goes away early (`proofline status | head`) ends the process
+ * quietly: EPIPE is the reader's choice, not an error worth a stack trace.
+ */
+function processIo(): Io {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
+  return {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    terminal: terminalOf(process.stdout, process.env),
+  };
+}
+
+const choice =
+  <T extends string>(what: string, values: readonly T[]) =>
+  (value: string): T => {
+    if (!values.includes(value as T))
+      throw new InvalidArgumentError(`"${value}" is not a ${what} (one of ${values.join(', ')})`);
+    return value as T;
+  };
+const SOURCES: readonly Source[] = ['aws', 'github', 'okta', 'entra', 'google', 'identity-center', 'manual'];
 
 /** The command tree. Actions report their exit code through `run` rather than the process. */
 export function buildProgram(io: Io, run: { exitCode: number }): Command {
@@ -67,7 +101,9 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .exitOverride();
 
   const storeOptions = () => program.opts<GlobalOptions>();
-  const env: CommandEnv = { out, globals: storeOptions };
+  const terminal = io.terminal ?? PLAIN;
+  const env: CommandEnv = { out, globals: storeOptions, terminal };
+  const checks = checkCatalog(collectors);
 
   program
     .command('collect')
@@ -85,7 +121,11 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       try {
         const collected = await runCollect(ctx, { ...options, log: io.err });
         const failed = collected.outcomes.filter((o) => o.ref.status === 'error');
-        out(formatStatusTable(statusRows(ctx.controls, await ctx.store.controlStates())));
+        out(
+          formatStatusTable(statusEntries(ctx.controls, await ctx.store.controlStates(), checks), {
+            terminal,
+          }),
+        );
         out(`\nEvidence: ${ctx.store.location}`);
         for (const f of failed)
           out(`collection failed: ${f.target.collector.id} ${f.ref.scopeKey} → ${f.ref.key}`);
@@ -117,13 +157,50 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
 
   program
     .command('status')
-    .description('show every control: status, failing resources, last evidence')
+    .description(
+      'show every control, failing first (most severe, then oldest): failing resources with severity, reason and fix',
+    )
+    .option('--owner <role>', 'only controls of this owner role')
+    .option('--severity <level>', 'only failures of this severity or worse', choice('severity', SEVERITIES))
+    .option(
+      '--framework <id>',
+      'only controls mapped to soc2 or iso27001',
+      choice('framework', ['soc2', 'iso27001']),
+    )
+    .option('--source <source>', 'only controls with checks of this source', choice('source', SOURCES))
+    .option('--failing', 'only failing controls')
+    .option('--all', 'every failing resource, and each control due for manual evidence on its own line')
     .option('--json', 'machine-readable output')
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: StatusFilter & { all?: boolean; json?: boolean }) => {
       const ctx = await openContext(storeOptions(), READ_ONLY);
       try {
-        const rows = statusRows(ctx.controls, await ctx.store.controlStates());
-        out(options.json ? JSON.stringify(rows, null, 2) : formatStatusTable(rows));
+        const entries = statusEntries(ctx.controls, await ctx.store.controlStates(), checks, options);
+        out(
+          options.json
+            ? JSON.stringify(
+                entries.map((e) => e.row),
+                null,
+                2,
+              )
+            : formatStatusTable(entries, { terminal, all: !!options.all }),
+        );
+      } finally {
+        await ctx.store.close();
+      }
+    });
+
+  program
+    .command('resource')
+    .description(
+      'one resource across the catalog: each failing check with reason, fix and the controls using it',
+    )
+    .argument('<id>', 'the resource as `status` prints it, e.g. acme/web or an ARN')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const ctx = await openContext(storeOptions(), READ_ONLY);
+      try {
+        const view = resourceView(id, ctx.controls, await ctx.store.controlStates(), checks);
+        out(options.json ? JSON.stringify(view, null, 2) : formatResource(view, terminal));
       } finally {
         await ctx.store.close();
       }
@@ -150,8 +227,13 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
           });
           if (options.json) out(JSON.stringify(refs, null, 2));
           else
-            for (const r of refs)
-              out(`${r.collectedAt}  ${r.status.padEnd(5)}  ${String(r.size).padStart(8)}  ${r.key}`);
+            out(
+              formatTable(
+                ['COLLECTED', 'STATUS', 'BYTES', 'KEY'],
+                refs.map((r) => [r.collectedAt, r.status, String(r.size), r.key]),
+                terminal.width,
+              ),
+            );
         } finally {
           await ctx.store.close();
         }
@@ -184,8 +266,15 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .description('print the alerts the recorded control transitions raise (the outbox)')
     .option('--since <date>', 'only transitions at or after this time', isoDate)
     .option('--json', 'machine-readable output (the EventBridge event details)')
-    .option('--digest', 'instead, the daily digest: every control still failing, without evidence or due')
-    .action(async (options: { since?: string; json?: boolean; digest?: boolean }) => {
+    .option(
+      '--messages',
+      'the messages the alert topic gets: one per owner, each failing check and resource once',
+    )
+    .option(
+      '--digest',
+      'instead, the daily digest: what still needs attention, overdue first, then by severity and age',
+    )
+    .action(async (options: { since?: string; json?: boolean; digest?: boolean; messages?: boolean }) => {
       const ctx = await openContext(storeOptions(), READ_ONLY);
       try {
         if (options.digest) {
@@ -193,21 +282,53 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
             await ctx.store.controlStates(),
             ctx.controls,
             new Date().toISOString(),
+            {
+              checks,
+              dueDays: alertSettings(ctx.config).dueDays,
+            },
           );
-          out(options.json ? JSON.stringify(digest, null, 2) : `${digest.subject}\n\n${digest.body}`);
+          out(
+            options.json
+              ? JSON.stringify(digest, null, 2)
+              : fitLines(`${digest.subject}\n\n${digest.body}`, terminal.width),
+          );
           return;
         }
+        const { governance } = await loadGovernanceFor(ctx, storeOptions().governance);
         const transitions = await ctx.store.transitions(options.since ? { from: options.since } : {});
-        const notifications = notificationsFor(transitions, { controls: ctx.controls, collectors });
+        const notifications = notificationsFor(transitions, {
+          controls: ctx.controls,
+          collectors,
+          ownerContacts: contactsOf(governance.owners),
+        });
+        const messages = ownerMessages(notifications);
         if (options.json)
           out(
             JSON.stringify(
-              notifications.map((n) => ({ 'detail-type': n.kind, detail: n.detail })),
+              options.messages
+                ? messages.map(({ notifications: _, ...m }) => m)
+                : notifications.map((n) => ({ 'detail-type': n.kind, detail: n.detail })),
               null,
               2,
             ),
           );
-        else for (const n of notifications) out(`${n.detail.at}  ${n.subject}`);
+        else if (options.messages)
+          out(messages.map((m) => fitLines(`${m.subject}\n\n${m.body}`, terminal.width)).join('\n\n---\n\n'));
+        else {
+          out(
+            formatTable(
+              ['AT', 'ALERT'],
+              notifications.map((n) => [n.detail.at, n.subject]),
+              terminal.width,
+            ),
+          );
+          out(
+            fitLines(
+              `\n${notifications.length} alerts in ${messages.length} messages, one per owner (alerts --messages)`,
+              terminal.width,
+            ),
+          );
+        }
       } finally {
         await ctx.store.close();
       }
@@ -298,7 +419,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
 }
 
 /** Runs the CLI; returns the exit code. Errors a person can fix are printed without a stack trace. */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const run = { exitCode: EXIT.ok as number };
   try {
     await buildProgram(io, run).parseAsync([...argv]);

@@ -106,3 +106,14 @@ export function perResource<S, R>(
     },
   };
 }
+
+/** What a report needs to know about a check, by check id: severity, remediation, procedure and source. */
+export type CheckCatalog = ReadonlyMap<string, CheckMeta & { readonly source: Source }>;
+
+export function checkCatalog(collectors: readonly AnyCollector[]): CheckCatalog {
+  return new Map(
+    collectors.flatMap((c) =>
+      c.checks.map(({ evaluate: _, ...meta }) => [meta.id, { ...meta, source: c.source }] as const),
+    ),
+  );
+}

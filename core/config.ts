@@ -208,11 +208,34 @@ export type DeployConfig = z.infer<typeof deploySchema>;
  * The top of `proofline.config.yaml`. `scope` is the scope statement: one section per source, each validated
  * by that source's connector. Other sections belong to the features that read them.
  */
+const days = (value: number, what: string) =>
+  z
+    .int()
+    .min(1)
+    .max(3650)
+    .default(value)
+    .describe(`Days to fix a failing control whose most severe failure is ${what}.`);
+
+/** How alerts judge urgency: a failing control is overdue once its severity's days have passed since it failed. */
+export const alertsSchema = z.strictObject({
+  dueDays: z
+    .strictObject({
+      critical: days(7, 'critical'),
+      high: days(30, 'high'),
+      medium: days(90, 'medium'),
+      low: days(180, 'low'),
+    })
+    .prefault({})
+    .describe('Due dates by severity; `alerts --digest` lists overdue failures first.'),
+});
+export type AlertsConfig = z.infer<typeof alertsSchema>;
+
 export const configSchema = z.looseObject({
   scope: z.record(z.string(), z.unknown()).default({}),
   deploy: deploySchema.optional(),
   /** Thresholds the checks apply (see core/check-settings.ts). */
   checks: checkSettingsSchema,
+  alerts: alertsSchema.optional(),
 });
 export type ProoflineConfig = z.infer<typeof configSchema>;
 
@@ -247,6 +270,11 @@ export function parseWith<T>(
     (i) => `${[...prefix, ...i.path].join('.') || '(root)'}: ${i.message}`,
   );
   throw new ConfigError(`${where}: ${problems.join('; ')}`);
+}
+
+/** The alerts section with every default applied (an absent section is all defaults). */
+export function alertSettings(config: Pick<ProoflineConfig, 'alerts'>): AlertsConfig {
+  return config.alerts ?? alertsSchema.parse({});
 }
 
 /** The deploy section with every default applied (an absent section is all defaults). */

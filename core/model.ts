@@ -51,6 +51,14 @@ export interface ArtifactRef {
 }
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
+/** Severities from the most to the least urgent. */
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+/** The most severe of some severities (undefined when there are none). */
+export const mostSevere = (severities: readonly (Severity | undefined)[]): Severity | undefined =>
+  SEVERITIES.find((s) => severities.includes(s));
+/** Sorts the most severe first (undefined last). */
+export const bySeverity = (a: Severity | undefined, b: Severity | undefined): number =>
+  (a ? SEVERITIES.indexOf(a) : SEVERITIES.length) - (b ? SEVERITIES.indexOf(b) : SEVERITIES.length);
 export type FindingStatus = 'pass' | 'fail' | 'not_applicable';
 
 /** One check's verdict on one resource. */

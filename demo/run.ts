@@ -3,9 +3,11 @@ import { runCollect } from '../cli/collect.ts';
 import { openContext } from '../cli/context.ts';
 import { collectors } from '../collectors/index.ts';
 import { notificationsFor } from '../core/alerts/notify.ts';
+import { ownerMessages } from '../core/alerts/owner-message.ts';
 import { sha256Hex } from '../core/canonical.ts';
+import { checkCatalog } from '../core/collector.ts';
 import { parseEvidenceKey } from '../core/evidence-key.ts';
-import { formatStatusTable, statusRows } from '../core/report/status.ts';
+import { formatStatusTable, statusEntries } from '../core/report/status.ts';
 import type { LocalStore } from '../core/stores/local-store.ts';
 import { exportAndVerifyDemoArchive } from './export.ts';
 import { startGitHubDemo } from './github.ts';
@@ -62,13 +64,20 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
         log: (line) => out(`  ${line}`),
       });
       out('');
-      out(formatStatusTable(statusRows(ctx.controls, await ctx.store.controlStates())));
+      out(
+        formatStatusTable(
+          statusEntries(ctx.controls, await ctx.store.controlStates(), checkCatalog(collectors)),
+        ),
+      );
       out('');
       out(
         '▶ alerts these misconfigurations raise (SNS subject lines; `proofline alerts --json` for the events):',
       );
       const alerts = notificationsFor(await ctx.store.transitions(), { controls: ctx.controls, collectors });
       for (const n of alerts) out(`  ${n.subject}`);
+      const messages = ownerMessages(alerts);
+      out(`  ${alerts.length} alerts go out as ${messages.length} messages, one per owner:`);
+      for (const m of messages) out(`  ${m.subject}`);
       const verified = await verifyEvidenceFiles(ctx.store as LocalStore);
       out('');
       out(

@@ -1,7 +1,9 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import { collectors } from '../collectors/index.ts';
 import { publishSummary } from '../core/alerts/channels.ts';
 import { failingDigest } from '../core/alerts/notify.ts';
+import { checkCatalog } from '../core/collector.ts';
 import { ENV } from '../core/deployed.ts';
 import { catalogControls } from './shared/catalog.ts';
 import { logger, withMetrics } from './shared/observability.ts';
@@ -11,7 +13,7 @@ let sns: SNSClient | undefined;
 
 /**
  * The daily summary: one message to the alert topic listing every control still failing, without evidence or
- * due for manual evidence, oldest first — single alerts go out once, on the transition; this repeats what is
+ * due for manual evidence, overdue first, then by severity and age — single alerts go out once, on the transition; this repeats what is
  * still open.
  */
 export async function handler(
@@ -27,6 +29,7 @@ export async function handler(
       await store.controlStates(),
       await catalogControls(),
       new Date().toISOString(),
+      { checks: checkCatalog(collectors) },
     );
     sns ??= new SNSClient({});
     await publishSummary(sns, topic, summary);

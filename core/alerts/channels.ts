@@ -7,6 +7,7 @@ import {
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { sha256Hex } from '../canonical.ts';
 import type { Notification } from './notification.ts';
+import { type OwnerMessageOptions, ownerMessages } from './owner-message.ts';
 
 /** Somewhere alerts go. Channels receive only new transitions, so each alert is sent once. */
 export interface AlertChannel {
@@ -35,19 +36,27 @@ export async function publishSummary(
   );
 }
 
-/** One SNS message per alert, with attributes for subscription filter policies (severity, owner, control, status). */
-export function snsChannel(sns: SNSClient, topicArn: string): AlertChannel {
+/**
+ * One SNS message per owner and run (see `ownerMessages`), with attributes for subscription filter policies:
+ * `owner`, `severity` and `kind` (`alert` for a single alert, which also carries `control` and `status`;
+ * `owner-summary` for several).
+ */
+export function snsChannel(
+  sns: SNSClient,
+  topicArn: string,
+  options: OwnerMessageOptions = {},
+): AlertChannel {
   return {
     name: 'sns',
     async send(notifications) {
-      for (const n of notifications) {
+      for (const m of ownerMessages(notifications, options)) {
         await sns.send(
           new PublishCommand({
             TopicArn: topicArn,
-            Subject: n.subject,
-            Message: n.body,
+            Subject: m.subject,
+            Message: m.body,
             MessageAttributes: Object.fromEntries(
-              Object.entries(n.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+              Object.entries(m.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
             ),
           }),
         );

@@ -1,5 +1,5 @@
 import { parseEvidenceKey } from '../evidence-key.ts';
-import type { Control, Finding, Severity, Transition } from '../model.ts';
+import { type Control, type Finding, mostSevere, type Severity, type Transition } from '../model.ts';
 
 export type AlertKind = 'Control Failing' | 'Control Recovered' | 'Evidence Missing' | 'Manual Evidence Due';
 
@@ -16,6 +16,15 @@ export interface Notification {
   readonly attributes: Readonly<Record<'severity' | 'owner' | 'control' | 'status', string>>;
   /** The EventBridge event detail (source `proofline`, detail type = `kind`). */
   readonly detail: AlertDetail;
+  /** What the alert is about, each with its check's severity: the new failures, or those fixed. */
+  readonly findings: readonly AlertFinding[];
+}
+
+export interface AlertFinding {
+  readonly check: string;
+  readonly resource: string;
+  readonly reason: string;
+  readonly severity: Severity | undefined;
 }
 
 export interface AlertDetail {
@@ -44,8 +53,6 @@ export interface NotificationContext {
   readonly ownerContacts?: readonly string[];
 }
 
-const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
-
 /** Which alert a transition raises, if any: a first passing evaluation or an exception raise none. */
 export function alertKind(t: Transition): AlertKind | undefined {
   if (t.to === 'failing')
@@ -65,7 +72,11 @@ const SUBJECT_TAG: Record<AlertKind, string> = {
 };
 
 const brief = (f: Finding) => ({ check: f.check, resource: f.resource, reason: f.reason });
-const ascii = (text: string) => text.replace(/[^\x20-\x7e]/g, '-');
+/** An SNS subject: ASCII, under 100 characters. */
+export function snsSubject(text: string): string {
+  const ascii = text.replace(/[^\x20-\x7e]/g, '-');
+  return ascii.length > 99 ? `${ascii.slice(0, 96)}...` : ascii;
+}
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The accounts/tenants the evidence came from, read from the evidence keys. */
@@ -83,10 +94,7 @@ export function buildNotification(t: Transition, ctx: NotificationContext): Noti
   const { control } = ctx;
   const relevant = kind === 'Control Recovered' ? t.recovered : t.failing;
   const severities = relevant.map((f) => ctx.severityOf(f.check)).filter((s): s is Severity => !!s);
-  const severity = severities.reduce<Severity>(
-    (max, s) => (RANK[s] > RANK[max] ? s : max),
-    kind === 'Control Failing' ? 'low' : 'medium',
-  );
+  const severity = mostSevere([...severities, kind === 'Control Failing' ? 'low' : 'medium'])!;
   const scopes = scopesOf(t.evidence);
   const resources = new Set(relevant.map((f) => f.resource)).size;
   const what =
@@ -95,7 +103,7 @@ export function buildNotification(t: Transition, ctx: NotificationContext): Noti
       : kind === 'Control Recovered' && resources > 0
         ? ` - ${plural(resources, 'resource')} fixed`
         : '';
-  const subject = ascii(
+  const subject = snsSubject(
     `[${SUBJECT_TAG[kind]}] ${control.id} ${control.title}${what}${scopes.length ? ` (${scopes.join(', ')})` : ''}`,
   );
   const detail: AlertDetail = {
@@ -121,10 +129,16 @@ export function buildNotification(t: Transition, ctx: NotificationContext): Noti
     control: control.id,
     severity,
     owner: control.owner,
-    subject: subject.length > 99 ? `${subject.slice(0, 96)}...` : subject,
+    subject,
     body: formatBody(kind, t, ctx),
     attributes: { severity, owner: control.owner, control: control.id, status: t.to },
     detail,
+    findings: (kind === 'Control Failing'
+      ? t.newlyFailing
+      : kind === 'Control Recovered'
+        ? t.recovered
+        : []
+    ).map((f) => ({ ...brief(f), severity: ctx.severityOf(f.check) })),
   };
 }
 

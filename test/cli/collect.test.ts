@@ -60,22 +60,30 @@ describeAws('proofline CLI against an emulated account', () => {
   });
 
   it('prints the alerts of the recorded transitions, and the daily digest of what still needs attention', async () => {
-    const alerts = await run('--store', store, 'alerts');
+    // a terminal wide enough that no alert line wraps
+    const wide = { width: 1000, color: false };
+    const alerts = await runCli(['--store', store, 'alerts'], wide);
     expect(alerts.out).toContain(
       '[FAILING] IAM-02 Console users sign in with MFA - 1 resource (123456789012)',
     );
     expect(alerts.out).not.toContain('CFG-01');
-    const digest = await run('--store', store, 'alerts', '--digest');
+    expect(alerts.out).toMatch(/^\d+ alerts in \d+ messages, one per owner/m);
+    const messages = await runCli(['--store', store, 'alerts', '--messages'], wide);
+    expect(messages.out).toMatch(/^\[PROOFLINE\] cloud-security: \d+ failing \(.*\d+ high/m);
+    expect(messages.out).toMatch(
+      /^ {2}HIGH arn:aws:iam::123456789012:user\/bob: .*\[aws\.iam\.console-users-mfa; IAM-02\]$/m,
+    );
+    const digest = await runCli(['--store', store, 'alerts', '--digest'], wide);
     expect(digest.out).toMatch(/^\[DIGEST\] \d+ controls need attention/);
-    expect(digest.out).toContain(
-      'IAM-02 Console users sign in with MFA: failing for 0 days, 1 resources (owner cloud-security)',
+    expect(digest.out).toMatch(
+      /^HIGH IAM-02 Console users sign in with MFA: failing for 0 days, due \d{4}-\d\d-\d\d, 1 resources \(owner cloud-security\)$/m,
     );
   });
 
   it('lists the evidence and shows one artifact after checking its hash', async () => {
-    const list = await run('--store', store, 'evidence', 'list', '--collector', 'aws.kms.keys');
+    const list = await run('--store', store, 'evidence', 'list', '--collector', 'aws.kms.keys', '--json');
     expect(list.code).toBe(EXIT.ok);
-    const key = list.out.trim().split(/\s+/).pop() ?? '';
+    const key = (JSON.parse(list.out) as { key: string }[]).pop()?.key ?? '';
     expect(key).toMatch(/^evidence\/source=aws\/collector=aws\.kms\.keys\/scope=123456789012-us-east-1\//);
     const shown = await run('--store', store, 'evidence', 'show', key);
     expect(JSON.parse(shown.out)).toMatchObject({

@@ -5,6 +5,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RequirementRow } from '../../core/requirements.ts';
 import { runCli, tempStore } from '../support/cli.ts';
 
+/** A terminal wide enough that no line wraps: these tests read whole lines. */
+const WIDE = { width: 1000, color: false };
+
 let store: string;
 beforeEach(async () => {
   store = await tempStore();
@@ -62,7 +65,7 @@ describe('proofline controls --framework', () => {
 
 describe('proofline controls --coverage', () => {
   it('prints per framework the requirements with automated evidence, manual only, and the counts', async () => {
-    const { code, out } = await runCli(['--store', store, 'controls', '--coverage']);
+    const { code, out } = await runCli(['--store', store, 'controls', '--coverage'], WIDE);
     expect(code).toBe(0);
     const soc2 = out.match(
       /^SOC 2: (\d+) of 61 criteria with automated evidence \((\d+) manual only, 0 none\)$/m,
@@ -124,7 +127,7 @@ describe('proofline controls --crosswalk', () => {
   });
 
   it('prints the crosswalk as a table by default', async () => {
-    const { out } = await runCli(['--store', store, 'controls', '--crosswalk']);
+    const { out } = await runCli(['--store', store, 'controls', '--crosswalk'], WIDE);
     expect(out).toMatch(/^SOC 2\s+ISO 27001\s+SHARED EVIDENCE/);
     expect(out).toMatch(/^CC6\.1\s+A\.5\.17\s+.*IAM-02 \[aws\.iam\.console-users-mfa\]/m);
     expect(out).toMatch(/pairs share the evidence of a control/);

@@ -5,42 +5,7 @@ import { EXCEPTION_COLLECTOR, type ExceptionView } from '../../core/exceptions.t
 import type { Artifact } from '../../core/model.ts';
 import type { StatusRow } from '../../core/report/status.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
-import { dateIn, runCli, tempStore } from '../support/cli.ts';
-
-const block = {
-  blockPublicAcls: true,
-  ignorePublicAcls: true,
-  blockPublicPolicy: true,
-  restrictPublicBuckets: true,
-};
-const bucket = (name: string, blocked: boolean) => ({
-  name,
-  region: 'us-east-1',
-  encryption: { algorithm: 'AES256', kmsKeyId: null },
-  publicAccessBlock: blocked ? block : null,
-  versioning: 'Enabled',
-  logging: null,
-  policy: null,
-});
-
-/** A store holding one S3 snapshot in which bucket `public-site` is not blocked from public access. */
-async function storeWithPublicBucket(): Promise<string> {
-  const dir = await tempStore();
-  const store = await LocalStore.open(dir);
-  await store.putArtifact({
-    collector: 'aws.s3.buckets',
-    scope: { source: 'aws', id: '111122223333' },
-    collectedAt: new Date(Date.now() - 3_600_000).toISOString(),
-    schemaVersion: 1,
-    status: 'ok',
-    snapshot: {
-      accountPublicAccessBlock: null,
-      buckets: [bucket('public-site', false), bucket('private', true)],
-    },
-  });
-  await store.close();
-  return dir;
-}
+import { dateIn, runCli, storeWithPublicBucket } from '../support/cli.ts';
 
 async function putRecord(dir: string, artifact: Artifact) {
   const store = await LocalStore.open(dir);

@@ -19,6 +19,11 @@ it.skipIf(!inject('motoEndpoint'))(
       );
       expect(text).toMatch(/IDP-04 +FAIL/);
       expect(text).toContain('NO MFA    carol@acme.example');
+      // the first run's alerts reach each owner as one message
+      const sent = /(\d+) alerts go out as (\d+) messages, one per owner/.exec(text);
+      expect(Number(sent?.[2])).toBeGreaterThan(0);
+      expect(Number(sent?.[2])).toBeLessThan(Number(sent?.[1]));
+      console.log(sent?.[0]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

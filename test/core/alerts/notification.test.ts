@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { collectors } from '../../../collectors/index.ts';
 import { alertKind, buildNotification } from '../../../core/alerts/notification.ts';
 import { failingDigest } from '../../../core/alerts/notify.ts';
+import { checkCatalog } from '../../../core/collector.ts';
 import type { Control, ControlState, Finding, Transition } from '../../../core/model.ts';
 
 const control: Control = {
@@ -120,10 +122,11 @@ describe('failingDigest', () => {
       ],
       [control],
       '2026-11-27T00:00:00.000Z',
+      { checks: checkCatalog(collectors) },
     );
     expect(digest.open).toBe(2);
     expect(digest.body.split('\n')[0]).toBe(
-      'IAM-02 Console users sign in with MFA: failing for 7 days, 1 resources (owner cloud-security)',
+      'HIGH IAM-02 Console users sign in with MFA: failing for 7 days, due 2026-12-20, 1 resources (owner cloud-security)',
     );
   });
 });

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { fitLines, formatTable, paint, terminalOf, wrapText } from '../../../core/report/table.ts';
+
+describe('terminalOf', () => {
+  it('uses the TTY width and colour, 80 columns and no colour when piped, and honours NO_COLOR', () => {
+    expect(terminalOf({ isTTY: true, columns: 132 }, {})).toEqual({ width: 132, color: true });
+    expect(terminalOf({ isTTY: true, columns: 132 }, { NO_COLOR: '1' })).toEqual({
+      width: 132,
+      color: false,
+    });
+    expect(terminalOf({ isTTY: true, columns: 132 }, { NO_COLOR: '' })).toEqual({ width: 132, color: true });
+    expect(terminalOf({ isTTY: true }, {})).toEqual({ width: 80, color: true });
+    expect(terminalOf({}, {})).toEqual({ width: 80, color: false });
+  });
+
+  it('paints only on a colour terminal', () => {
+    expect(paint({ width: 80, color: true }, 'red', 'FAIL')).toBe('\u001b[31mFAIL\u001b[0m');
+    expect(paint({ width: 80, color: false }, 'red', 'FAIL')).toBe('FAIL');
+  });
+});
+
+describe('formatTable', () => {
+  it('keeps a table that fits as it is', () => {
+    expect(formatTable(['ID', 'TITLE'], [['A-1', 'short']], 80)).toBe('ID   TITLE\nA-1  short');
+  });
+
+  it('wraps the widest columns of a wider table onto continuation lines, dropping nothing', () => {
+    const title = 'a title long enough that it cannot fit on one line of a narrow terminal at all';
+    const arn = 'arn:aws:iam::123456789012:role/a-role-with-a-name-longer-than-the-column';
+    const table = formatTable(['CONTROL', 'RESOURCE', 'TITLE'], [['IAM-01', arn, title]], 50);
+    const lines = table.split('\n');
+    expect(lines.every((l) => l.length <= 50)).toBe(true);
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines[1]).toMatch(/^IAM-01 {3}/);
+    const column = (start: number, end: number) =>
+      lines
+        .slice(1)
+        .map((l) => l.slice(start, end).trim())
+        .join('');
+    const resourceStart = lines[0]!.indexOf('RESOURCE');
+    const titleStart = lines[0]!.indexOf('TITLE');
+    expect(column(resourceStart, titleStart)).toBe(arn);
+    expect(column(titleStart, 50).replace(/\s/g, '')).toBe(title.replace(/\s/g, ''));
+  });
+});
+
+describe('wrapText and fitLines', () => {
+  it('splits words longer than the line rather than losing them', () => {
+    expect(wrapText('ab abcdefgh', 4)).toEqual(['ab', 'abcd', 'efgh']);
+  });
+
+  it('wraps long report lines with a hanging indent past their own', () => {
+    expect(fitLines('  one two three four', 12)).toBe('  one two\n    three\n    four');
+    expect(fitLines('short\n  kept', 12)).toBe('short\n  kept');
+  });
+});
