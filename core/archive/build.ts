@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Readable, type Writable } from 'node:stream';
-import pLimit from 'p-limit';
 import { IntegrityError } from '../artifact.ts';
 import { canonicalJson } from '../canonical.ts';
 import type { AnyCollector } from '../collector.ts';
 import { compactTimestamp } from '../evidence-key.ts';
 import { MANUAL_EVIDENCE_COLLECTOR, type ManualEvidenceSnapshot } from '../manual-evidence.ts';
 import type { ArtifactRef, Control, ControlStatus } from '../model.ts';
-import { staleAfterMs } from '../schedule.ts';
 import { publicKeyFingerprint, type Signer } from '../signing.ts';
 import { type SoaRow, soaCsv } from '../soa.ts';
 import { type EvidenceStore, expectedSha256 } from '../stores/store.ts';
@@ -25,14 +23,13 @@ import {
 } from './period.ts';
 import {
   type ControlPeriodStatus,
-  controlPeriodStatus,
   type Frequency,
   occurrenceName,
   RECORD_COLLECTORS,
 } from './period-status.ts';
 import { readmeText } from './readme.ts';
 import { DEFAULT_SAMPLE_SIZES, drawSample } from './sample.ts';
-import { QUERIES_IN_FLIGHT, scopeMatcher, selectEvidence } from './select.ts';
+import { scopeMatcher, selectEvidence } from './select.ts';
 import {
   type CheckInfo,
   checksCsv,

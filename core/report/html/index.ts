@@ -3,7 +3,6 @@ import type { Period } from '../../archive/types.ts';
 import type { AnyCollector } from '../../collector.ts';
 import type { Person } from '../../governance.ts';
 import type { Control } from '../../model.ts';
-import { checkIndex } from '../../pipeline.ts';
 import { type FrameworkId, type Frameworks, mappedIds } from '../../requirements.ts';
 import type { EvidenceStore } from '../../stores/store.ts';
 import { type ReportData, reportData } from './data.ts';
