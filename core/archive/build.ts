@@ -55,9 +55,9 @@ import {
   type ManifestUpload,
   type Period,
   type Requirement,
+  readJsonDigest,
   SIGNATURE_ALGORITHM,
 } from './types.ts';
-import { readJsonDigest } from './verify.ts';
 import { HashingZipWriter } from './zip-writer.ts';
 
 export interface BuildArchiveInput {

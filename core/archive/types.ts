@@ -155,3 +155,15 @@ export const UNLISTED_FILES: readonly string[] = [FILES.manifest, ...SIGNATURE_F
 
 /** The files of the zip besides those the manifest lists: the manifest, SHA256SUMS and the signature files. */
 export const archiveFileCount = (listed: number): number => listed + UNLISTED_FILES.length;
+
+/** The artifacts a stored digest lists (`artifacts`, or `files` in its first version). */
+export function readJsonDigest(bytes: Buffer): DigestEntry[] {
+  const data = JSON.parse(bytes.toString('utf8')) as { artifacts?: unknown; files?: unknown };
+  const list = data.artifacts ?? data.files;
+  if (!Array.isArray(list)) throw new Error('no "artifacts" list');
+  return list.map((e: { key?: unknown; sha256?: unknown; size?: unknown }, i) => {
+    if (typeof e?.key !== 'string' || typeof e.sha256 !== 'string' || typeof e.size !== 'number')
+      throw new Error(`entry ${i} is not { key, sha256, size }`);
+    return { key: e.key, sha256: e.sha256, size: e.size };
+  });
+}

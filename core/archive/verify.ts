@@ -10,7 +10,14 @@ import {
   sha256sums,
   type VerifiedManifest,
 } from './manifest.ts';
-import { archiveFileCount, type DigestEntry, FILES, SIGNATURE_FILES, UNLISTED_FILES } from './types.ts';
+import {
+  archiveFileCount,
+  type DigestEntry,
+  FILES,
+  readJsonDigest,
+  SIGNATURE_FILES,
+  UNLISTED_FILES,
+} from './types.ts';
 
 export interface VerifyProblem {
   /** The file the problem is about, or `(archive)` for the zip as a whole. */
@@ -48,17 +55,6 @@ export interface VerifyReport {
 const SMALL_LIMIT = 1 << 20;
 /** manifest.json, SHA256SUMS and digests grow with the number of files. */
 const LARGE_LIMIT = 512 << 20;
-
-export function readJsonDigest(bytes: Buffer): DigestEntry[] {
-  const data = JSON.parse(bytes.toString('utf8')) as { artifacts?: unknown; files?: unknown };
-  const list = data.artifacts ?? data.files;
-  if (!Array.isArray(list)) throw new Error('no "artifacts" list');
-  return list.map((e: { key?: unknown; sha256?: unknown; size?: unknown }, i) => {
-    if (typeof e?.key !== 'string' || typeof e.sha256 !== 'string' || typeof e.size !== 'number')
-      throw new Error(`entry ${i} is not { key, sha256, size }`);
-    return { key: e.key, sha256: e.sha256, size: e.size };
-  });
-}
 
 async function consume(stream: Readable, keep: boolean, limit: number) {
   const hash = createHash('sha256');

@@ -41,7 +41,7 @@ describeAws('proofline CLI against an emulated account', () => {
       'aws.macie',
       'aws.ssm.managed-instances',
     ]);
-    expect(collected.out).toContain('IAM-02   FAIL');
+    expect(collected.out).toMatch(/^IAM-02 +FAIL\b/m);
 
     const status = await run('--store', store, 'status', '--json');
     const rows = JSON.parse(status.out) as { control: string; status: string; failingResources: string[] }[];
@@ -106,7 +106,7 @@ describeAws('proofline CLI against an emulated account', () => {
       expect(result.out).toMatch(
         /collection failed: aws\.iam\.credential-report 123456789012-global → evidence\//,
       );
-      expect(result.out).toContain('CFG-01   PASS');
+      expect(result.out).toMatch(/^CFG-01 +PASS\b/m);
       const status = JSON.parse((await run('--store', store, 'status', '--json')).out) as {
         control: string;
         status: string;

@@ -34,7 +34,7 @@ describe('proofline controls --framework', () => {
       by: ['aws.s3.public-access-block'],
       rationale: expect.stringMatching(/internet/),
     });
-    expect(rows.find((r) => r.id === 'A1.3')?.evidence).toBe('manual');
+    expect(rows.find((r) => r.id === 'CC3.2')?.evidence).toBe('manual');
   });
 
   it('iso27001 lists the clauses and all 93 Annex A controls (A.8.28 included) as a table', async () => {
@@ -74,9 +74,12 @@ describe('proofline controls --coverage', () => {
     expect(out).toMatch(
       /^ISO 27001: \d+ of 93 Annex A controls with automated evidence .*; \d+ of 30 clauses/m,
     );
-    // A1.3 (recovery testing) rests on the restore test record, not on S3 versioning being on
-    const manual = out.slice(out.indexOf('manual evidence only'));
-    expect(manual).toMatch(/\n {2}A1\.3 .*\n {6}OPS-03 \[manual\]: Only the restore test record/);
+    // A1.3 (recovery testing) is automated through restore-testing plans, not through S3 versioning being on
+    const automated = out.slice(out.indexOf('automated evidence'), out.indexOf('manual evidence only'));
+    expect(automated).toMatch(
+      /\n {2}A1\.3 [^\n]*\n( {6}[^\n]*\n)* {6}BAK-03 \[aws\.backup\.restore-testing\]/,
+    );
+    expect(automated).toMatch(/\n {6}OPS-03 \[manual\]: Only the restore test record/);
   });
 
   it('prints one framework as JSON: counts per kind and every requirement with its evidence and links', async () => {

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { collectors } from '../../collectors/index.ts';
 import { collectorPolicy } from '../../core/permissions.ts';
 
-// Read-only verbs; GenerateCredentialReport only asks IAM to build the read-only report.
-const READ_ONLY = /^[a-z0-9-]+:(Get|List|Describe|Search|BatchGet|GenerateCredentialReport$)/;
+// Read-only verbs; GenerateCredentialReport only asks IAM to build the read-only report; API Gateway's IAM
+// actions are HTTP verbs, and GET is its read.
+const READ_ONLY =
+  /^([a-z0-9-]+:(Get|List|Describe|Search|BatchGet|GenerateCredentialReport$)|apigateway:GET$)/;
 
 describe('collector permissions', () => {
   it('every AWS collector declares only read-only actions', () => {

@@ -4,6 +4,7 @@ import { openSigner } from '../../core/stores/open.ts';
 import { handler as digest } from '../../functions/digest.ts';
 import { closeEvidenceStore, evidenceStore, storeSpec } from '../../functions/shared/store.ts';
 import { describeAws } from '../support/aws.ts';
+import { afterThisHour, runAt } from '../support/clock.ts';
 import { artifact, createAwsStoreResources, createKmsSigningKey } from '../support/stores.ts';
 
 vi.hoisted(() => {
@@ -39,12 +40,13 @@ describeAws('digest handler (moto)', () => {
     delete process.env.PROOFLINE_STORE;
     try {
       const store = await evidenceStore();
-      await store.putArtifact(artifact(new Date(Date.now() - 3 * 3_600_000).toISOString(), { buckets: [] }));
-      const upTo = new Date(Date.now() + 2 * 3_600_000).toISOString();
-      const first = await digest({ upTo });
+      await store.putArtifact(artifact(new Date(Date.now() - 60_000).toISOString(), { buckets: [] }));
+      const later = afterThisHour();
+      const upTo = new Date(later.getTime() - 61_000).toISOString();
+      const first = await runAt(later, () => digest({}));
       expect(first.written.length).toBeGreaterThan(0);
       expect(first.written.every((k) => k.startsWith('digests/dt='))).toBe(true);
-      expect((await digest({ upTo })).written).toEqual([]);
+      expect((await runAt(later, () => digest({ upTo }))).written).toEqual([]);
       const chain = await verifyChain(store, [await (await openSigner(storeSpec())).publicKeyPem()], {
         now: new Date(upTo),
       });

@@ -30,6 +30,7 @@ import { DEPLOY_DOC } from '../../scripts/config-docs.ts';
 import { lambdaContext } from '../functions/support.ts';
 import { awsConfig, describeAws } from '../support/aws.ts';
 import { type AwsCall, AwsCallRecorder } from '../support/aws-calls.ts';
+import { afterThisHour, runAt } from '../support/clock.ts';
 import { type GitHubStandIn, startGitHubStandIn, TOKEN } from '../support/github/index.ts';
 import { goodOrg } from '../support/github/orgs.ts';
 import {
@@ -299,7 +300,7 @@ describeAws('the deployed functions’ IAM grants, proven against the calls they
     );
     await run(stack, 'evaluate', 'evaluate and alert', (context) => evaluate({}, context));
     await run(stack, 'digest', 'sign the due digests', (context) =>
-      digest({ upTo: new Date(Date.now() + 2 * 3600_000).toISOString() }, context),
+      runAt(afterThisHour(), () => digest({}, context)),
     );
     await run(stack, 'summary', 'send the daily summary', (context) => summary({}, context));
     const built = await run(stack, 'export', 'build an archive', (context) =>

@@ -84,7 +84,7 @@ describe('proofline report', () => {
       '--out',
       out,
     ]);
-    expect(exported.code).toBe(0);
+    expect(exported.code, exported.err).toBe(0);
     const files = await unzipToMemory(await readFile(out));
     const manifest = JSON.parse(text(files, 'manifest.json')) as Manifest;
     expect(manifest.files.map((f) => f.path)).toContain('index.html');
@@ -97,6 +97,8 @@ describe('proofline report', () => {
     const { zip } = await archiveToBuffer(store, await LocalSigner.open(fixture.dir), {
       from: days[0]!,
       to: days.at(-1)!,
+      // The fixture's days run up to today: judge the period from now, not from the archive helper's fixed clock.
+      now: () => new Date(),
       report: ({ period, status, evidence }) =>
         storeReportHtml({
           ...input,

@@ -8,6 +8,7 @@ import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../../controls/governanc
 import { parsePeriod } from '../../core/archive/period.ts';
 import type { Scope } from '../../core/model.ts';
 import type { StoreReportInput } from '../../core/report/html/index.ts';
+import { LocalSigner } from '../../core/signing.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
 import { knownChecks } from '../support/catalog.ts';
 import { dateIn } from '../support/cli.ts';
@@ -27,6 +28,7 @@ export const SCOPES: Scope[] = [
 export async function reportStore() {
   const dir = await mkdtemp(join(tmpdir(), 'proofline-report-'));
   const store = await LocalStore.open(dir);
+  await LocalSigner.open(dir); // as the first collect does: the key pair exports are signed with
   const catalog = await loadControls(DEFAULT_CONTROLS_PATH, knownChecks());
   const controls = [...catalog, ...historyControls];
   const days = daysFrom(dateIn(-(DAYS - 1)), DAYS);
