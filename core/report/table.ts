@@ -34,13 +34,25 @@ export const paint = (term: Terminal, style: Style, text: string): string =>
 export const visibleLength = (text: string): number => text.replace(/\u001b\[[0-9;]*m/g, '').length;
 
 /**
- * Word-wraps plain text to `width` columns; words longer than a line (ARNs, URLs) are split, never dropped.
+ * Text safe to print: collected values (a reason, a login, a repository name) can carry control characters
+ * that a terminal would obey. Line breaks and tabs become spaces, every other control character U+FFFD; only
+ * the colour codes `paint` writes are kept.
+ */
+export const printable = (text: string): string =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  text.replace(/\u001b\[[0-9;]*m|[\t\n\r]|[\u0000-\u001f\u007f-\u009f]/g, (m) =>
+    m.length > 1 ? m : /[\t\n\r]/.test(m) ? ' ' : '\uFFFD',
+  );
+
+/**
+ * Word-wraps text to `width` columns, made printable; words longer than a line (ARNs, URLs) are split, never
+ * dropped. Every table and report line goes through here.
  */
 export function wrapText(text: string, width: number): string[] {
   const w = Math.max(1, width);
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  for (const word of printable(text).split(/\s+/).filter(Boolean)) {
     let rest = word;
     if (line && line.length + 1 + rest.length <= w) {
       line += ` ${rest}`;
