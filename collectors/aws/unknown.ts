@@ -8,8 +8,11 @@ export interface Unknown {
   readonly unknown: string;
 }
 
+/** A value or the Unknown that stands in for it. */
+export type Known<T> = T | Unknown;
+
 export const isUnknown = (value: unknown): value is Unknown =>
-  typeof value === 'object' && value !== null && 'unknown' in value;
+  typeof value === 'object' && value !== null && !Array.isArray(value) && 'unknown' in value;
 
 /** The call's result (mapped by `map`), or an Unknown naming the error (code and HTTP status) when it fails. */
 export async function orUnknown<T, U = T>(call: Promise<T>, map?: (value: T) => U): Promise<U | Unknown> {

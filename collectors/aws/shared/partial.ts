@@ -1,16 +1,7 @@
-/**
- * A sub-read of a collector that failed (refused, unimplemented, not available in the region): recorded in the
- * snapshot as explicitly unknown with the error code, so the checks that depend on it report a gap with a
- * reason instead of passing on an empty answer.
- */
-export interface Unknown {
-  readonly unknown: string;
-}
+import type { Known } from '../unknown.ts';
 
-export type Known<T> = T | Unknown;
-
-export const isUnknown = (value: unknown): value is Unknown =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && 'unknown' in value;
+// One home for the unknown part of a snapshot (collectors/aws/unknown.ts); this file keeps the thunk form.
+export { isUnknown, type Known, type Unknown } from '../unknown.ts';
 
 /** The API error's code and HTTP status, as recorded for an unknown part. */
 export function errorCode(error: unknown): string {
