@@ -40,6 +40,18 @@ export interface EventPopulation<S> {
   window(snapshot: S): { readonly since: string; readonly until: string };
 }
 
+/** One account a snapshot lists (an identity provider's user, an account an access review covered). */
+export interface AccountItem {
+  /** Unique in the snapshot: a login, or `system:scope:account`. */
+  readonly account: string;
+  /** The system's own word for its state (ACTIVE, DEPROVISIONED, enabled, suspended …). */
+  readonly status: string;
+  /** Whether the account can be used. */
+  readonly active: boolean;
+  /** What an auditor reads about it (person, admin rights, MFA …). */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
 /**
  * Reads one source's configuration for one scope. I/O only: read-only API calls, no judgement.
  * `Session` is what the source's connector hands over (an AWS session, a GitHub client, …).
@@ -56,6 +68,10 @@ export interface Collector<S, Session = unknown> {
   readonly schemaVersion: number;
   collect(session: Session, scope: Scope): Promise<S>;
   readonly checks: readonly Check<S>[];
+  /** For a directory of people (an identity provider): its accounts, so archives list joiners and leavers. */
+  readonly directory?: (snapshot: S) => readonly AccountItem[];
+  /** For an access review: every account it reviewed, so archives list them as a population. */
+  readonly reviewed?: (snapshot: S) => readonly AccountItem[];
 }
 
 /** A collector with its snapshot type erased, as held in the registry. */

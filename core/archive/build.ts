@@ -10,7 +10,7 @@ import { publicKeyFingerprint, type Signer } from '../signing.ts';
 import { type SoaRow, soaCsv } from '../soa.ts';
 import { type EvidenceStore, expectedSha256 } from '../stores/store.ts';
 import { completenessTable } from './completeness.ts';
-import { failedFindings } from './findings.ts';
+import { judgedFindings } from './findings.ts';
 import { judgePeriod, scheduleResolver } from './judge-period.ts';
 import { batched, isSafeArchivePath, manifestJson, sha256sums, signingInput } from './manifest.ts';
 import { oscalAssessmentResults } from './oscal.ts';
@@ -21,14 +21,10 @@ import {
   parsePeriod,
   requirementsFromControls,
 } from './period.ts';
-import {
-  type ControlPeriodStatus,
-  type Frequency,
-  occurrenceName,
-  RECORD_COLLECTORS,
-} from './period-status.ts';
+import { type ControlPeriodStatus, type Frequency, RECORD_COLLECTORS } from './period-status.ts';
+import { itemPopulations, populationFiles } from './populations.ts';
 import { readmeText } from './readme.ts';
-import { DEFAULT_SAMPLE_SIZES, drawSample } from './sample.ts';
+import { DEFAULT_SAMPLE_SIZES } from './sample.ts';
 import { scopeMatcher, selectEvidence } from './select.ts';
 import {
   type CheckInfo,
@@ -37,8 +33,6 @@ import {
   controlsCsv,
   exceptionsCsv,
   findingsCsv,
-  populationCsv,
-  populationPath,
   samplesCsv,
 } from './tables.ts';
 import {
@@ -287,7 +281,7 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
   const registry = new Map((input.collectors ?? []).map((c) => [c.id, c]));
   const scheduleOf = scheduleResolver(input.collectors ?? [], input.schedules);
   const exceptions = input.exceptions ?? [];
-  const { status, expectedCollectors } = await judgePeriod({
+  const { status, expectedCollectors, transitions } = await judgePeriod({
     store,
     controls,
     period,
@@ -302,12 +296,22 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
   for (const collector of registry.values())
     for (const check of collector.checks)
       checkInfo.set(check.id, { check, collector: collector.id, reads: collector.description });
-  const findings = await failedFindings({
+  const { failed: findings, judged } = await judgedFindings({
     controls,
     artifacts: selection.artifacts,
     findingsOf: (key) => store.getFindings(key),
     severityOf: (check) => checkInfo.get(check)?.check.severity,
     exceptions,
+  });
+  const items = await itemPopulations({
+    store,
+    controls,
+    period,
+    collectors: input.collectors ?? [],
+    collectorsOf: selection.collectorsOf,
+    evidence: selection.byControl,
+    judged,
+    transitions,
   });
 
   const publicKeyPem = await input.signer.publicKeyPem();
@@ -391,28 +395,24 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
       stored: async (key) => (await store.getArtifactRef(key)) !== undefined,
     });
 
+    const populations = populationFiles({ controls, status, items, sizes, perControl, seed });
     await writer.addBytes(
       FILES.controls,
-      controlsCsv(requirements, controlsByRequirement, status, selection.byControl, findings),
+      controlsCsv(
+        requirements,
+        controlsByRequirement,
+        status,
+        selection.byControl,
+        findings,
+        populations.itemFiles,
+      ),
     );
     await writer.addBytes(FILES.findings, findingsCsv(findings));
     await writer.addBytes(FILES.checks, checksCsv(controls, input.framework, checkInfo));
     await writer.addBytes(FILES.completeness, completenessCsv(completeness));
     await writer.addBytes(FILES.exceptions, exceptionsCsv(exceptions, period.start, period.end));
-    const samples = [];
-    for (const control of controls) {
-      const s = status.get(control.id)!;
-      if (s.expected)
-        await writer.addBytes(populationPath(control.id), populationCsv(control.id, s.occurrences));
-      const size = perControl ?? (s.frequency ? sizes[s.frequency] : 0);
-      samples.push({
-        control: control.id,
-        frequency: s.frequency ?? '',
-        population: s.expected,
-        items: drawSample(control.id, s.occurrences, occurrenceName, size, seed),
-      });
-    }
-    await writer.addBytes(FILES.samples, samplesCsv(samples, seed));
+    for (const file of populations.files) await writer.addBytes(file.path, file.text);
+    await writer.addBytes(FILES.samples, samplesCsv(populations.samples, seed));
     const soaRows = input.soa?.((id) => {
       const end = status.get(id)?.statusAtEnd;
       return !end || end === 'not_evaluated' ? 'no_evidence' : end;

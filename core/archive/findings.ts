@@ -24,27 +24,50 @@ export interface FailedFinding {
   readonly latestEvidence: string;
 }
 
+/** One resource a check of a control judged in the period: how often each verdict, first and last. */
+export interface JudgedResource {
+  readonly control: string;
+  readonly check: string;
+  readonly resource: string;
+  readonly pass: number;
+  readonly fail: number;
+  readonly notApplicable: number;
+  readonly firstJudged: string;
+  readonly lastJudged: string;
+  readonly lastStatus: Finding['status'];
+  readonly lastReason: string;
+  readonly firstEvidence: string;
+  readonly latestEvidence: string;
+}
+
 interface Track {
+  counts: Record<Finding['status'], number>;
   days: Set<string>;
+  judged: { first: { at: string; key: string }; latest: { at: string; key: string; reason: string } };
   first?: { at: string; reason: string; key: string };
   latest?: { at: string; reason: string; key: string };
   exceptions: Set<string>;
   lastSeen: Finding['status'];
-  lastSeenAt: string;
 }
 
+const byControlCheckResource = <T extends { control: string; check: string; resource: string }>(a: T, b: T) =>
+  a.control.localeCompare(b.control, 'en', { numeric: true }) ||
+  a.check.localeCompare(b.check) ||
+  a.resource.localeCompare(b.resource);
+
 /**
- * What failed in the period, per control, check and resource: read from the findings stored with each
- * artifact (oldest first), each artifact's findings read once for every control it is evidence for.
+ * Every resource a check of a control judged in the period, and what failed, per control, check and resource:
+ * read from the findings stored with each artifact (oldest first), each artifact's findings read once for
+ * every control it is evidence for.
  */
-export async function failedFindings(options: {
+export async function judgedFindings(options: {
   readonly controls: readonly Control[];
   /** The period's artifacts, oldest first (selectEvidence). */
   readonly artifacts: readonly SelectedArtifact[];
   readonly findingsOf: (key: string) => Promise<readonly Finding[] | undefined>;
   readonly severityOf: (check: string) => Severity | undefined;
   readonly exceptions: readonly ArchiveException[];
-}): Promise<FailedFinding[]> {
+}): Promise<{ failed: FailedFinding[]; judged: JudgedResource[] }> {
   const checksOf = new Map(options.controls.map((c) => [c.id, new Set(c.checks)]));
   const tracks = new Map<string, Track>();
   for (const { ref, controls } of options.artifacts) {
@@ -55,12 +78,19 @@ export async function failedFindings(options: {
       for (const control of relevant) {
         if (!checksOf.get(control)!.has(f.check)) continue;
         const id = `${control}\n${f.check}\n${f.resource}`;
+        const judged = { at: ref.collectedAt, key: ref.key };
         let track = tracks.get(id);
-        if (!track && f.status !== 'fail') continue;
-        track ??= { days: new Set(), exceptions: new Set(), lastSeen: f.status, lastSeenAt: ref.collectedAt };
+        track ??= {
+          counts: { pass: 0, fail: 0, not_applicable: 0 },
+          days: new Set(),
+          judged: { first: judged, latest: { ...judged, reason: f.reason } },
+          exceptions: new Set(),
+          lastSeen: f.status,
+        };
         tracks.set(id, track);
+        track.counts[f.status]++;
+        track.judged.latest = { ...judged, reason: f.reason };
         track.lastSeen = f.status;
-        track.lastSeenAt = ref.collectedAt;
         if (f.status !== 'fail') continue;
         const seen = { at: ref.collectedAt, reason: f.reason, key: ref.key };
         track.first ??= seen;
@@ -73,30 +103,42 @@ export async function failedFindings(options: {
       }
     }
   }
-  return [...tracks]
-    .map(([id, t]): FailedFinding => {
-      const [control, check, resource] = id.split('\n') as [string, string, string];
-      return {
-        control,
-        check,
-        severity: options.severityOf(check) ?? '',
-        resource,
-        firstFailing: t.first!.at,
-        lastFailing: t.latest!.at,
-        daysFailing: t.days.size,
-        firstReason: t.first!.reason,
-        latestReason: t.latest!.reason,
-        exceptions: [...t.exceptions].sort(),
-        lastSeen: t.lastSeen,
-        lastSeenAt: t.lastSeenAt,
-        firstEvidence: t.first!.key,
-        latestEvidence: t.latest!.key,
-      };
-    })
-    .sort(
-      (a, b) =>
-        a.control.localeCompare(b.control, 'en', { numeric: true }) ||
-        a.check.localeCompare(b.check) ||
-        a.resource.localeCompare(b.resource),
-    );
+  const failed: FailedFinding[] = [];
+  const judged: JudgedResource[] = [];
+  for (const [id, t] of tracks) {
+    const [control, check, resource] = id.split('\n') as [string, string, string];
+    const { first, latest } = t.judged;
+    judged.push({
+      control,
+      check,
+      resource,
+      pass: t.counts.pass,
+      fail: t.counts.fail,
+      notApplicable: t.counts.not_applicable,
+      firstJudged: first.at,
+      lastJudged: latest.at,
+      lastStatus: t.lastSeen,
+      lastReason: latest.reason,
+      firstEvidence: first.key,
+      latestEvidence: latest.key,
+    });
+    if (!t.first || !t.latest) continue;
+    failed.push({
+      control,
+      check,
+      severity: options.severityOf(check) ?? '',
+      resource,
+      firstFailing: t.first.at,
+      lastFailing: t.latest.at,
+      daysFailing: t.days.size,
+      firstReason: t.first.reason,
+      latestReason: t.latest.reason,
+      exceptions: [...t.exceptions].sort(),
+      lastSeen: t.lastSeen,
+      lastSeenAt: latest.at,
+      firstEvidence: t.first.key,
+      latestEvidence: t.latest.key,
+    });
+  }
+  return { failed: failed.sort(byControlCheckResource), judged: judged.sort(byControlCheckResource) };
 }

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { AnyCollector } from '../collector.ts';
-import type { ArtifactRef, Control } from '../model.ts';
+import type { ArtifactRef, Control, Transition } from '../model.ts';
 import { staleAfterMs } from '../schedule.ts';
 import type { EvidenceStore } from '../stores/store.ts';
 import { type ControlPeriodStatus, controlPeriodStatus } from './period-status.ts';
@@ -36,6 +36,8 @@ export async function judgePeriod(input: JudgePeriodInput): Promise<{
   status: Map<string, ControlPeriodStatus>;
   /** Collectors whose every scheduled collection some control relies on. */
   expectedCollectors: Set<string>;
+  /** Each control's transitions up to the end of the period, oldest first. */
+  transitions: ReadonlyMap<string, readonly Transition[]>;
 }> {
   const { store, period, selection } = input;
   const registry = new Map(input.collectors.map((c) => [c.id, c]));
@@ -90,5 +92,5 @@ export async function judgePeriod(input: JudgePeriodInput): Promise<{
       }),
     );
   }
-  return { status, expectedCollectors };
+  return { status, expectedCollectors, transitions: transitionsOf };
 }

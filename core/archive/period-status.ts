@@ -437,7 +437,8 @@ export function formatGaps(gaps: readonly CollectionGap[]): string {
 }
 
 /** An occurrence's name, unique in its control's population: what a sample's rank is computed from. */
-export const occurrenceName = (o: Occurrence): string => `${o.feed} ${o.label}`;
+export const occurrenceName = (o: { readonly feed: string; readonly label: string }): string =>
+  `${o.feed} ${o.label}`;
 
 /** The failing occurrences' labels, compactly. */
 export const failingLabels = (s: ControlPeriodStatus): string =>

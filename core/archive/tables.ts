@@ -4,13 +4,8 @@ import type { ArtifactRef, Control } from '../model.ts';
 import type { CompletenessRow } from './completeness.ts';
 import type { FailedFinding } from './findings.ts';
 import { mappedRequirements } from './period.ts';
-import {
-  type ControlPeriodStatus,
-  failingLabels,
-  formatGaps,
-  type Occurrence,
-  occurrenceName,
-} from './period-status.ts';
+import { type ControlPeriodStatus, failingLabels, formatGaps, occurrenceName } from './period-status.ts';
+import type { PopulationRow } from './populations.ts';
 import type { SampledItem } from './sample.ts';
 import type { ArchiveException, Framework, Requirement } from './types.ts';
 
@@ -53,7 +48,7 @@ export const cadenceText = (s: ControlPeriodStatus): string =>
 /**
  * controls.csv: requirement → internal control → owner → status over the period, counted per expected
  * occurrence at the control's own cadence → what failed (findings.csv rows), its checks (checks.csv), its
- * population and evidence. One row per requirement × control; a requirement no control meets has one row
+ * populations (occurrences, then items) and evidence. One row per requirement × control; a requirement no control meets has one row
  * saying so.
  */
 export function controlsCsv(
@@ -62,6 +57,8 @@ export function controlsCsv(
   status: ReadonlyMap<string, ControlPeriodStatus>,
   evidence: ReadonlyMap<string, readonly ArtifactRef[]>,
   findings: readonly FailedFinding[],
+  /** Each control's item populations (populations/<kind>/<control>.csv). */
+  itemFiles: ReadonlyMap<string, readonly string[]> = new Map(),
 ): string {
   const findingRows = new Map<string, number>();
   for (const f of findings) findingRows.set(f.control, (findingRows.get(f.control) ?? 0) + 1);
@@ -94,7 +91,7 @@ export function controlsCsv(
         formatGaps(s.gaps),
         control.checks.join(' '),
         findingRows.get(control.id) ?? 0,
-        s.expected ? populationPath(control.id) : '',
+        [...(s.expected ? [populationPath(control.id)] : []), ...(itemFiles.get(control.id) ?? [])].join(' '),
         refs.length,
         evidenceFolders(refs),
       ]);
@@ -223,7 +220,7 @@ export const POPULATION_HEADER = [
   'evidence',
 ] as const;
 
-const attributesText = (o: Occurrence) =>
+const attributesText = (o: PopulationRow) =>
   Object.entries(o.attributes ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join('; ');
@@ -250,11 +247,15 @@ export function evidenceCell(keys: readonly string[]): string {
   return [...folders].map(([folder, n]) => `${folder} (${n} file${n === 1 ? '' : 's'})`).join(' ');
 }
 
-/** populations/<control>.csv: every expected occurrence (collection slot, upload slot, event) with its evidence. */
-export const populationCsv = (control: string, occurrences: readonly Occurrence[]): string =>
+/**
+ * A population file: populations/<control>.csv lists every expected occurrence (collection slot, upload slot,
+ * event); populations/<kind>/<control>.csv every item of one kind (resource judged, alert, account change,
+ * reviewed account). Each row with its evidence.
+ */
+export const populationCsv = (control: string, rows: readonly PopulationRow[]): string =>
   csv(
     POPULATION_HEADER,
-    occurrences.map((o) => [
+    rows.map((o) => [
       control,
       o.feed,
       o.label,
@@ -334,6 +335,7 @@ export const SAMPLES_HEADER = [
   'control',
   'frequency',
   'population',
+  'population_file',
   'sample_size',
   'seed',
   'draw',
@@ -345,24 +347,30 @@ export const SAMPLES_HEADER = [
   'rank',
 ] as const;
 
-/** samples.csv: per control, the occurrences drawn, with the population (populations/<control>.csv) they came from. */
+/**
+ * samples.csv: per control and population (its occurrences, populations/<control>.csv, and each item
+ * population, populations/<kind>/<control>.csv), the items drawn and the file they came from.
+ */
 export function samplesCsv(
   samples: readonly {
     control: string;
     frequency: string;
     population: number;
-    items: readonly SampledItem<Occurrence>[];
+    file: string;
+    items: readonly SampledItem<PopulationRow>[];
   }[],
   seed: string,
 ): string {
   const rows: unknown[][] = [];
-  for (const { control, frequency, population, items } of samples) {
-    if (items.length === 0) rows.push([control, frequency, population, 0, seed, '', '', '', '', '', '', '']);
+  for (const { control, frequency, population, file, items } of samples) {
+    if (items.length === 0)
+      rows.push([control, frequency, population, file, 0, seed, '', '', '', '', '', '', '']);
     for (const { draw, rank, item } of items)
       rows.push([
         control,
         frequency,
         population,
+        file,
         items.length,
         seed,
         draw,

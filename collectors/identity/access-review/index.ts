@@ -1,6 +1,7 @@
 import type { Collector } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import { type AccessReviewSession, collect, permissions } from './collect.ts';
+import { reviewedAccounts } from './review.ts';
 import type { AccessReviewSnapshot } from './snapshot.ts';
 
 export const ACCESS_REVIEW_SCOPE = { source: 'manual', id: 'access-review' } as const;
@@ -20,4 +21,5 @@ export const accessReview: Collector<AccessReviewSnapshot, AccessReviewSession> 
   permissions,
   collect,
   checks,
+  reviewed: reviewedAccounts,
 };

@@ -1,3 +1,4 @@
+import type { AccountItem } from '../../../core/collector.ts';
 import type { CredentialReportSnapshot } from '../../aws/iam-credential-report/snapshot.ts';
 import { privilegedRolesOf } from '../entra/users/checks.ts';
 import type { EntraUsersSnapshot } from '../entra/users/snapshot.ts';
@@ -213,6 +214,28 @@ export function orphanedAccounts(
             : `${what}, but ${a.person} has no identity-provider account`,
       },
     ];
+  });
+}
+
+/** Every account the review covered, as an archive lists it: its person, rights, MFA and whether it is orphaned. */
+export function reviewedAccounts(s: AccessReviewSnapshot): AccountItem[] {
+  const orphaned = new Map(orphanedAccounts(s).map((o) => [`${o.system}:${o.scope}:${o.account}`, o.reason]));
+  return s.accounts.map((a) => {
+    const account = `${a.system}:${a.scope}:${a.account}`;
+    const orphan = orphaned.get(account);
+    return {
+      account,
+      status: a.status,
+      active: a.active,
+      attributes: {
+        person: a.person ?? '',
+        matched_by: a.matchedBy,
+        admin: String(a.admin),
+        mfa: a.mfa === null ? 'unknown' : String(a.mfa),
+        access: a.access.join(', '),
+        orphaned: orphan ?? 'no',
+      },
+    };
   });
 }
 

@@ -164,7 +164,8 @@ describe('evidence archive', () => {
         'test.widgets 444455556666-global: not collected 2026-03-08; collection failed 2026-03-06',
       checks: 'test.widgets.locked',
       findings: '1',
-      population: 'populations/WID-01.csv',
+      // Its occurrences, then the resources its check judged and the alerts it raised.
+      population: 'populations/WID-01.csv populations/resources/WID-01.csv populations/alerts/WID-01.csv',
       evidence_files: String(manifest.evidence.count),
       evidence_folders:
         'evidence/source=aws/collector=test.widgets/scope=111122223333-global evidence/source=aws/collector=test.widgets/scope=444455556666-global',
@@ -291,14 +292,16 @@ describe('evidence archive', () => {
       });
       return csvRows(file(await unzipToMemory(zip), 'samples.csv'));
     };
+    const occurrences = (rows: Row[]) => rows.filter((r) => r.population_file === 'populations/WID-01.csv');
     const first = await draw('audit-2026', 3);
     expect(await draw('audit-2026', 3)).toEqual(first);
     expect((await draw('another', 3)).map((r) => r.item)).not.toEqual(first.map((r) => r.item));
-    expect(first.filter((r) => r.control === 'WID-01')).toHaveLength(3);
+    expect(occurrences(first)).toHaveLength(3);
     expect(first[0]).toMatchObject({
       control: 'WID-01',
       frequency: 'daily',
       population: '10',
+      population_file: 'populations/WID-01.csv',
       sample_size: '3',
       seed: 'audit-2026',
       draw: '1',
@@ -306,10 +309,13 @@ describe('evidence archive', () => {
     // The rank an auditor recomputes: sha256("<seed>\n<control>\n<item>").
     expect(first[0]!.rank).toBe(sampleRank('audit-2026', 'WID-01', first[0]!.item!));
     expect(first[0]!.item).toMatch(/^collection 2026-03-\d\d$/);
-    expect(new Set(first.map((r) => `${r.control} ${r.item}`)).size).toBe(6);
+    // Occurrences and item populations of both controls, each drawn on its own, without repeats.
+    const populations = new Set(first.map((r) => `${r.control} ${r.population_file}`));
+    expect(first).toHaveLength(3 * populations.size);
+    expect(new Set(first.map((r) => `${r.control} ${r.item}`)).size).toBe(first.length);
     // A daily control's default sample is 25, here the whole population of 10.
     const byFrequency = await draw('x');
-    expect(byFrequency.filter((r) => r.control === 'WID-01')).toHaveLength(10);
+    expect(occurrences(byFrequency)).toHaveLength(10);
   });
 
   it('--control and --scope narrow the evidence and the requirements; unknown names are errors', async () => {

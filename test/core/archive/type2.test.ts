@@ -277,11 +277,19 @@ describe('a Type II archive of a year', () => {
       evidence: expect.stringMatching(/^evidence\/source=github\/collector=github\.pull-requests\//),
     });
     // Samples are drawn from items: every event of this small population (40 for events by default).
-    const samples = csvRows(await read('samples.csv')).filter((r) => r.control === 'GH-07');
+    const samples = csvRows(await read('samples.csv')).filter(
+      (r) => r.population_file === 'populations/GH-07.csv',
+    );
     expect(samples.map((r) => r.item).sort()).toEqual(population.map((r) => `event ${r.item}`).sort());
-    expect(csvRows(await read('samples.csv')).filter((r) => r.control === 'GOV-12')).toHaveLength(1);
-    expect(csvRows(await read('samples.csv')).filter((r) => r.control === 'QTR-01')).toHaveLength(2);
-    expect(csvRows(await read('samples.csv')).filter((r) => r.control === 'WID-01')).toHaveLength(25);
+    expect(
+      csvRows(await read('samples.csv')).filter((r) => r.population_file === 'populations/GOV-12.csv'),
+    ).toHaveLength(1);
+    expect(
+      csvRows(await read('samples.csv')).filter((r) => r.population_file === 'populations/QTR-01.csv'),
+    ).toHaveLength(2);
+    expect(
+      csvRows(await read('samples.csv')).filter((r) => r.population_file === 'populations/WID-01.csv'),
+    ).toHaveLength(25);
   });
 
   it('names the missed and the deleted collection in the completeness table', async () => {

@@ -15,4 +15,10 @@ export const entraUsers: Collector<EntraUsersSnapshot, EntraSession> = {
   permissions,
   collect,
   checks,
+  directory: (s) =>
+    s.users.map((u) => ({
+      account: u.userPrincipalName,
+      status: `${u.accountEnabled ? 'enabled' : 'disabled'} ${u.userType}`,
+      active: u.accountEnabled,
+    })),
 };

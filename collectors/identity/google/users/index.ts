@@ -1,6 +1,6 @@
 import type { Collector } from '../../../../core/collector.ts';
 import type { GoogleSession } from '../session.ts';
-import { checks } from './checks.ts';
+import { checks, isActiveGoogleUser } from './checks.ts';
 import { collect, permissions } from './collect.ts';
 import type { GoogleUsersSnapshot } from './snapshot.ts';
 
@@ -15,4 +15,10 @@ export const googleUsers: Collector<GoogleUsersSnapshot, GoogleSession> = {
   permissions,
   collect,
   checks,
+  directory: (s) =>
+    s.users.map((u) => ({
+      account: u.primaryEmail,
+      status: u.suspended ? 'suspended' : u.archived ? 'archived' : 'active',
+      active: isActiveGoogleUser(u),
+    })),
 };

@@ -2,7 +2,7 @@ import type { Collector } from '../../../../core/collector.ts';
 import type { OktaSession } from '../session.ts';
 import { checks } from './checks.ts';
 import { collect, permissions } from './collect.ts';
-import type { OktaUsersSnapshot } from './snapshot.ts';
+import { isDeactivated, type OktaUsersSnapshot } from './snapshot.ts';
 
 export const oktaUsers: Collector<OktaUsersSnapshot, OktaSession> = {
   id: 'okta.users',
@@ -15,4 +15,5 @@ export const oktaUsers: Collector<OktaUsersSnapshot, OktaSession> = {
   permissions,
   collect,
   checks,
+  directory: (s) => s.users.map((u) => ({ account: u.login, status: u.status, active: !isDeactivated(u) })),
 };
