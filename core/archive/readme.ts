@@ -52,7 +52,7 @@ export function readmeText(r: ReadmeInput): string {
         'cadence it was judged against and its expected occurrences in the period (met,\n' +
         'failing, excepted, missed: a missed one is a gap), which ones failed, the collection\n' +
         'gaps, its checks (checks.csv), how many resources failed (findings.csv), its\n' +
-        'population and the folders holding the evidence.',
+        'population files and the folders holding the evidence.',
     ],
     [
       FILES.findings,
@@ -79,14 +79,20 @@ export function readmeText(r: ReadmeInput): string {
     ],
     [
       'populations/',
-      'one CSV per control: every expected occurrence (a collection slot, an upload slot,\n' +
-        'or an event such as a merged pull request) with its status, why, and its evidence.',
+      '<control>.csv: every expected occurrence of the control (a collection slot, an upload\n' +
+        'slot, or an event such as a merged pull request) with its status, why, and evidence.\n' +
+        'resources/<control>.csv: every resource its checks judged, with its verdict counts;\n' +
+        'alerts/<control>.csv: every alert it raised; joiners-leavers/<control>.csv: accounts\n' +
+        'that joined, were deactivated or removed between consecutive identity-provider\n' +
+        'collections; access-review/<control>.csv: every account of each access review.\n' +
+        'Each row names the evidence files it is read from.',
     ],
     [
       FILES.samples,
-      'per control, the occurrences drawn for testing from its population: as many as its\n' +
+      'per control and population file, the items drawn for testing: as many as its\n' +
         'frequency calls for (annual 1, quarterly 2, monthly 2, weekly 5, daily 25, many a\n' +
-        "day 40) unless the export asked for a number. Each item's rank is the SHA-256 of\n" +
+        'day 40; a population of items as many a day) unless the export asked for a number.\n' +
+        "Each item's rank is the SHA-256 of\n" +
         '"<seed>\\n<control>\\n<item>"; the lowest ranks are drawn, so anyone can redraw it.',
     ],
   ];

@@ -81,7 +81,7 @@ describeAws('proofline export and verify', () => {
       string
     >[];
     // One credential report collected today: the sample is the whole population.
-    expect(samples.filter((r) => r.control === 'IAM-01')).toEqual([
+    expect(samples.filter((r) => r.population_file === 'populations/IAM-01.csv')).toEqual([
       expect.objectContaining({ population: '1', sample_size: '1', seed: 'cli', draw: '1' }),
     ]);
   });

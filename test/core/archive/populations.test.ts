@@ -183,9 +183,9 @@ describe('item populations in the archive', () => {
     ]);
     expect(rows[0]).toMatchObject({ control: 'IDP-01', feed: 'account-change' });
     // Reproducible from the archive: bob is not in the first file the row names and is in the second.
-    const [before, after] = rows[0]!.evidence.split(' ');
+    const [before, after] = rows[0]!.evidence!.split(' ');
     const logins = async (key: string) =>
-      (JSON.parse(await read(key!)).snapshot as OktaUsersSnapshot).users.map((u) => u.login);
+      (JSON.parse(await read(key)).snapshot as OktaUsersSnapshot).users.map((u) => u.login);
     expect(await logins(before!)).not.toContain('bob@acme.example');
     expect(await logins(after!)).toContain('bob@acme.example');
   });
