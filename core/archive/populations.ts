@@ -70,8 +70,15 @@ export function resourceRows(judged: readonly JudgedResource[]): PopulationRow[]
 const briefly = (findings: Transition['failing']) =>
   findings.map((f) => `${f.resource}: ${f.reason}`).join('; ');
 
-/** Each alert a control's transitions in the period raised (the same rule that sends them: alertKind). */
-export function alertRows(transitions: readonly Transition[], period: Period): PopulationRow[] {
+/**
+ * Each alert a control's transitions in the period raised (the same rule that sends them: alertKind), with the
+ * evidence its evaluation judged that the archive holds (`archived`; default: all of it).
+ */
+export function alertRows(
+  transitions: readonly Transition[],
+  period: Period,
+  archived: (key: string) => boolean = () => true,
+): PopulationRow[] {
   return transitions.flatMap((t) => {
     const kind = alertKind(t);
     if (!kind || t.at < period.start || t.at >= period.end) return [];
@@ -92,7 +99,7 @@ export function alertRows(transitions: readonly Transition[], period: Period): P
           newly_failing: String(t.newlyFailing.length),
           recovered: String(t.recovered.length),
         },
-        evidence: t.evidence,
+        evidence: t.evidence.filter(archived),
       },
     ];
   });
@@ -223,9 +230,12 @@ export async function itemPopulations(options: {
 
   const out: ItemPopulation[] = [];
   for (const control of options.controls) {
+    const archived = new Set((options.evidence.get(control.id) ?? []).map((r) => r.key));
     const rows: Record<ItemPopulationKind, PopulationRow[]> = {
       resources: resourceRows(judgedBy.get(control.id) ?? []),
-      alerts: alertRows(options.transitions.get(control.id) ?? [], options.period),
+      alerts: alertRows(options.transitions.get(control.id) ?? [], options.period, (key) =>
+        archived.has(key),
+      ),
       'joiners-leavers': await accountRows(control, 'directory', accountChanges),
       'access-review': await accountRows(control, 'reviewed', reviewedRows),
     };

@@ -8,6 +8,8 @@ import type {
   AccessReviewSnapshot,
   ReviewAccount,
 } from '../../../collectors/identity/access-review/snapshot.ts';
+import { entraUsers } from '../../../collectors/identity/entra/users/index.ts';
+import { googleUsers } from '../../../collectors/identity/google/users/index.ts';
 import { oktaUsers } from '../../../collectors/identity/okta/users/index.ts';
 import type { OktaUser, OktaUsersSnapshot } from '../../../collectors/identity/okta/users/snapshot.ts';
 import { parsePeriod } from '../../../core/archive/period.ts';
@@ -241,6 +243,15 @@ describe('item populations in the archive', () => {
     const files = new Set(samples.map((r) => r.population_file));
     for (const p of ['joiners-leavers/IDP-01', 'access-review/ACC-01', 'resources/WID-01', 'alerts/WID-01'])
       expect(files).toContain(`populations/${p}.csv`);
+    // Every evidence file a population row names is in the archive.
+    const manifest = JSON.parse(await read('manifest.json')) as { files: { path: string }[] };
+    const archived = new Set(manifest.files.map((f) => f.path));
+    for (const file of files) {
+      if (!file) continue;
+      const keys = csvRows(await read(file)).flatMap((r) => r.evidence!.split(' ').filter(Boolean));
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) expect(archived, `${file}: ${key}`).toContain(key);
+    }
     expect(run('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], out).status).toBe(0);
     expect((await verifyArchive(path)).problems).toEqual([]);
   });
@@ -273,7 +284,58 @@ describe('item population rules', () => {
     expect(accountChanges([{ ref: ref('2026-04-01'), accounts: [item('a')] }])).toEqual([]);
   });
 
-  it('alerts are the transitions in the period that raise one: a first passing evaluation raises none', () => {
+  it('each identity provider names its accounts and says which can be used', () => {
+    const entra = entraUsers.directory!({
+      tenantId: 't',
+      users: [true, false].map((accountEnabled) => ({
+        id: String(accountEnabled),
+        userPrincipalName: `${accountEnabled ? 'on' : 'off'}@acme.example`,
+        mail: null,
+        displayName: null,
+        accountEnabled,
+        userType: 'Member',
+        createdDateTime: null,
+        lastSignIn: null,
+        mfaCapable: null,
+        mfaRegistered: null,
+        methodsRegistered: [],
+        directoryRoles: [],
+      })),
+    });
+    expect(entra).toEqual([
+      { account: 'on@acme.example', status: 'enabled Member', active: true },
+      { account: 'off@acme.example', status: 'disabled Member', active: false },
+    ]);
+    const google = googleUsers.directory!({
+      customer: 'c',
+      users: [
+        [false, false],
+        [true, false],
+        [false, true],
+      ].map(([suspended, archived], i) => ({
+        id: String(i),
+        primaryEmail: `u${i}@acme.example`,
+        suspended: suspended!,
+        archived: archived!,
+        isAdmin: false,
+        isDelegatedAdmin: false,
+        isEnrolledIn2Sv: true,
+        isEnforcedIn2Sv: true,
+        lastLoginTime: null,
+        creationTime: null,
+      })),
+    });
+    expect(google.map((a) => `${a.account} ${a.status} ${a.active}`)).toEqual([
+      'u0@acme.example active true',
+      'u1@acme.example suspended false',
+      'u2@acme.example archived false',
+    ]);
+    expect(oktaUsers.directory!(oktaSnapshot('2026-04-12')).filter((a) => !a.active)).toEqual([
+      { account: 'carol@acme.example', status: 'DEPROVISIONED', active: false },
+    ]);
+  });
+
+  it('alerts are the transitions in the period that raise one (a first passing evaluation raises none), naming only archived evidence', () => {
     const period = parsePeriod('2026-04-01', '2026-04-30');
     const t = (at: string, from: Transition['from'], to: Transition['to']): Transition => ({
       control: 'X-01',
@@ -284,7 +346,7 @@ describe('item population rules', () => {
       failing: [],
       newlyFailing: [],
       recovered: [],
-      evidence: [],
+      evidence: ['evidence/before-the-period.json', 'evidence/in-the-period.json'],
     });
     const rows = alertRows(
       [
@@ -294,7 +356,9 @@ describe('item population rules', () => {
         t('2026-05-01T00:00:00.000Z', 'no_evidence', 'failing'),
       ],
       period,
+      (key) => key === 'evidence/in-the-period.json',
     );
     expect(rows.map((r) => r.label)).toEqual(['Evidence Missing 2026-04-02T00:00:00.000Z']);
+    expect(rows[0]!.evidence).toEqual(['evidence/in-the-period.json']);
   });
 });
