@@ -118,6 +118,8 @@ describe('GitHub session against the stand-in', () => {
       // Assess
       expect(outcome?.ref.status).toBe('error');
       expect(outcome?.findings).toEqual([]);
+      // The outcome carries what collect() threw, for callers that act on it (throttling, logs).
+      expect(outcome?.error).toMatchObject({ status: 401 });
       const { artifact } = await store.getArtifact(outcome?.ref.key ?? '');
       expect(artifact).toMatchObject({
         status: 'error',
