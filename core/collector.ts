@@ -91,15 +91,21 @@ export function daysBetween(from: Date | string, to: Date): number {
 
 export type CheckMeta = Omit<Check<unknown>, 'evaluate'>;
 
+/** A check's verdict on one resource: pass (true), fail (false) or not applicable, with the reason. */
+export type Verdict = readonly [result: boolean | 'not_applicable', reason: string];
+
+export const notApplicable = (reason: string): Verdict => ['not_applicable', reason];
+
 /**
- * A check judging each resource of a snapshot on its own. With no resource at all it reports one
- * not_applicable finding for the scope, so "nothing to check" is recorded rather than silent.
+ * A check judging each resource of a snapshot on its own: pass, fail, or not applicable (an archived
+ * repository has no branch to protect). With no resource at all it reports one not_applicable finding for the
+ * scope, so "nothing to check" is recorded rather than silent.
  */
 export function perResource<S, R>(
   meta: CheckMeta,
   resources: (snapshot: S, context: CheckContext) => readonly R[],
-  resourceId: (resource: R) => string,
-  judge: (resource: R, snapshot: S, context: CheckContext) => readonly [ok: boolean, reason: string],
+  resourceId: (resource: R, snapshot: S) => string,
+  judge: (resource: R, snapshot: S, context: CheckContext) => Verdict,
 ): Check<S> {
   return {
     ...meta,
@@ -115,9 +121,10 @@ export function perResource<S, R>(
           },
         ];
       }
-      return list.map((r) => {
-        const [ok, reason] = judge(r, snapshot, context);
-        return { check: meta.id, resource: resourceId(r), status: ok ? 'pass' : 'fail', reason };
+      return list.map((r): Finding => {
+        const [result, reason] = judge(r, snapshot, context);
+        const status = result === 'not_applicable' ? result : result ? 'pass' : 'fail';
+        return { check: meta.id, resource: resourceId(r, snapshot), status, reason };
       });
     },
   };

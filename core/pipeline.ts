@@ -20,6 +20,8 @@ export interface CollectionOutcome {
   readonly ref: ArtifactRef;
   readonly created: boolean;
   readonly findings: readonly Finding[];
+  /** What collect() threw when the collection failed (its recorded form is the error artifact). */
+  readonly error?: unknown;
 }
 
 export interface CollectOptions {
@@ -33,19 +35,29 @@ export interface CollectOptions {
 
 /** Runs one collection: its snapshot, or the error that prevented it, as an artifact (not stored). */
 export async function collectArtifact(target: CollectionTarget, collectedAt: Date): Promise<Artifact> {
+  return (await attempt(target, collectedAt)).artifact;
+}
+
+/** One collection's artifact, and what collect() threw when it failed. */
+async function attempt(
+  target: CollectionTarget,
+  collectedAt: Date,
+): Promise<{ artifact: Artifact; error?: unknown }> {
   const { collector, scope } = target;
   try {
     const snapshot = await collector.collect(target.session, scope);
     return {
-      collector: collector.id,
-      scope,
-      collectedAt: collectedAt.toISOString(),
-      schemaVersion: collector.schemaVersion,
-      status: 'ok',
-      snapshot,
+      artifact: {
+        collector: collector.id,
+        scope,
+        collectedAt: collectedAt.toISOString(),
+        schemaVersion: collector.schemaVersion,
+        status: 'ok',
+        snapshot,
+      },
     };
   } catch (error) {
-    return errorArtifact(collector.id, scope, collectedAt.toISOString(), error);
+    return { artifact: errorArtifact(collector.id, scope, collectedAt.toISOString(), error), error };
   }
 }
 
@@ -64,11 +76,17 @@ export async function collectTargets(
     targets.map((target) =>
       limit(async () => {
         options.onStart?.(target);
-        const artifact = await collectArtifact(target, now());
+        const { artifact, error } = await attempt(target, now());
         const { ref, created } = await store.putArtifact(artifact);
         const findings = evaluateArtifact(target.collector, artifact, options.settings);
         await store.putFindings(ref.key, findings);
-        const outcome = { target, ref, created, findings };
+        const outcome: CollectionOutcome = {
+          target,
+          ref,
+          created,
+          findings,
+          ...(error === undefined ? {} : { error }),
+        };
         options.onDone?.(outcome);
         return outcome;
       }),

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { awsCollectors } from '../collectors/aws/index.ts';
 import { AwsSession } from '../collectors/aws/session.ts';
 import { errorArtifact } from '../core/artifact.ts';
-import type { AnyCollector } from '../core/collector.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
 import type { CollectRequest } from '../core/fanout.ts';
 import { scopeKey } from '../core/model.ts';
@@ -99,21 +98,12 @@ export async function handler(event: unknown, context?: Context): Promise<Collec
       return { key: ref.key, status: 'error', findings: 0, failing: 0 };
     }
 
-    let thrown: unknown;
-    const observed: AnyCollector = {
-      ...collector,
-      collect: (session: unknown, scope) =>
-        collector.collect(session, scope).catch((error: unknown) => {
-          thrown = error;
-          throw error;
-        }),
-    };
     const [outcome] = await collectTargets(
       store,
-      [{ collector: observed, scope: request.scope, session: sessionFor(request) }],
+      [{ collector, scope: request.scope, session: sessionFor(request) }],
       { concurrency: 1 },
     );
-    const { ref, findings } = outcome!;
+    const { ref, findings, error: thrown } = outcome!;
     const failing = findings.filter((f) => f.status === 'fail').length;
     if (ref.status === 'error') {
       metrics.addMetric(TELEMETRY.metrics.collectionErrors, MetricUnit.Count, 1);

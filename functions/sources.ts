@@ -143,19 +143,8 @@ export function sourceHandler(connector: AnyConnector, collectors: readonly AnyC
       } catch (error) {
         return recordFailure(error);
       }
-      const thrown: unknown[] = [];
-      const observed = targets.map((target) => ({
-        ...target,
-        collector: {
-          ...target.collector,
-          collect: (session: unknown, scope: Parameters<AnyCollector['collect']>[1]) =>
-            target.collector.collect(session, scope).catch((error: unknown) => {
-              thrown.push(error);
-              throw error;
-            }),
-        },
-      }));
-      const outcomes = await collectTargets(store, observed, { concurrency: 4 });
+      const outcomes = await collectTargets(store, targets, { concurrency: 4 });
+      const thrown = outcomes.map((o) => o.error);
       const errors = outcomes.filter((o) => o.ref.status === 'error');
       const findings = outcomes.flatMap((o) => o.findings);
       const failing = findings.filter((f) => f.status === 'fail').length;

@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { readSecretString, secretArnSchema } from '../identity/credentials.ts';
 import type { ConnectOptions, SourceConnector } from '../sources.ts';
 import {
   createGitHubClient,
@@ -33,13 +33,7 @@ const githubScopeSchema = z.strictObject({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL like https://github.example.com/api/v3' })
     .optional(),
   /** Secrets Manager secret holding the credential (deployed runs). Default: the environment. */
-  secretArn: z
-    .string()
-    .regex(
-      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
-      'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME)',
-    )
-    .optional(),
+  secretArn: secretArnSchema.optional(),
   requiredApprovals: z
     .number()
     .int()
@@ -120,32 +114,12 @@ export function parseSecret(text: string, arn: string): GitHubCredential {
       };
 }
 
-/** Reads the credential from AWS Secrets Manager (region from the ARN, endpoint and credentials standard). */
+/** Reads the credential from AWS Secrets Manager (one secret: a token, or an App credential as JSON). */
 export async function credentialFromSecret(
   arn: string,
-  options: Pick<ConnectOptions, 'profile'>,
+  options: Pick<ConnectOptions, 'profile' | 'onCall'>,
 ): Promise<GitHubCredential> {
-  const region = arn.split(':')[3];
-  const client = new SecretsManagerClient({
-    region,
-    ...(options.profile ? { profile: options.profile } : {}),
-  });
-  try {
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    if (!SecretString)
-      throw new GitHubCredentialsError(
-        `secret ${arn} has no string value (binary secrets are not supported)`,
-      );
-    return parseSecret(SecretString, arn);
-  } catch (error) {
-    if (error instanceof GitHubCredentialsError) throw error;
-    throw new GitHubCredentialsError(
-      `cannot read the GitHub credential from ${arn}: ${(error as Error).name}: ${(error as Error).message}`,
-      { cause: error },
-    );
-  } finally {
-    client.destroy();
-  }
+  return parseSecret(await readSecretString(arn, options), arn);
 }
 
 export function policyOf(config: GitHubScopeConfig): GitHubPolicy {

@@ -48,6 +48,9 @@ const stderrLog = (message: string) => {
 };
 const quietLog: GitHubLog = { debug: () => {}, info: () => {}, warn: stderrLog, error: stderrLog };
 
+/** A request's path without host or query (pagination follows full `Link` URLs; a query may carry anything). */
+const routeOf = (url: string) => url.replace(/^[a-z]+:\/\/[^/]+/i, '').replace(/[?#].*$/, '');
+
 /** An authenticated, throttled client. App credentials need an installation id here (see `installationIdFor`). */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const { credential } = options;
@@ -78,6 +81,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
             ...(credential.installationId ? { installationId: credential.installationId } : {}),
           },
         }),
+  });
+  // A failed request names its method and path (`GET /orgs/acme/members`) in the error artifact: never its
+  // URL's host, query or headers.
+  client.hook.error('request', (error, request) => {
+    if (error && typeof error === 'object')
+      Object.assign(error, { operation: `${request.method} ${routeOf(request.url)}` });
+    throw error;
   });
   const onCall = options.onCall;
   if (onCall)

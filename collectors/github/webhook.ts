@@ -1,9 +1,17 @@
-/** A webhook as recorded in evidence: where it delivers (without query string or credentials) and how. */
+import { sha256Hex } from '../../core/canonical.ts';
+
+/**
+ * A webhook as recorded in evidence: where it delivers and how. Only the scheme and host are kept: Slack,
+ * Discord and Teams hook paths are the credential, query strings and user info may be, and evidence is
+ * write-once. A hash of the path and query tells hooks to one host apart without revealing them.
+ */
 export interface WebhookSnapshot {
   readonly id: number;
   readonly active: boolean;
-  /** Scheme, host and path only: query strings and user info may carry secrets. */
+  /** Scheme and host only, e.g. `https://hooks.slack.com`. */
   readonly url: string;
+  /** The first 16 hex digits of the SHA-256 of the URL's path and query; null when the URL does not parse. */
+  readonly pathSha256: string | null;
   readonly https: boolean;
   /** GitHub verifies the receiver's TLS certificate (`insecure_ssl` is "0"). */
   readonly tlsVerified: boolean;
@@ -25,19 +33,22 @@ export function toWebhook(hook: {
   config: HookConfig;
 }): WebhookSnapshot {
   const raw = hook.config.url ?? '';
-  let url = raw;
+  let url = '(not a URL)';
+  let pathSha256: string | null = null;
   let https = false;
   try {
     const parsed = new URL(raw);
-    url = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+    url = `${parsed.protocol}//${parsed.host}`;
+    pathSha256 = sha256Hex(`${parsed.pathname}${parsed.search}`).slice(0, 16);
     https = parsed.protocol === 'https:';
   } catch {
-    url = '(not a URL)';
+    // Not a URL: nothing of it is kept.
   }
   return {
     id: hook.id,
     active: hook.active,
     url,
+    pathSha256,
     https,
     tlsVerified: String(hook.config.insecure_ssl ?? '0') === '0',
     secretSet: typeof hook.config.secret === 'string' && hook.config.secret.length > 0,

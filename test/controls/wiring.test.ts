@@ -1,6 +1,11 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { connectors } from '../../collectors/connectors.ts';
 import { collectors } from '../../collectors/index.ts';
 import { DEFAULT_CONTROLS_PATH, loadControls } from '../../controls/catalog.ts';
+import type { AnyCollector, Check } from '../../core/collector.ts';
 import type { Control } from '../../core/model.ts';
 import { knownChecks, UNMAPPED_CHECKS } from '../support/catalog.ts';
 
@@ -50,5 +55,85 @@ describe('wiring: registered checks ↔ the built-in catalog', () => {
   it('keeps control titles distinct', () => {
     const titles = controls.map((c) => c.title.toLowerCase());
     expect(titles.filter((t, i) => titles.indexOf(t) !== i)).toEqual([]);
+  });
+});
+
+// ── A collector, check or connector not wired where it must be ─────────────────────────────────────────────
+
+/** Every module under collectors/, with what it exports. */
+async function collectorModules(): Promise<{ file: string; exports: Record<string, unknown> }[]> {
+  const root = fileURLToPath(new URL('../../collectors/', import.meta.url));
+  const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.ts')).sort();
+  return Promise.all(
+    files.map(async (file) => ({
+      file: `collectors/${file}`,
+      exports: (await import(pathToFileURL(join(root, file)).href)) as Record<string, unknown>,
+    })),
+  );
+}
+
+const isCollector = (v: unknown): v is AnyCollector =>
+  !!v && typeof v === 'object' && 'collect' in v && 'checks' in v && 'permissions' in v;
+const isCheck = (v: unknown): v is Check<unknown> =>
+  !!v && typeof v === 'object' && 'evaluate' in v && 'severity' in v && 'procedure' in v;
+
+describe('wiring: collectors, checks and connectors are registered everywhere they must be', () => {
+  let modules: Awaited<ReturnType<typeof collectorModules>>;
+  beforeAll(async () => {
+    modules = await collectorModules();
+  });
+
+  it('registers every collector a module under collectors/ exports (collectors/index.ts, via its source list)', () => {
+    const ids = new Set(collectors.map((c) => c.id));
+    const exported = modules.flatMap(({ file, exports }) =>
+      Object.values(exports)
+        .filter(isCollector)
+        .map((c) => `${file} ${c.id}`),
+    );
+    expect(exported.filter((e) => !ids.has(e.split(' ')[1] ?? ''))).toEqual([]);
+    // The scan sees them all: every registered collector is among the exports it found.
+    const found = new Set(exported.map((e) => e.split(' ')[1]));
+    expect(collectors.map((c) => c.id).filter((id) => !found.has(id))).toEqual([]);
+  });
+
+  it("lists every check a checks.ts exports in its collector's checks (a check declared but not listed never runs)", () => {
+    const listed = new Set(registered.map((r) => r.check));
+    const orphans = modules.flatMap(({ file, exports }) =>
+      Object.entries(exports)
+        .filter(([, v]) => isCheck(v) && !listed.has(v as Check<unknown>))
+        .map(([name, v]) => `${file} ${name} (${(v as Check<unknown>).id})`),
+    );
+    expect(orphans).toEqual([]);
+  });
+
+  it('gives every source of a registered collector a connector, and every deployed source other than AWS its function', async () => {
+    const connected = new Set(connectors.map((c) => c.source));
+    const sources = new Set(collectors.map((c) => c.source).filter((s) => s !== 'manual'));
+    expect([...sources].filter((s) => !connected.has(s))).toEqual([]);
+    const functions = await readdir(fileURLToPath(new URL('../../functions/sources/', import.meta.url)));
+    expect(
+      [...sources].filter((s) => s !== 'aws' && !functions.includes(`${s}.ts`)),
+      'functions/sources/<source>.ts',
+    ).toEqual([]);
+  });
+
+  it('documents every GitHub and identity-provider collector and check in its source page', async () => {
+    const pages: Partial<Record<string, string>> = {
+      github: 'docs/sources/github.md',
+      okta: 'docs/sources/identity.md',
+      entra: 'docs/sources/identity.md',
+      google: 'docs/sources/identity.md',
+      'identity-center': 'docs/sources/identity.md',
+      manual: 'docs/sources/identity.md',
+    };
+    const missing: string[] = [];
+    for (const collector of collectors) {
+      const page = pages[collector.source];
+      if (!page) continue;
+      const text = await readFile(fileURLToPath(new URL(`../../${page}`, import.meta.url)), 'utf8');
+      for (const id of [collector.id, ...collector.checks.map((c) => c.id)])
+        if (!text.includes(`\`${id}\``)) missing.push(`${page}: ${id}`);
+    }
+    expect(missing).toEqual([]);
   });
 });

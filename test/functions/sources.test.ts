@@ -146,7 +146,7 @@ describeAws('source functions (credentials in moto Secrets Manager, embedded sto
       expect(result.status).toBe('error');
       const artifact = await latest('github.audit-log', 'acme-global');
       expect(artifact.status === 'error' && artifact.error.message).toContain(
-        `cannot read the GitHub credential from ${secretArn}: ResourceNotFoundException`,
+        `cannot read secret ${secretArn}: ResourceNotFoundException`,
       );
     });
 

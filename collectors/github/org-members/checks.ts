@@ -1,6 +1,6 @@
-import type { Check } from '../../../core/collector.ts';
+import { type Check, perResource } from '../../../core/collector.ts';
 import type { Finding } from '../../../core/model.ts';
-import { perItem, plural, whenReadable } from '../judge.ts';
+import { plural, whenReadable } from '../judge.ts';
 import { describeGap } from '../readable.ts';
 import type { OrgMembersSnapshot } from './snapshot.ts';
 
@@ -42,7 +42,7 @@ export const membersTwoFactor: Check<OrgMembersSnapshot> = {
   },
 };
 
-export const outsideCollaboratorsNotAdmin = perItem(
+export const outsideCollaboratorsNotAdmin = perResource(
   {
     id: 'github.org.outside-collaborator-admin',
     title: 'Outside collaborators do not hold admin or maintain permission',

@@ -1,11 +1,11 @@
-import type { Check, CheckMeta } from '../../../core/collector.ts';
-import { notVisible, perItem, plural, setting, type Verdict, whenReadable } from '../judge.ts';
+import { type Check, type CheckMeta, perResource, type Verdict } from '../../../core/collector.ts';
+import { notVisible, plural, setting, whenReadable } from '../judge.ts';
 import { webhookProblem } from '../webhook.ts';
 import type { OrgSettingsSnapshot } from './snapshot.ts';
 
 /** One finding about the organization itself. */
 const orgCheck = (meta: CheckMeta, judge: (s: OrgSettingsSnapshot) => Verdict): Check<OrgSettingsSnapshot> =>
-  perItem(
+  perResource(
     meta,
     (s) => [s],
     (s) => s.org,

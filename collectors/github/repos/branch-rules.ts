@@ -1,4 +1,4 @@
-import type { Verdict } from '../judge.ts';
+import type { Verdict } from '../../../core/collector.ts';
 import { describeGap } from '../readable.ts';
 import type { BranchRule, ClassicProtection, RepoDetails } from './snapshot.ts';
 

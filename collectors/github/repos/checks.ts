@@ -1,6 +1,11 @@
-import type { CheckMeta } from '../../../core/collector.ts';
-import { daysBetween } from '../../../core/collector.ts';
-import { notApplicable, notVisible, perItem, plural, type Verdict, whenReadable } from '../judge.ts';
+import {
+  type CheckMeta,
+  daysBetween,
+  notApplicable,
+  perResource,
+  type Verdict,
+} from '../../../core/collector.ts';
+import { notVisible, plural, whenReadable } from '../judge.ts';
 import { describeGap } from '../readable.ts';
 import { webhookProblem } from '../webhook.ts';
 import { classicFlag, enforced, pullRequestRule, ruleWith } from './branch-rules.ts';
@@ -13,7 +18,7 @@ const liveRepoCheck = (
   meta: CheckMeta,
   judge: (d: RepoDetails, r: RepoSnapshot, s: ReposSnapshot, asOf: Date) => Verdict,
 ) =>
-  perItem(
+  perResource(
     meta,
     (s: ReposSnapshot) => s.repositories,
     repoId,
@@ -23,7 +28,7 @@ const liveRepoCheck = (
 
 /** A check on every repository, archived or not. */
 const anyRepoCheck = (meta: CheckMeta, judge: (r: RepoSnapshot, s: ReposSnapshot, asOf: Date) => Verdict) =>
-  perItem(
+  perResource(
     meta,
     (s: ReposSnapshot) => s.repositories,
     repoId,

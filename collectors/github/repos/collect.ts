@@ -47,8 +47,14 @@ function toClassic(p: ProtectionResponse): ClassicProtection {
   };
 }
 
-const disabledFeature = (status: number, message: string) =>
-  status === 404 || (status === 403 && /advanced security|not enabled|disabled/i.test(message));
+/**
+ * Code scanning is not set up: GitHub's documented 404 for a repository without any analysis ("no analysis
+ * found"), or its 403 when Advanced Security (Code Security) is off. Any other 404 — a repository or endpoint
+ * the credential cannot see — stays a gap.
+ */
+const codeScanningOff = (status: number, message: string) =>
+  (status === 404 && /^no analysis found$/i.test(message.trim())) ||
+  (status === 403 && /advanced security|code security|code scanning is not enabled/i.test(message));
 
 async function readRepo(
   session: GitHubSession,
@@ -167,7 +173,7 @@ async function readRepo(
         return { enabled: data.length > 0, lastAnalysisAt: data[0]?.created_at ?? null };
       },
       (status, message) =>
-        disabledFeature(status, message) ? { enabled: false, lastAnalysisAt: null } : undefined,
+        codeScanningOff(status, message) ? { enabled: false, lastAnalysisAt: null } : undefined,
     ),
     readable(`GET ${path}/keys`, async () =>
       (await github.paginate(github.rest.repos.listDeployKeys, { ...where, per_page: 100 })).map((k) => ({

@@ -1,8 +1,8 @@
 import type { Scope } from '../../../core/model.ts';
 import type { EvidenceStore } from '../../../core/stores/store.ts';
-import { GITHUB_MEMBERS_COLLECTOR, githubMembersSchema } from './github.ts';
+import { githubMembersSchema } from './github.ts';
 import type { IdentityMap } from './identity-map.ts';
-import { buildAccessReview, type ReviewInputs } from './review.ts';
+import { buildAccessReview, REVIEW_SOURCES, type ReviewInputs } from './review.ts';
 import type { AccessReviewSnapshot, ReviewSource } from './snapshot.ts';
 
 /** What the review reads: the evidence store, and the validated identity map with where it came from. */
@@ -14,15 +14,6 @@ export interface AccessReviewSession {
 
 export const permissions = ['read access to the evidence store (no API calls)'];
 
-const INPUTS = {
-  okta: 'okta.users',
-  entra: 'entra.users',
-  google: 'google.users',
-  identityCenter: 'identity-center.access',
-  awsIam: 'aws.iam.credential-report',
-  github: GITHUB_MEMBERS_COLLECTOR,
-} as const satisfies Record<keyof ReviewInputs, string>;
-
 /** Reads the newest artifact of every input collector × scope in the store and joins them. */
 export async function collect(session: AccessReviewSession, _scope: Scope): Promise<AccessReviewSnapshot> {
   const sources: ReviewSource[] = [];
@@ -31,7 +22,8 @@ export async function collect(session: AccessReviewSession, _scope: Scope): Prom
   const inputs = { okta: [], entra: [], google: [], identityCenter: [], awsIam: [], github: [] } as {
     -readonly [K in keyof ReviewInputs]: { scope: string; snapshot: unknown }[];
   };
-  for (const [input, collector] of Object.entries(INPUTS) as [keyof ReviewInputs, string][]) {
+  for (const input of Object.keys(REVIEW_SOURCES) as (keyof ReviewInputs)[]) {
+    const { collector } = REVIEW_SOURCES[input];
     const refs = await session.store.latestArtifacts(collector);
     if (refs.length === 0) notCollected.push(collector);
     for (const ref of refs) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AccountDraft } from './snapshot.ts';
 
 /** The collector id of the GitHub organization members snapshot the review reads. */
 export const GITHUB_MEMBERS_COLLECTOR = 'github.org.members';
@@ -18,3 +19,16 @@ export const githubMembersSchema = z.looseObject({
   ),
 });
 export type GithubOrgMembersSnapshot = z.infer<typeof githubMembersSchema>;
+
+/** GitHub organization members as the access review sees them: every member is active, owners are admins. */
+export const reviewAccounts = (snapshot: GithubOrgMembersSnapshot): AccountDraft[] =>
+  snapshot.members.map((m) => ({
+    account: m.login,
+    email: m.email ?? null,
+    status: m.role ?? 'member',
+    active: true,
+    admin: m.role === 'admin',
+    access: [m.role ?? 'member'],
+    mfa: m.twoFactorEnabled ?? null,
+    lastActivity: null,
+  }));

@@ -1,18 +1,23 @@
 import type { AccountItem } from '../../../core/collector.ts';
 import type { CredentialReportSnapshot } from '../../aws/iam-credential-report/snapshot.ts';
-import { privilegedRolesOf } from '../entra/users/checks.ts';
+import { reviewAccounts as entraAccounts } from '../entra/users/accounts.ts';
 import type { EntraUsersSnapshot } from '../entra/users/snapshot.ts';
-import { isActiveGoogleUser } from '../google/users/checks.ts';
+import { reviewAccounts as googleAccounts } from '../google/users/accounts.ts';
 import type { GoogleUsersSnapshot } from '../google/users/snapshot.ts';
-import { accessByUser, adminGrantsByUser } from '../identity-center/access/admin.ts';
+import { reviewAccounts as identityCenterAccounts } from '../identity-center/access/accounts.ts';
 import type { IdentityCenterSnapshot } from '../identity-center/access/snapshot.ts';
-import { activeFactors } from '../okta/users/checks.ts';
+import { reviewAccounts as oktaAccounts } from '../okta/users/accounts.ts';
 import type { OktaUsersSnapshot } from '../okta/users/snapshot.ts';
-import { isDeactivated } from '../okta/users/snapshot.ts';
-import type { GithubOrgMembersSnapshot } from './github.ts';
+import { reviewAccounts as awsIamAccounts } from './aws-iam.ts';
+import {
+  GITHUB_MEMBERS_COLLECTOR,
+  type GithubOrgMembersSnapshot,
+  reviewAccounts as githubAccounts,
+} from './github.ts';
 import { type IdentityMap, identityMapIndex, type ReviewSystem } from './identity-map.ts';
 import type {
   AccessReviewSnapshot,
+  AccountDraft,
   AdminWithoutMfa,
   IdpStatus,
   OrphanedAccount,
@@ -39,110 +44,39 @@ export interface ReviewInputs {
 export const IDP_SYSTEMS: readonly ReviewSystem[] = ['okta', 'entra', 'google'];
 const isIdp = (a: ReviewAccount) => IDP_SYSTEMS.includes(a.system);
 
-type Draft = Omit<ReviewAccount, 'person' | 'matchedBy' | 'serviceAccount'> & { email: string | null };
+/** Where each input comes from and how its accounts read: one entry per system the review joins. */
+export const REVIEW_SOURCES: {
+  readonly [K in keyof ReviewInputs]: {
+    readonly system: ReviewSystem;
+    /** The collector whose latest snapshots the review reads. */
+    readonly collector: string;
+    readonly accounts: (snapshot: ReviewInputs[K][number]['snapshot']) => AccountDraft[];
+  };
+} = {
+  okta: { system: 'okta', collector: 'okta.users', accounts: oktaAccounts },
+  entra: { system: 'entra', collector: 'entra.users', accounts: entraAccounts },
+  google: { system: 'google', collector: 'google.users', accounts: googleAccounts },
+  identityCenter: {
+    system: 'identity-center',
+    collector: 'identity-center.access',
+    accounts: identityCenterAccounts,
+  },
+  awsIam: { system: 'aws-iam', collector: 'aws.iam.credential-report', accounts: awsIamAccounts },
+  github: { system: 'github', collector: GITHUB_MEMBERS_COLLECTOR, accounts: githubAccounts },
+};
+
+type Draft = AccountDraft & Pick<ReviewAccount, 'system' | 'scope'>;
 
 function accountsOf(inputs: ReviewInputs): Draft[] {
-  const drafts: Draft[] = [];
-  for (const { scope, snapshot } of inputs.okta)
-    for (const u of snapshot.users)
-      drafts.push({
-        system: 'okta',
-        scope,
-        account: u.login,
-        email: u.email ?? (u.login.includes('@') ? u.login : null),
-        status: u.status,
-        active: !isDeactivated(u),
-        admin: u.adminRoles.length > 0,
-        access: [...u.adminRoles, ...u.assignedApps.map((a) => `app ${a.label}`)],
-        mfa: activeFactors(u).length > 0,
-        lastActivity: u.lastLogin,
-      });
-  for (const { scope, snapshot } of inputs.entra)
-    for (const u of snapshot.users)
-      drafts.push({
-        system: 'entra',
-        scope,
-        account: u.userPrincipalName,
-        email: u.mail ?? (u.userType === 'Guest' ? null : u.userPrincipalName),
-        status: `${u.accountEnabled ? 'enabled' : 'disabled'}${u.userType === 'Guest' ? ' guest' : ''}`,
-        active: u.accountEnabled,
-        admin: privilegedRolesOf(u).length > 0,
-        access: u.directoryRoles.map((r) => r.displayName),
-        mfa: u.mfaCapable,
-        lastActivity: u.lastSignIn,
-      });
-  for (const { scope, snapshot } of inputs.google)
-    for (const u of snapshot.users)
-      drafts.push({
-        system: 'google',
-        scope,
-        account: u.primaryEmail,
-        email: u.primaryEmail,
-        status: u.suspended ? 'suspended' : u.archived ? 'archived' : 'active',
-        active: isActiveGoogleUser(u),
-        admin: u.isAdmin,
-        access: u.isAdmin ? ['super admin'] : u.isDelegatedAdmin ? ['delegated admin'] : [],
-        mfa: u.isEnrolledIn2Sv,
-        lastActivity: u.lastLoginTime,
-      });
-  for (const { scope, snapshot } of inputs.identityCenter) {
-    const access = accessByUser(snapshot);
-    const admins = adminGrantsByUser(snapshot);
-    for (const u of snapshot.users) {
-      const granted = access.get(u.userId) ?? [];
-      drafts.push({
-        system: 'identity-center',
-        scope,
-        account: u.userName,
-        email: u.emails[0] ?? null,
-        status: granted.length ? 'assigned' : 'no assignments',
-        active: granted.length > 0,
-        admin: (admins.get(u.userId) ?? []).length > 0,
-        access: granted,
-        // Users sign in through the identity source: MFA is judged on their IdP account.
-        mfa: null,
-        lastActivity: null,
-      });
-    }
-  }
-  for (const { scope, snapshot } of inputs.awsIam)
-    for (const u of snapshot.users) {
-      if (u.user === '<root_account>') continue;
-      const keys = u.accessKeys.filter((k) => k.active).map((k) => `access key ${k.slot}`);
-      const credentials = [...(u.passwordEnabled ? ['console password'] : []), ...keys];
-      drafts.push({
-        system: 'aws-iam',
-        scope,
-        account: u.user,
-        email: u.user.includes('@') ? u.user : null,
-        status: credentials.length ? 'credentials active' : 'no active credentials',
-        active: credentials.length > 0,
-        // The credential report does not say what a user may do; IAM policies are another collector's.
-        admin: false,
-        access: credentials,
-        mfa: u.passwordEnabled ? u.mfaActive : null,
-        lastActivity:
-          [u.passwordLastUsed, ...u.accessKeys.map((k) => k.lastUsed)]
-            .filter((d): d is string => !!d)
-            .sort()
-            .at(-1) ?? null,
-      });
-    }
-  for (const { scope, snapshot } of inputs.github)
-    for (const m of snapshot.members)
-      drafts.push({
-        system: 'github',
-        scope,
-        account: m.login,
-        email: m.email ?? null,
-        status: m.role ?? 'member',
-        active: true,
-        admin: m.role === 'admin',
-        access: [m.role ?? 'member'],
-        mfa: m.twoFactorEnabled ?? null,
-        lastActivity: null,
-      });
-  return drafts;
+  return (Object.keys(REVIEW_SOURCES) as (keyof ReviewInputs)[]).flatMap((input) => {
+    const { system, accounts } = REVIEW_SOURCES[input] as {
+      system: ReviewSystem;
+      accounts: (snapshot: unknown) => AccountDraft[];
+    };
+    return inputs[input].flatMap(({ scope, snapshot }) =>
+      accounts(snapshot).map((a) => ({ system, scope, ...a })),
+    );
+  });
 }
 
 /** Joins every account to a person (identity map first, then e-mail) and each person to their IdP status. */

@@ -23,6 +23,17 @@ export interface ReviewAccount {
   readonly serviceAccount?: { readonly owner: string; readonly purpose: string };
 }
 
+/**
+ * One account as its own system describes it, before the review joins it to a person: what each source's
+ * `reviewAccounts` mapper (next to its snapshot) returns. `email` is the address the join may use.
+ */
+export type AccountDraft = Omit<
+  ReviewAccount,
+  'system' | 'scope' | 'person' | 'matchedBy' | 'serviceAccount'
+> & {
+  readonly email: string | null;
+};
+
 export type IdpStatus = 'active' | 'deactivated' | 'missing';
 
 export interface ReviewPerson {

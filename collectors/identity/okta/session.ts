@@ -90,18 +90,28 @@ function algorithmOf(key: KeyObject): { alg: string; hash: string } {
   );
 }
 
-/** The service app's key from PEM or JWK JSON, and the key id its JWK names. */
+/**
+ * The service app's key from PEM or JWK JSON, and the key id its JWK names. A key that does not parse is
+ * refused with the kind of problem only: parser messages quote their input, and this input is the secret.
+ */
 function parsePrivateKey(text: string): { key: KeyObject; kid?: string } {
-  try {
-    if (text.trim().startsWith('{')) {
-      const jwk = JSON.parse(text) as JsonWebKey & { kid?: string };
-      const key = createPrivateKey({ key: jwk, format: 'jwk' });
-      return jwk.kid ? { key, kid: jwk.kid } : { key };
+  let jwk: (JsonWebKey & { kid?: string }) | undefined;
+  if (text.trim().startsWith('{')) {
+    try {
+      jwk = JSON.parse(text) as JsonWebKey & { kid?: string };
+    } catch {
+      throw new CredentialsError(
+        'OKTA_PRIVATE_KEY starts as a JWK but is not valid JSON (its content is not shown)',
+      );
     }
-    return { key: createPrivateKey(text) };
+  }
+  try {
+    const key = jwk ? createPrivateKey({ key: jwk, format: 'jwk' }) : createPrivateKey(text);
+    return jwk?.kid ? { key, kid: jwk.kid } : { key };
   } catch (error) {
+    const code = (error as { code?: unknown }).code;
     throw new CredentialsError(
-      `OKTA_PRIVATE_KEY is not a private key in PEM or JWK form: ${(error as Error).message}`,
+      `OKTA_PRIVATE_KEY is not a private key in PEM or JWK form${typeof code === 'string' ? ` (${code})` : ''}`,
     );
   }
 }
@@ -225,11 +235,13 @@ export function oktaSession(
         }
         throw new OktaHttpError(response.status, `token exchange at ${tokenUrl}: ${detail}`);
       }
-      const body = (await response.json()) as {
-        access_token?: unknown;
-        token_type?: unknown;
-        expires_in?: unknown;
-      };
+      // Not response.json(): its parse error quotes the body, which holds the token.
+      let body: { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
+      try {
+        body = JSON.parse(await response.text()) ?? {};
+      } catch {
+        throw new OktaHttpError(response.status, `token exchange at ${tokenUrl}: the answer is not JSON`);
+      }
       if (typeof body.access_token !== 'string' || !body.access_token)
         throw new OktaHttpError(response.status, `token exchange at ${tokenUrl}: no access_token`);
       const lifetime = typeof body.expires_in === 'number' ? body.expires_in * 1000 : 3_600_000;

@@ -160,7 +160,7 @@ describeAws('GitHub credential in AWS Secrets Manager', () => {
   it('explains a secret that does not exist', async () => {
     const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:proofline/missing-AbCdEf';
     await expect(credentialFromSecret(arn, {})).rejects.toThrow(
-      `cannot read the GitHub credential from ${arn}: ResourceNotFoundException`,
+      `cannot read secret ${arn}: ResourceNotFoundException`,
     );
   });
 

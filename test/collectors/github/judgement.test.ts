@@ -188,10 +188,45 @@ describe('webhooks', () => {
         secret: '********',
       },
     });
-    expect(hook.url).toBe('https://hooks.example.com/in');
-    expect(JSON.stringify(hook)).not.toMatch(/s3cret|pass/);
+    expect(hook.url).toBe('https://hooks.example.com');
+    expect(JSON.stringify(hook)).not.toMatch(/s3cret|pass|\/in/);
     expect(webhookProblem(hook)).toBeUndefined();
   });
+
+  it.each([
+    [
+      'Slack',
+      'https://hooks.slack.com/services/T0001/B0002/XXXXXXXXXXXXXXXXXXXXXXXX',
+      'XXXXXXXXXXXXXXXXXXXXXXXX',
+    ],
+    ['Discord', 'https://discord.com/api/webhooks/123456789/abcDEF-secret_token', 'abcDEF-secret_token'],
+    [
+      'Teams',
+      'https://acme.webhook.office.com/webhookb2/0000-1111@2222/IncomingWebhook/feedc0ffee/3333',
+      'feedc0ffee',
+    ],
+  ])(
+    'keeps a %s hook path (its secret) out of evidence: scheme, host and a hash of the path only',
+    (_, url, secret) => {
+      const hook = toWebhook({ id: 3, active: true, config: { url, insecure_ssl: '0', secret: '********' } });
+      const origin = new URL(url).origin;
+      expect(hook.url).toBe(origin);
+      expect(hook.pathSha256).toMatch(/^[0-9a-f]{16}$/);
+      expect(JSON.stringify(hook)).not.toContain(secret);
+      expect(JSON.stringify(hook)).not.toContain(new URL(url).pathname);
+      // Two hooks to the same host stay apart.
+      const other = toWebhook({ id: 4, active: true, config: { url: `${url}0`, insecure_ssl: '0' } });
+      expect(other.url).toBe(origin);
+      expect(other.pathSha256).not.toBe(hook.pathSha256);
+    },
+  );
+
+  it('keeps nothing of a hook URL that does not parse', () => {
+    const hook = toWebhook({ id: 5, active: true, config: { url: 'hooks.slack.com/services/T/B/t0k3n' } });
+    expect(hook).toMatchObject({ url: '(not a URL)', pathSha256: null, https: false });
+    expect(JSON.stringify(hook)).not.toMatch(/t0k3n|services/);
+  });
+
   it('names every problem of an unsafe webhook', () => {
     const hook = toWebhook({
       id: 2,
@@ -199,7 +234,7 @@ describe('webhooks', () => {
       config: { url: 'http://hooks.example.com/in', insecure_ssl: '1' },
     });
     expect(webhookProblem(hook)).toBe(
-      'hook 2 → http://hooks.example.com/in: not https, TLS verification off, no secret',
+      'hook 2 → http://hooks.example.com: not https, TLS verification off, no secret',
     );
   });
 });

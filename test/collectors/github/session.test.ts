@@ -118,6 +118,8 @@ describe('GitHub session against the stand-in', () => {
       // Assess
       expect(outcome?.ref.status).toBe('error');
       expect(outcome?.findings).toEqual([]);
+      // The outcome carries what collect() threw, for callers that act on it (throttling, logs).
+      expect(outcome?.error).toMatchObject({ status: 401 });
       const { artifact } = await store.getArtifact(outcome?.ref.key ?? '');
       expect(artifact).toMatchObject({
         status: 'error',
@@ -157,6 +159,65 @@ describe('GitHub session against the stand-in', () => {
       /could not be read .*HTTP 403: Resource not accessible by integration/,
     );
   });
+
+  it('reads code scanning as not set up only on GitHub\'s documented 404 "no analysis found"; any other 404 is a gap', async () => {
+    const s = await start({
+      orgs: [
+        emptyOrg('acme', {
+          repos: [
+            { repo: repository('acme', 'never-scanned') },
+            { repo: repository('acme', 'hidden'), codeScanning: [] },
+          ],
+        }),
+      ],
+      tokens: [TOKEN],
+      // A 404 that is not the documented answer (e.g. a credential that cannot see the endpoint).
+      faults: [{ path: '/repos/acme/hidden/code-scanning/analyses', status: 404, message: 'Not Found' }],
+    });
+    const snapshot = await repos.collect(tokenSession(s, 'acme'), scopeOf('acme'));
+    const scanning = (name: string) =>
+      snapshot.repositories.find((r) => r.name === name)?.details?.codeScanning;
+    expect(scanning('never-scanned')).toEqual({ ok: true, value: { enabled: false, lastAnalysisAt: null } });
+    expect(scanning('hidden')).toEqual({
+      ok: false,
+      gap: { endpoint: 'GET /repos/acme/hidden/code-scanning/analyses', status: 404, message: 'Not Found' },
+    });
+    const finding = findingsOf(repos, 'acme', snapshot).find(
+      (f) => f.check === 'github.repo.code-scanning' && f.resource === 'acme/hidden',
+    );
+    expect(finding).toMatchObject({
+      status: 'fail',
+      reason: expect.stringMatching(/could not be read .*HTTP 404: Not Found/),
+    });
+  });
+
+  it.each([
+    ['repository', repos, '/orgs/good/repos', 'GET /orgs/good/repos'],
+    ['member', orgMembers, '/orgs/good/members', 'GET /orgs/good/members'],
+  ])(
+    'fails the whole collection on a 404 on the %s list, naming the request, never the token',
+    async (_, collector, path, operation) => {
+      const s = await start({
+        orgs: [goodOrg()],
+        tokens: [TOKEN],
+        faults: [{ path, status: 404, message: 'Not Found' }],
+      });
+      const dir = await mkdtemp(join(tmpdir(), 'proofline-github-'));
+      const store = await LocalStore.open(dir);
+      try {
+        const [outcome] = await collectTargets(store, [
+          { collector, scope: scopeOf(GOOD), session: tokenSession(s, GOOD) },
+        ]);
+        const { artifact } = await store.getArtifact(outcome?.ref.key ?? '');
+        expect(artifact).toMatchObject({ status: 'error', error: { httpStatus: 404, operation } });
+        expect(JSON.stringify(artifact)).not.toContain(TOKEN);
+        expect(outcome?.findings).toEqual([]);
+      } finally {
+        await store.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('fails the 2FA check when the 2fa_disabled filter is refused (not an owner)', async () => {
     const s = await start({

@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IdentityApiError, MalformedResponseError } from '../../../collectors/identity/api-error.ts';
 import { oktaConnector } from '../../../collectors/identity/okta/connector.ts';
@@ -441,6 +444,43 @@ describe('okta REST client (what the SDK used to do)', () => {
       expect(() =>
         oktaSession('https://acme.okta.com', { kind: 'privateKey', clientId: 'x', privateKey: 'not a key' }),
       ).toThrow(/OKTA_PRIVATE_KEY is not a private key in PEM or JWK form/);
+    });
+
+    it.each([
+      ['JSON that does not parse', '{"kty":"RSA","n":"abc","e":"AQAB","d":SECRETd0fragment}'],
+      ['a JWK that is not a key', '{"kty":"RSA","n":"abc","e":"AQAB","d":"SECRETd0fragment"}'],
+      ['a PEM that is not a key', '-----BEGIN PRIVATE KEY-----\nSECRETd0fragment\n-----END PRIVATE KEY-----'],
+    ])('refuses %s without quoting any of the key', (_, privateKey) => {
+      const refuse = () =>
+        oktaSession('https://acme.okta.com', { kind: 'privateKey', clientId: 'x', privateKey });
+      expect(refuse).toThrow(/^OKTA_PRIVATE_KEY /);
+      expect(refuse).not.toThrow(/SECRET|d0fragment/);
+    });
+
+    it('refuses a token answer that is not JSON without quoting it', async () => {
+      const server = createServer((_, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"access_token": eyJSECRETtoken, "token_type": "Bearer"}');
+      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      try {
+        const key = rsa.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+        const s = oktaSession(`http://127.0.0.1:${port}`, {
+          kind: 'privateKey',
+          clientId: 'x',
+          privateKey: key,
+        });
+        const error = await s.list('/api/v1/users').then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        expect(error?.message).toMatch(/token exchange at .*: the answer is not JSON/);
+        expect(error?.message).not.toContain('SECRET');
+      } finally {
+        server.close();
+      }
     });
 
     it('gets a DPoP-bound token with the nonce Okta asks for when the app requires DPoP', async () => {
