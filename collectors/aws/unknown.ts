@@ -23,8 +23,8 @@ function errorCode(error: unknown): string {
 }
 
 /**
- * The call's result (mapped by `map`), or an Unknown naming the error (code, HTTP status and the first line of
- * its message) when it fails. The call is a promise, or a function returning one (for a read of several steps).
+ * The call's result (mapped by `map`), or an Unknown naming the error (code, HTTP status and, for an error the
+ * service returned, the first line of its message) when it fails. The call is a promise, or a function returning one (for a read of several steps).
  */
 export async function orUnknown<T, U = T>(
   call: Promise<T> | (() => Promise<T>),
@@ -34,7 +34,10 @@ export async function orUnknown<T, U = T>(
   try {
     value = await (typeof call === 'function' ? call() : call);
   } catch (error) {
-    const message = ((error as { message?: string }).message ?? '').split('\n')[0]?.trim();
+    // A service's own error carries a useful message; a response the SDK could not parse (an HTML error page)
+    // does not, so only the code and status are kept.
+    const e = error as { message?: string; $fault?: string };
+    const message = e.$fault ? (e.message ?? '').split('\n')[0]?.trim() : '';
     return { unknown: message ? `${errorCode(error)}: ${message}` : errorCode(error) };
   }
   return map ? map(value) : (value as unknown as U);
