@@ -47,6 +47,7 @@ export async function seedDataStores(): Promise<void> {
       ...postgres,
       DBInstanceIdentifier: 'orders-db',
       StorageEncrypted: true,
+      MaxAllocatedStorage: 100,
       PubliclyAccessible: false,
       BackupRetentionPeriod: 14,
       MultiAZ: true,

@@ -1,5 +1,9 @@
-import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
-import type { AwsSession } from './session.ts';
+import {
+  DescribeOrganizationCommand,
+  OrganizationsClient,
+  paginateListAccounts,
+} from '@aws-sdk/client-organizations';
+import { type AwsSession, unlessMissing } from './session.ts';
 
 /** What listing the organization's accounts needs (management or delegated administrator account). */
 export const organizationPermissions = ['organizations:ListAccounts'];
@@ -15,4 +19,23 @@ export async function activeOrganizationAccounts(session: AwsSession): Promise<s
     }
   }
   return ids.sort();
+}
+
+/** The organization the account belongs to (organizations:DescribeOrganization), as far as an account sees it. */
+export interface OrganizationInfo {
+  readonly id: string;
+  readonly managementAccountId: string;
+  readonly featureSet: string;
+}
+
+/** The account's organization, or null when the account is in none; any other error is thrown. */
+export async function describeOrganization(session: AwsSession): Promise<OrganizationInfo | null> {
+  const described = await unlessMissing(
+    session.client(OrganizationsClient).send(new DescribeOrganizationCommand({})),
+    'AWSOrganizationsNotInUseException',
+  );
+  const org = described?.Organization;
+  return org
+    ? { id: org.Id ?? '', managementAccountId: org.MasterAccountId ?? '', featureSet: org.FeatureSet ?? '' }
+    : null;
 }

@@ -14,9 +14,3 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
-
-/** The code of an AWS SDK error (`AccessDenied`, `UnknownOperationException` …), or its HTTP status. */
-export function errorCode(error: unknown): string {
-  const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-  return e.Code ?? e.name ?? `HTTP ${e.$metadata?.httpStatusCode ?? '?'}`;
-}

@@ -14,16 +14,31 @@ export type Known<T> = T | Unknown;
 export const isUnknown = (value: unknown): value is Unknown =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && 'unknown' in value;
 
-/** The call's result (mapped by `map`), or an Unknown naming the error (code and HTTP status) when it fails. */
-export async function orUnknown<T, U = T>(call: Promise<T>, map?: (value: T) => U): Promise<U | Unknown> {
+/** The code of an AWS SDK error (`AccessDenied`, `UnknownOperationException` …) and its HTTP status. */
+function errorCode(error: unknown): string {
+  const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  const code = e.Code ?? e.name ?? 'Error';
+  const status = e.$metadata?.httpStatusCode;
+  return status ? `${code} (HTTP ${status})` : code;
+}
+
+/**
+ * The call's result (mapped by `map`), or an Unknown naming the error (code, HTTP status and, for an error the
+ * service returned, the first line of its message) when it fails. The call is a promise, or a function returning one (for a read of several steps).
+ */
+export async function orUnknown<T, U = T>(
+  call: Promise<T> | (() => Promise<T>),
+  map?: (value: T) => U,
+): Promise<U | Unknown> {
   let value: T;
   try {
-    value = await call;
+    value = await (typeof call === 'function' ? call() : call);
   } catch (error) {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
-    const status = e.$metadata?.httpStatusCode;
-    const message = (e.message ?? '').split('\n')[0];
-    return { unknown: `${e.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${message}`.trim() };
+    // A service's own error carries a useful message; a response the SDK could not parse (an HTML error page)
+    // does not, so only the code and status are kept.
+    const e = error as { message?: string; $fault?: string };
+    const message = e.$fault ? (e.message ?? '').split('\n')[0]?.trim() : '';
+    return { unknown: message ? `${errorCode(error)}: ${message}` : errorCode(error) };
   }
   return map ? map(value) : (value as unknown as U);
 }

@@ -34,7 +34,7 @@ describe('proofline controls --framework', () => {
       by: ['aws.s3.public-access-block'],
       rationale: expect.stringMatching(/internet/),
     });
-    expect(rows.find((r) => r.id === 'CC3.2')?.evidence).toBe('manual');
+    expect(rows.find((r) => r.id === 'CC1.2')?.evidence).toBe('manual');
   });
 
   it('iso27001 lists the clauses and all 93 Annex A controls (A.8.28 included) as a table', async () => {
@@ -79,7 +79,7 @@ describe('proofline controls --coverage', () => {
     expect(automated).toMatch(
       /\n {2}A1\.3 [^\n]*\n( {6}[^\n]*\n)* {6}BAK-03 \[aws\.backup\.restore-testing\]/,
     );
-    expect(automated).toMatch(/\n {6}OPS-03 \[manual\]: Only the restore test record/);
+    expect(automated).toMatch(/\n {6}OPS-03 \[aws\.backup\.restore-testing manual\]: Restore testing plans/);
   });
 
   it('prints one framework as JSON: counts per kind and every requirement with its evidence and links', async () => {

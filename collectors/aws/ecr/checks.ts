@@ -1,6 +1,6 @@
 import { perResource } from '../../../core/collector.ts';
 import { customerKeyCheck } from '../customer-keys.ts';
-import { publicStatements } from '../policy.ts';
+import { publicStatements } from '../shared/policy-document.ts';
 import { isUnknown } from '../unknown.ts';
 import type { EcrSnapshot, RepositorySnapshot } from './snapshot.ts';
 

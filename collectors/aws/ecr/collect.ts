@@ -9,8 +9,8 @@ import pLimit from 'p-limit';
 import type { Scope } from '../../../core/model.ts';
 import { keyManagerPermissions, keyManagers } from '../customer-keys.ts';
 import { all } from '../pages.ts';
-import { parsePolicy } from '../policy.ts';
 import { type AwsSession, unlessMissing } from '../session.ts';
+import { parsePolicy } from '../shared/policy-document.ts';
 import { orUnknown } from '../unknown.ts';
 import type { EcrSnapshot } from './snapshot.ts';
 

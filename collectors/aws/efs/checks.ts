@@ -1,5 +1,5 @@
 import { perResource } from '../../../core/collector.ts';
-import { publicStatements } from '../policy.ts';
+import { publicStatements } from '../shared/policy-document.ts';
 import type { EfsSnapshot, FileSystemSnapshot } from './snapshot.ts';
 
 const fileSystems = (s: EfsSnapshot) => s.fileSystems;

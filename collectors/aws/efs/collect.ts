@@ -7,8 +7,8 @@ import {
 import pLimit from 'p-limit';
 import type { Scope } from '../../../core/model.ts';
 import { all } from '../pages.ts';
-import { parsePolicy } from '../policy.ts';
 import { type AwsSession, unlessMissing } from '../session.ts';
+import { parsePolicy } from '../shared/policy-document.ts';
 import type { EfsSnapshot, FileSystemSnapshot } from './snapshot.ts';
 
 export const permissions = [

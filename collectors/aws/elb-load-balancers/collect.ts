@@ -15,8 +15,9 @@ import {
 import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import pLimit from 'p-limit';
 import type { Scope } from '../../../core/model.ts';
-import { all, errorCode } from '../pages.ts';
+import { all } from '../pages.ts';
 import type { AwsSession } from '../session.ts';
+import { isUnknown, orUnknown } from '../unknown.ts';
 import type { ElbLoadBalancersSnapshot, LoadBalancer } from './snapshot.ts';
 
 export const permissions = [
@@ -53,10 +54,10 @@ async function readV2(
   const [listeners, attrs, webAcl] = await Promise.all([
     all(paginateDescribeListeners({ client: elb }, { LoadBalancerArn: arn }), (p) => p.Listeners),
     elb.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn })),
-    alb ? orGap(waf.send(new GetWebACLForResourceCommand({ ResourceArn: arn }))) : undefined,
+    alb ? orUnknown(waf.send(new GetWebACLForResourceCommand({ ResourceArn: arn }))) : undefined,
   ]);
   const a = attributes(attrs.Attributes);
-  if (webAcl && 'gap' in webAcl) gaps.webAcls = webAcl.gap;
+  if (webAcl && isUnknown(webAcl)) gaps.webAcls = webAcl.unknown;
   return {
     id: arn,
     name: lb.LoadBalancerName ?? '',
@@ -76,7 +77,7 @@ async function readV2(
     deletionProtection: a['deletion_protection.enabled'] === 'true',
     dropInvalidHeaders: alb ? a['routing.http.drop_invalid_header_fields.enabled'] === 'true' : null,
     desyncMitigation: alb ? (a['routing.http.desync_mitigation_mode'] ?? 'defensive') : null,
-    ...(webAcl && 'value' in webAcl ? { webAcl: webAcl.value.WebACL?.ARN ?? null } : {}),
+    ...(webAcl && !isUnknown(webAcl) ? { webAcl: webAcl.WebACL?.ARN ?? null } : {}),
   };
 }
 
@@ -125,33 +126,24 @@ async function readClassic(
   };
 }
 
-/** Resolves to the value, or to the error code when the call failed (a recorded gap, not a crash). */
-async function orGap<T>(call: Promise<T>): Promise<{ value: T } | { gap: string }> {
-  try {
-    return { value: await call };
-  } catch (error) {
-    return { gap: errorCode(error) };
-  }
-}
-
 export async function collect(session: AwsSession, scope: Scope): Promise<ElbLoadBalancersSnapshot> {
   const v2 = session.client(ElasticLoadBalancingV2Client, scope.region);
   const classic = session.client(ElasticLoadBalancingClient, scope.region);
   const waf = session.client(WAFV2Client, scope.region);
   const [modern, old] = await Promise.all([
     all(paginateDescribeLoadBalancers({ client: v2 }, {}), (p) => p.LoadBalancers),
-    orGap(all(paginateClassic({ client: classic }, {}), (p) => p.LoadBalancerDescriptions)),
+    orUnknown(all(paginateClassic({ client: classic }, {}), (p) => p.LoadBalancerDescriptions)),
   ]);
   const limit = pLimit(8);
   const gaps: { webAcls?: string } = {};
   const loadBalancers = await Promise.all([
     ...modern.map((lb) => limit(() => readV2(v2, waf, lb, gaps))),
-    ...('value' in old ? old.value : []).map((lb) => limit(() => readClassic(classic, lb))),
+    ...(isUnknown(old) ? [] : old).map((lb) => limit(() => readClassic(classic, lb))),
   ]);
   return {
     loadBalancers,
     gaps: {
-      ...('gap' in old ? { classic: old.gap } : {}),
+      ...(isUnknown(old) ? { classic: old.unknown } : {}),
       ...gaps,
     },
   };

@@ -1,5 +1,6 @@
 import { type Check, finding } from '../../../core/collector.ts';
 import { openFindingsAge, regionalAccount } from '../shared/open-findings.ts';
+import { isUnknown } from '../unknown.ts';
 import type { GuardDutySnapshot } from './snapshot.ts';
 
 const account = regionalAccount('guardduty');
@@ -122,4 +123,43 @@ export const highFindingsAge = openFindingsAge<GuardDutySnapshot>(
   account,
 );
 
-export const checks = [enabled, findingPublishing, malwareProtection, s3Protection, highFindingsAge];
+export const delegatedAdmin: Check<GuardDutySnapshot> = {
+  id: 'aws.guardduty.delegated-admin',
+  title: 'GuardDuty is administered for the organization by a delegated administrator',
+  severity: 'medium',
+  remediation:
+    'From the management account, designate the security account as GuardDuty delegated administrator in the region (aws guardduty enable-organization-admin-account) and auto-enable member accounts from it.',
+  procedure:
+    'In the organization’s management account (DescribeOrganization), lists the GuardDuty delegated administrators of each configured region (ListOrganizationAdminAccounts) and passes the region when one is ENABLED; other accounts, and accounts outside an organization, are not judged; an unreadable answer fails.',
+  evaluate(s, context) {
+    const admins = s.delegatedAdmins;
+    const region = context.scope.region;
+    const result = (status: 'pass' | 'fail' | 'not_applicable', reason: string) => [
+      { check: this.id, resource: account(context), status, reason },
+    ];
+    if (admins === undefined || admins === null)
+      return result(
+        'not_applicable',
+        admins === null
+          ? 'not the organization’s management account: judged there'
+          : 'delegated administrators not recorded in this evidence',
+      );
+    if (isUnknown(admins))
+      return result('fail', `delegated administrators could not be read: ${admins.unknown}`);
+    return admins.length > 0
+      ? result('pass', `GuardDuty delegated administrator in ${region}: ${admins.join(', ')}`)
+      : result(
+          'fail',
+          `no GuardDuty delegated administrator in ${region}: member accounts are not managed centrally`,
+        );
+  },
+};
+
+export const checks = [
+  enabled,
+  findingPublishing,
+  malwareProtection,
+  s3Protection,
+  highFindingsAge,
+  delegatedAdmin,
+];

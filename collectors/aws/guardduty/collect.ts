@@ -4,11 +4,14 @@ import {
   GuardDutyClient,
   paginateListDetectors,
   paginateListFindings,
+  paginateListOrganizationAdminAccounts,
 } from '@aws-sdk/client-guardduty';
 import type { Scope } from '../../../core/model.ts';
+import { describeOrganization } from '../organization.ts';
+import { all } from '../pages.ts';
 import type { AwsSession } from '../session.ts';
 import type { OpenFinding } from '../shared/open-findings.ts';
-import { orUnknown } from '../shared/partial.ts';
+import { isUnknown, type Known, orUnknown } from '../unknown.ts';
 import type { DetectorSnapshot, GuardDutySnapshot } from './snapshot.ts';
 
 export const permissions = [
@@ -16,6 +19,8 @@ export const permissions = [
   'guardduty:GetDetector',
   'guardduty:ListFindings',
   'guardduty:GetFindings',
+  'guardduty:ListOrganizationAdminAccounts',
+  'organizations:DescribeOrganization',
 ];
 
 /** GuardDuty's high band starts at 7.0 (7.0–8.9 high, 9.0–10 critical). */
@@ -45,7 +50,22 @@ export async function collect(session: AwsSession, scope: Scope): Promise<GuardD
   );
   const enabled = detectors.find((d) => d.status === 'ENABLED');
   const highFindings = enabled ? await orUnknown(() => openHighFindings(guardduty, enabled.id)) : [];
-  return { detectors, highFindings };
+  return { detectors, highFindings, delegatedAdmins: await delegatedAdmins(session, guardduty, scope) };
+}
+
+/** Delegated administrators, asked only of the organization's management account (the only one that may list them). */
+async function delegatedAdmins(
+  session: AwsSession,
+  guardduty: GuardDutyClient,
+  scope: Scope,
+): Promise<Known<string[]> | null> {
+  const organization = await orUnknown(describeOrganization(session));
+  if (isUnknown(organization)) return organization;
+  if (organization?.managementAccountId !== scope.id) return null;
+  return orUnknown(
+    all(paginateListOrganizationAdminAccounts({ client: guardduty }, {}), (p) => p.AdminAccounts),
+    (admins) => admins.filter((a) => a.AdminStatus === 'ENABLED').map((a) => a.AdminAccountId ?? ''),
+  );
 }
 
 async function openHighFindings(guardduty: GuardDutyClient, detectorId: string): Promise<OpenFinding[]> {

@@ -1,5 +1,5 @@
 import type { OpenFinding } from '../shared/open-findings.ts';
-import type { Known } from '../shared/partial.ts';
+import type { Known } from '../unknown.ts';
 
 export interface DetectorSnapshot {
   readonly id: string;
@@ -16,4 +16,11 @@ export interface GuardDutySnapshot {
   readonly detectors: readonly DetectorSnapshot[];
   /** Open (not archived) findings of severity ≥ 7 (high and critical) of the enabled detector. */
   readonly highFindings: Known<readonly OpenFinding[]>;
+  /**
+   * The organization's GuardDuty delegated administrators in the region (ListOrganizationAdminAccounts, admin
+   * status ENABLED), read in the organization's management account only: null in a member account or outside an
+   * organization; unknown when the organization or the list could not be read. Absent in evidence collected
+   * before it was recorded.
+   */
+  readonly delegatedAdmins?: Known<readonly string[]> | null;
 }

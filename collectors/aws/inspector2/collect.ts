@@ -6,7 +6,7 @@ import {
 import type { Scope } from '../../../core/model.ts';
 import type { AwsSession } from '../session.ts';
 import type { OpenFinding } from '../shared/open-findings.ts';
-import { orUnknown } from '../shared/partial.ts';
+import { orUnknown } from '../unknown.ts';
 import type { Inspector2Snapshot } from './snapshot.ts';
 
 export const permissions = ['inspector2:BatchGetAccountStatus', 'inspector2:ListFindings'];

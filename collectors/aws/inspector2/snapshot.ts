@@ -1,5 +1,5 @@
 import type { OpenFinding } from '../shared/open-findings.ts';
-import type { Known } from '../shared/partial.ts';
+import type { Known } from '../unknown.ts';
 
 export interface Inspector2Snapshot {
   /** The account's Inspector status (ENABLED, ENABLING, DISABLED, SUSPENDED, …). */

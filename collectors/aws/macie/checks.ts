@@ -1,6 +1,6 @@
 import { type Check, finding } from '../../../core/collector.ts';
 import { openFindingsAge, regionalAccount } from '../shared/open-findings.ts';
-import { isUnknown } from '../shared/partial.ts';
+import { isUnknown } from '../unknown.ts';
 import type { MacieSnapshot } from './snapshot.ts';
 
 const account = regionalAccount('macie2');

@@ -1,5 +1,5 @@
 import type { OpenFinding } from '../shared/open-findings.ts';
-import type { Known } from '../shared/partial.ts';
+import type { Known } from '../unknown.ts';
 
 export interface MacieSnapshot {
   /** ENABLED or PAUSED; null: Macie is not enabled in the region. */

@@ -1,8 +1,8 @@
 import { type Check, type CheckContext, type CheckMeta, finding } from '../../../core/collector.ts';
 import type { Finding } from '../../../core/model.ts';
-import { isUnknown } from '../shared/partial.ts';
 import { statementCovers } from '../shared/policy-document.ts';
 import { detectionSettings } from '../shared/settings.ts';
+import { isUnknown } from '../unknown.ts';
 import type { OrganizationsSnapshot, ScpSnapshot } from './snapshot.ts';
 
 const orgResource = (s: OrganizationsSnapshot, { scope }: CheckContext) =>

@@ -1,13 +1,13 @@
 import {
-  DescribeOrganizationCommand,
   DescribePolicyCommand,
   OrganizationsClient,
   paginateListPolicies,
   paginateListTargetsForPolicy,
 } from '@aws-sdk/client-organizations';
-import { type AwsSession, unlessMissing } from '../session.ts';
-import { orUnknown } from '../shared/partial.ts';
+import { describeOrganization } from '../organization.ts';
+import type { AwsSession } from '../session.ts';
 import { parseDocument } from '../shared/policy-document.ts';
+import { orUnknown } from '../unknown.ts';
 import type { OrganizationsSnapshot, ScpSnapshot } from './snapshot.ts';
 
 export const permissions = [
@@ -19,12 +19,8 @@ export const permissions = [
 
 export async function collect(session: AwsSession): Promise<OrganizationsSnapshot> {
   const client = session.client(OrganizationsClient);
-  const described = await unlessMissing(
-    client.send(new DescribeOrganizationCommand({})),
-    'AWSOrganizationsNotInUseException',
-  );
-  const org = described?.Organization;
-  if (!org) return { organization: null, scps: [] };
+  const organization = await describeOrganization(session);
+  if (!organization) return { organization: null, scps: [] };
   const scps = await orUnknown(async () => {
     const list: ScpSnapshot[] = [];
     for await (const page of paginateListPolicies({ client }, { Filter: 'SERVICE_CONTROL_POLICY' })) {
@@ -46,12 +42,5 @@ export async function collect(session: AwsSession): Promise<OrganizationsSnapsho
     }
     return list;
   });
-  return {
-    organization: {
-      id: org.Id ?? '',
-      managementAccountId: org.MasterAccountId ?? '',
-      featureSet: org.FeatureSet ?? '',
-    },
-    scps,
-  };
+  return { organization, scps };
 }

@@ -1,5 +1,6 @@
-import type { Known } from '../shared/partial.ts';
+import type { OrganizationInfo } from '../organization.ts';
 import type { StatementSnapshot } from '../shared/policy-document.ts';
+import type { Known } from '../unknown.ts';
 
 export interface ScpSnapshot {
   readonly id: string;
@@ -12,11 +13,7 @@ export interface ScpSnapshot {
 
 export interface OrganizationsSnapshot {
   /** null: the account is not in an organization. */
-  readonly organization: {
-    readonly id: string;
-    readonly managementAccountId: string;
-    readonly featureSet: string;
-  } | null;
+  readonly organization: OrganizationInfo | null;
   /** The service control policies; unknown where the account may not read them (a member account). */
   readonly scps: Known<readonly ScpSnapshot[]>;
 }

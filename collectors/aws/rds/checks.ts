@@ -181,6 +181,27 @@ export const logExports = perResource(
       : [false, `${name(d)} exports no logs to CloudWatch Logs`],
 );
 
+export const storageAutoscaling = perResource(
+  {
+    id: 'aws.rds.storage-autoscaling',
+    title: 'RDS instances grow their storage automatically',
+    severity: 'low',
+    remediation:
+      'Set a maximum storage threshold above the allocated storage (modify-db-instance --max-allocated-storage).',
+    procedure:
+      'Reads AllocatedStorage and MaxAllocatedStorage of every standalone DB instance (DescribeDBInstances). Passes an instance whose storage autoscaling ceiling is above its allocated storage; fails one without autoscaling. Aurora clusters grow their storage by themselves and are not judged.',
+  },
+  // Evidence collected before the storage was recorded holds no `storage`: not judged rather than guessed.
+  (s: RdsSnapshot) => databases(s).filter((d) => d.storage != null),
+  arn,
+  (d) => {
+    const { allocatedGiB, maxGiB } = d.storage ?? { allocatedGiB: 0, maxGiB: null };
+    return maxGiB !== null && maxGiB > allocatedGiB
+      ? [true, `storage grows from ${allocatedGiB} GiB up to ${maxGiB} GiB`]
+      : [false, `${name(d)} has ${allocatedGiB} GiB of storage and no storage autoscaling`];
+  },
+);
+
 const snapshots = (s: RdsSnapshot) => s.snapshots;
 
 export const snapshotNotPublic = perResource(
@@ -223,6 +244,7 @@ export const checks = [
   notPublic,
   backupRetention,
   multiAzProduction,
+  storageAutoscaling,
   deletionProtection,
   minorVersionUpgrade,
   transportEncryption,

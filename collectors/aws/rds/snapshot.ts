@@ -15,6 +15,11 @@ export interface DatabaseSnapshot {
   /** Automated backup retention in days; 0 means automated backups are off. */
   readonly backupRetentionDays: number;
   readonly multiAz: boolean;
+  /**
+   * Instances only (null for clusters, whose Aurora storage grows by itself): allocated storage in GiB and the
+   * storage autoscaling ceiling (MaxAllocatedStorage), null when autoscaling is off.
+   */
+  readonly storage: { readonly allocatedGiB: number; readonly maxGiB: number | null } | null;
   readonly deletionProtection: boolean;
   /** Instances only (null for clusters). */
   readonly autoMinorVersionUpgrade: boolean | null;

@@ -1,6 +1,6 @@
 import { type Check, type CheckContext, type CheckMeta, finding } from '../../../core/collector.ts';
 import { openFindingsAge, regionalAccount } from '../shared/open-findings.ts';
-import { isUnknown } from '../shared/partial.ts';
+import { isUnknown } from '../unknown.ts';
 import type { HubSnapshot, SecurityHubSnapshot } from './snapshot.ts';
 
 const account = regionalAccount('securityhub');

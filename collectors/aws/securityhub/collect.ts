@@ -7,7 +7,7 @@ import {
 import type { Scope } from '../../../core/model.ts';
 import { type AwsSession, unlessMissing } from '../session.ts';
 import type { OpenFinding } from '../shared/open-findings.ts';
-import { orUnknown } from '../shared/partial.ts';
+import { orUnknown } from '../unknown.ts';
 import type { SecurityHubSnapshot, StandardSnapshot } from './snapshot.ts';
 
 export const permissions = [

@@ -1,5 +1,5 @@
 import type { OpenFinding } from '../shared/open-findings.ts';
-import type { Known } from '../shared/partial.ts';
+import type { Known } from '../unknown.ts';
 
 export interface HubSnapshot {
   readonly arn: string;

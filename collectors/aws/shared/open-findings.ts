@@ -1,6 +1,6 @@
 import { type Check, type CheckContext, type CheckMeta, DAY_MS } from '../../../core/collector.ts';
 import type { Finding } from '../../../core/model.ts';
-import { isUnknown, type Known } from './partial.ts';
+import { isUnknown, type Known } from '../unknown.ts';
 import { detectionSettings } from './settings.ts';
 
 /** One open finding of a detection service, kept as evidence without its body: id, severity, first seen. */

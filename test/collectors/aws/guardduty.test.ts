@@ -1,6 +1,12 @@
-import { CreateDetectorCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
+import {
+  CreateDetectorCommand,
+  EnableOrganizationAdminAccountCommand,
+  GuardDutyClient,
+} from '@aws-sdk/client-guardduty';
+import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
 import {
+  delegatedAdmin,
   enabled,
   findingPublishing,
   highFindingsAge,
@@ -64,6 +70,26 @@ describe('aws.guardduty checks', () => {
     }
   });
 
+  it('delegated-admin passes a region with an enabled administrator and fails one without, in the management account only', () => {
+    const judge = (delegatedAdmins: GuardDutySnapshot['delegatedAdmins']) =>
+      delegatedAdmin.evaluate({ ...on, delegatedAdmins }, context)[0];
+    expect(judge(['444455556666'])).toMatchObject({
+      status: 'pass',
+      reason: 'GuardDuty delegated administrator in eu-west-1: 444455556666',
+    });
+    expect(judge([])).toMatchObject({
+      status: 'fail',
+      reason: expect.stringMatching(/^no GuardDuty delegated/),
+    });
+    expect(judge({ unknown: 'AccessDeniedException (HTTP 403)' })).toMatchObject({
+      status: 'fail',
+      reason: 'delegated administrators could not be read: AccessDeniedException (HTTP 403)',
+    });
+    // a member account, or evidence collected before administrators were recorded: not judged, never passed
+    expect(judge(null)?.status).toBe('not_applicable');
+    expect(delegatedAdmin.evaluate(on, context)[0]?.status).toBe('not_applicable');
+  });
+
   it('high-findings-age names the old finding, follows the configured age, and fails when findings are unreadable', () => {
     expect(highFindingsAge.evaluate(off, context)[0]?.reason).toBe(
       '1 GuardDuty finding(s) open longer than 30 days: f-old',
@@ -105,9 +131,32 @@ describeAws('aws.guardduty collect (moto)', () => {
       'GuardDuty:ListDetectors',
       'GuardDuty:GetDetector',
       'GuardDuty:ListFindings',
+      'Organizations:DescribeOrganization',
     ]);
+    // outside an organization there is no delegated administrator to ask about: not judged
+    expect(snap.delegatedAdmins).toBeNull();
     const other = await collect(session, { source: 'aws', id: account, region: 'eu-west-1' });
-    expect(other).toEqual({ detectors: [], highFindings: [] });
+    expect(other).toEqual({ detectors: [], highFindings: [], delegatedAdmins: null });
+  });
+
+  it('in the management account, lists the delegated administrators of the region', async () => {
+    await new OrganizationsClient(awsConfig()).send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    const session = new AwsSession();
+    const account = await session.accountId();
+    const scope = { source: 'aws' as const, id: account, region: 'us-east-1' };
+    const ctx = { ...context, scope };
+    const before = await collect(session, scope);
+    expect(before.delegatedAdmins).toEqual([]);
+    expect(delegatedAdmin.evaluate(before, ctx)[0]?.status).toBe('fail');
+    await new GuardDutyClient(awsConfig()).send(
+      new EnableOrganizationAdminAccountCommand({ AdminAccountId: '444455556666' }),
+    );
+    const after = await collect(session, scope);
+    expect(after.delegatedAdmins).toEqual(['444455556666']);
+    expect(delegatedAdmin.evaluate(after, ctx)[0]?.status).toBe('pass');
+    // a member account is judged through the management account
+    const member = await collect(session, { ...scope, id: '999988887777' });
+    expect(member.delegatedAdmins).toBeNull();
   });
 });
 

@@ -17,6 +17,7 @@ import {
   notPublic,
   snapshotEncrypted,
   snapshotNotPublic,
+  storageAutoscaling,
   storageEncrypted,
   transportEncryption,
 } from '../../../collectors/aws/rds/checks.ts';
@@ -41,6 +42,7 @@ const db = (id: string, over: Partial<DatabaseSnapshot> = {}): DatabaseSnapshot 
   publiclyAccessible: false,
   backupRetentionDays: 7,
   multiAz: true,
+  storage: { allocatedGiB: 20, maxGiB: 100 },
   deletionProtection: true,
   autoMinorVersionUpgrade: true,
   iamAuthentication: false,
@@ -109,6 +111,23 @@ describe('aws.rds checks', () => {
     expect(verdicts(multiAzProduction, s, context)).toEqual({ 'prod-ha': 'pass', 'prod-single': 'fail' });
     const custom = awsContext({ production: { key: 'tier', value: 'prod' } });
     expect(verdicts(multiAzProduction, s, custom)).toEqual({ '111122223333': 'not_applicable' });
+  });
+
+  it('storage autoscaling: instances need a ceiling above their allocated storage; clusters and older evidence are not judged', () => {
+    const older = { ...db('older') } as Partial<DatabaseSnapshot>;
+    delete older.storage;
+    const s = snapshot([
+      db('grows'),
+      db('fixed', { storage: { allocatedGiB: 20, maxGiB: null } }),
+      db('capped', { storage: { allocatedGiB: 100, maxGiB: 100 } }),
+      db('aurora', { kind: 'cluster', storage: null }),
+      older as DatabaseSnapshot,
+    ]);
+    expect(verdicts(storageAutoscaling, s, context)).toEqual({
+      grows: 'pass',
+      fixed: 'fail',
+      capped: 'fail',
+    });
   });
 
   it('deletion protection and minor version upgrades', () => {
@@ -194,6 +213,7 @@ describeAws('aws.rds collect (moto)', () => {
         ...base,
         DBInstanceIdentifier: 'orders',
         StorageEncrypted: true,
+        MaxAllocatedStorage: 100,
         BackupRetentionPeriod: 7,
         DBParameterGroupName: 'tls',
         Tags: [{ Key: 'environment', Value: 'production' }],
@@ -236,16 +256,19 @@ describeAws('aws.rds collect (moto)', () => {
       publiclyAccessible: false,
       parameterGroup: 'instance:tls',
       tags: { environment: 'production' },
+      storage: { allocatedGiB: 20, maxGiB: 100 },
     });
     expect(byId.legacy).toMatchObject({
       publiclyAccessible: true,
       backupRetentionDays: 0,
       storageEncrypted: false,
+      storage: { allocatedGiB: 20, maxGiB: null },
     });
     expect(byId.analytics).toMatchObject({
       kind: 'cluster',
       engine: 'aurora-postgresql',
       storageEncrypted: true,
+      storage: null,
     });
     expect(s.parameterGroups['instance:tls']).toEqual({ 'rds.force_ssl': '1' });
     expect(s.snapshots).toMatchObject([{ id: 'legacy-copy', sharedWith: ['all'] }]);
