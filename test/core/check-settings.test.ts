@@ -48,6 +48,7 @@ describe('checks section of the configuration', () => {
           engineVersion: '16',
           clusterId: null,
           storageEncrypted: true,
+          storage: { allocatedGiB: 20, maxGiB: 100 },
           publiclyAccessible: false,
           backupRetentionDays: 10,
           multiAz: true,
