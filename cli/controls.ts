@@ -203,7 +203,8 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
         if (options.csv !== undefined)
           await emitCsv(
             options.csv,
-            stringify(
+            csvText(
+              ['control', 'type', 'status', 'owner', 'title', 'soc2', 'iso27001'],
               rows.map((r) => [
                 r.id,
                 r.type,
@@ -213,7 +214,6 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
                 r.soc2.join(' '),
                 r.iso27001.join(' '),
               ]),
-              { header: true, columns: ['control', 'type', 'status', 'owner', 'title', 'soc2', 'iso27001'] },
             ),
             `${rows.length} controls`,
           );

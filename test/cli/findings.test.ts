@@ -46,7 +46,7 @@ describe('proofline findings --format csv', () => {
       days_failing: '',
     });
     expect(rows.find((r) => r.resource === PRIVATE && r.check === pab.id)?.last_seen).toBe('pass');
-    const requirements = rows[0]!.requirements.split(' ');
+    const requirements = rows[0]!.requirements!.split(' ');
     expect(requirements.some((r) => r.startsWith('soc2:'))).toBe(true);
     expect(requirements.some((r) => r.startsWith('iso27001:'))).toBe(true);
     expect(out).toMatch(
@@ -61,7 +61,7 @@ describe('proofline findings --format csv', () => {
     expect(failing.every((r) => r.last_seen === 'fail')).toBe(true);
     const soc2 = csvRows((await findings(store, '--format', 'csv', '--framework', 'soc2')).text);
     expect(soc2.length).toBeGreaterThan(0);
-    expect(soc2.every((r) => r.requirements.split(' ').every((q) => q.startsWith('soc2:')))).toBe(true);
+    expect(soc2.every((r) => r.requirements!.split(' ').every((q) => q.startsWith('soc2:')))).toBe(true);
   });
 
   it('names the exception that covers a failing finding', async () => {
@@ -98,7 +98,7 @@ describe('proofline findings --format csv', () => {
     await store.close();
     const { code, out, text } = await findings(dir, '--format', 'csv');
     expect(code).toBe(0);
-    expect(csvRows(text).filter((r) => r.check.startsWith('aws.s3.'))).toEqual([]);
+    expect(csvRows(text).filter((r) => r.check!.startsWith('aws.s3.'))).toEqual([]);
     expect(out).toMatch(
       /^no current findings for aws\.s3\.buckets 111122223333-global: its latest collection \(.+\) failed$/m,
     );

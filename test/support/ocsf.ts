@@ -39,13 +39,14 @@ function resolve(def: Definition, load: (name: string) => Definition): Map<strin
   };
   for (const path of def.attributes.$include ?? []) {
     const included = json(path);
-    for (const [name, spec] of Object.entries(included.attributes))
+    for (const [name, spec] of Object.entries(included.attributes) as [string, AttributeSpec][])
       add(
         name,
         included.meta === 'profile' ? { ...spec, profile: (included as { name: string }).name } : spec,
       );
   }
-  for (const [name, spec] of Object.entries(def.attributes)) if (name !== '$include') add(name, spec);
+  for (const [name, spec] of Object.entries(def.attributes) as [string, AttributeSpec][])
+    if (name !== '$include') add(name, spec);
   return merged;
 }
 
