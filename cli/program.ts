@@ -303,7 +303,8 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
           collectors,
           ownerContacts: contactsOf(governance.owners),
         });
-        const messages = ownerMessages(notifications);
+        const { reportUrl } = alertSettings(ctx.config);
+        const messages = ownerMessages(notifications, reportUrl ? { reportUrl } : {});
         if (options.json)
           out(
             JSON.stringify(
