@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { type CrosswalkPair, crosswalk } from '../core/crosswalk.ts';
+import { csvText } from '../core/csv.ts';
 import { fitLines, formatTable, statusLabel } from '../core/report/table.ts';
 import {
   coverage,
@@ -104,12 +104,9 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
           if (options.csv !== undefined)
             await emitCsv(
               options.csv,
-              stringify(
+              csvText(
+                ['soc2', 'iso27001', 'shared_controls', 'shared_evidence', 'automated'],
                 pairs.map((p) => [p.soc2, p.iso27001, p.controls.join(' '), sharedEvidence(p), p.automated]),
-                {
-                  header: true,
-                  columns: ['soc2', 'iso27001', 'shared_controls', 'shared_evidence', 'automated'],
-                },
               ),
               `Crosswalk: ${pairs.length} pairs`,
             );
@@ -139,7 +136,18 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
           if (options.csv !== undefined)
             await emitCsv(
               options.csv,
-              stringify(
+              csvText(
+                [
+                  'requirement',
+                  'kind',
+                  'group',
+                  'title',
+                  'status',
+                  'controls',
+                  'owners',
+                  'evidence',
+                  'links',
+                ],
                 rows.map((r) => [
                   r.id,
                   r.kind,
@@ -151,20 +159,6 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
                   r.evidence,
                   r.links.map(formatLink).join(' | '),
                 ]),
-                {
-                  header: true,
-                  columns: [
-                    'requirement',
-                    'kind',
-                    'group',
-                    'title',
-                    'status',
-                    'controls',
-                    'owners',
-                    'evidence',
-                    'links',
-                  ],
-                },
               ),
               `${framework.name}: ${rows.length} requirements`,
             );
@@ -209,7 +203,8 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
         if (options.csv !== undefined)
           await emitCsv(
             options.csv,
-            stringify(
+            csvText(
+              ['control', 'type', 'status', 'owner', 'title', 'soc2', 'iso27001'],
               rows.map((r) => [
                 r.id,
                 r.type,
@@ -219,7 +214,6 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
                 r.soc2.join(' '),
                 r.iso27001.join(' '),
               ]),
-              { header: true, columns: ['control', 'type', 'status', 'owner', 'title', 'soc2', 'iso27001'] },
             ),
             `${rows.length} controls`,
           );

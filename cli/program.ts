@@ -22,6 +22,7 @@ import { type CommandEnv, type GlobalOptions, openContext, READ_ONLY, UsageError
 import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
 import { registerArchiveCommands } from './export.ts';
+import { registerFindingsCommand } from './findings.ts';
 import { loadGovernanceFor, registerGovernanceCommands } from './governance.ts';
 import { registerUploadCommand } from './manual-evidence.ts';
 import { registerReportCommand } from './report.ts';
@@ -260,6 +261,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
   registerGovernanceCommands(program, env);
   registerExceptionCommands(program, env);
   registerReportCommand(program, env);
+  registerFindingsCommand(program, env);
 
   program
     .command('alerts')
@@ -301,7 +303,8 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
           collectors,
           ownerContacts: contactsOf(governance.owners),
         });
-        const messages = ownerMessages(notifications);
+        const { reportUrl } = alertSettings(ctx.config);
+        const messages = ownerMessages(notifications, reportUrl ? { reportUrl } : {});
         if (options.json)
           out(
             JSON.stringify(

@@ -227,6 +227,12 @@ export const alertsSchema = z.strictObject({
     })
     .prefault({})
     .describe('Due dates by severity; `alerts --digest` lists overdue failures first.'),
+  reportUrl: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      'Where owners read the latest report (proofline report); every owner message ends with it. Default: the commands that show the details.',
+    ),
 });
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 

@@ -5,7 +5,7 @@ import {
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { sha256Hex } from '../canonical.ts';
+import { ASFF_SCHEMA_VERSION, asffId } from '../findings-export/asff.ts';
 import type { Notification } from './notification.ts';
 import { type OwnerMessageOptions, ownerMessages } from './owner-message.ts';
 
@@ -109,8 +109,8 @@ export function securityHubFindings(
     f: { check: string; resource: string; reason?: string },
     resolved: boolean,
   ): AwsSecurityFinding => ({
-    SchemaVersion: '2018-10-08',
-    Id: `proofline/${d.control}/${sha256Hex(`${f.check}\u0000${f.resource}`).slice(0, 32)}`,
+    SchemaVersion: ASFF_SCHEMA_VERSION,
+    Id: asffId(d.control, f.check, f.resource),
     ProductArn: productArn,
     GeneratorId: f.check,
     AwsAccountId: accountId,

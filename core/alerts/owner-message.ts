@@ -22,7 +22,7 @@ export interface OwnerMessage {
 }
 
 export interface OwnerMessageOptions {
-  /** Where the owner reads more (e.g. the latest report), named at the end of each summary. */
+  /** Where the owner reads more (the latest report, `alerts.reportUrl`), named at the end of every message. */
   readonly reportUrl?: string;
 }
 
@@ -62,13 +62,16 @@ export function ownerMessages(
       SEVERITIES.map((s) => [s, failing.filter((f) => f.severity === s).length]),
     ) as Record<Severity, number>;
     const ownerContacts = mine[0]!.detail.ownerContacts;
+    const closing = options.reportUrl
+      ? `Report: ${options.reportUrl}`
+      : `Details: proofline status --owner ${owner}; proofline resource <resource>; proofline report --out report.html`;
     if (mine.length === 1) {
       const n = mine[0]!;
       return {
         owner,
         ownerContacts,
         subject: n.subject,
-        body: n.body,
+        body: `${n.body}\n\n${closing}`,
         severity: n.severity,
         counts,
         attributes: { ...n.attributes, kind: 'alert' },
@@ -113,12 +116,7 @@ export function ownerMessages(
       lines.push('', 'Manual evidence now due (proofline evidence upload --control ID FILE):');
       for (const n of due) lines.push(`  ${n.control} ${n.detail.title}`);
     }
-    lines.push(
-      '',
-      options.reportUrl
-        ? `Report: ${options.reportUrl}`
-        : `Details: proofline status --owner ${owner}; proofline resource <resource>`,
-    );
+    lines.push('', closing);
     return {
       owner,
       ownerContacts,

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { Readable, type Writable } from 'node:stream';
 import { IntegrityError } from '../artifact.ts';
 import { canonicalJson } from '../canonical.ts';
-import type { AnyCollector } from '../collector.ts';
+import { type AnyCollector, checkCatalog } from '../collector.ts';
 import { compactTimestamp } from '../evidence-key.ts';
+import { archiveFindingRows, findingsCsv } from '../findings-export/rows.ts';
 import { MANUAL_EVIDENCE_COLLECTOR, type ManualEvidenceSnapshot } from '../manual-evidence.ts';
 import type { ArtifactRef, Control, ControlStatus } from '../model.ts';
 import { publicKeyFingerprint, type Signer } from '../signing.ts';
@@ -32,7 +33,6 @@ import {
   completenessCsv,
   controlsCsv,
   exceptionsCsv,
-  findingsCsv,
   samplesCsv,
 } from './tables.ts';
 import {
@@ -407,7 +407,16 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
         populations.itemFiles,
       ),
     );
-    await writer.addBytes(FILES.findings, findingsCsv(findings));
+    await writer.addBytes(
+      FILES.findings,
+      findingsCsv(
+        archiveFindingRows(findings, {
+          controls,
+          framework: input.framework,
+          checks: checkCatalog(input.collectors ?? []),
+        }),
+      ),
+    );
     await writer.addBytes(FILES.checks, checksCsv(controls, input.framework, checkInfo));
     await writer.addBytes(FILES.completeness, completenessCsv(completeness));
     await writer.addBytes(FILES.exceptions, exceptionsCsv(exceptions, period.start, period.end));

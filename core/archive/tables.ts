@@ -100,45 +100,6 @@ export function controlsCsv(
   return csv(CONTROLS_HEADER, rows);
 }
 
-export const FINDINGS_HEADER = [
-  'control',
-  'check',
-  'severity',
-  'resource',
-  'first_failing',
-  'last_failing',
-  'days_failing',
-  'first_reason',
-  'latest_reason',
-  'exceptions',
-  'last_seen',
-  'last_seen_at',
-  'first_evidence',
-  'latest_evidence',
-] as const;
-
-/** findings.csv: every resource that failed a check of a control in the period, and how it stood at the end. */
-export const findingsCsv = (findings: readonly FailedFinding[]): string =>
-  csv(
-    FINDINGS_HEADER,
-    findings.map((f) => [
-      f.control,
-      f.check,
-      f.severity,
-      f.resource,
-      f.firstFailing,
-      f.lastFailing,
-      f.daysFailing,
-      f.firstReason,
-      f.latestReason,
-      f.exceptions.join(' '),
-      f.lastSeen,
-      f.lastSeenAt,
-      f.firstEvidence,
-      f.latestEvidence,
-    ]),
-  );
-
 /** What checks.csv says about one check: its metadata and the collector whose data it reads. */
 export interface CheckInfo {
   readonly check: Pick<Check<unknown>, 'id' | 'title' | 'severity' | 'procedure' | 'population'>;

@@ -198,24 +198,31 @@ export function formatStatusTable(entries: readonly StatusEntry[], options: Stat
   const manualDue = entries.filter((e) => e.row.status === 'manual_due');
   const shown = options.all ? entries : entries.filter((e) => e.row.status !== 'manual_due');
   const header = ['CONTROL', 'STATUS', 'SEVERITY', 'FAILING', 'SINCE', 'OWNER', 'TITLE'];
-  const rendered = formatRows(
-    header,
-    shown.map(({ row: r, severity }) => [
-      r.control,
-      MARK[r.status][0],
-      r.status === 'failing' ? severityLabel(severity) : '-',
-      `${r.failingResources.length}/${r.resourceCount}`,
-      sinceLabel(r.since, now),
-      r.owner,
-      r.title,
-    ]),
-    term.width,
-  );
+  const cells = shown.map(({ row: r, severity }) => [
+    r.control,
+    MARK[r.status][0],
+    r.status === 'failing' ? severityLabel(severity) : '-',
+    `${r.failingResources.length}/${r.resourceCount}`,
+    sinceLabel(r.since, now),
+    r.owner,
+    r.title,
+  ]);
+  // Where the titles would wrap in their column, each goes on its own line under its row instead.
+  const wide = formatRows(header, cells, term.width);
+  const titleBelow = wide.rows.some((lines) => lines.length > 1);
+  const rendered = titleBelow
+    ? formatRows(
+        header.slice(0, -1),
+        cells.map((c) => c.slice(0, -1)),
+        term.width,
+      )
+    : wide;
   const out = [...rendered.header];
   shown.forEach(({ row: r, items }, n) => {
     const [label, style] = MARK[r.status];
     const [first = '', ...rest] = rendered.rows[n]!;
     out.push(first.replace(` ${label}`, ` ${paint(term, style, label)}`), ...rest);
+    if (titleBelow) out.push(...hanging(r.title, term.width, '    '));
     const limit = options.all ? items.length : 5;
     out.push(...itemLines(items.slice(0, limit), term, '    '));
     if (items.length > limit)

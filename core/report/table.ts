@@ -45,25 +45,48 @@ export const printable = (text: string): string =>
   );
 
 /**
- * Word-wraps text to `width` columns, made printable; words longer than a line (ARNs, URLs) are split, never
- * dropped. Every table and report line goes through here.
+ * The parts of a word that no line breaks: it may break after a slash, colon, underscore, dot or comma, and
+ * after a hyphen before a letter (`engineering-` `security`, but never inside a date such as 2026-12-02).
+ */
+const unbreakable = (word: string): string[] => word.split(/(?<=[/:_.,])|(?<=-)(?=\D)/);
+
+/** A word too long for `width` columns, in lines: its parts packed greedily, a part longer than a line cut. */
+function breakWord(word: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (let part of unbreakable(word)) {
+    if (line.length + part.length <= width) {
+      line += part;
+      continue;
+    }
+    if (line) lines.push(line);
+    while (part.length > width) {
+      lines.push(part.slice(0, width));
+      part = part.slice(width);
+    }
+    line = part;
+  }
+  return [...lines, line];
+}
+
+/**
+ * Word-wraps text to `width` columns, made printable. Lines break between words; a word longer than a line
+ * (an ARN, a URL) breaks after a hyphen, slash or colon where it has one, and is cut only where it has none:
+ * never dropped. Every table and report line goes through here.
  */
 export function wrapText(text: string, width: number): string[] {
   const w = Math.max(1, width);
   const lines: string[] = [];
   let line = '';
   for (const word of printable(text).split(/\s+/).filter(Boolean)) {
-    let rest = word;
-    if (line && line.length + 1 + rest.length <= w) {
-      line += ` ${rest}`;
+    if (line && line.length + 1 + word.length <= w) {
+      line += ` ${word}`;
       continue;
     }
     if (line) lines.push(line);
-    while (rest.length > w) {
-      lines.push(rest.slice(0, w));
-      rest = rest.slice(w);
-    }
-    line = rest;
+    const parts = breakWord(word, w);
+    lines.push(...parts.slice(0, -1));
+    line = parts.at(-1)!;
   }
   lines.push(line);
   return lines;
@@ -83,24 +106,56 @@ export function hanging(
 const GAP = 2;
 const MIN_COLUMN = 6;
 
-/** Column widths fitting `width`: narrow columns keep their width, the wide ones share what is left. */
-function fitWidths(natural: readonly number[], width: number): number[] {
+/**
+ * Column widths fitting `width`. Columns that fit a fair share keep their natural width; the wide ones share
+ * what is left, each at least its longest word so titles and owners wrap between words. When even those do
+ * not fit, the widest give way down to their longest part that cannot break (a word breaks after a hyphen,
+ * see `wrapText`), and only then are words cut. Room left over goes to the narrowest wide columns first.
+ */
+function fitWidths(natural: readonly number[], words: readonly Words[], width: number): number[] {
   const room = width - GAP * (natural.length - 1);
-  if (natural.reduce((a, b) => a + b, 0) <= room) return [...natural];
+  const total = (ids: readonly number[]) => ids.reduce((sum, i) => sum + widths[i]!, 0);
   const widths = [...natural];
+  if (total(natural.map((_, i) => i)) <= room) return widths;
   let open = natural.map((_, i) => i);
   let left = room;
   for (;;) {
     const share = Math.floor(left / open.length);
     const fits = open.filter((i) => natural[i]! <= share);
-    if (fits.length === 0) {
-      for (const i of open) widths[i] = Math.max(MIN_COLUMN, share);
-      return widths;
-    }
+    if (fits.length === 0) break;
     for (const i of fits) left -= natural[i]!;
     open = open.filter((i) => natural[i]! > share);
     if (open.length === 0) return widths;
   }
+  const least = (i: number, n: number) => Math.min(natural[i]!, Math.max(MIN_COLUMN, n));
+  for (const i of open) widths[i] = least(i, words[i]!.word);
+  const shrink = (floor: (i: number) => number) => {
+    while (total(open) > left) {
+      const candidates = open.filter((i) => widths[i]! > floor(i));
+      if (candidates.length === 0) return;
+      const widest = candidates.reduce((a, b) => (widths[b]! > widths[a]! ? b : a));
+      widths[widest]! -= 1;
+    }
+  };
+  shrink((i) => least(i, words[i]!.part));
+  shrink(() => MIN_COLUMN);
+  for (let spare = left - total(open); spare > 0; ) {
+    const growing = open.filter((i) => widths[i]! < natural[i]!);
+    if (growing.length === 0) break;
+    const level = Math.min(...growing.map((i) => widths[i]!));
+    for (const i of growing.filter((j) => widths[j] === level)) {
+      if (spare === 0) break;
+      widths[i]! += 1;
+      spare -= 1;
+    }
+  }
+  return widths;
+}
+
+/** A column's longest word, and its longest part that cannot break. */
+interface Words {
+  readonly word: number;
+  readonly part: number;
 }
 
 /** A table's lines per row, at most `width` columns wide (see `formatTable`). */
@@ -109,8 +164,16 @@ export function formatRows(
   rows: readonly (readonly string[])[],
   width: number = PLAIN.width,
 ): { header: string[]; rows: string[][] } {
-  const natural = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const widths = fitWidths(natural, width);
+  const column = (i: number) => [header[i]!, ...rows.map((r) => printable(r[i] ?? ''))];
+  const natural = header.map((_, i) => Math.max(...column(i).map((c) => c.length)));
+  const words = header.map((_, i): Words => {
+    const all = column(i).flatMap((c) => c.split(/\s+/));
+    return {
+      word: Math.max(...all.map((w) => w.length)),
+      part: Math.max(...all.flatMap(unbreakable).map((p) => p.length)),
+    };
+  });
+  const widths = fitWidths(natural, words, width);
   const render = (cells: readonly string[]) => {
     const wrapped = header.map((_, i) => wrapText(cells[i] ?? '', widths[i]!));
     const height = Math.max(...wrapped.map((w) => w.length));

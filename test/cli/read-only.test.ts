@@ -57,6 +57,7 @@ describe('commands that read leave the store byte-identical', () => {
   const reading: [string, () => string[]][] = [
     ['status', () => ['status']],
     ['status --json', () => ['status', '--json']],
+    ['findings', () => ['findings', '--format', 'ocsf', '--out', join(dir, 'findings.json')]],
     ['alerts', () => ['alerts']],
     ['alerts --digest', () => ['alerts', '--digest']],
     ['controls', () => ['controls']],

@@ -50,6 +50,21 @@ describe('proofline status', () => {
     expect(all.out).not.toContain('wait for manual evidence');
   });
 
+  it('reads at 80 columns: no line wider, and each title whole on its own line where its column would wrap it', async () => {
+    const store = await evaluated();
+    const { out } = await runCli(['--store', store, 'status', '--all'], { width: 80, color: false });
+    const lines = out.split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+    expect(lines[0]).not.toContain('TITLE');
+    const row = lines.findIndex((l) => l.startsWith('DATA-02 '));
+    expect(lines[row + 1]).toBe('    Storage is not publicly accessible');
+    const wide = await runCli(['--store', store, 'status'], { width: 200, color: false });
+    expect(wide.out.split('\n')[0]).toMatch(/OWNER\s+TITLE$/);
+    expect(wide.out.split('\n').find((l) => l.startsWith('DATA-02 '))).toMatch(
+      /Storage is not publicly accessible$/,
+    );
+  });
+
   it('filters by failing, owner, severity, source and framework', async () => {
     const store = await evaluated();
     const failing = controlLines((await runCli(['--store', store, 'status', '--failing'])).out);

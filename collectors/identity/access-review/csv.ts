@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { csvText } from '../../../core/csv.ts';
 import { adminsWithoutMfa, orphanedAccounts } from './review.ts';
 import type { AccessReviewSnapshot } from './snapshot.ts';
 
@@ -48,5 +48,5 @@ export function accessReviewCsv(s: AccessReviewSnapshot): string {
       flags.join('; '),
     ];
   });
-  return stringify([[...CSV_COLUMNS], ...rows]);
+  return csvText(CSV_COLUMNS, rows);
 }

@@ -292,6 +292,17 @@ describe('access review (pure join)', () => {
       'service account (owner platform: deploys from CI)',
     );
   });
+
+  it('writes a collected name that a spreadsheet would run as a formula as text', () => {
+    const base = review();
+    const login = '=HYPERLINK("http://evil.example","open")';
+    const hostile = {
+      ...base,
+      accounts: base.accounts.map((a, i) => (i === 0 ? { ...a, account: login } : a)),
+    };
+    const rows = parse(accessReviewCsv(hostile), { columns: true }) as Record<string, string>[];
+    expect(rows[0]?.account).toBe(`'${login}`);
+  });
 });
 
 const artifact = (

@@ -98,17 +98,28 @@ describe('ownerMessages', () => {
     for (const n of m.notifications) expect(n.detail.ownerContacts).toEqual(['dana@acme.example']);
   });
 
-  it('sends a single alert as it is', () => {
+  it('sends a single alert as it is, closed by where to read the details', () => {
     const [m] = ownerMessages(notifications.filter((n) => n.owner === 'people-ops'));
     const single = notifications.find((n) => n.owner === 'people-ops')!;
     expect(m?.subject).toBe(single.subject);
-    expect(m?.body).toBe(single.body);
+    expect(m?.body).toBe(
+      `${single.body}\n\nDetails: proofline status --owner people-ops; proofline resource <resource>; proofline report --out report.html`,
+    );
     expect(m?.attributes).toMatchObject({ kind: 'alert', control: 'HR-01', status: 'manual_due' });
   });
 
-  it('names the report link when there is one', () => {
-    const [, lead] = ownerMessages(notifications, { reportUrl: 'https://reports.example/latest.html' });
-    expect(lead?.body.split('\n').at(-1)).toBe('Report: https://reports.example/latest.html');
+  it('takes the report link from the configuration, an http(s) URL only', () => {
+    const url = 'https://reports.example/latest.html';
+    expect(configSchema.parse({ alerts: { reportUrl: url } }).alerts?.reportUrl).toBe(url);
+    expect(() => configSchema.parse({ alerts: { reportUrl: 'javascript:alert(1)' } })).toThrow();
+    expect(() => configSchema.parse({ alerts: { reportUrl: 'latest report' } })).toThrow();
+  });
+
+  it('ends every message, single or summed up, with the report link when there is one', () => {
+    const messages = ownerMessages(notifications, { reportUrl: 'https://reports.example/latest.html' });
+    expect(messages.length).toBeGreaterThan(1);
+    for (const m of messages)
+      expect(m.body.split('\n').at(-1)).toBe('Report: https://reports.example/latest.html');
   });
 });
 

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { evidenceCell, findingsCsv } from '../../../core/archive/tables.ts';
+import { evidenceCell } from '../../../core/archive/tables.ts';
 import { ARCHIVE_FORMAT_VERSION, ARCHIVE_FORMAT_VERSIONS } from '../../../core/archive/types.ts';
 import { verifyArchive } from '../../../core/archive/verify.ts';
 
@@ -43,36 +42,6 @@ describe('archive format versions', () => {
 });
 
 describe('CSV files of the archive', () => {
-  it('write cells that a spreadsheet would run as a formula as text', () => {
-    const text = findingsCsv([
-      {
-        control: 'IAM-02',
-        check: 'aws.iam.console-mfa',
-        severity: 'high',
-        resource: '=HYPERLINK("http://evil.example","bob")',
-        firstFailing: '2026-06-01T10:00:00.000Z',
-        lastFailing: '2026-06-02T10:00:00.000Z',
-        daysFailing: 2,
-        firstReason: '+1 console user without MFA',
-        latestReason: '@SUM(A1)',
-        exceptions: [],
-        lastSeen: 'fail',
-        lastSeenAt: '2026-06-02T10:00:00.000Z',
-        firstEvidence: '-evidence',
-        latestEvidence: '\tevidence',
-      },
-    ]);
-    const [row] = parse(text, { columns: true }) as Record<string, string>[];
-    expect(row).toMatchObject({
-      resource: `'=HYPERLINK("http://evil.example","bob")`,
-      first_reason: "'+1 console user without MFA",
-      latest_reason: "'@SUM(A1)",
-      first_evidence: "'-evidence",
-      latest_evidence: "'\tevidence",
-      days_failing: '2',
-    });
-  });
-
   it("name an occurrence's few evidence files, and count many by collector and day", () => {
     const key = (scope: string, day: string) =>
       `evidence/source=aws/collector=aws.s3.buckets/scope=${scope}/dt=${day}/${day.replace(/-/g, '')}T100000Z-${'a'.repeat(64)}.json`;

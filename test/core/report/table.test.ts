@@ -20,6 +20,48 @@ describe('terminalOf', () => {
 });
 
 describe('formatTable', () => {
+  it('wraps a status table at 80 columns between words: no title, owner or date is cut mid-word (at most after a hyphen)', () => {
+    const rows = [
+      [
+        'ACS-04',
+        'FAIL',
+        'CRITICAL',
+        '1/1',
+        '2026-12-02 (0d)',
+        'cloud-security',
+        'Privileged and break-glass access is limited and reviewed',
+      ],
+      [
+        'GH-01',
+        'FAIL',
+        'CRITICAL',
+        '2/4',
+        '2026-11-30 (2d)',
+        'security-operations',
+        'GitHub members sign in with two-factor authentication',
+      ],
+      [
+        'HR-02',
+        'MANUAL DUE',
+        '-',
+        '0/0',
+        '-',
+        'people-ops',
+        'Personnel are background-checked before they join',
+      ],
+    ];
+    const header = ['CONTROL', 'STATUS', 'SEVERITY', 'FAILING', 'SINCE', 'OWNER', 'TITLE'];
+    const lines = formatTable(header, rows, 80).split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+    const tokens = new Set(lines.flatMap((l) => l.split(/\s+/)));
+    // a word wraps whole; only where the columns cannot hold the longest words does one break, after a hyphen
+    const pieces = (word: string) => word.split(/(?<=-)/);
+    for (const word of rows.flat().flatMap((cell) => cell.split(' ')))
+      expect(tokens.has(word) || pieces(word).every((p) => tokens.has(p)), word).toBe(true);
+    expect(tokens).toContain('authentication');
+    expect(tokens).toContain('2026-12-02');
+  });
+
   it('keeps a table that fits as it is', () => {
     expect(formatTable(['ID', 'TITLE'], [['A-1', 'short']], 80)).toBe('ID   TITLE\nA-1  short');
   });
@@ -47,6 +89,11 @@ describe('formatTable', () => {
 describe('wrapText and fitLines', () => {
   it('splits words longer than the line rather than losing them', () => {
     expect(wrapText('ab abcdefgh', 4)).toEqual(['ab', 'abcd', 'efgh']);
+  });
+
+  it('breaks a word too long for the line after a hyphen, slash or colon before cutting it', () => {
+    expect(wrapText('owner engineering-security', 12)).toEqual(['owner', 'engineering-', 'security']);
+    expect(wrapText('arn:aws:s3:::acme-logs', 10)).toEqual(['arn:aws:', 's3:::acme-', 'logs']);
   });
 
   it('wraps long report lines with a hanging indent past their own', () => {
