@@ -7,10 +7,10 @@ import {
   verifyChain,
   writeDueDigests,
 } from '../core/digest-chain.ts';
+import { UsageError } from '../core/errors.ts';
 import { publicKeyFingerprint, publicKeyInfo, type Signer } from '../core/signing.ts';
 import type { DigestRecord } from '../core/stores/digest-storage.ts';
 import { type ChainedStore, openSigner, openStore, storePublicKey } from '../core/stores/open.ts';
-import { UsageError } from './context.ts';
 
 export interface DigestCommandOptions {
   readonly until?: string;

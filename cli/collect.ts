@@ -3,6 +3,7 @@ import { collectors as registry } from '../collectors/index.ts';
 import type { ConnectOptions } from '../collectors/sources.ts';
 import type { AnyCollector } from '../core/collector.ts';
 import { parseWith } from '../core/config.ts';
+import { UsageError } from '../core/errors.ts';
 import type { ControlResult, Transition } from '../core/model.ts';
 import {
   type CollectionOutcome,
@@ -14,7 +15,6 @@ import { LocalStore } from '../core/stores/local-store.ts';
 import { openSigner } from '../core/stores/open.ts';
 import { describeHead, sealEndedPeriods } from './chain.ts';
 import type { CliContext } from './context.ts';
-import { UsageError } from './context.ts';
 
 export interface CollectOptions {
   readonly collector?: string[];

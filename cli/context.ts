@@ -38,11 +38,6 @@ export async function openContext(
   };
 }
 
-/** Errors a user can act on: printed as one message, no stack trace. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 /** The options every command can take (before the command name). */
 export interface GlobalOptions {
   readonly store: string;

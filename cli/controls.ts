@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { type CrosswalkPair, crosswalk } from '../core/crosswalk.ts';
+import { UsageError } from '../core/errors.ts';
 import { fitLines, formatTable, statusLabel } from '../core/report/table.ts';
 import {
   coverage,
@@ -13,7 +14,7 @@ import {
   requirementRows,
 } from '../core/requirements.ts';
 import type { CommandEnv } from './context.ts';
-import { openContext, READ_ONLY, UsageError } from './context.ts';
+import { openContext, READ_ONLY } from './context.ts';
 import { currentResults, statusLookup } from './governance.ts';
 
 interface ControlsOptions {

@@ -6,12 +6,12 @@ import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
 import type { BuildArchiveResult } from '../core/archive/build.ts';
 import { type ArchiveRequest, writeArchive } from '../core/archive/export.ts';
-import { ArchiveInputError } from '../core/archive/period.ts';
 import { archiveFileCount, FRAMEWORKS, type Framework } from '../core/archive/types.ts';
 import { type VerifyReport, verifyArchive } from '../core/archive/verify.ts';
+import { UsageError } from '../core/errors.ts';
 import { LocalSigner, publicKeyFingerprint, type Signer } from '../core/signing.ts';
 import { openSigner } from '../core/stores/open.ts';
-import { type CliContext, type GlobalOptions, openContext, READ_ONLY, UsageError } from './context.ts';
+import { type CliContext, type GlobalOptions, openContext, READ_ONLY } from './context.ts';
 import { remoteExport } from './remote-export.ts';
 
 /** `verify` found a problem with the archive. */
@@ -133,7 +133,6 @@ export async function exportArchive(
   } catch (error) {
     await new Promise<void>((done) => output.destroy().once('close', done));
     await rm(partial, { force: true });
-    if (error instanceof ArchiveInputError) throw new UsageError(error.message);
     throw error;
   }
 }

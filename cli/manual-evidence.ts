@@ -1,13 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { UsageError } from '../core/errors.ts';
 import {
   MANUAL_EVIDENCE_COLLECTOR,
   ManualEvidenceError,
   manualEvidenceSnapshot,
 } from '../core/manual-evidence.ts';
 import type { CommandEnv } from './context.ts';
-import { openContext, UsageError } from './context.ts';
+import { openContext } from './context.ts';
 import { currentUser, reevaluate } from './exceptions.ts';
 
 /** Uploads are embedded in one artifact (base64), so they are capped to keep artifacts readable in memory. */

@@ -4,6 +4,7 @@ import { contactsOf, failingDigest, notificationsFor } from '../core/alerts/noti
 import { ownerMessages } from '../core/alerts/owner-message.ts';
 import { checkCatalog } from '../core/collector.ts';
 import { alertSettings } from '../core/config.ts';
+import { EXIT, ProoflineError, UsageError } from '../core/errors.ts';
 import { SEVERITIES, type Source } from '../core/model.ts';
 import { collectorPolicy } from '../core/permissions.ts';
 import { evaluateStore } from '../core/pipeline.ts';
@@ -18,7 +19,7 @@ import { fitLines, formatTable, PLAIN, type Terminal, terminalOf } from '../core
 import { formatAccessReview, runAccessReview } from './access-review.ts';
 import { runDigest, runVerifyChain } from './chain.ts';
 import { runCollect, selectCollectors } from './collect.ts';
-import { type CommandEnv, type GlobalOptions, openContext, READ_ONLY, UsageError } from './context.ts';
+import { type CommandEnv, type GlobalOptions, openContext, READ_ONLY } from './context.ts';
 import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
 import { registerArchiveCommands } from './export.ts';
@@ -26,11 +27,9 @@ import { loadGovernanceFor, registerGovernanceCommands } from './governance.ts';
 import { registerUploadCommand } from './manual-evidence.ts';
 import { registerReportCommand } from './report.ts';
 
-/**
- * Exit codes: 0 done; 1 error; 2 bad usage; 3 done, but some collections failed (recorded as error artifacts);
- * 4 verify-chain found a problem.
- */
-export const EXIT = { ok: 0, error: 1, usage: 2, collectionErrors: 3, chainProblems: 4 } as const;
+/** The AWS SDK's own error when the credential chain finds nothing: the user's to fix, like ours. */
+const isMissingAwsCredentials = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'CredentialsProviderError';
 
 const isoDate = (value: string): string => {
   const date = new Date(value);
@@ -418,36 +417,31 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code. Errors a person can fix are printed without a stack trace. */
+/**
+ * Runs the CLI; returns the exit code. A ProoflineError is printed as its one line and exits with its code;
+ * anything else is a defect and keeps its stack.
+ */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const run = { exitCode: EXIT.ok as number };
   try {
     await buildProgram(io, run).parseAsync([...argv]);
     return run.exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const e = error as Error;
-    const known = [
-      'UsageError',
-      'ConfigError',
-      'CatalogError',
-      'AwsCredentialsError',
-      'GitHubCredentialsError',
-      'IntegrityError',
-      'MotoUnavailableError',
-      'StoreSpecError',
-      'StoreNotFoundError',
-      'ChainError',
-      'SigningKeyError',
-      'CredentialsError',
-      'GovernanceError',
-      'ApplicabilityError',
-      'ExceptionError',
-      'ManualEvidenceError',
-      'RemoteExportError',
-      'CredentialsProviderError',
-    ];
-    io.err(known.includes(e.name) ? `proofline: ${e.message}` : `proofline: ${e.stack ?? e.message}`);
-    return e.name === 'UsageError' ? EXIT.usage : EXIT.error;
+    return reportFailure(error, io.err);
   }
+}
+
+/**
+ * What the CLI prints and returns when a command throws: a ProoflineError (or the SDK's missing-credentials
+ * error) as its one line with its exit code; anything else is a defect and keeps its stack.
+ */
+export function reportFailure(error: unknown, err: (text: string) => void): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (error instanceof ProoflineError || isMissingAwsCredentials(error)) {
+    err(`proofline: ${(error as Error).message}`);
+    return error instanceof ProoflineError ? error.exitCode : EXIT.error;
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  err(`proofline: ${e.stack ?? e.message}`);
+  return EXIT.error;
 }

@@ -7,8 +7,9 @@ import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.t
 import { GENERATOR } from '../core/archive/export.ts';
 import { ArchiveInputError, parsePeriod } from '../core/archive/period.ts';
 import { FRAMEWORKS, type Framework } from '../core/archive/types.ts';
+import { UsageError } from '../core/errors.ts';
 import { storeReportHtml } from '../core/report/html/index.ts';
-import { type CommandEnv, openContext, UsageError } from './context.ts';
+import { type CommandEnv, openContext } from './context.ts';
 
 /** Days a report covers when --from is not given: the last 30, today included. */
 export const DEFAULT_REPORT_DAYS = 30;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { type ZodType, z } from 'zod';
 import { sha256Hex } from '../core/canonical.ts';
+import { ProoflineError } from '../core/errors.ts';
 import type { Exclusion, Governance, GovernanceFile, Person, Risk } from '../core/governance.ts';
 import type { Control } from '../core/model.ts';
 import type { Frameworks } from '../core/requirements.ts';
@@ -12,7 +13,7 @@ import { PACKAGE_ROOT } from './base.ts';
 export const DEFAULT_GOVERNANCE_DIR = join(PACKAGE_ROOT, 'governance');
 export const GOVERNANCE_FILES = ['owners.yaml', 'risks.yaml', 'applicability.yaml'] as const;
 
-export class GovernanceError extends Error {
+export class GovernanceError extends ProoflineError {
   override name = 'GovernanceError';
 }
 

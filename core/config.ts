@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { type ZodType, z } from 'zod';
 import { checkSettingsSchema } from './check-settings.ts';
+import { ProoflineError } from './errors.ts';
 
 export const DEFAULT_CONFIG_FILE = 'proofline.config.yaml';
 
-export class ConfigError extends Error {
+export class ConfigError extends ProoflineError {
   override name = 'ConfigError';
 }
 

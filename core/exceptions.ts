@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalJson, sha256Hex } from './canonical.ts';
 import { DAY_MS } from './collector.ts';
+import { ProoflineError } from './errors.ts';
 import type { Control, ControlResult, Finding } from './model.ts';
 
 /** Exceptions are stored as artifacts of this collector (source `manual`, scope id = the control id). */
@@ -36,7 +37,7 @@ export type ExceptionRevocation = z.infer<typeof revocationSchema>;
 /** Records are append-only: a grant, and later perhaps its revocation (a new record, never an edit). */
 export type ExceptionRecord = ExceptionGrant | ExceptionRevocation;
 
-export class ExceptionError extends Error {
+export class ExceptionError extends ProoflineError {
   override name = 'ExceptionError';
 }
 

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { sha256Hex } from './canonical.ts';
 import { DAY_MS } from './collector.ts';
+import { ProoflineError } from './errors.ts';
 import type { Control, ControlResult } from './model.ts';
 
 /** Uploaded evidence is stored as artifacts of this collector (source `manual`, scope id = the control id). */
@@ -54,7 +55,7 @@ const MEDIA_TYPES: Record<string, string> = {
 export const mediaTypeOf = (fileName: string): string =>
   MEDIA_TYPES[extname(fileName).toLowerCase()] ?? 'application/octet-stream';
 
-export class ManualEvidenceError extends Error {
+export class ManualEvidenceError extends ProoflineError {
   override name = 'ManualEvidenceError';
 }
 

@@ -13,6 +13,7 @@ import {
 import { ArchiveInputError } from '../core/archive/period.ts';
 import { IntegrityError } from '../core/artifact.ts';
 import { ENV, PREFIX, TELEMETRY } from '../core/deployed.ts';
+import { ProoflineError } from '../core/errors.ts';
 import { catalogControls, deployedCollectors } from './shared/catalog.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
 import { evidenceStore, storeSigner } from './shared/store.ts';
@@ -85,7 +86,7 @@ export function parseArchiveRequest(
 export const FINISH_RESERVE_MS = 60_000;
 
 /** The archive could not be finished within the function's time. */
-export class ExportTooLargeError extends Error {
+export class ExportTooLargeError extends ProoflineError {
   override name = 'ExportTooLargeError';
 }
 

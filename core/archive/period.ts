@@ -1,11 +1,13 @@
+import { EXIT, type ExitCode, ProoflineError } from '../errors.ts';
 import type { Control } from '../model.ts';
 import type { Framework, Period, Requirement } from './types.ts';
 
 const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export class ArchiveInputError extends Error {
+export class ArchiveInputError extends ProoflineError {
   override name = 'ArchiveInputError';
+  override readonly exitCode: ExitCode = EXIT.usage;
 }
 
 function parseDay(value: string, what: string): number {

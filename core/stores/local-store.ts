@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { decodeArtifact, encodeArtifact } from '../artifact.ts';
+import { ProoflineError } from '../errors.ts';
 import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Transition } from '../model.ts';
 import { nextState } from '../state.ts';
 import {
@@ -84,7 +85,7 @@ export interface LocalStoreOptions {
 }
 
 /** A reading command named a folder that holds no store: nothing is created there. */
-export class StoreNotFoundError extends Error {
+export class StoreNotFoundError extends ProoflineError {
   override name = 'StoreNotFoundError';
 }
 

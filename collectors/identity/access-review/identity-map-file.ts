@@ -1,9 +1,10 @@
 import { parse } from 'yaml';
+import { ProoflineError } from '../../../core/errors.ts';
 import { accountKey, type IdentityMap, identityMapSchema } from './identity-map.ts';
 
 // Apart from identity-map.ts so the collector (and every bundle of the registry) does not carry the YAML parser.
 
-export class IdentityMapError extends Error {
+export class IdentityMapError extends ProoflineError {
   override name = 'IdentityMapError';
 }
 
