@@ -88,6 +88,8 @@ export async function runVerifyChain(
   options: VerifyChainCommandOptions,
   out: (line: string) => void,
 ): Promise<ChainVerification> {
+  if (options.from && options.to && options.from >= options.to)
+    throw new UsageError(`--from ${options.from} must be before --to ${options.to}`);
   // The store first: a mistyped --store is named as such, and nothing is created there.
   const store = await openStore(storeSpec, { readOnly: true });
   try {

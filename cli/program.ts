@@ -16,10 +16,11 @@ import {
   statusEntries,
 } from '../core/report/status.ts';
 import { fitLines, formatTable, PLAIN, type Terminal, terminalOf } from '../core/report/table.ts';
+import { parseIsoTime } from '../core/validate.ts';
 import { formatAccessReview, runAccessReview } from './access-review.ts';
 import { runDigest, runVerifyChain } from './chain.ts';
 import { runCollect, selectCollectors } from './collect.ts';
-import { type CommandEnv, type GlobalOptions, openContext, READ_ONLY } from './context.ts';
+import { type CommandEnv, type GlobalOptions, READ_ONLY, withContext } from './context.ts';
 import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
 import { registerArchiveCommands } from './export.ts';
@@ -32,9 +33,11 @@ const isMissingAwsCredentials = (error: unknown): boolean =>
   error instanceof Error && error.name === 'CredentialsProviderError';
 
 const isoDate = (value: string): string => {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()))
-    throw new InvalidArgumentError(`"${value}" is not a date (use YYYY-MM-DD or ISO 8601)`);
+  const date = parseIsoTime(value);
+  if (!date)
+    throw new InvalidArgumentError(
+      `"${value}" is not a date: use YYYY-MM-DD or an ISO 8601 time with its zone (2026-12-31T18:00:00Z)`,
+    );
   return date.toISOString();
 };
 const positiveInt = (value: string): number => {
@@ -116,8 +119,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
     .option('--concurrency <n>', 'collections in parallel', positiveInt, 4)
     .action(async (options) => {
-      const ctx = await openContext(storeOptions());
-      try {
+      await withContext(storeOptions(), {}, async (ctx) => {
         const collected = await runCollect(ctx, { ...options, log: io.err });
         const failed = collected.outcomes.filter((o) => o.ref.status === 'error');
         out(
@@ -129,17 +131,14 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
         for (const f of failed)
           out(`collection failed: ${f.target.collector.id} ${f.ref.scopeKey} → ${f.ref.key}`);
         if (failed.length) run.exitCode = EXIT.collectionErrors;
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   program
     .command('evaluate')
     .description('re-evaluate every control on the latest evidence in the store')
     .action(async () => {
-      const ctx = await openContext(storeOptions());
-      try {
+      await withContext(storeOptions(), {}, async (ctx) => {
         const { transitions } = await evaluateStore(
           ctx.store,
           ctx.controls,
@@ -149,9 +148,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
         );
         for (const t of transitions) out(`${t.control}: ${t.from ?? 'new'} → ${t.to}`);
         out(`${ctx.controls.length} controls evaluated, ${transitions.length} changed status`);
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   program
@@ -171,8 +168,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .option('--all', 'every failing resource, and each control due for manual evidence on its own line')
     .option('--json', 'machine-readable output')
     .action(async (options: StatusFilter & { all?: boolean; json?: boolean }) => {
-      const ctx = await openContext(storeOptions(), READ_ONLY);
-      try {
+      await withContext(storeOptions(), READ_ONLY, async (ctx) => {
         const entries = statusEntries(ctx.controls, await ctx.store.controlStates(), checks, options);
         out(
           options.json
@@ -183,9 +179,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
               )
             : formatStatusTable(entries, { terminal, all: !!options.all }),
         );
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   program
@@ -196,13 +190,10 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .argument('<id>', 'the resource as `status` prints it, e.g. acme/web or an ARN')
     .option('--json', 'machine-readable output')
     .action(async (id: string, options: { json?: boolean }) => {
-      const ctx = await openContext(storeOptions(), READ_ONLY);
-      try {
+      await withContext(storeOptions(), READ_ONLY, async (ctx) => {
         const view = resourceView(id, ctx.controls, await ctx.store.controlStates(), checks);
         out(options.json ? JSON.stringify(view, null, 2) : formatResource(view, terminal));
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   const evidence = program.command('evidence').description('list and show stored evidence');
@@ -216,8 +207,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .option('--json', 'machine-readable output')
     .action(
       async (options: { collector?: string; scope?: string; from?: string; to?: string; json?: boolean }) => {
-        const ctx = await openContext(storeOptions(), READ_ONLY);
-        try {
+        await withContext(storeOptions(), READ_ONLY, async (ctx) => {
           const refs = await ctx.store.listArtifacts({
             ...(options.collector ? { collector: options.collector } : {}),
             ...(options.scope ? { scopeKey: options.scope } : {}),
@@ -233,9 +223,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
                 terminal.width,
               ),
             );
-        } finally {
-          await ctx.store.close();
-        }
+        });
       },
     );
   evidence
@@ -243,15 +231,12 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .description('print an artifact after checking its SHA-256')
     .argument('<key>', 'evidence key, as printed by `evidence list`')
     .action(async (key: string) => {
-      const ctx = await openContext(storeOptions(), READ_ONLY);
-      try {
+      await withContext(storeOptions(), READ_ONLY, async (ctx) => {
         if (!(await ctx.store.getArtifactRef(key)))
           throw new UsageError(`no artifact with key ${key} in ${ctx.store.location}`);
         const { artifact } = await ctx.store.getArtifact(key);
         out(JSON.stringify(artifact, null, 2));
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   registerUploadCommand(evidence, env);
@@ -274,8 +259,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       'instead, the daily digest: what still needs attention, overdue first, then by severity and age',
     )
     .action(async (options: { since?: string; json?: boolean; digest?: boolean; messages?: boolean }) => {
-      const ctx = await openContext(storeOptions(), READ_ONLY);
-      try {
+      await withContext(storeOptions(), READ_ONLY, async (ctx) => {
         if (options.digest) {
           const digest = failingDigest(
             await ctx.store.controlStates(),
@@ -328,9 +312,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
             ),
           );
         }
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   program
@@ -348,14 +330,11 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       'store the review as evidence and re-evaluate the controls (needs a filled identity map)',
     )
     .action(async (options: { csv?: string; identityMap?: string; record?: boolean }) => {
-      const ctx = await openContext(storeOptions(), { readOnly: !options.record });
-      try {
+      await withContext(storeOptions(), { readOnly: !options.record }, async (ctx) => {
         const result = await runAccessReview(ctx, options);
         out(formatAccessReview(result, options.csv));
         if (!result.review) run.exitCode = EXIT.collectionErrors;
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   program

@@ -7,6 +7,7 @@ import { ProoflineError } from '../core/errors.ts';
 import type { Exclusion, Governance, GovernanceFile, Person, Risk } from '../core/governance.ts';
 import type { Control } from '../core/model.ts';
 import type { Frameworks } from '../core/requirements.ts';
+import { issueLine } from '../core/validate.ts';
 import { PACKAGE_ROOT } from './base.ts';
 
 /** The example governance files shipped with Proofline; `--governance <dir>` points at your own. */
@@ -51,7 +52,7 @@ const applicabilitySchema = z.strictObject({
 const risksSchema = z.strictObject({ risks: z.array(z.unknown()) });
 
 const issues = (where: string, label: string, error: z.ZodError) =>
-  error.issues.map((i) => `${where}: ${label}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  error.issues.map((i) => `${where}: ${label}: ${issueLine(i)}`);
 
 /** Parses each entry of a list on its own, so one bad entry names itself and the others still load. */
 function parseEntries<T>(

@@ -1,4 +1,4 @@
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { sha256Hex } from './canonical.ts';
 import { DAY_MS } from './collector.ts';
 import { ProoflineError } from './errors.ts';
@@ -58,6 +58,16 @@ export const mediaTypeOf = (fileName: string): string =>
 export class ManualEvidenceError extends ProoflineError {
   override name = 'ManualEvidenceError';
 }
+
+/** A C0 or C1 control character (line breaks, the ESC that starts a terminal escape sequence). */
+const isControl = (c: number) => c < 0x20 || (c >= 0x7f && c <= 0x9f);
+
+/**
+ * The name an upload is stored and shown under: the file's base name with every control character replaced
+ * by U+FFFD, so a name cannot break a line of output, a CSV row or an archive entry, or drive a terminal.
+ */
+export const uploadFileName = (path: string): string =>
+  Array.from(basename(path), (ch) => (isControl(ch.codePointAt(0)!) ? '\uFFFD' : ch)).join('');
 
 /** Builds the snapshot of an upload. An empty file is refused: it cannot evidence anything. */
 export function manualEvidenceSnapshot(

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZodType } from 'zod';
 import { ProoflineError } from '../../core/errors.ts';
 import type { Source } from '../../core/model.ts';
+import { issueLine } from '../../core/validate.ts';
 
 const CODE_BY_STATUS: Record<number, string> = {
   401: 'Unauthorized',
@@ -95,11 +96,7 @@ export function parsePayload<T>(schema: ZodType<T>, data: unknown, source: Sourc
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new MalformedResponseError(
-    source,
-    operation,
-    `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unexpected shape'}`,
-  );
+  throw new MalformedResponseError(source, operation, issue ? issueLine(issue) : '(root): unexpected shape');
 }
 
 /**
