@@ -19,7 +19,6 @@ import { fitLines, formatTable, PLAIN, type Terminal, terminalOf } from '../core
 import { parseIsoTime } from '../core/validate.ts';
 import { formatAccessReview, runAccessReview } from './access-review.ts';
 import { runDigest, runVerifyChain } from './chain.ts';
-import { runCollect, selectCollectors } from './collect.ts';
 import { type CommandEnv, type GlobalOptions, READ_ONLY, withContext } from './context.ts';
 import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
@@ -120,6 +119,8 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .option('--concurrency <n>', 'collections in parallel', positiveInt, 4)
     .action(async (options) => {
       await withContext(storeOptions(), {}, async (ctx) => {
+        // Loaded here: collecting brings the vendor SDKs (AWS, GitHub, the IdPs) that no other command needs.
+        const { runCollect } = await import('./collect.ts');
         const collected = await runCollect(ctx, { ...options, log: io.err });
         const failed = collected.outcomes.filter((o) => o.ref.status === 'error');
         out(
@@ -341,7 +342,8 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .command('permissions')
     .description('print the IAM policy the AWS collectors need (read-only, exactly the actions they call)')
     .option('--collector <id>', 'only these collectors (repeatable)', collect)
-    .action((options: { collector?: string[] }) => {
+    .action(async (options: { collector?: string[] }) => {
+      const { selectCollectors } = await import('./collect.ts');
       out(JSON.stringify(collectorPolicy(selectCollectors(options.collector)), null, 2));
     });
 
