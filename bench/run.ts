@@ -7,8 +7,11 @@ const { runStoreBench } = await import('./store.ts');
 const { runBundleBench } = await import('./bundles.ts');
 const { runExportBench } = await import('./export.ts');
 const { runReportBench } = await import('./report.ts');
+const { runStartupBench } = await import('./startup.ts');
 
-console.log('## Check evaluation vs JSON.parse of the same bytes');
+console.log('## CLI start-up vs node -e 0 (bundled CLI)');
+for (const line of await runStartupBench()) console.log(line);
+console.log('\n## Check evaluation vs JSON.parse of the same bytes');
 for (const line of runEvaluateBench()) console.log(line);
 console.log('\n## AWS API calls per collector');
 for (const line of await runApiCallBench()) console.log(line);

@@ -11,10 +11,11 @@ import { ACCESS_REVIEW_SCOPE, accessReview } from '../collectors/identity/access
 import type { AccessReviewSnapshot } from '../collectors/identity/access-review/snapshot.ts';
 import { collectors } from '../collectors/index.ts';
 import { sha256Hex } from '../core/canonical.ts';
+import { UsageError } from '../core/errors.ts';
 import { evaluateArtifact } from '../core/evaluate.ts';
 import type { Artifact, ArtifactRef, Finding } from '../core/model.ts';
 import { collectArtifact, collectTargets, evaluateStore } from '../core/pipeline.ts';
-import { type CliContext, UsageError } from './context.ts';
+import type { CliContext } from './context.ts';
 
 export const DEFAULT_IDENTITY_MAP = 'governance/identity-map.yaml';
 

@@ -7,10 +7,10 @@ import {
   verifyChain,
   writeDueDigests,
 } from '../core/digest-chain.ts';
+import { UsageError } from '../core/errors.ts';
 import { publicKeyFingerprint, publicKeyInfo, type Signer } from '../core/signing.ts';
 import type { DigestRecord } from '../core/stores/digest-storage.ts';
 import { type ChainedStore, openSigner, openStore, storePublicKey } from '../core/stores/open.ts';
-import { UsageError } from './context.ts';
 
 export interface DigestCommandOptions {
   readonly until?: string;
@@ -88,6 +88,8 @@ export async function runVerifyChain(
   options: VerifyChainCommandOptions,
   out: (line: string) => void,
 ): Promise<ChainVerification> {
+  if (options.from && options.to && options.from >= options.to)
+    throw new UsageError(`--from ${options.from} must be before --to ${options.to}`);
   // The store first: a mistyped --store is named as such, and nothing is created there.
   const store = await openStore(storeSpec, { readOnly: true });
   try {

@@ -2,7 +2,7 @@ import { connectors } from '../collectors/connectors.ts';
 import { collectors as registry } from '../collectors/index.ts';
 import type { ConnectOptions } from '../collectors/sources.ts';
 import type { AnyCollector } from '../core/collector.ts';
-import { parseWith } from '../core/config.ts';
+import { UsageError } from '../core/errors.ts';
 import type { ControlResult, Transition } from '../core/model.ts';
 import {
   type CollectionOutcome,
@@ -14,7 +14,6 @@ import { LocalStore } from '../core/stores/local-store.ts';
 import { openSigner } from '../core/stores/open.ts';
 import { describeHead, sealEndedPeriods } from './chain.ts';
 import type { CliContext } from './context.ts';
-import { UsageError } from './context.ts';
 
 export interface CollectOptions {
   readonly collector?: string[];
@@ -62,11 +61,8 @@ async function resolveTargets(
   for (const connector of connectors) {
     const mine = selected.filter((c) => c.source === connector.source);
     if (mine.length === 0) continue;
-    const section = ctx.config.scope[connector.source];
-    const config =
-      section === undefined
-        ? undefined
-        : parseWith(connector.schema, section, ctx.configFile, ['scope', connector.source]);
+    // Validated by the connector's schema when the context was opened.
+    const config = (ctx.config.scope as Record<string, unknown>)[connector.source];
     const missing = connector.missing(config, connect);
     if (missing) {
       if (options.collector?.length)

@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { type CrosswalkPair, crosswalk } from '../core/crosswalk.ts';
 import { csvText } from '../core/csv.ts';
+import { UsageError } from '../core/errors.ts';
 import { fitLines, formatTable, statusLabel } from '../core/report/table.ts';
 import {
   coverage,
@@ -13,7 +14,7 @@ import {
   requirementRows,
 } from '../core/requirements.ts';
 import type { CommandEnv } from './context.ts';
-import { openContext, READ_ONLY, UsageError } from './context.ts';
+import { READ_ONLY, withContext } from './context.ts';
 import { currentResults, statusLookup } from './governance.ts';
 
 interface ControlsOptions {
@@ -58,8 +59,7 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
         throw new UsageError('choose one of --framework and --crosswalk');
       if (options.coverage && (options.crosswalk || options.csv !== undefined))
         throw new UsageError('--coverage prints a report or --json; it takes neither --crosswalk nor --csv');
-      const ctx = await openContext(env.globals(), READ_ONLY);
-      try {
+      await withContext(env.globals(), READ_ONLY, async (ctx) => {
         if (options.coverage) {
           const frameworks = await loadFrameworks();
           const reports = (options.framework ? [options.framework] : FRAMEWORK_IDS).map((id) => ({
@@ -226,8 +226,6 @@ export function registerControlsCommand(program: Command, env: CommandEnv): void
               env.terminal.width,
             ),
           );
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 }

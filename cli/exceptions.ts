@@ -1,10 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { collectors } from '../collectors/index.ts';
-import { parseWith } from '../core/config.ts';
 import {
-  DEFAULT_MAX_EXCEPTION_DAYS,
   EXCEPTION_COLLECTOR,
   ExceptionError,
   type ExceptionRecord,
@@ -15,19 +12,11 @@ import { evaluateStore } from '../core/pipeline.ts';
 import { loadExceptionRecords } from '../core/records.ts';
 import { formatTable } from '../core/report/table.ts';
 import type { EvidenceStore } from '../core/stores/store.ts';
+import { isIsoDay } from '../core/validate.ts';
 import type { CliContext, CommandEnv } from './context.ts';
-import { openContext } from './context.ts';
+import { withContext } from './context.ts';
 
-/** `exceptions:` in proofline.config.yaml. */
-const exceptionsConfigSchema = z.strictObject({
-  /** The longest an exception may run, in days. Default 90. */
-  maxDays: z.number().int().positive().max(3650).default(DEFAULT_MAX_EXCEPTION_DAYS),
-});
-
-export function maxExceptionDays(ctx: CliContext): number {
-  const section = (ctx.config as Record<string, unknown>).exceptions ?? {};
-  return parseWith(exceptionsConfigSchema, section, ctx.configFile, ['exceptions']).maxDays;
-}
+export const maxExceptionDays = (ctx: CliContext): number => ctx.config.exceptions.maxDays;
 
 export const currentUser = (): string => {
   try {
@@ -96,19 +85,16 @@ export function registerExceptionCommands(program: Command, env: CommandEnv): vo
         approvedBy?: string;
         expires?: string;
       }) => {
-        const ctx = await openContext(env.globals());
-        try {
+        await withContext(env.globals(), {}, async (ctx) => {
           const now = new Date();
           const grant = exceptionGrant(options, ctx.controls, now, maxExceptionDays(ctx));
           const { ref } = await appendRecord(ctx.store, grant.control, grant, grant.grantedAt);
           out(
-            `${grant.id} granted on ${grant.control} (${grant.resource ?? 'all resources'}) until ${grant.expiresAt}, owner ${grant.owner}, approved by ${grant.approvedBy}`,
+            `${grant.id} granted on ${grant.control} (${grant.resource ?? 'all resources'}) until ${grant.expiresAt}${options.expires && isIsoDay(options.expires.trim()) ? ` (the end of ${options.expires.trim()}, UTC)` : ''}, owner ${grant.owner}, approved by ${grant.approvedBy}`,
           );
           out(`  recorded as ${ref.key}`);
           await reevaluate(ctx, out, now.toISOString(), grant.control);
-        } finally {
-          await ctx.store.close();
-        }
+        });
       },
     );
 
@@ -118,8 +104,7 @@ export function registerExceptionCommands(program: Command, env: CommandEnv): vo
     .option('--control <id>', 'only this control')
     .option('--json', 'machine-readable output')
     .action(async (options: { control?: string; json?: boolean }) => {
-      const ctx = await openContext(env.globals());
-      try {
+      await withContext(env.globals(), {}, async (ctx) => {
         const views = exceptionStates(await loadExceptionRecords(ctx.store), new Date()).filter(
           (v) => !options.control || v.grant.control === options.control,
         );
@@ -147,9 +132,7 @@ export function registerExceptionCommands(program: Command, env: CommandEnv): vo
         out(
           `\n${views.length} exceptions: ${views.filter((v) => v.state === 'active').length} active, ${expired} expired (no longer applied), ${views.filter((v) => v.state === 'revoked').length} revoked`,
         );
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   exception
@@ -159,8 +142,7 @@ export function registerExceptionCommands(program: Command, env: CommandEnv): vo
     .option('--reason <text>', 'why it is revoked')
     .option('--by <name>', 'who revokes it (default: the current user)')
     .action(async (id: string, options: { reason?: string; by?: string }) => {
-      const ctx = await openContext(env.globals());
-      try {
+      await withContext(env.globals(), {}, async (ctx) => {
         const now = new Date();
         const view = exceptionStates(await loadExceptionRecords(ctx.store), now).find(
           (v) => v.grant.id === id,
@@ -177,8 +159,6 @@ export function registerExceptionCommands(program: Command, env: CommandEnv): vo
         );
         out(`${id} revoked by ${revokedBy}; recorded as ${ref.key}`);
         await reevaluate(ctx, out, now.toISOString(), view.grant.control);
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 }

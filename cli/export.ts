@@ -1,17 +1,17 @@
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
 import type { BuildArchiveResult } from '../core/archive/build.ts';
 import { type ArchiveRequest, writeArchive } from '../core/archive/export.ts';
-import { ArchiveInputError } from '../core/archive/period.ts';
 import { archiveFileCount, FRAMEWORKS, type Framework } from '../core/archive/types.ts';
 import { type VerifyReport, verifyArchive } from '../core/archive/verify.ts';
+import { UsageError } from '../core/errors.ts';
 import { LocalSigner, publicKeyFingerprint, type Signer } from '../core/signing.ts';
 import { openSigner } from '../core/stores/open.ts';
-import { type CliContext, type GlobalOptions, openContext, READ_ONLY, UsageError } from './context.ts';
+import { isIsoDay } from '../core/validate.ts';
+import { type CliContext, type GlobalOptions, outputFile, READ_ONLY, withContext } from './context.ts';
 import { remoteExport } from './remote-export.ts';
 
 /** `verify` found a problem with the archive. */
@@ -44,16 +44,30 @@ export interface ExportOptions {
 }
 
 /** The options both a local and a remote export refuse; returns the absolute path of `--out`. */
-async function checkExportOptions(options: ExportOptions): Promise<string> {
-  const path = resolve(options.out);
-  if (
-    await stat(path).then(
-      () => true,
-      () => false,
-    )
-  )
-    throw new UsageError(`${options.out} already exists; remove it or choose another --out`);
-  return path;
+const checkExportOptions = (options: ExportOptions): Promise<string> =>
+  outputFile(options.out, { replace: false });
+
+/**
+ * The period clipped to the store's evidence: from its first day of evidence to its last or today, whichever
+ * is later (days after the last collection up to today are gaps worth reporting). `--from 1000-01-01 --to
+ * 9999-12-31` is the whole store, not three million days. Dates that are not days are left for the archive
+ * to refuse; a period that holds no evidence at all is refused.
+ */
+export async function clipToEvidence(
+  store: Pick<CliContext['store'], 'listArtifacts' | 'location'>,
+  period: { readonly from: string; readonly to: string },
+  now: Date,
+): Promise<{ from: string; to: string }> {
+  if (!isIsoDay(period.from) || !isIsoDay(period.to) || period.from > period.to) return period;
+  const days = (await store.listArtifacts()).map((r) => r.collectedAt.slice(0, 10)).sort();
+  if (days.length === 0) return period;
+  const first = days[0]!;
+  const last = [days.at(-1)!, now.toISOString().slice(0, 10)].sort()[1]!;
+  if (period.to < first || period.from > last)
+    throw new UsageError(
+      `${store.location} holds evidence from ${first} to ${days.at(-1)}; ${period.from} to ${period.to} holds none`,
+    );
+  return { from: [first, period.from].sort()[1]!, to: [last, period.to].sort()[0]! };
 }
 
 /** The archive an auditor asks for, from the command's options. */
@@ -94,6 +108,9 @@ export async function exportArchive(
   signingKey?: Signer,
 ): Promise<BuildArchiveResult & { path: string; size: number }> {
   const path = await checkExportOptions(options);
+  const period = await clipToEvidence(ctx.store, options, new Date());
+  if (period.from !== options.from || period.to !== options.to)
+    log(`period clipped to the store's evidence: ${period.from} to ${period.to}`);
   const partial = `${path}.partial`;
   const handle = await open(partial, 'wx').catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
@@ -121,7 +138,7 @@ export async function exportArchive(
             }
           : {}),
       },
-      archiveRequest(options),
+      archiveRequest({ ...options, ...period }),
       output,
       ({ done, total, bytes }) => {
         if (done % 1000 === 0 || done === total)
@@ -133,7 +150,6 @@ export async function exportArchive(
   } catch (error) {
     await new Promise<void>((done) => output.destroy().once('close', done));
     await rm(partial, { force: true });
-    if (error instanceof ArchiveInputError) throw new UsageError(error.message);
     throw error;
   }
 }
@@ -256,8 +272,7 @@ export function registerArchiveCommands(
         if (!report.ok) run.exitCode = EXIT_VERIFY_FAILED;
         return;
       }
-      const ctx = await openContext(globals(), READ_ONLY);
-      try {
+      await withContext(globals(), READ_ONLY, async (ctx) => {
         const governance = globals().governance;
         const signer = await openSigner(globals().store, READ_ONLY);
         const result = await exportArchive(
@@ -267,9 +282,7 @@ export function registerArchiveCommands(
           signer,
         );
         for (const line of formatExportSummary(result)) io.out(line);
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   program

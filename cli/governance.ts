@@ -14,7 +14,7 @@ import type { Frameworks } from '../core/requirements.ts';
 import { soaCsv, statementOfApplicability } from '../core/soa.ts';
 import type { EvidenceStore } from '../core/stores/store.ts';
 import type { CliContext, CommandEnv } from './context.ts';
-import { openContext, READ_ONLY } from './context.ts';
+import { READ_ONLY, withContext } from './context.ts';
 
 /** Every control's status now, from the latest evidence, without recording a state change. */
 export async function currentResults(ctx: CliContext, now: Date = new Date()): Promise<ControlResult[]> {
@@ -83,8 +83,7 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
       'keep a copy of the governance files as evidence (when they changed) and re-evaluate the controls',
     )
     .action(async (options: { json?: boolean; record?: boolean }) => {
-      const ctx = await openContext(env.globals(), { readOnly: !options.record });
-      try {
+      await withContext(env.globals(), { readOnly: !options.record }, async (ctx) => {
         const now = new Date();
         const { frameworks, governance } = await loadGovernanceFor(ctx, env.globals().governance);
         let recorded: { ref: ArtifactRef; created: boolean } | undefined;
@@ -151,9 +150,7 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
           ),
         );
         out(fitLines(lines.join('\n'), env.terminal.width));
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   program
@@ -162,8 +159,7 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
     .option('--csv <file>', 'write the statement as CSV to this file')
     .option('--json', 'print the statement as JSON')
     .action(async (options: { csv?: string; json?: boolean }) => {
-      const ctx = await openContext(env.globals(), READ_ONLY);
-      try {
+      await withContext(env.globals(), READ_ONLY, async (ctx) => {
         const now = new Date();
         const { frameworks, governance } = await loadGovernanceFor(ctx, env.globals().governance);
         const rows = statementOfApplicability({
@@ -193,8 +189,6 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
               env.terminal.width,
             ),
           );
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 }

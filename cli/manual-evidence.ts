@@ -1,20 +1,26 @@
-import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { UsageError } from '../core/errors.ts';
 import {
   MANUAL_EVIDENCE_COLLECTOR,
   ManualEvidenceError,
   manualEvidenceSnapshot,
+  uploadFileName,
 } from '../core/manual-evidence.ts';
 import type { CommandEnv } from './context.ts';
-import { openContext, UsageError } from './context.ts';
+import { withContext } from './context.ts';
 import { currentUser, reevaluate } from './exceptions.ts';
 
-/** Uploads are embedded in one artifact (base64), so they are capped to keep artifacts readable in memory. */
-export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
-
-/** Reads the file to upload, turning every way it can fail into a message naming the file. */
-async function readUpload(file: string): Promise<Buffer> {
+/**
+ * Reads the file to upload, turning every way it can fail into a message naming the file. The cap is checked
+ * before reading and again while reading (a file that grows, a device), so no more than `maxBytes` is held.
+ */
+async function readUpload(file: string, maxBytes: number): Promise<Buffer> {
+  const tooLarge = (size: number | string) =>
+    new ManualEvidenceError(
+      `${file} is ${size} bytes; uploads are limited to ${maxBytes} bytes (uploads.maxBytes in the config; store larger files elsewhere and upload a signed index)`,
+    );
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(file);
@@ -27,18 +33,21 @@ async function readUpload(file: string): Promise<Buffer> {
     );
   }
   if (!info.isFile()) throw new ManualEvidenceError(`cannot read ${file}: not a regular file`);
-  if (info.size > MAX_UPLOAD_BYTES)
-    throw new ManualEvidenceError(
-      `${file} is ${info.size} bytes; uploads are limited to ${MAX_UPLOAD_BYTES} bytes (store larger files elsewhere and upload a signed index)`,
-    );
-  let bytes: Buffer;
+  if (info.size > maxBytes) throw tooLarge(info.size);
+  const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    bytes = await readFile(file);
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw tooLarge(`more than ${maxBytes}`);
+      chunks.push(chunk);
+    }
   } catch (error) {
+    if (error instanceof ManualEvidenceError) throw error;
     throw new ManualEvidenceError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  if (bytes.length === 0) throw new ManualEvidenceError(`${file} is empty: there is nothing to upload`);
-  return bytes;
+  if (size === 0) throw new ManualEvidenceError(`${file} is empty: there is nothing to upload`);
+  return Buffer.concat(chunks, size);
 }
 
 /** Adds `evidence upload` to the `evidence` command group. */
@@ -54,15 +63,14 @@ export function registerUploadCommand(evidence: Command, env: CommandEnv): void 
     .option('--uploader <name>', 'who uploads it (default: the current user)')
     .option('--media-type <type>', 'media type (default: from the file extension)')
     .action(async (file: string, options: { control: string; uploader?: string; mediaType?: string }) => {
-      const ctx = await openContext(env.globals());
-      try {
+      await withContext(env.globals(), {}, async (ctx) => {
         const control = ctx.controls.find((c) => c.id === options.control);
         if (!control) throw new UsageError(`unknown control "${options.control}"`);
-        const bytes = await readUpload(file);
+        const bytes = await readUpload(file, ctx.config.uploads.maxBytes);
         const now = new Date();
         const snapshot = manualEvidenceSnapshot(
           control.id,
-          basename(file),
+          uploadFileName(file),
           bytes,
           options.uploader ?? currentUser(),
           options.mediaType,
@@ -88,8 +96,6 @@ export function registerUploadCommand(evidence: Command, env: CommandEnv): void 
             `  note: ${control.id} has no manual-evidence spec; the file is kept but does not change its status`,
           );
         await reevaluate(ctx, out, now.toISOString(), control.id);
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 }

@@ -4,6 +4,7 @@ import { contactsOf, failingDigest, notificationsFor } from '../core/alerts/noti
 import { ownerMessages } from '../core/alerts/owner-message.ts';
 import { checkCatalog } from '../core/collector.ts';
 import { alertSettings } from '../core/config.ts';
+import { EXIT, ProoflineError, UsageError } from '../core/errors.ts';
 import { SEVERITIES, type Source } from '../core/model.ts';
 import { collectorPolicy } from '../core/permissions.ts';
 import { evaluateStore } from '../core/pipeline.ts';
@@ -15,10 +16,10 @@ import {
   statusEntries,
 } from '../core/report/status.ts';
 import { fitLines, formatTable, PLAIN, type Terminal, terminalOf } from '../core/report/table.ts';
+import { parseIsoTime } from '../core/validate.ts';
 import { formatAccessReview, runAccessReview } from './access-review.ts';
 import { runDigest, runVerifyChain } from './chain.ts';
-import { runCollect, selectCollectors } from './collect.ts';
-import { type CommandEnv, type GlobalOptions, openContext, READ_ONLY, UsageError } from './context.ts';
+import { type CommandEnv, type GlobalOptions, READ_ONLY, withContext } from './context.ts';
 import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
 import { registerArchiveCommands } from './export.ts';
@@ -27,16 +28,16 @@ import { loadGovernanceFor, registerGovernanceCommands } from './governance.ts';
 import { registerUploadCommand } from './manual-evidence.ts';
 import { registerReportCommand } from './report.ts';
 
-/**
- * Exit codes: 0 done; 1 error; 2 bad usage; 3 done, but some collections failed (recorded as error artifacts);
- * 4 verify-chain found a problem.
- */
-export const EXIT = { ok: 0, error: 1, usage: 2, collectionErrors: 3, chainProblems: 4 } as const;
+/** The AWS SDK's own error when the credential chain finds nothing: the user's to fix, like ours. */
+const isMissingAwsCredentials = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'CredentialsProviderError';
 
 const isoDate = (value: string): string => {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()))
-    throw new InvalidArgumentError(`"${value}" is not a date (use YYYY-MM-DD or ISO 8601)`);
+  const date = parseIsoTime(value);
+  if (!date)
+    throw new InvalidArgumentError(
+      `"${value}" is not a date: use YYYY-MM-DD or an ISO 8601 time with its zone (2026-12-31T18:00:00Z)`,
+    );
   return date.toISOString();
 };
 const positiveInt = (value: string): number => {
@@ -118,8 +119,9 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
     .option('--concurrency <n>', 'collections in parallel', positiveInt, 4)
     .action(async (options) => {
-      const ctx = await openContext(storeOptions());
-      try {
+      await withContext(storeOptions(), {}, async (ctx) => {
+        // Loaded here: collecting brings the vendor SDKs (AWS, GitHub, the IdPs) that no other command needs.
+        const { runCollect } = await import('./collect.ts');
         const collected = await runCollect(ctx, { ...options, log: io.err });
         const failed = collected.outcomes.filter((o) => o.ref.status === 'error');
         out(
@@ -131,17 +133,14 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
         for (const f of failed)
           out(`collection failed: ${f.target.collector.id} ${f.ref.scopeKey} → ${f.ref.key}`);
         if (failed.length) run.exitCode = EXIT.collectionErrors;
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   program
     .command('evaluate')
     .description('re-evaluate every control on the latest evidence in the store')
     .action(async () => {
-      const ctx = await openContext(storeOptions());
-      try {
+      await withContext(storeOptions(), {}, async (ctx) => {
         const { transitions } = await evaluateStore(
           ctx.store,
           ctx.controls,
@@ -151,9 +150,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
         );
         for (const t of transitions) out(`${t.control}: ${t.from ?? 'new'} → ${t.to}`);
         out(`${ctx.controls.length} controls evaluated, ${transitions.length} changed status`);
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   program
@@ -173,8 +170,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .option('--all', 'every failing resource, and each control due for manual evidence on its own line')
     .option('--json', 'machine-readable output')
     .action(async (options: StatusFilter & { all?: boolean; json?: boolean }) => {
-      const ctx = await openContext(storeOptions(), READ_ONLY);
-      try {
+      await withContext(storeOptions(), READ_ONLY, async (ctx) => {
         const entries = statusEntries(ctx.controls, await ctx.store.controlStates(), checks, options);
         out(
           options.json
@@ -185,9 +181,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
               )
             : formatStatusTable(entries, { terminal, all: !!options.all }),
         );
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   program
@@ -198,13 +192,10 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .argument('<id>', 'the resource as `status` prints it, e.g. acme/web or an ARN')
     .option('--json', 'machine-readable output')
     .action(async (id: string, options: { json?: boolean }) => {
-      const ctx = await openContext(storeOptions(), READ_ONLY);
-      try {
+      await withContext(storeOptions(), READ_ONLY, async (ctx) => {
         const view = resourceView(id, ctx.controls, await ctx.store.controlStates(), checks);
         out(options.json ? JSON.stringify(view, null, 2) : formatResource(view, terminal));
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   const evidence = program.command('evidence').description('list and show stored evidence');
@@ -218,8 +209,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .option('--json', 'machine-readable output')
     .action(
       async (options: { collector?: string; scope?: string; from?: string; to?: string; json?: boolean }) => {
-        const ctx = await openContext(storeOptions(), READ_ONLY);
-        try {
+        await withContext(storeOptions(), READ_ONLY, async (ctx) => {
           const refs = await ctx.store.listArtifacts({
             ...(options.collector ? { collector: options.collector } : {}),
             ...(options.scope ? { scopeKey: options.scope } : {}),
@@ -235,9 +225,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
                 terminal.width,
               ),
             );
-        } finally {
-          await ctx.store.close();
-        }
+        });
       },
     );
   evidence
@@ -245,15 +233,12 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .description('print an artifact after checking its SHA-256')
     .argument('<key>', 'evidence key, as printed by `evidence list`')
     .action(async (key: string) => {
-      const ctx = await openContext(storeOptions(), READ_ONLY);
-      try {
+      await withContext(storeOptions(), READ_ONLY, async (ctx) => {
         if (!(await ctx.store.getArtifactRef(key)))
           throw new UsageError(`no artifact with key ${key} in ${ctx.store.location}`);
         const { artifact } = await ctx.store.getArtifact(key);
         out(JSON.stringify(artifact, null, 2));
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   registerUploadCommand(evidence, env);
@@ -277,8 +262,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       'instead, the daily digest: what still needs attention, overdue first, then by severity and age',
     )
     .action(async (options: { since?: string; json?: boolean; digest?: boolean; messages?: boolean }) => {
-      const ctx = await openContext(storeOptions(), READ_ONLY);
-      try {
+      await withContext(storeOptions(), READ_ONLY, async (ctx) => {
         if (options.digest) {
           const digest = failingDigest(
             await ctx.store.controlStates(),
@@ -332,9 +316,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
             ),
           );
         }
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   program
@@ -352,21 +334,19 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       'store the review as evidence and re-evaluate the controls (needs a filled identity map)',
     )
     .action(async (options: { csv?: string; identityMap?: string; record?: boolean }) => {
-      const ctx = await openContext(storeOptions(), { readOnly: !options.record });
-      try {
+      await withContext(storeOptions(), { readOnly: !options.record }, async (ctx) => {
         const result = await runAccessReview(ctx, options);
         out(formatAccessReview(result, options.csv));
         if (!result.review) run.exitCode = EXIT.collectionErrors;
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 
   program
     .command('permissions')
     .description('print the IAM policy the AWS collectors need (read-only, exactly the actions they call)')
     .option('--collector <id>', 'only these collectors (repeatable)', collect)
-    .action((options: { collector?: string[] }) => {
+    .action(async (options: { collector?: string[] }) => {
+      const { selectCollectors } = await import('./collect.ts');
       out(JSON.stringify(collectorPolicy(selectCollectors(options.collector)), null, 2));
     });
 
@@ -421,36 +401,31 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code. Errors a person can fix are printed without a stack trace. */
+/**
+ * Runs the CLI; returns the exit code. A ProoflineError is printed as its one line and exits with its code;
+ * anything else is a defect and keeps its stack.
+ */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const run = { exitCode: EXIT.ok as number };
   try {
     await buildProgram(io, run).parseAsync([...argv]);
     return run.exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const e = error as Error;
-    const known = [
-      'UsageError',
-      'ConfigError',
-      'CatalogError',
-      'AwsCredentialsError',
-      'GitHubCredentialsError',
-      'IntegrityError',
-      'MotoUnavailableError',
-      'StoreSpecError',
-      'StoreNotFoundError',
-      'ChainError',
-      'SigningKeyError',
-      'CredentialsError',
-      'GovernanceError',
-      'ApplicabilityError',
-      'ExceptionError',
-      'ManualEvidenceError',
-      'RemoteExportError',
-      'CredentialsProviderError',
-    ];
-    io.err(known.includes(e.name) ? `proofline: ${e.message}` : `proofline: ${e.stack ?? e.message}`);
-    return e.name === 'UsageError' ? EXIT.usage : EXIT.error;
+    return reportFailure(error, io.err);
   }
+}
+
+/**
+ * What the CLI prints and returns when a command throws: a ProoflineError (or the SDK's missing-credentials
+ * error) as its one line with its exit code; anything else is a defect and keeps its stack.
+ */
+export function reportFailure(error: unknown, err: (text: string) => void): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  if (error instanceof ProoflineError || isMissingAwsCredentials(error)) {
+    err(`proofline: ${(error as Error).message}`);
+    return error instanceof ProoflineError ? error.exitCode : EXIT.error;
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  err(`proofline: ${e.stack ?? e.message}`);
+  return EXIT.error;
 }

@@ -8,8 +8,8 @@ import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { type ArchiveRequest, bodyFromRequest } from '../core/archive/export.ts';
+import { ProoflineError, UsageError } from '../core/errors.ts';
 import { hashingStream } from '../core/hashing-stream.ts';
-import { UsageError } from './context.ts';
 
 /** What the export function answers to a build (docs/deploy.md, "Auditor access"). */
 export interface RemoteArchive {
@@ -20,7 +20,7 @@ export interface RemoteArchive {
   readonly fingerprint: string;
 }
 
-export class RemoteExportError extends Error {
+export class RemoteExportError extends ProoflineError {
   override name = 'RemoteExportError';
 }
 

@@ -1,5 +1,4 @@
-import { rename, stat, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { rename, writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
@@ -7,8 +6,9 @@ import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.t
 import { GENERATOR } from '../core/archive/export.ts';
 import { ArchiveInputError, parsePeriod } from '../core/archive/period.ts';
 import { FRAMEWORKS, type Framework } from '../core/archive/types.ts';
+import { UsageError } from '../core/errors.ts';
 import { storeReportHtml } from '../core/report/html/index.ts';
-import { type CommandEnv, openContext, UsageError } from './context.ts';
+import { type CommandEnv, outputFile, withContext } from './context.ts';
 
 /** Days a report covers when --from is not given: the last 30, today included. */
 export const DEFAULT_REPORT_DAYS = 30;
@@ -49,17 +49,9 @@ export function registerReportCommand(program: Command, env: CommandEnv): void {
     .action(async (options: ReportOptions) => {
       const now = new Date();
       const period = reportPeriod(options, now);
-      const path = resolve(options.out);
-      if (
-        await stat(path).then(
-          (s) => s.isDirectory(),
-          () => false,
-        )
-      )
-        throw new UsageError(`--out ${options.out} is a folder; give a file name such as report.html`);
+      const path = await outputFile(options.out, { replace: true });
       const globals = env.globals();
-      const ctx = await openContext(globals);
-      try {
+      await withContext(globals, {}, async (ctx) => {
         const frameworks = await loadFrameworks();
         const governance = await loadGovernance(globals.governance ?? DEFAULT_GOVERNANCE_DIR, {
           controls: ctx.controls,
@@ -77,17 +69,13 @@ export function registerReportCommand(program: Command, env: CommandEnv): void {
           generator: GENERATOR,
         });
         const partial = `${path}.partial`;
-        await writeFile(partial, page).catch((error: NodeJS.ErrnoException) => {
-          throw new UsageError(
-            `cannot write ${options.out}: ${error.code === 'ENOENT' ? 'its folder does not exist' : error.message}`,
-          );
+        await writeFile(partial, page).catch((error: Error) => {
+          throw new UsageError(`cannot write ${options.out}: ${error.message}`);
         });
         await rename(partial, path);
         env.out(
           `Report: ${path} (${(Buffer.byteLength(page) / 1e3).toFixed(1)} kB), ${period.from} to ${period.to}; open it in a browser`,
         );
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { AnnexATheme, Framework, FrameworkId, Frameworks, Soc2Category } from '../core/requirements.ts';
+import { issueLine } from '../core/validate.ts';
 import { CatalogError, CONTROLS_DIR } from './base.ts';
 
 /** The framework catalogs: one YAML file per framework, named after its id. */
@@ -78,8 +79,7 @@ export async function loadFramework(file: string, expected?: FrameworkId): Promi
   }
   const top = frameworkSchema.safeParse(data);
   if (!top.success) {
-    const issue = top.error.issues[0]!;
-    throw new CatalogError(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new CatalogError(`${file}: ${issueLine(top.error.issues[0]!)}`);
   }
   if (expected && top.data.framework !== expected)
     throw new CatalogError(`${file}: framework: expected "${expected}", found "${top.data.framework}"`);
@@ -91,9 +91,7 @@ export async function loadFramework(file: string, expected?: FrameworkId): Promi
     const parsed = requirementSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues)
-        errors.push(
-          `${file}: requirement ${String(name)}: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-        );
+        errors.push(`${file}: requirement ${String(name)}: ${issueLine(issue)}`);
       return;
     }
     const r = parsed.data;

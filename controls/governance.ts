@@ -3,16 +3,18 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { type ZodType, z } from 'zod';
 import { sha256Hex } from '../core/canonical.ts';
+import { ProoflineError } from '../core/errors.ts';
 import type { Exclusion, Governance, GovernanceFile, Person, Risk } from '../core/governance.ts';
 import type { Control } from '../core/model.ts';
 import type { Frameworks } from '../core/requirements.ts';
+import { issueLine } from '../core/validate.ts';
 import { PACKAGE_ROOT } from './base.ts';
 
 /** The example governance files shipped with Proofline; `--governance <dir>` points at your own. */
 export const DEFAULT_GOVERNANCE_DIR = join(PACKAGE_ROOT, 'governance');
 export const GOVERNANCE_FILES = ['owners.yaml', 'risks.yaml', 'applicability.yaml'] as const;
 
-export class GovernanceError extends Error {
+export class GovernanceError extends ProoflineError {
   override name = 'GovernanceError';
 }
 
@@ -50,7 +52,7 @@ const applicabilitySchema = z.strictObject({
 const risksSchema = z.strictObject({ risks: z.array(z.unknown()) });
 
 const issues = (where: string, label: string, error: z.ZodError) =>
-  error.issues.map((i) => `${where}: ${label}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  error.issues.map((i) => `${where}: ${label}: ${issueLine(i)}`);
 
 /** Parses each entry of a list on its own, so one bad entry names itself and the others still load. */
 function parseEntries<T>(

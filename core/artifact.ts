@@ -1,4 +1,5 @@
 import { canonicalJson, sha256Hex } from './canonical.ts';
+import { ProoflineError } from './errors.ts';
 import { evidenceKey } from './evidence-key.ts';
 import type { Artifact, ArtifactRef, CollectionError, Scope } from './model.ts';
 import { scopeKey } from './model.ts';
@@ -27,8 +28,9 @@ export function encodeArtifact(artifact: Artifact): EncodedArtifact {
   };
 }
 
-export class IntegrityError extends Error {
+export class IntegrityError extends ProoflineError {
   override name = 'IntegrityError';
+  override readonly userFixable = false;
 }
 
 /** Parses stored bytes, refusing any whose hash differs from the one their key promises. */

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { type ZodType, z } from 'zod';
+import { z } from 'zod';
 import { checkSettingsSchema } from './check-settings.ts';
+import { DEFAULT_MAX_EXCEPTION_DAYS } from './exceptions.ts';
+import { ConfigError, parseWith } from './validate.ts';
 
 export const DEFAULT_CONFIG_FILE = 'proofline.config.yaml';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError, parseWith } from './validate.ts';
 
 // ---- deploy: how `cdk deploy` builds the stack (read by bin/app.ts and infra/) ----
 
@@ -236,13 +236,54 @@ export const alertsSchema = z.strictObject({
 });
 export type AlertsConfig = z.infer<typeof alertsSchema>;
 
-export const configSchema = z.looseObject({
-  scope: z.record(z.string(), z.unknown()).default({}),
+/** `exceptions:` — how long an exception may run. */
+export const exceptionsSchema = z.strictObject({
+  maxDays: z
+    .int()
+    .positive()
+    .max(3650)
+    .default(DEFAULT_MAX_EXCEPTION_DAYS)
+    .describe('The longest an exception may run, in days.'),
+});
+
+/** Uploads are embedded in one artifact (base64), so their size is capped (default 25 MiB). */
+export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+/** `uploads:` — manual evidence files. */
+export const uploadsSchema = z.strictObject({
+  maxBytes: z
+    .int()
+    .positive()
+    .max(1024 * 1024 * 1024)
+    .default(DEFAULT_MAX_UPLOAD_BYTES)
+    .describe('The largest file `evidence upload` accepts, in bytes.'),
+});
+
+/** The sources a scope statement can name (`manual` evidence has no section). */
+export const SCOPE_SOURCES = ['aws', 'github', 'okta', 'entra', 'google', 'identity-center'] as const;
+
+/** Names the unknown keys of a strict object or record, and the keys it knows. */
+const unknownKeys =
+  (known: readonly string[]) =>
+  (issue: { code?: string; keys?: readonly PropertyKey[] }): string | undefined =>
+    issue.code === 'unrecognized_keys'
+      ? `unknown key ${(issue.keys ?? []).map((k) => `"${String(k)}"`).join(', ')} (known: ${known.join(', ')})`
+      : undefined;
+
+const sections = {
+  /** The scope statement: one section per source, each validated by its connector when a command loads it. */
+  scope: z
+    .partialRecord(z.enum(SCOPE_SOURCES), z.unknown(), { error: unknownKeys(SCOPE_SOURCES) })
+    .default({}),
   deploy: deploySchema.optional(),
   /** Thresholds the checks apply (see core/check-settings.ts). */
   checks: checkSettingsSchema,
   alerts: alertsSchema.optional(),
-});
+  exceptions: exceptionsSchema.prefault({}),
+  uploads: uploadsSchema.prefault({}),
+};
+
+/** The whole file; an unknown key (a typo such as `scop:` or `awss:`) is refused, never ignored. */
+export const configSchema = z.strictObject(sections, { error: unknownKeys(Object.keys(sections)) });
 export type ProoflineConfig = z.infer<typeof configSchema>;
 
 /** Reads the config file; a missing default file is an empty config, a missing named file is an error. */
@@ -261,21 +302,6 @@ export async function loadConfig(file?: string): Promise<ProoflineConfig> {
     throw new ConfigError(`${file ?? DEFAULT_CONFIG_FILE}: not valid YAML: ${(error as Error).message}`);
   }
   return parseWith(configSchema, data, file ?? DEFAULT_CONFIG_FILE);
-}
-
-/** Validates `data` with `schema`; the error names the file, the field path and what is wrong. */
-export function parseWith<T>(
-  schema: ZodType<T>,
-  data: unknown,
-  where: string,
-  prefix: (string | number)[] = [],
-): T {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (i) => `${[...prefix, ...i.path].join('.') || '(root)'}: ${i.message}`,
-  );
-  throw new ConfigError(`${where}: ${problems.join('; ')}`);
 }
 
 /** The alerts section with every default applied (an absent section is all defaults). */

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { canonicalJson, sha256Hex } from './canonical.ts';
+import { ProoflineError } from './errors.ts';
 import { compactTimestamp, parseEvidenceKey } from './evidence-key.ts';
 import {
   type PublicKeyInfo,
@@ -98,8 +99,9 @@ const nextBoundary = (time: string, periodMs: number) =>
   at(Math.floor(ms(time) / periodMs) * periodMs + periodMs);
 const floorTo = (time: string, periodMs: number) => at(Math.floor(ms(time) / periodMs) * periodMs);
 
-export class ChainError extends Error {
+export class ChainError extends ProoflineError {
   override name = 'ChainError';
+  override readonly userFixable = false;
 }
 
 export interface WriteDigestsOptions {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { canonicalJson, sha256Hex } from './canonical.ts';
 import { DAY_MS } from './collector.ts';
+import { EXIT, type ExitCode, ProoflineError } from './errors.ts';
 import type { Control, ControlResult, Finding } from './model.ts';
+import { parseIsoTime } from './validate.ts';
 
 /** Exceptions are stored as artifacts of this collector (source `manual`, scope id = the control id). */
 export const EXCEPTION_COLLECTOR = 'proofline.exception';
@@ -36,8 +38,10 @@ export type ExceptionRevocation = z.infer<typeof revocationSchema>;
 /** Records are append-only: a grant, and later perhaps its revocation (a new record, never an edit). */
 export type ExceptionRecord = ExceptionGrant | ExceptionRevocation;
 
-export class ExceptionError extends Error {
+/** An exception request or revocation that cannot be recorded as given: bad usage (exit 2). */
+export class ExceptionError extends ProoflineError {
   override name = 'ExceptionError';
+  override readonly exitCode: ExitCode = EXIT.usage;
 }
 
 export interface ExceptionRequest {
@@ -50,12 +54,13 @@ export interface ExceptionRequest {
   readonly expires?: string;
 }
 
-/** Parses an expiry: a bare date means the end of that day (UTC). */
+/** Parses an expiry: ISO 8601 only; a bare date means the end of that day (UTC). */
 export function parseExpiry(value: string): Date {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const date = new Date(dateOnly ? `${value}T23:59:59.999Z` : value);
-  if (Number.isNaN(date.getTime()))
-    throw new ExceptionError(`expiry "${value}" is not a date (use YYYY-MM-DD or ISO 8601)`);
+  const date = parseIsoTime(value, { endOfDay: true });
+  if (!date)
+    throw new ExceptionError(
+      `expiry "${value}" is not a date: use YYYY-MM-DD (valid through the end of that UTC day) or an ISO 8601 time with its zone`,
+    );
   return date;
 }
 

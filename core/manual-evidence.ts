@@ -1,6 +1,7 @@
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { sha256Hex } from './canonical.ts';
 import { DAY_MS } from './collector.ts';
+import { ProoflineError } from './errors.ts';
 import type { Control, ControlResult } from './model.ts';
 
 /** Uploaded evidence is stored as artifacts of this collector (source `manual`, scope id = the control id). */
@@ -54,9 +55,19 @@ const MEDIA_TYPES: Record<string, string> = {
 export const mediaTypeOf = (fileName: string): string =>
   MEDIA_TYPES[extname(fileName).toLowerCase()] ?? 'application/octet-stream';
 
-export class ManualEvidenceError extends Error {
+export class ManualEvidenceError extends ProoflineError {
   override name = 'ManualEvidenceError';
 }
+
+/** A C0 or C1 control character (line breaks, the ESC that starts a terminal escape sequence). */
+const isControl = (c: number) => c < 0x20 || (c >= 0x7f && c <= 0x9f);
+
+/**
+ * The name an upload is stored and shown under: the file's base name with every control character replaced
+ * by U+FFFD, so a name cannot break a line of output, a CSV row or an archive entry, or drive a terminal.
+ */
+export const uploadFileName = (path: string): string =>
+  Array.from(basename(path), (ch) => (isControl(ch.codePointAt(0)!) ? '\uFFFD' : ch)).join('');
 
 /** Builds the snapshot of an upload. An empty file is refused: it cannot evidence anything. */
 export function manualEvidenceSnapshot(

@@ -2,6 +2,7 @@ import { createHash, createPublicKey, generateKeyPairSync, sign, verify } from '
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeKeyCommand, GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { ProoflineError } from './errors.ts';
 
 /**
  * Signs small signing inputs with ECDSA P-256 / SHA-256, DER-encoded, so anyone can verify with
@@ -75,7 +76,7 @@ export async function publicKeyInfo(signer: Signer): Promise<PublicKeyInfo> {
   return { keyId: signer.keyId, fingerprint: publicKeyFingerprint(pem), pem };
 }
 
-export class SigningKeyError extends Error {
+export class SigningKeyError extends ProoflineError {
   override name = 'SigningKeyError';
 }
 

@@ -1,4 +1,5 @@
 import { csvText } from './csv.ts';
+import { ProoflineError } from './errors.ts';
 import { type Applicability, type Risk, risksByControl } from './governance.ts';
 import type { Control, ControlStatus } from './model.ts';
 import {
@@ -33,7 +34,7 @@ export interface SoaRow {
   readonly links: readonly MappedLink[];
 }
 
-export class ApplicabilityError extends Error {
+export class ApplicabilityError extends ProoflineError {
   override name = 'ApplicabilityError';
 }
 

@@ -2,11 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ProoflineError } from '../core/errors.ts';
 
 export const MOTO_INSTALL_HINT =
   'Install the AWS emulator with: pip install "moto[server]"  (then check that `moto_server --help` runs)';
 
-export class MotoUnavailableError extends Error {
+export class MotoUnavailableError extends ProoflineError {
   override name = 'MotoUnavailableError';
 }
 

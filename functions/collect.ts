@@ -8,6 +8,7 @@ import { ENV, TELEMETRY } from '../core/deployed.ts';
 import type { CollectRequest } from '../core/fanout.ts';
 import { scopeKey } from '../core/model.ts';
 import { collectTargets } from '../core/pipeline.ts';
+import { parseWith } from '../core/validate.ts';
 import { CollectorThrottled, failureError, isThrottling } from './shared/failures.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
 import { evidenceStore } from './shared/store.ts';
@@ -36,12 +37,10 @@ export interface CollectResult {
 }
 
 function parseRequest(event: unknown) {
-  const result = requestSchema.safeParse(event);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
-    throw new Error(`bad collect request: ${problems.join('; ')}`);
-  }
-  const request = result.data;
+  const request = parseWith(requestSchema, event, 'bad collect request', [], {
+    root: '(event)',
+    error: Error,
+  });
   const collector = awsCollectors.find((c) => c.id === request.collectorId);
   if (!collector) throw new Error(`bad collect request: unknown collector ${request.collectorId}`);
   if (collector.regional !== Boolean(request.scope.region)) {

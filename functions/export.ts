@@ -13,6 +13,8 @@ import {
 import { ArchiveInputError } from '../core/archive/period.ts';
 import { IntegrityError } from '../core/artifact.ts';
 import { ENV, PREFIX, TELEMETRY } from '../core/deployed.ts';
+import { ProoflineError } from '../core/errors.ts';
+import { issueLine, requiredEnv } from '../core/validate.ts';
 import { catalogControls, deployedCollectors } from './shared/catalog.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
 import { evidenceStore, storeSigner } from './shared/store.ts';
@@ -41,11 +43,7 @@ export function urlSeconds(env: NodeJS.ProcessEnv = process.env): number {
   return Math.min(configured, MAX_URL_SECONDS);
 }
 
-function bucketName(): string {
-  const bucket = process.env[ENV.bucket];
-  if (!bucket) throw new Error(`environment variable ${ENV.bucket} is not set`);
-  return bucket;
-}
+const bucketName = (): string => requiredEnv(ENV.bucket);
 
 async function presign(key: string) {
   const expiresIn = urlSeconds();
@@ -78,14 +76,14 @@ export function parseArchiveRequest(
   }
   const parsed = archiveRequestBodySchema.safeParse(data);
   if (parsed.success) return parsed.data;
-  return parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+  return parsed.error.issues.map((i) => issueLine(i, [], '(body)')).join('; ');
 }
 
 /** Time kept back to finish the archive's last files, complete or abort the upload, and answer. */
 export const FINISH_RESERVE_MS = 60_000;
 
 /** The archive could not be finished within the function's time. */
-export class ExportTooLargeError extends Error {
+export class ExportTooLargeError extends ProoflineError {
   override name = 'ExportTooLargeError';
 }
 

@@ -5,6 +5,7 @@ import { AwsSession } from '../collectors/aws/session.ts';
 import { collectors } from '../collectors/index.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
 import { type PlanInput, planRun, type RunPlan } from '../core/fanout.ts';
+import { parseWith } from '../core/validate.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
 
 /** What a schedule sends: its group and the collectors it runs. */
@@ -61,16 +62,11 @@ function whereWeRun(context: Pick<Context, 'invokedFunctionArn'>): { account: st
 export async function handler(event: unknown, context: Context): Promise<RunPlan> {
   logger.addContext(context);
   return withMetrics(async () => {
-    const parsed = runSchema.safeParse(event);
-    if (!parsed.success) {
-      throw new Error(
-        `bad run input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
-    }
-    const { group } = parsed.data;
-    const unknown = parsed.data.collectors.filter((id) => !collectors.find((c) => c.id === id));
+    const run = parseWith(runSchema, event, 'bad run input', [], { root: '(event)', error: Error });
+    const { group } = run;
+    const unknown = run.collectors.filter((id) => !collectors.find((c) => c.id === id));
     if (unknown.length) throw new Error(`bad run input: unknown collector ${unknown.join(', ')}`);
-    const selected = parsed.data.collectors.map((id) => collectors.find((c) => c.id === id)!);
+    const selected = run.collectors.map((id) => collectors.find((c) => c.id === id)!);
     const home = whereWeRun(context);
     const env = process.env;
     const readsAccounts = selected.some((c) => c.source === 'aws');

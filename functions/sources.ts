@@ -6,6 +6,7 @@ import type { AnyCollector } from '../core/collector.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
 import { type ArtifactRef, type Scope, scopeKey } from '../core/model.ts';
 import { collectTargets } from '../core/pipeline.ts';
+import { parseWith, requiredEnv } from '../core/validate.ts';
 import { CollectorThrottled, failureError, isThrottling } from './shared/failures.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
 import { evidenceStore } from './shared/store.ts';
@@ -34,26 +35,17 @@ export interface SourceCollectResult {
 
 export type SourceHandler = (event: unknown, context?: Context) => Promise<SourceCollectResult>;
 
-/**
- * The source's `scope.<source>` section the stack passed at synth (JSON, secret ARNs only), validated. (Not
- * core/config.ts's parseWith: it would bring the YAML parser into the bundle.)
- */
+/** The source's `scope.<source>` section the stack passed at synth (JSON, secret ARNs only), validated. */
 function sourceConfig(connector: AnyConnector, env: NodeJS.ProcessEnv): unknown {
   const where = `${ENV.sourceConfig} (scope.${connector.source})`;
-  const text = env[ENV.sourceConfig];
-  if (!text) throw new Error(`environment variable ${ENV.sourceConfig} is not set`);
+  const text = requiredEnv(ENV.sourceConfig, env);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
     throw new Error(`${where}: not JSON`);
   }
-  const parsed = connector.schema.safeParse(data);
-  if (!parsed.success)
-    throw new Error(
-      `${where}: ${parsed.error.issues.map((i) => `${['scope', connector.source, ...i.path].join('.')}: ${i.message}`).join('; ')}`,
-    );
-  return parsed.data;
+  return parseWith(connector.schema, data, where, ['scope', connector.source]);
 }
 
 /**
@@ -73,14 +65,13 @@ export function sourceHandler(connector: AnyConnector, collectors: readonly AnyC
     scope?: Scope;
     failure?: { Error?: string; Cause?: string };
   } {
-    const parsed = eventSchema.safeParse(event);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);
-      throw new Error(`bad ${source} collect request: ${problems.join('; ')}`);
-    }
-    const { collectorId, failure, scope } = parsed.data;
-    if (parsed.data.source !== undefined && parsed.data.source !== source)
-      throw new Error(`bad ${source} collect request: source ${parsed.data.source} is not ${source}`);
+    const request = parseWith(eventSchema, event, `bad ${source} collect request`, [], {
+      root: '(event)',
+      error: Error,
+    });
+    const { collectorId, failure, scope } = request;
+    if (request.source !== undefined && request.source !== source)
+      throw new Error(`bad ${source} collect request: source ${request.source} is not ${source}`);
     const collector = mine.find((c) => c.id === collectorId);
     if (!collector)
       throw new Error(

@@ -5,6 +5,7 @@ import { publishSummary } from '../core/alerts/channels.ts';
 import { failingDigest } from '../core/alerts/notify.ts';
 import { checkCatalog } from '../core/collector.ts';
 import { ENV } from '../core/deployed.ts';
+import { requiredEnv } from '../core/validate.ts';
 import { catalogControls } from './shared/catalog.ts';
 import { logger, withMetrics } from './shared/observability.ts';
 import { evidenceStore } from './shared/store.ts';
@@ -22,8 +23,7 @@ export async function handler(
 ): Promise<{ subject: string; open: number }> {
   if (context) logger.addContext(context);
   return withMetrics(async () => {
-    const topic = process.env[ENV.alertTopic];
-    if (!topic) throw new Error(`environment variable ${ENV.alertTopic} is not set`);
+    const topic = requiredEnv(ENV.alertTopic);
     const store = await evidenceStore();
     const summary = failingDigest(
       await store.controlStates(),

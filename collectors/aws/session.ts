@@ -1,5 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { ProoflineError } from '../../core/errors.ts';
 
 /** The SDK v3 client shape we rely on: configurable, with a middleware stack. */
 interface SdkClient {
@@ -96,7 +97,7 @@ export function singleHostEndpoint(serviceEnvSuffix: string): Record<string, unk
   return url ? { endpointProvider: () => ({ url: new URL(url) }) } : {};
 }
 
-export class AwsCredentialsError extends Error {
+export class AwsCredentialsError extends ProoflineError {
   override name = 'AwsCredentialsError';
   constructor(cause: Error) {
     const noCredentials = cause.name === 'CredentialsProviderError' || /credential/i.test(cause.message);

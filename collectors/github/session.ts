@@ -2,6 +2,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { ProoflineError } from '../../core/errors.ts';
 
 /** Octokit with GitHub's recommended throttling (primary + secondary rate limits) and retries of 5xx errors. */
 export const GitHubClient = Octokit.plugin(throttling, retry);
@@ -115,7 +116,7 @@ export async function installationIdFor(options: GitHubClientOptions, org: strin
   }
 }
 
-export class GitHubCredentialsError extends Error {
+export class GitHubCredentialsError extends ProoflineError {
   override name = 'GitHubCredentialsError';
 }
 

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZodType } from 'zod';
+import { ProoflineError } from '../../core/errors.ts';
 import type { Source } from '../../core/model.ts';
+import { issueLine } from '../../core/validate.ts';
 
 const CODE_BY_STATUS: Record<number, string> = {
   401: 'Unauthorized',
@@ -13,37 +15,38 @@ const CODE_BY_STATUS: Record<number, string> = {
  * An identity provider's API refused or failed a call. Thrown out of collect(), it becomes an error artifact
  * with the HTTP status and the operation: a 401/403 is recorded as a gap, never read as "no users".
  */
-export class IdentityApiError extends Error {
+export class IdentityApiError extends ProoflineError {
   override name = 'IdentityApiError';
-  readonly code: string;
+  /** Only refused credentials are the user's to fix; any other failure is the provider's. */
+  override readonly userFixable: boolean;
   constructor(
     readonly source: Source,
     readonly operation: string,
     readonly status: number | undefined,
     detail: string,
   ) {
-    const code = status === undefined ? 'RequestFailed' : (CODE_BY_STATUS[status] ?? `HTTP${status}`);
     super(
       `${source} ${operation} failed${status === undefined ? '' : ` with HTTP ${status}`}: ${detail}${
         status === 401 || status === 403
           ? ' (the credentials are wrong or lack the read permissions listed in docs/sources/identity.md)'
           : ''
       }`,
+      { code: status === undefined ? 'RequestFailed' : (CODE_BY_STATUS[status] ?? `HTTP${status}`) },
     );
-    this.code = code;
+    this.userFixable = status === 401 || status === 403;
   }
 }
 
 /** An API answered 2xx with a body that does not have the documented shape. */
-export class MalformedResponseError extends Error {
+export class MalformedResponseError extends ProoflineError {
   override name = 'MalformedResponseError';
-  readonly code = 'MalformedResponse';
+  override readonly userFixable = false;
   constructor(
     readonly source: Source,
     readonly operation: string,
     detail: string,
   ) {
-    super(`${source} ${operation} returned a malformed response: ${detail}`);
+    super(`${source} ${operation} returned a malformed response: ${detail}`, { code: 'MalformedResponse' });
   }
 }
 
@@ -93,11 +96,7 @@ export function parsePayload<T>(schema: ZodType<T>, data: unknown, source: Sourc
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new MalformedResponseError(
-    source,
-    operation,
-    `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unexpected shape'}`,
-  );
+  throw new MalformedResponseError(source, operation, issue ? issueLine(issue) : '(root): unexpected shape');
 }
 
 /**

@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { ProoflineError } from '../../core/errors.ts';
 import { AwsSession } from '../aws/session.ts';
 import type { ConnectOptions } from '../sources.ts';
 
@@ -11,7 +12,7 @@ export const secretArnSchema = z
     'must be a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME)',
   );
 
-export class CredentialsError extends Error {
+export class CredentialsError extends ProoflineError {
   override name = 'CredentialsError';
 }
 

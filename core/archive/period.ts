@@ -1,18 +1,18 @@
+import { EXIT, type ExitCode, ProoflineError } from '../errors.ts';
 import type { Control } from '../model.ts';
+import { isIsoDay } from '../validate.ts';
 import type { Framework, Period, Requirement } from './types.ts';
 
 const DAY_MS = 86_400_000;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export class ArchiveInputError extends Error {
+export class ArchiveInputError extends ProoflineError {
   override name = 'ArchiveInputError';
+  override readonly exitCode: ExitCode = EXIT.usage;
 }
 
 function parseDay(value: string, what: string): number {
-  const ms = Date.parse(`${value}T00:00:00.000Z`);
-  if (!DATE.test(value) || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value)
-    throw new ArchiveInputError(`${what} "${value}" is not a date: use YYYY-MM-DD`);
-  return ms;
+  if (!isIsoDay(value)) throw new ArchiveInputError(`${what} "${value}" is not a date: use YYYY-MM-DD`);
+  return Date.parse(`${value}T00:00:00.000Z`);
 }
 
 /** An audit period of whole UTC days, both ends included: `2026-01-01` to `2026-12-31` is 365 days. */

@@ -4,7 +4,8 @@ import { chmod, link, mkdir, readdir, readFile, rename, stat, unlink, writeFile 
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
-import { decodeArtifact, encodeArtifact } from '../artifact.ts';
+import { decodeArtifact, encodeArtifact, IntegrityError } from '../artifact.ts';
+import { ProoflineError } from '../errors.ts';
 import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Transition } from '../model.ts';
 import { nextState } from '../state.ts';
 import {
@@ -84,7 +85,7 @@ export interface LocalStoreOptions {
 }
 
 /** A reading command named a folder that holds no store: nothing is created there. */
-export class StoreNotFoundError extends Error {
+export class StoreNotFoundError extends ProoflineError {
   override name = 'StoreNotFoundError';
 }
 
@@ -234,7 +235,11 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     const ref = await this.getArtifactRef(key);
     if (!ref) throw new Error(`no artifact with key ${key} in ${this.location}`);
     const sha256 = expectedSha256(ref);
-    const bytes = await readFile(this.pathOf(key));
+    const path = this.pathOf(key);
+    const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') throw new IntegrityError(`${key}: indexed, but ${path} does not exist`);
+      throw error;
+    });
     return { artifact: decodeArtifact(bytes, sha256, key), ref };
   }
 

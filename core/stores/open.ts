@@ -1,5 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { ProoflineError } from '../errors.ts';
 import { KmsSigner, LocalSigner, type Signer } from '../signing.ts';
 import type { DigestStorage } from './digest-storage.ts';
 import { DEFAULT_STORE_DIR, LocalStore } from './local-store.ts';
@@ -8,7 +9,7 @@ import type { EvidenceStore } from './store.ts';
 /** A store that also keeps the digest chain: both implementations are. */
 export type ChainedStore = EvidenceStore & DigestStorage;
 
-export class StoreSpecError extends Error {
+export class StoreSpecError extends ProoflineError {
   override name = 'StoreSpecError';
 }
 

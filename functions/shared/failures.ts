@@ -1,3 +1,5 @@
+import { ProoflineError } from '../../core/errors.ts';
+
 /** Error codes meaning "slow down": the state machine retries these with backoff and jitter. */
 const THROTTLING = new Set([
   'Throttling',
@@ -35,8 +37,9 @@ export function isThrottling(error: unknown): boolean {
 }
 
 /** Thrown after the throttled attempt is recorded, so the state machine retries the collection later. */
-export class CollectorThrottled extends Error {
+export class CollectorThrottled extends ProoflineError {
   override name = 'CollectorThrottled';
+  override readonly userFixable = false;
 }
 
 /** The cause Step Functions reports for a failed Lambda task is JSON ({errorType, errorMessage, trace}). */

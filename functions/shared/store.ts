@@ -1,12 +1,7 @@
 import { ENV } from '../../core/deployed.ts';
 import type { Signer } from '../../core/signing.ts';
 import { type ChainedStore, openSigner, openStore } from '../../core/stores/open.ts';
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
+import { requiredEnv } from '../../core/validate.ts';
 
 /**
  * The store the stack created: `s3://<bucket>?table=<table>&key=<signing key>&retention=<days>`, or a whole
@@ -15,9 +10,12 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 export function storeSpec(env: NodeJS.ProcessEnv = process.env): string {
   const whole = env[ENV.store];
   if (whole) return whole;
-  const query = new URLSearchParams({ table: required(env, ENV.table), key: required(env, ENV.signingKey) });
+  const query = new URLSearchParams({
+    table: requiredEnv(ENV.table, env),
+    key: requiredEnv(ENV.signingKey, env),
+  });
   if (env[ENV.retentionDays]) query.set('retention', env[ENV.retentionDays]!);
-  return `s3://${required(env, ENV.bucket)}?${query}`;
+  return `s3://${requiredEnv(ENV.bucket, env)}?${query}`;
 }
 
 let opened: Promise<ChainedStore> | undefined;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT } from '../../cli/program.ts';
+import { EXIT } from '../../core/errors.ts';
 import { LocalSigner } from '../../core/signing.ts';
 import { S3DynamoStore } from '../../core/stores/aws-store.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { EXIT } from '../../cli/program.ts';
+import { EXIT } from '../../core/errors.ts';
 import { seedDemoAccount } from '../../demo/seed-aws.ts';
 import { describeAws } from '../support/aws.ts';
 import { runCli } from '../support/cli.ts';

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { EXIT } from '../../core/errors.ts';
 import { EXCEPTION_COLLECTOR, type ExceptionView } from '../../core/exceptions.ts';
 import type { Artifact } from '../../core/model.ts';
 import type { StatusRow } from '../../core/report/status.ts';
@@ -71,14 +72,34 @@ describe('proofline exception add', () => {
 
   it('refuses an exception without an expiry', async () => {
     const { code, err } = await add(store);
-    expect(code).toBe(1);
+    expect(code).toBe(EXIT.usage);
     expect(err).toContain('an exception needs an expiry date (--expires YYYY-MM-DD)');
     expect(await list(store)).toEqual([]);
   });
 
+  it.each([
+    ['a day that does not exist (not read as March 2)', '2027-02-30'],
+    ['a US-style date', '12/31/2026'],
+    ['a time without its zone', '2026-12-31T18:00'],
+  ])('refuses %s as an expiry, in one line, exit 2', async (_, expires) => {
+    const { code, err } = await add(store, '--expires', expires);
+    expect(code).toBe(EXIT.usage);
+    expect(err).toBe(
+      `proofline: expiry "${expires}" is not a date: use YYYY-MM-DD (valid through the end of that UTC day) or an ISO 8601 time with its zone`,
+    );
+    expect(await list(store)).toEqual([]);
+  });
+
+  it('a bare day expires at the end of that UTC day, and says so', async () => {
+    const day = dateIn(30);
+    const { code, out } = await add(store, '--expires', day);
+    expect(code).toBe(0);
+    expect(out).toContain(`until ${day}T23:59:59.999Z (the end of ${day}, UTC)`);
+  });
+
   it('refuses an expiry beyond the maximum (90 days by default, or as configured)', async () => {
     const beyond = await add(store, '--expires', dateIn(120));
-    expect(beyond.code).toBe(1);
+    expect(beyond.code).toBe(EXIT.usage);
     expect(beyond.err).toContain('is beyond the maximum of 90 days');
     const config = join(store, 'proofline.config.yaml');
     await writeFile(config, 'exceptions:\n  maxDays: 180\n');
@@ -105,7 +126,7 @@ describe('proofline exception add', () => {
       '--expires',
       dateIn(5),
     ]);
-    expect(code).toBe(1);
+    expect(code).toBe(EXIT.usage);
     expect(err).toContain('unknown control "NOPE-01"');
   });
 });
@@ -136,7 +157,7 @@ describe('proofline exception revoke', () => {
     expect(await s.listArtifacts({ collector: EXCEPTION_COLLECTOR })).toHaveLength(2);
     await s.close();
     const again = await runCli(['--store', store, 'exception', 'revoke', id, '--reason', 'x']);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(EXIT.usage);
     expect(again.err).toContain(`${id} is already revoked`);
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, expect, it } from 'vitest';
 import { EXIT_VERIFY_FAILED } from '../../cli/export.ts';
-import { EXIT } from '../../cli/program.ts';
+import { EXIT } from '../../core/errors.ts';
 import { openSigner } from '../../core/stores/open.ts';
 import { seedDemoAccount } from '../../demo/seed-aws.ts';
 import { unzipToMemory, zipFromMemory } from '../support/archive.ts';

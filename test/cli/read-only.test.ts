@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT } from '../../cli/program.ts';
 import { errorArtifact } from '../../core/artifact.ts';
+import { EXIT } from '../../core/errors.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
 import { runCli } from '../support/cli.ts';
 

@@ -60,12 +60,12 @@ describe('proofline report', () => {
     const asFolder = await report('--out', folder);
     expect(asFolder).toMatchObject({
       code: 2,
-      err: `proofline: --out ${folder} is a folder; give a file name such as report.html`,
+      err: `proofline: --out ${folder} is a folder; give a file name`,
     });
     const missing = await report('--out', join(fixture.dir, 'nope', 'r.html'));
     expect(missing.code).toBe(2);
     expect(missing.err).toBe(
-      `proofline: cannot write ${join(fixture.dir, 'nope', 'r.html')}: its folder does not exist`,
+      `proofline: --out ${join(fixture.dir, 'nope', 'r.html')}: the folder ${join(fixture.dir, 'nope')} does not exist`,
     );
   });
 

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { ProoflineError } from '../../../core/errors.ts';
 import type { AccessKeyInfo, CredentialReportUser } from './snapshot.ts';
 
 const REQUIRED_COLUMNS = [
@@ -17,8 +18,9 @@ const REQUIRED_COLUMNS = [
   'access_key_2_last_used_date',
 ] as const;
 
-export class CredentialReportFormatError extends Error {
+export class CredentialReportFormatError extends ProoflineError {
   override name = 'CredentialReportFormatError';
+  override readonly userFixable = false;
 }
 
 const EMPTY = new Set(['N/A', 'no_information', 'not_supported', '']);

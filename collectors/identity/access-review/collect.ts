@@ -1,5 +1,6 @@
 import type { Scope } from '../../../core/model.ts';
 import type { EvidenceStore } from '../../../core/stores/store.ts';
+import { issueLine } from '../../../core/validate.ts';
 import { githubMembersSchema } from './github.ts';
 import type { IdentityMap } from './identity-map.ts';
 import { buildAccessReview, REVIEW_SOURCES, type ReviewInputs } from './review.ts';
@@ -47,9 +48,8 @@ export async function collect(session: AccessReviewSession, _scope: Scope): Prom
         // Another collector's snapshot: read only the fields the review needs, and say so when they are absent.
         const parsed = githubMembersSchema.safeParse(artifact.snapshot);
         if (!parsed.success) {
-          const issue = parsed.error.issues[0];
           gaps.push(
-            `${collector} ${ref.scopeKey}: unexpected snapshot shape at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+            `${collector} ${ref.scopeKey}: unexpected snapshot shape at ${issueLine(parsed.error.issues[0]!)}`,
           );
           continue;
         }

@@ -1,9 +1,11 @@
 import { parse } from 'yaml';
+import { ProoflineError } from '../../../core/errors.ts';
+import { parseWith } from '../../../core/validate.ts';
 import { accountKey, type IdentityMap, identityMapSchema } from './identity-map.ts';
 
 // Apart from identity-map.ts so the collector (and every bundle of the registry) does not carry the YAML parser.
 
-export class IdentityMapError extends Error {
+export class IdentityMapError extends ProoflineError {
   override name = 'IdentityMapError';
 }
 
@@ -15,11 +17,7 @@ export function parseIdentityMap(text: string, file: string): IdentityMap {
   } catch (error) {
     throw new IdentityMapError(`${file}: not valid YAML: ${(error as Error).message}`);
   }
-  const result = identityMapSchema.safeParse(data);
-  if (!result.success)
-    throw new IdentityMapError(
-      `${file}: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
+  const map = parseWith(identityMapSchema, data, file, [], { error: IdentityMapError });
   const seen = new Map<string, string>();
   const problems: string[] = [];
   const claim = (system: string, account: string, where: string) => {
@@ -29,15 +27,15 @@ export function parseIdentityMap(text: string, file: string): IdentityMap {
     else seen.set(k, where);
   };
   const emails = new Set<string>();
-  result.data.people.forEach((person, i) => {
+  map.people.forEach((person, i) => {
     if (emails.has(person.email)) problems.push(`people.${i}.email: ${person.email} is listed twice`);
     emails.add(person.email);
     for (const [system, accounts] of Object.entries(person.accounts))
       for (const account of accounts ?? []) claim(system, account, `people.${i} (${person.email})`);
   });
-  result.data.serviceAccounts.forEach((s, i) => {
+  map.serviceAccounts.forEach((s, i) => {
     claim(s.system, s.account, `serviceAccounts.${i}`);
   });
   if (problems.length) throw new IdentityMapError(`${file}: ${problems.join('; ')}`);
-  return result.data;
+  return map;
 }

@@ -7,6 +7,7 @@ import {
   randomUUID,
   sign,
 } from 'node:crypto';
+import { ProoflineError } from '../../../core/errors.ts';
 import { retryDelayMs, sleep } from '../api-error.ts';
 import { CredentialsError } from '../credentials.ts';
 
@@ -53,8 +54,9 @@ export interface OktaSessionOptions {
 }
 
 /** Okta answered a request with an error status; `status` is what apiCall maps to an IdentityApiError. */
-export class OktaHttpError extends Error {
+export class OktaHttpError extends ProoflineError {
   override name = 'OktaHttpError';
+  override readonly userFixable = false;
   constructor(
     readonly status: number,
     detail: string,
