@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { collectors } from '../collectors/index.ts';
 import { parseWith } from '../core/config.ts';
 import {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { type ZodType, z } from 'zod';
+import type { ZodType } from 'zod';
+import * as z from 'zod';
 import { checkSettingsSchema } from './check-settings.ts';
 
 export const DEFAULT_CONFIG_FILE = 'proofline.config.yaml';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The collector id of the GitHub organization members snapshot the review reads. */
 export const GITHUB_MEMBERS_COLLECTOR = 'github.org.members';
