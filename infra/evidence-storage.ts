@@ -237,26 +237,16 @@ export class EvidenceStorage extends Construct {
 
   /** Sign with the signing key (digests, archive manifests) and read its public key. */
   grantSign(grantee: iam.IGrantable, sid: string): void {
-    add(
-      grantee,
-      new iam.PolicyStatement({
-        sid,
-        actions: ['kms:Sign', 'kms:GetPublicKey', 'kms:DescribeKey'],
-        resources: [this.signingKey.keyArn],
-      }),
-    );
+    this.grantSigningKey(grantee, sid, ['kms:Sign', 'kms:GetPublicKey', 'kms:DescribeKey']);
   }
 
   /** Read the public signing key (to verify archives and digests offline). */
   grantReadPublicKey(grantee: iam.IGrantable): void {
-    add(
-      grantee,
-      new iam.PolicyStatement({
-        sid: 'ReadPublicKey',
-        actions: ['kms:GetPublicKey', 'kms:DescribeKey'],
-        resources: [this.signingKey.keyArn],
-      }),
-    );
+    this.grantSigningKey(grantee, 'ReadPublicKey', ['kms:GetPublicKey', 'kms:DescribeKey']);
+  }
+
+  private grantSigningKey(grantee: iam.IGrantable, sid: string, actions: string[]): void {
+    add(grantee, new iam.PolicyStatement({ sid, actions, resources: [this.signingKey.keyArn] }));
   }
 
   /** Read exports/ (and only exports/) of the exports bucket, through S3. */

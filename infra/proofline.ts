@@ -77,7 +77,6 @@ const crossAccount = (deploy: DeployConfig) => deploy.organization.enabled || de
  * index and keys are retained when the stack is deleted.
  */
 export class Proofline extends Construct {
-  readonly settings: DeployConfig;
   readonly storage: EvidenceStorage;
   readonly alerts: Alerts;
   readonly functions: Readonly<Record<HandlerName, nodejs.NodejsFunction>>;
@@ -94,7 +93,6 @@ export class Proofline extends Construct {
   constructor(scope: Construct, id: string, props: ProoflineProps = {}) {
     super(scope, id);
     const deploy = parseWith(deploySchema, props.deploy ?? {}, 'Proofline', ['deploy']);
-    this.settings = deploy;
     this.collectors = props.collectors ?? registry;
     this.scheduleGroups = resolveScheduleGroups(deploy.schedules, this.collectors, props.scope);
     this.sources = deployedSources(this.scheduleGroups, this.collectors, props.scope ?? {});
@@ -164,25 +162,6 @@ export class Proofline extends Construct {
       scheduleGroups: this.scheduleGroups,
     });
     this.acknowledge(deploy);
-  }
-
-  get evidenceBucket() {
-    return this.storage.evidenceBucket;
-  }
-  get table() {
-    return this.storage.table;
-  }
-  get signingKey() {
-    return this.storage.signingKey;
-  }
-  get alertTopic() {
-    return this.alerts.topic;
-  }
-  get auditorRole() {
-    return this.auditor.role;
-  }
-  get exportUrl() {
-    return this.auditor.exportUrl;
   }
 
   /** One function per handler (infra/handlers.ts) with its environment; collect runs as the collector role. */

@@ -19,17 +19,21 @@ export class ProoflineStack extends Stack {
     this.proofline = p;
     const out = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
-    out('EvidenceBucketName', p.evidenceBucket.bucketName, 'Evidence bucket (Object Lock, COMPLIANCE mode)');
+    out(
+      'EvidenceBucketName',
+      p.storage.evidenceBucket.bucketName,
+      'Evidence bucket (Object Lock, COMPLIANCE mode)',
+    );
     out(
       'ExportsBucketName',
       p.storage.exportsBucket.bucketName,
       'Exports bucket: auditor archives and daily reports (no Object Lock; they expire)',
     );
-    out('IndexTableName', p.table.tableName, 'Evidence index table');
-    out('SigningKeyId', p.signingKey.keyId, 'KMS key that signs digests and exports');
+    out('IndexTableName', p.storage.table.tableName, 'Evidence index table');
+    out('SigningKeyId', p.storage.signingKey.keyId, 'KMS key that signs digests and exports');
     out(
       'StoreSpec',
-      `s3://${p.evidenceBucket.bucketName}?table=${p.table.tableName}&key=${p.signingKey.keyId}`,
+      `s3://${p.storage.evidenceBucket.bucketName}?table=${p.storage.table.tableName}&key=${p.storage.signingKey.keyId}`,
       'The --store value for the proofline CLI',
     );
     out(
@@ -38,9 +42,13 @@ export class ProoflineStack extends Stack {
       'The role the member roles trust (CollectorRoleArn parameter)',
     );
     out('StateMachineArn', p.stateMachine.stateMachineArn, 'Collection run state machine');
-    out('AlertTopicArn', p.alertTopic.topicArn, 'Alert topic');
-    out('AuditorRoleArn', p.auditorRole.roleArn, 'Role auditors assume');
-    out('ExportUrl', p.exportUrl.url, 'Export function URL (IAM auth): POST to build, GET ?key=exports/…');
+    out('AlertTopicArn', p.alerts.topic.topicArn, 'Alert topic');
+    out('AuditorRoleArn', p.auditor.role.roleArn, 'Role auditors assume');
+    out(
+      'ExportUrl',
+      p.auditor.exportUrl.url,
+      'Export function URL (IAM auth): POST to build, GET ?key=exports/…',
+    );
   }
 }
 
