@@ -5,11 +5,12 @@ import { collectors } from '../collectors/index.ts';
 import { GENERATOR } from '../core/archive/export.ts';
 import { FRAMEWORKS, type Framework } from '../core/archive/types.ts';
 import { checkCatalog } from '../core/collector.ts';
+import { UsageError } from '../core/errors.ts';
 import { asffFindings } from '../core/findings-export/asff.ts';
 import { currentFindings } from '../core/findings-export/current.ts';
 import { ocsfFindings } from '../core/findings-export/ocsf.ts';
 import { findingsCsv } from '../core/findings-export/rows.ts';
-import { type CommandEnv, openContext, READ_ONLY, UsageError } from './context.ts';
+import { type CommandEnv, READ_ONLY, withContext } from './context.ts';
 
 export const FINDINGS_FORMATS = ['csv', 'asff', 'ocsf'] as const;
 export type FindingsFormat = (typeof FINDINGS_FORMATS)[number];
@@ -73,8 +74,7 @@ export function registerFindingsCommand(program: Command, env: CommandEnv): void
     .option('--region <region>', 'asff: the Security Hub region (default: AWS_REGION)')
     .action(async (options: FindingsOptions) => {
       const target = options.format === 'asff' ? asffTarget(options, process.env) : undefined;
-      const ctx = await openContext(env.globals(), READ_ONLY);
-      try {
+      await withContext(env.globals(), READ_ONLY, async (ctx) => {
         const found = await currentFindings({
           store: ctx.store,
           controls: ctx.controls,
@@ -106,8 +106,6 @@ export function registerFindingsCommand(program: Command, env: CommandEnv): void
         ];
         if (options.out === '-') for (const line of summary) process.stderr.write(`${line}\n`);
         else for (const line of summary) env.out(line);
-      } finally {
-        await ctx.store.close();
-      }
+      });
     });
 }

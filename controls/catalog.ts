@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Control, MANUAL_EVIDENCE, type RequirementLink } from '../core/model.ts';
 import type { Frameworks } from '../core/requirements.ts';
 import { CatalogError, CONTROLS_DIR } from './base.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AnnexATheme, Framework, FrameworkId, Frameworks, Soc2Category } from '../core/requirements.ts';
 import { issueLine } from '../core/validate.ts';
 import { CatalogError, CONTROLS_DIR } from './base.ts';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { type ZodType, z } from 'zod';
+import type { ZodType } from 'zod';
+import * as z from 'zod';
 import { sha256Hex } from '../core/canonical.ts';
 import { ProoflineError } from '../core/errors.ts';
 import type { Exclusion, Governance, GovernanceFile, Person, Risk } from '../core/governance.ts';

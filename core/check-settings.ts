@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const tagSchema = (key: string, value: string, what: string) =>
   z

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkSettingsSchema } from './check-settings.ts';
 import { DEFAULT_MAX_EXCEPTION_DAYS } from './exceptions.ts';
 import { ConfigError, parseWith } from './validate.ts';
@@ -180,6 +180,35 @@ export const deploySchema = z
       .max(60)
       .default(15)
       .describe('How long a presigned export download URL stays valid (at most 60 minutes).'),
+    exports: z
+      .strictObject({
+        expireDays: z
+          .int()
+          .min(1)
+          .max(3650)
+          .default(30)
+          .describe(
+            'Days an archive (or a daily report) stays in the exports bucket before it expires. Exports are copies: the evidence they hold stays locked in the evidence bucket.',
+          ),
+        concurrency: z
+          .int()
+          .min(1)
+          .max(20)
+          .default(2)
+          .describe(
+            'Archives built at the same time (the export function’s reserved concurrency); further requests are refused with 429 until one finishes.',
+          ),
+        perHour: z
+          .int()
+          .min(1)
+          .max(1000)
+          .default(20)
+          .describe(
+            'Archives the export function builds in any hour; further requests are refused with 429.',
+          ),
+      })
+      .prefault({})
+      .describe('Bounds on the auditor’s exports: how long they are kept and how many are built.'),
     tags: z
       .record(z.string().min(1).max(128), z.string().max(256))
       .default({})

@@ -16,6 +16,16 @@ export const ENV = {
   memberRoleName: 'MEMBER_ROLE_NAME',
   externalId: 'MEMBER_EXTERNAL_ID',
   exportUrlSeconds: 'EXPORT_URL_SECONDS',
+  /** The unlocked, expiring bucket archives and reports are written to. */
+  exportsBucket: 'EXPORTS_BUCKET',
+  /** Archives the export function builds per hour at most. */
+  exportsPerHour: 'EXPORTS_PER_HOUR',
+  /** The deployed schedules that are not the collectors' defaults, JSON `{ "<expression>": ["<collector id>", …] }`. */
+  schedules: 'COLLECTOR_SCHEDULES',
+  /** The config's `checks` section (thresholds the checks apply), JSON. */
+  checkSettings: 'CHECK_SETTINGS',
+  /** The config's `alerts` section (due days by severity), JSON. */
+  alertSettings: 'ALERT_SETTINGS',
   /** The account whose Security Hub receives findings; unset: no Security Hub delivery. */
   securityHubAccount: 'SECURITY_HUB_ACCOUNT',
   /** A source function's `scope.<source>` section as JSON: secret ARNs, never secrets. */
@@ -41,10 +51,17 @@ export const TELEMETRY = {
   groupDimension: 'group',
 } as const;
 
-/** The prefixes of the evidence bucket. */
+/** The prefixes of the evidence bucket, and those of the exports bucket (`exports/`, `reports/`). */
 export const PREFIX = {
   evidence: 'evidence/',
   findings: 'findings/',
   digests: 'digests/',
   exports: 'exports/',
+  reports: 'reports/',
+} as const;
+
+/** Where the summary function writes the HTML report in the exports bucket: the latest, and one per day. */
+export const REPORT_KEYS = {
+  latest: `${PREFIX.reports}latest.html`,
+  daily: (day: string) => `${PREFIX.reports}${day}.html`,
 } as const;

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalJson, sha256Hex } from './canonical.ts';
 import { ProoflineError } from './errors.ts';
 import { compactTimestamp, parseEvidenceKey } from './evidence-key.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalJson, sha256Hex } from './canonical.ts';
 import { DAY_MS } from './collector.ts';
 import { EXIT, type ExitCode, ProoflineError } from './errors.ts';

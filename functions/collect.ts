@@ -1,6 +1,6 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsCollectors } from '../collectors/aws/index.ts';
 import { AwsSession } from '../collectors/aws/session.ts';
 import { errorArtifact } from '../core/artifact.ts';
@@ -11,6 +11,7 @@ import { collectTargets } from '../core/pipeline.ts';
 import { parseWith } from '../core/validate.ts';
 import { CollectorThrottled, failureError, isThrottling } from './shared/failures.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
+import { checkSettings } from './shared/settings.ts';
 import { evidenceStore } from './shared/store.ts';
 
 const requestSchema = z.strictObject({
@@ -100,7 +101,7 @@ export async function handler(event: unknown, context?: Context): Promise<Collec
     const [outcome] = await collectTargets(
       store,
       [{ collector, scope: request.scope, session: sessionFor(request) }],
-      { concurrency: 1 },
+      { concurrency: 1, settings: checkSettings() },
     );
     const { ref, findings, error: thrown } = outcome!;
     const failing = findings.filter((f) => f.status === 'fail').length;

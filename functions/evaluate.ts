@@ -9,11 +9,12 @@ import {
   snsChannel,
 } from '../core/alerts/channels.ts';
 import { deliver, notificationsFor } from '../core/alerts/notify.ts';
-import { ENV, TELEMETRY } from '../core/deployed.ts';
+import { ENV, REPORT_KEYS, TELEMETRY } from '../core/deployed.ts';
 import type { ControlStatus } from '../core/model.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { catalogControls, deployedCollectors as collectors } from './shared/catalog.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
+import { checkSettings, deployedSchedules } from './shared/settings.ts';
 import { evidenceStore } from './shared/store.ts';
 
 export interface EvaluateResult {
@@ -23,12 +24,18 @@ export interface EvaluateResult {
   readonly transitions: readonly { control: string; from: ControlStatus | null; to: ControlStatus }[];
 }
 
+/** Owner messages name the latest report the summary function wrote, when the stack has an exports bucket. */
+const reportLink = (env: NodeJS.ProcessEnv) =>
+  env[ENV.exportsBucket] ? { reportUrl: `s3://${env[ENV.exportsBucket]}/${REPORT_KEYS.latest}` } : {};
+
 let channels: AlertChannel[] | undefined;
 /** SNS (the stack's alert topic), EventBridge (the default bus) and, when enabled, Security Hub: built once. */
 function alertChannels(env: NodeJS.ProcessEnv = process.env): AlertChannel[] {
   const hubAccount = env[ENV.securityHubAccount];
   channels ??= [
-    ...(env[ENV.alertTopic] ? [snsChannel(new SNSClient({}), env[ENV.alertTopic] ?? '')] : []),
+    ...(env[ENV.alertTopic]
+      ? [snsChannel(new SNSClient({}), env[ENV.alertTopic] ?? '', reportLink(env))]
+      : []),
     eventBridgeChannel(new EventBridgeClient({})),
     ...(hubAccount
       ? [securityHubChannel(new SecurityHubClient({}), hubAccount, env.AWS_REGION ?? 'us-east-1')]
@@ -47,7 +54,10 @@ export async function handler(_event: unknown, context?: Context): Promise<Evalu
     const evaluatedAt = new Date().toISOString();
     const store = await evidenceStore();
     const catalog = await catalogControls();
-    const { results, transitions } = await evaluateStore(store, catalog, collectors, evaluatedAt);
+    const { results, transitions } = await evaluateStore(store, catalog, collectors, evaluatedAt, {
+      settings: checkSettings(),
+      schedules: deployedSchedules(),
+    });
     // Transitions are recorded atomically before this point, so each alert goes out once.
     const notifications = notificationsFor(transitions, { controls: catalog, collectors });
     const { failures } = await deliver(notifications, alertChannels());

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
 import { loadFrameworks } from '../controls/frameworks.ts';
@@ -17,6 +23,7 @@ import { ProoflineError } from '../core/errors.ts';
 import { issueLine, requiredEnv } from '../core/validate.ts';
 import { catalogControls, deployedCollectors } from './shared/catalog.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
+import { deployedSchedules } from './shared/settings.ts';
 import { evidenceStore, storeSigner } from './shared/store.ts';
 import { uploadObject } from './shared/upload.ts';
 
@@ -31,9 +38,13 @@ const client = () => {
   return s3;
 };
 
-const json = (statusCode: number, body: unknown): APIGatewayProxyResultV2 => ({
+const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResultV2 => ({
   statusCode,
-  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
   body: JSON.stringify(body),
 });
 
@@ -43,7 +54,29 @@ export function urlSeconds(env: NodeJS.ProcessEnv = process.env): number {
   return Math.min(configured, MAX_URL_SECONDS);
 }
 
-const bucketName = (): string => requiredEnv(ENV.bucket);
+/** The exports bucket (unlocked, expiring): archives are copies, never written under the evidence's lock. */
+const bucketName = (): string => requiredEnv(ENV.exportsBucket);
+
+/** Archives built per hour at most (the stack's `deploy.exports.perHour`). */
+export function perHour(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = Number(env[ENV.exportsPerHour] ?? 20);
+  return Number.isInteger(configured) && configured >= 1 ? configured : 20;
+}
+
+/** Archives written under exports/ in the hour before `now` (the bucket expires them, so the listing is short). */
+export async function archivesInLastHour(now: Date = new Date()): Promise<number> {
+  const since = now.getTime() - 3_600_000;
+  let count = 0;
+  let token: string | undefined;
+  do {
+    const page: ListObjectsV2CommandOutput = await client().send(
+      new ListObjectsV2Command({ Bucket: bucketName(), Prefix: PREFIX.exports, ContinuationToken: token }),
+    );
+    count += (page.Contents ?? []).filter((o) => (o.LastModified?.getTime() ?? 0) > since).length;
+    token = page.NextContinuationToken;
+  } while (token);
+  return count;
+}
 
 async function presign(key: string) {
   const expiresIn = urlSeconds();
@@ -113,6 +146,7 @@ async function buildExport(
         controls,
         collectors: deployedCollectors,
         frameworks,
+        schedules: deployedSchedules(),
         ...(governance ? { governance } : {}),
       },
       requestFromBody(request, () => randomBytes(4).toString('hex')),
@@ -171,6 +205,13 @@ export async function handler(
     if (method === 'POST') {
       const request = parseArchiveRequest(event);
       if (typeof request === 'string') return json(400, { error: request });
+      const limit = perHour();
+      if ((await archivesInLastHour()) >= limit)
+        return json(
+          429,
+          { error: `at most ${limit} archives are built per hour; try again later` },
+          { 'retry-after': '600' },
+        );
       try {
         const built = await buildExport(
           request,

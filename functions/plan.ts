@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { activeOrganizationAccounts } from '../collectors/aws/organization.ts';
 import { AwsSession } from '../collectors/aws/session.ts';
 import { collectors } from '../collectors/index.ts';

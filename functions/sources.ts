@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AnyConnector } from '../collectors/sources.ts';
 import { errorArtifact } from '../core/artifact.ts';
 import type { AnyCollector } from '../core/collector.ts';
@@ -9,6 +9,7 @@ import { collectTargets } from '../core/pipeline.ts';
 import { parseWith, requiredEnv } from '../core/validate.ts';
 import { CollectorThrottled, failureError, isThrottling } from './shared/failures.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
+import { checkSettings } from './shared/settings.ts';
 import { evidenceStore } from './shared/store.ts';
 
 /** What the state machine sends a source function: one collector of its source, or why it failed. */
@@ -134,7 +135,7 @@ export function sourceHandler(connector: AnyConnector, collectors: readonly AnyC
       } catch (error) {
         return recordFailure(error);
       }
-      const outcomes = await collectTargets(store, targets, { concurrency: 4 });
+      const outcomes = await collectTargets(store, targets, { concurrency: 4, settings: checkSettings() });
       const thrown = outcomes.map((o) => o.error);
       const errors = outcomes.filter((o) => o.ref.status === 'error');
       const findings = outcomes.flatMap((o) => o.findings);

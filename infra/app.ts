@@ -12,7 +12,7 @@ import {
 } from '../core/config.ts';
 import { ProoflineMemberRoleStack } from './member-role.ts';
 import { resolveScheduleGroups } from './schedules.ts';
-import { applyTags, ProoflineStack, prooflineProps } from './stacks.ts';
+import { applyTags, ProoflineStack } from './stacks.ts';
 
 export const CONFIG_FILES = ['proofline.config.yaml', 'proofline.config.json'] as const;
 
@@ -87,14 +87,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<Proofline
     if (error instanceof ConfigError) throw new ConfigError(`${configFile}: ${error.message}`);
     throw error;
   }
-  const scopeRegions = (config.scope.aws as { regions?: string[] } | undefined)?.regions;
   const env = {
     account: deploy.account ?? process.env.CDK_DEFAULT_ACCOUNT,
     region: deploy.region ?? process.env.CDK_DEFAULT_REGION,
   };
   const main = new ProoflineStack(app, deploy.stackName, {
     env,
-    proofline: prooflineProps(deploy, scopeRegions, config.scope),
+    proofline: { deploy, scope: config.scope, checks: config.checks, alerts: config.alerts },
   });
   const knownCollectorRole =
     env.account && env.region

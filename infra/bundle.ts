@@ -8,6 +8,8 @@ export interface BuiltHandler {
   readonly bytes: number;
   /** Modules the bundle still imports at run time (the runtime's AWS SDK, Node built-ins). */
   readonly externalImports: readonly string[];
+  /** The source files and packages bundled, by path. */
+  readonly inputs: readonly string[];
   readonly file?: string;
 }
 
@@ -48,6 +50,7 @@ export async function bundleHandler(spec: BundledHandler, outDir?: string): Prom
     spec,
     bytes: output.bytes,
     externalImports: [...new Set(output.imports.filter((i) => i.external).map((i) => i.path))].sort(),
+    inputs: Object.keys(output.inputs),
     ...(outDir ? { file: join(outDir, 'index.mjs') } : {}),
   };
 }

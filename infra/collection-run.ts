@@ -75,7 +75,6 @@ export class CollectionRun extends Construct {
 
   constructor(scope: Construct, id: string, props: CollectionRunProps) {
     super(scope, id);
-
     const plan = retryLambdaService(
       tasks.LambdaInvoke.jsonata(this, 'Plan', {
         comment:
@@ -89,76 +88,7 @@ export class CollectionRun extends Construct {
         outputs: '{% $states.result.Payload %}',
       }),
     );
-
-    const collect = tasks.LambdaInvoke.jsonata(this, 'Collect', {
-      comment: 'One collector over one account (and region) → evidence + findings',
-      lambdaFunction: props.collect,
-      payload: sfn.TaskInput.fromText('{% $states.input %}'),
-      retryOnServiceExceptions: false,
-      outputs: '{% $states.result.Payload.status %}',
-    });
-    collect.addRetry({
-      errors: THROTTLE_ERRORS,
-      interval: Duration.seconds(20),
-      backoffRate: 2,
-      maxAttempts: 5,
-      maxDelay: Duration.minutes(5),
-      jitterStrategy: sfn.JitterType.FULL,
-    });
-    retryLambdaService(collect);
-
-    const recordFailure = retryLambdaService(
-      tasks.LambdaInvoke.jsonata(this, 'RecordFailure', {
-        comment: 'Record the failed collection as an error artifact: a gap is evidence too',
-        lambdaFunction: props.collect,
-        payload: sfn.TaskInput.fromText('{% $states.input %}'),
-        retryOnServiceExceptions: false,
-        outputs: '{% $states.result.Payload.status %}',
-      }),
-    );
-    const unrecorded = sfn.Pass.jsonata(this, 'Unrecorded', {
-      comment: 'Even the error artifact could not be written: counted, and the collect function alarm fires',
-      outputs: 'unrecorded',
-    });
-    recordFailure.addCatch(unrecorded, { errors: [sfn.Errors.ALL], outputs: 'unrecorded' });
-    collect.addCatch(recordFailure, {
-      errors: [sfn.Errors.ALL],
-      outputs: "{% $merge([$states.input, { 'failure': $states.errorOutput }]) %}",
-    });
-
-    const accountTargets = sfn.Map.jsonata(this, 'AccountTargets', {
-      comment: 'Every collection of one account, a bounded number at a time',
-      items: sfn.ProvideItems.jsonata(`{% ${ACCOUNT_TARGETS_JSONATA} %}`),
-      maxConcurrency: props.perAccountConcurrency,
-      outputs: {
-        account: '{% $states.input.account.id %}',
-        ok: "{% $count($states.result[$ = 'ok']) %}",
-        failed: "{% $count($states.result[$ != 'ok']) %}",
-      },
-    });
-    accountTargets.itemProcessor(collect);
-
-    const sources = Object.entries(props.sources ?? {});
-    const accounts = sfn.DistributedMap.jsonata(this, 'Accounts', {
-      comment: 'One child execution per account, a bounded number at a time',
-      items: sfn.ProvideItems.jsonata('{% $states.input.accounts %}'),
-      itemSelector: {
-        account: '{% $states.context.Map.Item.Value %}',
-        regions: '{% $states.input.regions %}',
-        collectors: '{% $states.input.collectors %}',
-      },
-      maxConcurrency: props.accountConcurrency,
-      toleratedFailurePercentage: 100,
-      mapExecutionType: sfn.StateMachineType.STANDARD,
-      outputs: {
-        group: '{% $states.input.group %}',
-        accounts: '{% $count($states.result) %}',
-        ok: '{% $sum($states.result.ok) %}',
-        failed: '{% $sum($states.result.failed) %}',
-      },
-    });
-    accounts.itemProcessor(accountTargets);
-
+    const accounts = this.accountCollections(props);
     const evaluate = retryLambdaService(
       tasks.LambdaInvoke.jsonata(this, 'Evaluate', {
         comment: 'Evaluate every control on the latest evidence; record the transitions',
@@ -168,7 +98,7 @@ export class CollectionRun extends Construct {
         outputs: "{% $merge([$states.input, { 'evaluation': $states.result.Payload }]) %}",
       }),
     );
-
+    const sources = Object.entries(props.sources ?? {});
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: 'Proofline collection run: plan → accounts × regions × collectors → evaluate',
       queryLanguage: sfn.QueryLanguage.JSONATA,
@@ -199,9 +129,96 @@ export class CollectionRun extends Construct {
   }
 
   /**
+   * A collection whose failure the same function records as an error artifact: throttling retried with
+   * backoff and full jitter, transient Lambda errors sooner, any other failure (or throttling that outlasts
+   * the retries) caught and recorded; a failed record ends in `unrecorded`.
+   */
+  private recordedCollection(c: {
+    readonly ids: readonly [collect: string, record: string];
+    readonly fn: lambda.IFunction;
+    readonly comments: readonly [collect: string, record: string];
+    readonly throttle: { readonly first: Duration; readonly attempts: number; readonly maxDelay: Duration };
+    readonly unrecorded: sfn.Pass;
+  }): tasks.LambdaInvoke {
+    const invoke = (id: string, comment: string) =>
+      tasks.LambdaInvoke.jsonata(this, id, {
+        comment,
+        lambdaFunction: c.fn,
+        payload: sfn.TaskInput.fromText('{% $states.input %}'),
+        retryOnServiceExceptions: false,
+        outputs: '{% $states.result.Payload.status %}',
+      });
+    const collect = invoke(c.ids[0], c.comments[0]);
+    collect.addRetry({
+      errors: THROTTLE_ERRORS,
+      interval: c.throttle.first,
+      backoffRate: 2,
+      maxAttempts: c.throttle.attempts,
+      maxDelay: c.throttle.maxDelay,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    retryLambdaService(collect);
+    const recordFailure = retryLambdaService(invoke(c.ids[1], c.comments[1]));
+    recordFailure.addCatch(c.unrecorded, { errors: [sfn.Errors.ALL], outputs: 'unrecorded' });
+    collect.addCatch(recordFailure, {
+      errors: [sfn.Errors.ALL],
+      outputs: "{% $merge([$states.input, { 'failure': $states.errorOutput }]) %}",
+    });
+    return collect;
+  }
+
+  /** The AWS accounts: a distributed map of child executions, each an inline map over one account's collections. */
+  private accountCollections(props: CollectionRunProps): sfn.DistributedMap {
+    const collect = this.recordedCollection({
+      ids: ['Collect', 'RecordFailure'],
+      fn: props.collect,
+      comments: [
+        'One collector over one account (and region) → evidence + findings',
+        'Record the failed collection as an error artifact: a gap is evidence too',
+      ],
+      throttle: { first: Duration.seconds(20), attempts: 5, maxDelay: Duration.minutes(5) },
+      unrecorded: sfn.Pass.jsonata(this, 'Unrecorded', {
+        comment:
+          'Even the error artifact could not be written: counted, and the collect function alarm fires',
+        outputs: 'unrecorded',
+      }),
+    });
+    const accountTargets = sfn.Map.jsonata(this, 'AccountTargets', {
+      comment: 'Every collection of one account, a bounded number at a time',
+      items: sfn.ProvideItems.jsonata(`{% ${ACCOUNT_TARGETS_JSONATA} %}`),
+      maxConcurrency: props.perAccountConcurrency,
+      outputs: {
+        account: '{% $states.input.account.id %}',
+        ok: "{% $count($states.result[$ = 'ok']) %}",
+        failed: "{% $count($states.result[$ != 'ok']) %}",
+      },
+    });
+    accountTargets.itemProcessor(collect);
+    const accounts = sfn.DistributedMap.jsonata(this, 'Accounts', {
+      comment: 'One child execution per account, a bounded number at a time',
+      items: sfn.ProvideItems.jsonata('{% $states.input.accounts %}'),
+      itemSelector: {
+        account: '{% $states.context.Map.Item.Value %}',
+        regions: '{% $states.input.regions %}',
+        collectors: '{% $states.input.collectors %}',
+      },
+      maxConcurrency: props.accountConcurrency,
+      toleratedFailurePercentage: 100,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      outputs: {
+        group: '{% $states.input.group %}',
+        accounts: '{% $count($states.result) %}',
+        ok: '{% $sum($states.result.ok) %}',
+        failed: '{% $sum($states.result.failed) %}',
+      },
+    });
+    accounts.itemProcessor(accountTargets);
+    return accounts;
+  }
+
+  /**
    * Every collector × scope of other sources in the plan (`sources: [{source, collectorId, scope}]`), a bounded
-   * number at a time, each routed by its source to that source's function; throttling retried with backoff and
-   * jitter, any other failure recorded by the same function as an error artifact.
+   * number at a time, each routed by its source to that source's function.
    */
   private sourceCollections(sources: [string, lambda.IFunction][], concurrency: number): sfn.Map {
     const unrecorded = sfn.Pass.jsonata(this, 'SourceUnrecorded', {
@@ -212,35 +229,15 @@ export class CollectionRun extends Construct {
       comment: 'Each source’s collectors run in its own function',
     });
     for (const [source, fn] of sources) {
-      const collect = tasks.LambdaInvoke.jsonata(this, `Collect-${source}`, {
-        comment: `One ${source} collector over one scope its config names → evidence + findings`,
-        lambdaFunction: fn,
-        payload: sfn.TaskInput.fromText('{% $states.input %}'),
-        retryOnServiceExceptions: false,
-        outputs: '{% $states.result.Payload.status %}',
-      });
-      collect.addRetry({
-        errors: THROTTLE_ERRORS,
-        interval: Duration.seconds(60),
-        backoffRate: 2,
-        maxAttempts: 4,
-        maxDelay: Duration.minutes(15),
-        jitterStrategy: sfn.JitterType.FULL,
-      });
-      retryLambdaService(collect);
-      const recordFailure = retryLambdaService(
-        tasks.LambdaInvoke.jsonata(this, `RecordFailure-${source}`, {
-          comment: `Record the failed ${source} collection as error artifacts: a gap is evidence too`,
-          lambdaFunction: fn,
-          payload: sfn.TaskInput.fromText('{% $states.input %}'),
-          retryOnServiceExceptions: false,
-          outputs: '{% $states.result.Payload.status %}',
-        }),
-      );
-      recordFailure.addCatch(unrecorded, { errors: [sfn.Errors.ALL], outputs: 'unrecorded' });
-      collect.addCatch(recordFailure, {
-        errors: [sfn.Errors.ALL],
-        outputs: "{% $merge([$states.input, { 'failure': $states.errorOutput }]) %}",
+      const collect = this.recordedCollection({
+        ids: [`Collect-${source}`, `RecordFailure-${source}`],
+        fn,
+        comments: [
+          `One ${source} collector over one scope its config names → evidence + findings`,
+          `Record the failed ${source} collection as error artifacts: a gap is evidence too`,
+        ],
+        throttle: { first: Duration.seconds(60), attempts: 4, maxDelay: Duration.minutes(15) },
+        unrecorded,
       });
       route.when(sfn.Condition.jsonata(`{% $states.input.source = '${source}' %}`), collect);
     }

@@ -61,15 +61,17 @@ export const HANDLERS: readonly HandlerSpec[] = [
     name: 'summary',
     entry: 'functions/summary.ts',
     description:
-      'Sends the daily summary of controls still failing, without evidence or due to the alert topic',
-    memoryMb: 256,
-    timeoutSeconds: 60,
-    assets: ['controls'],
+      'Writes the report of the last 30 days to the exports bucket and sends the daily summary of controls still failing, without evidence or due to the alert topic',
+    // The report of the last 30 days reads the period's evidence and renders one HTML page.
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    assets: ['controls', 'governance'],
   },
   {
     name: 'export',
     entry: 'functions/export.ts',
-    description: 'Builds signed auditor archives into exports/ and returns presigned URLs (at most 1 hour)',
+    description:
+      'Builds signed auditor archives into the exports bucket and returns presigned URLs (at most 1 hour)',
     // CPU scales with memory: hashing and zipping a large period is CPU-bound; the archive streams to S3.
     memoryMb: 1769,
     timeoutSeconds: 900,

@@ -83,9 +83,9 @@ export const WILDCARD_REASONS = {
       'The collectors read every resource of their kind in the account (List/Describe/Get*: most have no resource-level scoping). The actions are exactly the collectors’ declared permissions, tested to be read-only.',
   },
   evidencePrefix: {
-    finding: /^Resource::<\w+\.Arn>\/(evidence|findings|digests|exports)\/\*$/,
+    finding: /^Resource::<\w+\.Arn>\/(evidence|findings|digests|exports|reports)\/\*$/,
     reason:
-      'Object access is limited to one prefix of the evidence bucket; keys are content-addressed (they contain the SHA-256), so they cannot be listed in advance.',
+      'Object access is limited to one prefix of the evidence or exports bucket; keys are content-addressed or name a period and time (evidence, archives, daily reports), so they cannot be listed in advance.',
   },
   tableIndexes: {
     finding: /^Resource::<\w+\.Arn>\/index\/\*$/,

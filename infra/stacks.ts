@@ -1,7 +1,5 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { DeployConfig } from '../core/config.ts';
 import { Proofline, type ProoflineProps } from './proofline.ts';
 
 export interface ProoflineStackProps extends StackProps {
@@ -21,12 +19,21 @@ export class ProoflineStack extends Stack {
     this.proofline = p;
     const out = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
-    out('EvidenceBucketName', p.evidenceBucket.bucketName, 'Evidence bucket (Object Lock, COMPLIANCE mode)');
-    out('IndexTableName', p.table.tableName, 'Evidence index table');
-    out('SigningKeyId', p.signingKey.keyId, 'KMS key that signs digests and exports');
+    out(
+      'EvidenceBucketName',
+      p.storage.evidenceBucket.bucketName,
+      'Evidence bucket (Object Lock, COMPLIANCE mode)',
+    );
+    out(
+      'ExportsBucketName',
+      p.storage.exportsBucket.bucketName,
+      'Exports bucket: auditor archives and daily reports (no Object Lock; they expire)',
+    );
+    out('IndexTableName', p.storage.table.tableName, 'Evidence index table');
+    out('SigningKeyId', p.storage.signingKey.keyId, 'KMS key that signs digests and exports');
     out(
       'StoreSpec',
-      `s3://${p.evidenceBucket.bucketName}?table=${p.table.tableName}&key=${p.signingKey.keyId}`,
+      `s3://${p.storage.evidenceBucket.bucketName}?table=${p.storage.table.tableName}&key=${p.storage.signingKey.keyId}`,
       'The --store value for the proofline CLI',
     );
     out(
@@ -35,40 +42,14 @@ export class ProoflineStack extends Stack {
       'The role the member roles trust (CollectorRoleArn parameter)',
     );
     out('StateMachineArn', p.stateMachine.stateMachineArn, 'Collection run state machine');
-    out('AlertTopicArn', p.alertTopic.topicArn, 'Alert topic');
-    out('AuditorRoleArn', p.auditorRole.roleArn, 'Role auditors assume');
-    out('ExportUrl', p.exportUrl.url, 'Export function URL (IAM auth): POST to build, GET ?key=exports/…');
+    out('AlertTopicArn', p.alerts.topic.topicArn, 'Alert topic');
+    out('AuditorRoleArn', p.auditor.role.roleArn, 'Role auditors assume');
+    out(
+      'ExportUrl',
+      p.auditor.exportUrl.url,
+      'Export function URL (IAM auth): POST to build, GET ?key=exports/…',
+    );
   }
-}
-
-/** The construct's props from the validated `deploy` section of the config. */
-export function prooflineProps(
-  deploy: DeployConfig,
-  scopeRegions?: readonly string[],
-  scope?: Readonly<Record<string, unknown>>,
-): ProoflineProps {
-  const regions = deploy.regions ?? scopeRegions;
-  return {
-    retentionDays: deploy.retentionDays,
-    logRetentionDays: deploy.logRetentionDays as logs.RetentionDays,
-    ...(deploy.schedules ? { schedules: deploy.schedules } : {}),
-    scheduleTimezone: deploy.scheduleTimezone,
-    digestSchedule: deploy.digestSchedule,
-    summarySchedule: deploy.summarySchedule,
-    securityHub: deploy.securityHub,
-    alertEmails: deploy.alertEmails,
-    organizationEnabled: deploy.organization.enabled,
-    accounts: deploy.accounts,
-    ...(regions?.length ? { regions } : {}),
-    memberRoleName: deploy.organization.memberRoleName,
-    ...(deploy.organization.externalId ? { externalId: deploy.organization.externalId } : {}),
-    accountConcurrency: deploy.concurrency.accounts,
-    perAccountConcurrency: deploy.concurrency.perAccount,
-    sourceConcurrency: deploy.concurrency.sources,
-    ...(scope ? { scope } : {}),
-    auditorPrincipals: deploy.auditorPrincipals,
-    exportUrlMinutes: deploy.exportUrlMinutes,
-  };
 }
 
 export function applyTags(scope: Construct, tags: Readonly<Record<string, string>>): void {

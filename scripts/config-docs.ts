@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { deploySchema } from '../core/config.ts';
 import { costModelMarkdown, priceListMarkdown } from './cost-model.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readSecretString, secretArnSchema } from '../identity/credentials.ts';
 import type { ConnectOptions, SourceConnector } from '../sources.ts';
 import {

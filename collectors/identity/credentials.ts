@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProoflineError } from '../../core/errors.ts';
 import { AwsSession } from '../aws/session.ts';
 import type { ConnectOptions } from '../sources.ts';

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { AnyCollector } from '../collector.ts';
 import { exceptionStates } from '../exceptions.ts';

@@ -1,5 +1,6 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { EnableSecurityHubCommand, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -79,6 +80,29 @@ describeAws('collect and evaluate handlers (moto, embedded store)', () => {
     expect(artifact).toMatchObject({ status: 'ok', scope: { id: HOME, region: 'us-east-1' } });
     const [record] = emfRecords(printed());
     expect(record).toMatchObject({ service: 'proofline', Collections: 1 });
+  });
+
+  it('applies the checks settings the stack passes (CHECK_SETTINGS), as the CLI applies the config’s', async () => {
+    await new DynamoDBClient(awsConfig()).send(
+      new CreateTableCommand({
+        TableName: 'orders',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    const scope = { source: 'aws', id: HOME, region: 'us-east-1' };
+    const defaults = await handler({ collectorId: 'aws.dynamodb', scope });
+    vi.stubEnv('CHECK_SETTINGS', JSON.stringify({ aws: { data: { customerManagedKeys: true } } }));
+    const required = await handler({ collectorId: 'aws.dynamodb', scope });
+    vi.unstubAllEnvs();
+    const customerKey = async (key: string) =>
+      (await (await evidenceStore()).getFindings(key))?.find((f) => f.check === 'aws.dynamodb.customer-key')
+        ?.status;
+    // Not required by default; required by the settings, and the table uses the AWS-owned key.
+    expect(await customerKey(defaults.key)).toBe('not_applicable');
+    expect(await customerKey(required.key)).toBe('fail');
+    expect(required.failing).toBe(defaults.failing + 1);
   });
 
   it('reads another account through its member role, and only that account', async () => {
@@ -174,5 +198,27 @@ describeAws('collect and evaluate handlers (moto, embedded store)', () => {
     expect(new Set(ids).size).toBe(sent.open);
     expect(ids).toHaveLength(sent.open);
     expect(message.MessageAttributes.kind?.Value).toBe('summary');
+  });
+
+  it('writes the report of the last 30 days to the exports bucket before the summary, which names where it is', async () => {
+    const s3 = new S3Client(awsConfig());
+    const Bucket = 'proofline-summary-exports';
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    const TopicArn = (
+      await new SNSClient(awsConfig()).send(new CreateTopicCommand({ Name: 'summary-report' }))
+    ).TopicArn!;
+    vi.stubEnv('ALERT_TOPIC_ARN', TopicArn);
+    vi.stubEnv('EXPORTS_BUCKET', Bucket);
+    const sent = await summary({}, lambdaContext());
+    vi.unstubAllEnvs();
+    const today = new Date().toISOString().slice(0, 10);
+    expect(sent.report).toBe(`s3://${Bucket}/reports/${today}.html`);
+    const page = async (Key: string) =>
+      (await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToString()) ?? '';
+    const daily = await page(`reports/${today}.html`);
+    expect(daily).toMatch(/^<!doctype html>/i);
+    // Every control of the catalog is in it, and the latest copy is the same page.
+    expect(daily).toContain('DATA-01');
+    expect(await page('reports/latest.html')).toBe(daily);
   });
 });

@@ -6,6 +6,7 @@ import {
   CreateBucketCommand,
   GetObjectCommand,
   ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -18,10 +19,12 @@ import { handler as collect } from '../../functions/collect.ts';
 import { handler as digest } from '../../functions/digest.ts';
 import {
   archiveKey,
+  archivesInLastHour,
   FINISH_RESERVE_MS,
   handler,
   MAX_URL_SECONDS,
   parseArchiveRequest,
+  perHour,
   urlSeconds,
 } from '../../functions/export.ts';
 import { closeEvidenceStore } from '../../functions/shared/store.ts';
@@ -36,7 +39,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 
-const BUCKET = 'proofline-evidence-test';
+const BUCKET = 'proofline-exports-test';
 const ARCHIVE = 'exports/soc2/2026-01-01_2026-12-31/proofline-soc2.zip';
 
 /** A function URL request as Lambda delivers it (payload format 2.0, IAM authorizer). */
@@ -70,6 +73,15 @@ describe('export URL validity', () => {
   });
 });
 
+describe('archives per hour', () => {
+  it('is the configured number, 20 when unset or not a positive integer', () => {
+    expect(perHour({ EXPORTS_PER_HOUR: '5' })).toBe(5);
+    expect(perHour({})).toBe(20);
+    expect(perHour({ EXPORTS_PER_HOUR: '0' })).toBe(20);
+    expect(perHour({ EXPORTS_PER_HOUR: 'many' })).toBe(20);
+  });
+});
+
 describeAws('export handler (moto)', () => {
   beforeAll(async () => {
     const s3 = new S3Client(awsConfig());
@@ -77,7 +89,7 @@ describeAws('export handler (moto)', () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: ARCHIVE, Body: 'zip bytes' }));
   });
   beforeEach(() => {
-    vi.stubEnv('EVIDENCE_BUCKET', BUCKET);
+    vi.stubEnv('EXPORTS_BUCKET', BUCKET);
     vi.stubEnv('EXPORT_URL_SECONDS', '900');
   });
   afterEach(() => vi.unstubAllEnvs());
@@ -199,18 +211,26 @@ describeAws('streamed upload into an Object Lock bucket (moto)', () => {
 describeAws('export handler builds archives (moto: collect → digest → export → verify offline)', () => {
   const today = new Date().toISOString().slice(0, 10);
   let dir: string;
-  let bucket: string;
+  let evidenceBucket: string;
+  /** The exports bucket: versioned, without Object Lock, as the stack creates it. */
+  const bucket = 'proofline-exportfn-exports';
   let spec: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'proofline-export-fn-'));
     const created = await createAwsStoreResources('exportfn');
-    bucket = created.bucket;
-    spec = `s3://${bucket}?table=${created.table}&key=${await createKmsSigningKey()}`;
+    evidenceBucket = created.bucket;
+    spec = `s3://${evidenceBucket}?table=${created.table}&key=${await createKmsSigningKey()}`;
+    const s3 = new S3Client(awsConfig());
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+    );
   });
   beforeEach(() => {
     vi.stubEnv('PROOFLINE_STORE', spec);
-    vi.stubEnv('EVIDENCE_BUCKET', bucket);
+    vi.stubEnv('EVIDENCE_BUCKET', evidenceBucket);
+    vi.stubEnv('EXPORTS_BUCKET', bucket);
     vi.stubEnv('EXPORT_URL_SECONDS', '600');
   });
   afterEach(() => vi.unstubAllEnvs());
@@ -218,7 +238,7 @@ describeAws('export handler builds archives (moto: collect → digest → export
 
   const download = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
 
-  it('builds a signed archive of the period into exports/ and returns a presigned URL to it', async () => {
+  it('builds a signed archive of the period into exports/ of the exports bucket (never the locked evidence bucket) and returns a presigned URL to it', async () => {
     const account = { source: 'aws', id: '123456789012' };
     expect((await collect({ collectorId: 'aws.cloudtrail.trails', scope: account })).status).toBe('ok');
     const regional = { ...account, region: 'us-east-1' };
@@ -253,6 +273,11 @@ describeAws('export handler builds archives (moto: collect → digest → export
     const names = (await unzipToMemory(zip)).map((f) => f.name);
     expect(names.filter((n) => n.startsWith('evidence/'))).toHaveLength(2);
     expect(names.some((n) => n.startsWith('digests/'))).toBe(true);
+
+    const inEvidence = await new S3Client(awsConfig()).send(
+      new ListObjectVersionsCommand({ Bucket: evidenceBucket, Prefix: 'exports/' }),
+    );
+    expect(inEvidence.Versions ?? []).toEqual([]);
 
     // The same archive can be fetched again later by its key.
     const again = await handler(request(built.key));
@@ -315,5 +340,22 @@ describeAws('export handler builds archives (moto: collect → digest → export
       new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'exports/' }),
     );
     expect(after.Versions?.length ?? 0).toBe(before.Versions?.length ?? 0);
+  });
+
+  it('refuses further archives with 429 once the hour’s quota is built, and builds again when it allows more', async () => {
+    const built = await archivesInLastHour();
+    expect(built).toBeGreaterThan(0);
+    const ask = () => handler(request(undefined, 'POST', { framework: 'soc2', from: today, to: today }));
+    vi.stubEnv('EXPORTS_PER_HOUR', String(built));
+    const refused = await ask();
+    expect(status(refused)).toBe(429);
+    expect((refused as { headers: Record<string, string> }).headers['retry-after']).toBe('600');
+    expect(String(body(refused).error)).toBe(`at most ${built} archives are built per hour; try again later`);
+    expect(await archivesInLastHour()).toBe(built);
+    vi.stubEnv('EXPORTS_PER_HOUR', String(built + 1));
+    expect(status(await ask())).toBe(201);
+    expect(await archivesInLastHour()).toBe(built + 1);
+    // Archives older than an hour no longer count.
+    expect(await archivesInLastHour(new Date(Date.now() + 3_600_000 + 60_000))).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { verifyChain } from '../../core/digest-chain.ts';
 import { openSigner } from '../../core/stores/open.ts';
 import { handler as digest } from '../../functions/digest.ts';
+import { alertSettings, checkSettings, deployedSchedules } from '../../functions/shared/settings.ts';
 import { closeEvidenceStore, evidenceStore, storeSpec } from '../../functions/shared/store.ts';
 import { describeAws } from '../support/aws.ts';
 import { afterThisHour, runAt } from '../support/clock.ts';
@@ -9,6 +10,47 @@ import { artifact, createAwsStoreResources, createKmsSigningKey } from '../suppo
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+});
+
+describe('the settings the stack passes to the functions', () => {
+  it('checks: the config’s thresholds with every default filled in; unset: none (the defaults)', () => {
+    const settings = checkSettings({ CHECK_SETTINGS: '{"aws":{"data":{"backupRetentionDays":35}}}' });
+    expect(settings?.aws.data.backupRetentionDays).toBe(35);
+    expect(settings?.aws.data.secretRotationDays).toBe(90);
+    expect(checkSettings({})).toBeUndefined();
+  });
+
+  it('schedules: expression → collectors becomes collector → expression', () => {
+    const schedules = deployedSchedules({
+      COLLECTOR_SCHEDULES:
+        '{"rate(7 days)":["aws.s3.buckets","aws.kms.keys"],"rate(1 hour)":["aws.iam.policies"]}',
+    });
+    expect(Object.fromEntries(schedules!)).toEqual({
+      'aws.s3.buckets': 'rate(7 days)',
+      'aws.kms.keys': 'rate(7 days)',
+      'aws.iam.policies': 'rate(1 hour)',
+    });
+    expect(deployedSchedules({})).toBeUndefined();
+  });
+
+  it('alerts: the due days by severity; unset: nothing, so the summary uses the defaults', () => {
+    expect(alertSettings({ ALERT_SETTINGS: '{"dueDays":{"critical":2}}' })).toEqual({
+      dueDays: { critical: 2, high: 30, medium: 90, low: 180 },
+    });
+    expect(alertSettings({})).toEqual({});
+  });
+
+  it('a value that is not JSON or not valid stops the function with one line naming the variable', () => {
+    expect(() => checkSettings({ CHECK_SETTINGS: '{' })).toThrow(
+      'environment variable CHECK_SETTINGS is not JSON',
+    );
+    expect(() => checkSettings({ CHECK_SETTINGS: '{"aws":{"data":{"backupRetentionDays":0}}}' })).toThrow(
+      /^environment variable CHECK_SETTINGS: aws\.data\.backupRetentionDays: /,
+    );
+    expect(() => deployedSchedules({ COLLECTOR_SCHEDULES: '{"rate(1 day)":"aws.s3.buckets"}' })).toThrow(
+      /^environment variable COLLECTOR_SCHEDULES: rate\(1 day\): /,
+    );
+  });
 });
 
 describe('the store the functions open', () => {

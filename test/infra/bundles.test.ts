@@ -16,6 +16,10 @@ describe('Lambda bundles (esbuild, minified, the settings NodejsFunction uses)',
       for (const path of built.externalImports) {
         expect(builtins.has(path) || path.startsWith('@aws-sdk/'), `${spec.name} imports ${path}`).toBe(true);
       }
+      // `import { z } from 'zod'` anywhere keeps zod's whole namespace, every locale included (~380 kB):
+      // the code imports `* as z`, which esbuild tree-shakes.
+      const locales = built.inputs.filter((p) => /zod\/v4\/locales\/(?!en\.js)/.test(p));
+      expect(locales, `${spec.name} bundles zod locales: import * as z from 'zod'`).toEqual([]);
     },
   );
 });

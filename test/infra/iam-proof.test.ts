@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -24,8 +25,8 @@ import { handler as google } from '../../functions/sources/google.ts';
 import { handler as identityCenter } from '../../functions/sources/identity-center.ts';
 import { handler as okta } from '../../functions/sources/okta.ts';
 import { handler as summary } from '../../functions/summary.ts';
+import { pascal } from '../../infra/function.ts';
 import { HANDLERS, SOURCE_HANDLERS } from '../../infra/handlers.ts';
-import { pascal } from '../../infra/proofline.ts';
 import { DEPLOY_DOC } from '../../scripts/config-docs.ts';
 import { lambdaContext } from '../functions/support.ts';
 import { awsConfig, describeAws } from '../support/aws.ts';
@@ -170,6 +171,8 @@ describeAws('the deployed functions’ IAM grants, proven against the calls they
     // ── the account, the stack's resources in moto, the sources' stand-ins and secrets ──
     await seedDemoAccount();
     const { bucket, table } = await createAwsStoreResources('proof');
+    const exportsBucket = 'proof-exports';
+    await new S3Client(awsConfig()).send(new CreateBucketCommand({ Bucket: exportsBucket }));
     const signingKey = await createKmsSigningKey();
     const kms = new KMSClient(awsConfig());
     const dataKey = (await kms.send(new CreateKeyCommand({ Description: 'data key' }))).KeyMetadata!;
@@ -226,6 +229,7 @@ describeAws('the deployed functions’ IAM grants, proven against the calls they
       `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
     const physical = {
       EvidenceBucket: { Ref: bucket, Arn: `arn:aws:s3:::${bucket}` },
+      ExportsBucket: { Ref: exportsBucket, Arn: `arn:aws:s3:::${exportsBucket}` },
       IndexTable: { Ref: table, Arn: arnOf('dynamodb', `table/${table}`) },
       SigningKey: { Ref: signingKey, Arn: arnOf('kms', `key/${signingKey}`) },
       DataKey: { Ref: dataKey.KeyId!, Arn: dataKey.Arn! },

@@ -46,7 +46,7 @@ describe('cdk-nag AwsSolutions', () => {
     main.proofline.functions.export.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject'],
-        resources: [main.proofline.evidenceBucket.arnForObjects('*')],
+        resources: [main.proofline.storage.evidenceBucket.arnForObjects('*')],
       }),
     );
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5/);

@@ -75,14 +75,25 @@ describe('every identity policy of both stacks', () => {
     for (const action of NEVER) expect(granted.has(action), action).toBe(false);
   });
 
-  it('writes objects only under evidence/, findings/ and digests/, and exports/ only from the export function', () => {
+  it('writes objects only under evidence/, findings/ and digests/ of the evidence bucket, exports/ (the export function) and reports/ (the summary) of the exports bucket', () => {
     const puts = allStatements.filter((s) => actionsOf(s).includes('s3:PutObject'));
     expect(puts.length).toBeGreaterThan(0);
+    const where = {
+      evidence: 'Evidence',
+      findings: 'Evidence',
+      digests: 'Evidence',
+      exports: 'Exports',
+      reports: 'Exports',
+    };
     for (const s of puts) {
       for (const r of resourcesOf(s) as Cfn[]) {
-        const prefix = /"\/(evidence|findings|digests|exports)\/\*"\]\]\}$/.exec(JSON.stringify(r))?.[1];
-        expect(prefix, `${s.owner} ${s.Sid}`).toBeDefined();
+        const [, bucket, prefix] =
+          /^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["Proofline(\w+)Bucket[0-9A-F]{8}","Arn"\]\},"\/(\w+)\/\*"\]\]\}$/.exec(
+            JSON.stringify(r),
+          ) ?? [];
+        expect(prefix && where[prefix as keyof typeof where], `${s.owner} ${s.Sid}`).toBe(bucket);
         if (prefix === 'exports') expect(s.owner).toMatch(/^ProoflineExportRole/);
+        if (prefix === 'reports') expect(s.owner).toMatch(/^ProoflineSummaryRole/);
       }
     }
   });

@@ -62,12 +62,11 @@ describe('evidence bucket', () => {
     });
     const logBucket = resource(example.mainTemplate, 'AWS::S3::Bucket', 'ProoflineAccessLogBucket');
     expect(bucket().LoggingConfiguration.DestinationBucketName).toEqual({ Ref: logBucket.id });
-    // Only the parts of unfinished export uploads are cleaned up: no object or version ever expires.
+    // Only the parts of unfinished uploads are cleaned up: no object or version ever expires.
     expect(bucket().LifecycleConfiguration).toEqual({
       Rules: [
         {
-          Id: 'abort-incomplete-export-uploads',
-          Prefix: 'exports/',
+          Id: 'abort-incomplete-uploads',
           AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
           Status: 'Enabled',
         },
@@ -381,11 +380,17 @@ describe('alerts and alarms', () => {
       s.owner.startsWith('ProoflineSummaryRole'),
     );
     const actions = own.flatMap(actionsOf);
-    // It reads the control states and publishes to the topic; nothing else.
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'sns:Publish']));
+    // It reads the control states and the evidence (for the report), writes the report to reports/ of the
+    // exports bucket and publishes to the topic; nothing else.
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 's3:PutObject', 'sns:Publish']));
     expect(
-      actions.filter((a) => !/^(dynamodb:(Get|BatchGet|Query)|kms:|s3:List|sns:Publish$|logs:)/.test(a)),
+      actions.filter(
+        (a) =>
+          !/^(dynamodb:(Get|BatchGet|Query)|kms:|s3:(List|GetObject$|PutObject$)|sns:Publish$|logs:)/.test(a),
+      ),
     ).toEqual([]);
+    const writes = own.find((s) => s.Sid === 'WriteReports')!;
+    expect(JSON.stringify(writes.Resource)).toMatch(/ProoflineExportsBucket\w+","Arn"\]\},"\/reports\/\*"/);
     const publish = own.find((s) => actionsOf(s).includes('sns:Publish'))!;
     expect(publish.Resource).toEqual({ Ref: expect.stringMatching(/^ProoflineAlertTopic/) });
   });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccountDraft } from './snapshot.ts';
 
 /** The collector id of the GitHub organization members snapshot the review reads. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Systems whose accounts the access review joins to people. */
 export const SYSTEMS = ['okta', 'entra', 'google', 'identity-center', 'aws-iam', 'github'] as const;

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SourceConnector } from '../../sources.ts';
 import { CredentialsError, resolveCredentials, secretArnSchema } from '../credentials.ts';
 import { googleSession } from './session.ts';

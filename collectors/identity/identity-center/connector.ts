@@ -1,5 +1,5 @@
 import { paginateListInstances, SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AwsSession } from '../../aws/session.ts';
 import type { ConnectOptions, SourceConnector } from '../../sources.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SourceConnector } from '../../sources.ts';
 import { CredentialsError, resolveCredentials, secretArnSchema } from '../credentials.ts';
 import { type OktaCredentials, oktaSession } from './session.ts';

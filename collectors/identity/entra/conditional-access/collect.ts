@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parsePayload } from '../../api-error.ts';
 import { listAll } from '../list.ts';
 import type { EntraSession } from '../session.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiCall, parsePayload } from '../../api-error.ts';
 import type { GoogleSession } from '../session.ts';
 import type { GoogleUser, GoogleUsersSnapshot } from './snapshot.ts';

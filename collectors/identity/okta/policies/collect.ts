@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiCall, IdentityApiError, parsePayload } from '../../api-error.ts';
 import type { OktaSession } from '../session.ts';
 import type {

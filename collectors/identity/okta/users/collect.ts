@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiCall, isoOrNull, parsePayload } from '../../api-error.ts';
 import type { OktaSession } from '../session.ts';
 import { isDeactivated, type OktaUser, type OktaUsersSnapshot } from './snapshot.ts';

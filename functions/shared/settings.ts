@@ -1,0 +1,44 @@
+import * as z from 'zod';
+import { type CheckSettings, checkSettingsSchema } from '../../core/check-settings.ts';
+import { type AlertsConfig, alertsSchema } from '../../core/config.ts';
+import { ENV } from '../../core/deployed.ts';
+
+/** A JSON environment variable the stack sets, validated: a bad value stops the function with its name. */
+function jsonEnv<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>): T | undefined {
+  const text = env[name];
+  if (!text) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error(`environment variable ${name} is not JSON`);
+  }
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new Error(`environment variable ${name}: ${problems.join('; ')}`);
+}
+
+/** The config's `checks` thresholds as the stack passes them; unset: every default. */
+export const checkSettings = (env: NodeJS.ProcessEnv = process.env): CheckSettings | undefined =>
+  jsonEnv(env, ENV.checkSettings, checkSettingsSchema);
+
+const schedulesSchema = z.record(z.string().min(1), z.array(z.string().min(1)));
+
+/**
+ * Collector id → the schedule expression of the deployed group that runs it, where it is not the collector's
+ * default (the stack passes expression → collector ids); unset: every collector's default.
+ */
+export function deployedSchedules(
+  env: NodeJS.ProcessEnv = process.env,
+): ReadonlyMap<string, string> | undefined {
+  const schedules = jsonEnv(env, ENV.schedules, schedulesSchema);
+  if (!schedules) return undefined;
+  return new Map(Object.entries(schedules).flatMap(([expression, ids]) => ids.map((id) => [id, expression])));
+}
+
+/** The config's `alerts` settings (due days by severity) as the stack passes them; unset: the defaults. */
+export function alertSettings(env: NodeJS.ProcessEnv = process.env): { dueDays?: AlertsConfig['dueDays'] } {
+  const alerts = jsonEnv(env, ENV.alertSettings, alertsSchema);
+  return alerts ? { dueDays: alerts.dueDays } : {};
+}
