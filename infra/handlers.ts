@@ -121,8 +121,8 @@ export const BUNDLING = {
    * clients the collectors and the store use would push the collect bundle past 1 MB.
    */
   external: ['@aws-sdk/*'] as string[],
-  /** A native module only the embedded store uses; the functions use the AWS store. */
-  alias: { 'better-sqlite3': './functions/shared/sqlite-unavailable.ts' } as Record<string, string>,
+  /** Module replacements (none today: the embedded store's `node:sqlite` is built into Node). */
+  alias: {} as Record<string, string>,
   /** ESM bundles of CommonJS dependencies need `require` for Node built-ins. */
   banner:
     "import{createRequire as __pl_createRequire}from'node:module';const require=__pl_createRequire(import.meta.url);",
