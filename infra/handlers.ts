@@ -1,4 +1,4 @@
-import { cpSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Source } from '../core/model.ts';
@@ -139,6 +139,17 @@ export function copyBundleAssets(spec: BundledHandler, outDir: string, root: str
       filter: (source) => !source.endsWith('.ts'),
     });
   }
+}
+
+/** Where the npm package keeps each handler bundled at pack time (scripts/build-package.ts writes them). */
+export const PREBUILT_HANDLERS_DIR = 'dist/handlers';
+
+/**
+ * The folder of a handler bundled at pack time, when its TypeScript entry is not there (the construct installed
+ * from the package); in the repository, undefined: the handler is bundled from source at synth.
+ */
+export function prebuiltHandler(spec: BundledHandler, root: string = PROJECT_ROOT): string | undefined {
+  return existsSync(join(root, spec.entry)) ? undefined : join(root, PREBUILT_HANDLERS_DIR, spec.name);
 }
 
 /** Every function the stack can create, for the bundle size test and bench. */

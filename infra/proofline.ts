@@ -35,6 +35,7 @@ import {
   type HandlerName,
   type HandlerSpec,
   PROJECT_ROOT,
+  prebuiltHandler,
   type SourceHandlerSpec,
 } from './handlers.ts';
 import { acknowledgeWildcards, WILDCARD_REASONS as WHY } from './nag.ts';
@@ -602,6 +603,7 @@ export class Proofline extends Construct {
     retention: logs.RetentionDays,
   ): nodejs.NodejsFunction {
     const id = pascal(spec.name);
+    const prebuilt = prebuiltHandler(spec);
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention, removalPolicy: RemovalPolicy.RETAIN });
     const role =
       spec.name === 'collect'
@@ -653,6 +655,8 @@ export class Proofline extends Construct {
             }
           : {}),
       },
+      // Installed from the package: the handler bundled at pack time (synth needs no esbuild, no TypeScript).
+      ...(prebuilt ? { code: lambda.Code.fromAsset(prebuilt), handler: 'index.handler' } : {}),
     });
     logGroup.grantWrite(role);
     return fn;
