@@ -7,6 +7,7 @@ const { runStoreBench } = await import('./store.ts');
 const { runBundleBench } = await import('./bundles.ts');
 const { runExportBench } = await import('./export.ts');
 const { runReportBench } = await import('./report.ts');
+const { runPackageBench } = await import('./package.ts');
 
 console.log('## Check evaluation vs JSON.parse of the same bytes');
 for (const line of runEvaluateBench()) console.log(line);
@@ -22,3 +23,5 @@ console.log(
   '\n## HTML report: 365 days of the whole catalog, size and load time in Chromium vs a static page',
 );
 for (const line of await runReportBench()) console.log(line);
+console.log('\n## The npm tarball against its size budget');
+for (const line of runPackageBench()) console.log(line);

@@ -184,6 +184,8 @@ export class Proofline extends Construct {
 
   constructor(scope: Construct, id: string, props: ProoflineProps = {}) {
     super(scope, id);
+    // Server access logs are granted by a bucket policy, not the legacy LogDeliveryWrite ACL, in any CDK app.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const stack = Stack.of(this);
     const collectors = props.collectors ?? registry;
     const retentionDays = props.retentionDays ?? 400;
