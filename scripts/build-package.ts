@@ -37,8 +37,13 @@ export const READ_LICENCES: Readonly<Record<string, string>> = {
 };
 
 const dist = join(PROJECT_ROOT, 'dist');
-const run = (command: string, args: string[]) =>
-  execFileSync(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+  execFileSync(command, args, {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 
 async function buildLibraries(): Promise<void> {
   for (const [entry, outfile] of [

@@ -21,12 +21,9 @@ function sh(command: string, args: readonly string[], cwd: string, env: NodeJS.P
 async function tarball(): Promise<string> {
   if (process.env.PROOFLINE_TARBALL) return resolve(process.env.PROOFLINE_TARBALL);
   const out = await mkdtemp(join(tmpdir(), 'proofline-pack-'));
-  const packed = sh('npm', ['pack', '--pack-destination', out, '--json'], ROOT);
+  const packed = sh('npm', ['pack', '--pack-destination', out], ROOT);
   expect(packed.status, packed.out).toBe(0);
-  const [{ filename }] = JSON.parse(packed.out.slice(packed.out.indexOf('\n[') + 1)) as {
-    filename: string;
-  }[];
-  return join(out, filename);
+  return join(out, readdirSync(out).find((f) => f.endsWith('.tgz'))!);
 }
 
 const CDK_APP = `import { App, Stack } from 'aws-cdk-lib';
