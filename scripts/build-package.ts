@@ -1,5 +1,5 @@
 /**
- * Builds what the npm package ships besides the CLI (`npm pack` runs it as `prepack`):
+ * Builds what the npm package ships (`npm pack` runs it as `prepack`; `prepare` has built the CLI):
  * - dist/index.js, dist/cdk.js: the library and the construct library, bundled (dependencies stay imports);
  * - dist/types/: their declarations (tsc, relative `.ts` specifiers rewritten to `.js`);
  * - dist/handlers/<name>/: every Lambda handler bundled as the stack deploys it, so a consumer's synth needs
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { bundleHandler } from '../infra/bundle.ts';
 import { ALL_HANDLERS, PREBUILT_HANDLERS_DIR, PROJECT_ROOT } from '../infra/handlers.ts';
+import { BUNDLE } from './build-cli.ts';
 
 /** The pinned SBOM generator (run through npx when it is not a devDependency). */
 export const CYCLONEDX_NPM = '@cyclonedx/cyclonedx-npm@6.0.1';
@@ -51,15 +52,9 @@ async function buildLibraries(): Promise<void> {
     ['api/cdk.ts', 'dist/cdk.js'],
   ] as const) {
     await build({
+      ...BUNDLE,
       entryPoints: [join(PROJECT_ROOT, entry)],
       outfile: join(PROJECT_ROOT, outfile),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      packages: 'external',
-      sourcemap: true,
-      logLevel: 'warning',
     });
   }
 }

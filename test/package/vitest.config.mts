@@ -1,13 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import base from '../../vitest.config.mts';
 
 /** `npm run test:package`: the npm package as a user installs it (packs, installs, runs). Needs no moto_server. */
 export default defineConfig({
   test: {
+    ...base.test,
     include: ['test/package/tarball.test.ts'],
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    exclude: [],
+    globalSetup: [],
+    setupFiles: [],
     testTimeout: 300_000,
     hookTimeout: 900_000,
-    pool: 'forks',
-    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
