@@ -25,8 +25,9 @@ interface NodeSqlite {
 let loaded: NodeSqlite | undefined;
 
 /**
- * Loads `node:sqlite` on first use. Node 22 flags the module as experimental with a warning on every load;
- * the store contract suite is what we rely on, so that one warning is not printed to every CLI command.
+ * Loads `node:sqlite` on first use. Node 22 flags the module as experimental with a warning on every load
+ * (24 and 26 do not); the store contract suite is what we rely on, so that warning is not printed to every
+ * CLI command.
  */
 function nodeSqlite(): NodeSqlite {
   if (loaded) return loaded;
