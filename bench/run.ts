@@ -8,6 +8,7 @@ const { runBundleBench } = await import('./bundles.ts');
 const { runExportBench } = await import('./export.ts');
 const { runReportBench } = await import('./report.ts');
 const { runStartupBench } = await import('./startup.ts');
+const { runPackageBench } = await import('./package.ts');
 
 console.log('## CLI start-up vs node -e 0 (bundled CLI)');
 for (const line of await runStartupBench()) console.log(line);
@@ -25,3 +26,5 @@ console.log(
   '\n## HTML report: 365 days of the whole catalog, size and load time in Chromium vs a static page',
 );
 for (const line of await runReportBench()) console.log(line);
+console.log('\n## The npm tarball against its size budget');
+for (const line of runPackageBench()) console.log(line);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { LocalStore } from '../core/stores/local-store.ts';
+import { buildCli } from '../scripts/build-cli.ts';
 import { fmt } from './timing.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -28,8 +29,7 @@ function medianRunMs(args: readonly string[], runs = 5): number {
  * `status` on an empty embedded store (what every reading command pays before its own work).
  */
 export async function runStartupBench(): Promise<string[]> {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-cli.mjs')], { cwd: ROOT });
-  if (build.status !== 0) return [`CLI build failed: ${build.stderr.toString().trim()}`];
+  await buildCli();
   const store = await mkdtemp(join(tmpdir(), 'proofline-startup-'));
   try {
     await (await LocalStore.open(store)).close();

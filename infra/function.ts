@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BUNDLING, type BundledHandler, PROJECT_ROOT } from './handlers.ts';
+import { BUNDLING, type BundledHandler, PROJECT_ROOT, prebuiltHandler } from './handlers.ts';
 
 /** `collect-identity-center` → `CollectIdentityCenter`: construct ids. */
 export const pascal = (name: string) =>
@@ -60,6 +60,7 @@ export function prooflineFunction(
   options: ProoflineFunctionOptions,
 ): nodejs.NodejsFunction {
   const id = pascal(spec.name);
+  const prebuilt = prebuiltHandler(spec);
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: options.logRetention,
     removalPolicy: RemovalPolicy.RETAIN,
@@ -85,6 +86,8 @@ export function prooflineFunction(
     depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
     ...options.extra,
     bundling: bundling(spec),
+    // Installed from the package: the handler bundled at pack time (synth needs no esbuild, no TypeScript).
+    ...(prebuilt ? { code: lambda.Code.fromAsset(prebuilt), handler: 'index.handler' } : {}),
   });
   logGroup.grantWrite(role);
   return fn;

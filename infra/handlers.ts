@@ -1,4 +1,4 @@
-import { cpSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Source } from '../core/model.ts';
@@ -123,8 +123,8 @@ export const BUNDLING = {
    * clients the collectors and the store use would push the collect bundle past 1 MB.
    */
   external: ['@aws-sdk/*'] as string[],
-  /** A native module only the embedded store uses; the functions use the AWS store. */
-  alias: { 'better-sqlite3': './functions/shared/sqlite-unavailable.ts' } as Record<string, string>,
+  /** Module replacements (none today: the embedded store's `node:sqlite` is built into Node). */
+  alias: {} as Record<string, string>,
   /** ESM bundles of CommonJS dependencies need `require` for Node built-ins. */
   banner:
     "import{createRequire as __pl_createRequire}from'node:module';const require=__pl_createRequire(import.meta.url);",
@@ -141,6 +141,17 @@ export function copyBundleAssets(spec: BundledHandler, outDir: string, root: str
       filter: (source) => !source.endsWith('.ts'),
     });
   }
+}
+
+/** Where the npm package keeps each handler bundled at pack time (scripts/build-package.ts writes them). */
+export const PREBUILT_HANDLERS_DIR = 'dist/handlers';
+
+/**
+ * The folder of a handler bundled at pack time, when its TypeScript entry is not there (the construct installed
+ * from the package); in the repository, undefined: the handler is bundled from source at synth.
+ */
+export function prebuiltHandler(spec: BundledHandler, root: string = PROJECT_ROOT): string | undefined {
+  return existsSync(join(root, spec.entry)) ? undefined : join(root, PREBUILT_HANDLERS_DIR, spec.name);
 }
 
 /** Every function the stack can create, for the bundle size test and bench. */

@@ -92,6 +92,8 @@ export class Proofline extends Construct {
 
   constructor(scope: Construct, id: string, props: ProoflineProps = {}) {
     super(scope, id);
+    // Server access logs are granted by a bucket policy, not the legacy LogDeliveryWrite ACL, in any CDK app.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const deploy = parseWith(deploySchema, props.deploy ?? {}, 'Proofline', ['deploy']);
     this.collectors = props.collectors ?? registry;
     this.scheduleGroups = resolveScheduleGroups(deploy.schedules, this.collectors, props.scope);

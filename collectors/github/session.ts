@@ -4,8 +4,11 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { ProoflineError } from '../../core/errors.ts';
 
-/** Octokit with GitHub's recommended throttling (primary + secondary rate limits) and retries of 5xx errors. */
-export const GitHubClient = Octokit.plugin(throttling, retry);
+/**
+ * Octokit with GitHub's recommended throttling (primary + secondary rate limits) and retries of 5xx errors.
+ * Typed as Octokit (the plugins add options, not methods), so the package's declarations name no private type.
+ */
+export const GitHubClient: typeof Octokit = Octokit.plugin(throttling, retry);
 export type GitHubClient = InstanceType<typeof GitHubClient>;
 
 /** How Proofline authenticates to GitHub: a GitHub App installation (preferred) or a token. */

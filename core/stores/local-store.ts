@@ -1,9 +1,21 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, link, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  link,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import Database from 'better-sqlite3';
 import { decodeArtifact, encodeArtifact, IntegrityError } from '../artifact.ts';
 import { ProoflineError } from '../errors.ts';
 import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Transition } from '../model.ts';
@@ -17,6 +29,7 @@ import {
   type StoredDigest,
   type WrittenArtifact,
 } from './digest-storage.ts';
+import { immediateTransaction, openSqlite, type SqliteDatabase } from './sqlite.ts';
 import {
   type ArtifactQuery,
   type EvidenceStore,
@@ -123,10 +136,10 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   readonly location: string;
   /** Opened by `openReadOnly`: every write is refused before it touches a file. */
   readonly readOnly: boolean;
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   private readonly now: () => Date;
 
-  private constructor(root: string, db: Database.Database, now: () => Date, readOnly: boolean) {
+  private constructor(root: string, db: SqliteDatabase, now: () => Date, readOnly: boolean) {
     this.root = root;
     this.location = root;
     this.db = db;
@@ -138,17 +151,17 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   static async open(dir: string = DEFAULT_STORE_DIR, options: LocalStoreOptions = {}): Promise<LocalStore> {
     const root = resolve(dir);
     await mkdir(root, { recursive: true });
-    const db = new Database(join(root, 'index.sqlite'));
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 10000');
+    const db = openSqlite(join(root, 'index.sqlite'));
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA busy_timeout = 10000');
     migrate(db);
     return new LocalStore(root, db, options.now ?? (() => new Date()), false);
   }
 
   /**
    * Opens an existing store for reading without changing a byte of it. When no writer is active (no WAL
-   * file), the index is read into memory and queried there: even a read-only SQLite connection would create
-   * `-wal` and `-shm` files beside it. While a writer is active, the index is opened read-only in place, so
+   * file), a private copy of the index is queried (in the temporary folder, removed once open): even a
+   * read-only SQLite connection would create `-wal` and `-shm` files beside it. While a writer is active, the index is opened read-only in place, so
    * the writer's latest commits are seen (SQLite then updates the read marks in the writer's `-shm`).
    */
   static async openReadOnly(
@@ -161,10 +174,10 @@ export class LocalStore implements EvidenceStore, DigestStorage {
       (s) => s.size > 0,
       () => false,
     );
-    let db: Database.Database;
+    let db: SqliteDatabase;
     if (wal) {
-      db = new Database(file, { readonly: true, fileMustExist: true });
-      db.pragma('busy_timeout = 10000');
+      db = openSqlite(file, { readOnly: true });
+      db.exec('PRAGMA busy_timeout = 10000');
     } else {
       const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
@@ -173,11 +186,18 @@ export class LocalStore implements EvidenceStore, DigestStorage {
           );
         throw error;
       });
-      // An in-memory copy cannot be in WAL mode; an older index is migrated in memory only.
+      // The copy leaves WAL mode (no `-wal` beside it); an older index is migrated in the copy only.
       for (const offset of WAL_HEADER_BYTES) if (bytes[offset] === 2) bytes[offset] = 1;
-      db = new Database(bytes);
-      migrate(db);
-      db.pragma('query_only = ON');
+      const copyDir = await mkdtemp(join(tmpdir(), 'proofline-index-'));
+      try {
+        await writeFile(join(copyDir, 'index.sqlite'), bytes);
+        db = openSqlite(join(copyDir, 'index.sqlite'));
+        migrate(db);
+        db.exec('PRAGMA query_only = ON');
+      } finally {
+        // The open connection keeps reading the unlinked copy; nothing is left behind.
+        await rm(copyDir, { recursive: true, force: true });
+      }
     }
     return new LocalStore(root, db, options.now ?? (() => new Date()), true);
   }
@@ -290,7 +310,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     const linkEvidence = this.db.prepare(
       'INSERT OR IGNORE INTO control_evidence (control, collected_at, artifact_key) VALUES (?, ?, ?)',
     );
-    const apply = this.db.transaction(() => {
+    return immediateTransaction(this.db, () => {
       const transitions: Transition[] = [];
       for (const result of results) {
         const row = getState.get(result.control) as { state: string } | undefined;
@@ -309,7 +329,6 @@ export class LocalStore implements EvidenceStore, DigestStorage {
       }
       return transitions;
     });
-    return apply.immediate();
   }
 
   async controlStates(): Promise<ControlState[]> {
@@ -514,7 +533,7 @@ function storedKey(key: string): string {
   return key;
 }
 
-function migrate(db: Database.Database): void {
+function migrate(db: SqliteDatabase): void {
   db.exec(SCHEMA);
   const columns = db.prepare('PRAGMA table_info(artifacts)').all() as { name: string }[];
   if (!columns.some((c) => c.name === 'written_at')) db.exec(MIGRATE_WRITTEN_AT);

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import Database from 'better-sqlite3';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errorArtifact } from '../../core/artifact.ts';
 import { EXIT } from '../../core/errors.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
+import { openSqlite } from '../../core/stores/sqlite.ts';
 import { runCli } from '../support/cli.ts';
 
 /** Every file under `dir` (the index and its -wal/-shm included) → SHA-256 and mode. */
@@ -49,8 +49,8 @@ describe('commands that read leave the store byte-identical', () => {
   beforeEach(() => {
     // An index in rollback-journal mode, as an older Proofline left it: opening it for writing would switch
     // it to WAL (and create -wal/-shm files), so a read that opens it so shows here.
-    const db = new Database(join(store, 'index.sqlite'));
-    db.pragma('journal_mode = DELETE');
+    const db = openSqlite(join(store, 'index.sqlite'));
+    db.exec('PRAGMA journal_mode = DELETE');
     db.close();
   });
 

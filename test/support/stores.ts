@@ -11,7 +11,6 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import Database from 'better-sqlite3';
 import { canonicalJson, sha256Hex } from '../../core/canonical.ts';
 import { type DigestBody, signingInput } from '../../core/digest-chain.ts';
 import type { Artifact } from '../../core/model.ts';
@@ -19,6 +18,7 @@ import { KmsSigner, LocalSigner, publicKeyInfo, type Signer } from '../../core/s
 import { artifactItemKey, evidenceTableDefinition, S3DynamoStore } from '../../core/stores/aws-store.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
 import type { ChainedStore } from '../../core/stores/open.ts';
+import { openSqlite } from '../../core/stores/sqlite.ts';
 import { awsConfig } from './aws.ts';
 
 export const artifact = (
@@ -77,7 +77,7 @@ export const localHarness: StoreHarness = {
     const otherDir = await mkdtemp(join(tmpdir(), 'proofline-other-key-'));
     const path = (key: string) => join(dir, ...key.split('/'));
     const sql = (statement: string, ...params: string[]) => {
-      const db = new Database(join(dir, 'index.sqlite'));
+      const db = openSqlite(join(dir, 'index.sqlite'));
       try {
         db.prepare(statement).run(...params);
       } finally {

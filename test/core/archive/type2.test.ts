@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pullRequests } from '../../../collectors/github/pull-requests/index.ts';
@@ -16,6 +15,7 @@ import type { Control } from '../../../core/model.ts';
 import { collectTargets, evaluateStore } from '../../../core/pipeline.ts';
 import { LocalSigner } from '../../../core/signing.ts';
 import { LocalStore } from '../../../core/stores/local-store.ts';
+import { openSqlite } from '../../../core/stores/sqlite.ts';
 import { archiveToFile, run } from '../../support/archive.ts';
 import {
   daysFrom,
@@ -181,7 +181,7 @@ describe('a Type II archive of a year', () => {
     ];
     const victim = all.find((r) => r.collector === 'test.widgets' && r.collectedAt.startsWith('2026-09-15'))!;
     deletedKey = victim.key;
-    const db = new Database(join(dir, 'store', 'index.sqlite'));
+    const db = openSqlite(join(dir, 'store', 'index.sqlite'));
     db.prepare('DELETE FROM artifacts WHERE key = ?').run(victim.key);
     db.prepare('DELETE FROM control_evidence WHERE artifact_key = ?').run(victim.key);
     db.close();

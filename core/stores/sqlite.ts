@@ -1,0 +1,65 @@
+import { createRequire } from 'node:module';
+
+/**
+ * The embedded index's SQLite: `node:sqlite`, built into Node (≥ 22.13 without a flag), so installing
+ * Proofline compiles nothing. Only the part of its API the store uses is typed here.
+ */
+export interface SqliteStatement {
+  run(...params: SqliteValue[]): { changes: number | bigint };
+  get(...params: SqliteValue[]): unknown;
+  all(...params: SqliteValue[]): unknown[];
+}
+
+export type SqliteValue = string | number | bigint | null | Uint8Array;
+
+export interface SqliteDatabase {
+  exec(sql: string): void;
+  prepare(sql: string): SqliteStatement;
+  close(): void;
+}
+
+interface NodeSqlite {
+  DatabaseSync: new (path: string, options?: { readOnly?: boolean }) => SqliteDatabase;
+}
+
+let loaded: NodeSqlite | undefined;
+
+/**
+ * Loads `node:sqlite` on first use. Node 22 flags the module as experimental with a warning on every load
+ * (24 and 26 do not); the store contract suite is what we rely on, so that warning is not printed to every
+ * CLI command.
+ */
+function nodeSqlite(): NodeSqlite {
+  if (loaded) return loaded;
+  const emitWarning = process.emitWarning;
+  process.emitWarning = () => {};
+  try {
+    loaded = createRequire(import.meta.url)('node:sqlite') as NodeSqlite;
+  } catch (error) {
+    throw new Error(
+      `the embedded store needs node:sqlite (Node ≥ 22.13); this is Node ${process.versions.node}: ${(error as Error).message}`,
+    );
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+  return loaded;
+}
+
+/** Opens (and creates, unless `readOnly`) the SQLite database in `file`. */
+export function openSqlite(file: string, options: { readOnly?: boolean } = {}): SqliteDatabase {
+  const { DatabaseSync } = nodeSqlite();
+  return new DatabaseSync(file, options.readOnly ? { readOnly: true } : {});
+}
+
+/** Runs `fn` in a `BEGIN IMMEDIATE` transaction: committed when it returns, rolled back when it throws. */
+export function immediateTransaction<T>(db: SqliteDatabase, fn: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = fn();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
