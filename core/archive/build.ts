@@ -52,6 +52,8 @@ import {
   FRAMEWORKS,
   type Framework,
   type Manifest,
+  type ManifestArtifact,
+  type ManifestFile,
   type ManifestUpload,
   type Period,
   type Requirement,
@@ -194,6 +196,42 @@ async function openEvidence(store: EvidenceStore, key: string): Promise<Readable
   if (store.openArtifactStream) return store.openArtifactStream(key);
   const { artifact } = await store.getArtifact(key);
   return Readable.from([Buffer.from(canonicalJson(artifact), 'utf8')]);
+}
+
+/** A manifest entry for an evidence file, with the controls and requirements it evidences. */
+function manifestArtifact({
+  ref,
+  controls,
+  requirements,
+}: {
+  readonly ref: ArtifactRef;
+  readonly controls: readonly string[];
+  readonly requirements: readonly string[];
+}): ManifestArtifact {
+  return {
+    path: ref.key,
+    sha256: ref.sha256,
+    size: ref.size,
+    key: ref.key,
+    collector: ref.collector,
+    source: ref.source,
+    scope: ref.scopeKey,
+    collectedAt: ref.collectedAt,
+    status: ref.status,
+    controls,
+    requirements,
+  };
+}
+
+/** Last, the seal: manifest.json, SHA256SUMS, the signing input naming both, and its signature. */
+async function seal(writer: HashingZipWriter, manifest: Manifest, signer: Signer): Promise<ManifestFile> {
+  const manifestFile = await writer.add(FILES.manifest, () => manifestJson(manifest));
+  const sums = await writer.addBytes(FILES.sums, sha256sums([...manifest.files, manifestFile]));
+  const statement = signingInput(manifest, { manifest: manifestFile, sums });
+  await writer.addBytes(FILES.signingInput, statement);
+  await writer.addBytes(FILES.signature, await signer.sign(Buffer.from(statement, 'utf8')));
+  await writer.finish();
+  return manifestFile;
 }
 
 /** The period's evidence, each file checked against the index as it is written; returns the uploads' records. */
@@ -519,28 +557,11 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
       sample: { seed, perControl: perControl ?? null, sizes },
       evidence: { count: total, bytes, empty: total === 0 },
       files: [...writer.written],
-      artifacts: selection.artifacts.map(({ ref, controls: ids, requirements: reqs }) => ({
-        path: ref.key,
-        sha256: ref.sha256,
-        size: ref.size,
-        key: ref.key,
-        collector: ref.collector,
-        source: ref.source,
-        scope: ref.scopeKey,
-        collectedAt: ref.collectedAt,
-        status: ref.status,
-        controls: ids,
-        requirements: reqs,
-      })),
+      artifacts: selection.artifacts.map(manifestArtifact),
       uploads,
       digests,
     };
-    const manifestFile = await writer.add(FILES.manifest, () => manifestJson(manifest));
-    const sums = await writer.addBytes(FILES.sums, sha256sums([...manifest.files, manifestFile]));
-    const statement = signingInput(manifest, { manifest: manifestFile, sums });
-    await writer.addBytes(FILES.signingInput, statement);
-    await writer.addBytes(FILES.signature, await input.signer.sign(Buffer.from(statement, 'utf8')));
-    await writer.finish();
+    const manifestFile = await seal(writer, manifest, input.signer);
     return { manifest, manifestSha256: manifestFile.sha256, fingerprint, status };
   } catch (error) {
     evidence.close();
