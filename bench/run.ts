@@ -6,6 +6,7 @@ const { runApiCallBench } = await import('./api-calls.ts');
 const { runStoreBench } = await import('./store.ts');
 const { runBundleBench } = await import('./bundles.ts');
 const { runExportBench } = await import('./export.ts');
+const { runChainBench } = await import('./chain.ts');
 const { runReportBench } = await import('./report.ts');
 const { runStartupBench } = await import('./startup.ts');
 const { runPackageBench } = await import('./package.ts');
@@ -22,6 +23,8 @@ console.log('\n## Lambda bundles: size and module-init time');
 for (const line of await runBundleBench()) console.log(line);
 console.log('\n## Evidence archive export vs sha256sum + zip -0 (PROOFLINE_BENCH_EXPORT_MB, default 1000)');
 for (const line of await runExportBench()) console.log(line);
+console.log('\n## A year of hourly digests: export and verify-chain vs sha256sum + zip -0 and openssl');
+for (const line of await runChainBench()) console.log(line);
 console.log(
   '\n## HTML report: 365 days of the whole catalog, size and load time in Chromium vs a static page',
 );

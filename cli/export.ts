@@ -6,7 +6,12 @@ import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.t
 import type { BuildArchiveResult } from '../core/archive/build.ts';
 import { type ArchiveRequest, writeArchive } from '../core/archive/export.ts';
 import { archiveFileCount, FRAMEWORKS, type Framework } from '../core/archive/types.ts';
-import { type VerifyReport, verifyArchive } from '../core/archive/verify.ts';
+import {
+  VERIFY_EXIT_CODES,
+  type VerifyReport,
+  verificationError,
+  verifyArchive,
+} from '../core/archive/verify.ts';
 import { UsageError } from '../core/errors.ts';
 import { LocalSigner, publicKeyFingerprint, type Signer } from '../core/signing.ts';
 import { openSigner } from '../core/stores/open.ts';
@@ -15,7 +20,9 @@ import { type CliContext, type GlobalOptions, outputFile, READ_ONLY, withContext
 import { remoteExport } from './remote-export.ts';
 
 /** `verify` found a problem with the archive. */
-export const EXIT_VERIFY_FAILED = 4;
+export const EXIT_VERIFY_FAILED = VERIFY_EXIT_CODES['archive-invalid'];
+/** `verify` found the archive intact, but no trusted key or fingerprint establishes who signed it. */
+export const EXIT_SIGNER_UNTRUSTED = VERIFY_EXIT_CODES['signer-untrusted'];
 
 interface Io {
   readonly out: (text: string) => void;
@@ -193,29 +200,33 @@ export function formatVerifyReport(path: string, report: VerifyReport): string[]
   const byFile = new Map<string, string[]>();
   for (const p of report.problems) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p.message]);
   for (const [file, messages] of byFile) for (const m of messages) lines.push(`✗ ${file}: ${m}`);
-  const m = report.manifest;
-  if (report.ok) {
-    lines.push(
-      `✓ signature valid: key ${report.fingerprint}${report.keyTrusted ? ' (the trusted key)' : ''}`,
-      `✓ ${plural(report.filesChecked, 'file')}, ${formatSize(report.bytesChecked)}: every SHA-256 and size matches the signed manifest, none missing, none added`,
-    );
-    if (m?.digests.length)
-      lines.push(`✓ every evidence file matches the ${m.digests.length} digests included`);
-    if (m)
-      lines.push(
-        `${m.framework} ${m.period.from} to ${m.period.to}: ${m.evidence.empty ? 'no evidence in this period (an empty archive)' : plural(m.evidence.count, 'evidence file')}`,
-      );
-    if (m?.period.clipped) lines.push(`! period clipped: ${m.period.clipped}`);
-    if (!report.keyTrusted)
-      lines.push(
-        `! no --public-key or --fingerprint given: confirm with the archive's publisher that ${report.fingerprint} is their key`,
-      );
-    lines.push(`OK: ${path}`);
-  } else {
+  if (report.outcome === 'failed') {
     lines.push(
       `FAILED: ${plural(report.problems.length, 'problem')} in ${plural(byFile.size, 'file')} of ${path}`,
     );
+    return lines;
   }
+  const m = report.manifest;
+  const files = `${plural(report.filesChecked, 'file')}, ${formatSize(report.bytesChecked)}`;
+  if (report.outcome === 'verified')
+    lines.push(
+      `✓ signature valid: key ${report.fingerprint} (the trusted key)`,
+      `✓ ${files}: every SHA-256 and size matches the signed manifest, none missing, none added`,
+    );
+  else
+    lines.push(
+      `! signer not established: signed by key ${report.fingerprint}, the key the archive itself carries`,
+      `  intact: ${files} match the manifest that key signed, none missing, none added`,
+      '  anyone can make an intact archive with a key of their own: ask the publisher for their key fingerprint',
+      `  through another channel, then run: proofline verify ${path} --fingerprint <their fingerprint>`,
+    );
+  if (m?.digests.length) lines.push(`✓ every evidence file matches the ${m.digests.length} digests included`);
+  if (m)
+    lines.push(
+      `${m.framework} ${m.period.from} to ${m.period.to}: ${m.evidence.empty ? 'no evidence in this period (an empty archive)' : plural(m.evidence.count, 'evidence file')}`,
+    );
+  if (m?.period.clipped) lines.push(`! period clipped: ${m.period.clipped}`);
+  lines.push(report.outcome === 'verified' ? `OK: ${path}` : `NOT VERIFIED (signer unknown): ${path}`);
   return lines;
 }
 
@@ -269,7 +280,7 @@ export function registerArchiveCommands(
           options.fingerprint ? { fingerprint: options.fingerprint } : {},
         );
         for (const line of formatVerifyReport(remote.path, report)) io.out(line);
-        if (!report.ok) run.exitCode = EXIT_VERIFY_FAILED;
+        run.exitCode = verificationError(report, remote.path)?.exitCode ?? run.exitCode;
         return;
       }
       await withContext(globals(), READ_ONLY, async (ctx) => {
@@ -329,7 +340,7 @@ export function registerArchiveCommands(
             ),
           );
         } else for (const line of formatVerifyReport(archive, report)) io.out(line);
-        if (!report.ok) run.exitCode = EXIT_VERIFY_FAILED;
+        run.exitCode = verificationError(report, archive)?.exitCode ?? run.exitCode;
       },
     );
 }

@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import pLimit from 'p-limit';
 import * as z from 'zod';
 import { canonicalJson, sha256Hex } from './canonical.ts';
@@ -341,26 +342,77 @@ interface Node {
   readonly period: PeriodVerification;
 }
 
+/** What every phase of one chain check shares: storage, trusted keys, the range, and how to read in parallel. */
+interface ChainCheck {
+  readonly storage: DigestStorage;
+  /** Trusted keys by fingerprint, each parsed once. */
+  readonly keys: ReadonlyMap<string, KeyObject>;
+  readonly now: Date;
+  readonly from?: string;
+  readonly to: string;
+  readonly head?: DigestRecord;
+  readonly graceMs: number;
+  readonly limit: ReturnType<typeof pLimit>;
+}
+
+/** The periods walked: each with its problems, from `start` up to `cursor` (the end of the last one). */
+interface Walk {
+  readonly periods: PeriodVerification[];
+  readonly start?: string;
+  readonly cursor?: string;
+}
+
+const lastPeriodMs = (node?: Node) =>
+  node ? ms(node.periodEnd) - ms(node.periodStart) : DEFAULT_PERIOD_SECONDS * 1000;
+
 /**
  * Walks the chain over [from, to] and reports each period: valid, or every problem found. Digests are found
  * both in storage (listed by day) and in the index, so removing either one shows. Evidence is read from
- * storage and hashed, never trusted from the index.
+ * storage and hashed, never trusted from the index. Phases: 1. the digests in range; 2. the periods, their
+ * gaps and links; 3. the artifacts the digests list; 4. artifacts no digest covers yet; 5. artifacts written
+ * in a verified period that no digest lists.
  */
 export async function verifyChain(
   storage: DigestStorage,
   trustedKeys: readonly string[],
   options: VerifyChainOptions = {},
 ): Promise<ChainVerification> {
-  const keys = new Map(trustedKeys.map((pem) => [publicKeyFingerprint(pem), pem]));
+  const check = await chainCheck(storage, trustedKeys, options);
+  const nodes = await readNodes(check);
+  const walk = await walkPeriods(check, nodes);
+  const inDigests = await checkListedArtifacts(check, nodes);
+  const uncovered = await checkUncovered(check, walk, lastPeriodMs(nodes.at(-1)), options.to !== undefined);
+  await checkUnlisted(check, walk, inDigests);
+
+  const byKindAndKey = (a: ChainProblem, b: ChainProblem) => (a.kind + a.key < b.kind + b.key ? -1 : 1);
+  for (const period of walk.periods) period.problems.sort(byKindAndKey);
+  uncovered.problems.sort(byKindAndKey);
+  const problems = walk.periods.reduce((n, p) => n + p.problems.length, uncovered.problems.length);
+  const from = walk.start ?? check.from ?? null;
+  return { from, to: check.to, periods: walk.periods, uncovered, problems, ok: problems === 0 };
+}
+
+/** The range: by default every digest written so far, and every period that ended more than the grace ago. */
+async function chainCheck(
+  storage: DigestStorage,
+  trustedKeys: readonly string[],
+  options: VerifyChainOptions,
+): Promise<ChainCheck> {
+  const keys = new Map(trustedKeys.map((pem) => [publicKeyFingerprint(pem), createPublicKey(pem)]));
   const now = options.now ?? new Date();
-  // By default every digest written so far, and every period that ended more than the grace time ago.
+  const graceMs = (options.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
   const head = await storage.latestDigest();
-  const settled = at(now.getTime() - (options.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000);
+  const settled = at(now.getTime() - graceMs);
   const to = options.to ? at(ms(options.to)) : head && head.periodEnd > settled ? head.periodEnd : settled;
   const from = options.from ? at(ms(options.from)) : undefined;
   if (from && from >= to) throw new RangeError(`--from ${from} must be before --to ${to}`);
+  const limit = pLimit(options.concurrency ?? 8);
+  return { storage, keys, now, to, graceMs, limit, ...(from ? { from } : {}), ...(head ? { head } : {}) };
+}
 
-  // 1. Every digest the index or the storage knows of in the range.
+/** 1. Every digest the index or the storage knows of in the range, read in parallel, oldest first. */
+async function readNodes(check: ChainCheck): Promise<Node[]> {
+  const { storage, from, to } = check;
   const records = new Map(
     (await storage.digestRecords({ ...(from ? { from } : {}), to })).map((r) => [r.key, r]),
   );
@@ -370,37 +422,42 @@ export async function verifyChain(
     const end = digestKeyPeriodEnd(key);
     if (end && (!from || end > from) && end <= to) candidates.add(key);
   }
+  const nodes = await Promise.all(
+    [...candidates].map((key) => check.limit(() => readNode(storage, key, records.get(key), check.keys))),
+  );
+  return nodes.sort((a, b) => (a.periodEnd < b.periodEnd ? -1 : a.periodEnd > b.periodEnd ? 1 : 0));
+}
 
-  const nodes: Node[] = [];
-  for (const key of candidates) nodes.push(await readNode(storage, key, records.get(key), keys));
-  nodes.sort((a, b) => (a.periodEnd < b.periodEnd ? -1 : a.periodEnd > b.periodEnd ? 1 : 0));
+/**
+ * Where the walk starts: `from` (floored to a period), but never before the chain's first period — the
+ * period of the first write, or the first digest found — so a range starting earlier starts at the chain.
+ */
+async function walkStart(check: ChainCheck, nodes: readonly Node[]): Promise<string | undefined> {
+  const periodMs = lastPeriodMs(nodes[0]);
+  if (!check.from && nodes[0]) return nodes[0].periodStart;
+  const first = await check.storage.firstWriteAt();
+  const begins = [first && floorTo(first, periodMs), nodes[0]?.periodStart].filter((t): t is string => !!t);
+  const chainStart = begins.sort()[0];
+  if (!check.from || chainStart === undefined) return chainStart;
+  return [floorTo(check.from, periodMs), chainStart].sort()[1];
+}
 
-  // 2. Walk the periods in order: gaps, overlaps and links.
-  const lastPeriodMs = (node?: Node) =>
-    node ? ms(node.periodEnd) - ms(node.periodStart) : DEFAULT_PERIOD_SECONDS * 1000;
+/** 2. Walk the periods in order: gaps, overlaps and links, up to the last period ended by `to`. */
+async function walkPeriods(check: ChainCheck, nodes: readonly Node[]): Promise<Walk> {
   const periods: PeriodVerification[] = [];
-  let cursor: string | undefined;
-  if (from) cursor = floorTo(from, lastPeriodMs(nodes[0]));
-  else if (nodes[0]) cursor = nodes[0].periodStart;
-  else {
-    const first = await storage.firstWriteAt();
-    if (first) cursor = floorTo(first, lastPeriodMs());
-  }
-  const rangeStart = cursor;
+  const start = await walkStart(check, nodes);
+  let cursor = start;
   let previous: Node | undefined;
   for (const node of nodes) {
-    const periodMs = lastPeriodMs(node);
     const gap = cursor !== undefined && node.periodStart > cursor;
-    if (cursor && gap) {
-      periods.push(...missingPeriods(cursor, node.periodStart, periodMs));
-    } else if (cursor && node.periodStart < cursor) {
+    if (cursor && gap) periods.push(...missingPeriods(cursor, node.periodStart, lastPeriodMs(node)));
+    else if (cursor && node.periodStart < cursor)
       node.period.problems.push({
         kind: 'chain-broken',
         key: node.key,
         message: `its period starts at ${node.periodStart}, inside the previous digest's period (ends ${cursor})`,
       });
-    }
-    await checkLink(storage, node, previous && !gap ? previous : undefined, gap);
+    await checkLink(check.storage, node, previous && !gap ? previous : undefined, gap);
     periods.push(node.period);
     previous = node;
     cursor = cursor && cursor > node.periodEnd ? cursor : node.periodEnd;
@@ -408,95 +465,96 @@ export async function verifyChain(
   if (cursor) {
     const periodMs = lastPeriodMs(nodes.at(-1));
     let end = cursor;
-    while (ms(nextBoundary(end, periodMs)) <= ms(to)) end = nextBoundary(end, periodMs);
+    while (ms(nextBoundary(end, periodMs)) <= ms(check.to)) end = nextBoundary(end, periodMs);
     if (end > cursor) periods.push(...missingPeriods(cursor, end, periodMs));
     cursor = end;
   }
+  return { periods, ...(start ? { start } : {}), ...(cursor ? { cursor } : {}) };
+}
 
-  // 3. Every artifact a digest lists must be in storage and the index, with the recorded SHA-256 and size.
-  const listedArtifacts = nodes.flatMap((n) =>
-    (n.body?.artifacts ?? []).map((a) => ({ node: n, artifact: a })),
-  );
-  const indexed = await storage.indexedArtifacts(listedArtifacts.map((l) => l.artifact.key));
-  const limit = pLimit(options.concurrency ?? 8);
-  const grace = (options.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
+/**
+ * 3. Every artifact a digest lists must be in storage and the index, with the recorded SHA-256 and size.
+ * Returns the keys the digests list.
+ */
+async function checkListedArtifacts(check: ChainCheck, nodes: readonly Node[]): Promise<Set<string>> {
+  const listed = nodes.flatMap((n) => (n.body?.artifacts ?? []).map((a) => ({ node: n, artifact: a })));
+  const indexed = await check.storage.indexedArtifacts(listed.map((l) => l.artifact.key));
   await Promise.all(
-    listedArtifacts.map(({ node, artifact }) =>
-      limit(async () => {
-        const problems = node.period.problems;
-        const listed = { ...artifact, source: 'the digest' };
-        problems.push(
-          ...(await checkArtifact(storage, listed, indexed.get(artifact.key), lastPeriodMs(node), grace)),
+    listed.map(({ node, artifact }) =>
+      check.limit(async () => {
+        const entry = { ...artifact, source: 'the digest' };
+        const row = indexed.get(artifact.key);
+        node.period.problems.push(
+          ...(await checkArtifact(check.storage, entry, row, lastPeriodMs(node), check.graceMs)),
         );
       }),
     ),
   );
+  return new Set(listed.map((l) => l.artifact.key));
+}
 
-  // 4. Artifacts written after the last digest: no digest covers them yet, so each is checked here.
-  const uncoveredFrom = [head?.periodEnd, cursor]
+/** 4. Artifacts written after the last digest: no digest covers them yet, so each is checked here. */
+async function checkUncovered(
+  check: ChainCheck,
+  walk: Walk,
+  periodMs: number,
+  toGiven: boolean,
+): Promise<UncoveredVerification> {
+  const from = [check.head?.periodEnd, walk.cursor]
     .filter((t): t is string => !!t)
     .sort()
     .at(-1);
   // Up to `to` when one is given; else up to now, plus an hour for a writer whose clock runs ahead.
-  const uncoveredTo = options.to ? to : at(now.getTime() + 3_600_000);
-  const uncovered: UncoveredVerification = {
-    from: uncoveredFrom ?? to,
-    to: uncoveredTo,
-    artifacts: 0,
-    problems: [],
-  };
-  if (uncoveredFrom && uncoveredFrom < uncoveredTo) {
-    const written = await storage.artifactsWritten(uncoveredFrom, uncoveredTo);
-    const rows = await storage.indexedArtifacts(written.map((w) => w.key));
-    const periodMs = lastPeriodMs(nodes.at(-1));
-    const checked = await Promise.all(
-      written.map((w) =>
-        limit(async () =>
-          checkArtifact(storage, { ...w, source: 'the index' }, rows.get(w.key), periodMs, grace),
-        ),
+  const to = toGiven ? check.to : at(check.now.getTime() + 3_600_000);
+  const uncovered = { from: from ?? check.to, to, artifacts: 0, problems: [] as ChainProblem[] };
+  if (!from || from >= to) return uncovered;
+  const written = await check.storage.artifactsWritten(from, to);
+  const rows = await check.storage.indexedArtifacts(written.map((w) => w.key));
+  const checked = await Promise.all(
+    written.map((w) =>
+      check.limit(() =>
+        checkArtifact(check.storage, { ...w, source: 'the index' }, rows.get(w.key), periodMs, check.graceMs),
       ),
-    );
-    Object.assign(uncovered, { artifacts: written.length });
-    uncovered.problems.push(...checked.flat());
-  }
+    ),
+  );
+  uncovered.problems.push(...checked.flat());
+  return { ...uncovered, artifacts: written.length };
+}
 
-  // 5. Every artifact written in a verified period must be listed by a digest.
-  if (rangeStart && cursor && rangeStart < cursor) {
-    const inDigests = new Set(listedArtifacts.map((l) => l.artifact.key));
-    const reported = new Set<string>();
-    const report = (key: string, time: string, how: string) => {
-      if (inDigests.has(key) || reported.has(key)) return;
-      reported.add(key);
-      const period = periods.find((p) => p.periodStart <= time && time < p.periodEnd) ?? periods.at(-1);
-      period?.problems.push({
-        kind: 'artifact-not-in-digest',
-        key,
-        message: `${how} at ${time}, but no digest lists it`,
-      });
-    };
-    for (const written of await storage.artifactsWritten(rangeStart, cursor)) {
-      report(written.key, written.writtenAt, 'indexed as written');
-    }
-    const unlisted: { key: string; lastModified: string }[] = [];
-    for await (const object of storage.listEvidenceObjects()) {
-      if (object.lastModified >= rangeStart && object.lastModified < cursor && !inDigests.has(object.key)) {
-        unlisted.push(object);
-      }
-    }
-    const writes = await storage.indexedArtifacts(unlisted.map((o) => o.key));
-    for (const object of unlisted) {
-      const written = writes.get(object.key);
-      // S3 stamps its time a moment after the store's: an object written just before the range is not new.
-      if (written && (written.writtenAt < rangeStart || written.writtenAt >= cursor)) continue;
-      report(object.key, object.lastModified, 'stored');
-    }
+/**
+ * 5. Every artifact written in a verified period must be listed by a digest: found through the index's write
+ * records and through storage (objects that bypassed the index), listing only the evidence collected from the
+ * day before the range on.
+ */
+async function checkUnlisted(check: ChainCheck, walk: Walk, inDigests: ReadonlySet<string>): Promise<void> {
+  const { start, cursor } = walk;
+  if (!start || !cursor || start >= cursor) return;
+  const reported = new Set<string>();
+  const report = (key: string, time: string, how: string) => {
+    if (inDigests.has(key) || reported.has(key)) return;
+    reported.add(key);
+    const period =
+      walk.periods.find((p) => p.periodStart <= time && time < p.periodEnd) ?? walk.periods.at(-1);
+    period?.problems.push({
+      kind: 'artifact-not-in-digest',
+      key,
+      message: `${how} at ${time}, but no digest lists it`,
+    });
+  };
+  for (const written of await check.storage.artifactsWritten(start, cursor))
+    report(written.key, written.writtenAt, 'indexed as written');
+  const unlisted: { key: string; lastModified: string }[] = [];
+  const fromDay = at(ms(start) - 86_400_000).slice(0, 10);
+  for await (const object of check.storage.listEvidenceObjects({ fromDay }))
+    if (object.lastModified >= start && object.lastModified < cursor && !inDigests.has(object.key))
+      unlisted.push(object);
+  const writes = await check.storage.indexedArtifacts(unlisted.map((o) => o.key));
+  for (const object of unlisted) {
+    const written = writes.get(object.key);
+    // S3 stamps its time a moment after the store's: an object written just before the range is not new.
+    if (written && (written.writtenAt < start || written.writtenAt >= cursor)) continue;
+    report(object.key, object.lastModified, 'stored');
   }
-
-  const byKindAndKey = (a: ChainProblem, b: ChainProblem) => (a.kind + a.key < b.kind + b.key ? -1 : 1);
-  for (const period of periods) period.problems.sort(byKindAndKey);
-  uncovered.problems.sort(byKindAndKey);
-  const problems = periods.reduce((n, p) => n + p.problems.length, uncovered.problems.length);
-  return { from: rangeStart ?? from ?? null, to, periods, uncovered, problems, ok: problems === 0 };
 }
 
 /** An artifact as a digest lists it, or the index records a write no digest covers yet. */
@@ -603,15 +661,15 @@ function missingPeriods(start: string, end: string, periodMs: number): PeriodVer
   return periods;
 }
 
+/** Reads one digest: its object, body, signature and index record, each problem on its period. */
 async function readNode(
   storage: DigestStorage,
   key: string,
   record: DigestRecord | undefined,
-  trusted: Map<string, string>,
+  trusted: ReadonlyMap<string, KeyObject>,
 ): Promise<Node> {
   const periodEnd = record?.periodEnd ?? digestKeyPeriodEnd(key) ?? '';
   const problems: ChainProblem[] = [];
-  const stored = await storage.readDigest(key);
   const node = (periodStart: string, extra: Partial<Node> = {}): Node => ({
     key,
     periodStart,
@@ -625,69 +683,75 @@ async function readNode(
       problems,
     },
   });
+  const stored = await storage.readDigest(key);
   if (!stored) {
     problems.push({
       kind: 'digest-missing',
       key,
       message: 'the index records this digest, but storage has no object',
     });
-    return node(record?.periodStart ?? periodEnd, {
-      ...(record ? { sha256: record.sha256, signature: record.signature } : {}),
-    });
+    return node(
+      record?.periodStart ?? periodEnd,
+      record ? { sha256: record.sha256, signature: record.signature } : {},
+    );
   }
   const sha256 = sha256Hex(stored.bytes);
   const signature = stored.metadata.signature ?? '';
   const parsed = digestBodySchema.safeParse(parseJson(stored.bytes));
   if (!parsed.success) {
-    problems.push({
-      kind: 'signature-invalid',
-      key,
-      message: `not a readable digest (${parsed.error.issues[0]?.message ?? 'invalid'})`,
-    });
+    const reason = parsed.error.issues[0]?.message ?? 'invalid';
+    problems.push({ kind: 'signature-invalid', key, message: `not a readable digest (${reason})` });
     return node(record?.periodStart ?? periodEnd, { sha256, signature });
   }
   const body = parsed.data;
-  const result = node(body.periodStart, { sha256, signature, body });
-  if (body.periodEnd !== periodEnd) {
+  if (body.periodEnd !== periodEnd)
     problems.push({
       kind: 'signature-invalid',
       key,
       message: `its period ends ${body.periodEnd}, not as its key says`,
     });
+  problems.push(...signatureProblems(key, body, sha256, signature, trusted));
+  problems.push(...recordProblems(key, record, sha256, signature));
+  return node(body.periodStart, { sha256, signature, body });
+}
+
+/** The digest's signature, by a trusted key, over its signing input. */
+function signatureProblems(
+  key: string,
+  body: DigestBody,
+  sha256: string,
+  signature: string,
+  trusted: ReadonlyMap<string, KeyObject>,
+): ChainProblem[] {
+  const publicKey = trusted.get(body.keyFingerprint);
+  if (!publicKey) {
+    const message = `signed by ${body.keyId} (fingerprint ${body.keyFingerprint}), which is not a trusted key`;
+    return [{ kind: 'unknown-key', key, message }];
   }
-  const pem = trusted.get(body.keyFingerprint);
-  if (!pem) {
-    problems.push({
-      kind: 'unknown-key',
-      key,
-      message: `signed by ${body.keyId} (fingerprint ${body.keyFingerprint}), which is not a trusted key`,
-    });
-  } else if (!/^[0-9a-f]+$/.test(signature)) {
-    problems.push({ kind: 'signature-invalid', key, message: 'the object carries no signature' });
-  } else {
-    const input = signingInput(body.periodEnd, key, sha256, body.previousDigestSignature);
-    if (!verifySignature(pem, Buffer.from(input, 'utf8'), Buffer.from(signature, 'hex'))) {
-      problems.push({
-        kind: 'signature-invalid',
-        key,
-        message: `the signature does not match its content (SHA-256 ${sha256}) under key ${body.keyFingerprint.slice(0, 16)}…`,
-      });
-    }
+  if (!/^[0-9a-f]+$/.test(signature))
+    return [{ kind: 'signature-invalid', key, message: 'the object carries no signature' }];
+  const input = signingInput(body.periodEnd, key, sha256, body.previousDigestSignature);
+  if (verifySignature(publicKey, Buffer.from(input, 'utf8'), Buffer.from(signature, 'hex'))) return [];
+  const message = `the signature does not match its content (SHA-256 ${sha256}) under key ${body.keyFingerprint.slice(0, 16)}…`;
+  return [{ kind: 'signature-invalid', key, message }];
+}
+
+/** The index's record of the digest must exist and name the same bytes and signature. */
+function recordProblems(
+  key: string,
+  record: DigestRecord | undefined,
+  sha256: string,
+  signature: string,
+): ChainProblem[] {
+  if (!record)
+    return [
+      { kind: 'chain-broken', key, message: 'the object is in storage but the index has no record of it' },
+    ];
+  if (record.sha256 !== sha256 || record.signature !== signature) {
+    const message = `the index recorded SHA-256 ${record.sha256} and another signature: the object was replaced`;
+    return [{ kind: 'chain-broken', key, message }];
   }
-  if (!record) {
-    problems.push({
-      kind: 'chain-broken',
-      key,
-      message: 'the object is in storage but the index has no record of it',
-    });
-  } else if (record.sha256 !== sha256 || record.signature !== signature) {
-    problems.push({
-      kind: 'chain-broken',
-      key,
-      message: `the index recorded SHA-256 ${record.sha256} and another signature: the object was replaced`,
-    });
-  }
-  return result;
+  return [];
 }
 
 /** The digest must name the one before it by key, SHA-256 and signature. */

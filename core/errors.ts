@@ -6,9 +6,17 @@
 
 /**
  * Exit codes: 0 done; 1 error; 2 bad usage; 3 done, but some collections failed (recorded as error artifacts);
- * 4 verify-chain (or an archive check) found a problem.
+ * 4 verify-chain (or verify) found a problem; 5 verify found the archive intact but its signer unknown (no
+ * --fingerprint or --public-key).
  */
-export const EXIT = { ok: 0, error: 1, usage: 2, collectionErrors: 3, chainProblems: 4 } as const;
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  collectionErrors: 3,
+  chainProblems: 4,
+  signerUntrusted: 5,
+} as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export interface ProoflineErrorOptions extends ErrorOptions {

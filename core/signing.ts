@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeKeyCommand, GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
@@ -20,8 +20,18 @@ export function publicKeyFingerprint(publicKeyPem: string): string {
   return createHash('sha256').update(der).digest('hex');
 }
 
-export function verifySignature(publicKeyPem: string, message: Uint8Array, signature: Uint8Array): boolean {
-  return verify('sha256', message, createPublicKey(publicKeyPem), signature);
+/** Verifies a signature; pass a parsed key (`createPublicKey`) when checking many signatures by one key. */
+export function verifySignature(
+  publicKey: string | KeyObject,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  return verify(
+    'sha256',
+    message,
+    typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey,
+    signature,
+  );
 }
 
 /** A key pair kept in the store folder, created on first use; the private key is readable by its owner only. */

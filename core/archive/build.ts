@@ -46,6 +46,8 @@ import {
   FRAMEWORKS,
   type Framework,
   type Manifest,
+  type ManifestArtifact,
+  type ManifestFile,
   type ManifestUpload,
   type Period,
   type Requirement,
@@ -190,6 +192,118 @@ async function openEvidence(store: EvidenceStore, key: string): Promise<Readable
   return Readable.from([Buffer.from(canonicalJson(artifact), 'utf8')]);
 }
 
+/** A manifest entry for an evidence file, with the controls and requirements it evidences. */
+function manifestArtifact({
+  ref,
+  controls,
+  requirements,
+}: {
+  readonly ref: ArtifactRef;
+  readonly controls: readonly string[];
+  readonly requirements: readonly string[];
+}): ManifestArtifact {
+  return {
+    path: ref.key,
+    sha256: ref.sha256,
+    size: ref.size,
+    key: ref.key,
+    collector: ref.collector,
+    source: ref.source,
+    scope: ref.scopeKey,
+    collectedAt: ref.collectedAt,
+    status: ref.status,
+    controls,
+    requirements,
+  };
+}
+
+/** Last, the seal: manifest.json, SHA256SUMS, the signing input naming both, and its signature. */
+async function seal(writer: HashingZipWriter, manifest: Manifest, signer: Signer): Promise<ManifestFile> {
+  const manifestFile = await writer.add(FILES.manifest, () => manifestJson(manifest));
+  const sums = await writer.addBytes(FILES.sums, sha256sums([...manifest.files, manifestFile]));
+  const statement = signingInput(manifest, { manifest: manifestFile, sums });
+  await writer.addBytes(FILES.signingInput, statement);
+  await writer.addBytes(FILES.signature, await signer.sign(Buffer.from(statement, 'utf8')));
+  await writer.finish();
+  return manifestFile;
+}
+
+/** The period's evidence, each file checked against the index as it is written; returns the uploads' records. */
+async function writeEvidence(
+  writer: HashingZipWriter,
+  artifacts: readonly { readonly ref: ArtifactRef }[],
+  evidence: ReturnType<typeof readAhead>,
+  onProgress: BuildArchiveInput['onProgress'],
+): Promise<{ bytes: number; uploadRefs: ArtifactRef[] }> {
+  let bytes = 0;
+  const uploadRefs: ArtifactRef[] = [];
+  for (const [i, { ref }] of artifacts.entries()) {
+    const file = await writer.add(ref.key, () => evidence.take());
+    if (file.sha256 !== ref.sha256 || file.size !== ref.size)
+      throw new IntegrityError(
+        `${ref.key}: the stored file has SHA-256 ${file.sha256} (${file.size} bytes) but the index says ${ref.sha256} (${ref.size} bytes); not exporting altered evidence`,
+      );
+    if (ref.collector === MANUAL_EVIDENCE_COLLECTOR && ref.status === 'ok') uploadRefs.push(ref);
+    bytes += file.size;
+    onProgress?.({ done: i + 1, total: artifacts.length, bytes });
+  }
+  return { bytes, uploadRefs };
+}
+
+/** Each uploaded document as it was uploaded, beside the artifact recording it. */
+async function writeUploads(
+  writer: HashingZipWriter,
+  store: EvidenceStore,
+  refs: readonly ArtifactRef[],
+): Promise<ManifestUpload[]> {
+  const uploads: ManifestUpload[] = [];
+  for (const ref of refs) {
+    const { artifact } = await store.getArtifact(ref.key);
+    if (artifact.status !== 'ok') continue;
+    const upload = artifact.snapshot as ManualEvidenceSnapshot;
+    const content = Buffer.from(upload.contentBase64, 'base64');
+    const path = uploadPath(upload.control, ref.collectedAt, upload.fileName);
+    const file = await writer.addBytes(path, content);
+    if (file.sha256 !== upload.sha256)
+      throw new IntegrityError(
+        `${ref.key}: the uploaded file's SHA-256 is ${file.sha256}, its record says ${upload.sha256}`,
+      );
+    uploads.push({
+      path,
+      sha256: file.sha256,
+      size: file.size,
+      key: ref.key,
+      control: upload.control,
+      fileName: upload.fileName,
+      mediaType: upload.mediaType,
+      uploadedAt: ref.collectedAt,
+    });
+  }
+  return uploads;
+}
+
+/** The store's signed digests, byte for byte under digests/, and the artifact entries they list. */
+async function writeDigests(
+  writer: HashingZipWriter,
+  source: AsyncIterable<DigestObject> | Iterable<DigestObject>,
+): Promise<{ digests: { path: string; key: string }[]; digestEntries: DigestEntry[] }> {
+  const digests: { path: string; key: string }[] = [];
+  const digestEntries: DigestEntry[] = [];
+  for await (const digest of source) {
+    const path = digest.key.startsWith('digests/') ? digest.key : `digests/${digest.key}`;
+    if (!isSafeArchivePath(path))
+      throw new IntegrityError(`digest key is not a safe file path: ${digest.key}`);
+    await writer.addBytes(path, digest.bytes);
+    digests.push({ path, key: digest.key });
+    try {
+      digestEntries.push(...readJsonDigest(Buffer.from(digest.bytes)));
+    } catch {
+      // An unreadable digest is reported by verify; the completeness table goes by the schedule alone.
+    }
+  }
+  return { digests, digestEntries };
+}
+
 /** Evidence files opened ahead of their turn: enough to hide an object store's latency per request. */
 export const READ_AHEAD = 8;
 
@@ -327,59 +441,15 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
     input.readAhead ?? READ_AHEAD,
   );
   try {
-    let bytes = 0;
     const total = selection.artifacts.length;
-    const uploadRefs: ArtifactRef[] = [];
-    for (const [i, { ref }] of selection.artifacts.entries()) {
-      const file = await writer.add(ref.key, () => evidence.take());
-      if (file.sha256 !== ref.sha256 || file.size !== ref.size)
-        throw new IntegrityError(
-          `${ref.key}: the stored file has SHA-256 ${file.sha256} (${file.size} bytes) but the index says ${ref.sha256} (${ref.size} bytes); not exporting altered evidence`,
-        );
-      if (ref.collector === MANUAL_EVIDENCE_COLLECTOR && ref.status === 'ok') uploadRefs.push(ref);
-      bytes += file.size;
-      input.onProgress?.({ done: i + 1, total, bytes });
-    }
-
-    // Each uploaded document as it was uploaded, beside the artifact recording it.
-    const uploads: ManifestUpload[] = [];
-    for (const ref of uploadRefs) {
-      const { artifact } = await store.getArtifact(ref.key);
-      if (artifact.status !== 'ok') continue;
-      const upload = artifact.snapshot as ManualEvidenceSnapshot;
-      const content = Buffer.from(upload.contentBase64, 'base64');
-      const path = uploadPath(upload.control, ref.collectedAt, upload.fileName);
-      const file = await writer.addBytes(path, content);
-      if (file.sha256 !== upload.sha256)
-        throw new IntegrityError(
-          `${ref.key}: the uploaded file's SHA-256 is ${file.sha256}, its record says ${upload.sha256}`,
-        );
-      uploads.push({
-        path,
-        sha256: file.sha256,
-        size: file.size,
-        key: ref.key,
-        control: upload.control,
-        fileName: upload.fileName,
-        mediaType: upload.mediaType,
-        uploadedAt: ref.collectedAt,
-      });
-    }
-
-    const digests: { path: string; key: string }[] = [];
-    const digestEntries: DigestEntry[] = [];
-    for await (const digest of input.digests ?? []) {
-      const path = digest.key.startsWith('digests/') ? digest.key : `digests/${digest.key}`;
-      if (!isSafeArchivePath(path))
-        throw new IntegrityError(`digest key is not a safe file path: ${digest.key}`);
-      await writer.addBytes(path, digest.bytes);
-      digests.push({ path, key: digest.key });
-      try {
-        digestEntries.push(...readJsonDigest(Buffer.from(digest.bytes)));
-      } catch {
-        // An unreadable digest is reported by verify; the completeness table goes by the schedule alone.
-      }
-    }
+    const { bytes, uploadRefs } = await writeEvidence(
+      writer,
+      selection.artifacts,
+      evidence,
+      input.onProgress,
+    );
+    const uploads = await writeUploads(writer, store, uploadRefs);
+    const { digests, digestEntries } = await writeDigests(writer, input.digests ?? []);
 
     const inScope = scopeMatcher(scopes);
     const completeness = await completenessTable({
@@ -496,28 +566,11 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
       sample: { seed, perControl: perControl ?? null, sizes },
       evidence: { count: total, bytes, empty: total === 0 },
       files: [...writer.written],
-      artifacts: selection.artifacts.map(({ ref, controls: ids, requirements: reqs }) => ({
-        path: ref.key,
-        sha256: ref.sha256,
-        size: ref.size,
-        key: ref.key,
-        collector: ref.collector,
-        source: ref.source,
-        scope: ref.scopeKey,
-        collectedAt: ref.collectedAt,
-        status: ref.status,
-        controls: ids,
-        requirements: reqs,
-      })),
+      artifacts: selection.artifacts.map(manifestArtifact),
       uploads,
       digests,
     };
-    const manifestFile = await writer.add(FILES.manifest, () => manifestJson(manifest));
-    const sums = await writer.addBytes(FILES.sums, sha256sums([...manifest.files, manifestFile]));
-    const statement = signingInput(manifest, { manifest: manifestFile, sums });
-    await writer.addBytes(FILES.signingInput, statement);
-    await writer.addBytes(FILES.signature, await input.signer.sign(Buffer.from(statement, 'utf8')));
-    await writer.finish();
+    const manifestFile = await seal(writer, manifest, input.signer);
     return { manifest, manifestSha256: manifestFile.sha256, fingerprint, status };
   } catch (error) {
     evidence.close();

@@ -12,8 +12,9 @@ import type { Frameworks } from '../requirements.ts';
 import type { Signer } from '../signing.ts';
 import { statementOfApplicability } from '../soa.ts';
 import type { ChainedStore } from '../stores/open.ts';
-import { type BuildArchiveResult, buildArchive } from './build.ts';
+import { type BuildArchiveResult, buildArchive, READ_AHEAD } from './build.ts';
 import { ArchiveInputError, parsePeriod } from './period.ts';
+import { mapAhead } from './read-ahead.ts';
 import { type ArchiveException, type DigestObject, FRAMEWORKS, type Framework } from './types.ts';
 
 /** What an auditor asks for: one framework, one period, optionally fewer controls or scopes and a sample. */
@@ -126,14 +127,6 @@ export async function writeArchive(
     }),
   );
 
-  async function* digests(): AsyncIterable<DigestObject> {
-    // Digests whose period ends in (from, end of period] cover every artifact written in the period.
-    for (const record of await store.digestRecords({ from: period.start, to: period.end })) {
-      const digest = await store.readDigest(record.key);
-      if (digest) yield { key: record.key, bytes: digest.bytes };
-    }
-  }
-
   return buildArchive({
     store,
     signer: sources.signer,
@@ -159,7 +152,7 @@ export async function writeArchive(
         }
       : {}),
     exceptions,
-    digests: digests(),
+    digests: periodDigests(store, period),
     ...(request.controls?.length ? { onlyControls: request.controls } : {}),
     ...(request.scopes?.length ? { scopes: request.scopes } : {}),
     ...(request.sample ? { sample: request.sample } : {}),
@@ -181,4 +174,18 @@ export async function writeArchive(
       }),
     ...(onProgress ? { onProgress } : {}),
   });
+}
+
+/**
+ * The store's signed digests covering a period, read ahead: those whose period ends in (start, end] cover
+ * every artifact written in it.
+ */
+export async function* periodDigests(
+  store: Pick<ChainedStore, 'digestRecords' | 'readDigest'>,
+  period: { readonly start: string; readonly end: string },
+): AsyncIterable<DigestObject> {
+  const records = await store.digestRecords({ from: period.start, to: period.end });
+  const read = async ({ key }: { key: string }) => ({ key, digest: await store.readDigest(key) });
+  for await (const { key, digest } of mapAhead(records, READ_AHEAD, read))
+    if (digest) yield { key, bytes: digest.bytes };
 }

@@ -1,15 +1,10 @@
+import { EXIT, type ExitCode, ProoflineError } from '../errors.ts';
 import { createHash, createPublicKey, verify as verifySignatureBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { parseEvidenceKey } from '../evidence-key.ts';
 import { publicKeyFingerprint } from '../signing.ts';
-import {
-  isSafeArchivePath,
-  manifestSchema,
-  parseSigningInput,
-  sha256sums,
-  type VerifiedManifest,
-} from './manifest.ts';
+import { manifestSchema, parseSigningInput, sha256sums, type VerifiedManifest } from './manifest.ts';
 import {
   archiveFileCount,
   type DigestEntry,
@@ -18,6 +13,7 @@ import {
   SIGNATURE_FILES,
   UNLISTED_FILES,
 } from './types.ts';
+import { openZip, readZipStructure, type ZipEntry } from './zip-structure.ts';
 
 export interface VerifyProblem {
   /** The file the problem is about, or `(archive)` for the zip as a whole. */
@@ -37,8 +33,17 @@ export interface VerifyOptions {
   readonly readDigest?: (bytes: Buffer, path: string) => readonly DigestEntry[];
 }
 
+/**
+ * `verified`: intact and signed by the key the verifier trusts. `signer-untrusted`: intact and signed by the
+ * key it carries, but no trusted key or fingerprint was given — anyone can make such an archive, so its
+ * origin is not established. `failed`: a problem was found.
+ */
+export type VerifyOutcome = 'verified' | 'signer-untrusted' | 'failed';
+
 export interface VerifyReport {
+  /** True only when the archive is `verified`. */
   readonly ok: boolean;
+  readonly outcome: VerifyOutcome;
   readonly problems: readonly VerifyProblem[];
   /** Files in the zip whose SHA-256 was computed. */
   readonly filesChecked: number;
@@ -51,296 +56,387 @@ export interface VerifyReport {
   readonly manifest?: VerifiedManifest;
 }
 
+/** The exit code of each way an archive is not verified. */
+export const VERIFY_EXIT_CODES = {
+  'archive-invalid': EXIT.chainProblems,
+  'signer-untrusted': EXIT.signerUntrusted,
+} as const;
+
+/** An archive that is not verified, as an error with a code (and the exit code the CLI gives it). */
+export class ArchiveVerificationError extends ProoflineError {
+  override readonly name = 'ArchiveVerificationError';
+  override readonly exitCode: ExitCode;
+  /** Only a missing trusted key is the verifier's to fix; a changed archive is not. */
+  override readonly userFixable: boolean;
+  constructor(code: keyof typeof VERIFY_EXIT_CODES, message: string) {
+    super(message, { code });
+    this.exitCode = VERIFY_EXIT_CODES[code];
+    this.userFixable = code === 'signer-untrusted';
+  }
+}
+
+/** Why a report is not a verified archive, or undefined when it is. */
+export function verificationError(report: VerifyReport, path: string): ArchiveVerificationError | undefined {
+  if (report.outcome === 'failed')
+    return new ArchiveVerificationError('archive-invalid', `${path} failed verification`);
+  if (report.outcome === 'signer-untrusted')
+    return new ArchiveVerificationError(
+      'signer-untrusted',
+      `${path} is intact, but its signer is not established: give --fingerprint or --public-key`,
+    );
+  return undefined;
+}
+
 /** Files read whole (they are small); everything else is streamed and hashed. */
 const SMALL_LIMIT = 1 << 20;
 /** manifest.json, SHA256SUMS and digests grow with the number of files. */
 const LARGE_LIMIT = 512 << 20;
 
-async function consume(stream: Readable, keep: boolean, limit: number) {
-  const hash = createHash('sha256');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-    if (keep && size <= limit) chunks.push(chunk);
+interface Hashed {
+  readonly sha256: string;
+  readonly size: number;
+}
+
+interface Trust {
+  readonly signatureValid: boolean;
+  readonly keyTrusted: boolean;
+  readonly fingerprint?: string;
+  readonly fields?: Record<string, string>;
+  readonly manifest?: VerifiedManifest;
+}
+
+/** One verification's state: every phase reads the zip through it and writes to its one problems list. */
+class Verification {
+  readonly problems: VerifyProblem[] = [];
+  readonly hashed = new Map<string, Hashed>();
+  readonly contents = new Map<string, Buffer>();
+  bytesChecked = 0;
+  entries: ReadonlyMap<string, ZipEntry> = new Map();
+
+  constructor(private readonly zip: yauzl.ZipFile) {}
+
+  problem(file: string, message: string): void {
+    this.problems.push({ file, message });
+  }
+
+  /** Hashes one entry, keeping its bytes when asked; sizes are checked by the caller before reading. */
+  async read(name: string, keep: boolean): Promise<void> {
+    const found = this.entries.get(name);
+    if (!found) return;
+    try {
+      const stream = (await this.zip.openReadStreamPromise(found.entry)) as Readable;
+      const hash = createHash('sha256');
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        size += chunk.length;
+        if (keep) chunks.push(chunk);
+      }
+      this.hashed.set(name, { sha256: hash.digest('hex'), size });
+      this.bytesChecked += size;
+      if (keep) this.contents.set(name, Buffer.concat(chunks));
+    } catch (error) {
+      this.problem(name, `cannot be read from the zip: ${(error as Error).message}`);
+    }
+  }
+
+  /** Reads an entry whole when the zip says it is at most `limit` bytes (and `expected` bytes, when known). */
+  async readWhole(name: string, limit: number, expected?: number): Promise<void> {
+    const size = this.entries.get(name)?.entry.uncompressedSize;
+    if (size === undefined) return;
+    if (expected !== undefined && size !== expected)
+      this.problem(name, `${size} bytes, not the ${expected} bytes signed in ${FILES.signingInput}`);
+    else if (size > limit) this.problem(name, `too large to check (${size} bytes, at most ${limit})`);
+    else await this.read(name, true);
+  }
+}
+
+/** 2. The signature over signing-input.txt, and the key behind it. */
+async function checkSignature(v: Verification, options: VerifyOptions): Promise<Trust> {
+  for (const name of [FILES.publicKey, FILES.signingInput, FILES.signature])
+    await v.readWhole(name, SMALL_LIMIT);
+  const pem = v.contents.get(FILES.publicKey)?.toString('utf8');
+  const statement = v.contents.get(FILES.signingInput);
+  const signature = v.contents.get(FILES.signature);
+  let fingerprint: string | undefined;
+  if (pem !== undefined) {
+    try {
+      fingerprint = publicKeyFingerprint(pem);
+    } catch (error) {
+      v.problem(FILES.publicKey, `not a public key: ${(error as Error).message}`);
+    }
+  }
+  const keyTrusted = checkTrustAnchor(v, options, fingerprint);
+  let fields: Record<string, string> | undefined;
+  if (statement !== undefined) {
+    const parsed = parseSigningInput(statement.toString('utf8'));
+    if (typeof parsed === 'string') v.problem(FILES.signingInput, `not a signing input: ${parsed}`);
+    else fields = parsed;
+    if (fingerprint && fields && fields['key-fingerprint-sha256'] !== fingerprint)
+      v.problem(
+        FILES.signingInput,
+        `names key ${fields['key-fingerprint-sha256']}, but ${FILES.publicKey} is ${fingerprint}`,
+      );
+  }
+  const verifyingPem = options.publicKeyPem ?? (fingerprint ? pem : undefined);
+  let signatureValid = false;
+  if (statement !== undefined && signature !== undefined && verifyingPem) {
+    try {
+      signatureValid = verifySignatureBytes('sha256', statement, createPublicKey(verifyingPem), signature);
+    } catch (error) {
+      v.problem(FILES.signature, `cannot be checked: ${(error as Error).message}`);
+    }
+    if (!signatureValid)
+      v.problem(
+        FILES.signature,
+        `is not a valid signature of ${FILES.signingInput} by key ${options.publicKeyPem ? 'given' : fingerprint}`,
+      );
   }
   return {
-    sha256: hash.digest('hex'),
-    size,
-    bytes: keep && size <= limit ? Buffer.concat(chunks) : undefined,
+    signatureValid,
+    keyTrusted,
+    ...(fingerprint ? { fingerprint } : {}),
+    ...(fields ? { fields } : {}),
   };
 }
 
+/** The archive's key against the key or fingerprint the verifier trusts; true when one was given. */
+function checkTrustAnchor(v: Verification, options: VerifyOptions, fingerprint: string | undefined): boolean {
+  if (options.publicKeyPem) {
+    const expected = publicKeyFingerprint(options.publicKeyPem);
+    if (fingerprint && fingerprint !== expected)
+      v.problem(FILES.publicKey, `is key ${fingerprint}, not the trusted key ${expected}`);
+    return true;
+  }
+  if (options.fingerprint) {
+    const expected = options.fingerprint.toLowerCase().replace(/[^0-9a-f]/g, '');
+    if (fingerprint && fingerprint !== expected)
+      v.problem(FILES.publicKey, `has fingerprint ${fingerprint}, not the trusted ${expected}`);
+    return true;
+  }
+  return false;
+}
+
+/** 3. manifest.json and SHA256SUMS, read only when their sizes are the signed ones, and their hashes checked. */
+async function readManifest(v: Verification, trust: Trust): Promise<VerifiedManifest | undefined> {
+  const signedSize = (field: string) => {
+    const size = trust.fields?.[`${field}-size`];
+    return size === undefined ? undefined : Number(size);
+  };
+  for (const [file, field] of [
+    [FILES.manifest, 'manifest'],
+    [FILES.sums, 'sha256sums'],
+  ] as const) {
+    await v.readWhole(file, LARGE_LIMIT, signedSize(field));
+    const actual = v.hashed.get(file);
+    if (actual && trust.fields && trust.fields[`${field}-sha256`] !== actual.sha256)
+      v.problem(
+        file,
+        `SHA-256 ${actual.sha256} (${actual.size} bytes) is not the one signed in ${FILES.signingInput}`,
+      );
+  }
+  const bytes = v.contents.get(FILES.manifest);
+  if (!bytes) return undefined;
+  try {
+    const parsed = manifestSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues)
+      v.problem(FILES.manifest, `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  } catch (error) {
+    v.problem(FILES.manifest, `not JSON: ${(error as Error).message}`);
+  }
+  return undefined;
+}
+
+/** 4. The signed statement, the manifest and the zip agree on key, period, creation time and file count. */
+function checkStatement(v: Verification, manifest: VerifiedManifest, trust: Trust): void {
+  if (trust.fingerprint && manifest.signing.fingerprint !== trust.fingerprint)
+    v.problem(
+      FILES.manifest,
+      `names signing key ${manifest.signing.fingerprint}, but ${FILES.publicKey} is ${trust.fingerprint}`,
+    );
+  const fields = trust.fields;
+  if (!fields) return;
+  const agree: [string, string][] = [
+    ['format-version', String(manifest.formatVersion)],
+    ['created-at', manifest.createdAt],
+    ['framework', manifest.framework],
+    ['period', `${manifest.period.from}/${manifest.period.to}`],
+    // Version 1 counted the files the manifest lists; later versions count the files of the zip.
+    manifest.formatVersion === 1
+      ? ['files', String(manifest.files.length)]
+      : ['archive-files', String(archiveFileCount(manifest.files.length))],
+  ];
+  for (const [field, value] of agree)
+    if (fields[field] !== value)
+      v.problem(FILES.signingInput, `${field} is ${fields[field]}, the manifest says ${value}`);
+  if (manifest.formatVersion > 1 && fields['archive-files'] !== String(v.entries.size))
+    v.problem(
+      FILES.signingInput,
+      `archive-files is ${fields['archive-files']}, the zip holds ${v.entries.size}`,
+    );
+}
+
 /**
- * Verifies an archive offline: the signature over signing-input.txt (against the given key or fingerprint
- * when one is given), the manifest and SHA256SUMS named in it, every file's SHA-256 and size, no file missing
- * or added, the manifest's evidence entries consistent with their content-addressed names, and each evidence
- * file consistent with the store digests that list it. Every problem is reported, each naming its file.
+ * 5. Every file the manifest lists present, its size the listed one, then hashed; nothing unlisted read.
+ * Digest files are kept for the last phase.
+ */
+async function checkFiles(v: Verification, manifest: VerifiedManifest): Promise<void> {
+  const listed = new Map(manifest.files.map((f) => [f.path, f]));
+  const digests = new Set(manifest.digests.map((d) => d.path));
+  for (const [name, { entry }] of v.entries) {
+    if (UNLISTED_FILES.includes(name)) continue;
+    const file = listed.get(name);
+    if (!file) v.problem(name, 'not listed in the manifest (added)');
+    else if (entry.uncompressedSize !== file.size)
+      v.problem(name, `${entry.uncompressedSize} bytes, the manifest says ${file.size} bytes`);
+    else if (digests.has(name) && file.size > LARGE_LIMIT)
+      v.problem(name, `too large to check (${file.size} bytes, at most ${LARGE_LIMIT})`);
+    else await v.read(name, digests.has(name));
+  }
+  for (const file of manifest.files) {
+    const actual = v.hashed.get(file.path);
+    if (!v.entries.has(file.path))
+      v.problem(file.path, 'listed in the manifest but missing from the archive');
+    else if (actual && (actual.sha256 !== file.sha256 || actual.size !== file.size))
+      v.problem(
+        file.path,
+        `SHA-256 ${actual.sha256} (${actual.size} bytes), the manifest says ${file.sha256} (${file.size} bytes)`,
+      );
+  }
+  const required: string[] = [FILES.publicKey, FILES.controls, FILES.exceptions, FILES.oscal, FILES.readme];
+  if (manifest.formatVersion > 1) required.push(FILES.findings, FILES.checks, FILES.completeness);
+  for (const name of required) if (!listed.has(name)) v.problem(name, 'not listed in the manifest');
+}
+
+/** 6. SHA256SUMS is exactly what the manifest implies. */
+function checkSums(v: Verification, manifest: VerifiedManifest): void {
+  const sums = v.contents.get(FILES.sums)?.toString('utf8');
+  const manifestHash = v.hashed.get(FILES.manifest);
+  if (sums === undefined || !manifestHash) return;
+  const expected = sha256sums([...manifest.files, { path: FILES.manifest, ...manifestHash }]);
+  if (sums === expected) return;
+  const want = new Set(expected.split('\n'));
+  const have = new Set(sums.split('\n'));
+  const wrong = [...have].filter((l) => !want.has(l)).map((l) => l.slice(66) || l);
+  const absent = [...want].filter((l) => !have.has(l)).map((l) => l.slice(66));
+  v.problem(
+    FILES.sums,
+    `does not match the manifest${wrong.length ? `; unexpected lines for ${wrong.join(', ')}` : ''}${absent.length ? `; missing lines for ${absent.join(', ')}` : ''}`,
+  );
+}
+
+/** 7. Evidence entries: consistent with the file list and with their content-addressed names. */
+function checkEvidence(v: Verification, manifest: VerifiedManifest): void {
+  const listed = new Map(manifest.files.map((f) => [f.path, f]));
+  for (const a of manifest.artifacts) {
+    const file = listed.get(a.path);
+    if (!file) v.problem(a.path, 'an evidence entry of the manifest with no file entry');
+    else if (file.sha256 !== a.sha256 || file.size !== a.size)
+      v.problem(a.path, 'the manifest gives two different hashes or sizes for this file');
+    try {
+      const named = parseEvidenceKey(a.key).sha256;
+      if (named !== a.sha256)
+        v.problem(a.path, `its name says SHA-256 ${named}, the manifest says ${a.sha256}`);
+    } catch {
+      // Keys of other shapes (e.g. uploaded manual evidence) carry no hash in their name.
+    }
+  }
+  const count = manifest.artifacts.length;
+  if (manifest.evidence.count !== count || manifest.evidence.empty !== (count === 0))
+    v.problem(
+      FILES.manifest,
+      `evidence summary says ${manifest.evidence.count} files, the manifest lists ${count}`,
+    );
+}
+
+/** 8. Digests: each evidence file they list must match them; each evidence file must be listed by one. */
+function checkDigests(v: Verification, manifest: VerifiedManifest, options: VerifyOptions): void {
+  if (!manifest.digests.length) return;
+  const read = options.readDigest ?? readJsonDigest;
+  const byKey = new Map<string, { entry: DigestEntry; digest: string }>();
+  for (const { path } of manifest.digests) {
+    const bytes = v.contents.get(path);
+    if (!bytes) continue; // missing, unlisted or too large: already reported
+    try {
+      for (const entry of read(bytes, path)) byKey.set(entry.key, { entry, digest: path });
+    } catch (error) {
+      v.problem(path, `not a readable digest: ${(error as Error).message}`);
+    }
+  }
+  for (const a of manifest.artifacts) {
+    const listedBy = byKey.get(a.key);
+    if (!listedBy) v.problem(a.path, 'in no digest included in the archive');
+    else if (listedBy.entry.sha256 !== a.sha256 || listedBy.entry.size !== a.size)
+      v.problem(
+        a.path,
+        `${listedBy.digest} lists SHA-256 ${listedBy.entry.sha256} (${listedBy.entry.size} bytes), the manifest ${a.sha256} (${a.size} bytes)`,
+      );
+  }
+}
+
+/** The phases after the zip's structure holds: signature, manifest, files, sums, evidence, digests. */
+async function checkContents(v: Verification, options: VerifyOptions): Promise<Trust> {
+  for (const name of [FILES.manifest, FILES.publicKey, ...SIGNATURE_FILES])
+    if (!v.entries.has(name)) v.problem(name, 'missing');
+  const trust = await checkSignature(v, options);
+  const manifest = await readManifest(v, trust);
+  if (!manifest) return trust;
+  checkStatement(v, manifest, trust);
+  await checkFiles(v, manifest);
+  checkSums(v, manifest);
+  checkEvidence(v, manifest);
+  checkDigests(v, manifest, options);
+  return { ...trust, manifest };
+}
+
+/**
+ * Verifies an archive offline, in named phases writing to one problems list: 1. the zip's structure (every
+ * extractor must see the same files: nothing is read otherwise); 2. the signature over signing-input.txt
+ * (against the given key or fingerprint when one is given); 3. the manifest and SHA256SUMS named in it;
+ * 4. the signed statement against the manifest; 5. every listed file's size, then SHA-256, no file missing or
+ * added; 6. SHA256SUMS; 7. the manifest's evidence entries against their content-addressed names; 8. each
+ * evidence file against the store digests that list it. Every problem is reported, each naming its file.
  */
 export async function verifyArchive(
   source: string | Buffer,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const problems: VerifyProblem[] = [];
-  const problem = (file: string, message: string) => problems.push({ file, message });
-  const result = (extra: Partial<VerifyReport> = {}): VerifyReport => ({
-    ok: problems.length === 0,
-    problems,
-    filesChecked: 0,
-    bytesChecked: 0,
-    signatureValid: false,
-    keyTrusted: false,
-    ...extra,
-  });
-
   let zip: yauzl.ZipFile;
   try {
-    zip =
-      typeof source === 'string'
-        ? await yauzl.openPromise(source, { strictFileNames: true, autoClose: false })
-        : await yauzl.fromBufferPromise(source, { strictFileNames: true, autoClose: false });
+    zip = await openZip(source);
   } catch (error) {
-    problem('(archive)', `not a readable zip file: ${(error as Error).message}`);
-    return result();
+    return report([{ file: '(archive)', message: `not a readable zip file: ${(error as Error).message}` }]);
   }
-
-  const hashed = new Map<string, { sha256: string; size: number }>();
-  const contents = new Map<string, Buffer>();
-  const digestPaths = new Set<string>();
-  let bytesChecked = 0;
+  const v = new Verification(zip);
   try {
-    // The central directory first: names, duplicates, unsafe paths.
-    const entries = new Map<string, yauzl.Entry>();
-    for await (const entry of zip.eachEntry()) {
-      const name = entry.fileName;
-      if (name.endsWith('/')) continue;
-      if (!isSafeArchivePath(name)) problem(name, 'unsafe file name (absolute, "..", or unusual characters)');
-      if (entries.has(name)) problem(name, 'appears twice in the zip');
-      else entries.set(name, entry);
-    }
-    for (const name of entries.keys()) if (name.startsWith('digests/')) digestPaths.add(name);
-    const keep = (name: string) =>
-      UNLISTED_FILES.includes(name) || name === FILES.publicKey || digestPaths.has(name);
-    for (const [name, entry] of entries) {
-      try {
-        const stream = await zip.openReadStreamPromise(entry);
-        const limit =
-          name === FILES.manifest || name === FILES.sums || digestPaths.has(name) ? LARGE_LIMIT : SMALL_LIMIT;
-        const { sha256, size, bytes } = await consume(stream, keep(name), limit);
-        hashed.set(name, { sha256, size });
-        bytesChecked += size;
-        if (bytes) contents.set(name, bytes);
-        else if (keep(name)) problem(name, `too large to check (${size} bytes, at most ${limit})`);
-      } catch (error) {
-        problem(name, `cannot be read from the zip: ${(error as Error).message}`);
-      }
-    }
+    const structure = await readZipStructure(zip);
+    v.problems.push(...structure.problems);
+    v.entries = structure.entries;
+    if (v.problems.length) return report(v.problems);
+    const trust = await checkContents(v, options);
+    return report(v.problems, v, trust);
   } catch (error) {
-    problem('(archive)', `the zip is damaged: ${(error as Error).message}`);
-    return result({ bytesChecked });
+    v.problem('(archive)', `the zip is damaged: ${(error as Error).message}`);
+    return report(v.problems, v);
   } finally {
     zip.close();
   }
+}
 
-  for (const name of [FILES.manifest, FILES.publicKey, ...SIGNATURE_FILES])
-    if (!hashed.has(name)) problem(name, 'missing');
-
-  // The signature, and the key behind it.
-  let signatureValid = false;
-  let keyTrusted = false;
-  let fingerprint: string | undefined;
-  let fields: Record<string, string> | undefined;
-  const pem = contents.get(FILES.publicKey)?.toString('utf8');
-  const statement = contents.get(FILES.signingInput);
-  const signature = contents.get(FILES.signature);
-  let archiveKeyUsable = false;
-  if (pem !== undefined) {
-    try {
-      fingerprint = publicKeyFingerprint(pem);
-      archiveKeyUsable = true;
-    } catch (error) {
-      problem(FILES.publicKey, `not a public key: ${(error as Error).message}`);
-    }
-  }
-  let anchorPem: string | undefined;
-  if (options.publicKeyPem) {
-    anchorPem = options.publicKeyPem;
-    const expected = publicKeyFingerprint(options.publicKeyPem);
-    if (fingerprint && fingerprint !== expected)
-      problem(FILES.publicKey, `is key ${fingerprint}, not the trusted key ${expected}`);
-    keyTrusted = true;
-  } else if (options.fingerprint) {
-    const expected = options.fingerprint.toLowerCase().replace(/[^0-9a-f]/g, '');
-    if (fingerprint && fingerprint !== expected)
-      problem(FILES.publicKey, `has fingerprint ${fingerprint}, not the trusted ${expected}`);
-    keyTrusted = true;
-  }
-  const verifyingPem = anchorPem ?? (archiveKeyUsable ? pem : undefined);
-  if (statement !== undefined) {
-    const parsed = parseSigningInput(statement.toString('utf8'));
-    if (typeof parsed === 'string') problem(FILES.signingInput, `not a signing input: ${parsed}`);
-    else fields = parsed;
-    if (fingerprint && fields && fields['key-fingerprint-sha256'] !== fingerprint)
-      problem(
-        FILES.signingInput,
-        `names key ${fields['key-fingerprint-sha256']}, but ${FILES.publicKey} is ${fingerprint}`,
-      );
-  }
-  if (statement !== undefined && signature !== undefined && verifyingPem) {
-    try {
-      signatureValid = verifySignatureBytes('sha256', statement, createPublicKey(verifyingPem), signature);
-    } catch (error) {
-      problem(FILES.signature, `cannot be checked: ${(error as Error).message}`);
-    }
-    if (!signatureValid)
-      problem(
-        FILES.signature,
-        `is not a valid signature of ${FILES.signingInput} by key ${anchorPem ? 'given' : fingerprint}`,
-      );
-  }
-
-  // What the signing input names: the manifest and SHA256SUMS.
-  const signed = (file: string, field: string) => {
-    const actual = hashed.get(file);
-    if (!actual || !fields) return;
-    if (fields[`${field}-sha256`] !== actual.sha256 || fields[`${field}-size`] !== String(actual.size))
-      problem(
-        file,
-        `SHA-256 ${actual.sha256} (${actual.size} bytes) is not the one signed in ${FILES.signingInput}`,
-      );
+function report(problems: readonly VerifyProblem[], v?: Verification, trust?: Trust): VerifyReport {
+  const intact = problems.length === 0 && trust?.signatureValid === true;
+  const outcome: VerifyOutcome = !intact ? 'failed' : trust.keyTrusted ? 'verified' : 'signer-untrusted';
+  return {
+    ok: outcome === 'verified',
+    outcome,
+    problems,
+    filesChecked: v?.hashed.size ?? 0,
+    bytesChecked: v?.bytesChecked ?? 0,
+    signatureValid: trust?.signatureValid ?? false,
+    keyTrusted: trust?.keyTrusted ?? false,
+    ...(trust?.fingerprint ? { fingerprint: trust.fingerprint } : {}),
+    ...(trust?.manifest ? { manifest: trust.manifest } : {}),
   };
-  signed(FILES.manifest, 'manifest');
-  signed(FILES.sums, 'sha256sums');
-
-  let manifest: VerifiedManifest | undefined;
-  const manifestBytes = contents.get(FILES.manifest);
-  if (manifestBytes) {
-    try {
-      const parsed = manifestSchema.safeParse(JSON.parse(manifestBytes.toString('utf8')));
-      if (parsed.success) manifest = parsed.data;
-      else
-        for (const issue of parsed.error.issues)
-          problem(FILES.manifest, `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    } catch (error) {
-      problem(FILES.manifest, `not JSON: ${(error as Error).message}`);
-    }
-  }
-
-  if (manifest) {
-    if (fingerprint && manifest.signing.fingerprint !== fingerprint)
-      problem(
-        FILES.manifest,
-        `names signing key ${manifest.signing.fingerprint}, but ${FILES.publicKey} is ${fingerprint}`,
-      );
-    if (fields) {
-      const agree: [string, string][] = [
-        ['format-version', String(manifest.formatVersion)],
-        ['created-at', manifest.createdAt],
-        ['framework', manifest.framework],
-        ['period', `${manifest.period.from}/${manifest.period.to}`],
-        // Version 1 counted the files the manifest lists; later versions count the files of the zip.
-        manifest.formatVersion === 1
-          ? ['files', String(manifest.files.length)]
-          : ['archive-files', String(archiveFileCount(manifest.files.length))],
-      ];
-      for (const [field, value] of agree)
-        if (fields[field] !== value)
-          problem(FILES.signingInput, `${field} is ${fields[field]}, the manifest says ${value}`);
-      if (manifest.formatVersion > 1 && fields['archive-files'] !== String(hashed.size))
-        problem(
-          FILES.signingInput,
-          `archive-files is ${fields['archive-files']}, the zip holds ${hashed.size}`,
-        );
-    }
-    // Every listed file present and intact; nothing unlisted.
-    const listed = new Map(manifest.files.map((f) => [f.path, f]));
-    for (const file of manifest.files) {
-      const actual = hashed.get(file.path);
-      if (!actual) problem(file.path, 'listed in the manifest but missing from the archive');
-      else if (actual.sha256 !== file.sha256 || actual.size !== file.size)
-        problem(
-          file.path,
-          `SHA-256 ${actual.sha256} (${actual.size} bytes), the manifest says ${file.sha256} (${file.size} bytes)`,
-        );
-    }
-    for (const name of hashed.keys())
-      if (!listed.has(name) && !UNLISTED_FILES.includes(name))
-        problem(name, 'not listed in the manifest (added)');
-    const required: string[] = [FILES.publicKey, FILES.controls, FILES.exceptions, FILES.oscal, FILES.readme];
-    if (manifest.formatVersion > 1) required.push(FILES.findings, FILES.checks, FILES.completeness);
-    for (const name of required) if (!listed.has(name)) problem(name, 'not listed in the manifest');
-
-    // SHA256SUMS must be exactly what the manifest implies.
-    const sums = contents.get(FILES.sums)?.toString('utf8');
-    const manifestHash = hashed.get(FILES.manifest);
-    if (sums !== undefined && manifestHash) {
-      const expected = sha256sums([...manifest.files, { path: FILES.manifest, ...manifestHash }]);
-      if (sums !== expected) {
-        const want = new Set(expected.split('\n'));
-        const have = new Set(sums.split('\n'));
-        const wrong = [...have].filter((l) => !want.has(l)).map((l) => l.slice(66) || l);
-        const absent = [...want].filter((l) => !have.has(l)).map((l) => l.slice(66));
-        problem(
-          FILES.sums,
-          `does not match the manifest${wrong.length ? `; unexpected lines for ${wrong.join(', ')}` : ''}${absent.length ? `; missing lines for ${absent.join(', ')}` : ''}`,
-        );
-      }
-    }
-
-    // Evidence entries: consistent with the file list and with their content-addressed names.
-    let evidenceCount = 0;
-    for (const a of manifest.artifacts) {
-      evidenceCount++;
-      const file = listed.get(a.path);
-      if (!file) problem(a.path, 'an evidence entry of the manifest with no file entry');
-      else if (file.sha256 !== a.sha256 || file.size !== a.size)
-        problem(a.path, 'the manifest gives two different hashes or sizes for this file');
-      try {
-        const named = parseEvidenceKey(a.key).sha256;
-        if (named !== a.sha256)
-          problem(a.path, `its name says SHA-256 ${named}, the manifest says ${a.sha256}`);
-      } catch {
-        // Keys of other shapes (e.g. uploaded manual evidence) carry no hash in their name.
-      }
-    }
-    if (manifest.evidence.count !== evidenceCount || manifest.evidence.empty !== (evidenceCount === 0))
-      problem(
-        FILES.manifest,
-        `evidence summary says ${manifest.evidence.count} files, the manifest lists ${evidenceCount}`,
-      );
-
-    // Digests: each evidence file they list must match them; each evidence file must be listed by one.
-    if (manifest.digests.length) {
-      const read = options.readDigest ?? readJsonDigest;
-      const byKey = new Map<string, { entry: DigestEntry; digest: string }>();
-      for (const { path } of manifest.digests) {
-        const bytes = contents.get(path);
-        if (!bytes) continue; // missing or too large: already reported
-        try {
-          for (const entry of read(bytes, path)) byKey.set(entry.key, { entry, digest: path });
-        } catch (error) {
-          problem(path, `not a readable digest: ${(error as Error).message}`);
-        }
-      }
-      for (const a of manifest.artifacts) {
-        const listedBy = byKey.get(a.key);
-        if (!listedBy) problem(a.path, 'in no digest included in the archive');
-        else if (listedBy.entry.sha256 !== a.sha256 || listedBy.entry.size !== a.size)
-          problem(
-            a.path,
-            `${listedBy.digest} lists SHA-256 ${listedBy.entry.sha256} (${listedBy.entry.size} bytes), the manifest ${a.sha256} (${a.size} bytes)`,
-          );
-      }
-    }
-  }
-
-  return result({
-    filesChecked: hashed.size,
-    bytesChecked,
-    signatureValid,
-    keyTrusted,
-    ...(fingerprint ? { fingerprint } : {}),
-    ...(manifest ? { manifest } : {}),
-  });
 }

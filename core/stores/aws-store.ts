@@ -25,6 +25,7 @@ import {
   type DigestRecord,
   type DigestStorage,
   daysBetweenInclusive,
+  type EvidenceRange,
   hourBuckets,
   type StoredDigest,
   type WrittenArtifact,
@@ -698,8 +699,13 @@ export class S3DynamoStore implements EvidenceStore, DigestStorage {
     return { sha256: hash.digest('hex'), size };
   }
 
-  async *listEvidenceObjects(): AsyncIterable<{ key: string; lastModified: string }> {
-    for await (const object of this.listObjects('evidence/')) yield object;
+  async *listEvidenceObjects(
+    range: EvidenceRange = {},
+  ): AsyncIterable<{ key: string; lastModified: string }> {
+    // Keys sort by source, collector and scope before the day: the listing is whole, the days filtered here.
+    const day = (key: string) => /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1] ?? '';
+    for await (const object of this.listObjects('evidence/'))
+      if (!range.fromDay || day(object.key) >= range.fromDay) yield object;
   }
 
   async listDigestKeys(fromDay?: string, toDay?: string): Promise<string[]> {

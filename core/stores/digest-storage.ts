@@ -32,6 +32,11 @@ export interface StoredDigest {
   readonly metadata: Record<string, string>;
 }
 
+/** Evidence collected on or after `fromDay` (YYYY-MM-DD, the `dt=` part of an evidence key). */
+export interface EvidenceRange {
+  readonly fromDay?: string;
+}
+
 export interface DigestStorage {
   readonly location: string;
 
@@ -44,8 +49,11 @@ export interface DigestStorage {
 
   /** Storage: SHA-256 (hex) and size of an object's current bytes, or undefined when there is none. */
   hashObject(key: string): Promise<{ sha256: string; size: number } | undefined>;
-  /** Storage: every evidence object with its last-modified time, to find objects that bypassed the index. */
-  listEvidenceObjects(): AsyncIterable<{ key: string; lastModified: string }>;
+  /**
+   * Storage: every evidence object with its last-modified time, to find objects that bypassed the index;
+   * with `fromDay`, only those collected on or after that day (the `dt=` of their key).
+   */
+  listEvidenceObjects(range?: EvidenceRange): AsyncIterable<{ key: string; lastModified: string }>;
 
   /** Storage: digest keys under `digests/dt=<day>/` for days in [fromDay, toDay] (all days when omitted). */
   listDigestKeys(fromDay?: string, toDay?: string): Promise<string[]>;

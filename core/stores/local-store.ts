@@ -25,6 +25,7 @@ import {
   type DigestRecord,
   type DigestStorage,
   daysBetweenInclusive,
+  type EvidenceRange,
   isDigestKey,
   type StoredDigest,
   type WrittenArtifact,
@@ -418,17 +419,25 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     return { sha256: hash.digest('hex'), size };
   }
 
-  async *listEvidenceObjects(): AsyncIterable<{ key: string; lastModified: string }> {
-    const entries = await readdir(join(this.root, 'evidence'), {
-      recursive: true,
-      withFileTypes: true,
-    }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return [];
-      throw error;
-    });
-    for (const entry of entries) {
-      if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
-      const path = join(entry.parentPath, entry.name);
+  async *listEvidenceObjects(
+    range: EvidenceRange = {},
+  ): AsyncIterable<{ key: string; lastModified: string }> {
+    // evidence/source=…/collector=…/scope=…/dt=YYYY-MM-DD/<file>: days before the range are never opened.
+    const list = (path: string) =>
+      readdir(path, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      });
+    const before = (name: string, depth: number) =>
+      depth === 3 && range.fromDay !== undefined && name.startsWith('dt=') && name < `dt=${range.fromDay}`;
+    const walk = async function* (path: string, depth: number): AsyncGenerator<string> {
+      for (const entry of await list(path)) {
+        const child = join(path, entry.name);
+        if (entry.isDirectory() && !before(entry.name, depth)) yield* walk(child, depth + 1);
+        else if (entry.isFile() && entry.name.endsWith('.json')) yield child;
+      }
+    };
+    for await (const path of walk(join(this.root, 'evidence'), 0)) {
       const key = relative(this.root, path).split(sep).join('/');
       yield { key, lastModified: (await stat(path)).mtime.toISOString() };
     }

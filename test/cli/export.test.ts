@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, expect, it } from 'vitest';
-import { EXIT_VERIFY_FAILED } from '../../cli/export.ts';
+import { EXIT_SIGNER_UNTRUSTED, EXIT_VERIFY_FAILED } from '../../cli/export.ts';
 import { EXIT } from '../../core/errors.ts';
 import { openSigner } from '../../core/stores/open.ts';
 import { seedDemoAccount } from '../../demo/seed-aws.ts';
@@ -14,6 +14,8 @@ import { createAwsStoreResources, createKmsSigningKey } from '../support/stores.
 
 const run = (...args: string[]) => runCli(args);
 
+/** The signing-key fingerprint `export` prints: what the organisation gives its auditor. */
+const fingerprintOf = (out: string) => /fingerprint ([0-9a-f]{64})/.exec(out)![1]!;
 describeAws('proofline export and verify', () => {
   let dir: string;
   let store: string;
@@ -59,7 +61,7 @@ describeAws('proofline export and verify', () => {
     );
     // One day: one expected collection per control, IAM-02's failing (bob has no MFA).
     expect(exported.out).toMatch(/^IAM-02 +1 +0\.0% +1 +0 +0$/m);
-    const fingerprint = /fingerprint ([0-9a-f]{64})/.exec(exported.out)![1]!;
+    const fingerprint = fingerprintOf(exported.out);
 
     const byFingerprint = await run('verify', zip, '--fingerprint', fingerprint);
     expect(byFingerprint.code, byFingerprint.out).toBe(EXIT.ok);
@@ -67,13 +69,23 @@ describeAws('proofline export and verify', () => {
     expect(byFingerprint.out).toContain(`OK: ${zip}`);
     const byKey = await run('verify', zip, '--public-key', join(store, 'keys', 'public-key.pem'));
     expect(byKey.code).toBe(EXIT.ok);
+    // Without a trusted key the archive is intact but its signer unknown: never "OK", never exit 0.
     const untrusted = await run('verify', zip);
-    expect(untrusted.code).toBe(EXIT.ok);
-    expect(untrusted.out).toContain(
-      `! no --public-key or --fingerprint given: confirm with the archive's publisher`,
-    );
+    expect(untrusted.code).toBe(EXIT_SIGNER_UNTRUSTED);
+    expect(untrusted.out).toContain(`! signer not established: signed by key ${fingerprint}`);
+    expect(untrusted.out).toContain(`NOT VERIFIED (signer unknown): ${zip}`);
+    expect(untrusted.out).not.toContain('✓ signature valid');
+    expect(untrusted.out).not.toContain('OK:');
     const json = JSON.parse((await run('verify', zip, '--json')).out);
-    expect(json).toMatchObject({ ok: true, problems: [], signatureValid: true, framework: 'soc2' });
+    expect(json).toMatchObject({
+      ok: false,
+      outcome: 'signer-untrusted',
+      problems: [],
+      signatureValid: true,
+      framework: 'soc2',
+    });
+    const trustedJson = JSON.parse((await run('verify', zip, '--json', '--fingerprint', fingerprint)).out);
+    expect(trustedJson).toMatchObject({ ok: true, outcome: 'verified', keyTrusted: true });
 
     const files = await unzipToMemory(await readFile(zip));
     const samples = parse(files.find((f) => f.name === 'samples.csv')!.bytes, { columns: true }) as Record<
@@ -170,7 +182,7 @@ describeAws('proofline export and verify', () => {
       'annex_a_control,theme,title,applicable,justification,implemented_by,status,risks,evidence,evidenced_by',
     );
     expect(files.get('exceptions.csv')?.toString('utf8')).toContain('DATA-02');
-    const verified = await run('verify', out);
+    const verified = await run('verify', out, '--fingerprint', fingerprintOf(exported.out));
     expect(verified.code, verified.out).toBe(EXIT.ok);
   });
 
@@ -211,7 +223,7 @@ describeAws('proofline export and verify', () => {
     const clipped = `--to ${tomorrow} is after what can be judged (${today} is today (UTC)): the period ends ${today}`;
     expect(exported.out).toContain(`Period clipped: ${clipped}`);
     expect(exported.out).toContain(`soc2 ${today} to ${today} (1 UTC day)`);
-    const verified = await run('verify', zip);
+    const verified = await run('verify', zip, '--fingerprint', fingerprintOf(exported.out));
     expect(verified.code).toBe(EXIT.ok);
     expect(verified.out).toContain(`! period clipped: ${clipped}`);
   });
@@ -235,7 +247,7 @@ describeAws('proofline export and verify', () => {
     expect(exported.out).toContain(
       'Evidence: none collected in this period for these controls and scope (the archive says so)',
     );
-    const verified = await run('verify', zip);
+    const verified = await run('verify', zip, '--fingerprint', fingerprintOf(exported.out));
     expect(verified.code).toBe(EXIT.ok);
     expect(verified.out).toContain(
       'iso27001 2020-01-01 to 2020-01-31: no evidence in this period (an empty archive)',

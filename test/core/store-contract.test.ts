@@ -570,6 +570,49 @@ for (const { harness, suite } of implementations) {
         expect(await store.digestRecords()).toEqual([]);
       });
 
+      it("starts a range that begins before the chain at the chain's first period, not with missing digests", async () => {
+        await buildChain();
+        const v = await verifyChain(store, trusted, {
+          from: '2026-01-01T00:00:00.000Z',
+          to: '2026-01-05T14:00:00.000Z',
+          now: new Date('2026-01-05T14:15:00.000Z'),
+        });
+        expect(problems(v)).toEqual([]);
+        expect(v.from).toBe('2026-01-05T10:00:00.000Z');
+        expect(v.periods.map((p) => p.periodStart)).toEqual([
+          '2026-01-05T10:00:00.000Z',
+          '2026-01-05T11:00:00.000Z',
+          '2026-01-05T12:00:00.000Z',
+          '2026-01-05T13:00:00.000Z',
+        ]);
+        // A range inside the chain starts where it is asked to.
+        const inside = await verifyChain(store, trusted, {
+          from: '2026-01-05T12:00:00.000Z',
+          to: '2026-01-05T14:00:00.000Z',
+          now: new Date('2026-01-05T14:15:00.000Z'),
+        });
+        expect(inside.ok).toBe(true);
+        expect(inside.periods.map((p) => p.periodStart)).toEqual([
+          '2026-01-05T12:00:00.000Z',
+          '2026-01-05T13:00:00.000Z',
+        ]);
+      });
+
+      it('lists only the evidence collected from a given day on, for a range check', async () => {
+        clock = '2026-01-01T10:00:00.000Z';
+        const early = (await store.putArtifact(artifact('2026-01-01T09:59:00.000Z', { n: 1 }))).ref;
+        clock = '2026-01-05T10:00:00.000Z';
+        const late = (await store.putArtifact(artifact('2026-01-05T09:59:00.000Z', { n: 2 }))).ref;
+        const keys = async (range?: { fromDay: string }) => {
+          const out: string[] = [];
+          for await (const o of store.listEvidenceObjects(range)) out.push(o.key);
+          return out.sort();
+        };
+        expect(await keys()).toEqual([early.key, late.key].sort());
+        expect(await keys({ fromDay: '2026-01-04' })).toEqual([late.key]);
+        expect(await keys({ fromDay: '2026-01-01' })).toEqual([early.key, late.key].sort());
+      });
+
       it('catches an object put straight into storage, past the index, in a digested period', async () => {
         // Real time here: storage stamps objects with the real clock.
         clock = new Date().toISOString();

@@ -89,7 +89,8 @@ describe('proofline report', () => {
     const manifest = JSON.parse(text(files, 'manifest.json')) as Manifest;
     expect(manifest.files.map((f) => f.path)).toContain('index.html');
     expect(text(files, 'index.html')).toContain(`${fixture.days[0]} to ${fixture.days.at(-1)}`);
-    expect((await runCli(['verify', out])).code).toBe(0);
+    const fingerprint = manifest.signing.fingerprint;
+    expect((await runCli(['verify', out, '--fingerprint', fingerprint])).code).toBe(0);
   });
 
   it("links each evidence key in the archive's report to the archived file, relative to index.html", async () => {

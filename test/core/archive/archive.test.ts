@@ -261,7 +261,10 @@ describe('evidence archive', () => {
   });
 
   it('an empty period gives a complete, signed archive that says it holds no evidence', async () => {
-    const { zip, manifest } = await archiveToBuffer(store, signer, { from: '2025-01-01', to: '2025-01-31' });
+    const { zip, manifest, fingerprint } = await archiveToBuffer(store, signer, {
+      from: '2025-01-01',
+      to: '2025-01-31',
+    });
     expect(manifest.evidence).toEqual({ count: 0, bytes: 0, empty: true });
     const files = await unzipToMemory(zip);
     expect(files.filter((f) => f.name.startsWith('evidence/'))).toEqual([]);
@@ -280,7 +283,7 @@ describe('evidence archive', () => {
         gaps: 'test.widgets: not collected 2025-01-01..2025-01-31',
         evidence_files: '0',
       });
-    expect((await verifyArchive(zip)).ok).toBe(true);
+    expect((await verifyArchive(zip, { fingerprint })).ok).toBe(true);
   });
 
   it('draws occurrences: the same sample for the same seed, another for another seed, sized by frequency unless told', async () => {
@@ -494,7 +497,9 @@ describe('evidence archive', () => {
     const withoutStream = await archiveToBuffer(plain, signer, PERIOD);
     const evidence = (m: Manifest) => m.files.filter((f) => f.path.startsWith('evidence/'));
     expect(evidence(withoutStream.manifest)).toEqual(evidence(withStream.manifest));
-    expect((await verifyArchive(withoutStream.zip)).ok).toBe(true);
+    expect((await verifyArchive(withoutStream.zip, { fingerprint: withoutStream.fingerprint })).ok).toBe(
+      true,
+    );
   });
 
   it('refuses to export evidence whose stored bytes no longer match the index', async () => {

@@ -1,15 +1,21 @@
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sha256sums, signingInput } from '../../../core/archive/manifest.ts';
-import { FILES, type Manifest, type ManifestFile } from '../../../core/archive/types.ts';
+import { FILES, type Manifest } from '../../../core/archive/types.ts';
 import { verifyArchive } from '../../../core/archive/verify.ts';
-import { LocalSigner, publicKeyFingerprint } from '../../../core/signing.ts';
+import { LocalSigner } from '../../../core/signing.ts';
 import { LocalStore } from '../../../core/stores/local-store.ts';
-import { archiveToBuffer, unzipToMemory, type ZipFileEntry, zipFromMemory } from '../../support/archive.ts';
+import {
+  archiveToBuffer,
+  reseal,
+  resignWithKey,
+  unzipToMemory,
+  type ZipFileEntry,
+  zipFromMemory,
+} from '../../support/archive.ts';
 import { daysFrom, writeHistory } from '../../support/evidence-history.ts';
 
 /**
@@ -51,32 +57,6 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   }),
   fc.record({ kind: fc.constant('replace-key' as const), forge: fc.boolean() }),
 );
-
-const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-const fileOf = (name: string, bytes: Buffer): ManifestFile => ({
-  path: name,
-  sha256: sha(bytes),
-  size: bytes.length,
-});
-
-/** Rewrites SHA256SUMS and signing-input.txt after a manifest change, as an attacker would; signs if given a key. */
-function reseal(files: ZipFileEntry[], manifest: Manifest, privateKeyPem?: string): ZipFileEntry[] {
-  const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
-  const sums = Buffer.from(sha256sums([...manifest.files, fileOf(FILES.manifest, manifestBytes)]));
-  const statement = Buffer.from(
-    signingInput(manifest, {
-      manifest: fileOf(FILES.manifest, manifestBytes),
-      sums: fileOf(FILES.sums, sums),
-    }),
-  );
-  const replaced: Record<string, Buffer> = {
-    [FILES.manifest]: manifestBytes,
-    [FILES.sums]: sums,
-    [FILES.signingInput]: statement,
-  };
-  if (privateKeyPem) replaced[FILES.signature] = sign('sha256', statement, privateKeyPem);
-  return files.map((f) => ({ name: f.name, bytes: replaced[f.name] ?? f.bytes }));
-}
 
 describe('tamper detection', () => {
   let original: ZipFileEntry[];
@@ -164,16 +144,7 @@ describe('tamper detection', () => {
           return { files, touched: [FILES.publicKey, FILES.signature] };
         }
         // A complete forgery with another key: consistent in itself, caught by the trusted fingerprint.
-        const manifest = JSON.parse(
-          files.find((f) => f.name === FILES.manifest)!.bytes.toString(),
-        ) as Manifest;
-        const forged = {
-          ...manifest,
-          signing: { ...manifest.signing, fingerprint: publicKeyFingerprint(attacker.publicKey) },
-          files: manifest.files.map((f) => (f.path === FILES.publicKey ? fileOf(FILES.publicKey, key) : f)),
-        };
-        const withKey = files.map((f) => (f.name === FILES.publicKey ? { ...f, bytes: key } : f));
-        return { files: reseal(withKey, forged, attacker.privateKey), touched: [FILES.publicKey] };
+        return { files: resignWithKey(files, attacker), touched: [FILES.publicKey] };
       }
     }
   }

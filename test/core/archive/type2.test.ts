@@ -356,7 +356,7 @@ describe('a Type II archive of a year', () => {
     expect(await read('README.txt')).toContain(`Files:       ${zipEntries} in this zip`);
     // The deleted collection is in the digest but not in the archive: verify names nothing missing from the
     // archive itself, and completeness.csv names the deletion.
-    const report = await verifyArchive(path);
+    const report = await verifyArchive(path, { fingerprint: manifest.signing.fingerprint });
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
   });

@@ -1,0 +1,25 @@
+/**
+ * Maps items in order while running up to `depth` calls ahead of the consumer: a remote store's round trips
+ * (or a disk's) overlap the consumer's work, and at most `depth` results wait in memory.
+ */
+export async function* mapAhead<T, R>(
+  items: readonly T[],
+  depth: number,
+  fn: (item: T) => Promise<R>,
+): AsyncGenerator<R> {
+  const pending: Promise<R>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (pending.length < depth && next < items.length) {
+      const result = fn(items[next++]!);
+      result.catch(() => {}); // surfaced when its turn comes
+      pending.push(result);
+    }
+  };
+  fill();
+  while (pending.length) {
+    const result = pending.shift()!;
+    fill();
+    yield await result;
+  }
+}
