@@ -55,26 +55,20 @@ const checkExportOptions = (options: ExportOptions): Promise<string> =>
   outputFile(options.out, { replace: false });
 
 /**
- * The period clipped to the store's evidence: from its first day of evidence to its last or today, whichever
- * is later (days after the last collection up to today are gaps worth reporting). `--from 1000-01-01 --to
- * 9999-12-31` is the whole store, not three million days. Dates that are not days are left for the archive
- * to refuse; a period that holds no evidence at all is refused.
+ * A period starting before the store's first evidence starts on its first day of evidence, so `--from
+ * 1000-01-01` is not a million empty days; the archive clips an end in the future to today and says so.
+ * A period holding no evidence at all is exported as such (an archive that says so).
  */
 export async function clipToEvidence(
-  store: Pick<CliContext['store'], 'listArtifacts' | 'location'>,
+  store: Pick<CliContext['store'], 'listArtifacts'>,
   period: { readonly from: string; readonly to: string },
-  now: Date,
 ): Promise<{ from: string; to: string }> {
   if (!isIsoDay(period.from) || !isIsoDay(period.to) || period.from > period.to) return period;
-  const days = (await store.listArtifacts()).map((r) => r.collectedAt.slice(0, 10)).sort();
-  if (days.length === 0) return period;
-  const first = days[0]!;
-  const last = [days.at(-1)!, now.toISOString().slice(0, 10)].sort()[1]!;
-  if (period.to < first || period.from > last)
-    throw new UsageError(
-      `${store.location} holds evidence from ${first} to ${days.at(-1)}; ${period.from} to ${period.to} holds none`,
-    );
-  return { from: [first, period.from].sort()[1]!, to: [last, period.to].sort()[0]! };
+  const first = (await store.listArtifacts())
+    .map((r) => r.collectedAt.slice(0, 10))
+    .reduce<string | undefined>((min, day) => (min === undefined || day < min ? day : min), undefined);
+  if (first === undefined || period.from >= first || period.to < first) return period;
+  return { from: first, to: period.to };
 }
 
 /** The archive an auditor asks for, from the command's options. */
@@ -115,9 +109,8 @@ export async function exportArchive(
   signingKey?: Signer,
 ): Promise<BuildArchiveResult & { path: string; size: number }> {
   const path = await checkExportOptions(options);
-  const period = await clipToEvidence(ctx.store, options, new Date());
-  if (period.from !== options.from || period.to !== options.to)
-    log(`period clipped to the store's evidence: ${period.from} to ${period.to}`);
+  const period = await clipToEvidence(ctx.store, options);
+  if (period.from !== options.from) log(`period starts on the store's first day of evidence: ${period.from}`);
   const partial = `${path}.partial`;
   const handle = await open(partial, 'wx').catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;

@@ -107,7 +107,7 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
         const lines: string[] = [`Governance files: ${governance.dir}`];
         lines.push(
           recorded
-            ? `  kept as evidence: ${recorded.ref.key}${recorded.created ? ' (new copy)' : ' (unchanged)'}`
+            ? `  kept as evidence ${recorded.created ? '(new copy)' : '(unchanged)'}: ${recorded.ref.key}`
             : '  not recorded: pass --record to keep a copy as evidence',
           '',
           `Risks without a treating control: ${report.risksWithoutControls.length}`,

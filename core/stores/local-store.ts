@@ -531,7 +531,12 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     return row && toDigestRecord(row);
   }
 
+  #closed = false;
+
+  /** Closing twice is harmless (a command's wrapper and its caller may both close). */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     this.db.close();
   }
 }

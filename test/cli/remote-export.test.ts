@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
@@ -11,7 +12,7 @@ import { openSigner } from '../../core/stores/open.ts';
 import { handler as collect } from '../../functions/collect.ts';
 import { handler as exportFunction } from '../../functions/export.ts';
 import { closeEvidenceStore } from '../../functions/shared/store.ts';
-import { describeAws } from '../support/aws.ts';
+import { awsConfig, describeAws } from '../support/aws.ts';
 import { runCli, tempStore } from '../support/cli.ts';
 import { createAwsStoreResources, createKmsSigningKey } from '../support/stores.ts';
 
@@ -93,6 +94,10 @@ describeAws('proofline export --url (deployed export function)', () => {
     spec = `s3://${bucket}?table=${table}&key=${await createKmsSigningKey()}`;
     vi.stubEnv('PROOFLINE_STORE', spec);
     vi.stubEnv('EVIDENCE_BUCKET', bucket);
+    // Archives go to the exports bucket (no Object Lock), never under the evidence's lock.
+    const exportsBucket = `${bucket}-exports`;
+    await new S3Client(awsConfig()).send(new CreateBucketCommand({ Bucket: exportsBucket }));
+    vi.stubEnv('EXPORTS_BUCKET', exportsBucket);
     await collect({ collectorId: 'aws.cloudtrail.trails', scope: { source: 'aws', id: '123456789012' } });
     standIn = await functionUrlStandIn({ accessKeyId: 'testing', secretAccessKey: 'testing' });
     dir = await tempStore();
