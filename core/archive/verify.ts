@@ -1,7 +1,7 @@
-import { EXIT, type ExitCode, ProoflineError } from '../errors.ts';
 import { createHash, createPublicKey, verify as verifySignatureBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type yauzl from 'yauzl';
+import { EXIT, type ExitCode, ProoflineError } from '../errors.ts';
 import { parseEvidenceKey } from '../evidence-key.ts';
 import { publicKeyFingerprint } from '../signing.ts';
 import { manifestSchema, parseSigningInput, sha256sums, type VerifiedManifest } from './manifest.ts';
