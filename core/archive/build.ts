@@ -26,7 +26,7 @@ import { type ControlPeriodStatus, type Frequency, RECORD_COLLECTORS } from './p
 import { itemPopulations, populationFiles } from './populations.ts';
 import { readmeText } from './readme.ts';
 import { DEFAULT_SAMPLE_SIZES } from './sample.ts';
-import { scopeMatcher, selectEvidence } from './select.ts';
+import { type EvidenceSelection, scopeMatcher, selectEvidence } from './select.ts';
 import {
   type CheckInfo,
   checksCsv,
@@ -346,18 +346,28 @@ function readAhead(store: EvidenceStore, keys: readonly string[], depth: number)
   };
 }
 
-/**
- * Builds a signed evidence archive for one framework and period, streaming it to `output`. Evidence files are
- * streamed from the store into the zip and hashed on the way (each read once); a file whose bytes no longer
- * match the store's index stops the export with an IntegrityError rather than ship altered evidence.
- * Each control is judged per expected occurrence at its own cadence; what failed, the populations, the
- * completeness of the collections and the uploaded documents go in beside the evidence. An empty period gives
- * a complete archive that says so.
- */
-export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchiveResult> {
+/** What the archive covers: the judgeable period, its controls and requirements, the scopes and the evidence. */
+interface ArchivePlan {
+  readonly now: Date;
+  readonly createdAt: string;
+  readonly latest: readonly ArtifactRef[];
+  /** The latest artifact of each collection (records aside). */
+  readonly collections: readonly ArtifactRef[];
+  readonly period: Period;
+  /** Why the period asked for was clipped, if it was. */
+  readonly clipped: string | undefined;
+  readonly controls: readonly Control[];
+  readonly requirements: readonly Requirement[];
+  readonly controlsByRequirement: ReadonlyMap<string, readonly Control[]>;
+  readonly scopes: readonly string[];
+  readonly perControl: number | undefined;
+  readonly selection: EvidenceSelection;
+}
+
+/** 1. The plan: the input checked, the period clipped to what can be judged, and the period's evidence chosen. */
+async function planArchive(input: BuildArchiveInput): Promise<ArchivePlan> {
   const { store } = input;
   const now = input.now?.() ?? new Date();
-  const createdAt = now.toISOString();
   const latest = await store.latestArtifacts();
   const collections = latest.filter((r) => !RECORD_COLLECTORS.includes(r.collector));
   const lastCollection = collections
@@ -391,23 +401,44 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
       throw new IntegrityError(`evidence key is not a safe file path: ${ref.key}`);
     expectedSha256(ref); // the index row must name the content its key names, or nothing is read
   }
+  const createdAt = now.toISOString();
+  return {
+    now,
+    createdAt,
+    latest,
+    collections,
+    period,
+    clipped,
+    controls,
+    requirements,
+    controlsByRequirement,
+    scopes,
+    perControl,
+    selection,
+  };
+}
 
-  const registry = new Map((input.collectors ?? []).map((c) => [c.id, c]));
-  const scheduleOf = scheduleResolver(input.collectors ?? [], input.schedules);
+type Judgement = Awaited<ReturnType<typeof judgeArchive>>;
+
+/** 2. Each control judged over the period; its failed findings and the item populations behind it. */
+async function judgeArchive(input: BuildArchiveInput, plan: ArchivePlan) {
+  const { store } = input;
+  const { controls, period, selection } = plan;
+  const collectors = input.collectors ?? [];
   const exceptions = input.exceptions ?? [];
   const { status, expectedCollectors, transitions } = await judgePeriod({
     store,
     controls,
     period,
     selection,
-    latest,
-    collectors: input.collectors ?? [],
+    latest: plan.latest,
+    collectors,
     collectorOfCheck: input.collectorOfCheck,
     ...(input.schedules ? { schedules: input.schedules } : {}),
     exceptions,
   });
   const checkInfo = new Map<string, CheckInfo>();
-  for (const collector of registry.values())
+  for (const collector of new Map(collectors.map((c) => [c.id, c])).values())
     for (const check of collector.checks)
       checkInfo.set(check.id, { check, collector: collector.id, reads: collector.description });
   const { failed: findings, judged } = await judgedFindings({
@@ -421,157 +452,258 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
     store,
     controls,
     period,
-    collectors: input.collectors ?? [],
+    collectors,
     collectorsOf: selection.collectorsOf,
     evidence: selection.byControl,
     judged,
     transitions,
   });
+  return { status, expectedCollectors, checkInfo, findings, items, exceptions };
+}
 
+/** The signing key, and the sample's seed and sizes (the seed derives from the key unless one is given). */
+interface ArchiveKey {
+  readonly publicKeyPem: string;
+  readonly fingerprint: string;
+  readonly seed: string;
+  readonly sizes: Readonly<Record<Frequency, number>>;
+}
+
+async function archiveKey(input: BuildArchiveInput, createdAt: string): Promise<ArchiveKey> {
   const publicKeyPem = await input.signer.publicKeyPem();
   const fingerprint = publicKeyFingerprint(publicKeyPem);
   const seed =
     input.sample?.seed ??
     createHash('sha256').update(`${createdAt}\n${fingerprint}`).digest('hex').slice(0, 16);
-  const sizes = { ...DEFAULT_SAMPLE_SIZES, ...input.sampleSizes };
-  const writer = new HashingZipWriter(input.output, { mtime: now, compress: input.compress });
+  return { publicKeyPem, fingerprint, seed, sizes: { ...DEFAULT_SAMPLE_SIZES, ...input.sampleSizes } };
+}
+
+/** What went in before the tables: the evidence, the uploaded documents and the store's digests. */
+interface WrittenEvidence {
+  readonly bytes: number;
+  readonly uploads: readonly ManifestUpload[];
+  readonly digests: readonly { path: string; key: string }[];
+  readonly digestEntries: readonly DigestEntry[];
+}
+
+/** 3. The evidence (checked against the index as it is written), then the uploads and the store's digests. */
+async function writeEvidenceFiles(
+  writer: HashingZipWriter,
+  input: BuildArchiveInput,
+  plan: ArchivePlan,
+  evidence: ReturnType<typeof readAhead>,
+): Promise<WrittenEvidence> {
+  const artifacts = plan.selection.artifacts;
+  const { bytes, uploadRefs } = await writeEvidence(writer, artifacts, evidence, input.onProgress);
+  const uploads = await writeUploads(writer, input.store, uploadRefs);
+  const { digests, digestEntries } = await writeDigests(writer, input.digests ?? []);
+  return { bytes, uploads, digests, digestEntries };
+}
+
+/** Whether each expected collection happened, against the schedule and the store's digests. */
+function archiveCompleteness(
+  input: BuildArchiveInput,
+  plan: ArchivePlan,
+  judgement: Judgement,
+  digestEntries: readonly DigestEntry[],
+) {
+  const { store } = input;
+  const { period } = plan;
+  const inScope = scopeMatcher(plan.scopes);
+  return completenessTable({
+    period,
+    collectors: [...judgement.expectedCollectors],
+    scheduleOf: scheduleResolver(input.collectors ?? [], input.schedules),
+    refs: plan.selection.artifacts.map((a) => a.ref),
+    latest: plan.collections.filter((r) => inScope(r.scopeKey)),
+    collectedBefore: async (collector, scopeKey) =>
+      (await store.listArtifacts({ collector, scopeKey, to: period.start })).length > 0,
+    digestEntries,
+    inScope,
+    stored: async (key) => (await store.getArtifactRef(key)) !== undefined,
+  });
+}
+
+/** 4. The tables: controls, findings, checks, completeness, exceptions, populations and the sample. */
+async function writeTables(
+  writer: HashingZipWriter,
+  input: BuildArchiveInput,
+  plan: ArchivePlan,
+  judgement: Judgement,
+  key: ArchiveKey,
+  digestEntries: readonly DigestEntry[],
+): Promise<void> {
+  const { controls, period, selection, perControl } = plan;
+  const { status, findings, exceptions } = judgement;
+  const completeness = await archiveCompleteness(input, plan, judgement, digestEntries);
+  const { sizes, seed } = key;
+  const populations = populationFiles({ controls, status, items: judgement.items, sizes, perControl, seed });
+  await writer.addBytes(
+    FILES.controls,
+    controlsCsv(
+      plan.requirements,
+      plan.controlsByRequirement,
+      status,
+      selection.byControl,
+      findings,
+      populations.itemFiles,
+    ),
+  );
+  const checks = checkCatalog(input.collectors ?? []);
+  const rows = archiveFindingRows(findings, { controls, framework: input.framework, checks });
+  await writer.addBytes(FILES.findings, findingsCsv(rows));
+  await writer.addBytes(FILES.checks, checksCsv(controls, input.framework, judgement.checkInfo));
+  await writer.addBytes(FILES.completeness, completenessCsv(completeness));
+  await writer.addBytes(FILES.exceptions, exceptionsCsv(exceptions, period.start, period.end));
+  for (const file of populations.files) await writer.addBytes(file.path, file.text);
+  await writer.addBytes(FILES.samples, samplesCsv(populations.samples, seed));
+}
+
+/** 5. The statements about the period: SoA, OSCAL results, the public key and the report. True if an SoA went in. */
+async function writeStatements(
+  writer: HashingZipWriter,
+  input: BuildArchiveInput,
+  plan: ArchivePlan,
+  { status }: Judgement,
+  key: ArchiveKey,
+  uploads: readonly ManifestUpload[],
+): Promise<boolean> {
+  const { period, selection } = plan;
+  const soaRows = input.soa?.((id) => {
+    const end = status.get(id)?.statusAtEnd;
+    return !end || end === 'not_evaluated' ? 'no_evidence' : end;
+  });
+  if (soaRows?.length) await writer.addBytes(FILES.soa, soaCsv(soaRows));
+  await writer.add(FILES.oscal, () =>
+    batched(
+      oscalAssessmentResults({
+        framework: input.framework,
+        period,
+        createdAt: plan.createdAt,
+        generator: input.generator,
+        keyFingerprint: key.fingerprint,
+        scope: plan.scopes,
+        requirements: plan.requirements,
+        controlsByRequirement: plan.controlsByRequirement,
+        status,
+        artifacts: selection.artifacts,
+        uploads,
+      }),
+    ),
+  );
+  await writer.addBytes(FILES.publicKey, key.publicKeyPem);
+  if (input.report)
+    await writer.addBytes(
+      FILES.report,
+      await input.report({ period, status, evidence: new Set(selection.artifacts.map((a) => a.ref.key)) }),
+    );
+  return !!soaRows?.length;
+}
+
+/** 6. README.txt, the last file the manifest lists. */
+async function writeReadme(
+  writer: HashingZipWriter,
+  input: BuildArchiveInput,
+  plan: ArchivePlan,
+  key: ArchiveKey,
+  written: WrittenEvidence,
+  hasSoa: boolean,
+): Promise<void> {
+  await writer.addBytes(
+    FILES.readme,
+    readmeText({
+      framework: input.framework,
+      period: plan.period,
+      ...(plan.clipped ? { clipped: plan.clipped } : {}),
+      scope: plan.scopes,
+      controls: plan.controls.length,
+      requirements: plan.requirements.length,
+      evidenceCount: plan.selection.artifacts.length,
+      evidenceBytes: written.bytes,
+      uploads: written.uploads.length,
+      digests: written.digests.length,
+      // This file is the last the manifest lists.
+      archiveFiles: archiveFileCount(writer.written.length + 1),
+      createdAt: plan.createdAt,
+      generator: input.generator,
+      keyId: input.signer.keyId,
+      fingerprint: key.fingerprint,
+      sample: { seed: key.seed, perControl: plan.perControl ?? null },
+      hasSoa,
+    }),
+  );
+}
+
+/** 7. The manifest: what the archive holds, every file written so far with its hash. */
+function archiveManifest(
+  input: BuildArchiveInput,
+  plan: ArchivePlan,
+  key: ArchiveKey,
+  written: WrittenEvidence,
+  files: readonly ManifestFile[],
+): Manifest {
+  const { period, clipped, selection } = plan;
+  const total = selection.artifacts.length;
+  return {
+    format: ARCHIVE_FORMAT,
+    formatVersion: ARCHIVE_FORMAT_VERSION,
+    generator: input.generator,
+    createdAt: plan.createdAt,
+    framework: input.framework,
+    period: {
+      from: period.from,
+      to: period.to,
+      start: period.start,
+      end: period.end,
+      days: period.days.length,
+      timeZone: 'UTC',
+      ...(clipped ? { requested: { from: input.from, to: input.to }, clipped } : {}),
+    },
+    scope: plan.scopes,
+    controls: plan.controls.map((c) => c.id),
+    requirements: plan.requirements.map((r) => r.id),
+    signing: { keyId: input.signer.keyId, fingerprint: key.fingerprint, algorithm: SIGNATURE_ALGORITHM },
+    sample: { seed: key.seed, perControl: plan.perControl ?? null, sizes: key.sizes },
+    evidence: { count: total, bytes: written.bytes, empty: total === 0 },
+    files: [...files],
+    artifacts: selection.artifacts.map(manifestArtifact),
+    uploads: written.uploads,
+    digests: written.digests,
+  };
+}
+
+/**
+ * Builds a signed evidence archive for one framework and period, streaming it to `output`. Evidence files are
+ * streamed from the store into the zip and hashed on the way (each read once); a file whose bytes no longer
+ * match the store's index stops the export with an IntegrityError rather than ship altered evidence.
+ * Each control is judged per expected occurrence at its own cadence; what failed, the populations, the
+ * completeness of the collections and the uploaded documents go in beside the evidence. An empty period gives
+ * a complete archive that says so. In named phases: 1. plan, 2. judge, 3. evidence, 4. tables,
+ * 5. statements, 6. README, 7. manifest, then the seal.
+ */
+export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchiveResult> {
+  const plan = await planArchive(input);
+  const judgement = await judgeArchive(input, plan);
+  const key = await archiveKey(input, plan.createdAt);
+  const writer = new HashingZipWriter(input.output, { mtime: plan.now, compress: input.compress });
   const evidence = readAhead(
-    store,
-    selection.artifacts.map(({ ref }) => ref.key),
+    input.store,
+    plan.selection.artifacts.map(({ ref }) => ref.key),
     input.readAhead ?? READ_AHEAD,
   );
   try {
-    const total = selection.artifacts.length;
-    const { bytes, uploadRefs } = await writeEvidence(
-      writer,
-      selection.artifacts,
-      evidence,
-      input.onProgress,
-    );
-    const uploads = await writeUploads(writer, store, uploadRefs);
-    const { digests, digestEntries } = await writeDigests(writer, input.digests ?? []);
-
-    const inScope = scopeMatcher(scopes);
-    const completeness = await completenessTable({
-      period,
-      collectors: [...expectedCollectors],
-      scheduleOf,
-      refs: selection.artifacts.map((a) => a.ref),
-      latest: collections.filter((r) => inScope(r.scopeKey)),
-      collectedBefore: async (collector, scopeKey) =>
-        (await store.listArtifacts({ collector, scopeKey, to: period.start })).length > 0,
-      digestEntries,
-      inScope,
-      stored: async (key) => (await store.getArtifactRef(key)) !== undefined,
-    });
-
-    const populations = populationFiles({ controls, status, items, sizes, perControl, seed });
-    await writer.addBytes(
-      FILES.controls,
-      controlsCsv(
-        requirements,
-        controlsByRequirement,
-        status,
-        selection.byControl,
-        findings,
-        populations.itemFiles,
-      ),
-    );
-    await writer.addBytes(
-      FILES.findings,
-      findingsCsv(
-        archiveFindingRows(findings, {
-          controls,
-          framework: input.framework,
-          checks: checkCatalog(input.collectors ?? []),
-        }),
-      ),
-    );
-    await writer.addBytes(FILES.checks, checksCsv(controls, input.framework, checkInfo));
-    await writer.addBytes(FILES.completeness, completenessCsv(completeness));
-    await writer.addBytes(FILES.exceptions, exceptionsCsv(exceptions, period.start, period.end));
-    for (const file of populations.files) await writer.addBytes(file.path, file.text);
-    await writer.addBytes(FILES.samples, samplesCsv(populations.samples, seed));
-    const soaRows = input.soa?.((id) => {
-      const end = status.get(id)?.statusAtEnd;
-      return !end || end === 'not_evaluated' ? 'no_evidence' : end;
-    });
-    if (soaRows?.length) await writer.addBytes(FILES.soa, soaCsv(soaRows));
-    await writer.add(FILES.oscal, () =>
-      batched(
-        oscalAssessmentResults({
-          framework: input.framework,
-          period,
-          createdAt,
-          generator: input.generator,
-          keyFingerprint: fingerprint,
-          scope: scopes,
-          requirements,
-          controlsByRequirement,
-          status,
-          artifacts: selection.artifacts,
-          uploads,
-        }),
-      ),
-    );
-    await writer.addBytes(FILES.publicKey, publicKeyPem);
-    if (input.report)
-      await writer.addBytes(
-        FILES.report,
-        await input.report({ period, status, evidence: new Set(selection.artifacts.map((a) => a.ref.key)) }),
-      );
-    await writer.addBytes(
-      FILES.readme,
-      readmeText({
-        framework: input.framework,
-        period,
-        ...(clipped ? { clipped } : {}),
-        scope: scopes,
-        controls: controls.length,
-        requirements: requirements.length,
-        evidenceCount: total,
-        evidenceBytes: bytes,
-        uploads: uploads.length,
-        digests: digests.length,
-        // This file is the last the manifest lists.
-        archiveFiles: archiveFileCount(writer.written.length + 1),
-        createdAt,
-        generator: input.generator,
-        keyId: input.signer.keyId,
-        fingerprint,
-        sample: { seed, perControl: perControl ?? null },
-        hasSoa: !!soaRows?.length,
-      }),
-    );
-
-    const manifest: Manifest = {
-      format: ARCHIVE_FORMAT,
-      formatVersion: ARCHIVE_FORMAT_VERSION,
-      generator: input.generator,
-      createdAt,
-      framework: input.framework,
-      period: {
-        from: period.from,
-        to: period.to,
-        start: period.start,
-        end: period.end,
-        days: period.days.length,
-        timeZone: 'UTC',
-        ...(clipped ? { requested: { from: input.from, to: input.to }, clipped } : {}),
-      },
-      scope: scopes,
-      controls: controls.map((c) => c.id),
-      requirements: requirements.map((r) => r.id),
-      signing: { keyId: input.signer.keyId, fingerprint, algorithm: SIGNATURE_ALGORITHM },
-      sample: { seed, perControl: perControl ?? null, sizes },
-      evidence: { count: total, bytes, empty: total === 0 },
-      files: [...writer.written],
-      artifacts: selection.artifacts.map(manifestArtifact),
-      uploads,
-      digests,
-    };
+    const written = await writeEvidenceFiles(writer, input, plan, evidence);
+    await writeTables(writer, input, plan, judgement, key, written.digestEntries);
+    const hasSoa = await writeStatements(writer, input, plan, judgement, key, written.uploads);
+    await writeReadme(writer, input, plan, key, written, hasSoa);
+    const manifest = archiveManifest(input, plan, key, written, writer.written);
     const manifestFile = await seal(writer, manifest, input.signer);
-    return { manifest, manifestSha256: manifestFile.sha256, fingerprint, status };
+    return {
+      manifest,
+      manifestSha256: manifestFile.sha256,
+      fingerprint: key.fingerprint,
+      status: judgement.status,
+    };
   } catch (error) {
     evidence.close();
     writer.abort(error as Error);

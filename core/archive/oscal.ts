@@ -65,21 +65,19 @@ function observed(ref: SelectedArtifact['ref'], upload: ManifestUpload | undefin
 }
 const line = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/**
- * OSCAL assessment-results for the period, as JSON text in chunks (one array item per chunk, so a large archive
- * never holds the document in memory): one observation per artifact, whose relevant evidence points to a
- * back-matter resource carrying the file's path and SHA-256; one finding per requirement, satisfied only when
- * every internal control meeting it met every occurrence expected of it in the period. Collected snapshots are
- * TEST observations; uploaded documents and exception records are EXAMINEd documentation.
- */
-export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
-  const { framework, period, requirements } = input;
-  const name = FRAMEWORK_NAMES[framework];
-  const documentName = `${framework}:${period.from}:${period.to}:${input.createdAt}:${input.keyFingerprint}`;
+/** The names each part of the document refers to the others by. */
+interface OscalIds {
+  readonly documentName: string;
+  readonly observationUuid: readonly string[];
+  readonly resourceUuid: readonly string[];
+  readonly uploadOf: ReadonlyMap<string, ManifestUpload>;
+  /** Requirement id → the observations evidencing it. */
+  readonly observationsOf: ReadonlyMap<string, readonly string[]>;
+}
+
+function oscalIds(input: OscalInput): OscalIds {
+  const { framework, period } = input;
   const observationUuid = input.artifacts.map((a) => uuidV5(`observation:${a.ref.sha256}:${a.ref.key}`));
-  const resourceUuid = input.artifacts.map((a) => uuidV5(`resource:${a.ref.sha256}:${a.ref.key}`));
-  const uploadOf = new Map(input.uploads.map((u) => [u.key, u]));
-  const uploadUuid = (u: ManifestUpload) => uuidV5(`resource:${u.sha256}:${u.path}`);
   const observationsOf = new Map<string, string[]>();
   input.artifacts.forEach((a, i) => {
     for (const r of a.requirements) {
@@ -88,9 +86,23 @@ export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
       observationsOf.set(r, list);
     }
   });
+  return {
+    documentName: `${framework}:${period.from}:${period.to}:${input.createdAt}:${input.keyFingerprint}`,
+    observationUuid,
+    resourceUuid: input.artifacts.map((a) => uuidV5(`resource:${a.ref.sha256}:${a.ref.key}`)),
+    uploadOf: new Map(input.uploads.map((u) => [u.key, u])),
+    observationsOf,
+  };
+}
 
+const uploadUuid = (u: ManifestUpload) => uuidV5(`resource:${u.sha256}:${u.path}`);
+
+/** The document's metadata and the one result's header, each as a JSON object to be continued. */
+function documentHead(input: OscalInput, ids: OscalIds): string {
+  const { framework, period, requirements } = input;
+  const name = FRAMEWORK_NAMES[framework];
   const head = {
-    uuid: uuidV5(`assessment-results:${documentName}`),
+    uuid: uuidV5(`assessment-results:${ids.documentName}`),
     metadata: {
       title: `Proofline evidence for ${name}, ${period.from} to ${period.to}`,
       'last-modified': input.createdAt,
@@ -110,7 +122,7 @@ export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
     },
   };
   const result = {
-    uuid: uuidV5(`result:${documentName}`),
+    uuid: uuidV5(`result:${ids.documentName}`),
     title: `${name}: evidence from ${period.from} to ${period.to}`,
     description:
       `Evidence collected automatically from ${period.from} to ${period.to} (UTC), ${input.artifacts.length} ` +
@@ -130,126 +142,136 @@ export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
       ],
     },
   };
+  return `{"assessment-results":${JSON.stringify(head).slice(0, -1)},"results":[${JSON.stringify(result).slice(0, -1)}`;
+}
 
-  const headJson = JSON.stringify(head);
-  const resultJson = JSON.stringify(result);
-  yield `{"assessment-results":${headJson.slice(0, -1)},"results":[${resultJson.slice(0, -1)}`;
+/** One observation: the artifact, how it was obtained, and the resources holding its bytes. */
+function observation(input: OscalInput, ids: OscalIds, i: number) {
+  const { ref, controls } = input.artifacts[i]!;
+  const upload = ids.uploadOf.get(ref.key);
+  const { what, method } = observed(ref, upload);
+  return {
+    uuid: ids.observationUuid[i],
+    title: line(`${ref.collector} ${ref.scopeKey} at ${ref.collectedAt}`),
+    description: `${what} by collector ${ref.collector} for scope ${ref.scopeKey}, collected at ${ref.collectedAt}; evidence for ${controls.join(', ')}.`,
+    props: props([
+      ['collector', ref.collector],
+      ['scope', ref.scopeKey],
+      ['collection-status', ref.status],
+      ['internal-controls', controls.join(' ')],
+    ]),
+    methods: [method],
+    collected: ref.collectedAt,
+    'relevant-evidence': [
+      {
+        href: `#${ids.resourceUuid[i]}`,
+        description: `${ref.key} (SHA-256 ${ref.sha256}, ${ref.size} bytes)`,
+      },
+      ...(upload
+        ? [
+            {
+              href: `#${uploadUuid(upload)}`,
+              description: `${upload.path}: the document as uploaded (SHA-256 ${upload.sha256}, ${upload.size} bytes)`,
+            },
+          ]
+        : []),
+    ],
+  };
+}
 
-  if (input.artifacts.length) {
+/** One finding: satisfied only when every control meeting the requirement met every expected occurrence. */
+function finding(input: OscalInput, ids: OscalIds, requirement: Requirement) {
+  const { period } = input;
+  const controls = input.controlsByRequirement.get(requirement.id) ?? [];
+  const statuses = controls.map((c) => input.status.get(c.id)!);
+  const satisfied = controls.length > 0 && statuses.every((s) => s.expected > 0 && s.met === s.expected);
+  const failing = statuses.some((s) => s.failing > 0);
+  const summary = controls.length
+    ? controls
+        .map((c, j) => {
+          const s = statuses[j]!;
+          return `${c.id} (${c.title}; owner ${c.owner}; judged ${cadenceText(s) || 'with nothing expected'}): ${s.met} of ${s.expected} expected occurrences met (${s.pctMet.toFixed(1)}%), ${s.failing} failing, ${s.excepted} excepted, ${s.missed} missed`;
+        })
+        .join('; ')
+    : 'No internal control meets this requirement.';
+  const gaps = statuses.map((s) => formatGaps(s.gaps)).filter(Boolean);
+  const related = ids.observationsOf.get(requirement.id) ?? [];
+  return {
+    uuid: uuidV5(`finding:${ids.documentName}:${requirement.id}`),
+    title: line(`${requirement.id}${requirement.title ? ` ${requirement.title}` : ''}`),
+    description: `${requirement.id} over ${period.from} to ${period.to}: ${summary}.`,
+    props: props([
+      ['requirement-id', requirement.id],
+      ['internal-controls', controls.map((c) => c.id).join(' ')],
+    ]),
+    target: {
+      type: 'objective-id',
+      'target-id': oscalControlId(requirement.id),
+      status: {
+        state: satisfied ? 'satisfied' : 'not-satisfied',
+        reason: satisfied ? 'pass' : failing ? 'fail' : 'other',
+        ...(gaps.length ? { remarks: `Collection gaps: ${gaps.join(' | ')}` } : {}),
+      },
+    },
+    ...(related.length ? { 'related-observations': related.map((u) => ({ 'observation-uuid': u })) } : {}),
+  };
+}
+
+/** A back-matter resource: a file of the archive by its path and SHA-256. */
+const resource = (uuid: string, title: string, href: string, mediaType: string, sha256: string) => ({
+  uuid,
+  title: line(title),
+  rlinks: [
+    { href: `../${href}`, 'media-type': mediaType, hashes: [{ algorithm: 'SHA-256', value: sha256 }] },
+  ],
+});
+
+/** Each of `items`, made into an object on its turn, as one JSON array element per chunk. */
+function* jsonItems<T>(
+  items: readonly T[],
+  make: (item: T, i: number) => unknown,
+  continues = false,
+): Generator<string> {
+  for (const [i, item] of items.entries())
+    yield `${i || continues ? ',\n' : ''}${JSON.stringify(make(item, i))}`;
+}
+
+/** The back matter: the uploaded documents, then the evidence files. */
+function* backMatter(input: OscalInput, ids: OscalIds): Generator<string> {
+  yield ',"back-matter":{"resources":[\n';
+  yield* jsonItems(input.uploads, (u) =>
+    resource(uploadUuid(u), `${u.fileName}, uploaded for ${u.control}`, u.path, u.mediaType, u.sha256),
+  );
+  yield* jsonItems(
+    input.artifacts,
+    ({ ref }, i) => resource(ids.resourceUuid[i]!, ref.key, ref.key, mediaType(ref.key), ref.sha256),
+    input.uploads.length > 0,
+  );
+  yield '\n]}';
+}
+
+/**
+ * OSCAL assessment-results for the period, as JSON text in chunks (one array item per chunk, so a large archive
+ * never holds the document in memory): one observation per artifact, whose relevant evidence points to a
+ * back-matter resource carrying the file's path and SHA-256; one finding per requirement, satisfied only when
+ * every internal control meeting it met every occurrence expected of it in the period. Collected snapshots are
+ * TEST observations; uploaded documents and exception records are EXAMINEd documentation.
+ */
+export function* oscalAssessmentResults(input: OscalInput): Generator<string> {
+  const ids = oscalIds(input);
+  const { artifacts, requirements } = input;
+  yield documentHead(input, ids);
+  if (artifacts.length) {
     yield ',"observations":[\n';
-    for (let i = 0; i < input.artifacts.length; i++) {
-      const { ref, controls } = input.artifacts[i]!;
-      const upload = uploadOf.get(ref.key);
-      const { what, method } = observed(ref, upload);
-      const observation = {
-        uuid: observationUuid[i],
-        title: line(`${ref.collector} ${ref.scopeKey} at ${ref.collectedAt}`),
-        description: `${what} by collector ${ref.collector} for scope ${ref.scopeKey}, collected at ${ref.collectedAt}; evidence for ${controls.join(', ')}.`,
-        props: props([
-          ['collector', ref.collector],
-          ['scope', ref.scopeKey],
-          ['collection-status', ref.status],
-          ['internal-controls', controls.join(' ')],
-        ]),
-        methods: [method],
-        collected: ref.collectedAt,
-        'relevant-evidence': [
-          {
-            href: `#${resourceUuid[i]}`,
-            description: `${ref.key} (SHA-256 ${ref.sha256}, ${ref.size} bytes)`,
-          },
-          ...(upload
-            ? [
-                {
-                  href: `#${uploadUuid(upload)}`,
-                  description: `${upload.path}: the document as uploaded (SHA-256 ${upload.sha256}, ${upload.size} bytes)`,
-                },
-              ]
-            : []),
-        ],
-      };
-      yield `${i ? ',\n' : ''}${JSON.stringify(observation)}`;
-    }
+    yield* jsonItems(artifacts, (_, i) => observation(input, ids, i));
     yield '\n]';
   }
-
   if (requirements.length) {
     yield ',"findings":[\n';
-    for (let i = 0; i < requirements.length; i++) {
-      const requirement = requirements[i]!;
-      const controls = input.controlsByRequirement.get(requirement.id) ?? [];
-      const statuses = controls.map((c) => input.status.get(c.id)!);
-      const satisfied = controls.length > 0 && statuses.every((s) => s.expected > 0 && s.met === s.expected);
-      const failing = statuses.some((s) => s.failing > 0);
-      const summary = controls.length
-        ? controls
-            .map((c, j) => {
-              const s = statuses[j]!;
-              return `${c.id} (${c.title}; owner ${c.owner}; judged ${cadenceText(s) || 'with nothing expected'}): ${s.met} of ${s.expected} expected occurrences met (${s.pctMet.toFixed(1)}%), ${s.failing} failing, ${s.excepted} excepted, ${s.missed} missed`;
-            })
-            .join('; ')
-        : 'No internal control meets this requirement.';
-      const gaps = statuses.map((s) => formatGaps(s.gaps)).filter(Boolean);
-      const related = observationsOf.get(requirement.id) ?? [];
-      const finding = {
-        uuid: uuidV5(`finding:${documentName}:${requirement.id}`),
-        title: line(`${requirement.id}${requirement.title ? ` ${requirement.title}` : ''}`),
-        description: `${requirement.id} over ${period.from} to ${period.to}: ${summary}.`,
-        props: props([
-          ['requirement-id', requirement.id],
-          ['internal-controls', controls.map((c) => c.id).join(' ')],
-        ]),
-        target: {
-          type: 'objective-id',
-          'target-id': oscalControlId(requirement.id),
-          status: {
-            state: satisfied ? 'satisfied' : 'not-satisfied',
-            reason: satisfied ? 'pass' : failing ? 'fail' : 'other',
-            ...(gaps.length ? { remarks: `Collection gaps: ${gaps.join(' | ')}` } : {}),
-          },
-        },
-        ...(related.length
-          ? { 'related-observations': related.map((u) => ({ 'observation-uuid': u })) }
-          : {}),
-      };
-      yield `${i ? ',\n' : ''}${JSON.stringify(finding)}`;
-    }
+    yield* jsonItems(requirements, (r) => finding(input, ids, r));
     yield '\n]';
   }
   yield '}]';
-
-  if (input.artifacts.length) {
-    yield ',"back-matter":{"resources":[\n';
-    for (const [j, u] of input.uploads.entries()) {
-      const resource = {
-        uuid: uploadUuid(u),
-        title: line(`${u.fileName}, uploaded for ${u.control}`),
-        rlinks: [
-          {
-            href: `../${u.path}`,
-            'media-type': u.mediaType,
-            hashes: [{ algorithm: 'SHA-256', value: u.sha256 }],
-          },
-        ],
-      };
-      yield `${j ? ',\n' : ''}${JSON.stringify(resource)}`;
-    }
-    for (let i = 0; i < input.artifacts.length; i++) {
-      const { ref } = input.artifacts[i]!;
-      const resource = {
-        uuid: resourceUuid[i],
-        title: line(ref.key),
-        rlinks: [
-          {
-            href: `../${ref.key}`,
-            'media-type': mediaType(ref.key),
-            hashes: [{ algorithm: 'SHA-256', value: ref.sha256 }],
-          },
-        ],
-      };
-      yield `${i || input.uploads.length ? ',\n' : ''}${JSON.stringify(resource)}`;
-    }
-    yield '\n]}';
-  }
+  if (artifacts.length) yield* backMatter(input, ids);
   yield '}}\n';
 }

@@ -153,18 +153,17 @@ export function slotsOf(period: Period, lengthDays: number, stretchLast = false)
   });
 }
 
-async function collectionFeed(input: PeriodStatusInput) {
-  const { control, period, transitions } = input;
-  const collectors = [...input.collectors].sort();
-  const intervals = collectors.map((c) => rateIntervalMs(input.scheduleOf?.(c) ?? '') ?? DAY_MS);
-  const slotDays = Math.max(1, ...collectors.map((c) => slotDaysOf(input.scheduleOf?.(c))));
-  const slots = slotsOf(period, slotDays);
+type Slot = ReturnType<typeof slotsOf>[number];
+/** Per collector × scope, the slots it was collected in and those whose collection failed. */
+type SlotPairs = Map<string, { ok: Set<number>; failed: Set<number> }>;
+
+/** The period's collections sorted into slots: per collector × scope, and per slot the artifacts. */
+function collectionsBySlot(input: PeriodStatusInput, collectors: readonly string[], slots: readonly Slot[]) {
   const slotOf = (at: string) => {
     const ms = Date.parse(at);
     return slots.findIndex((s) => ms >= s.start && ms < s.end);
   };
-
-  const pairs = new Map<string, { ok: Set<number>; failed: Set<number> }>();
+  const pairs: SlotPairs = new Map();
   const okBySlot: ArtifactRef[][] = slots.map(() => []);
   const errorsBySlot: ArtifactRef[][] = slots.map(() => []);
   const seen = new Set<string>();
@@ -186,6 +185,48 @@ async function collectionFeed(input: PeriodStatusInput) {
   }
   for (const collector of collectors)
     if (!seen.has(collector)) pairs.set(collector, { ok: new Set(), failed: new Set() });
+  return { pairs, okBySlot, errorsBySlot };
+}
+
+/** Each collector × scope with the slots it was not collected in, or whose collection failed. */
+function collectionGaps(pairs: SlotPairs, slots: readonly Slot[]): CollectionGap[] {
+  const gaps: CollectionGap[] = [];
+  for (const [source, pair] of [...pairs].sort(([a], [b]) => a.localeCompare(b))) {
+    const notCollected: string[] = [];
+    const collectionFailed: string[] = [];
+    for (const [i, slot] of slots.entries()) {
+      if (pair.ok.has(i)) continue;
+      (pair.failed.has(i) ? collectionFailed : notCollected).push(slot.label);
+    }
+    if (notCollected.length || collectionFailed.length) gaps.push({ source, notCollected, collectionFailed });
+  }
+  return gaps;
+}
+
+/** A slot never evaluated yet is judged by the failed findings stored with its artifacts. */
+async function failedFindings(
+  input: PeriodStatusInput,
+  refs: readonly ArtifactRef[],
+  checks: ReadonlySet<string>,
+): Promise<string[]> {
+  const failed: string[] = [];
+  for (const ref of refs)
+    for (const f of (await input.findingsOf(ref.key)) ?? [])
+      if (checks.has(f.check) && f.status === 'fail') failed.push(`${f.resource}: ${f.reason}`);
+  return failed;
+}
+
+/** What the transitions say was failing, each resource once. */
+const failingOf = (t: readonly Transition[]) =>
+  [...new Set(t.flatMap((x) => x.failing.map((f) => `${f.resource}: ${f.reason}`)))].join('; ');
+
+async function collectionFeed(input: PeriodStatusInput) {
+  const { control, period, transitions } = input;
+  const collectors = [...input.collectors].sort();
+  const intervals = collectors.map((c) => rateIntervalMs(input.scheduleOf?.(c) ?? '') ?? DAY_MS);
+  const slotDays = Math.max(1, ...collectors.map((c) => slotDaysOf(input.scheduleOf?.(c))));
+  const slots = slotsOf(period, slotDays);
+  const { pairs, okBySlot, errorsBySlot } = collectionsBySlot(input, collectors, slots);
 
   const checks = new Set(control.checks);
   const occurrences: Occurrence[] = [];
@@ -221,15 +262,9 @@ async function collectionFeed(input: PeriodStatusInput) {
       detail,
       evidence,
     });
-    const failingOf = (t: readonly Transition[]) =>
-      [...new Set(t.flatMap((x) => x.failing.map((f) => `${f.resource}: ${f.reason}`)))].join('; ');
     if (okBySlot[i]!.length === 0) occurrences.push(occurrence('missed', gapText));
     else if (held.size === 0) {
-      // Never evaluated yet: judge the slot by the findings stored with its artifacts.
-      const failed: string[] = [];
-      for (const ref of okBySlot[i]!)
-        for (const f of (await input.findingsOf(ref.key)) ?? [])
-          if (checks.has(f.check) && f.status === 'fail') failed.push(`${f.resource}: ${f.reason}`);
+      const failed = await failedFindings(input, okBySlot[i]!, checks);
       occurrences.push(
         failed.length
           ? occurrence('failing', failed.join('; '))
@@ -252,16 +287,7 @@ async function collectionFeed(input: PeriodStatusInput) {
   }
   while (cursor < transitions.length && transitions[cursor]!.at < period.end) current = transitions[cursor++];
 
-  const gaps: CollectionGap[] = [];
-  for (const [source, pair] of [...pairs].sort(([a], [b]) => a.localeCompare(b))) {
-    const notCollected: string[] = [];
-    const collectionFailed: string[] = [];
-    for (const [i, slot] of slots.entries()) {
-      if (pair.ok.has(i)) continue;
-      (pair.failed.has(i) ? collectionFailed : notCollected).push(slot.label);
-    }
-    if (notCollected.length || collectionFailed.length) gaps.push({ source, notCollected, collectionFailed });
-  }
+  const gaps = collectionGaps(pairs, slots);
   const interval = slotDays * DAY_MS;
   const feed: Feed = {
     kind: 'collection',

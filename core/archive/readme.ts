@@ -27,14 +27,8 @@ const INDENT = ' '.repeat(21);
 const size = (bytes: number) =>
   bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
 
-/** README.txt: what the archive holds and how to check it by hand, with nothing but sha256sum and openssl. */
-export function readmeText(r: ReadmeInput): string {
-  const evidence =
-    r.evidenceCount === 0
-      ? 'NONE. No evidence was collected in this period for the selected controls and scope.\n' +
-        '             The archive is complete and signed all the same: controls.csv shows\n' +
-        '             every expected occurrence of the period as missed.'
-      : `${r.evidenceCount} files, ${size(r.evidenceBytes)}, under evidence/`;
+/** What each file of the archive is (a table in words): the files present in this archive, in order. */
+function fileGuide(r: ReadmeInput): [string, string][] {
   const files: [string, string][] = [
     [FILES.readme, 'this file.'],
     [
@@ -133,6 +127,18 @@ export function readmeText(r: ReadmeInput): string {
       "the store's signed digests covering the period: each lists artifact keys with SHA-256\n" +
         'and size; every evidence file here must match the digest that lists it.',
     ]);
+  return files;
+}
+
+/** README.txt: what the archive holds and how to check it by hand, with nothing but sha256sum and openssl. */
+export function readmeText(r: ReadmeInput): string {
+  const evidence =
+    r.evidenceCount === 0
+      ? 'NONE. No evidence was collected in this period for the selected controls and scope.\n' +
+        '             The archive is complete and signed all the same: controls.csv shows\n' +
+        '             every expected occurrence of the period as missed.'
+      : `${r.evidenceCount} files, ${size(r.evidenceBytes)}, under evidence/`;
+  const files = fileGuide(r);
   return `PROOFLINE EVIDENCE ARCHIVE
 
 Framework:   ${FRAMEWORK_NAMES[r.framework]}

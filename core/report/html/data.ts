@@ -160,11 +160,96 @@ export interface ReportInput {
 const mapped = (c: Control, f: FrameworkId) => mappedIds(c, f).length > 0;
 const zeroCounts = () => Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ReportStatus, number>;
 
+type CheckIndex = ReadonlyMap<string, { check: AnyCollector['checks'][number]; collector: AnyCollector }>;
+
+/** A failed (or excepted) finding with its check's title, severity and fix, and a console link when known. */
+function reportFinding(checks: CheckIndex, f: Finding, state: ControlState): ReportFinding {
+  const meta = checks.get(f.check);
+  const source = meta?.collector.source ?? 'manual';
+  const evidence = meta ? state.evidence.filter((k) => k.includes(`/collector=${meta.collector.id}/`)) : [];
+  const scopeId = evidence[0]?.match(/\/scope=([^/]+)\//)?.[1]?.replace(/-global$/, '');
+  const url = consoleUrl(f.resource, source, scopeId);
+  return {
+    check: f.check,
+    checkTitle: meta?.check.title ?? f.check,
+    resource: f.resource,
+    reason: f.reason,
+    severity: meta?.check.severity ?? 'medium',
+    remediation: meta?.check.remediation ?? '',
+    source,
+    ...(url ? { consoleUrl: url } : {}),
+    evidence,
+    ...(f.exception ? { exception: f.exception } : {}),
+  };
+}
+
+/** One control as the report shows it: its state, mappings, findings and strip over the period. */
+function reportControl(
+  input: ReportInput,
+  c: Control,
+  context: {
+    readonly frameworkIds: readonly FrameworkId[];
+    readonly checks: CheckIndex;
+    readonly state: ControlState | undefined;
+    readonly titles: ReadonlyMap<string, string>;
+  },
+): ReportControl {
+  const { frameworkIds, checks, state, titles } = context;
+  const failing = state ? state.failing.map((f) => reportFinding(checks, f, state)) : [];
+  const sources = new Set<Source>(
+    c.checks.map((id) => checks.get(id)?.collector.source).filter((s): s is Source => !!s),
+  );
+  if (c.manualEvidence) sources.add('manual');
+  const period = input.periodStatus.get(c.id);
+  return {
+    id: c.id,
+    title: c.title,
+    objective: c.objective,
+    owner: c.owner,
+    people: input.owners[c.owner] ?? [],
+    type: c.type,
+    status: state?.status ?? 'not_evaluated',
+    since: state?.since ?? null,
+    severity: failing.reduce<Severity | null>(
+      (worst, f) => (severityRank(f.severity) < severityRank(worst) ? f.severity : worst),
+      null,
+    ),
+    frameworks: frameworkIds.filter((f) => mapped(c, f)),
+    sources: [...sources],
+    mappings: frameworkIds.flatMap((f) =>
+      mappedIds(c, f).map((requirement) => {
+        const link = c.links.find((l) => l.framework === f && l.requirement === requirement);
+        return {
+          framework: f,
+          requirement,
+          title: titles.get(`${f} ${requirement}`) ?? '',
+          by: link?.by ?? [],
+          rationale: link?.rationale ?? '',
+        };
+      }),
+    ),
+    strip: period && c.checks.length > 0 ? controlStrip(period, input.period) : null,
+    failing,
+    excepted: state?.excepted?.map((f) => reportFinding(checks, f, state)) ?? [],
+    expiredExceptions: state?.expiredExceptions ?? [],
+    gaps: state?.gaps ?? [],
+    evidence: state?.evidence ?? [],
+    lastEvidenceAt: state?.lastEvidenceAt ?? null,
+    manualEvidence: c.manualEvidence
+      ? {
+          ...c.manualEvidence,
+          lastUploadAt: state?.manualEvidence?.lastUploadAt ?? null,
+          dueBy: state?.manualEvidence?.dueBy ?? null,
+        }
+      : null,
+  };
+}
+
 /** Everything the HTML report shows, derived from the catalog, the stored state and the period's statuses. */
 export function reportData(input: ReportInput): ReportData {
   const frameworkIds = input.framework ? [input.framework] : FRAMEWORK_IDS;
   const controls = input.controls.filter((c) => frameworkIds.some((f) => mapped(c, f)));
-  const checks = new Map(
+  const checks: CheckIndex = new Map(
     input.collectors.flatMap((collector) =>
       collector.checks.map((check) => [check.id, { check, collector }]),
     ),
@@ -173,78 +258,9 @@ export function reportData(input: ReportInput): ReportData {
   const titles = new Map(
     FRAMEWORK_IDS.flatMap((f) => input.frameworks[f].requirements.map((r) => [`${f} ${r.id}`, r.title])),
   );
-
-  const findingOf = (f: Finding, state: ControlState): ReportFinding => {
-    const meta = checks.get(f.check);
-    const source = meta?.collector.source ?? 'manual';
-    const evidence = meta ? state.evidence.filter((k) => k.includes(`/collector=${meta.collector.id}/`)) : [];
-    const scopeId = evidence[0]?.match(/\/scope=([^/]+)\//)?.[1]?.replace(/-global$/, '');
-    const url = consoleUrl(f.resource, source, scopeId);
-    return {
-      check: f.check,
-      checkTitle: meta?.check.title ?? f.check,
-      resource: f.resource,
-      reason: f.reason,
-      severity: meta?.check.severity ?? 'medium',
-      remediation: meta?.check.remediation ?? '',
-      source,
-      ...(url ? { consoleUrl: url } : {}),
-      evidence,
-      ...(f.exception ? { exception: f.exception } : {}),
-    };
-  };
-
-  const reportControls: ReportControl[] = controls.map((c) => {
-    const state = states.get(c.id);
-    const failing = state ? state.failing.map((f) => findingOf(f, state)) : [];
-    const sources = new Set<Source>(
-      c.checks.map((id) => checks.get(id)?.collector.source).filter((s): s is Source => !!s),
-    );
-    if (c.manualEvidence) sources.add('manual');
-    const period = input.periodStatus.get(c.id);
-    return {
-      id: c.id,
-      title: c.title,
-      objective: c.objective,
-      owner: c.owner,
-      people: input.owners[c.owner] ?? [],
-      type: c.type,
-      status: state?.status ?? 'not_evaluated',
-      since: state?.since ?? null,
-      severity: failing.reduce<Severity | null>(
-        (worst, f) => (severityRank(f.severity) < severityRank(worst) ? f.severity : worst),
-        null,
-      ),
-      frameworks: frameworkIds.filter((f) => mapped(c, f)),
-      sources: [...sources],
-      mappings: frameworkIds.flatMap((f) =>
-        mappedIds(c, f).map((requirement) => {
-          const link = c.links.find((l) => l.framework === f && l.requirement === requirement);
-          return {
-            framework: f,
-            requirement,
-            title: titles.get(`${f} ${requirement}`) ?? '',
-            by: link?.by ?? [],
-            rationale: link?.rationale ?? '',
-          };
-        }),
-      ),
-      strip: period && c.checks.length > 0 ? controlStrip(period, input.period) : null,
-      failing,
-      excepted: state?.excepted?.map((f) => findingOf(f, state)) ?? [],
-      expiredExceptions: state?.expiredExceptions ?? [],
-      gaps: state?.gaps ?? [],
-      evidence: state?.evidence ?? [],
-      lastEvidenceAt: state?.lastEvidenceAt ?? null,
-      manualEvidence: c.manualEvidence
-        ? {
-            ...c.manualEvidence,
-            lastUploadAt: state?.manualEvidence?.lastUploadAt ?? null,
-            dueBy: state?.manualEvidence?.dueBy ?? null,
-          }
-        : null,
-    };
-  });
+  const reportControls = controls.map((c) =>
+    reportControl(input, c, { frameworkIds, checks, state: states.get(c.id), titles }),
+  );
 
   return {
     generatedAt: input.generatedAt,
