@@ -78,7 +78,9 @@ export const awsDetectionSchema = z.strictObject({
   customerDataTag: z
     .strictObject({ key: z.string().min(1), value: z.string() })
     .default({ key: 'data-classification', value: 'customer' })
-    .describe('The S3 bucket tag marking customer data, whose object access CloudTrail must record.'),
+    .describe(
+      'The S3 bucket tag marking customer data: CloudTrail must record its object access and a lifecycle rule must expire its objects.',
+    ),
   regionGuardrail: z
     .boolean()
     .default(true)
