@@ -1,4 +1,5 @@
 import { notApplicable, perResource } from '../../../core/collector.ts';
+import { dataSettings } from '../data-settings.ts';
 import { detectionSettings } from '../shared/settings.ts';
 import type { BucketSnapshot, LifecycleRule, PublicAccessBlock, S3BucketsSnapshot } from './snapshot.ts';
 
@@ -128,7 +129,7 @@ export const customerDataExpiration = perResource(
     title: 'Buckets holding customer data expire objects by lifecycle rule',
     severity: 'medium',
     procedure:
-      'Reads the tags (GetBucketTagging), versioning and lifecycle rules (GetBucketLifecycleConfiguration) of every bucket. For each bucket tagged as holding customer data (checks.aws.detection.customerDataTag, default data-classification=customer) passes when an enabled rule applying to every object expires current objects and, on a versioned bucket, an enabled rule applying to every object also expires noncurrent versions; fails otherwise. Other buckets are not applicable.',
+      'Reads the tags (GetBucketTagging), versioning and lifecycle rules (GetBucketLifecycleConfiguration) of every bucket. For each bucket tagged as holding customer data (checks.aws.detection.customerDataTag, default data-classification=customer) passes when an enabled rule applying to every object expires current objects (within checks.aws.data.customerDataRetentionDays when set) and, on a versioned bucket, an enabled rule applying to every object also expires noncurrent versions; fails otherwise. Other buckets are not applicable.',
     remediation:
       'Add an enabled lifecycle rule without a filter that expires objects at the end of their retention period (and NoncurrentVersionExpiration on a versioned bucket).',
   },
@@ -145,7 +146,14 @@ export const customerDataExpiration = perResource(
         `bucket ${b.name} holds customer data and no enabled lifecycle rule expires all its objects` +
           (b.lifecycle.some((r) => r.expiration) ? ' (only rules that are disabled or filtered do)' : ''),
       ];
-    const after = current.expiration?.days ? `${current.expiration.days} days` : current.expiration?.date;
+    const days = current.expiration?.days ?? null;
+    const retention = dataSettings(context).customerDataRetentionDays;
+    if (retention !== undefined && (days === null || days > retention))
+      return [
+        false,
+        `bucket ${b.name} keeps customer data ${days === null ? `until ${current.expiration?.date}` : `${days} days`}, longer than the ${retention}-day retention`,
+      ];
+    const after = days !== null ? `${days} days` : current.expiration?.date;
     if (b.versioning === 'Disabled') return [true, `rule ${current.id} expires objects after ${after}`];
     const noncurrent = rules.find((r) => r.noncurrentExpirationDays !== null);
     return noncurrent

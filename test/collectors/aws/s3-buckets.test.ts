@@ -153,6 +153,29 @@ describe('aws.s3.buckets checks', () => {
     ]);
   });
 
+  it('customer-data expiration: objects must expire within the configured retention', () => {
+    const rule = good.lifecycle[0] as BucketSnapshot['lifecycle'][number];
+    const onDate = {
+      ...good,
+      name: 'on-date',
+      lifecycle: [{ ...rule, expiration: { days: null, date: '2030-01-01T00:00:00.000Z' } }],
+    };
+    const s = { accountPublicAccessBlock: null, buckets: [good, onDate] };
+    const at = (customerDataRetentionDays: number) => ({
+      ...context,
+      settings: checkSettingsSchema.parse({ aws: { data: { customerDataRetentionDays } } }),
+    });
+    expect(customerDataExpiration.evaluate(s, at(180)).map((f) => [f.status, f.reason])).toEqual([
+      ['fail', 'bucket good keeps customer data 365 days, longer than the 180-day retention'],
+      [
+        'fail',
+        'bucket on-date keeps customer data until 2030-01-01T00:00:00.000Z, longer than the 180-day retention',
+      ],
+    ]);
+    expect(customerDataExpiration.evaluate(s, at(365)).map((f) => f.status)).toEqual(['pass', 'fail']);
+    expect(customerDataExpiration.evaluate(s, context).map((f) => f.status)).toEqual(['pass', 'pass']);
+  });
+
   it('customer-data expiration: a versioned bucket must also expire noncurrent versions; disabled rules do not count', () => {
     const rule = good.lifecycle[0] as BucketSnapshot['lifecycle'][number];
     const currentOnly = { ...good, lifecycle: [{ ...rule, noncurrentExpirationDays: null }] };
