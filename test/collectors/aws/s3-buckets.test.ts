@@ -281,15 +281,9 @@ describeAws('aws.s3.buckets collect (moto)', () => {
       versioning: 'Enabled',
       logging: { targetBucket: 'logs', targetPrefix: 'configured/' },
       policy: tlsPolicy('configured'),
-      tags: { 'data-classification': 'customer' },
+      tags: good.tags,
       lifecycle: [
-        {
-          id: 'retention',
-          enabled: true,
-          filter: null,
-          expiration: { days: 365, date: null },
-          noncurrentExpirationDays: 30,
-        },
+        ...good.lifecycle,
         {
           id: 'tmp',
           enabled: false,
