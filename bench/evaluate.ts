@@ -70,6 +70,19 @@ export function syntheticBuckets(count: number): S3BucketsSnapshot {
                 },
               ],
             },
+      tags: (n % 7 === 0 ? { 'data-classification': 'customer' } : {}) as Record<string, string>,
+      lifecycle:
+        n % 14 === 0
+          ? [
+              {
+                id: 'retention',
+                enabled: true,
+                filter: null,
+                expiration: { days: 365, date: null },
+                noncurrentExpirationDays: 30,
+              },
+            ]
+          : [],
     })),
   };
 }

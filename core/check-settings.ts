@@ -40,6 +40,14 @@ export const awsDataSettingsSchema = z
       .boolean()
       .default(false)
       .describe('Require AWS Backup Vault Lock on every vault; when false the check records not_applicable.'),
+    customerDataRetentionDays: z
+      .int()
+      .min(1)
+      .max(36_500)
+      .optional()
+      .describe(
+        'The longest the retention schedule keeps customer data, in days: the lifecycle rule of a bucket tagged as customer data (checks.aws.detection.customerDataTag) must expire objects within it. Unset, any expiration passes.',
+      ),
     secretRotationDays: z
       .int()
       .min(1)
@@ -78,7 +86,9 @@ export const awsDetectionSchema = z.strictObject({
   customerDataTag: z
     .strictObject({ key: z.string().min(1), value: z.string() })
     .default({ key: 'data-classification', value: 'customer' })
-    .describe('The S3 bucket tag marking customer data, whose object access CloudTrail must record.'),
+    .describe(
+      'The S3 bucket tag marking customer data: CloudTrail must record its object access and a lifecycle rule must expire its objects.',
+    ),
   regionGuardrail: z
     .boolean()
     .default(true)

@@ -13,6 +13,7 @@ import {
 import {
   CreateBucketCommand,
   PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
   PutBucketTaggingCommand,
   PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
@@ -73,6 +74,23 @@ export async function seedDetection(region: string): Promise<void> {
     );
     await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   }
+  // Customer data expires after a year (old versions after 30 days); the exports bucket keeps it forever.
+  await s3.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: 'acme-customer-data',
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            ID: 'retention',
+            Status: 'Enabled',
+            Filter: { Prefix: '' },
+            Expiration: { Days: 365 },
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          },
+        ],
+      },
+    }),
+  );
   await new CloudTrailClient(config).send(
     new PutEventSelectorsCommand({
       TrailName: 'acme-main',

@@ -5,7 +5,7 @@ import type { Check, CheckContext } from '../../core/collector.ts';
 export const dataSettings = (context: CheckContext): AwsDataSettings => settingsOf(context).aws.data;
 
 type Switch = {
-  [K in keyof AwsDataSettings]: AwsDataSettings[K] extends boolean ? K : never;
+  [K in keyof AwsDataSettings]-?: AwsDataSettings[K] extends boolean ? K : never;
 }[keyof AwsDataSettings];
 
 /**

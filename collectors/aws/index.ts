@@ -1,5 +1,6 @@
 import type { AnyCollector } from '../../core/collector.ts';
 import { accessAnalyzer } from './access-analyzer/index.ts';
+import { accountContacts } from './account-contacts/index.ts';
 import { acmCertificates } from './acm-certificates/index.ts';
 import { apiGatewayRestApis } from './apigateway-rest-apis/index.ts';
 import { backup } from './backup/index.ts';
@@ -61,4 +62,5 @@ export const awsCollectors: readonly AnyCollector[] = [
   iamPolicies,
   accessAnalyzer,
   organizationPolicies,
+  accountContacts,
 ];

@@ -109,6 +109,17 @@ describe('the built-in catalog after the mapping review', () => {
     );
   });
 
+  it('automates retention and disposal only through the lifecycle expiration of customer data', () => {
+    const soc2 = coverage(frameworks.soc2, controls).rows;
+    for (const id of ['C1.2', 'P4.2', 'P4.3']) {
+      const row = soc2.find((r) => r.id === id);
+      expect(row?.evidence, id).toBe('automated');
+      expect(new Set(row?.links.flatMap((l) => l.by.filter((b) => b !== 'manual'))), id).toEqual(
+        new Set(['aws.s3.customer-data-expiration']),
+      );
+    }
+  });
+
   it('fixes the reviewed links', () => {
     expect(linkOf('HR-04', 'A.5.11')?.by).toEqual(['manual']);
     for (const requirement of ['CC6.2', 'A.5.18', 'A.6.5'])

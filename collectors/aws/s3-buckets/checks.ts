@@ -1,5 +1,7 @@
-import { perResource } from '../../../core/collector.ts';
-import type { BucketSnapshot, PublicAccessBlock, S3BucketsSnapshot } from './snapshot.ts';
+import { notApplicable, perResource } from '../../../core/collector.ts';
+import { dataSettings } from '../data-settings.ts';
+import { detectionSettings } from '../shared/settings.ts';
+import type { BucketSnapshot, LifecycleRule, PublicAccessBlock, S3BucketsSnapshot } from './snapshot.ts';
 
 const buckets = (s: S3BucketsSnapshot) => s.buckets;
 const bucketArn = (b: BucketSnapshot) => `arn:aws:s3:::${b.name}`;
@@ -117,4 +119,60 @@ export const tlsOnly = perResource(
   },
 );
 
-export const checks = [defaultEncryption, publicAccessBlock, versioning, accessLogging, tlsOnly];
+/** Enabled rules that apply to every object of the bucket. */
+const wholeBucketRules = (b: BucketSnapshot): LifecycleRule[] =>
+  b.lifecycle.filter((r) => r.enabled && r.filter === null);
+
+export const customerDataExpiration = perResource(
+  {
+    id: 'aws.s3.customer-data-expiration',
+    title: 'Buckets holding customer data expire objects by lifecycle rule',
+    severity: 'medium',
+    procedure:
+      'Reads the tags (GetBucketTagging), versioning and lifecycle rules (GetBucketLifecycleConfiguration) of every bucket. For each bucket tagged as holding customer data (checks.aws.detection.customerDataTag, default data-classification=customer) passes when an enabled rule applying to every object expires current objects (within checks.aws.data.customerDataRetentionDays when set) and, on a versioned bucket, an enabled rule applying to every object also expires noncurrent versions; fails otherwise. Other buckets are not applicable.',
+    remediation:
+      'Add an enabled lifecycle rule without a filter that expires objects at the end of their retention period (and NoncurrentVersionExpiration on a versioned bucket).',
+  },
+  buckets,
+  bucketArn,
+  (b, _s, context) => {
+    const { key, value } = detectionSettings(context).customerDataTag;
+    if (b.tags[key] !== value) return notApplicable(`bucket ${b.name} is not tagged ${key}=${value}`);
+    const rules = wholeBucketRules(b);
+    const current = rules.find((r) => r.expiration);
+    if (!current)
+      return [
+        false,
+        `bucket ${b.name} holds customer data and no enabled lifecycle rule expires all its objects` +
+          (b.lifecycle.some((r) => r.expiration) ? ' (only rules that are disabled or filtered do)' : ''),
+      ];
+    const days = current.expiration?.days ?? null;
+    const retention = dataSettings(context).customerDataRetentionDays;
+    if (retention !== undefined && (days === null || days > retention))
+      return [
+        false,
+        `bucket ${b.name} keeps customer data ${days === null ? `until ${current.expiration?.date}` : `${days} days`}, longer than the ${retention}-day retention`,
+      ];
+    const after = days !== null ? `${days} days` : current.expiration?.date;
+    if (b.versioning === 'Disabled') return [true, `rule ${current.id} expires objects after ${after}`];
+    const noncurrent = rules.find((r) => r.noncurrentExpirationDays !== null);
+    return noncurrent
+      ? [
+          true,
+          `rule ${current.id} expires objects after ${after}; rule ${noncurrent.id} expires noncurrent versions after ${noncurrent.noncurrentExpirationDays} days`,
+        ]
+      : [
+          false,
+          `bucket ${b.name} is versioned and no enabled lifecycle rule expires noncurrent versions: expired objects stay recoverable`,
+        ];
+  },
+);
+
+export const checks = [
+  defaultEncryption,
+  publicAccessBlock,
+  versioning,
+  accessLogging,
+  tlsOnly,
+  customerDataExpiration,
+];

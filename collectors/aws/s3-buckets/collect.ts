@@ -1,8 +1,11 @@
 import {
+  type LifecycleRule as AwsLifecycleRule,
   GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
   GetBucketLocationCommand,
   GetBucketLoggingCommand,
   GetBucketPolicyCommand,
+  GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   paginateListBuckets,
@@ -15,7 +18,7 @@ import {
 import pLimit from 'p-limit';
 import type { Scope } from '../../../core/model.ts';
 import { type AwsSession, singleHostEndpoint, unlessMissing } from '../session.ts';
-import type { BucketSnapshot, PublicAccessBlock, S3BucketsSnapshot } from './snapshot.ts';
+import type { BucketSnapshot, LifecycleRule, PublicAccessBlock, S3BucketsSnapshot } from './snapshot.ts';
 
 export const permissions = [
   's3:ListAllMyBuckets',
@@ -25,6 +28,8 @@ export const permissions = [
   's3:GetBucketVersioning',
   's3:GetBucketLogging',
   's3:GetBucketPolicy',
+  's3:GetBucketTagging',
+  's3:GetLifecycleConfiguration',
   's3:GetAccountPublicAccessBlock',
 ];
 
@@ -44,6 +49,24 @@ const toPab = (c: PabConfig | undefined): PublicAccessBlock | null =>
       }
     : null;
 
+/** A rule's scope: null when it applies to every object (no prefix, an empty filter or an empty prefix). */
+function ruleFilter(rule: AwsLifecycleRule): string | null {
+  const filter = rule.Filter && Object.entries(rule.Filter).filter(([, v]) => v !== undefined && v !== '');
+  if (filter?.length) return JSON.stringify(Object.fromEntries(filter));
+  return rule.Prefix ? JSON.stringify({ Prefix: rule.Prefix }) : null;
+}
+
+const toRule = (rule: AwsLifecycleRule): LifecycleRule => ({
+  id: rule.ID ?? '',
+  enabled: rule.Status === 'Enabled',
+  filter: ruleFilter(rule),
+  expiration:
+    rule.Expiration?.Days || rule.Expiration?.Date
+      ? { days: rule.Expiration.Days ?? null, date: rule.Expiration.Date?.toISOString() ?? null }
+      : null,
+  noncurrentExpirationDays: rule.NoncurrentVersionExpiration?.NoncurrentDays ?? null,
+});
+
 async function readBucket(session: AwsSession, name: string): Promise<BucketSnapshot> {
   const location = await session.client(S3Client).send(new GetBucketLocationCommand({ Bucket: name }));
   // An empty LocationConstraint means us-east-1; EU is the legacy name of eu-west-1.
@@ -53,7 +76,7 @@ async function readBucket(session: AwsSession, name: string): Promise<BucketSnap
       ? 'eu-west-1'
       : location.LocationConstraint;
   const s3 = session.client(S3Client, region);
-  const [encryption, pab, versioning, logging, policy] = await Promise.all([
+  const [encryption, pab, versioning, logging, policy, tagging, lifecycle] = await Promise.all([
     unlessMissing(
       s3.send(new GetBucketEncryptionCommand({ Bucket: name })),
       'ServerSideEncryptionConfigurationNotFoundError',
@@ -65,6 +88,11 @@ async function readBucket(session: AwsSession, name: string): Promise<BucketSnap
     s3.send(new GetBucketVersioningCommand({ Bucket: name })),
     s3.send(new GetBucketLoggingCommand({ Bucket: name })),
     unlessMissing(s3.send(new GetBucketPolicyCommand({ Bucket: name })), 'NoSuchBucketPolicy'),
+    unlessMissing(s3.send(new GetBucketTaggingCommand({ Bucket: name })), 'NoSuchTagSet'),
+    unlessMissing(
+      s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: name })),
+      'NoSuchLifecycleConfiguration',
+    ),
   ]);
   const rule = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
   return {
@@ -82,6 +110,8 @@ async function readBucket(session: AwsSession, name: string): Promise<BucketSnap
         }
       : null,
     policy: policy?.Policy ? JSON.parse(policy.Policy) : null,
+    tags: Object.fromEntries((tagging?.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    lifecycle: (lifecycle?.Rules ?? []).map(toRule),
   };
 }
 

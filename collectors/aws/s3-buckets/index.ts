@@ -8,10 +8,10 @@ export const s3Buckets: Collector<S3BucketsSnapshot, AwsSession> = {
   id: 'aws.s3.buckets',
   source: 'aws',
   description:
-    'S3 buckets: default encryption, public access block, versioning, access logging, bucket policy',
+    'S3 buckets: default encryption, public access block, versioning, access logging, bucket policy, tags, lifecycle expiration',
   regional: false,
   defaultSchedule: 'rate(1 day)',
-  schemaVersion: 1,
+  schemaVersion: 2,
   permissions,
   collect,
   checks,

@@ -2,8 +2,10 @@ import {
   CreateBucketCommand,
   PutBucketAclCommand,
   PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
   PutBucketLoggingCommand,
   PutBucketPolicyCommand,
+  PutBucketTaggingCommand,
   PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
   S3Client,
@@ -15,6 +17,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import {
   accessLogging,
+  customerDataExpiration,
   defaultEncryption,
   publicAccessBlock,
   tlsOnly,
@@ -23,6 +26,7 @@ import {
 import { s3Buckets } from '../../../collectors/aws/s3-buckets/index.ts';
 import type { BucketSnapshot, S3BucketsSnapshot } from '../../../collectors/aws/s3-buckets/snapshot.ts';
 import { AwsSession, singleHostEndpoint } from '../../../collectors/aws/session.ts';
+import { checkSettingsSchema } from '../../../core/check-settings.ts';
 import type { CheckContext } from '../../../core/collector.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 
@@ -56,6 +60,16 @@ const good: BucketSnapshot = {
   versioning: 'Enabled',
   logging: { targetBucket: 'logs', targetPrefix: 'good/' },
   policy: tlsPolicy('good'),
+  tags: { 'data-classification': 'customer' },
+  lifecycle: [
+    {
+      id: 'retention',
+      enabled: true,
+      filter: null,
+      expiration: { days: 365, date: null },
+      noncurrentExpirationDays: 30,
+    },
+  ],
 };
 const bad: BucketSnapshot = {
   name: 'bad',
@@ -65,6 +79,16 @@ const bad: BucketSnapshot = {
   versioning: 'Suspended',
   logging: null,
   policy: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject' }] },
+  tags: { 'data-classification': 'customer' },
+  lifecycle: [
+    {
+      id: 'tmp-only',
+      enabled: true,
+      filter: '{"Prefix":"tmp/"}',
+      expiration: { days: 7, date: null },
+      noncurrentExpirationDays: null,
+    },
+  ],
 };
 const snapshot = (account: S3BucketsSnapshot['accountPublicAccessBlock'] = null): S3BucketsSnapshot => ({
   accountPublicAccessBlock: account,
@@ -80,6 +104,7 @@ describe('aws.s3.buckets checks', () => {
     { check: accessLogging },
     { check: tlsOnly },
     { check: publicAccessBlock },
+    { check: customerDataExpiration },
   ])('$check.id passes the compliant bucket and fails the other', ({ check }) => {
     expect(verdicts(check.evaluate(snapshot(), context))).toEqual(['good:pass', 'bad:fail']);
   });
@@ -107,6 +132,67 @@ describe('aws.s3.buckets checks', () => {
     };
     const s = { accountPublicAccessBlock: null, buckets: [awsStar, otherCondition] };
     expect(tlsOnly.evaluate(s, context).map((f) => f.status)).toEqual(['pass', 'fail']);
+  });
+
+  it('customer-data expiration: judges only tagged buckets, by the configured tag', () => {
+    const untagged = { ...bad, name: 'untagged', tags: { team: 'web' } };
+    const s = { accountPublicAccessBlock: null, buckets: [good, untagged] };
+    expect(customerDataExpiration.evaluate(s, context).map((f) => [f.status, f.reason])).toEqual([
+      [
+        'pass',
+        'rule retention expires objects after 365 days; rule retention expires noncurrent versions after 30 days',
+      ],
+      ['not_applicable', 'bucket untagged is not tagged data-classification=customer'],
+    ]);
+    const settings = checkSettingsSchema.parse({
+      aws: { detection: { customerDataTag: { key: 'team', value: 'web' } } },
+    });
+    expect(customerDataExpiration.evaluate(s, { ...context, settings }).map((f) => f.status)).toEqual([
+      'not_applicable',
+      'fail',
+    ]);
+  });
+
+  it('customer-data expiration: objects must expire within the configured retention', () => {
+    const rule = good.lifecycle[0] as BucketSnapshot['lifecycle'][number];
+    const onDate = {
+      ...good,
+      name: 'on-date',
+      lifecycle: [{ ...rule, expiration: { days: null, date: '2030-01-01T00:00:00.000Z' } }],
+    };
+    const s = { accountPublicAccessBlock: null, buckets: [good, onDate] };
+    const at = (customerDataRetentionDays: number) => ({
+      ...context,
+      settings: checkSettingsSchema.parse({ aws: { data: { customerDataRetentionDays } } }),
+    });
+    expect(customerDataExpiration.evaluate(s, at(180)).map((f) => [f.status, f.reason])).toEqual([
+      ['fail', 'bucket good keeps customer data 365 days, longer than the 180-day retention'],
+      [
+        'fail',
+        'bucket on-date keeps customer data until 2030-01-01T00:00:00.000Z, longer than the 180-day retention',
+      ],
+    ]);
+    expect(customerDataExpiration.evaluate(s, at(365)).map((f) => f.status)).toEqual(['pass', 'fail']);
+    expect(customerDataExpiration.evaluate(s, context).map((f) => f.status)).toEqual(['pass', 'pass']);
+  });
+
+  it('customer-data expiration: a versioned bucket must also expire noncurrent versions; disabled rules do not count', () => {
+    const rule = good.lifecycle[0] as BucketSnapshot['lifecycle'][number];
+    const currentOnly = { ...good, lifecycle: [{ ...rule, noncurrentExpirationDays: null }] };
+    const unversioned = { ...currentOnly, versioning: 'Disabled' as const };
+    const disabled = { ...good, lifecycle: [{ ...rule, enabled: false }] };
+    const s = { accountPublicAccessBlock: null, buckets: [currentOnly, unversioned, disabled] };
+    expect(customerDataExpiration.evaluate(s, context).map((f) => [f.status, f.reason])).toEqual([
+      [
+        'fail',
+        'bucket good is versioned and no enabled lifecycle rule expires noncurrent versions: expired objects stay recoverable',
+      ],
+      ['pass', 'rule retention expires objects after 365 days'],
+      [
+        'fail',
+        'bucket good holds customer data and no enabled lifecycle rule expires all its objects (only rules that are disabled or filtered do)',
+      ],
+    ]);
   });
 
   it('an account without buckets is recorded as not applicable, not as silence', () => {
@@ -161,6 +247,30 @@ describeAws('aws.s3.buckets collect (moto)', () => {
       new PutBucketPolicyCommand({ Bucket: 'configured', Policy: JSON.stringify(tlsPolicy('configured')) }),
     );
 
+    await s3.send(
+      new PutBucketTaggingCommand({
+        Bucket: 'configured',
+        Tagging: { TagSet: [{ Key: 'data-classification', Value: 'customer' }] },
+      }),
+    );
+    await s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: 'configured',
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              ID: 'retention',
+              Status: 'Enabled',
+              Filter: { Prefix: '' },
+              Expiration: { Days: 365 },
+              NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            },
+            { ID: 'tmp', Status: 'Disabled', Filter: { Prefix: 'tmp/' }, Expiration: { Days: 1 } },
+          ],
+        },
+      }),
+    );
+
     const session = new AwsSession();
     const scope = { source: 'aws' as const, id: await session.accountId() };
     const snap = await s3Buckets.collect(session, scope);
@@ -171,13 +281,29 @@ describeAws('aws.s3.buckets collect (moto)', () => {
       versioning: 'Enabled',
       logging: { targetBucket: 'logs', targetPrefix: 'configured/' },
       policy: tlsPolicy('configured'),
+      tags: good.tags,
+      lifecycle: [
+        ...good.lifecycle,
+        {
+          id: 'tmp',
+          enabled: false,
+          filter: '{"Prefix":"tmp/"}',
+          expiration: { days: 1, date: null },
+          noncurrentExpirationDays: null,
+        },
+      ],
     });
+    expect(customerDataExpiration.evaluate(snap, { ...context, scope }).map((f) => f.status)).toEqual(
+      snap.buckets.map((b) => (b.name === 'configured' ? 'pass' : 'not_applicable')),
+    );
     expect(byName.bare).toMatchObject({
       encryption: null,
       publicAccessBlock: null,
       versioning: 'Disabled',
       logging: null,
       policy: null,
+      tags: {},
+      lifecycle: [],
     });
     expect(snap.accountPublicAccessBlock).toBeNull();
 
