@@ -64,15 +64,7 @@ export class EvidenceStorage extends Construct {
     this.evidenceBucket = new s3.Bucket(this, 'EvidenceBucket', {
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
-      versioned: true,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.dataKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.logBucket,
-      serverAccessLogsPrefix: 'evidence-bucket/',
+      ...this.privateBucket('evidence-bucket/'),
       // The one lifecycle rule cleans up the parts of uploads that never completed: incomplete uploads are not
       // objects, so nothing Object Lock keeps can expire.
       lifecycleRules: [
@@ -83,6 +75,21 @@ export class EvidenceStorage extends Construct {
     this.exportsBucket = this.newExportsBucket(props.exportExpireDays);
     this.table = this.newIndexTable();
     keepParentLogicalIds(this);
+  }
+
+  /** What the evidence and exports buckets share: versioned, SSE-KMS with the data key, private, TLS-only, logged. */
+  private privateBucket(logPrefix: string): s3.BucketProps {
+    return {
+      versioned: true,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: logPrefix,
+    };
   }
 
   private newDataKey(): kms.Key {
@@ -112,15 +119,7 @@ export class EvidenceStorage extends Construct {
    */
   private newExportsBucket(expireDays: number): s3.Bucket {
     return new s3.Bucket(this, 'ExportsBucket', {
-      versioned: true,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.dataKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.logBucket,
-      serverAccessLogsPrefix: 'exports-bucket/',
+      ...this.privateBucket('exports-bucket/'),
       lifecycleRules: [
         {
           id: 'expire-exports',
