@@ -31,8 +31,8 @@ import { Proofline } from 'proofline/cdk';
 
 const app = new App({ outdir: 'cdk.out' });
 const stack = new Stack(app, 'Compliance', { env: { account: '123456789012', region: 'eu-west-1' } });
-const evidence = new Proofline(stack, 'Evidence', { alertEmails: ['security@example.com'] });
-console.log(stack.resolve(evidence.evidenceBucket.bucketName) ? 'synthesized' : 'no bucket');
+const evidence = new Proofline(stack, 'Evidence', { deploy: { alertEmails: ['security@example.com'] } });
+console.log(stack.resolve(evidence.storage.evidenceBucket.bucketName) ? 'synthesized' : 'no bucket');
 app.synth();
 `;
 
