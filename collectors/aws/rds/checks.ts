@@ -36,7 +36,7 @@ export const notPublic = perResource(
     severity: 'critical',
     remediation: 'Modify the instance with --no-publicly-accessible and keep it in private subnets.',
     procedure:
-      'Reads every DB instance, cluster members included (DescribeDBInstances),. Passes an instance whose PubliclyAccessible is false.',
+      'Reads every DB instance, cluster members included (DescribeDBInstances). Passes an instance whose PubliclyAccessible is false.',
   },
   instances,
   arn,

@@ -48,7 +48,7 @@ export const rotatedRecently = perResource(
     remediation:
       'Rotate the secret now (rotate-secret) and fix the rotation function if rotation is failing.',
     procedure:
-      'Reads every secret’s LastRotatedDate, else CreatedDate (ListSecrets),. Passes it when that is at most checks.aws.data.secretRotationDays (default 90) days before the collection.',
+      'Reads every secret’s LastRotatedDate, else CreatedDate (ListSecrets). Passes it when that is at most checks.aws.data.secretRotationDays (default 90) days before the collection.',
   },
   secrets,
   arn,
