@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { type CheckSettings, checkSettingsSchema } from '../../core/check-settings.ts';
 import { type AlertsConfig, alertsSchema } from '../../core/config.ts';
 import { ENV } from '../../core/deployed.ts';
+import { ConfigError, parseWith } from '../../core/validate.ts';
 
 /** A JSON environment variable the stack sets, validated: a bad value stops the function with its name. */
 function jsonEnv<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>): T | undefined {
@@ -11,12 +12,9 @@ function jsonEnv<T>(env: NodeJS.ProcessEnv, name: string, schema: z.ZodType<T>):
   try {
     data = JSON.parse(text);
   } catch {
-    throw new Error(`environment variable ${name} is not JSON`);
+    throw new ConfigError(`environment variable ${name} is not JSON`);
   }
-  const parsed = schema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new Error(`environment variable ${name}: ${problems.join('; ')}`);
+  return parseWith(schema, data, `environment variable ${name}`);
 }
 
 /** The config's `checks` thresholds as the stack passes them; unset: every default. */
