@@ -81,14 +81,15 @@ const iam: CredentialReportSnapshot = {
   passwordPolicy: null,
   accountSummary: {},
 };
-// Built by hand: the GitHub collector's snapshot carries at least members[].login (and email/role/2FA where known).
+// Shaped as the github.org.members collector writes it: members, and those listed under filter=2fa_disabled.
 const github: GithubOrgMembersSnapshot = {
   members: [
-    { login: 'alice-gh', email: 'Alice@acme.example', role: 'admin', twoFactorEnabled: true },
-    { login: 'bobcodes', role: 'member', twoFactorEnabled: false },
-    { login: 'octo-admin', role: 'admin', twoFactorEnabled: false },
+    { login: 'alice-gh', email: 'Alice@acme.example', role: 'admin' },
+    { login: 'bobcodes', role: 'member' },
+    { login: 'octo-admin', role: 'admin' },
     { login: 'release-bot', role: 'member' },
   ],
+  withoutTwoFactor: { ok: true, value: ['bobcodes', 'Octo-Admin'] },
 };
 const identityCenter: IdentityCenterSnapshot = {
   instanceArn: 'arn:aws:sso:::instance/ssoins-1',
@@ -257,6 +258,29 @@ describe('access review (pure join)', () => {
       'pass alice@acme.example',
       'fail carol@acme.example',
       'fail github:acme:octo-admin',
+    ]);
+  });
+
+  it('reads GitHub 2FA from the members listed under filter=2fa_disabled, and unknown when that list is a gap', () => {
+    const mfaOf = (r: ReturnType<typeof review>) =>
+      r.accounts.filter((a) => a.system === 'github').map((a) => `${a.account} ${a.mfa}`);
+    expect(mfaOf(review())).toEqual([
+      'alice-gh true',
+      'bobcodes false',
+      'octo-admin false',
+      'release-bot true',
+    ]);
+    const gap = {
+      endpoint: 'GET /orgs/acme/members?filter=2fa_disabled',
+      status: 403,
+      message: 'Must be an owner',
+    };
+    const hidden = { ...github, withoutTwoFactor: { ok: false as const, gap } };
+    expect(mfaOf(review({ ...inputs, github: [{ scope: 'acme', snapshot: hidden }] }))).toEqual([
+      'alice-gh null',
+      'bobcodes null',
+      'octo-admin null',
+      'release-bot null',
     ]);
   });
 
