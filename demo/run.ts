@@ -63,6 +63,9 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
         region: ['us-east-1', DEMO_UNWATCHED_REGION],
         log: (line) => out(`  ${line}`),
       });
+      // The access review is evaluated as it is recorded: before the status and alerts, so they include it.
+      out('\n▶ access review across Okta, IAM and GitHub (stored as evidence too)');
+      await okta.review(ctx, out);
       out('');
       out(
         formatStatusTable(
@@ -84,8 +87,6 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
         `▶ evidence: ${verified} files under ${ctx.store.location}/evidence, each SHA-256 matching its file name and index entry`,
       );
       out(`  try: npx proofline --store ${store} evidence list`);
-      out('\n▶ access review across Okta, IAM and GitHub (stored as evidence too)');
-      await okta.review(ctx, out);
       if (!(await exportAndVerifyDemoArchive(ctx, store, out))) return 1;
     } finally {
       await ctx.store.close();
