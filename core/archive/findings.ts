@@ -55,6 +55,8 @@ const byControlCheckResource = <T extends { control: string; check: string; reso
   a.check.localeCompare(b.check) ||
   a.resource.localeCompare(b.resource);
 
+type FindingsOptions = Parameters<typeof judgedFindings>[0];
+
 /**
  * Every resource a check of a control judged in the period, and what failed, per control, check and resource:
  * read from the findings stored with each artifact (oldest first), each artifact's findings read once for
@@ -68,6 +70,20 @@ export async function judgedFindings(options: {
   readonly severityOf: (check: string) => Severity | undefined;
   readonly exceptions: readonly ArchiveException[];
 }): Promise<{ failed: FailedFinding[]; judged: JudgedResource[] }> {
+  const tracks = await trackFindings(options);
+  const failed: FailedFinding[] = [];
+  const judged: JudgedResource[] = [];
+  for (const [id, track] of tracks) {
+    const [control, check, resource] = id.split('\n') as [string, string, string];
+    judged.push(judgedRow({ control, check, resource }, track));
+    const row = failedRow({ control, check, resource }, track, options.severityOf(check) ?? '');
+    if (row) failed.push(row);
+  }
+  return { failed: failed.sort(byControlCheckResource), judged: judged.sort(byControlCheckResource) };
+}
+
+/** Tallies each finding of a control's checks, artifact by artifact: one track per control × check × resource. */
+async function trackFindings(options: FindingsOptions): Promise<Map<string, Track>> {
   const checksOf = new Map(options.controls.map((c) => [c.id, new Set(c.checks)]));
   const tracks = new Map<string, Track>();
   for (const { ref, controls } of options.artifacts) {
@@ -88,57 +104,69 @@ export async function judgedFindings(options: {
           lastSeen: f.status,
         };
         tracks.set(id, track);
-        track.counts[f.status]++;
-        track.judged.latest = { ...judged, reason: f.reason };
-        track.lastSeen = f.status;
-        if (f.status !== 'fail') continue;
-        const seen = { at: ref.collectedAt, reason: f.reason, key: ref.key };
-        track.first ??= seen;
-        track.latest = seen;
-        track.days.add(ref.collectedAt.slice(0, 10));
-        const exception =
-          f.exception ??
-          options.exceptions.find((e) => exceptionInForce(e, control, f.resource, ref.collectedAt))?.id;
-        if (exception) track.exceptions.add(exception);
+        record(track, f, ref, options.exceptions, control);
       }
     }
   }
-  const failed: FailedFinding[] = [];
-  const judged: JudgedResource[] = [];
-  for (const [id, t] of tracks) {
-    const [control, check, resource] = id.split('\n') as [string, string, string];
-    const { first, latest } = t.judged;
-    judged.push({
-      control,
-      check,
-      resource,
-      pass: t.counts.pass,
-      fail: t.counts.fail,
-      notApplicable: t.counts.not_applicable,
-      firstJudged: first.at,
-      lastJudged: latest.at,
-      lastStatus: t.lastSeen,
-      lastReason: latest.reason,
-      firstEvidence: first.key,
-      latestEvidence: latest.key,
-    });
-    if (!t.first || !t.latest) continue;
-    failed.push({
-      control,
-      check,
-      severity: options.severityOf(check) ?? '',
-      resource,
-      firstFailing: t.first.at,
-      lastFailing: t.latest.at,
-      daysFailing: t.days.size,
-      firstReason: t.first.reason,
-      latestReason: t.latest.reason,
-      exceptions: [...t.exceptions].sort(),
-      lastSeen: t.lastSeen,
-      lastSeenAt: latest.at,
-      firstEvidence: t.first.key,
-      latestEvidence: t.latest.key,
-    });
-  }
-  return { failed: failed.sort(byControlCheckResource), judged: judged.sort(byControlCheckResource) };
+  return tracks;
+}
+
+/** One finding into its track: its verdict, and when it fails, the failing days and any exception in force. */
+function record(
+  track: Track,
+  f: Finding,
+  ref: SelectedArtifact['ref'],
+  exceptions: readonly ArchiveException[],
+  control: string,
+): void {
+  track.counts[f.status]++;
+  track.judged.latest = { at: ref.collectedAt, key: ref.key, reason: f.reason };
+  track.lastSeen = f.status;
+  if (f.status !== 'fail') return;
+  const seen = { at: ref.collectedAt, reason: f.reason, key: ref.key };
+  track.first ??= seen;
+  track.latest = seen;
+  track.days.add(ref.collectedAt.slice(0, 10));
+  const exception =
+    f.exception ?? exceptions.find((e) => exceptionInForce(e, control, f.resource, ref.collectedAt))?.id;
+  if (exception) track.exceptions.add(exception);
+}
+
+type Judged = { control: string; check: string; resource: string };
+
+function judgedRow(id: Judged, t: Track): JudgedResource {
+  const { first, latest } = t.judged;
+  return {
+    ...id,
+    pass: t.counts.pass,
+    fail: t.counts.fail,
+    notApplicable: t.counts.not_applicable,
+    firstJudged: first.at,
+    lastJudged: latest.at,
+    lastStatus: t.lastSeen,
+    lastReason: latest.reason,
+    firstEvidence: first.key,
+    latestEvidence: latest.key,
+  };
+}
+
+/** The resource's failing row, or undefined when it never failed in the period. */
+function failedRow(id: Judged, t: Track, severity: FailedFinding['severity']): FailedFinding | undefined {
+  if (!t.first || !t.latest) return undefined;
+  return {
+    control: id.control,
+    check: id.check,
+    severity,
+    resource: id.resource,
+    firstFailing: t.first.at,
+    lastFailing: t.latest.at,
+    daysFailing: t.days.size,
+    firstReason: t.first.reason,
+    latestReason: t.latest.reason,
+    exceptions: [...t.exceptions].sort(),
+    lastSeen: t.lastSeen,
+    lastSeenAt: t.judged.latest.at,
+    firstEvidence: t.first.key,
+    latestEvidence: t.latest.key,
+  };
 }

@@ -1,5 +1,6 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { PREFIX } from '../deployed.ts';
+import { compactTimestamp, parseEvidenceKey } from '../evidence-key.ts';
 
 /**
  * The evidence index table's design, as data: the one place the AWS store (which reads and writes it, and
@@ -54,6 +55,107 @@ export type IndexName = (typeof INDEX_TABLE.globalIndexes)[number]['name'];
 export const INDEX = Object.fromEntries(INDEX_TABLE.globalIndexes.map((i) => [i.name, i.name])) as {
   readonly [N in IndexName]: N;
 };
+
+/** An item's table key (a type, not an interface: it is passed where string records are). */
+export type TableKey = { readonly pk: string; readonly sk: string };
+
+/** The fixed partitions of the table design above. */
+export const PARTITION = { latest: 'LATEST', controls: 'CTRL', digests: 'DIGEST', open: 'OPEN' } as const;
+
+/** Every item's key, built here only, so the store's writes and queries cannot disagree on a layout. */
+export const ITEM_KEY = {
+  /** An artifact's partition: its collector × scope. */
+  artifactPartition: (collector: string, scopeKey: string) => `A#${collector}#${scopeKey}`,
+  /** An artifact's key, derived from its evidence key (so a lookup is one GetItem); throws on any other key. */
+  artifact(evidenceKey: string): TableKey {
+    const parsed = parseEvidenceKey(evidenceKey);
+    return {
+      pk: ITEM_KEY.artifactPartition(parsed.collector, parsed.scopeKey),
+      sk: evidenceKey.slice(evidenceKey.lastIndexOf('/') + 1),
+    };
+  },
+  /** The bound an artifact sort key (`<yyyymmddThhmmssZ>-…`) takes for a collection time, to the second. */
+  artifactTimeBound: (iso: string) => compactTimestamp(iso),
+  latest: (collector: string, scopeKey: string): TableKey => ({
+    pk: PARTITION.latest,
+    sk: `${collector}#${scopeKey}`,
+  }),
+  findings: (artifactKey: string): TableKey => ({ pk: `F#${artifactKey}`, sk: 'F' }),
+  control: (control: string): TableKey => ({ pk: PARTITION.controls, sk: control }),
+  historyPartition: (control: string) => `H#${control}`,
+  transition: (control: string, at: string, version: number): TableKey => ({
+    pk: ITEM_KEY.historyPartition(control),
+    sk: `${at}#${String(version).padStart(10, '0')}`,
+  }),
+  evidencePartition: (control: string) => `E#${control}`,
+  controlEvidence: (control: string, collectedAt: string, artifactKey: string): TableKey => ({
+    pk: ITEM_KEY.evidencePartition(control),
+    sk: `${collectedAt}#${artifactKey}`,
+  }),
+  digest: (periodEnd: string): TableKey => ({ pk: PARTITION.digests, sk: periodEnd }),
+} as const;
+
+/** The secondary indexes' key attributes of an item, built here only (see INDEX_TABLE). */
+export const INDEX_KEY = {
+  byCollector: (a: { collector: string; collectedAt: string; scopeKey: string; sha256: string }) => ({
+    c_pk: a.collector,
+    c_sk: `${a.collectedAt}#${a.scopeKey}#${a.sha256}`,
+  }),
+  writeHour: (hour: string) => `W#${hour}`,
+  byWriteTime: (writtenAt: string, key: string) => ({
+    w_pk: INDEX_KEY.writeHour(writtenAt.slice(0, 13)),
+    w_sk: `${writtenAt}#${key}`,
+  }),
+  openFailure: (control: string) => ({ o_pk: PARTITION.open, o_sk: control }),
+} as const;
+
+/**
+ * A range over a partition's sort key. With both bounds the condition is BETWEEN, inclusive at both ends: the
+ * sort keys carry a suffix after the time (`<time>#…`), so an exclusive upper bound still holds, or the caller
+ * filters. With one bound, `lower`/`upper` say whether it is inclusive.
+ */
+export interface SortRange {
+  readonly from?: string;
+  readonly to?: string;
+  readonly lower?: '>=' | '>';
+  readonly upper?: '<' | '<=';
+}
+
+export interface KeyCondition {
+  readonly expression: string;
+  /** Placeholder → string value (`:pk`, and `:lo`/`:hi` for the bounds). */
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/** The one way a Query's key condition is written: a partition, optionally a range of its sort key. */
+export function keyCondition(
+  attributes: IndexKey,
+  partition: string,
+  range: SortRange & { readonly prefix?: string } = {},
+): KeyCondition {
+  const { from, to, lower = '>=', upper = '<', prefix } = range;
+  const values: Record<string, string> = { ':pk': partition };
+  const sk = attributes.sortKey;
+  let condition = '';
+  if (from) values[':lo'] = from;
+  if (to) values[':hi'] = to;
+  if (from && to) condition = ` AND ${sk} BETWEEN :lo AND :hi`;
+  else if (from) condition = ` AND ${sk} ${lower} :lo`;
+  else if (to) condition = ` AND ${sk} ${upper} :hi`;
+  else if (prefix) {
+    values[':prefix'] = prefix;
+    condition = ` AND begins_with(${sk}, :prefix)`;
+  }
+  return { expression: `${attributes.partitionKey} = :pk${condition}`, values };
+}
+
+/** The key attributes of the table or of one of its global secondary indexes. */
+export function keyAttributesOf(index?: IndexName): IndexKey {
+  if (!index) return INDEX_TABLE.key;
+  const found = INDEX_TABLE.globalIndexes.find((i) => i.name === index);
+  if (!found) throw new Error(`the index table has no index ${index}`);
+  return found;
+}
 
 /** Every key attribute of the table and its indexes (all of type S). */
 export function keyAttributes(design: IndexTableDesign = INDEX_TABLE): string[] {
