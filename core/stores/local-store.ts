@@ -30,6 +30,7 @@ import {
   type StoredDigest,
   type WrittenArtifact,
 } from './digest-storage.ts';
+import { FINDINGS_SCHEMA, linkFindings, migrateFindingsTable, readFindings } from './findings-lists.ts';
 import { immediateTransaction, openSqlite, type SqliteDatabase } from './sqlite.ts';
 import {
   type ArtifactQuery,
@@ -48,7 +49,6 @@ CREATE TABLE IF NOT EXISTS artifacts (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS artifacts_by_collector ON artifacts (collector, scope_key, collected_at);
 CREATE INDEX IF NOT EXISTS artifacts_by_time ON artifacts (collected_at);
-CREATE TABLE IF NOT EXISTS findings (artifact_key TEXT PRIMARY KEY, findings TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS control_state (control TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS transitions (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, control TEXT NOT NULL, at TEXT NOT NULL, transition TEXT NOT NULL
@@ -155,7 +155,8 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     const db = openSqlite(join(root, 'index.sqlite'));
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA busy_timeout = 10000');
-    migrate(db);
+    // Findings moved to their compact form leave the old pages free: give the space back once.
+    if (migrate(db)) db.exec('VACUUM');
     return new LocalStore(root, db, options.now ?? (() => new Date()), false);
   }
 
@@ -281,24 +282,32 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   }
 
   async latestArtifacts(collector?: string): Promise<ArtifactRef[]> {
-    // SQLite returns the row holding MAX() for the other bare columns of an aggregate query.
-    const sql = `SELECT *, MAX(collected_at) FROM artifacts ${collector ? 'WHERE collector = ?' : ''}
-                 GROUP BY collector, scope_key ORDER BY collector, scope_key`;
-    const rows = this.db.prepare(sql).all(...(collector ? [collector] : [])) as ArtifactRow[];
-    return rows.map(toRef);
+    // One index seek per collector × scope (its newest row, then the next pair), never a scan of the index:
+    // the cost follows the number of pairs, not the years of evidence behind them.
+    const newest = this.db.prepare(
+      `SELECT * FROM artifacts WHERE collector = ? AND scope_key = ?
+       ORDER BY collected_at DESC, key DESC LIMIT 1`,
+    );
+    const nextPair = this.db.prepare(
+      `SELECT collector, scope_key FROM artifacts WHERE (collector, scope_key) > (?, ?)
+       ORDER BY collector, scope_key LIMIT 1`,
+    );
+    const refs: ArtifactRef[] = [];
+    let pair = nextPair.get(collector ?? '', '') as { collector: string; scope_key: string } | undefined;
+    while (pair && (collector === undefined || pair.collector === collector)) {
+      refs.push(toRef(newest.get(pair.collector, pair.scope_key) as ArtifactRow));
+      pair = nextPair.get(pair.collector, pair.scope_key) as typeof pair;
+    }
+    return refs;
   }
 
   async putFindings(artifactKey: string, findings: readonly Finding[]): Promise<void> {
-    this.db
-      .prepare('INSERT OR REPLACE INTO findings (artifact_key, findings) VALUES (?, ?)')
-      .run(artifactKey, JSON.stringify(findings));
+    const json = JSON.stringify(findings);
+    immediateTransaction(this.db, () => linkFindings(this.db, artifactKey, json));
   }
 
   async getFindings(artifactKey: string): Promise<Finding[] | undefined> {
-    const row = this.db.prepare('SELECT findings FROM findings WHERE artifact_key = ?').get(artifactKey) as
-      | { findings: string }
-      | undefined;
-    return row && (JSON.parse(row.findings) as Finding[]);
+    return readFindings(this.db, artifactKey);
   }
 
   async applyControlResults(results: readonly ControlResult[], evaluatedAt: string): Promise<Transition[]> {
@@ -547,11 +556,14 @@ function storedKey(key: string): string {
   return key;
 }
 
-function migrate(db: SqliteDatabase): void {
+/** Brings an index of any earlier version to the current schema; true when findings were moved. */
+function migrate(db: SqliteDatabase): boolean {
   db.exec(SCHEMA);
+  db.exec(FINDINGS_SCHEMA);
   const columns = db.prepare('PRAGMA table_info(artifacts)').all() as { name: string }[];
   if (!columns.some((c) => c.name === 'written_at')) db.exec(MIGRATE_WRITTEN_AT);
   db.exec('CREATE INDEX IF NOT EXISTS artifacts_by_write ON artifacts (written_at, key)');
+  return migrateFindingsTable(db);
 }
 
 async function exists(path: string): Promise<boolean> {
