@@ -182,7 +182,15 @@ function repos(drift: Drift, ago: Ago): ReposSnapshot {
             dependabotAlerts: ok(true),
             openAlerts: ok(
               i % 9 === 0
-                ? [{ number: 7, severity: 'high', package: 'lodash', advisory: 'GHSA-xxxx', createdAt: ago(45) }]
+                ? [
+                    {
+                      number: 7,
+                      severity: 'high',
+                      package: 'lodash',
+                      advisory: 'GHSA-xxxx',
+                      createdAt: ago(45),
+                    },
+                  ]
                 : [],
             ),
             codeScanning: ok({ enabled: i % 2 === 0, lastAnalysisAt: i % 2 === 0 ? ago(1) : null }),
@@ -201,7 +209,11 @@ function repos(drift: Drift, ago: Ago): ReposSnapshot {
           },
     };
   };
-  return { org: 'acme', policy: DEFAULT_POLICY, repositories: Array.from({ length: 120 }, (_, i) => repo(i)) };
+  return {
+    org: 'acme',
+    policy: DEFAULT_POLICY,
+    repositories: Array.from({ length: 120 }, (_, i) => repo(i)),
+  };
 }
 
 function members(drift: Drift): OrgMembersSnapshot {
@@ -235,7 +247,9 @@ function oktaUsers(drift: Drift, ago: Ago): OktaUsersSnapshot {
         statusChanged: ago(300),
         factors: active
           ? [
-              ...(drift.oktaMfa[i] ? [{ factorType: 'token:software:totp', provider: 'OKTA', status: 'ACTIVE' }] : []),
+              ...(drift.oktaMfa[i]
+                ? [{ factorType: 'token:software:totp', provider: 'OKTA', status: 'ACTIVE' }]
+                : []),
               { factorType: 'email', provider: 'OKTA', status: 'ACTIVE' },
             ]
           : [],
@@ -297,7 +311,9 @@ function iamPolicies(ago: Ago): IamPoliciesSnapshot {
     attachedTo: [arn('role', `app-${i}`)],
     statements: [
       STATEMENT(['s3:GetObject', 's3:PutObject'], [`arn:aws:s3:::bucket-${i % 60}/*`]),
-      STATEMENT(i % 25 === 0 ? ['*'] : ['dynamodb:Query', 'dynamodb:GetItem'], [i % 25 === 0 ? '*' : `table/${i}`]),
+      STATEMENT(i % 25 === 0 ? ['*'] : ['dynamodb:Query', 'dynamodb:GetItem'], [
+        i % 25 === 0 ? '*' : `table/${i}`,
+      ]),
     ],
   }));
   return {
@@ -308,7 +324,9 @@ function iamPolicies(ago: Ago): IamPoliciesSnapshot {
       inlinePolicies: [],
       groups: ['developers'],
     })),
-    groups: [{ name: 'developers', arn: arn('group', 'developers'), attachedPolicies: [], inlinePolicies: [] }],
+    groups: [
+      { name: 'developers', arn: arn('group', 'developers'), attachedPolicies: [], inlinePolicies: [] },
+    ],
     roles: Array.from({ length: 120 }, (_, i) => ({
       name: `app-${i}`,
       arn: arn('role', `app-${i}`),

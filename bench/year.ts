@@ -100,7 +100,7 @@ function tableBytes(file: string): Map<string, number> {
   }
 }
 
-const FINDINGS_TABLES = /^(findings|findings_lists|artifact_findings)|findings/;
+const FINDINGS_TABLES = /findings/;
 
 /** The store's size by part. */
 export async function storeSizes(dir: string) {
@@ -172,6 +172,12 @@ export async function runYearBench(): Promise<string[]> {
     year.built
       ? `${days}-day store built in ${fmt(year.seconds)} s: ${year.dir}`
       : `${days}-day store reused: ${year.dir}`,
+  );
+  // Opened for writing as the CLI's collect opens it: a store kept from an older version is migrated here.
+  const openStart = performance.now();
+  await (await LocalStore.open(year.dir)).close();
+  lines.push(
+    `opened for writing (migrating an older index) in ${fmt((performance.now() - openStart) / 1000, 2)} s`,
   );
   const s = await storeSizes(year.dir);
   const ratio = s.index / s.evidence.bytes;

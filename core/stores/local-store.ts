@@ -21,6 +21,15 @@ import { ProoflineError } from '../errors.ts';
 import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Transition } from '../model.ts';
 import { nextState } from '../state.ts';
 import {
+  FINDINGS_SCHEMA,
+  linkFindings,
+  migrateFindingsTable,
+  migrateTransitions,
+  packJson,
+  readFindings,
+  unpackJson,
+} from './compact.ts';
+import {
   DIGEST_PREFIX,
   type DigestRecord,
   type DigestStorage,
@@ -30,7 +39,6 @@ import {
   type StoredDigest,
   type WrittenArtifact,
 } from './digest-storage.ts';
-import { FINDINGS_SCHEMA, linkFindings, migrateFindingsTable, readFindings } from './findings-lists.ts';
 import { immediateTransaction, openSqlite, type SqliteDatabase } from './sqlite.ts';
 import {
   type ArtifactQuery,
@@ -155,7 +163,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     const db = openSqlite(join(root, 'index.sqlite'));
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA busy_timeout = 10000');
-    // Findings moved to their compact form leave the old pages free: give the space back once.
+    // Findings and transitions moved to their compact form leave the old pages free: give the space back once.
     if (migrate(db)) db.exec('VACUUM');
     return new LocalStore(root, db, options.now ?? (() => new Date()), false);
   }
@@ -282,21 +290,27 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   }
 
   async latestArtifacts(collector?: string): Promise<ArtifactRef[]> {
-    // One index seek per collector × scope (its newest row, then the next pair), never a scan of the index:
-    // the cost follows the number of pairs, not the years of evidence behind them.
+    // One index seek per collector × scope for its newest row and one to the next pair, never a scan of the
+    // index: the cost follows the number of pairs, not the years of evidence behind them. (A row-value bound
+    // `(collector, scope_key) > (?, ?)` would seek on the collector only and walk the pair's rows.)
     const newest = this.db.prepare(
       `SELECT * FROM artifacts WHERE collector = ? AND scope_key = ?
        ORDER BY collected_at DESC, key DESC LIMIT 1`,
     );
-    const nextPair = this.db.prepare(
-      `SELECT collector, scope_key FROM artifacts WHERE (collector, scope_key) > (?, ?)
-       ORDER BY collector, scope_key LIMIT 1`,
+    const nextScope = this.db.prepare(
+      'SELECT collector, scope_key FROM artifacts WHERE collector = ? AND scope_key > ? ORDER BY scope_key LIMIT 1',
     );
+    const nextCollector = this.db.prepare(
+      'SELECT collector, scope_key FROM artifacts WHERE collector > ? ORDER BY collector, scope_key LIMIT 1',
+    );
+    type Pair = { collector: string; scope_key: string } | undefined;
     const refs: ArtifactRef[] = [];
-    let pair = nextPair.get(collector ?? '', '') as { collector: string; scope_key: string } | undefined;
-    while (pair && (collector === undefined || pair.collector === collector)) {
+    let pair = (collector === undefined ? nextCollector.get('') : nextScope.get(collector, '')) as Pair;
+    while (pair) {
       refs.push(toRef(newest.get(pair.collector, pair.scope_key) as ArtifactRow));
-      pair = nextPair.get(pair.collector, pair.scope_key) as typeof pair;
+      const sameCollector = nextScope.get(pair.collector, pair.scope_key) as Pair;
+      pair =
+        sameCollector ?? (collector === undefined ? (nextCollector.get(pair.collector) as Pair) : undefined);
     }
     return refs;
   }
@@ -329,7 +343,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
         if (!next) continue;
         putState.run(result.control, JSON.stringify(next.state));
         if (next.transition) {
-          addTransition.run(result.control, evaluatedAt, JSON.stringify(next.transition));
+          addTransition.run(result.control, evaluatedAt, packJson(JSON.stringify(next.transition)));
           transitions.push(next.transition);
         }
         for (const key of result.evidence) {
@@ -364,8 +378,8 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     if (query.from) where.push('at >= ?') && params.push(query.from);
     if (query.to) where.push('at < ?') && params.push(query.to);
     const sql = `SELECT transition FROM transitions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
-    return (this.db.prepare(sql).all(...params) as { transition: string }[]).map(
-      (r) => JSON.parse(r.transition) as Transition,
+    return (this.db.prepare(sql).all(...params) as { transition: Uint8Array | string }[]).map(
+      (r) => unpackJson(r.transition) as Transition,
     );
   }
 
@@ -556,14 +570,15 @@ function storedKey(key: string): string {
   return key;
 }
 
-/** Brings an index of any earlier version to the current schema; true when findings were moved. */
+/** Brings an index of any earlier version to the current schema; true when rows were made compact. */
 function migrate(db: SqliteDatabase): boolean {
   db.exec(SCHEMA);
   db.exec(FINDINGS_SCHEMA);
   const columns = db.prepare('PRAGMA table_info(artifacts)').all() as { name: string }[];
   if (!columns.some((c) => c.name === 'written_at')) db.exec(MIGRATE_WRITTEN_AT);
   db.exec('CREATE INDEX IF NOT EXISTS artifacts_by_write ON artifacts (written_at, key)');
-  return migrateFindingsTable(db);
+  const movedFindings = migrateFindingsTable(db);
+  return migrateTransitions(db) || movedFindings;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../core/model.ts';
-import { packFindings, unpackFindings } from '../../core/stores/findings-lists.ts';
+import { packJson, unpackJson } from '../../core/stores/compact.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
 import { openSqlite } from '../../core/stores/sqlite.ts';
 import { artifact } from '../support/stores.ts';
@@ -39,8 +39,8 @@ describe('the embedded index keeps findings compact', () => {
   it('round-trips a findings list through its deflated form, far smaller than its JSON', () => {
     const findings = Array.from({ length: 500 }, (_, i) => fail(`bucket-${i}`));
     const json = JSON.stringify(findings);
-    const body = packFindings(json);
-    expect(unpackFindings(body)).toEqual(findings);
+    const body = packJson(json);
+    expect(unpackJson(body)).toEqual(findings);
     expect(body.length).toBeLessThan(json.length / 5);
   });
 
@@ -75,7 +75,7 @@ describe('the embedded index keeps findings compact', () => {
     }
   });
 
-  it('migrates the findings of an index written by 0.1.0: same findings per artifact, old table dropped', async () => {
+  it('migrates an index written by 0.1.0: same findings per artifact and same transitions, stored compact', async () => {
     await cp(COMPAT_STORE, dir, { recursive: true });
     const legacy = openSqlite(join(dir, 'index.sqlite'), { readOnly: true });
     const before = new Map(
@@ -86,22 +86,31 @@ describe('the embedded index keeps findings compact', () => {
         }[]
       ).map((r) => [r.artifact_key, JSON.parse(r.findings) as Finding[]]),
     );
+    const history = (
+      legacy.prepare('SELECT transition FROM transitions ORDER BY seq').all() as {
+        transition: string;
+      }[]
+    ).map((r) => JSON.parse(r.transition) as unknown);
     legacy.close();
     expect(before.size).toBeGreaterThan(0);
+    expect(history.length).toBeGreaterThan(0);
 
     // A read-only open migrates its private copy only: the store's index is not touched.
     const indexBytes = await readFile(join(dir, 'index.sqlite'));
     const reader = await LocalStore.openReadOnly(dir);
     for (const [key, findings] of before) expect(await reader.getFindings(key)).toEqual(findings);
+    expect(await reader.transitions()).toEqual(history);
     await reader.close();
     expect(await readFile(join(dir, 'index.sqlite'))).toEqual(indexBytes);
 
     const store = await LocalStore.open(dir);
     try {
       for (const [key, findings] of before) expect(await store.getFindings(key)).toEqual(findings);
+      expect(await store.transitions()).toEqual(history);
       expect(
         count(dir, "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'findings'"),
       ).toBe(0);
+      expect(count(dir, "SELECT COUNT(*) AS n FROM transitions WHERE typeof(transition) = 'text'")).toBe(0);
       expect(count(dir, 'SELECT COUNT(*) AS n FROM findings_lists')).toBe(
         new Set([...before.values()].map((f) => JSON.stringify(f))).size,
       );

@@ -4,9 +4,10 @@ import type { Finding } from '../model.ts';
 import { immediateTransaction, type SqliteDatabase } from './sqlite.ts';
 
 /**
- * The findings of the embedded index, compact: each distinct findings list is stored once, deflated, under the
- * SHA-256 of its JSON, and every artifact points at its list. A day's findings are mostly the day before's (the
- * same resources, the same verdicts), so a year keeps a few hundred lists, not one per artifact.
+ * The embedded index's bulky rows, compact. Each distinct findings list is stored once, deflated, under the
+ * SHA-256 of its JSON, and every artifact points at its list: a day's findings are mostly the day before's (the
+ * same resources, the same verdicts), so a year keeps a few hundred lists, not one per artifact. Transitions,
+ * which carry their control's failing findings, are stored deflated.
  */
 export const FINDINGS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS findings_lists (id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE, body BLOB NOT NULL);
@@ -16,10 +17,11 @@ CREATE INDEX IF NOT EXISTS artifact_findings_by_list ON artifact_findings (list)
 
 const sha256 = (json: string) => createHash('sha256').update(json).digest();
 
-/** A findings list's stored form (deflated JSON) and back. */
-export const packFindings = (json: string): Uint8Array => deflateRawSync(json);
-export const unpackFindings = (body: Uint8Array): Finding[] =>
-  JSON.parse(inflateRawSync(body).toString('utf8')) as Finding[];
+/** JSON text as the index stores it: deflated. */
+export const packJson = (json: string): Uint8Array => deflateRawSync(json);
+/** A stored JSON value: deflated bytes, or text as an older index wrote it. */
+export const unpackJson = (stored: Uint8Array | string): unknown =>
+  JSON.parse(typeof stored === 'string' ? stored : inflateRawSync(stored).toString('utf8'));
 
 /**
  * Points `artifactKey` at the list with this JSON, storing the list if it is new; a list no artifact points at
@@ -30,7 +32,7 @@ export function linkFindings(db: SqliteDatabase, artifactKey: string, json: stri
   const find = db.prepare('SELECT id FROM findings_lists WHERE sha256 = ?');
   let row = find.get(hash) as { id: number } | undefined;
   if (!row) {
-    db.prepare('INSERT INTO findings_lists (sha256, body) VALUES (?, ?)').run(hash, packFindings(json));
+    db.prepare('INSERT INTO findings_lists (sha256, body) VALUES (?, ?)').run(hash, packJson(json));
     row = find.get(hash) as { id: number };
   }
   const previous = db.prepare('SELECT list FROM artifact_findings WHERE artifact_key = ?').get(artifactKey) as
@@ -51,7 +53,26 @@ export function readFindings(db: SqliteDatabase, artifactKey: string): Finding[]
   const row = db
     .prepare('SELECT body FROM artifact_findings JOIN findings_lists ON id = list WHERE artifact_key = ?')
     .get(artifactKey) as { body: Uint8Array } | undefined;
-  return row && unpackFindings(row.body);
+  return row && (unpackJson(row.body) as Finding[]);
+}
+
+/**
+ * Transitions carry the failing findings of their control: they are kept deflated too. Those an older index
+ * wrote as text are deflated in place (in pages). Returns whether there was anything to deflate.
+ */
+export function migrateTransitions(db: SqliteDatabase): boolean {
+  const page = db.prepare(
+    "SELECT seq, transition FROM transitions WHERE typeof(transition) = 'text' ORDER BY seq LIMIT 500",
+  );
+  if (!db.prepare("SELECT 1 FROM transitions WHERE typeof(transition) = 'text' LIMIT 1").get()) return false;
+  const update = db.prepare('UPDATE transitions SET transition = ? WHERE seq = ?');
+  immediateTransaction(db, () => {
+    for (let rows = page.all(); rows.length > 0; rows = page.all()) {
+      for (const row of rows as { seq: number; transition: string }[])
+        update.run(packJson(row.transition), row.seq);
+    }
+  });
+  return true;
 }
 
 /**
