@@ -15,6 +15,8 @@ CREATE TABLE IF NOT EXISTS artifact_findings (artifact_key TEXT PRIMARY KEY, lis
 CREATE INDEX IF NOT EXISTS artifact_findings_by_list ON artifact_findings (list);
 `;
 
+const LEGACY_FINDINGS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'findings'";
+
 const sha256 = (json: string) => createHash('sha256').update(json).digest();
 
 /** JSON text as the index stores it: deflated. */
@@ -53,7 +55,13 @@ export function readFindings(db: SqliteDatabase, artifactKey: string): Finding[]
   const row = db
     .prepare('SELECT body FROM artifact_findings JOIN findings_lists ON id = list WHERE artifact_key = ?')
     .get(artifactKey) as { body: Uint8Array } | undefined;
-  return row && (unpackJson(row.body) as Finding[]);
+  if (row) return unpackJson(row.body) as Finding[];
+  // A read-only open leaves an older index's findings where they are: moving them is the next writer's job.
+  if (!db.prepare(LEGACY_FINDINGS).get()) return undefined;
+  const legacy = db.prepare('SELECT findings FROM findings WHERE artifact_key = ?').get(artifactKey) as
+    | { findings: string }
+    | undefined;
+  return legacy && (unpackJson(legacy.findings) as Finding[]);
 }
 
 /**
@@ -81,7 +89,7 @@ export function migrateTransitions(db: SqliteDatabase): boolean {
  * Returns whether there was anything to move.
  */
 export function migrateFindingsTable(db: SqliteDatabase): boolean {
-  const legacy = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'findings'");
+  const legacy = db.prepare(LEGACY_FINDINGS);
   if (!legacy.get()) return false;
   const page = db.prepare(
     'SELECT artifact_key, findings FROM findings WHERE artifact_key > ? ORDER BY artifact_key LIMIT 500',

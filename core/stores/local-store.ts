@@ -196,13 +196,14 @@ export class LocalStore implements EvidenceStore, DigestStorage {
           );
         throw error;
       });
-      // The copy leaves WAL mode (no `-wal` beside it); an older index is migrated in the copy only.
+      // The copy leaves WAL mode (no `-wal` beside it); an older index's schema is migrated in the copy only,
+      // its rows are read as they are (making a year's findings compact would cost every read command seconds).
       for (const offset of WAL_HEADER_BYTES) if (bytes[offset] === 2) bytes[offset] = 1;
       const copyDir = await mkdtemp(join(tmpdir(), 'proofline-index-'));
       try {
         await writeFile(join(copyDir, 'index.sqlite'), bytes);
         db = openSqlite(join(copyDir, 'index.sqlite'));
-        migrate(db);
+        migrate(db, { compact: false });
         db.exec('PRAGMA query_only = ON');
       } finally {
         // The open connection keeps reading the unlinked copy; nothing is left behind.
@@ -570,13 +571,17 @@ function storedKey(key: string): string {
   return key;
 }
 
-/** Brings an index of any earlier version to the current schema; true when rows were made compact. */
-function migrate(db: SqliteDatabase): boolean {
+/**
+ * Brings an index of any earlier version to the current schema and, unless `compact` is false, moves its
+ * findings and transitions to their compact form; true when rows were moved.
+ */
+function migrate(db: SqliteDatabase, { compact = true } = {}): boolean {
   db.exec(SCHEMA);
   db.exec(FINDINGS_SCHEMA);
   const columns = db.prepare('PRAGMA table_info(artifacts)').all() as { name: string }[];
   if (!columns.some((c) => c.name === 'written_at')) db.exec(MIGRATE_WRITTEN_AT);
   db.exec('CREATE INDEX IF NOT EXISTS artifacts_by_write ON artifacts (written_at, key)');
+  if (!compact) return false;
   const movedFindings = migrateFindingsTable(db);
   return migrateTransitions(db) || movedFindings;
 }

@@ -95,7 +95,7 @@ describe('the embedded index keeps findings compact', () => {
     expect(before.size).toBeGreaterThan(0);
     expect(history.length).toBeGreaterThan(0);
 
-    // A read-only open migrates its private copy only: the store's index is not touched.
+    // A read-only open reads the older rows as they are, from its private copy: the index is not touched.
     const indexBytes = await readFile(join(dir, 'index.sqlite'));
     const reader = await LocalStore.openReadOnly(dir);
     for (const [key, findings] of before) expect(await reader.getFindings(key)).toEqual(findings);
