@@ -11,7 +11,7 @@
  * The store is kept in the temp folder keyed by its parameters, so a rerun measures the same files.
  */
 import { existsSync } from 'node:fs';
-import { readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -177,7 +177,7 @@ export async function runYearBench(): Promise<string[]> {
   const openStart = performance.now();
   await (await LocalStore.open(year.dir)).close();
   lines.push(
-    `opened for writing (migrating an older index) in ${fmt((performance.now() - openStart) / 1000, 2)} s`,
+    `opened for writing in ${fmt((performance.now() - openStart) / 1000, 2)} s (an older index is migrated then)`,
   );
   const s = await storeSizes(year.dir);
   const ratio = s.index / s.evidence.bytes;
@@ -189,6 +189,16 @@ export async function runYearBench(): Promise<string[]> {
       .slice(0, 6)
       .map(([name, bytes]) => `${name} ${MB(bytes)}`)
       .join(', ')}`,
+  );
+  // Every read command opens the store read-only, which copies the index to the temporary folder.
+  const readOnlyMs = await medianAsync(async () => (await LocalStore.openReadOnly(year.dir)).close(), 3);
+  const copy = join(tmpdir(), 'proofline-bench-year-index-copy');
+  const cpMs = await medianAsync(async () => {
+    await copyFile(join(year.dir, 'index.sqlite'), copy);
+    await rm(copy);
+  }, 3);
+  lines.push(
+    `read-only open (every read command): ${fmt(readOnlyMs)} ms; baseline cp of index.sqlite ${fmt(cpMs)} ms`,
   );
   // latestArtifacts: a year of 12 collections a day against 100,000 rows over as many pairs as rows allow.
   const small = await latestMs(await syntheticIndex(4_380, 12));
