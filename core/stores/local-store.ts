@@ -21,6 +21,15 @@ import { ProoflineError } from '../errors.ts';
 import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Transition } from '../model.ts';
 import { nextState } from '../state.ts';
 import {
+  FINDINGS_SCHEMA,
+  linkFindings,
+  migrateFindingsTable,
+  migrateTransitions,
+  packJson,
+  readFindings,
+  unpackJson,
+} from './compact.ts';
+import {
   DIGEST_PREFIX,
   type DigestRecord,
   type DigestStorage,
@@ -48,7 +57,6 @@ CREATE TABLE IF NOT EXISTS artifacts (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS artifacts_by_collector ON artifacts (collector, scope_key, collected_at);
 CREATE INDEX IF NOT EXISTS artifacts_by_time ON artifacts (collected_at);
-CREATE TABLE IF NOT EXISTS findings (artifact_key TEXT PRIMARY KEY, findings TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS control_state (control TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS transitions (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, control TEXT NOT NULL, at TEXT NOT NULL, transition TEXT NOT NULL
@@ -155,7 +163,8 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     const db = openSqlite(join(root, 'index.sqlite'));
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA busy_timeout = 10000');
-    migrate(db);
+    // Findings and transitions moved to their compact form leave the old pages free: give the space back once.
+    if (migrate(db)) db.exec('VACUUM');
     return new LocalStore(root, db, options.now ?? (() => new Date()), false);
   }
 
@@ -187,13 +196,14 @@ export class LocalStore implements EvidenceStore, DigestStorage {
           );
         throw error;
       });
-      // The copy leaves WAL mode (no `-wal` beside it); an older index is migrated in the copy only.
+      // The copy leaves WAL mode (no `-wal` beside it); an older index's schema is migrated in the copy only,
+      // its rows are read as they are (making a year's findings compact would cost every read command seconds).
       for (const offset of WAL_HEADER_BYTES) if (bytes[offset] === 2) bytes[offset] = 1;
       const copyDir = await mkdtemp(join(tmpdir(), 'proofline-index-'));
       try {
         await writeFile(join(copyDir, 'index.sqlite'), bytes);
         db = openSqlite(join(copyDir, 'index.sqlite'));
-        migrate(db);
+        migrate(db, { compact: false });
         db.exec('PRAGMA query_only = ON');
       } finally {
         // The open connection keeps reading the unlinked copy; nothing is left behind.
@@ -281,24 +291,38 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   }
 
   async latestArtifacts(collector?: string): Promise<ArtifactRef[]> {
-    // SQLite returns the row holding MAX() for the other bare columns of an aggregate query.
-    const sql = `SELECT *, MAX(collected_at) FROM artifacts ${collector ? 'WHERE collector = ?' : ''}
-                 GROUP BY collector, scope_key ORDER BY collector, scope_key`;
-    const rows = this.db.prepare(sql).all(...(collector ? [collector] : [])) as ArtifactRow[];
-    return rows.map(toRef);
+    // One index seek per collector × scope for its newest row and one to the next pair, never a scan of the
+    // index: the cost follows the number of pairs, not the years of evidence behind them. (A row-value bound
+    // `(collector, scope_key) > (?, ?)` would seek on the collector only and walk the pair's rows.)
+    const newest = this.db.prepare(
+      `SELECT * FROM artifacts WHERE collector = ? AND scope_key = ?
+       ORDER BY collected_at DESC, key DESC LIMIT 1`,
+    );
+    const nextScope = this.db.prepare(
+      'SELECT collector, scope_key FROM artifacts WHERE collector = ? AND scope_key > ? ORDER BY scope_key LIMIT 1',
+    );
+    const nextCollector = this.db.prepare(
+      'SELECT collector, scope_key FROM artifacts WHERE collector > ? ORDER BY collector, scope_key LIMIT 1',
+    );
+    type Pair = { collector: string; scope_key: string } | undefined;
+    const refs: ArtifactRef[] = [];
+    let pair = (collector === undefined ? nextCollector.get('') : nextScope.get(collector, '')) as Pair;
+    while (pair) {
+      refs.push(toRef(newest.get(pair.collector, pair.scope_key) as ArtifactRow));
+      const sameCollector = nextScope.get(pair.collector, pair.scope_key) as Pair;
+      pair =
+        sameCollector ?? (collector === undefined ? (nextCollector.get(pair.collector) as Pair) : undefined);
+    }
+    return refs;
   }
 
   async putFindings(artifactKey: string, findings: readonly Finding[]): Promise<void> {
-    this.db
-      .prepare('INSERT OR REPLACE INTO findings (artifact_key, findings) VALUES (?, ?)')
-      .run(artifactKey, JSON.stringify(findings));
+    const json = JSON.stringify(findings);
+    immediateTransaction(this.db, () => linkFindings(this.db, artifactKey, json));
   }
 
   async getFindings(artifactKey: string): Promise<Finding[] | undefined> {
-    const row = this.db.prepare('SELECT findings FROM findings WHERE artifact_key = ?').get(artifactKey) as
-      | { findings: string }
-      | undefined;
-    return row && (JSON.parse(row.findings) as Finding[]);
+    return readFindings(this.db, artifactKey);
   }
 
   async applyControlResults(results: readonly ControlResult[], evaluatedAt: string): Promise<Transition[]> {
@@ -320,7 +344,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
         if (!next) continue;
         putState.run(result.control, JSON.stringify(next.state));
         if (next.transition) {
-          addTransition.run(result.control, evaluatedAt, JSON.stringify(next.transition));
+          addTransition.run(result.control, evaluatedAt, packJson(JSON.stringify(next.transition)));
           transitions.push(next.transition);
         }
         for (const key of result.evidence) {
@@ -355,8 +379,8 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     if (query.from) where.push('at >= ?') && params.push(query.from);
     if (query.to) where.push('at < ?') && params.push(query.to);
     const sql = `SELECT transition FROM transitions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
-    return (this.db.prepare(sql).all(...params) as { transition: string }[]).map(
-      (r) => JSON.parse(r.transition) as Transition,
+    return (this.db.prepare(sql).all(...params) as { transition: Uint8Array | string }[]).map(
+      (r) => unpackJson(r.transition) as Transition,
     );
   }
 
@@ -547,11 +571,19 @@ function storedKey(key: string): string {
   return key;
 }
 
-function migrate(db: SqliteDatabase): void {
+/**
+ * Brings an index of any earlier version to the current schema and, unless `compact` is false, moves its
+ * findings and transitions to their compact form; true when rows were moved.
+ */
+function migrate(db: SqliteDatabase, { compact = true } = {}): boolean {
   db.exec(SCHEMA);
+  db.exec(FINDINGS_SCHEMA);
   const columns = db.prepare('PRAGMA table_info(artifacts)').all() as { name: string }[];
   if (!columns.some((c) => c.name === 'written_at')) db.exec(MIGRATE_WRITTEN_AT);
   db.exec('CREATE INDEX IF NOT EXISTS artifacts_by_write ON artifacts (written_at, key)');
+  if (!compact) return false;
+  const movedFindings = migrateFindingsTable(db);
+  return migrateTransitions(db) || movedFindings;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Finding } from '../model.ts';
+import { immediateTransaction, type SqliteDatabase } from './sqlite.ts';
+
+/**
+ * The embedded index's bulky rows, compact. Each distinct findings list is stored once, deflated, under the
+ * SHA-256 of its JSON, and every artifact points at its list: a day's findings are mostly the day before's (the
+ * same resources, the same verdicts), so a year keeps a few hundred lists, not one per artifact. Transitions,
+ * which carry their control's failing findings, are stored deflated.
+ */
+export const FINDINGS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS findings_lists (id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS artifact_findings (artifact_key TEXT PRIMARY KEY, list INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS artifact_findings_by_list ON artifact_findings (list);
+`;
+
+const LEGACY_FINDINGS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'findings'";
+
+const sha256 = (json: string) => createHash('sha256').update(json).digest();
+
+/** JSON text as the index stores it: deflated. */
+export const packJson = (json: string): Uint8Array => deflateRawSync(json);
+/** A stored JSON value: deflated bytes, or text as an older index wrote it. */
+export const unpackJson = (stored: Uint8Array | string): unknown =>
+  JSON.parse(typeof stored === 'string' ? stored : inflateRawSync(stored).toString('utf8'));
+
+/**
+ * Points `artifactKey` at the list with this JSON, storing the list if it is new; a list no artifact points at
+ * any more (the artifact was re-evaluated) is removed. The caller runs it in a transaction.
+ */
+export function linkFindings(db: SqliteDatabase, artifactKey: string, json: string): void {
+  const hash = sha256(json);
+  const find = db.prepare('SELECT id FROM findings_lists WHERE sha256 = ?');
+  let row = find.get(hash) as { id: number } | undefined;
+  if (!row) {
+    db.prepare('INSERT INTO findings_lists (sha256, body) VALUES (?, ?)').run(hash, packJson(json));
+    row = find.get(hash) as { id: number };
+  }
+  const previous = db.prepare('SELECT list FROM artifact_findings WHERE artifact_key = ?').get(artifactKey) as
+    | { list: number }
+    | undefined;
+  db.prepare('INSERT OR REPLACE INTO artifact_findings (artifact_key, list) VALUES (?, ?)').run(
+    artifactKey,
+    row.id,
+  );
+  if (previous && previous.list !== row.id) {
+    db.prepare(
+      'DELETE FROM findings_lists WHERE id = ? AND NOT EXISTS (SELECT 1 FROM artifact_findings WHERE list = ?)',
+    ).run(previous.list, previous.list);
+  }
+}
+
+export function readFindings(db: SqliteDatabase, artifactKey: string): Finding[] | undefined {
+  const row = db
+    .prepare('SELECT body FROM artifact_findings JOIN findings_lists ON id = list WHERE artifact_key = ?')
+    .get(artifactKey) as { body: Uint8Array } | undefined;
+  if (row) return unpackJson(row.body) as Finding[];
+  // A read-only open leaves an older index's findings where they are: moving them is the next writer's job.
+  if (!db.prepare(LEGACY_FINDINGS).get()) return undefined;
+  const legacy = db.prepare('SELECT findings FROM findings WHERE artifact_key = ?').get(artifactKey) as
+    | { findings: string }
+    | undefined;
+  return legacy && (unpackJson(legacy.findings) as Finding[]);
+}
+
+/**
+ * Transitions carry the failing findings of their control: they are kept deflated too. Those an older index
+ * wrote as text are deflated in place (in pages). Returns whether there was anything to deflate.
+ */
+export function migrateTransitions(db: SqliteDatabase): boolean {
+  const page = db.prepare(
+    "SELECT seq, transition FROM transitions WHERE typeof(transition) = 'text' ORDER BY seq LIMIT 500",
+  );
+  if (!db.prepare("SELECT 1 FROM transitions WHERE typeof(transition) = 'text' LIMIT 1").get()) return false;
+  const update = db.prepare('UPDATE transitions SET transition = ? WHERE seq = ?');
+  immediateTransaction(db, () => {
+    for (let rows = page.all(); rows.length > 0; rows = page.all()) {
+      for (const row of rows as { seq: number; transition: string }[])
+        update.run(packJson(row.transition), row.seq);
+    }
+  });
+  return true;
+}
+
+/**
+ * Indexes written before findings were kept compact hold one JSON text per artifact in `findings`: each is
+ * moved to its list (in pages, so a year's findings are never all in memory) and the old table dropped.
+ * Returns whether there was anything to move.
+ */
+export function migrateFindingsTable(db: SqliteDatabase): boolean {
+  const legacy = db.prepare(LEGACY_FINDINGS);
+  if (!legacy.get()) return false;
+  const page = db.prepare(
+    'SELECT artifact_key, findings FROM findings WHERE artifact_key > ? ORDER BY artifact_key LIMIT 500',
+  );
+  return immediateTransaction(db, () => {
+    // Another writer opening the store at the same time may have moved them first.
+    if (!legacy.get()) return false;
+    let after = '';
+    for (;;) {
+      const rows = page.all(after) as { artifact_key: string; findings: string }[];
+      for (const row of rows) linkFindings(db, row.artifact_key, row.findings);
+      if (rows.length < 500) break;
+      after = rows[rows.length - 1]!.artifact_key;
+    }
+    db.exec('DROP TABLE findings');
+    return true;
+  });
+}

@@ -1,0 +1,125 @@
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Finding } from '../../core/model.ts';
+import { packJson, unpackJson } from '../../core/stores/compact.ts';
+import { LocalStore } from '../../core/stores/local-store.ts';
+import { openSqlite } from '../../core/stores/sqlite.ts';
+import { artifact } from '../support/stores.ts';
+
+const COMPAT_STORE = join(import.meta.dirname, '..', 'fixtures', 'compat', '0.1.0', 'store');
+
+const fail = (resource: string): Finding => ({
+  check: 'aws.s3.encryption',
+  resource,
+  status: 'fail',
+  reason: `bucket "${resource}" has no default encryption — ünïcode kept`,
+});
+
+/** Rows of one table of a store's index, read beside the store's own connection. */
+function count(dir: string, sql: string): number {
+  const db = openSqlite(join(dir, 'index.sqlite'), { readOnly: true });
+  try {
+    return (db.prepare(sql).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('the embedded index keeps findings compact', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'proofline-findings-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('round-trips a findings list through its deflated form, far smaller than its JSON', () => {
+    const findings = Array.from({ length: 500 }, (_, i) => fail(`bucket-${i}`));
+    const json = JSON.stringify(findings);
+    const body = packJson(json);
+    expect(unpackJson(body)).toEqual(findings);
+    expect(body.length).toBeLessThan(json.length / 5);
+  });
+
+  it('stores a list that several artifacts share once, and drops it when no artifact points at it', async () => {
+    const store = await LocalStore.open(dir);
+    try {
+      const keys = [];
+      for (const day of ['01', '02', '03']) {
+        const { ref } = await store.putArtifact(artifact(`2026-01-${day}T09:00:00.000Z`, { day }));
+        keys.push(ref.key);
+      }
+      const [a, b, c] = keys as [string, string, string];
+      const same = [fail('logs'), fail('data')];
+      await store.putFindings(a, same);
+      await store.putFindings(b, same);
+      await store.putFindings(c, [fail('logs')]);
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM findings_lists')).toBe(2);
+      expect(await store.getFindings(a)).toEqual(same);
+      expect(await store.getFindings(b)).toEqual(same);
+      expect(await store.getFindings(c)).toEqual([fail('logs')]);
+
+      // Re-evaluating c to the shared list leaves its old list unused: it is removed.
+      await store.putFindings(c, same);
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM findings_lists')).toBe(1);
+      // Re-evaluating a alone keeps the shared list that b still points at.
+      await store.putFindings(a, []);
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM findings_lists')).toBe(2);
+      expect(await store.getFindings(a)).toEqual([]);
+      expect(await store.getFindings(b)).toEqual(same);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('migrates an index written by 0.1.0: same findings per artifact and same transitions, stored compact', async () => {
+    await cp(COMPAT_STORE, dir, { recursive: true });
+    const legacy = openSqlite(join(dir, 'index.sqlite'), { readOnly: true });
+    const before = new Map(
+      (
+        legacy.prepare('SELECT artifact_key, findings FROM findings').all() as {
+          artifact_key: string;
+          findings: string;
+        }[]
+      ).map((r) => [r.artifact_key, JSON.parse(r.findings) as Finding[]]),
+    );
+    const history = (
+      legacy.prepare('SELECT transition FROM transitions ORDER BY seq').all() as {
+        transition: string;
+      }[]
+    ).map((r) => JSON.parse(r.transition) as unknown);
+    legacy.close();
+    expect(before.size).toBeGreaterThan(0);
+    expect(history.length).toBeGreaterThan(0);
+
+    // A read-only open reads the older rows as they are, from its private copy: the index is not touched.
+    const indexBytes = await readFile(join(dir, 'index.sqlite'));
+    const reader = await LocalStore.openReadOnly(dir);
+    for (const [key, findings] of before) expect(await reader.getFindings(key)).toEqual(findings);
+    expect(await reader.transitions()).toEqual(history);
+    await reader.close();
+    expect(await readFile(join(dir, 'index.sqlite'))).toEqual(indexBytes);
+
+    const store = await LocalStore.open(dir);
+    try {
+      for (const [key, findings] of before) expect(await store.getFindings(key)).toEqual(findings);
+      expect(await store.transitions()).toEqual(history);
+      expect(
+        count(dir, "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'findings'"),
+      ).toBe(0);
+      expect(count(dir, "SELECT COUNT(*) AS n FROM transitions WHERE typeof(transition) = 'text'")).toBe(0);
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM findings_lists')).toBe(
+        new Set([...before.values()].map((f) => JSON.stringify(f))).size,
+      );
+    } finally {
+      await store.close();
+    }
+    // Opening the migrated index again reads the same findings.
+    const again = await LocalStore.open(dir);
+    for (const [key, findings] of before) expect(await again.getFindings(key)).toEqual(findings);
+    await again.close();
+  });
+});
