@@ -26,7 +26,9 @@ console.log('\n## Evidence archive export vs sha256sum + zip -0 (PROOFLINE_BENCH
 for (const line of await runExportBench()) console.log(line);
 console.log('\n## A year of hourly digests: export and verify-chain vs sha256sum + zip -0 and openssl');
 for (const line of await runChainBench()) console.log(line);
-console.log('\n## A synthetic year of a mid-size org: the store by part (PROOFLINE_BENCH_YEAR_DAYS, default 365)');
+console.log(
+  '\n## A synthetic year of a mid-size org: the store by part (PROOFLINE_BENCH_YEAR_DAYS, default 365)',
+);
 for (const line of await runYearBench()) console.log(line);
 console.log(
   '\n## HTML report: 365 days of the whole catalog, size and load time in Chromium vs a static page',
