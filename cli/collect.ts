@@ -1,7 +1,7 @@
+import { runnableCollectors as registry } from '../collectors/collect.ts';
 import { connectors } from '../collectors/connectors.ts';
-import { collectors as registry } from '../collectors/index.ts';
 import type { ConnectOptions } from '../collectors/sources.ts';
-import type { AnyCollector } from '../core/collector.ts';
+import type { AnyRunnableCollector } from '../core/collector.ts';
 import { UsageError } from '../core/errors.ts';
 import type { ControlResult, Transition } from '../core/model.ts';
 import {
@@ -30,7 +30,7 @@ export interface CollectRun {
   readonly transitions: Transition[];
 }
 
-export function selectCollectors(ids: readonly string[] | undefined): AnyCollector[] {
+export function selectCollectors(ids: readonly string[] | undefined): AnyRunnableCollector[] {
   if (!ids?.length) return [...registry];
   const unknown = ids.filter((id) => !registry.some((c) => c.id === id));
   if (unknown.length) {

@@ -17,7 +17,6 @@ import { LocalSigner, publicKeyFingerprint, type Signer } from '../core/signing.
 import { openSigner } from '../core/stores/open.ts';
 import { isIsoDay } from '../core/validate.ts';
 import { type CliContext, type GlobalOptions, outputFile, READ_ONLY, withContext } from './context.ts';
-import { remoteExport } from './remote-export.ts';
 
 /** `verify` found a problem with the archive. */
 export const EXIT_VERIFY_FAILED = VERIFY_EXIT_CODES['archive-invalid'];
@@ -266,6 +265,8 @@ export function registerArchiveCommands(
       if (options.url) {
         checkFingerprint(options.fingerprint);
         const path = await checkExportOptions(options);
+        // Loaded here: the request signer and the credential chain only a remote export needs.
+        const { remoteExport } = await import('./remote-export.ts');
         const remote = await remoteExport(options.url, archiveRequest(options), path);
         io.err(`Built ${remote.key} (${formatSize(remote.size)}); downloaded to ${remote.path}`);
         const report = await verifyArchive(

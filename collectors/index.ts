@@ -8,8 +8,9 @@ import { identityCenterCollectors } from './identity/identity-center/index.ts';
 import { oktaCollectors } from './identity/okta/index.ts';
 
 /**
- * Every collector Proofline knows: each source's list (one line per collector there), then the access review.
- * No vendor SDK is imported from here (connectors carry them: collectors/connectors.ts).
+ * Every collector Proofline knows, as definitions: each source's list (one line per collector there), then the
+ * access review. What every command needs (checks, titles, schedules, permissions) and no vendor SDK: the
+ * collect code is in collectors/collect.ts, the connectors in collectors/connectors.ts.
  */
 export const collectors: readonly AnyCollector[] = [
   ...awsCollectors,

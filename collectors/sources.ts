@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import type { AnyCollector } from '../core/collector.ts';
+import type { AnyRunnableCollector } from '../core/collector.ts';
 import type { Scope, Source } from '../core/model.ts';
 import type { CollectionTarget } from '../core/pipeline.ts';
 
@@ -28,7 +28,7 @@ export interface SourceConnector<Config = unknown> {
    */
   scopes?(config: Config, options: Pick<ConnectOptions, 'env'>): Scope[];
   targets(
-    collectors: readonly AnyCollector[],
+    collectors: readonly AnyRunnableCollector[],
     config: Config | undefined,
     options: ConnectOptions,
   ): Promise<CollectionTarget[]>;

@@ -53,10 +53,10 @@ export interface AccountItem {
 }
 
 /**
- * Reads one source's configuration for one scope. I/O only: read-only API calls, no judgement.
- * `Session` is what the source's connector hands over (an AWS session, a GitHub client, …).
+ * What every command knows of a collector without loading its code: what it reads, its checks, its schedule.
+ * The registry (collectors/index.ts) holds these; no vendor SDK is reachable from them.
  */
-export interface Collector<S, Session = unknown> {
+export interface CollectorDefinition<S> {
   readonly id: string;
   readonly source: Source;
   readonly description: string;
@@ -66,7 +66,6 @@ export interface Collector<S, Session = unknown> {
   /** The exact IAM actions or API scopes collect() uses: documentation and the least-privilege policy. */
   readonly permissions: readonly string[];
   readonly schemaVersion: number;
-  collect(session: Session, scope: Scope): Promise<S>;
   readonly checks: readonly Check<S>[];
   /** For a directory of people (an identity provider): its accounts, so archives list joiners and leavers. */
   readonly directory?: (snapshot: S) => readonly AccountItem[];
@@ -74,9 +73,30 @@ export interface Collector<S, Session = unknown> {
   readonly reviewed?: (snapshot: S) => readonly AccountItem[];
 }
 
-/** A collector with its snapshot type erased, as held in the registry. */
+/**
+ * A definition with its collect code: reads one source's configuration for one scope. I/O only: read-only API
+ * calls, no judgement. `Session` is what the source's connector hands over (an AWS session, a GitHub client, …).
+ * Only commands that collect hold these (collectors/collect.ts loads them on demand).
+ */
+export interface Collector<S, Session = unknown> extends CollectorDefinition<S> {
+  collect(session: Session, scope: Scope): Promise<S>;
+}
+
+/** A collector definition with its snapshot type erased, as held in the registry. */
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds collectors of every snapshot type
-export type AnyCollector = Collector<any, any>;
+export type AnyCollector = CollectorDefinition<any>;
+
+/** A collector with its collect code, snapshot and session types erased. */
+// biome-ignore lint/suspicious/noExplicitAny: the collect registry holds collectors of every snapshot type
+export type AnyRunnableCollector = Collector<any, any>;
+
+/** Pairs a definition with its collect code; the types make the two agree on the snapshot. */
+export function withCollect<S, Session>(
+  definition: CollectorDefinition<S>,
+  collect: (session: Session, scope: Scope) => Promise<S>,
+): Collector<S, Session> {
+  return { ...definition, collect };
+}
 
 /** Helper for check results: one finding per resource. */
 export function finding(check: string, resource: string, ok: boolean, reason: string): Finding {

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { errorArtifact } from './artifact.ts';
 import type { CheckSettings } from './check-settings.ts';
-import type { AnyCollector } from './collector.ts';
+import type { AnyCollector, AnyRunnableCollector } from './collector.ts';
 import { type EvaluatedArtifact, evaluateArtifact, evaluateControls } from './evaluate.ts';
 import type { Artifact, ArtifactRef, Control, ControlResult, Finding, Scope, Transition } from './model.ts';
 import { applyManualRecords, loadManualRecords } from './records.ts';
@@ -10,7 +10,7 @@ import type { EvidenceStore } from './stores/store.ts';
 
 /** One unit of collection: a collector, the scope it reads, and the session (client) to read it with. */
 export interface CollectionTarget {
-  readonly collector: AnyCollector;
+  readonly collector: AnyRunnableCollector;
   readonly scope: Scope;
   readonly session: unknown;
 }

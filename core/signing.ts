@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DescribeKeyCommand, GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { ProoflineError } from './errors.ts';
 
 /**
@@ -108,6 +108,8 @@ export class KmsSigner implements Signer {
 
   /** Resolves the key (id, ARN or alias) and checks that it can sign with ECDSA P-256. */
   static async open(kms: KMSClient, keyId: string): Promise<KmsSigner> {
+    // Loaded when a KMS key is used: commands signing with a local key never load the KMS client.
+    const { DescribeKeyCommand, GetPublicKeyCommand } = await import('@aws-sdk/client-kms');
     const [response, description] = await Promise.all([
       kms.send(new GetPublicKeyCommand({ KeyId: keyId })),
       kms.send(new DescribeKeyCommand({ KeyId: keyId })),
@@ -140,6 +142,7 @@ export class KmsSigner implements Signer {
     if (message.length > KMS_RAW_LIMIT) {
       throw new SigningKeyError(`KMS signs at most ${KMS_RAW_LIMIT} bytes raw; got ${message.length}`);
     }
+    const { SignCommand } = await import('@aws-sdk/client-kms');
     const { Signature } = await this.kms.send(
       new SignCommand({
         KeyId: this.keyId,

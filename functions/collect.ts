@@ -1,7 +1,7 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { awsCollectors } from '../collectors/aws/index.ts';
+import { awsRunnableCollectors } from '../collectors/aws/collect.ts';
 import { AwsSession } from '../collectors/aws/session.ts';
 import { errorArtifact } from '../core/artifact.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
@@ -42,7 +42,7 @@ function parseRequest(event: unknown) {
     root: '(event)',
     error: Error,
   });
-  const collector = awsCollectors.find((c) => c.id === request.collectorId);
+  const collector = awsRunnableCollectors.find((c) => c.id === request.collectorId);
   if (!collector) throw new Error(`bad collect request: unknown collector ${request.collectorId}`);
   if (collector.regional !== Boolean(request.scope.region)) {
     throw new Error(

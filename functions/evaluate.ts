@@ -1,6 +1,3 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import {
   type AlertChannel,
@@ -28,19 +25,29 @@ export interface EvaluateResult {
 const reportLink = (env: NodeJS.ProcessEnv) =>
   env[ENV.exportsBucket] ? { reportUrl: `s3://${env[ENV.exportsBucket]}/${REPORT_KEYS.latest}` } : {};
 
-let channels: AlertChannel[] | undefined;
-/** SNS (the stack's alert topic), EventBridge (the default bus) and, when enabled, Security Hub: built once. */
-function alertChannels(env: NodeJS.ProcessEnv = process.env): AlertChannel[] {
+let channels: Promise<AlertChannel[]> | undefined;
+/**
+ * SNS (the stack's alert topic), EventBridge (the default bus) and, when enabled, Security Hub: built once, on
+ * the first run with something to deliver, so their SDK clients are not part of the function's cold start.
+ */
+function alertChannels(env: NodeJS.ProcessEnv = process.env): Promise<AlertChannel[]> {
   const hubAccount = env[ENV.securityHubAccount];
-  channels ??= [
-    ...(env[ENV.alertTopic]
-      ? [snsChannel(new SNSClient({}), env[ENV.alertTopic] ?? '', reportLink(env))]
+  const topic = env[ENV.alertTopic];
+  channels ??= (async () => [
+    ...(topic
+      ? [snsChannel(new (await import('@aws-sdk/client-sns')).SNSClient({}), topic, reportLink(env))]
       : []),
-    eventBridgeChannel(new EventBridgeClient({})),
+    eventBridgeChannel(new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient({})),
     ...(hubAccount
-      ? [securityHubChannel(new SecurityHubClient({}), hubAccount, env.AWS_REGION ?? 'us-east-1')]
+      ? [
+          securityHubChannel(
+            new (await import('@aws-sdk/client-securityhub')).SecurityHubClient({}),
+            hubAccount,
+            env.AWS_REGION ?? 'us-east-1',
+          ),
+        ]
       : []),
-  ];
+  ])();
   return channels;
 }
 
@@ -60,7 +67,7 @@ export async function handler(_event: unknown, context?: Context): Promise<Evalu
     });
     // Transitions are recorded atomically before this point, so each alert goes out once.
     const notifications = notificationsFor(transitions, { controls: catalog, collectors });
-    const { failures } = await deliver(notifications, alertChannels());
+    const { failures } = await deliver(notifications, notifications.length ? await alertChannels() : []);
     for (const f of failures)
       logger.error('alert channel failed', { channel: f.channel, error: f.error.message });
     const byStatus: Partial<Record<ControlStatus, number>> = {};

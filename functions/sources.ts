@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import type { AnyConnector } from '../collectors/sources.ts';
 import { errorArtifact } from '../core/artifact.ts';
-import type { AnyCollector } from '../core/collector.ts';
+import type { AnyRunnableCollector } from '../core/collector.ts';
 import { ENV, TELEMETRY } from '../core/deployed.ts';
 import { type ArtifactRef, type Scope, scopeKey } from '../core/model.ts';
 import { collectTargets } from '../core/pipeline.ts';
@@ -57,12 +57,15 @@ function sourceConfig(connector: AnyConnector, env: NodeJS.ProcessEnv): unknown 
  * CollectorThrottled so the state machine retries later.
  * `collectors` is the source's own list (not the registry, which would bring every source's code along).
  */
-export function sourceHandler(connector: AnyConnector, collectors: readonly AnyCollector[]): SourceHandler {
+export function sourceHandler(
+  connector: AnyConnector,
+  collectors: readonly AnyRunnableCollector[],
+): SourceHandler {
   const source = connector.source;
   const mine = collectors.filter((c) => c.source === source);
 
   function parseEvent(event: unknown): {
-    collector: AnyCollector;
+    collector: AnyRunnableCollector;
     scope?: Scope;
     failure?: { Error?: string; Cause?: string };
   } {

@@ -1,5 +1,5 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { collectors } from '../collectors/index.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
@@ -89,7 +89,8 @@ export async function handler(
       checks: checkCatalog(collectors),
       ...alertSettings(),
     });
-    sns ??= new SNSClient({});
+    // Loaded here, once: the cold start does not pay for the SNS client.
+    sns ??= new (await import('@aws-sdk/client-sns')).SNSClient({});
     await publishSummary(sns, topic, {
       ...summary,
       body: report ? `${summary.body}\n\nReport of the last ${REPORT_DAYS} days: ${report}` : summary.body,

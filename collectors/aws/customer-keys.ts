@@ -1,40 +1,12 @@
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import pLimit from 'p-limit';
 import { type Check, type CheckMeta, perResource } from '../../core/collector.ts';
 import { onlyWhen } from './data-settings.ts';
-import type { AwsSession } from './session.ts';
-import { isUnknown, orUnknown, type Unknown } from './unknown.ts';
+import { isUnknown, type Unknown } from './unknown.ts';
 
+/** What keyManagers() (key-managers.ts) calls: collectors that record key managers list it. */
 export const keyManagerPermissions = ['kms:DescribeKey'];
 
 /** Who manages a KMS key: the customer, AWS, or unknown when DescribeKey was refused. */
 export type KeyManager = 'CUSTOMER' | 'AWS' | Unknown;
-
-/** DescribeKey once per distinct key ARN: who manages each key. */
-export async function keyManagers(
-  session: AwsSession,
-  region: string | undefined,
-  arns: readonly (string | null | undefined)[],
-): Promise<Map<string, KeyManager>> {
-  const kms = session.client(KMSClient, region);
-  const distinct = [...new Set(arns.filter((a): a is string => !!a))];
-  const limit = pLimit(8);
-  const entries = await Promise.all(
-    distinct.map((arn) =>
-      limit(async () => {
-        const manager = await orUnknown(
-          kms.send(new DescribeKeyCommand({ KeyId: arn })),
-          (answer): KeyManager => {
-            const m = answer.KeyMetadata?.KeyManager;
-            return m === 'AWS' || m === 'CUSTOMER' ? m : { unknown: 'DescribeKey named no KeyManager' };
-          },
-        );
-        return [arn, manager] as const;
-      }),
-    ),
-  );
-  return new Map(entries);
-}
 
 /** How a resource is encrypted, as its collector records it. */
 export interface Encryption {

@@ -30,8 +30,8 @@ import { ssmManagedInstances } from './ssm-managed-instances/index.ts';
 import { wafv2WebAcls } from './wafv2-web-acls/index.ts';
 
 /**
- * The AWS collectors: one line each. The deployed functions import this list alone, so their bundles carry
- * no other source's SDK.
+ * The AWS collectors' definitions: one line each (their collect code: collect.ts, which the collect function
+ * imports alone, so its bundle carries no other source's SDK).
  */
 export const awsCollectors: readonly AnyCollector[] = [
   credentialReport,

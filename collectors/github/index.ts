@@ -5,7 +5,7 @@ import { orgSettings } from './org-settings/index.ts';
 import { pullRequests } from './pull-requests/index.ts';
 import { repos } from './repos/index.ts';
 
-/** The GitHub collectors: one line each. The source's function imports this list alone. */
+/** The GitHub collectors: definitions, one line each (their collect code: collect.ts). */
 export const githubCollectors: readonly AnyCollector[] = [
   orgSettings,
   orgMembers,

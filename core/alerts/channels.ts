@@ -1,10 +1,8 @@
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import {
-  type AwsSecurityFinding,
-  BatchImportFindingsCommand,
-  type SecurityHubClient,
-} from '@aws-sdk/client-securityhub';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+// Command classes load on first delivery (dynamic imports below): a function or command that evaluates without
+// alerting never loads these SDKs.
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { AwsSecurityFinding, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { ASFF_SCHEMA_VERSION, asffId } from '../findings-export/asff.ts';
 import type { Notification } from './notification.ts';
 import { type OwnerMessageOptions, ownerMessages } from './owner-message.ts';
@@ -23,6 +21,7 @@ export async function publishSummary(
   topicArn: string,
   summary: { readonly subject: string; readonly body: string; readonly open: number },
 ): Promise<void> {
+  const { PublishCommand } = await import('@aws-sdk/client-sns');
   await sns.send(
     new PublishCommand({
       TopicArn: topicArn,
@@ -49,6 +48,7 @@ export function snsChannel(
   return {
     name: 'sns',
     async send(notifications) {
+      const { PublishCommand } = await import('@aws-sdk/client-sns');
       for (const m of ownerMessages(notifications, options)) {
         await sns.send(
           new PublishCommand({
@@ -70,6 +70,7 @@ export function eventBridgeChannel(events: EventBridgeClient, eventBusName = 'de
   return {
     name: 'eventbridge',
     async send(notifications) {
+      const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
       for (let i = 0; i < notifications.length; i += 10) {
         const batch = notifications.slice(i, i + 10);
         const result = await events.send(
@@ -142,6 +143,7 @@ export function securityHubChannel(hub: SecurityHubClient, accountId: string, re
   return {
     name: 'securityhub',
     async send(notifications) {
+      const { BatchImportFindingsCommand } = await import('@aws-sdk/client-securityhub');
       const findings = notifications.flatMap((n) => securityHubFindings(n, accountId, region));
       for (let i = 0; i < findings.length; i += SECURITY_HUB_BATCH) {
         const result = await hub.send(

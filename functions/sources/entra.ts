@@ -1,5 +1,5 @@
+import { entraRunnableCollectors } from '../../collectors/identity/entra/collect.ts';
 import { entraConnector } from '../../collectors/identity/entra/connector.ts';
-import { entraCollectors } from '../../collectors/identity/entra/index.ts';
 import { sourceHandler } from '../sources.ts';
 
-export const handler = sourceHandler(entraConnector, entraCollectors);
+export const handler = sourceHandler(entraConnector, entraRunnableCollectors);

@@ -1,5 +1,5 @@
+import { githubRunnableCollectors } from '../../collectors/github/collect.ts';
 import { githubConnector } from '../../collectors/github/connector.ts';
-import { githubCollectors } from '../../collectors/github/index.ts';
 import { sourceHandler } from '../sources.ts';
 
-export const handler = sourceHandler(githubConnector, githubCollectors);
+export const handler = sourceHandler(githubConnector, githubRunnableCollectors);

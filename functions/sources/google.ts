@@ -1,5 +1,5 @@
+import { googleRunnableCollectors } from '../../collectors/identity/google/collect.ts';
 import { googleConnector } from '../../collectors/identity/google/connector.ts';
-import { googleCollectors } from '../../collectors/identity/google/index.ts';
 import { sourceHandler } from '../sources.ts';
 
-export const handler = sourceHandler(googleConnector, googleCollectors);
+export const handler = sourceHandler(googleConnector, googleRunnableCollectors);

@@ -1,5 +1,5 @@
+import { identityCenterRunnableCollectors } from '../../collectors/identity/identity-center/collect.ts';
 import { identityCenterConnector } from '../../collectors/identity/identity-center/connector.ts';
-import { identityCenterCollectors } from '../../collectors/identity/identity-center/index.ts';
 import { sourceHandler } from '../sources.ts';
 
-export const handler = sourceHandler(identityCenterConnector, identityCenterCollectors);
+export const handler = sourceHandler(identityCenterConnector, identityCenterRunnableCollectors);

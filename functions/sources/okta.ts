@@ -1,5 +1,5 @@
+import { oktaRunnableCollectors } from '../../collectors/identity/okta/collect.ts';
 import { oktaConnector } from '../../collectors/identity/okta/connector.ts';
-import { oktaCollectors } from '../../collectors/identity/okta/index.ts';
 import { sourceHandler } from '../sources.ts';
 
-export const handler = sourceHandler(oktaConnector, oktaCollectors);
+export const handler = sourceHandler(oktaConnector, oktaRunnableCollectors);

@@ -1,7 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runnableCollectors } from '../../collectors/collect.ts';
 import { connectors } from '../../collectors/connectors.ts';
 import { collectors } from '../../collectors/index.ts';
 import { DEFAULT_CONTROLS_PATH, loadControls } from '../../controls/catalog.ts';
@@ -73,7 +75,7 @@ async function collectorModules(): Promise<{ file: string; exports: Record<strin
 }
 
 const isCollector = (v: unknown): v is AnyCollector =>
-  !!v && typeof v === 'object' && 'collect' in v && 'checks' in v && 'permissions' in v;
+  !!v && typeof v === 'object' && 'defaultSchedule' in v && 'checks' in v && 'permissions' in v;
 const isCheck = (v: unknown): v is Check<unknown> =>
   !!v && typeof v === 'object' && 'evaluate' in v && 'severity' in v && 'procedure' in v;
 
@@ -94,6 +96,39 @@ describe('wiring: collectors, checks and connectors are registered everywhere th
     // The scan sees them all: every registered collector is among the exports it found.
     const found = new Set(exported.map((e) => e.split(' ')[1]));
     expect(collectors.map((c) => c.id).filter((id) => !found.has(id))).toEqual([]);
+  });
+
+  it("pairs every registered collector with its own folder's collect code (collectors/collect.ts, via its source's collect.ts)", () => {
+    expect(runnableCollectors.map((c) => c.id)).toEqual(collectors.map((c) => c.id));
+    const wrong = runnableCollectors.filter((runnable) => {
+      const folder = modules.find(
+        ({ file, exports }) =>
+          file.endsWith('/index.ts') &&
+          Object.values(exports).some((v) => isCollector(v) && v.id === runnable.id),
+      );
+      if (!folder) return true;
+      const code = modules.find(({ file }) => file === folder.file.replace(/index\.ts$/, 'collect.ts'));
+      return code?.exports.collect !== runnable.collect;
+    });
+    expect(wrong.map((c) => c.id)).toEqual([]);
+  });
+
+  it('keeps the registry free of vendor SDKs: what every command loads imports none of them', async () => {
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL('../../collectors/index.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const externals = Object.values(result.metafile.outputs).flatMap((o) =>
+      o.imports.filter((i) => i.external).map((i) => i.path),
+    );
+    expect(externals.filter((p) => /^@(aws-sdk|octokit|azure|googleapis|microsoft)\//.test(p))).toEqual([]);
+    expect(externals.length).toBeGreaterThan(0);
   });
 
   it("lists every check a checks.ts exports in its collector's checks (a check declared but not listed never runs)", () => {

@@ -28,7 +28,6 @@ export const testCollectors: AnyCollector[] = [
     defaultSchedule: 'rate(1 day)',
     permissions: [],
     schemaVersion: 1,
-    collect: async () => ({}),
     checks: [
       meta('t.root-mfa', 'critical', 'Assign an MFA device to root.'),
       meta('t.key-age', 'low', 'Rotate.'),
@@ -42,7 +41,6 @@ export const testCollectors: AnyCollector[] = [
     defaultSchedule: 'rate(1 day)',
     permissions: [],
     schemaVersion: 1,
-    collect: async () => ({}),
     checks: [meta('t.branch-protection', 'high', 'Protect the default branch.')],
   },
 ];

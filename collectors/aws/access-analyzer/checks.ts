@@ -1,7 +1,7 @@
 import { type Check, finding } from '../../../core/collector.ts';
 import { regionalAccount } from '../shared/open-findings.ts';
-import { EXTERNAL_ACCESS } from './collect.ts';
 import type { AccessAnalyzerSnapshot } from './snapshot.ts';
+import { EXTERNAL_ACCESS } from './snapshot.ts';
 
 const account = regionalAccount('access-analyzer');
 const active = (s: AccessAnalyzerSnapshot) =>

@@ -5,12 +5,12 @@ import {
 } from '@aws-sdk/client-accessanalyzer';
 import type { Scope } from '../../../core/model.ts';
 import type { AwsSession } from '../session.ts';
-import type { AccessAnalyzerSnapshot, AnalyzerSnapshot, ExternalAccessSnapshot } from './snapshot.ts';
-
-export const permissions = ['access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings'];
-
-/** Analyzer types that report access from outside the zone of trust. */
-export const EXTERNAL_ACCESS = ['ACCOUNT', 'ORGANIZATION'];
+import {
+  type AccessAnalyzerSnapshot,
+  type AnalyzerSnapshot,
+  EXTERNAL_ACCESS,
+  type ExternalAccessSnapshot,
+} from './snapshot.ts';
 
 export async function collect(session: AwsSession, scope: Scope): Promise<AccessAnalyzerSnapshot> {
   const client = session.client(AccessAnalyzerClient, scope.region);

@@ -1,10 +1,10 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { AccessAnalyzerSnapshot } from './snapshot.ts';
 
-export const accessAnalyzer: Collector<AccessAnalyzerSnapshot, AwsSession> = {
+export const permissions = ['access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings'];
+
+export const accessAnalyzer: CollectorDefinition<AccessAnalyzerSnapshot> = {
   id: 'aws.accessanalyzer',
   source: 'aws',
   description:
@@ -13,6 +13,5 @@ export const accessAnalyzer: Collector<AccessAnalyzerSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -1,3 +1,6 @@
+/** Analyzer types that report access from outside the zone of trust. */
+export const EXTERNAL_ACCESS = ['ACCOUNT', 'ORGANIZATION'];
+
 export interface AnalyzerSnapshot {
   readonly name: string;
   readonly arn: string;

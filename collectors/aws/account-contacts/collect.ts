@@ -4,8 +4,6 @@ import { type AwsSession, unlessMissing } from '../session.ts';
 import { orUnknown } from '../unknown.ts';
 import type { AccountContactsSnapshot } from './snapshot.ts';
 
-export const permissions = ['account:GetAlternateContact'];
-
 /** ResourceNotFoundException means no security contact is set; any other error is recorded as unknown. */
 export async function collect(session: AwsSession, scope: Scope): Promise<AccountContactsSnapshot> {
   const security = await orUnknown(

@@ -1,10 +1,10 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { AccountContactsSnapshot } from './snapshot.ts';
 
-export const accountContacts: Collector<AccountContactsSnapshot, AwsSession> = {
+export const permissions = ['account:GetAlternateContact'];
+
+export const accountContacts: CollectorDefinition<AccountContactsSnapshot> = {
   id: 'aws.account.contacts',
   source: 'aws',
   description: 'The account’s alternate SECURITY contact (Account Management API)',
@@ -12,6 +12,5 @@ export const accountContacts: Collector<AccountContactsSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

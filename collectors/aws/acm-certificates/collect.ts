@@ -10,8 +10,6 @@ import { all } from '../pages.ts';
 import type { AwsSession } from '../session.ts';
 import type { AcmCertificatesSnapshot } from './snapshot.ts';
 
-export const permissions = ['acm:ListCertificates', 'acm:DescribeCertificate'];
-
 /** ListCertificates lists only RSA_2048 keys unless asked for every key type. */
 const EVERY_KEY_TYPE: KeyAlgorithm[] = [
   'RSA_1024',

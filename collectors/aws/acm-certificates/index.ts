@@ -1,10 +1,10 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { AcmCertificatesSnapshot } from './snapshot.ts';
 
-export const acmCertificates: Collector<AcmCertificatesSnapshot, AwsSession> = {
+export const permissions = ['acm:ListCertificates', 'acm:DescribeCertificate'];
+
+export const acmCertificates: CollectorDefinition<AcmCertificatesSnapshot> = {
   id: 'aws.acm.certificates',
   source: 'aws',
   description: 'ACM certificates: status, key algorithm, expiry and managed renewal',
@@ -12,6 +12,5 @@ export const acmCertificates: Collector<AcmCertificatesSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

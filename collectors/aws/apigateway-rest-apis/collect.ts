@@ -10,8 +10,6 @@ import { all } from '../pages.ts';
 import type { AwsSession } from '../session.ts';
 import type { ApiGatewaySnapshot } from './snapshot.ts';
 
-export const permissions = ['apigateway:GET'];
-
 export async function collect(session: AwsSession, scope: Scope): Promise<ApiGatewaySnapshot> {
   const client = session.client(APIGatewayClient, scope.region);
   const [apis, domains] = await Promise.all([

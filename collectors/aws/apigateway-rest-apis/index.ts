@@ -1,10 +1,10 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { ApiGatewaySnapshot } from './snapshot.ts';
 
-export const apiGatewayRestApis: Collector<ApiGatewaySnapshot, AwsSession> = {
+export const permissions = ['apigateway:GET'];
+
+export const apiGatewayRestApis: CollectorDefinition<ApiGatewaySnapshot> = {
   id: 'aws.apigateway.rest-apis',
   source: 'aws',
   description:
@@ -13,6 +13,5 @@ export const apiGatewayRestApis: Collector<ApiGatewaySnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

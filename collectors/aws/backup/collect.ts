@@ -12,22 +12,11 @@ import {
 } from '@aws-sdk/client-backup';
 import pLimit from 'p-limit';
 import type { Scope } from '../../../core/model.ts';
-import { keyManagerPermissions, keyManagers } from '../customer-keys.ts';
+import { keyManagers } from '../key-managers.ts';
 import { all } from '../pages.ts';
 import type { AwsSession } from '../session.ts';
 import { orUnknown } from '../unknown.ts';
 import type { BackupPlanSnapshot, BackupSelectionSnapshot, BackupSnapshot } from './snapshot.ts';
-
-export const permissions = [
-  'backup:ListBackupPlans',
-  'backup:GetBackupPlan',
-  'backup:ListBackupSelections',
-  'backup:GetBackupSelection',
-  'backup:ListBackupVaults',
-  'backup:ListProtectedResources',
-  'backup:ListRestoreTestingPlans',
-  ...keyManagerPermissions,
-];
 
 const TAG_CONDITION = 'aws:ResourceTag/';
 

@@ -1,10 +1,20 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
+import { keyManagerPermissions } from '../customer-keys.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { BackupSnapshot } from './snapshot.ts';
 
-export const backup: Collector<BackupSnapshot, AwsSession> = {
+export const permissions = [
+  'backup:ListBackupPlans',
+  'backup:GetBackupPlan',
+  'backup:ListBackupSelections',
+  'backup:GetBackupSelection',
+  'backup:ListBackupVaults',
+  'backup:ListProtectedResources',
+  'backup:ListRestoreTestingPlans',
+  ...keyManagerPermissions,
+];
+
+export const backup: CollectorDefinition<BackupSnapshot> = {
   id: 'aws.backup',
   source: 'aws',
   description: 'AWS Backup plans, selections, vaults, protected resources and restore testing plans',
@@ -12,6 +22,5 @@ export const backup: Collector<BackupSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -8,8 +8,6 @@ import { all } from '../pages.ts';
 import type { AwsSession } from '../session.ts';
 import type { CloudFrontSnapshot } from './snapshot.ts';
 
-export const permissions = ['cloudfront:ListDistributions', 'cloudfront:GetDistributionConfig'];
-
 /** CloudFront is global: one collection per account, from us-east-1. */
 export async function collect(session: AwsSession): Promise<CloudFrontSnapshot> {
   const client = session.client(CloudFrontClient, 'us-east-1');

@@ -1,10 +1,10 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { CloudFrontSnapshot } from './snapshot.ts';
 
-export const cloudFrontDistributions: Collector<CloudFrontSnapshot, AwsSession> = {
+export const permissions = ['cloudfront:ListDistributions', 'cloudfront:GetDistributionConfig'];
+
+export const cloudFrontDistributions: CollectorDefinition<CloudFrontSnapshot> = {
   id: 'aws.cloudfront.distributions',
   source: 'aws',
   description:
@@ -13,6 +13,5 @@ export const cloudFrontDistributions: Collector<CloudFrontSnapshot, AwsSession> 
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

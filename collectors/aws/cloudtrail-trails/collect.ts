@@ -10,14 +10,6 @@ import pLimit from 'p-limit';
 import { type AwsSession, unlessMissing } from '../session.ts';
 import type { BucketTags, CloudTrailSnapshot, TrailEventSelection } from './snapshot.ts';
 
-export const permissions = [
-  'cloudtrail:DescribeTrails',
-  'cloudtrail:GetTrailStatus',
-  'cloudtrail:GetEventSelectors',
-  's3:ListAllMyBuckets',
-  's3:GetBucketTagging',
-];
-
 /** Every trail visible from the home region, including multi-region and organization trails created elsewhere. */
 export async function collect(session: AwsSession): Promise<CloudTrailSnapshot> {
   const { trailList = [] } = await session

@@ -1,10 +1,16 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { CloudTrailSnapshot } from './snapshot.ts';
 
-export const cloudTrailTrails: Collector<CloudTrailSnapshot, AwsSession> = {
+export const permissions = [
+  'cloudtrail:DescribeTrails',
+  'cloudtrail:GetTrailStatus',
+  'cloudtrail:GetEventSelectors',
+  's3:ListAllMyBuckets',
+  's3:GetBucketTagging',
+];
+
+export const cloudTrailTrails: CollectorDefinition<CloudTrailSnapshot> = {
   id: 'aws.cloudtrail.trails',
   source: 'aws',
   description: 'CloudTrail trails, their logging status and event selectors, and the tags of S3 buckets',
@@ -12,6 +18,5 @@ export const cloudTrailTrails: Collector<CloudTrailSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 2,
   permissions,
-  collect,
   checks,
 };

@@ -14,13 +14,6 @@ import type {
   MetricFilterSnapshot,
 } from './snapshot.ts';
 
-export const permissions = [
-  'cloudtrail:DescribeTrails',
-  'logs:DescribeLogGroups',
-  'logs:DescribeMetricFilters',
-  'cloudwatch:DescribeAlarms',
-];
-
 /** arn:aws:logs:<region>:<account>:log-group:<name>:* → name, when the group is in `region`. */
 const logGroupIn = (arn: string, region: string): string | undefined => {
   const [, , , groupRegion, , kind, ...rest] = arn.split(':');

@@ -1,10 +1,15 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { CloudWatchAlarmsSnapshot } from './snapshot.ts';
 
-export const cloudWatchAlarms: Collector<CloudWatchAlarmsSnapshot, AwsSession> = {
+export const permissions = [
+  'cloudtrail:DescribeTrails',
+  'logs:DescribeLogGroups',
+  'logs:DescribeMetricFilters',
+  'cloudwatch:DescribeAlarms',
+];
+
+export const cloudWatchAlarms: CollectorDefinition<CloudWatchAlarmsSnapshot> = {
   id: 'aws.cloudwatch.alarms',
   source: 'aws',
   description:
@@ -13,6 +18,5 @@ export const cloudWatchAlarms: Collector<CloudWatchAlarmsSnapshot, AwsSession> =
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -8,12 +8,6 @@ import type { Scope } from '../../../core/model.ts';
 import type { AwsSession } from '../session.ts';
 import type { ConfigRecorderSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'config:DescribeConfigurationRecorders',
-  'config:DescribeConfigurationRecorderStatus',
-  'config:DescribeDeliveryChannels',
-];
-
 export async function collect(session: AwsSession, scope: Scope): Promise<ConfigRecorderSnapshot> {
   const config = session.client(ConfigServiceClient, scope.region);
   const [recorders, statuses, channels] = await Promise.all([

@@ -1,10 +1,14 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { ConfigRecorderSnapshot } from './snapshot.ts';
 
-export const configRecorder: Collector<ConfigRecorderSnapshot, AwsSession> = {
+export const permissions = [
+  'config:DescribeConfigurationRecorders',
+  'config:DescribeConfigurationRecorderStatus',
+  'config:DescribeDeliveryChannels',
+];
+
+export const configRecorder: CollectorDefinition<ConfigRecorderSnapshot> = {
   id: 'aws.config.recorder',
   source: 'aws',
   description: 'AWS Config recorder, its status and delivery channels',
@@ -12,6 +16,5 @@ export const configRecorder: Collector<ConfigRecorderSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -6,17 +6,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import pLimit from 'p-limit';
 import type { Scope } from '../../../core/model.ts';
-import { keyManagerPermissions, keyManagers } from '../customer-keys.ts';
+import { keyManagers } from '../key-managers.ts';
 import { all } from '../pages.ts';
 import type { AwsSession } from '../session.ts';
 import type { DynamoDbSnapshot } from './snapshot.ts';
-
-export const permissions = [
-  'dynamodb:ListTables',
-  'dynamodb:DescribeTable',
-  'dynamodb:DescribeContinuousBackups',
-  ...keyManagerPermissions,
-];
 
 export async function collect(session: AwsSession, scope: Scope): Promise<DynamoDbSnapshot> {
   const dynamodb = session.client(DynamoDBClient, scope.region);

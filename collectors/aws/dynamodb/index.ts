@@ -1,10 +1,16 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
+import { keyManagerPermissions } from '../customer-keys.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { DynamoDbSnapshot } from './snapshot.ts';
 
-export const dynamodb: Collector<DynamoDbSnapshot, AwsSession> = {
+export const permissions = [
+  'dynamodb:ListTables',
+  'dynamodb:DescribeTable',
+  'dynamodb:DescribeContinuousBackups',
+  ...keyManagerPermissions,
+];
+
+export const dynamodb: CollectorDefinition<DynamoDbSnapshot> = {
   id: 'aws.dynamodb',
   source: 'aws',
   description: 'DynamoDB tables: point-in-time recovery, deletion protection, encryption key',
@@ -12,6 +18,5 @@ export const dynamodb: Collector<DynamoDbSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

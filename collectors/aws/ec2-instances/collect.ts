@@ -16,16 +16,6 @@ import { secretNamesIn } from '../secret-names.ts';
 import type { AwsSession } from '../session.ts';
 import type { Ec2InstancesSnapshot, Instance } from './snapshot.ts';
 
-export const permissions = [
-  'ec2:DescribeInstances',
-  'ec2:DescribeInstanceAttribute',
-  'ec2:DescribeVolumes',
-  'ec2:DescribeSnapshots',
-  'ec2:DescribeSnapshotAttribute',
-  'ec2:DescribeImages',
-  'ec2:GetEbsEncryptionByDefault',
-];
-
 /** Every instance of the region that is not terminated (DescribeInstances, paginated). */
 export async function listInstances(client: EC2Client): Promise<Ec2Instance[]> {
   const reservations = await all(paginateDescribeInstances({ client }, {}), (p) => p.Reservations);

@@ -1,10 +1,18 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { Ec2InstancesSnapshot } from './snapshot.ts';
 
-export const ec2Instances: Collector<Ec2InstancesSnapshot, AwsSession> = {
+export const permissions = [
+  'ec2:DescribeInstances',
+  'ec2:DescribeInstanceAttribute',
+  'ec2:DescribeVolumes',
+  'ec2:DescribeSnapshots',
+  'ec2:DescribeSnapshotAttribute',
+  'ec2:DescribeImages',
+  'ec2:GetEbsEncryptionByDefault',
+];
+
+export const ec2Instances: CollectorDefinition<Ec2InstancesSnapshot> = {
   id: 'aws.ec2.instances',
   source: 'aws',
   description:
@@ -13,6 +21,5 @@ export const ec2Instances: Collector<Ec2InstancesSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -13,15 +13,6 @@ import { all } from '../pages.ts';
 import type { AwsSession } from '../session.ts';
 import type { Ec2NetworkSnapshot, SgRule } from './snapshot.ts';
 
-export const permissions = [
-  'ec2:DescribeSecurityGroups',
-  'ec2:DescribeNetworkAcls',
-  'ec2:DescribeVpcs',
-  'ec2:DescribeFlowLogs',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeNetworkInterfaces',
-];
-
 const rule = (p: IpPermission): SgRule => ({
   protocol: p.IpProtocol ?? '-1',
   fromPort: p.FromPort ?? null,

@@ -1,10 +1,17 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { Ec2NetworkSnapshot } from './snapshot.ts';
 
-export const ec2Network: Collector<Ec2NetworkSnapshot, AwsSession> = {
+export const permissions = [
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeNetworkAcls',
+  'ec2:DescribeVpcs',
+  'ec2:DescribeFlowLogs',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeNetworkInterfaces',
+];
+
+export const ec2Network: CollectorDefinition<Ec2NetworkSnapshot> = {
   id: 'aws.ec2.network',
   source: 'aws',
   description:
@@ -13,6 +20,5 @@ export const ec2Network: Collector<Ec2NetworkSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

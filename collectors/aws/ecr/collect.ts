@@ -7,20 +7,12 @@ import {
 } from '@aws-sdk/client-ecr';
 import pLimit from 'p-limit';
 import type { Scope } from '../../../core/model.ts';
-import { keyManagerPermissions, keyManagers } from '../customer-keys.ts';
+import { keyManagers } from '../key-managers.ts';
 import { all } from '../pages.ts';
 import { type AwsSession, unlessMissing } from '../session.ts';
 import { parsePolicy } from '../shared/policy-document.ts';
 import { orUnknown } from '../unknown.ts';
 import type { EcrSnapshot } from './snapshot.ts';
-
-export const permissions = [
-  'ecr:DescribeRepositories',
-  'ecr:GetRepositoryPolicy',
-  'ecr:GetLifecyclePolicy',
-  'ecr:GetRegistryScanningConfiguration',
-  ...keyManagerPermissions,
-];
 
 export async function collect(session: AwsSession, scope: Scope): Promise<EcrSnapshot> {
   const ecr = session.client(ECRClient, scope.region);

@@ -1,10 +1,17 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
+import { keyManagerPermissions } from '../customer-keys.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { EcrSnapshot } from './snapshot.ts';
 
-export const ecr: Collector<EcrSnapshot, AwsSession> = {
+export const permissions = [
+  'ecr:DescribeRepositories',
+  'ecr:GetRepositoryPolicy',
+  'ecr:GetLifecyclePolicy',
+  'ecr:GetRegistryScanningConfiguration',
+  ...keyManagerPermissions,
+];
+
+export const ecr: CollectorDefinition<EcrSnapshot> = {
   id: 'aws.ecr',
   source: 'aws',
   description: 'ECR repositories: scanning, tag mutability, repository and lifecycle policies, encryption',
@@ -12,6 +19,5 @@ export const ecr: Collector<EcrSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -11,12 +11,6 @@ import { type AwsSession, unlessMissing } from '../session.ts';
 import { parsePolicy } from '../shared/policy-document.ts';
 import type { EfsSnapshot, FileSystemSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'elasticfilesystem:DescribeFileSystems',
-  'elasticfilesystem:DescribeBackupPolicy',
-  'elasticfilesystem:DescribeFileSystemPolicy',
-];
-
 export async function collect(session: AwsSession, scope: Scope): Promise<EfsSnapshot> {
   const efs = session.client(EFSClient, scope.region);
   const list = await all(paginateDescribeFileSystems({ client: efs }, {}), (p) => p.FileSystems);

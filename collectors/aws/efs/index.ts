@@ -1,10 +1,14 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { EfsSnapshot } from './snapshot.ts';
 
-export const efs: Collector<EfsSnapshot, AwsSession> = {
+export const permissions = [
+  'elasticfilesystem:DescribeFileSystems',
+  'elasticfilesystem:DescribeBackupPolicy',
+  'elasticfilesystem:DescribeFileSystemPolicy',
+];
+
+export const efs: CollectorDefinition<EfsSnapshot> = {
   id: 'aws.efs',
   source: 'aws',
   description: 'EFS file systems: encryption, automatic backups, file system policy',
@@ -12,6 +16,5 @@ export const efs: Collector<EfsSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -20,14 +20,6 @@ import type { AwsSession } from '../session.ts';
 import { isUnknown, orUnknown } from '../unknown.ts';
 import type { ElbLoadBalancersSnapshot, LoadBalancer } from './snapshot.ts';
 
-export const permissions = [
-  'elasticloadbalancing:DescribeLoadBalancers',
-  'elasticloadbalancing:DescribeListeners',
-  'elasticloadbalancing:DescribeLoadBalancerAttributes',
-  'elasticloadbalancing:DescribeLoadBalancerPolicies',
-  'wafv2:GetWebACLForResource',
-];
-
 /**
  * The lowest TLS version of a predefined ELB security policy, from its name: `…-TLS13-1-2-…`, `…-TLS-1-1-…`,
  * `…-FS-1-2-…` name their minimum; the older policies (`ELBSecurityPolicy-2016-08`, `-FS-2018-06`, `-2015-05`)

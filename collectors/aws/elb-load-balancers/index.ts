@@ -1,10 +1,16 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { ElbLoadBalancersSnapshot } from './snapshot.ts';
 
-export const elbLoadBalancers: Collector<ElbLoadBalancersSnapshot, AwsSession> = {
+export const permissions = [
+  'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeLoadBalancerAttributes',
+  'elasticloadbalancing:DescribeLoadBalancerPolicies',
+  'wafv2:GetWebACLForResource',
+];
+
+export const elbLoadBalancers: CollectorDefinition<ElbLoadBalancersSnapshot> = {
   id: 'aws.elb.load-balancers',
   source: 'aws',
   description:
@@ -13,6 +19,5 @@ export const elbLoadBalancers: Collector<ElbLoadBalancersSnapshot, AwsSession> =
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -14,15 +14,6 @@ import type { OpenFinding } from '../shared/open-findings.ts';
 import { isUnknown, type Known, orUnknown } from '../unknown.ts';
 import type { DetectorSnapshot, GuardDutySnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'guardduty:ListDetectors',
-  'guardduty:GetDetector',
-  'guardduty:ListFindings',
-  'guardduty:GetFindings',
-  'guardduty:ListOrganizationAdminAccounts',
-  'organizations:DescribeOrganization',
-];
-
 /** GuardDuty's high band starts at 7.0 (7.0–8.9 high, 9.0–10 critical). */
 const HIGH = 7;
 

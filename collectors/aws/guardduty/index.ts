@@ -1,10 +1,17 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { GuardDutySnapshot } from './snapshot.ts';
 
-export const guardDuty: Collector<GuardDutySnapshot, AwsSession> = {
+export const permissions = [
+  'guardduty:ListDetectors',
+  'guardduty:GetDetector',
+  'guardduty:ListFindings',
+  'guardduty:GetFindings',
+  'guardduty:ListOrganizationAdminAccounts',
+  'organizations:DescribeOrganization',
+];
+
+export const guardDuty: CollectorDefinition<GuardDutySnapshot> = {
   id: 'aws.guardduty',
   source: 'aws',
   description:
@@ -13,6 +20,5 @@ export const guardDuty: Collector<GuardDutySnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

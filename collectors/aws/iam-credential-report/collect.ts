@@ -10,13 +10,6 @@ import { type AwsSession, unlessMissing } from '../session.ts';
 import { parseCredentialReport } from './parse.ts';
 import type { CredentialReportSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'iam:GenerateCredentialReport',
-  'iam:GetCredentialReport',
-  'iam:GetAccountPasswordPolicy',
-  'iam:GetAccountSummary',
-];
-
 export async function collect(session: AwsSession): Promise<CredentialReportSnapshot> {
   const iam = session.client(IAMClient);
   // The report is generated asynchronously; AWS reuses one younger than four hours.

@@ -1,10 +1,15 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { CredentialReportSnapshot } from './snapshot.ts';
 
-export const credentialReport: Collector<CredentialReportSnapshot, AwsSession> = {
+export const permissions = [
+  'iam:GenerateCredentialReport',
+  'iam:GetCredentialReport',
+  'iam:GetAccountPasswordPolicy',
+  'iam:GetAccountSummary',
+];
+
+export const credentialReport: CollectorDefinition<CredentialReportSnapshot> = {
   id: 'aws.iam.credential-report',
   source: 'aws',
   description: 'IAM credential report, account password policy and account summary',
@@ -12,6 +17,5 @@ export const credentialReport: Collector<CredentialReportSnapshot, AwsSession> =
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -9,8 +9,6 @@ import type {
   UserSnapshot,
 } from './snapshot.ts';
 
-export const permissions = ['iam:GetAccountAuthorizationDetails'];
-
 /**
  * The whole IAM authorisation picture in one paginated call (GetAccountAuthorizationDetails): users, groups
  * and roles with their attached and inline policies, role trust policies and last use, and the default

@@ -1,10 +1,10 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { IamPoliciesSnapshot } from './snapshot.ts';
 
-export const iamPolicies: Collector<IamPoliciesSnapshot, AwsSession> = {
+export const permissions = ['iam:GetAccountAuthorizationDetails'];
+
+export const iamPolicies: CollectorDefinition<IamPoliciesSnapshot> = {
   id: 'aws.iam.policies',
   source: 'aws',
   description:
@@ -13,6 +13,5 @@ export const iamPolicies: Collector<IamPoliciesSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

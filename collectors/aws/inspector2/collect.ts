@@ -9,8 +9,6 @@ import type { OpenFinding } from '../shared/open-findings.ts';
 import { orUnknown } from '../unknown.ts';
 import type { Inspector2Snapshot } from './snapshot.ts';
 
-export const permissions = ['inspector2:BatchGetAccountStatus', 'inspector2:ListFindings'];
-
 export async function collect(session: AwsSession, scope: Scope): Promise<Inspector2Snapshot> {
   const inspector = session.client(Inspector2Client, scope.region);
   const { accounts = [], failedAccounts = [] } = await inspector.send(

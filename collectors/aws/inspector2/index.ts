@@ -1,10 +1,10 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { Inspector2Snapshot } from './snapshot.ts';
 
-export const inspector2: Collector<Inspector2Snapshot, AwsSession> = {
+export const permissions = ['inspector2:BatchGetAccountStatus', 'inspector2:ListFindings'];
+
+export const inspector2: CollectorDefinition<Inspector2Snapshot> = {
   id: 'aws.inspector2',
   source: 'aws',
   description: 'Amazon Inspector scanning per resource type and old critical findings (ARNs and age only)',
@@ -12,6 +12,5 @@ export const inspector2: Collector<Inspector2Snapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

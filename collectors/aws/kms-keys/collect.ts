@@ -10,8 +10,6 @@ import type { AwsSession } from '../session.ts';
 import { rotatable } from './checks.ts';
 import type { KeySnapshot, KmsKeysSnapshot } from './snapshot.ts';
 
-export const permissions = ['kms:ListKeys', 'kms:DescribeKey', 'kms:GetKeyRotationStatus'];
-
 export async function collect(session: AwsSession, scope: Scope): Promise<KmsKeysSnapshot> {
   const kms = session.client(KMSClient, scope.region);
   const ids: string[] = [];

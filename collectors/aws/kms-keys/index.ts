@@ -1,10 +1,10 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { KmsKeysSnapshot } from './snapshot.ts';
 
-export const kmsKeys: Collector<KmsKeysSnapshot, AwsSession> = {
+export const permissions = ['kms:ListKeys', 'kms:DescribeKey', 'kms:GetKeyRotationStatus'];
+
+export const kmsKeys: CollectorDefinition<KmsKeysSnapshot> = {
   id: 'aws.kms.keys',
   source: 'aws',
   description: 'KMS keys and their rotation status',
@@ -12,6 +12,5 @@ export const kmsKeys: Collector<KmsKeysSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

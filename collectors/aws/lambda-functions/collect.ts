@@ -11,8 +11,6 @@ import { looksSecret } from '../secret-names.ts';
 import { type AwsSession, unlessMissing } from '../session.ts';
 import type { LambdaFunctionsSnapshot } from './snapshot.ts';
 
-export const permissions = ['lambda:ListFunctions', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy'];
-
 export async function collect(session: AwsSession, scope: Scope): Promise<LambdaFunctionsSnapshot> {
   const lambda = session.client(LambdaClient, scope.region);
   const functions = await all(paginateListFunctions({ client: lambda }, {}), (p) => p.Functions);

@@ -1,10 +1,10 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { LambdaFunctionsSnapshot } from './snapshot.ts';
 
-export const lambdaFunctions: Collector<LambdaFunctionsSnapshot, AwsSession> = {
+export const permissions = ['lambda:ListFunctions', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy'];
+
+export const lambdaFunctions: CollectorDefinition<LambdaFunctionsSnapshot> = {
   id: 'aws.lambda.functions',
   source: 'aws',
   description:
@@ -13,6 +13,5 @@ export const lambdaFunctions: Collector<LambdaFunctionsSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -12,14 +12,6 @@ import type { OpenFinding } from '../shared/open-findings.ts';
 import { orUnknown } from '../unknown.ts';
 import type { MacieSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'macie2:GetMacieSession',
-  'macie2:GetAutomatedDiscoveryConfiguration',
-  'macie2:ListClassificationJobs',
-  'macie2:ListFindings',
-  'macie2:GetFindings',
-];
-
 export async function collect(session: AwsSession, scope: Scope): Promise<MacieSnapshot> {
   const macie = session.client(Macie2Client, scope.region);
   let status: string | null;

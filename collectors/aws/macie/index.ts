@@ -1,10 +1,16 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { MacieSnapshot } from './snapshot.ts';
 
-export const macie: Collector<MacieSnapshot, AwsSession> = {
+export const permissions = [
+  'macie2:GetMacieSession',
+  'macie2:GetAutomatedDiscoveryConfiguration',
+  'macie2:ListClassificationJobs',
+  'macie2:ListFindings',
+  'macie2:GetFindings',
+];
+
+export const macie: CollectorDefinition<MacieSnapshot> = {
   id: 'aws.macie',
   source: 'aws',
   description:
@@ -13,6 +19,5 @@ export const macie: Collector<MacieSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

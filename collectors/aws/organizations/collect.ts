@@ -10,13 +10,6 @@ import { parseDocument } from '../shared/policy-document.ts';
 import { orUnknown } from '../unknown.ts';
 import type { OrganizationsSnapshot, ScpSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'organizations:DescribeOrganization',
-  'organizations:ListPolicies',
-  'organizations:DescribePolicy',
-  'organizations:ListTargetsForPolicy',
-];
-
 export async function collect(session: AwsSession): Promise<OrganizationsSnapshot> {
   const client = session.client(OrganizationsClient);
   const organization = await describeOrganization(session);

@@ -1,10 +1,15 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { OrganizationsSnapshot } from './snapshot.ts';
 
-export const organizationPolicies: Collector<OrganizationsSnapshot, AwsSession> = {
+export const permissions = [
+  'organizations:DescribeOrganization',
+  'organizations:ListPolicies',
+  'organizations:DescribePolicy',
+  'organizations:ListTargetsForPolicy',
+];
+
+export const organizationPolicies: CollectorDefinition<OrganizationsSnapshot> = {
   id: 'aws.organizations',
   source: 'aws',
   description: 'The AWS Organization (feature set) and its service control policies with their targets',
@@ -12,6 +17,5 @@ export const organizationPolicies: Collector<OrganizationsSnapshot, AwsSession> 
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

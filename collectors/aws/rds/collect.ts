@@ -19,17 +19,6 @@ import type { AwsSession } from '../session.ts';
 import { orUnknown } from '../unknown.ts';
 import type { DatabaseSnapshot, DbSnapshotSnapshot, RdsSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'rds:DescribeDBInstances',
-  'rds:DescribeDBClusters',
-  'rds:DescribeDBSnapshots',
-  'rds:DescribeDBClusterSnapshots',
-  'rds:DescribeDBSnapshotAttributes',
-  'rds:DescribeDBClusterSnapshotAttributes',
-  'rds:DescribeDBParameters',
-  'rds:DescribeDBClusterParameters',
-];
-
 /** The parameters that make an engine refuse connections without TLS. */
 export const TLS_PARAMETERS = ['rds.force_ssl', 'require_secure_transport'];
 

@@ -1,10 +1,19 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { RdsSnapshot } from './snapshot.ts';
 
-export const rds: Collector<RdsSnapshot, AwsSession> = {
+export const permissions = [
+  'rds:DescribeDBInstances',
+  'rds:DescribeDBClusters',
+  'rds:DescribeDBSnapshots',
+  'rds:DescribeDBClusterSnapshots',
+  'rds:DescribeDBSnapshotAttributes',
+  'rds:DescribeDBClusterSnapshotAttributes',
+  'rds:DescribeDBParameters',
+  'rds:DescribeDBClusterParameters',
+];
+
+export const rds: CollectorDefinition<RdsSnapshot> = {
   id: 'aws.rds',
   source: 'aws',
   description: 'RDS instances, Aurora clusters, their TLS parameters and manual snapshots',
@@ -12,6 +21,5 @@ export const rds: Collector<RdsSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -20,19 +20,6 @@ import type { Scope } from '../../../core/model.ts';
 import { type AwsSession, singleHostEndpoint, unlessMissing } from '../session.ts';
 import type { BucketSnapshot, LifecycleRule, PublicAccessBlock, S3BucketsSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  's3:ListAllMyBuckets',
-  's3:GetBucketLocation',
-  's3:GetEncryptionConfiguration',
-  's3:GetBucketPublicAccessBlock',
-  's3:GetBucketVersioning',
-  's3:GetBucketLogging',
-  's3:GetBucketPolicy',
-  's3:GetBucketTagging',
-  's3:GetLifecycleConfiguration',
-  's3:GetAccountPublicAccessBlock',
-];
-
 type PabConfig = {
   BlockPublicAcls?: boolean;
   IgnorePublicAcls?: boolean;

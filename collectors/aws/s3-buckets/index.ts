@@ -1,10 +1,21 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { S3BucketsSnapshot } from './snapshot.ts';
 
-export const s3Buckets: Collector<S3BucketsSnapshot, AwsSession> = {
+export const permissions = [
+  's3:ListAllMyBuckets',
+  's3:GetBucketLocation',
+  's3:GetEncryptionConfiguration',
+  's3:GetBucketPublicAccessBlock',
+  's3:GetBucketVersioning',
+  's3:GetBucketLogging',
+  's3:GetBucketPolicy',
+  's3:GetBucketTagging',
+  's3:GetLifecycleConfiguration',
+  's3:GetAccountPublicAccessBlock',
+];
+
+export const s3Buckets: CollectorDefinition<S3BucketsSnapshot> = {
   id: 'aws.s3.buckets',
   source: 'aws',
   description:
@@ -13,6 +24,5 @@ export const s3Buckets: Collector<S3BucketsSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 2,
   permissions,
-  collect,
   checks,
 };

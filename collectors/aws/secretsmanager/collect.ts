@@ -4,9 +4,6 @@ import { all } from '../pages.ts';
 import type { AwsSession } from '../session.ts';
 import type { SecretsManagerSnapshot } from './snapshot.ts';
 
-/** Metadata only: the collector never reads a secret value. */
-export const permissions = ['secretsmanager:ListSecrets'];
-
 export async function collect(session: AwsSession, scope: Scope): Promise<SecretsManagerSnapshot> {
   const client = session.client(SecretsManagerClient, scope.region);
   const list = await all(paginateListSecrets({ client }, {}), (p) => p.SecretList);

@@ -1,10 +1,11 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { SecretsManagerSnapshot } from './snapshot.ts';
 
-export const secretsManager: Collector<SecretsManagerSnapshot, AwsSession> = {
+/** Metadata only: the collector never reads a secret value. */
+export const permissions = ['secretsmanager:ListSecrets'];
+
+export const secretsManager: CollectorDefinition<SecretsManagerSnapshot> = {
   id: 'aws.secretsmanager',
   source: 'aws',
   description: 'Secrets Manager secrets (metadata only): rotation, last use, encryption key',
@@ -12,6 +13,5 @@ export const secretsManager: Collector<SecretsManagerSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

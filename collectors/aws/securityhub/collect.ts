@@ -10,12 +10,6 @@ import type { OpenFinding } from '../shared/open-findings.ts';
 import { orUnknown } from '../unknown.ts';
 import type { SecurityHubSnapshot, StandardSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'securityhub:DescribeHub',
-  'securityhub:GetEnabledStandards',
-  'securityhub:GetFindings',
-];
-
 const filters = {
   SeverityLabel: [
     { Value: 'CRITICAL', Comparison: 'EQUALS' as const },

@@ -1,10 +1,14 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { SecurityHubSnapshot } from './snapshot.ts';
 
-export const securityHub: Collector<SecurityHubSnapshot, AwsSession> = {
+export const permissions = [
+  'securityhub:DescribeHub',
+  'securityhub:GetEnabledStandards',
+  'securityhub:GetFindings',
+];
+
+export const securityHub: CollectorDefinition<SecurityHubSnapshot> = {
   id: 'aws.securityhub',
   source: 'aws',
   description:
@@ -13,6 +17,5 @@ export const securityHub: Collector<SecurityHubSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -13,13 +13,6 @@ import { all, chunks } from '../pages.ts';
 import type { AwsSession } from '../session.ts';
 import type { SsmManagedInstancesSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'ec2:DescribeInstances',
-  'ssm:DescribeInstanceInformation',
-  'ssm:DescribeInstancePatchStates',
-  'ssm:ListComplianceSummaries',
-];
-
 /** DescribeInstancePatchStates takes at most 50 instance ids a call. */
 const PATCH_STATE_BATCH = 50;
 

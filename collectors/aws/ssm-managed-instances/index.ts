@@ -1,10 +1,15 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { SsmManagedInstancesSnapshot } from './snapshot.ts';
 
-export const ssmManagedInstances: Collector<SsmManagedInstancesSnapshot, AwsSession> = {
+export const permissions = [
+  'ec2:DescribeInstances',
+  'ssm:DescribeInstanceInformation',
+  'ssm:DescribeInstancePatchStates',
+  'ssm:ListComplianceSummaries',
+];
+
+export const ssmManagedInstances: CollectorDefinition<SsmManagedInstancesSnapshot> = {
   id: 'aws.ssm.managed-instances',
   source: 'aws',
   description:
@@ -13,6 +18,5 @@ export const ssmManagedInstances: Collector<SsmManagedInstancesSnapshot, AwsSess
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

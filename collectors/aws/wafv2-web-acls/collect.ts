@@ -10,8 +10,6 @@ import type { Scope } from '../../../core/model.ts';
 import type { AwsSession } from '../session.ts';
 import type { Wafv2WebAclsSnapshot } from './snapshot.ts';
 
-export const permissions = ['wafv2:ListWebACLs', 'wafv2:GetWebACL', 'wafv2:ListLoggingConfigurations'];
-
 /** WAFv2 list calls page with NextMarker and have no SDK paginator. */
 async function marked<T>(page: (NextMarker?: string) => Promise<{ NextMarker?: string; items?: T[] }>) {
   const out: T[] = [];

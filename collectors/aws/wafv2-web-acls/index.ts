@@ -1,10 +1,10 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { AwsSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { Wafv2WebAclsSnapshot } from './snapshot.ts';
 
-export const wafv2WebAcls: Collector<Wafv2WebAclsSnapshot, AwsSession> = {
+export const permissions = ['wafv2:ListWebACLs', 'wafv2:GetWebACL', 'wafv2:ListLoggingConfigurations'];
+
+export const wafv2WebAcls: CollectorDefinition<Wafv2WebAclsSnapshot> = {
   id: 'aws.wafv2.web-acls',
   source: 'aws',
   description: 'Regional WAFv2 web ACLs: their rules, default action and logging',
@@ -12,6 +12,5 @@ export const wafv2WebAcls: Collector<Wafv2WebAclsSnapshot, AwsSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -4,9 +4,6 @@ import { readable } from '../readable.ts';
 import type { GitHubSession } from '../session.ts';
 import type { AuditLogSnapshot, PolicyChangeSnapshot } from './snapshot.ts';
 
-/** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
-export const permissions = ['organization_administration:read'];
-
 /** Audit-log action prefixes that change organization or repository security policy. */
 export const POLICY_ACTION_PREFIXES = [
   'org.',

@@ -1,10 +1,11 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { GitHubSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { AuditLogSnapshot } from './snapshot.ts';
 
-export const auditLog: Collector<AuditLogSnapshot, GitHubSession> = {
+/** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
+export const permissions = ['organization_administration:read'];
+
+export const auditLog: CollectorDefinition<AuditLogSnapshot> = {
   id: 'github.audit-log',
   source: 'github',
   description:
@@ -13,6 +14,5 @@ export const auditLog: Collector<AuditLogSnapshot, GitHubSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -4,9 +4,6 @@ import { readable } from '../readable.ts';
 import type { GitHubSession } from '../session.ts';
 import type { CollaboratorSnapshot, OrgMembersSnapshot, RepoPermission } from './snapshot.ts';
 
-/** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
-export const permissions = ['members:read', 'metadata:read'];
-
 const RANK: readonly RepoPermission[] = ['admin', 'maintain', 'write', 'triage', 'read'];
 
 /** The highest permission a collaborator holds, from `permissions` flags or `role_name`. */

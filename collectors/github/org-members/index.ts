@@ -1,10 +1,11 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { GitHubSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { OrgMembersSnapshot } from './snapshot.ts';
 
-export const orgMembers: Collector<OrgMembersSnapshot, GitHubSession> = {
+/** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
+export const permissions = ['members:read', 'metadata:read'];
+
+export const orgMembers: CollectorDefinition<OrgMembersSnapshot> = {
   id: 'github.org.members',
   source: 'github',
   description:
@@ -13,6 +14,5 @@ export const orgMembers: Collector<OrgMembersSnapshot, GitHubSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -4,9 +4,6 @@ import type { GitHubSession } from '../session.ts';
 import { toWebhook } from '../webhook.ts';
 import type { OrgSettingsSnapshot } from './snapshot.ts';
 
-/** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
-export const permissions = ['organization_administration:read', 'organization_hooks:read'];
-
 const orNull = <T>(value: T | null | undefined): T | null => value ?? null;
 
 export async function collect(session: GitHubSession, scope: Scope): Promise<OrgSettingsSnapshot> {

@@ -1,10 +1,11 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { GitHubSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { OrgSettingsSnapshot } from './snapshot.ts';
 
-export const orgSettings: Collector<OrgSettingsSnapshot, GitHubSession> = {
+/** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
+export const permissions = ['organization_administration:read', 'organization_hooks:read'];
+
+export const orgSettings: CollectorDefinition<OrgSettingsSnapshot> = {
   id: 'github.org.settings',
   source: 'github',
   description:
@@ -13,6 +14,5 @@ export const orgSettings: Collector<OrgSettingsSnapshot, GitHubSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

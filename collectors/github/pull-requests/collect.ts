@@ -5,9 +5,6 @@ import { readable } from '../readable.ts';
 import type { GitHubSession } from '../session.ts';
 import type { MergedPullSnapshot, PullRequestsSnapshot } from './snapshot.ts';
 
-/** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
-export const permissions = ['metadata:read', 'pull_requests:read'];
-
 /** The latest review of each reviewer decides: a later CHANGES_REQUESTED or DISMISSED cancels an approval. */
 function approvers(reviews: readonly { user: { login: string } | null; state: string }[]): string[] {
   const latest = new Map<string, string>();

@@ -13,16 +13,6 @@ import type {
   RulesetSnapshot,
 } from './snapshot.ts';
 
-/** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
-export const permissions = [
-  'metadata:read',
-  'administration:read',
-  'contents:read',
-  'repository_hooks:read',
-  'vulnerability_alerts:read',
-  'security_events:read',
-];
-
 const SECURITY_POLICY_PATHS = ['SECURITY.md', '.github/SECURITY.md', 'docs/SECURITY.md'];
 
 type ProtectionResponse = Awaited<ReturnType<GitHubClient['rest']['repos']['getBranchProtection']>>['data'];

@@ -1,10 +1,18 @@
-import type { Collector } from '../../../core/collector.ts';
-import type { GitHubSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { ReposSnapshot } from './snapshot.ts';
 
-export const repos: Collector<ReposSnapshot, GitHubSession> = {
+/** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
+export const permissions = [
+  'metadata:read',
+  'administration:read',
+  'contents:read',
+  'repository_hooks:read',
+  'vulnerability_alerts:read',
+  'security_events:read',
+];
+
+export const repos: CollectorDefinition<ReposSnapshot> = {
   id: 'github.repos',
   source: 'github',
   description:
@@ -13,6 +21,5 @@ export const repos: Collector<ReposSnapshot, GitHubSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -8,7 +8,8 @@ export const ACCESS_REVIEW_SCOPE = { source: 'manual', id: 'access-review' } as 
 
 /**
  * The cross-source access review: who has what, per system, derived from the evidence already stored. Run by
- * `proofline access-review` (it has no source connector, so `collect` does not schedule it).
+ * `proofline access-review` (it has no source connector, so `collect` does not schedule it). Its collect code
+ * reads only the evidence store, so unlike a source's collectors it stays with its definition in the registry.
  */
 export const accessReview: Collector<AccessReviewSnapshot, AccessReviewSession> = {
   id: 'proofline.access-review',

@@ -1,5 +1,5 @@
 import type { AnyCollector } from '../../../core/collector.ts';
 import { googleUsers } from './users/index.ts';
 
-/** The Google Workspace collectors: one line each. The source's function imports this list alone. */
+/** The Google Workspace collectors: definitions, one line each (their collect code: collect.ts). */
 export const googleCollectors: readonly AnyCollector[] = [googleUsers];

@@ -1,11 +1,14 @@
 import { AccountClient, PutAlternateContactCommand } from '@aws-sdk/client-account';
 import { describe, expect, it } from 'vitest';
 import { securityContact } from '../../../collectors/aws/account-contacts/checks.ts';
-import { accountContacts } from '../../../collectors/aws/account-contacts/index.ts';
+import { accountContacts as accountContactsDefinition } from '../../../collectors/aws/account-contacts/index.ts';
 import type { AccountContactsSnapshot } from '../../../collectors/aws/account-contacts/snapshot.ts';
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import type { CheckContext } from '../../../core/collector.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const accountContacts = runnable(accountContactsDefinition);
 
 const context: CheckContext = {
   asOf: new Date('2026-11-27T00:00:00Z'),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ACMClient, ImportCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import { describe, expect, it } from 'vitest';
 import { expiry } from '../../../collectors/aws/acm-certificates/checks.ts';
-import { acmCertificates } from '../../../collectors/aws/acm-certificates/index.ts';
+import { acmCertificates as acmCertificatesDefinition } from '../../../collectors/aws/acm-certificates/index.ts';
 import type {
   AcmCertificatesSnapshot,
   Certificate,
@@ -13,6 +13,9 @@ import type {
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { awsContext, everyCheckOnFixtures } from '../../support/check-fixtures.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const acmCertificates = runnable(acmCertificatesDefinition);
 
 const asOf = new Date('2026-11-27T12:00:00Z');
 const inDays = (days: number) => new Date(asOf.getTime() + days * 86_400_000).toISOString();

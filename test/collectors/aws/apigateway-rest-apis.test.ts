@@ -9,11 +9,14 @@ import {
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
 import { describe, expect, it } from 'vitest';
-import { apiGatewayRestApis } from '../../../collectors/aws/apigateway-rest-apis/index.ts';
+import { apiGatewayRestApis as apiGatewayRestApisDefinition } from '../../../collectors/aws/apigateway-rest-apis/index.ts';
 import type { ApiGatewaySnapshot } from '../../../collectors/aws/apigateway-rest-apis/snapshot.ts';
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { everyCheckOnFixtures } from '../../support/check-fixtures.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const apiGatewayRestApis = runnable(apiGatewayRestApisDefinition);
 
 const good: ApiGatewaySnapshot = {
   stages: [

@@ -11,7 +11,7 @@ import {
   vaultCustomerKey,
   vaultLock,
 } from '../../../collectors/aws/backup/checks.ts';
-import { backup } from '../../../collectors/aws/backup/index.ts';
+import { backup as backupDefinition } from '../../../collectors/aws/backup/index.ts';
 import type {
   BackupPlanSnapshot,
   BackupSnapshot,
@@ -20,6 +20,9 @@ import type {
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { awsContext, collectCounting, daysBefore, undeclared, verdicts } from '../../support/checks.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const backup = runnable(backupDefinition);
 
 const context = awsContext();
 const DAILY = 'cron(0 5 ? * * *)';

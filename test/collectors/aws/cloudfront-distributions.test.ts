@@ -1,6 +1,6 @@
 import { CloudFrontClient, CreateDistributionCommand } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
-import { cloudFrontDistributions } from '../../../collectors/aws/cloudfront-distributions/index.ts';
+import { cloudFrontDistributions as cloudFrontDistributionsDefinition } from '../../../collectors/aws/cloudfront-distributions/index.ts';
 import type {
   CloudFrontSnapshot,
   Distribution,
@@ -8,6 +8,9 @@ import type {
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { everyCheckOnFixtures } from '../../support/check-fixtures.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const cloudFrontDistributions = runnable(cloudFrontDistributionsDefinition);
 
 const dist = (over: Partial<Distribution>): Distribution => ({
   id: 'EGOOD',

@@ -14,12 +14,15 @@ import {
   managementEventsReadWrite,
   multiRegionLogging,
 } from '../../../collectors/aws/cloudtrail-trails/checks.ts';
-import { cloudTrailTrails } from '../../../collectors/aws/cloudtrail-trails/index.ts';
+import { cloudTrailTrails as cloudTrailTrailsDefinition } from '../../../collectors/aws/cloudtrail-trails/index.ts';
 import type { BucketTags, TrailSnapshot } from '../../../collectors/aws/cloudtrail-trails/snapshot.ts';
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import type { CheckContext } from '../../../core/collector.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
+import { runnable } from '../../support/runnable.ts';
 import { at } from './detection-fixtures.ts';
+
+const cloudTrailTrails = runnable(cloudTrailTrailsDefinition);
 
 const context: CheckContext = {
   asOf: new Date('2026-11-27T00:00:00Z'),

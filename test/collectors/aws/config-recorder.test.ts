@@ -11,11 +11,14 @@ import {
   deliveryChannel,
   recorderOn,
 } from '../../../collectors/aws/config-recorder/checks.ts';
-import { configRecorder } from '../../../collectors/aws/config-recorder/index.ts';
+import { configRecorder as configRecorderDefinition } from '../../../collectors/aws/config-recorder/index.ts';
 import type { ConfigRecorderSnapshot } from '../../../collectors/aws/config-recorder/snapshot.ts';
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import type { CheckContext } from '../../../core/collector.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const configRecorder = runnable(configRecorderDefinition);
 
 const context: CheckContext = {
   asOf: new Date('2026-11-27T00:00:00Z'),

@@ -6,10 +6,13 @@ import {
   deletionProtection,
   pointInTimeRecovery,
 } from '../../../collectors/aws/dynamodb/checks.ts';
-import { dynamodb } from '../../../collectors/aws/dynamodb/index.ts';
+import { dynamodb as dynamodbDefinition } from '../../../collectors/aws/dynamodb/index.ts';
 import type { TableSnapshot } from '../../../collectors/aws/dynamodb/snapshot.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { awsContext, collectCounting, undeclared, verdicts } from '../../support/checks.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const dynamodb = runnable(dynamodbDefinition);
 
 const context = awsContext();
 const table = (name: string, over: Partial<TableSnapshot> = {}): TableSnapshot => ({

@@ -12,12 +12,15 @@ import {
 import { describe, expect, it } from 'vitest';
 import { stoppedLong, userDataSecrets } from '../../../collectors/aws/ec2-instances/checks.ts';
 import { stoppedAt } from '../../../collectors/aws/ec2-instances/collect.ts';
-import { ec2Instances } from '../../../collectors/aws/ec2-instances/index.ts';
+import { ec2Instances as ec2InstancesDefinition } from '../../../collectors/aws/ec2-instances/index.ts';
 import type { Ec2InstancesSnapshot, Instance } from '../../../collectors/aws/ec2-instances/snapshot.ts';
 import { secretNamesIn } from '../../../collectors/aws/secret-names.ts';
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { awsContext, everyCheckOnFixtures } from '../../support/check-fixtures.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const ec2Instances = runnable(ec2InstancesDefinition);
 
 const asOf = new Date('2026-11-27T12:00:00Z');
 const daysBefore = (days: number) => new Date(asOf.getTime() - days * 86_400_000).toISOString();

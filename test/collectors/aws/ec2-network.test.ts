@@ -12,11 +12,14 @@ import {
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { adminPorts, naclAdminPorts, otherPorts } from '../../../collectors/aws/ec2-network/checks.ts';
-import { ec2Network } from '../../../collectors/aws/ec2-network/index.ts';
+import { ec2Network as ec2NetworkDefinition } from '../../../collectors/aws/ec2-network/index.ts';
 import type { Ec2NetworkSnapshot, SecurityGroup } from '../../../collectors/aws/ec2-network/snapshot.ts';
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { awsContext, everyCheckOnFixtures } from '../../support/check-fixtures.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const ec2Network = runnable(ec2NetworkDefinition);
 
 const sg = (id: string, over: Partial<SecurityGroup> = {}): SecurityGroup => ({
   id,

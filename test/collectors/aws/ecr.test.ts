@@ -12,10 +12,13 @@ import {
   scanOnPush,
   tagImmutability,
 } from '../../../collectors/aws/ecr/checks.ts';
-import { ecr } from '../../../collectors/aws/ecr/index.ts';
+import { ecr as ecrDefinition } from '../../../collectors/aws/ecr/index.ts';
 import type { EcrSnapshot, RepositorySnapshot } from '../../../collectors/aws/ecr/snapshot.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { awsContext, collectCounting, undeclared, verdicts } from '../../support/checks.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const ecr = runnable(ecrDefinition);
 
 const context = awsContext();
 const repo = (name: string, over: Partial<RepositorySnapshot> = {}): RepositorySnapshot => ({

@@ -1,10 +1,13 @@
 import { CreateFileSystemCommand, EFSClient, PutFileSystemPolicyCommand } from '@aws-sdk/client-efs';
 import { describe, expect, it } from 'vitest';
 import { backupPolicy, encrypted, publicPolicy } from '../../../collectors/aws/efs/checks.ts';
-import { efs } from '../../../collectors/aws/efs/index.ts';
+import { efs as efsDefinition } from '../../../collectors/aws/efs/index.ts';
 import type { FileSystemSnapshot } from '../../../collectors/aws/efs/snapshot.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { awsContext, collectCounting, undeclared, verdicts } from '../../support/checks.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const efs = runnable(efsDefinition);
 
 const context = awsContext();
 const openPolicy = {

@@ -15,7 +15,7 @@ import { AssociateWebACLCommand, CreateWebACLCommand, WAFV2Client } from '@aws-s
 import { describe, expect, it } from 'vitest';
 import { httpsOnly, waf } from '../../../collectors/aws/elb-load-balancers/checks.ts';
 import { minTlsOfPolicy } from '../../../collectors/aws/elb-load-balancers/collect.ts';
-import { elbLoadBalancers } from '../../../collectors/aws/elb-load-balancers/index.ts';
+import { elbLoadBalancers as elbLoadBalancersDefinition } from '../../../collectors/aws/elb-load-balancers/index.ts';
 import type {
   ElbLoadBalancersSnapshot,
   LoadBalancer,
@@ -23,6 +23,9 @@ import type {
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { awsContext, everyCheckOnFixtures } from '../../support/check-fixtures.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const elbLoadBalancers = runnable(elbLoadBalancersDefinition);
 
 const alb = (over: Partial<LoadBalancer>): LoadBalancer => ({
   id: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/good/1',

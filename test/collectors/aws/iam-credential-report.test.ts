@@ -14,7 +14,7 @@ import {
   rootMfa,
   unusedCredentials,
 } from '../../../collectors/aws/iam-credential-report/checks.ts';
-import { credentialReport } from '../../../collectors/aws/iam-credential-report/index.ts';
+import { credentialReport as credentialReportDefinition } from '../../../collectors/aws/iam-credential-report/index.ts';
 import {
   CredentialReportFormatError,
   parseCredentialReport,
@@ -26,6 +26,9 @@ import type {
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import type { CheckContext } from '../../../core/collector.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const credentialReport = runnable(credentialReportDefinition);
 
 const context: CheckContext = {
   asOf: new Date('2026-11-27T00:00:00Z'),

@@ -1,11 +1,14 @@
 import { CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import { keyRotation } from '../../../collectors/aws/kms-keys/checks.ts';
-import { kmsKeys } from '../../../collectors/aws/kms-keys/index.ts';
+import { kmsKeys as kmsKeysDefinition } from '../../../collectors/aws/kms-keys/index.ts';
 import type { KeySnapshot } from '../../../collectors/aws/kms-keys/snapshot.ts';
 import { AwsSession } from '../../../collectors/aws/session.ts';
 import type { CheckContext } from '../../../core/collector.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const kmsKeys = runnable(kmsKeysDefinition);
 
 const context: CheckContext = {
   asOf: new Date('2026-11-27T00:00:00Z'),

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { runtimeSupported } from '../../../collectors/aws/lambda-functions/checks.ts';
-import { lambdaFunctions } from '../../../collectors/aws/lambda-functions/index.ts';
+import { lambdaFunctions as lambdaFunctionsDefinition } from '../../../collectors/aws/lambda-functions/index.ts';
 import type {
   LambdaFunction,
   LambdaFunctionsSnapshot,
@@ -16,6 +16,9 @@ import { AwsSession } from '../../../collectors/aws/session.ts';
 import { functionZip } from '../../../demo/seed-aws-network.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { awsContext, everyCheckOnFixtures } from '../../support/check-fixtures.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const lambdaFunctions = runnable(lambdaFunctionsDefinition);
 
 const fn = (over: Partial<LambdaFunction>): LambdaFunction => ({
   name: 'good',

@@ -21,7 +21,7 @@ import {
   storageEncrypted,
   transportEncryption,
 } from '../../../collectors/aws/rds/checks.ts';
-import { rds } from '../../../collectors/aws/rds/index.ts';
+import { rds as rdsDefinition } from '../../../collectors/aws/rds/index.ts';
 import type {
   DatabaseSnapshot,
   DbSnapshotSnapshot,
@@ -29,6 +29,9 @@ import type {
 } from '../../../collectors/aws/rds/snapshot.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { awsContext, collectCounting, undeclared, verdicts } from '../../support/checks.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const rds = runnable(rdsDefinition);
 
 const context = awsContext();
 const db = (id: string, over: Partial<DatabaseSnapshot> = {}): DatabaseSnapshot => ({

@@ -23,12 +23,15 @@ import {
   tlsOnly,
   versioning,
 } from '../../../collectors/aws/s3-buckets/checks.ts';
-import { s3Buckets } from '../../../collectors/aws/s3-buckets/index.ts';
+import { s3Buckets as s3BucketsDefinition } from '../../../collectors/aws/s3-buckets/index.ts';
 import type { BucketSnapshot, S3BucketsSnapshot } from '../../../collectors/aws/s3-buckets/snapshot.ts';
 import { AwsSession, singleHostEndpoint } from '../../../collectors/aws/session.ts';
 import { checkSettingsSchema } from '../../../core/check-settings.ts';
 import type { CheckContext } from '../../../core/collector.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const s3Buckets = runnable(s3BucketsDefinition);
 
 const context: CheckContext = {
   asOf: new Date('2026-11-27T00:00:00Z'),

@@ -6,10 +6,13 @@ import {
   rotationEnabled,
   unused,
 } from '../../../collectors/aws/secretsmanager/checks.ts';
-import { secretsManager } from '../../../collectors/aws/secretsmanager/index.ts';
+import { secretsManager as secretsManagerDefinition } from '../../../collectors/aws/secretsmanager/index.ts';
 import type { SecretSnapshot } from '../../../collectors/aws/secretsmanager/snapshot.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { awsContext, collectCounting, daysBefore, undeclared, verdicts } from '../../support/checks.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const secretsManager = runnable(secretsManagerDefinition);
 
 const context = awsContext();
 const secret = (name: string, over: Partial<SecretSnapshot> = {}): SecretSnapshot => ({

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsSession } from '../../../collectors/aws/session.ts';
-import { ssmManagedInstances } from '../../../collectors/aws/ssm-managed-instances/index.ts';
+import { ssmManagedInstances as ssmManagedInstancesDefinition } from '../../../collectors/aws/ssm-managed-instances/index.ts';
 import type {
   ManagedInstance,
   SsmManagedInstancesSnapshot,
@@ -12,6 +12,9 @@ import { collectTargets } from '../../../core/pipeline.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { awsContext, everyCheckOnFixtures } from '../../support/check-fixtures.ts';
 import { tempStore } from '../../support/identity.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const ssmManagedInstances = runnable(ssmManagedInstancesDefinition);
 
 const asOf = new Date('2026-11-27T12:00:00Z');
 const daysBefore = (days: number, from = asOf) => new Date(from.getTime() - days * 86_400_000);

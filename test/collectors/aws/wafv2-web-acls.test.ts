@@ -1,10 +1,13 @@
 import { CreateWebACLCommand, PutLoggingConfigurationCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { describe, expect, it } from 'vitest';
 import { AwsSession } from '../../../collectors/aws/session.ts';
-import { wafv2WebAcls } from '../../../collectors/aws/wafv2-web-acls/index.ts';
+import { wafv2WebAcls as wafv2WebAclsDefinition } from '../../../collectors/aws/wafv2-web-acls/index.ts';
 import type { Wafv2WebAclsSnapshot } from '../../../collectors/aws/wafv2-web-acls/snapshot.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { everyCheckOnFixtures } from '../../support/check-fixtures.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const wafv2WebAcls = runnable(wafv2WebAclsDefinition);
 
 const good: Wafv2WebAclsSnapshot = {
   webAcls: [

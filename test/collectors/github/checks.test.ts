@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectors } from '../../../collectors/index.ts';
+import { runnableCollectors as collectors } from '../../../collectors/collect.ts';
 import type { Finding } from '../../../core/model.ts';
 import {
   findingsOf,

@@ -1,17 +1,20 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
+import { runnableCollectors as collectors } from '../../../collectors/collect.ts';
 import {
   credentialFromEnv,
   credentialFromSecret,
   githubConnector,
   parseSecret,
 } from '../../../collectors/github/connector.ts';
-import { orgSettings } from '../../../collectors/github/org-settings/index.ts';
+import { orgSettings as orgSettingsDefinition } from '../../../collectors/github/org-settings/index.ts';
 import type { GitHubSession } from '../../../collectors/github/session.ts';
-import { collectors } from '../../../collectors/index.ts';
 import { ConfigError, parseWith } from '../../../core/config.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { emptyOrg, scopeOf, startGitHubStandIn } from '../../support/github/index.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const orgSettings = runnable(orgSettingsDefinition);
 
 const github = collectors.filter((c) => c.source === 'github');
 const parse = (section: unknown) =>

@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditLog } from '../../../collectors/github/audit-log/index.ts';
+import { auditLog as auditLogDefinition } from '../../../collectors/github/audit-log/index.ts';
 import type { AuditLogSnapshot } from '../../../collectors/github/audit-log/snapshot.ts';
 import { githubConnector, sessionFor } from '../../../collectors/github/connector.ts';
-import { orgMembers } from '../../../collectors/github/org-members/index.ts';
-import { orgSettings } from '../../../collectors/github/org-settings/index.ts';
-import { repos } from '../../../collectors/github/repos/index.ts';
+import { orgMembers as orgMembersDefinition } from '../../../collectors/github/org-members/index.ts';
+import { orgSettings as orgSettingsDefinition } from '../../../collectors/github/org-settings/index.ts';
+import { repos as reposDefinition } from '../../../collectors/github/repos/index.ts';
 import { createGitHubClient, DEFAULT_POLICY } from '../../../collectors/github/session.ts';
 import { collectTargets } from '../../../core/pipeline.ts';
 import { LocalStore } from '../../../core/stores/local-store.ts';
@@ -29,6 +29,12 @@ import {
   user,
 } from '../../support/github/index.ts';
 import { GOOD, goodOrg } from '../../support/github/orgs.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const auditLog = runnable(auditLogDefinition);
+const orgMembers = runnable(orgMembersDefinition);
+const orgSettings = runnable(orgSettingsDefinition);
+const repos = runnable(reposDefinition);
 
 let standIn: GitHubStandIn | undefined;
 const start = async (seed: StandInSeed) => {

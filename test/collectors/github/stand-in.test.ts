@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectors } from '../../../collectors/index.ts';
+import { runnableCollectors as collectors } from '../../../collectors/collect.ts';
 import { acmeSeed, DEMO_GITHUB_ORG, DEMO_GITHUB_TOKEN } from '../../../demo/seed-github.ts';
 import {
   findingsOf,

@@ -6,10 +6,13 @@ import { runCollect } from '../../../cli/collect.ts';
 import { openContext } from '../../../cli/context.ts';
 import { resolveCredentials } from '../../../collectors/identity/credentials.ts';
 import { oktaConnector } from '../../../collectors/identity/okta/connector.ts';
-import { oktaUsers } from '../../../collectors/identity/okta/users/index.ts';
+import { oktaUsers as oktaUsersDefinition } from '../../../collectors/identity/okta/users/index.ts';
 import { collectTargets } from '../../../core/pipeline.ts';
 import { awsConfig, describeAws } from '../../support/aws.ts';
 import { type StandIn, startOktaStandIn, tempStore } from '../../support/identity.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const oktaUsers = runnable(oktaUsersDefinition);
 
 describeAws('identity credentials from Secrets Manager (moto_server)', () => {
   let okta: StandIn;

@@ -5,7 +5,7 @@ import {
   mfaForAllUsers,
 } from '../../../collectors/identity/entra/conditional-access/checks.ts';
 import { collect as collectPolicies } from '../../../collectors/identity/entra/conditional-access/collect.ts';
-import { entraConditionalAccess } from '../../../collectors/identity/entra/conditional-access/index.ts';
+import { entraConditionalAccess as entraConditionalAccessDefinition } from '../../../collectors/identity/entra/conditional-access/index.ts';
 import type { ConditionalAccessPolicy } from '../../../collectors/identity/entra/conditional-access/snapshot.ts';
 import { entraConnector } from '../../../collectors/identity/entra/connector.ts';
 import { entraSession } from '../../../collectors/identity/entra/session.ts';
@@ -16,7 +16,7 @@ import {
   usersMfaCapable,
 } from '../../../collectors/identity/entra/users/checks.ts';
 import { collect } from '../../../collectors/identity/entra/users/collect.ts';
-import { entraUsers } from '../../../collectors/identity/entra/users/index.ts';
+import { entraUsers as entraUsersDefinition } from '../../../collectors/identity/entra/users/index.ts';
 import type { EntraUser, EntraUsersSnapshot } from '../../../collectors/identity/entra/users/snapshot.ts';
 import { collectTargets } from '../../../core/pipeline.ts';
 import {
@@ -30,6 +30,10 @@ import {
   tempStore,
   verdicts,
 } from '../../support/identity.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const entraConditionalAccess = runnable(entraConditionalAccessDefinition);
+const entraUsers = runnable(entraUsersDefinition);
 
 const TENANT = 'contoso.example';
 const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';

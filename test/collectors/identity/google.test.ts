@@ -10,7 +10,7 @@ import {
   usersInactive,
 } from '../../../collectors/identity/google/users/checks.ts';
 import { collect } from '../../../collectors/identity/google/users/collect.ts';
-import { googleUsers } from '../../../collectors/identity/google/users/index.ts';
+import { googleUsers as googleUsersDefinition } from '../../../collectors/identity/google/users/index.ts';
 import type { GoogleUser, GoogleUsersSnapshot } from '../../../collectors/identity/google/users/snapshot.ts';
 import { collectTargets } from '../../../core/pipeline.ts';
 import {
@@ -22,6 +22,9 @@ import {
   tempStore,
   verdicts,
 } from '../../support/identity.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const googleUsers = runnable(googleUsersDefinition);
 
 const ADMIN = 'admin@acme.example';
 const created = '2025-01-01T00:00:00.000Z';

@@ -10,7 +10,7 @@ import {
   signOnMfaRequired,
 } from '../../../collectors/identity/okta/policies/checks.ts';
 import { collect as collectPolicies } from '../../../collectors/identity/okta/policies/collect.ts';
-import { oktaPolicies } from '../../../collectors/identity/okta/policies/index.ts';
+import { oktaPolicies as oktaPoliciesDefinition } from '../../../collectors/identity/okta/policies/index.ts';
 import type { OktaPoliciesSnapshot } from '../../../collectors/identity/okta/policies/snapshot.ts';
 import { OktaHttpError, oktaSession } from '../../../collectors/identity/okta/session.ts';
 import {
@@ -21,7 +21,7 @@ import {
   usersMfaEnrolled,
 } from '../../../collectors/identity/okta/users/checks.ts';
 import { collect } from '../../../collectors/identity/okta/users/collect.ts';
-import { oktaUsers } from '../../../collectors/identity/okta/users/index.ts';
+import { oktaUsers as oktaUsersDefinition } from '../../../collectors/identity/okta/users/index.ts';
 import type { OktaUser, OktaUsersSnapshot } from '../../../collectors/identity/okta/users/snapshot.ts';
 import { collectTargets } from '../../../core/pipeline.ts';
 import {
@@ -38,6 +38,10 @@ import {
   tempStore,
   verdicts,
 } from '../../support/identity.ts';
+import { runnable } from '../../support/runnable.ts';
+
+const oktaPolicies = runnable(oktaPoliciesDefinition);
+const oktaUsers = runnable(oktaUsersDefinition);
 
 const TOKEN = 'test-ssws-token';
 const totp = { factorType: 'token:software:totp', provider: 'GOOGLE', status: 'ACTIVE' };

@@ -4,8 +4,6 @@ import { listAll } from '../list.ts';
 import type { EntraSession } from '../session.ts';
 import type { ConditionalAccessPolicy, ConditionalAccessSnapshot } from './snapshot.ts';
 
-export const permissions = ['Policy.Read.All (GET /identity/conditionalAccess/policies)'];
-
 const ids = z
   .array(z.string())
   .nullish()

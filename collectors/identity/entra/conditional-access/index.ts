@@ -1,10 +1,10 @@
-import type { Collector } from '../../../../core/collector.ts';
-import type { EntraSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { ConditionalAccessSnapshot } from './snapshot.ts';
 
-export const entraConditionalAccess: Collector<ConditionalAccessSnapshot, EntraSession> = {
+export const permissions = ['Policy.Read.All (GET /identity/conditionalAccess/policies)'];
+
+export const entraConditionalAccess: CollectorDefinition<ConditionalAccessSnapshot> = {
   id: 'entra.conditional-access',
   source: 'entra',
   description: 'Microsoft Entra ID Conditional Access policies: who and which apps must use MFA',
@@ -12,6 +12,5 @@ export const entraConditionalAccess: Collector<ConditionalAccessSnapshot, EntraS
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -4,13 +4,6 @@ import { listAll } from '../list.ts';
 import type { EntraSession } from '../session.ts';
 import type { EntraUser, EntraUsersSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'User.Read.All (GET /users)',
-  'AuditLog.Read.All (signInActivity, GET /reports/authenticationMethods/userRegistrationDetails)',
-  'UserAuthenticationMethod.Read.All (registration details)',
-  'RoleManagement.Read.Directory (GET /directoryRoles, GET /directoryRoles/{id}/members)',
-];
-
 const userSchema = z.looseObject({
   id: z.string().min(1),
   userPrincipalName: z.string().min(1),

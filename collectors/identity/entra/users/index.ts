@@ -1,10 +1,15 @@
-import type { Collector } from '../../../../core/collector.ts';
-import type { EntraSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { EntraUsersSnapshot } from './snapshot.ts';
 
-export const entraUsers: Collector<EntraUsersSnapshot, EntraSession> = {
+export const permissions = [
+  'User.Read.All (GET /users)',
+  'AuditLog.Read.All (signInActivity, GET /reports/authenticationMethods/userRegistrationDetails)',
+  'UserAuthenticationMethod.Read.All (registration details)',
+  'RoleManagement.Read.Directory (GET /directoryRoles, GET /directoryRoles/{id}/members)',
+];
+
+export const entraUsers: CollectorDefinition<EntraUsersSnapshot> = {
   id: 'entra.users',
   source: 'entra',
   description:
@@ -13,7 +18,6 @@ export const entraUsers: Collector<EntraUsersSnapshot, EntraSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
   directory: (s) =>
     s.users.map((u) => ({

@@ -3,10 +3,6 @@ import { apiCall, parsePayload } from '../../api-error.ts';
 import type { GoogleSession } from '../session.ts';
 import type { GoogleUser, GoogleUsersSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'https://www.googleapis.com/auth/admin.directory.user.readonly (GET admin/directory/v1/users), granted to the service account by domain-wide delegation',
-];
-
 const NEVER = '1970-01-01T00:00:00.000Z';
 const FIELDS =
   'nextPageToken,users(id,primaryEmail,suspended,archived,isAdmin,isDelegatedAdmin,isEnrolledIn2Sv,isEnforcedIn2Sv,lastLoginTime,creationTime)';

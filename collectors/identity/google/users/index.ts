@@ -1,10 +1,12 @@
-import type { Collector } from '../../../../core/collector.ts';
-import type { GoogleSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../../core/collector.ts';
 import { checks, isActiveGoogleUser } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { GoogleUsersSnapshot } from './snapshot.ts';
 
-export const googleUsers: Collector<GoogleUsersSnapshot, GoogleSession> = {
+export const permissions = [
+  'https://www.googleapis.com/auth/admin.directory.user.readonly (GET admin/directory/v1/users), granted to the service account by domain-wide delegation',
+];
+
+export const googleUsers: CollectorDefinition<GoogleUsersSnapshot> = {
   id: 'google.users',
   source: 'google',
   description:
@@ -13,7 +15,6 @@ export const googleUsers: Collector<GoogleUsersSnapshot, GoogleSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
   directory: (s) =>
     s.users.map((u) => ({

@@ -25,19 +25,6 @@ import type {
   IdentityCenterUser,
 } from './snapshot.ts';
 
-export const permissions = [
-  'sso:ListInstances',
-  'sso:ListPermissionSets',
-  'sso:DescribePermissionSet',
-  'sso:ListManagedPoliciesInPermissionSet',
-  'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
-  'sso:GetInlinePolicyForPermissionSet',
-  'sso:ListAccountAssignmentsForPrincipal',
-  'identitystore:ListUsers',
-  'identitystore:ListGroups',
-  'identitystore:ListGroupMemberships',
-];
-
 async function collectAll<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
   const out: T[] = [];
   for await (const page of pages) out.push(...(items(page) ?? []));

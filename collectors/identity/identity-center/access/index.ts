@@ -1,10 +1,21 @@
-import type { Collector } from '../../../../core/collector.ts';
-import type { AwsSession } from '../../../aws/session.ts';
+import type { CollectorDefinition } from '../../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { IdentityCenterSnapshot } from './snapshot.ts';
 
-export const identityCenterAccess: Collector<IdentityCenterSnapshot, AwsSession> = {
+export const permissions = [
+  'sso:ListInstances',
+  'sso:ListPermissionSets',
+  'sso:DescribePermissionSet',
+  'sso:ListManagedPoliciesInPermissionSet',
+  'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
+  'sso:GetInlinePolicyForPermissionSet',
+  'sso:ListAccountAssignmentsForPrincipal',
+  'identitystore:ListUsers',
+  'identitystore:ListGroups',
+  'identitystore:ListGroupMemberships',
+];
+
+export const identityCenterAccess: CollectorDefinition<IdentityCenterSnapshot> = {
   id: 'identity-center.access',
   source: 'identity-center',
   description:
@@ -13,6 +24,5 @@ export const identityCenterAccess: Collector<IdentityCenterSnapshot, AwsSession>
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -8,10 +8,6 @@ import type {
   OktaSignOnRule,
 } from './snapshot.ts';
 
-export const permissions = [
-  'okta.policies.read (GET /api/v1/policies?type=PASSWORD|OKTA_SIGN_ON|ACCESS_POLICY, GET /api/v1/policies/{id}/rules)',
-];
-
 const num = z.number().nullish();
 const policySchema = z.looseObject({
   id: z.string().min(1),

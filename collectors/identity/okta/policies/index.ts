@@ -1,10 +1,12 @@
-import type { Collector } from '../../../../core/collector.ts';
-import type { OktaSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import type { OktaPoliciesSnapshot } from './snapshot.ts';
 
-export const oktaPolicies: Collector<OktaPoliciesSnapshot, OktaSession> = {
+export const permissions = [
+  'okta.policies.read (GET /api/v1/policies?type=PASSWORD|OKTA_SIGN_ON|ACCESS_POLICY, GET /api/v1/policies/{id}/rules)',
+];
+
+export const oktaPolicies: CollectorDefinition<OktaPoliciesSnapshot> = {
   id: 'okta.policies',
   source: 'okta',
   description: 'Okta password policies, global session policies and authentication policies with their rules',
@@ -12,6 +14,5 @@ export const oktaPolicies: Collector<OktaPoliciesSnapshot, OktaSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
 };

@@ -4,13 +4,6 @@ import { apiCall, isoOrNull, parsePayload } from '../../api-error.ts';
 import type { OktaSession } from '../session.ts';
 import { isDeactivated, type OktaUser, type OktaUsersSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'okta.users.read (GET /api/v1/users, GET /api/v1/users/{id}/roles)',
-  'okta.factors.read (GET /api/v1/users/{id}/factors)',
-  'okta.roles.read (GET /api/v1/iam/assignees/users)',
-  'okta.apps.read (GET /api/v1/apps?filter=user.id eq "{id}")',
-];
-
 const PAGE_SIZE = 200;
 
 const userSchema = z.looseObject({

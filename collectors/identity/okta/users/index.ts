@@ -1,10 +1,15 @@
-import type { Collector } from '../../../../core/collector.ts';
-import type { OktaSession } from '../session.ts';
+import type { CollectorDefinition } from '../../../../core/collector.ts';
 import { checks } from './checks.ts';
-import { collect, permissions } from './collect.ts';
 import { isDeactivated, type OktaUsersSnapshot } from './snapshot.ts';
 
-export const oktaUsers: Collector<OktaUsersSnapshot, OktaSession> = {
+export const permissions = [
+  'okta.users.read (GET /api/v1/users, GET /api/v1/users/{id}/roles)',
+  'okta.factors.read (GET /api/v1/users/{id}/factors)',
+  'okta.roles.read (GET /api/v1/iam/assignees/users)',
+  'okta.apps.read (GET /api/v1/apps?filter=user.id eq "{id}")',
+];
+
+export const oktaUsers: CollectorDefinition<OktaUsersSnapshot> = {
   id: 'okta.users',
   source: 'okta',
   description:
@@ -13,7 +18,6 @@ export const oktaUsers: Collector<OktaUsersSnapshot, OktaSession> = {
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,
   permissions,
-  collect,
   checks,
   directory: (s) => s.users.map((u) => ({ account: u.login, status: u.status, active: !isDeactivated(u) })),
 };
