@@ -38,10 +38,9 @@ import {
   packMarkdown,
   reviewActions,
 } from '../core/isms/review.ts';
-import { loadApprovals, soaApprovalStatus, soaContentHash } from '../core/isms/soa-approval.ts';
+import { loadApprovals, soaApprovalStatus, soaContentHash, soaDecisions } from '../core/isms/soa-approval.ts';
 import { loadExceptionRecords } from '../core/records.ts';
 import { formatTable } from '../core/report/table.ts';
-import { statementOfApplicability } from '../core/soa.ts';
 import { isIsoDay } from '../core/validate.ts';
 import type { CliContext, CommandEnv } from './context.ts';
 import { READ_ONLY, withContext } from './context.ts';
@@ -55,13 +54,7 @@ export async function loadIsms(ctx: CliContext, env: CommandEnv) {
   const dir = env.globals().governance ?? DEFAULT_GOVERNANCE_DIR;
   const { frameworks, governance } = await loadGovernanceFor(ctx, env.globals().governance);
   const files = await loadIsmsFiles(dir, ctx.controls);
-  const soaRows = statementOfApplicability({
-    iso27001: frameworks.iso27001,
-    controls: ctx.controls,
-    applicability: governance.applicability,
-    risks: governance.risks,
-    statusOf: () => 'no_evidence',
-  });
+  const soaRows = soaDecisions(frameworks.iso27001, ctx.controls, governance);
   return { dir, frameworks, governance, files, soaRows };
 }
 
@@ -533,7 +526,8 @@ function registerReviewCommands(program: Command, env: CommandEnv): void {
         const heldOn = dayOption(options.heldOn, '--held-on', problems);
         if (!options.heldOn)
           problems.push('a review record needs the day it was held (--held-on YYYY-MM-DD)');
-        const period = reviewPeriod(options.period);
+        // Commander hands a --period after `record` to the parent command, which declares it too.
+        const period = reviewPeriod(options.period ?? review.opts<{ period?: string }>().period);
         const actions = (options.action ?? []).map((a, i) => reviewAction(a, i, heldOn ?? '', problems));
         if (!options.decision?.length) problems.push('a review record needs its decisions (--decision)');
         await withContext(env.globals(), {}, async (ctx) => {

@@ -3,7 +3,7 @@ import type { ControlPeriodStatus } from '../archive/period-status.ts';
 import type { Period } from '../archive/types.ts';
 import { exceptionStates } from '../exceptions.ts';
 import type { Governance } from '../governance.ts';
-import type { Control, ControlStatus } from '../model.ts';
+import type { Control } from '../model.ts';
 import { loadExceptionRecords } from '../records.ts';
 import type { SoaRow } from '../soa.ts';
 import type { EvidenceStore } from '../stores/store.ts';
@@ -40,8 +40,8 @@ export interface IsmsArchiveSources {
   readonly controls: readonly Control[];
   readonly governance: Governance;
   readonly files: IsmsFiles;
-  /** The SoA from each control's status at the end of the period (ISO archives). */
-  readonly soa?: (statusOf: (control: string) => ControlStatus) => readonly SoaRow[];
+  /** The SoA's decisions (soaDecisions), whose approval the archive reports. */
+  readonly soaRows?: readonly SoaRow[];
   readonly soaMaxAgeDays: number;
 }
 
@@ -70,10 +70,6 @@ export async function ismsArchiveFiles(
     const s = status.get(control);
     return s ? { status: s.statusAtEnd, pctMet: s.pctMet } : { status: 'not_in_archive' };
   };
-  const statusAtEnd = (id: string): ControlStatus => {
-    const s = status.get(id)?.statusAtEnd;
-    return !s || s === 'not_evaluated' ? 'no_evidence' : s;
-  };
   const programme = programmeStatus(src.files.programme?.data, await loadAudits(src.store), asOf);
   const exceptions = exceptionStates(await loadExceptionRecords(src.store), asOf);
   const failingOf = (control: string) => [
@@ -92,7 +88,7 @@ export async function ismsArchiveFiles(
   ];
   const context = versionAt(versions, CONTEXT_FILE, end)?.record.text ?? src.files.context?.text;
   if (context) files.push({ path: ISMS_FILES.context, text: context });
-  const rows = src.soa?.(statusAtEnd);
+  const rows = src.soaRows;
   if (rows?.length)
     files.push({
       path: ISMS_FILES.soaApproval,

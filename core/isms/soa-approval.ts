@@ -2,7 +2,10 @@ import * as z from 'zod';
 import { canonicalJson, sha256Hex } from '../canonical.ts';
 import { DAY_MS } from '../collector.ts';
 import { csvText } from '../csv.ts';
-import type { SoaRow } from '../soa.ts';
+import type { Governance } from '../governance.ts';
+import type { Control } from '../model.ts';
+import type { Framework } from '../requirements.ts';
+import { type SoaRow, statementOfApplicability } from '../soa.ts';
 import type { EvidenceStore } from '../stores/store.ts';
 import { isoTime, loadIsmsRecords, type Stored, text } from './records.ts';
 
@@ -21,6 +24,20 @@ export type SoaApproval = z.infer<typeof approvalSchema>;
 export const DEFAULT_SOA_MAX_AGE_DAYS = 365;
 
 export const loadApprovals = (store: EvidenceStore) => loadIsmsRecords(store, 'soa-approval', approvalSchema);
+
+/** The statement as an approver sees it: its decisions, whatever the controls' status today. */
+export const soaDecisions = (
+  iso27001: Framework,
+  controls: readonly Control[],
+  governance: Pick<Governance, 'applicability' | 'risks'>,
+): SoaRow[] =>
+  statementOfApplicability({
+    iso27001,
+    controls,
+    applicability: governance.applicability,
+    risks: governance.risks,
+    statusOf: () => 'no_evidence',
+  });
 
 /** The hash of what an approver approves: the statement's decisions, not the controls' daily status. */
 export function soaContentHash(rows: readonly SoaRow[]): string {
