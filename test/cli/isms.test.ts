@@ -219,7 +219,7 @@ describe('proofline nc', () => {
     const synced = await runAt(later, () => cli('nc', 'sync'));
     expect(synced.out).toMatch(/NC-[0-9A-F]{8} opened: DATA-02 .* past its critical-severity due date/);
     expect((await runAt(new Date(later.getTime() + 60_000), () => cli('nc', 'sync'))).out).toBe('');
-    const all = await ncList();
+    const all = await runAt(new Date(later.getTime() + 60_000), ncList);
     expect(all.filter((n) => n.control === 'DATA-02')).toHaveLength(1);
     const nc = all.find((n) => n.control === 'DATA-02');
     expect(nc).toMatchObject({ source: 'failing-control', control: 'DATA-02', state: 'open' });
