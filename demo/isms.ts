@@ -46,7 +46,7 @@ export async function seedIsmsRecords(ctx: CliContext, storeDir: string, out: (t
       auditor: 'Dana Reyes',
       summary: 'Access management works for employees; leavers in the identity provider keep cloud access.',
       finding: ['GH-02: outside collaborators are reviewed, but the review is not minuted'],
-      nonconformity: ['IAM-04: a leaver deactivated in Okta still has an IAM user with console access'],
+      nonconformity: ['IDP-03: a leaver deactivated in Okta still has an IAM user with console access'],
     },
     files.programme?.data,
     ctx.controls,
