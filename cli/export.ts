@@ -12,7 +12,12 @@ import {
   verificationError,
   verifyArchive,
 } from '../core/archive/verify.ts';
+import type { ProoflineConfig } from '../core/config.ts';
 import { UsageError } from '../core/errors.ts';
+import { type ArchiveJudgement, ismsArchiveFiles } from '../core/isms/archive.ts';
+import { loadIsmsFiles } from '../core/isms/files.ts';
+import { DEFAULT_SOA_MAX_AGE_DAYS, soaDecisions } from '../core/isms/soa-approval.ts';
+import type { Frameworks } from '../core/requirements.ts';
 import { LocalSigner, publicKeyFingerprint, type Signer } from '../core/signing.ts';
 import { openSigner } from '../core/stores/open.ts';
 import { isIsoDay } from '../core/validate.ts';
@@ -96,12 +101,24 @@ function checkFingerprint(value: string | undefined): void {
     throw new UsageError(`--fingerprint must be 64 hex digits (SHA-256), got "${value}"`);
 }
 
+/** What an ISO 27001 archive adds: the governance files (for the SoA) and the ISMS records. */
+async function isoSources(ctx: ExportContext, dir: string, frameworks: Frameworks) {
+  const governance = await loadGovernance(dir, { controls: ctx.controls, frameworks });
+  const files = await loadIsmsFiles(dir, ctx.controls);
+  const soaRows = soaDecisions(frameworks.iso27001, ctx.controls, governance);
+  const soaMaxAgeDays = ctx.config?.isms.soaMaxAgeDays ?? DEFAULT_SOA_MAX_AGE_DAYS;
+  const sources = { store: ctx.store, controls: ctx.controls, governance, files, soaRows, soaMaxAgeDays };
+  return { governance, isms: (judged: ArchiveJudgement) => ismsArchiveFiles(sources, judged) };
+}
+
+type ExportContext = Pick<CliContext, 'store' | 'controls'> & { readonly config?: ProoflineConfig };
+
 /**
  * Writes the archive to a temporary file beside `out` and renames it into place only when complete and
  * signed, so an interrupted export never leaves a file that looks like an archive.
  */
 export async function exportArchive(
-  ctx: Pick<CliContext, 'store' | 'controls'>,
+  ctx: ExportContext,
   options: ExportOptions,
   log: (line: string) => void = () => {},
   /** The store's signing key (KMS for an s3:// store); default: the key pair in the embedded store's folder. */
@@ -129,12 +146,7 @@ export async function exportArchive(
         collectors,
         frameworks,
         ...(options.framework === 'iso27001'
-          ? {
-              governance: await loadGovernance(options.governance ?? DEFAULT_GOVERNANCE_DIR, {
-                controls: ctx.controls,
-                frameworks,
-              }),
-            }
+          ? await isoSources(ctx, options.governance ?? DEFAULT_GOVERNANCE_DIR, frameworks)
           : {}),
       },
       archiveRequest({ ...options, ...period }),

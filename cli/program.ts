@@ -25,6 +25,7 @@ import { registerExceptionCommands } from './exceptions.ts';
 import { registerArchiveCommands } from './export.ts';
 import { registerFindingsCommand } from './findings.ts';
 import { loadGovernanceFor, registerGovernanceCommands } from './governance.ts';
+import { registerIsmsCommands } from './isms.ts';
 import { registerUploadCommand } from './manual-evidence.ts';
 import { registerReportCommand } from './report.ts';
 
@@ -245,6 +246,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
   registerControlsCommand(program, env);
   registerGovernanceCommands(program, env);
   registerExceptionCommands(program, env);
+  registerIsmsCommands(program, env);
   registerReportCommand(program, env);
   registerFindingsCommand(program, env);
 

@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import * as z from 'zod';
 import { checkSettingsSchema } from './check-settings.ts';
 import { DEFAULT_MAX_EXCEPTION_DAYS } from './exceptions.ts';
+import { DEFAULT_SOA_MAX_AGE_DAYS } from './isms/soa-approval.ts';
 import { ConfigError, parseWith } from './validate.ts';
 
 export const DEFAULT_CONFIG_FILE = 'proofline.config.yaml';
@@ -275,6 +276,24 @@ export const exceptionsSchema = z.strictObject({
     .describe('The longest an exception may run, in days.'),
 });
 
+/** `isms:` — how the ISMS records are judged (core/isms/). */
+export const ismsSchema = z.strictObject({
+  soaMaxAgeDays: z
+    .int()
+    .positive()
+    .max(3650)
+    .default(DEFAULT_SOA_MAX_AGE_DAYS)
+    .describe(
+      'An SoA approval older than this many days is stale: a governance gap until it is approved again.',
+    ),
+  autoNonconformities: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Open a nonconformity for a control failing past its severity's due date (`alerts.dueDays`) when `proofline isms record` or `nc sync` runs.",
+    ),
+});
+
 /** Uploads are embedded in one artifact (base64), so their size is capped (default 25 MiB). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 /** `uploads:` — manual evidence files. */
@@ -309,6 +328,7 @@ const sections = {
   alerts: alertsSchema.optional(),
   exceptions: exceptionsSchema.prefault({}),
   uploads: uploadsSchema.prefault({}),
+  isms: ismsSchema.prefault({}),
 };
 
 /** The whole file; an unknown key (a typo such as `scop:` or `awss:`) is refused, never ignored. */

@@ -12,6 +12,7 @@ import type { LocalStore } from '../core/stores/local-store.ts';
 import { exportAndVerifyDemoArchive } from './export.ts';
 import { startGitHubDemo } from './github.ts';
 import { startOktaDemo } from './identity-demo.ts';
+import { seedIsmsRecords } from './isms.ts';
 import { emulatorEnv, MOTO_INSTALL_HINT, MotoUnavailableError, startMoto } from './moto.ts';
 import { seedDemoAccount } from './seed-aws.ts';
 import { DEMO_UNWATCHED_REGION } from './seed-aws-detection.ts';
@@ -87,6 +88,7 @@ export async function runDemo({ store, keep, out }: DemoOptions): Promise<number
         `▶ evidence: ${verified} files under ${ctx.store.location}/evidence, each SHA-256 matching its file name and index entry`,
       );
       out(`  try: npx proofline --store ${store} evidence list`);
+      await seedIsmsRecords(ctx, store, out);
       if (!(await exportAndVerifyDemoArchive(ctx, store, out))) return 1;
     } finally {
       await ctx.store.close();

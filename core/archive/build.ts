@@ -11,7 +11,7 @@ import { publicKeyFingerprint, type Signer } from '../signing.ts';
 import { type SoaRow, soaCsv } from '../soa.ts';
 import { type EvidenceStore, expectedSha256 } from '../stores/store.ts';
 import { completenessTable } from './completeness.ts';
-import { judgedFindings } from './findings.ts';
+import { type FailedFinding, judgedFindings } from './findings.ts';
 import { judgePeriod, scheduleResolver } from './judge-period.ts';
 import { batched, isSafeArchivePath, manifestJson, sha256sums, signingInput } from './manifest.ts';
 import { oscalAssessmentResults } from './oscal.ts';
@@ -96,6 +96,12 @@ export interface BuildArchiveInput {
   readonly digests?: AsyncIterable<DigestObject> | Iterable<DigestObject>;
   /** Exception records; those in force during the period go to exceptions.csv. */
   readonly exceptions?: readonly ArchiveException[];
+  /** More files from what the archive judged: the ISMS records (core/isms/archive.ts). */
+  readonly isms?: (archive: {
+    readonly period: Period;
+    readonly status: ReadonlyMap<string, ControlPeriodStatus>;
+    readonly findings: readonly FailedFinding[];
+  }) => Promise<readonly { readonly path: string; readonly text: string }[]>;
   readonly generator: { readonly name: string; readonly version: string };
   /** Deflate entries (smaller, slower); default: stored, as evidence is read once and hashed on the way. */
   readonly compress?: boolean;
@@ -564,7 +570,7 @@ async function writeStatements(
   writer: HashingZipWriter,
   input: BuildArchiveInput,
   plan: ArchivePlan,
-  { status }: Judgement,
+  { status, findings }: Judgement,
   key: ArchiveKey,
   uploads: readonly ManifestUpload[],
 ): Promise<boolean> {
@@ -574,6 +580,8 @@ async function writeStatements(
     return !end || end === 'not_evaluated' ? 'no_evidence' : end;
   });
   if (soaRows?.length) await writer.addBytes(FILES.soa, soaCsv(soaRows));
+  for (const file of (await input.isms?.({ period, status, findings })) ?? [])
+    await writer.addBytes(file.path, file.text);
   await writer.add(FILES.oscal, () =>
     batched(
       oscalAssessmentResults({

@@ -12,7 +12,7 @@ import type { Frameworks } from '../requirements.ts';
 import type { Signer } from '../signing.ts';
 import { statementOfApplicability } from '../soa.ts';
 import type { ChainedStore } from '../stores/open.ts';
-import { type BuildArchiveResult, buildArchive, READ_AHEAD } from './build.ts';
+import { type BuildArchiveInput, type BuildArchiveResult, buildArchive, READ_AHEAD } from './build.ts';
 import { ArchiveInputError, parsePeriod } from './period.ts';
 import { mapAhead } from './read-ahead.ts';
 import { type ArchiveException, type DigestObject, FRAMEWORKS, type Framework } from './types.ts';
@@ -82,6 +82,8 @@ export interface ArchiveSources {
   readonly governance?: Governance;
   /** Collector id → schedule expression, where the deployment overrides the collector's default. */
   readonly schedules?: ReadonlyMap<string, string>;
+  /** The ISMS records for the archive (core/isms/archive.ts), from what it judged. */
+  readonly isms?: BuildArchiveInput['isms'];
 }
 
 /** Who made the archive, as its manifest and README say. */
@@ -152,6 +154,7 @@ export async function writeArchive(
         }
       : {}),
     exceptions,
+    ...(sources.isms ? { isms: sources.isms } : {}),
     digests: periodDigests(store, period),
     ...(request.controls?.length ? { onlyControls: request.controls } : {}),
     ...(request.scopes?.length ? { scopes: request.scopes } : {}),

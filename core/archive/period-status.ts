@@ -1,4 +1,5 @@
 import { EXCEPTION_COLLECTOR } from '../exceptions.ts';
+import { ISMS_COLLECTOR } from '../isms/records.ts';
 import { MANUAL_EVIDENCE_COLLECTOR } from '../manual-evidence.ts';
 import type { ArtifactRef, Control, ControlStatus, Finding, Transition } from '../model.ts';
 import { rateIntervalMs } from '../schedule.ts';
@@ -424,7 +425,11 @@ export async function controlPeriodStatus(input: PeriodStatusInput): Promise<Con
 }
 
 /** Collectors whose collections never count as expected occurrences: records people make. */
-export const RECORD_COLLECTORS: readonly string[] = [EXCEPTION_COLLECTOR, MANUAL_EVIDENCE_COLLECTOR];
+export const RECORD_COLLECTORS: readonly string[] = [
+  EXCEPTION_COLLECTOR,
+  MANUAL_EVIDENCE_COLLECTOR,
+  ISMS_COLLECTOR,
+];
 
 /** `2026-01-01..2026-01-03, 2026-01-07`: consecutive days as ranges. */
 export function dayRanges(days: readonly string[]): string {
