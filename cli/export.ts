@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
+import { loadSubservices } from '../controls/subservices.ts';
 import type { BuildArchiveResult } from '../core/archive/build.ts';
 import { type ArchiveRequest, writeArchive } from '../core/archive/export.ts';
 import { archiveFileCount, FRAMEWORKS, type Framework } from '../core/archive/types.ts';
@@ -129,14 +130,12 @@ export async function exportArchive(
         controls: ctx.controls,
         collectors,
         frameworks,
-        ...(options.framework === 'iso27001'
-          ? {
-              governance: await loadGovernance(options.governance ?? DEFAULT_GOVERNANCE_DIR, {
-                controls: ctx.controls,
-                frameworks,
-              }),
-            }
-          : {}),
+        // Both frameworks: the SoA (ISO), the owners and the statements the contradiction checks read.
+        governance: await loadGovernance(options.governance ?? DEFAULT_GOVERNANCE_DIR, {
+          controls: ctx.controls,
+          frameworks,
+        }),
+        subservices: await loadSubservices(ctx.controls),
       },
       archiveRequest({ ...options, ...period }),
       output,

@@ -4,6 +4,7 @@ import { IntegrityError } from '../artifact.ts';
 import { canonicalJson } from '../canonical.ts';
 import { type AnyCollector, checkCatalog } from '../collector.ts';
 import { compactTimestamp } from '../evidence-key.ts';
+import { type EvidenceView, latestPerCollection, storeEvidenceView } from '../evidence-view.ts';
 import { archiveFindingRows, findingsCsv } from '../findings-export/rows.ts';
 import { MANUAL_EVIDENCE_COLLECTOR, type ManualEvidenceSnapshot } from '../manual-evidence.ts';
 import type { ArtifactRef, Control, ControlStatus } from '../model.ts';
@@ -32,7 +33,9 @@ import {
   checksCsv,
   completenessCsv,
   controlsCsv,
+  evidenceFolders,
   exceptionsCsv,
+  populationPath,
   samplesCsv,
 } from './tables.ts';
 import {
@@ -108,11 +111,27 @@ export interface BuildArchiveInput {
     readonly status: ReadonlyMap<string, ControlPeriodStatus>;
     readonly evidence: ReadonlySet<string>;
   }) => Promise<string>;
+  /**
+   * The generated governance files (request list, system description, contradictions), from each control's
+   * status at the end of the period, the latest evidence of the period and the archive files of each control.
+   */
+  readonly governanceFiles?: (
+    archive: GovernanceFileInput,
+  ) => Promise<readonly { path: string; text: string }[]>;
   readonly onProgress?: (event: {
     readonly done: number;
     readonly total: number;
     readonly bytes: number;
   }) => void;
+}
+
+export interface GovernanceFileInput {
+  readonly controls: readonly Control[];
+  readonly statusAtEnd: (control: string) => ControlStatus;
+  /** The latest evidence of each collection in the period. */
+  readonly evidence: EvidenceView;
+  /** The archive files answering a control: its evidence folders, populations and uploads. */
+  readonly filesOf: (control: string) => readonly string[];
 }
 
 export interface BuildArchiveResult {
@@ -532,7 +551,7 @@ async function writeTables(
   judgement: Judgement,
   key: ArchiveKey,
   digestEntries: readonly DigestEntry[],
-): Promise<void> {
+): Promise<ReadonlyMap<string, readonly string[]>> {
   const { controls, period, selection, perControl } = plan;
   const { status, findings, exceptions } = judgement;
   const completeness = await archiveCompleteness(input, plan, judgement, digestEntries);
@@ -557,6 +576,7 @@ async function writeTables(
   await writer.addBytes(FILES.exceptions, exceptionsCsv(exceptions, period.start, period.end));
   for (const file of populations.files) await writer.addBytes(file.path, file.text);
   await writer.addBytes(FILES.samples, samplesCsv(populations.samples, seed));
+  return populations.itemFiles;
 }
 
 /** 5. The statements about the period: SoA, OSCAL results, the public key and the report. True if an SoA went in. */
@@ -569,10 +589,7 @@ async function writeStatements(
   uploads: readonly ManifestUpload[],
 ): Promise<boolean> {
   const { period, selection } = plan;
-  const soaRows = input.soa?.((id) => {
-    const end = status.get(id)?.statusAtEnd;
-    return !end || end === 'not_evaluated' ? 'no_evidence' : end;
-  });
+  const soaRows = input.soa?.(statusAtEnd(status));
   if (soaRows?.length) await writer.addBytes(FILES.soa, soaCsv(soaRows));
   await writer.add(FILES.oscal, () =>
     batched(
@@ -600,6 +617,45 @@ async function writeStatements(
   return !!soaRows?.length;
 }
 
+const statusAtEnd =
+  (status: ReadonlyMap<string, ControlPeriodStatus>) =>
+  (id: string): ControlStatus => {
+    const end = status.get(id)?.statusAtEnd;
+    return !end || end === 'not_evaluated' ? 'no_evidence' : end;
+  };
+
+/** 5b. The generated governance files; returns their paths. */
+async function writeGovernanceFiles(
+  writer: HashingZipWriter,
+  input: BuildArchiveInput,
+  plan: ArchivePlan,
+  { status }: Judgement,
+  written: WrittenEvidence,
+  itemFiles: ReadonlyMap<string, readonly string[]>,
+): Promise<string[]> {
+  if (!input.governanceFiles) return [];
+  const { selection } = plan;
+  const refs = latestPerCollection(
+    selection.artifacts.map((a) => a.ref),
+    plan.period.end,
+  );
+  const files = await input.governanceFiles({
+    controls: plan.controls,
+    statusAtEnd: statusAtEnd(status),
+    evidence: storeEvidenceView(input.store, refs),
+    filesOf: (control) => [
+      ...evidenceFolders(selection.byControl.get(control) ?? [])
+        .split(' ')
+        .filter(Boolean),
+      ...(status.get(control)?.expected ? [populationPath(control)] : []),
+      ...(itemFiles.get(control) ?? []),
+      ...written.uploads.filter((u) => u.control === control).map((u) => u.path),
+    ],
+  });
+  for (const file of files) await writer.addBytes(file.path, file.text);
+  return files.map((f) => f.path);
+}
+
 /** 6. README.txt, the last file the manifest lists. */
 async function writeReadme(
   writer: HashingZipWriter,
@@ -608,6 +664,7 @@ async function writeReadme(
   key: ArchiveKey,
   written: WrittenEvidence,
   hasSoa: boolean,
+  governanceFiles: readonly string[],
 ): Promise<void> {
   await writer.addBytes(
     FILES.readme,
@@ -630,6 +687,7 @@ async function writeReadme(
       fingerprint: key.fingerprint,
       sample: { seed: key.seed, perControl: plan.perControl ?? null },
       hasSoa,
+      governanceFiles,
     }),
   );
 }
@@ -693,9 +751,10 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
   );
   try {
     const written = await writeEvidenceFiles(writer, input, plan, evidence);
-    await writeTables(writer, input, plan, judgement, key, written.digestEntries);
+    const itemFiles = await writeTables(writer, input, plan, judgement, key, written.digestEntries);
     const hasSoa = await writeStatements(writer, input, plan, judgement, key, written.uploads);
-    await writeReadme(writer, input, plan, key, written, hasSoa);
+    const governance = await writeGovernanceFiles(writer, input, plan, judgement, written, itemFiles);
+    await writeReadme(writer, input, plan, key, written, hasSoa, governance);
     const manifest = archiveManifest(input, plan, key, written, writer.written);
     const manifestFile = await seal(writer, manifest, input.signer);
     return {

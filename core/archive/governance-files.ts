@@ -1,0 +1,66 @@
+import { contradictionsCsv, contradictionsMarkdown, findContradictions } from '../contradictions.ts';
+import type { Governance } from '../governance.ts';
+import { requestList, requestListCsv, requestListMarkdown } from '../request-list.ts';
+import type { Frameworks } from '../requirements.ts';
+import {
+  type SubserviceCatalog,
+  systemDescription,
+  systemDescriptionMarkdown,
+} from '../system-description.ts';
+import type { BuildArchiveInput } from './build.ts';
+import { FILES, FRAMEWORK_NAMES, type Framework } from './types.ts';
+
+/**
+ * The generated governance files of an archive: the request list always; the system description; the
+ * contradictions when the governance files are given (they hold the statements checked).
+ */
+export function governanceFiles(
+  sources: {
+    readonly frameworks: Frameworks;
+    readonly governance?: Governance;
+    readonly subservices?: SubserviceCatalog;
+  },
+  framework: Framework,
+): NonNullable<BuildArchiveInput['governanceFiles']> {
+  const { frameworks, governance, subservices } = sources;
+  return async ({ controls, statusAtEnd, evidence, filesOf }) => {
+    const excluded =
+      framework === 'iso27001' && governance
+        ? new Set(governance.applicability.exclusions.map((e) => e.control))
+        : new Set<string>();
+    const rows = requestList({
+      framework: frameworks[framework],
+      controls,
+      statusOf: statusAtEnd,
+      excluded,
+      filesOf,
+    });
+    const description = await systemDescription({
+      evidence,
+      controls,
+      statusOf: statusAtEnd,
+      owners: governance?.owners ?? {},
+      ...(subservices ? { subservices } : {}),
+    });
+    const files = [
+      { path: FILES.requestList, text: requestListCsv(rows) },
+      { path: FILES.requestListMd, text: requestListMarkdown(rows) },
+      {
+        path: FILES.systemDescription,
+        text: systemDescriptionMarkdown(description, FRAMEWORK_NAMES[framework]),
+      },
+    ];
+    if (!governance) return files;
+    const found = await findContradictions({
+      applicability: governance.applicability,
+      evidence,
+      controls,
+      statusOf: statusAtEnd,
+    });
+    return [
+      ...files,
+      { path: FILES.contradictions, text: contradictionsCsv(found) },
+      { path: FILES.contradictionsMd, text: contradictionsMarkdown(found, governance.applicability) },
+    ];
+  };
+}
