@@ -180,6 +180,7 @@ export function formatExportSummary(result: BuildArchiveResult & { path: string;
       `${control.padEnd(10)} ${String(s.expected).padStart(8)}  ${`${s.pctMet.toFixed(1)}%`.padStart(7)}  ${String(s.failing).padStart(7)}  ${String(s.excepted).padStart(8)}  ${String(s.missed).padStart(6)}`,
     );
   lines.push(
+    ...(result.governance.length ? ['', ...result.governance] : []),
     '',
     `Signed with key ${manifest.signing.keyId}, fingerprint ${result.fingerprint}`,
     `Verify: proofline verify ${result.path} --fingerprint ${result.fingerprint}`,

@@ -117,7 +117,7 @@ export interface BuildArchiveInput {
    */
   readonly governanceFiles?: (
     archive: GovernanceFileInput,
-  ) => Promise<readonly { path: string; text: string }[]>;
+  ) => Promise<readonly { path: string; text: string; summary?: string }[]>;
   readonly onProgress?: (event: {
     readonly done: number;
     readonly total: number;
@@ -140,6 +140,8 @@ export interface BuildArchiveResult {
   readonly fingerprint: string;
   /** Per control, what controls.csv says. */
   readonly status: ReadonlyMap<string, ControlPeriodStatus>;
+  /** What the generated governance files found, one line each (e.g. the contradictions). */
+  readonly governance: readonly string[];
 }
 
 /**
@@ -632,8 +634,8 @@ async function writeGovernanceFiles(
   { status }: Judgement,
   written: WrittenEvidence,
   itemFiles: ReadonlyMap<string, readonly string[]>,
-): Promise<string[]> {
-  if (!input.governanceFiles) return [];
+): Promise<{ paths: string[]; summaries: string[] }> {
+  if (!input.governanceFiles) return { paths: [], summaries: [] };
   const { selection } = plan;
   const refs = latestPerCollection(
     selection.artifacts.map((a) => a.ref),
@@ -653,7 +655,7 @@ async function writeGovernanceFiles(
     ],
   });
   for (const file of files) await writer.addBytes(file.path, file.text);
-  return files.map((f) => f.path);
+  return { paths: files.map((f) => f.path), summaries: files.flatMap((f) => (f.summary ? [f.summary] : [])) };
 }
 
 /** 6. README.txt, the last file the manifest lists. */
@@ -754,7 +756,7 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
     const itemFiles = await writeTables(writer, input, plan, judgement, key, written.digestEntries);
     const hasSoa = await writeStatements(writer, input, plan, judgement, key, written.uploads);
     const governance = await writeGovernanceFiles(writer, input, plan, judgement, written, itemFiles);
-    await writeReadme(writer, input, plan, key, written, hasSoa, governance);
+    await writeReadme(writer, input, plan, key, written, hasSoa, governance.paths);
     const manifest = archiveManifest(input, plan, key, written, writer.written);
     const manifestFile = await seal(writer, manifest, input.signer);
     return {
@@ -762,6 +764,7 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
       manifestSha256: manifestFile.sha256,
       fingerprint: key.fingerprint,
       status: judgement.status,
+      governance: governance.summaries,
     };
   } catch (error) {
     evidence.close();

@@ -1,6 +1,12 @@
 import { contradictionsCsv, contradictionsMarkdown, findContradictions } from '../contradictions.ts';
 import type { Governance } from '../governance.ts';
-import { requestList, requestListCsv, requestListMarkdown } from '../request-list.ts';
+import {
+  type RequestRow,
+  requestCounts,
+  requestList,
+  requestListCsv,
+  requestListMarkdown,
+} from '../request-list.ts';
 import type { Frameworks } from '../requirements.ts';
 import {
   type SubserviceCatalog,
@@ -9,6 +15,11 @@ import {
 } from '../system-description.ts';
 import type { BuildArchiveInput } from './build.ts';
 import { FILES, FRAMEWORK_NAMES, type Framework } from './types.ts';
+
+const requestSummary = (rows: readonly RequestRow[]) => {
+  const n = requestCounts(rows);
+  return `${FILES.requestList}: ${n.outstanding} of ${n.requirements} requirements outstanding (${n.noControl} without a control, ${n.failing} failing, ${n.manualDue} manual evidence due, ${n.noEvidence} without evidence)`;
+};
 
 /**
  * The generated governance files of an archive: the request list always; the system description; the
@@ -44,7 +55,7 @@ export function governanceFiles(
     });
     const files = [
       { path: FILES.requestList, text: requestListCsv(rows) },
-      { path: FILES.requestListMd, text: requestListMarkdown(rows) },
+      { path: FILES.requestListMd, text: requestListMarkdown(rows), summary: requestSummary(rows) },
       {
         path: FILES.systemDescription,
         text: systemDescriptionMarkdown(description, FRAMEWORK_NAMES[framework]),
@@ -60,7 +71,13 @@ export function governanceFiles(
     return [
       ...files,
       { path: FILES.contradictions, text: contradictionsCsv(found) },
-      { path: FILES.contradictionsMd, text: contradictionsMarkdown(found, governance.applicability) },
+      {
+        path: FILES.contradictionsMd,
+        text: contradictionsMarkdown(found, governance.applicability),
+        summary: `${FILES.contradictions}: ${found.length} facts contradict the SoA or scope statements${
+          found.length ? ` (${[...new Set(found.map((c) => c.statement))].join(', ')})` : ''
+        }`,
+      },
     ];
   };
 }

@@ -120,6 +120,10 @@ describe('archive: request list, system description and contradictions', () => {
     const args = ['--store', store, 'export', '--framework', 'soc2', '--from', today, '--to', today];
     const exported = await runCli([...args, '--out', zip]);
     expect(exported.code, exported.err).toBe(EXIT.ok);
+    expect(exported.out).toContain(
+      'contradictions.csv: 2 facts contradict the SoA or scope statements (exclusion A.8.30)',
+    );
+    expect(exported.out).toMatch(/^request-list\.csv: \d+ of 61 requirements outstanding/m);
     const fingerprint = /fingerprint ([0-9a-f]{64})/.exec(exported.out)![1]!;
     const verified = await runCli(['verify', zip, '--fingerprint', fingerprint]);
     expect(verified.code, verified.out).toBe(EXIT.ok);
