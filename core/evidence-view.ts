@@ -1,4 +1,4 @@
-import type { ArtifactRef, Finding, Source } from './model.ts';
+import type { ArtifactRef, Finding } from './model.ts';
 import type { EvidenceStore } from './stores/store.ts';
 
 /**
@@ -50,5 +50,3 @@ export function scopeParts(ref: Pick<ArtifactRef, 'scopeKey' | 'source'>): { id:
   const dash = scopeKey.indexOf('-');
   return dash < 0 ? { id: scopeKey } : { id: scopeKey.slice(0, dash), region: scopeKey.slice(dash + 1) };
 }
-
-export const isRecordSource = (source: Source): boolean => source === 'manual';
