@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
+import { loadSubservices } from '../controls/subservices.ts';
 import type { BuildArchiveResult } from '../core/archive/build.ts';
 import { type ArchiveRequest, writeArchive } from '../core/archive/export.ts';
 import { archiveFileCount, FRAMEWORKS, type Framework } from '../core/archive/types.ts';
@@ -102,8 +103,11 @@ function checkFingerprint(value: string | undefined): void {
 }
 
 /** What an ISO 27001 archive adds: the governance files (for the SoA) and the ISMS records. */
-async function isoSources(ctx: ExportContext, dir: string, frameworks: Frameworks) {
+/** The governance files for both frameworks, and for ISO 27001 the ISMS records the archive carries. */
+async function governanceSources(ctx: ExportContext, options: ExportOptions, frameworks: Frameworks) {
+  const dir = options.governance ?? DEFAULT_GOVERNANCE_DIR;
   const governance = await loadGovernance(dir, { controls: ctx.controls, frameworks });
+  if (options.framework !== 'iso27001') return { governance };
   const files = await loadIsmsFiles(dir, ctx.controls);
   const soaRows = soaDecisions(frameworks.iso27001, ctx.controls, governance);
   const soaMaxAgeDays = ctx.config?.isms.soaMaxAgeDays ?? DEFAULT_SOA_MAX_AGE_DAYS;
@@ -145,9 +149,9 @@ export async function exportArchive(
         controls: ctx.controls,
         collectors,
         frameworks,
-        ...(options.framework === 'iso27001'
-          ? await isoSources(ctx, options.governance ?? DEFAULT_GOVERNANCE_DIR, frameworks)
-          : {}),
+        // Both frameworks: the SoA (ISO), the owners and the statements the contradiction checks read.
+        ...(await governanceSources(ctx, options, frameworks)),
+        subservices: await loadSubservices(ctx.controls),
       },
       archiveRequest({ ...options, ...period }),
       output,
@@ -192,6 +196,7 @@ export function formatExportSummary(result: BuildArchiveResult & { path: string;
       `${control.padEnd(10)} ${String(s.expected).padStart(8)}  ${`${s.pctMet.toFixed(1)}%`.padStart(7)}  ${String(s.failing).padStart(7)}  ${String(s.excepted).padStart(8)}  ${String(s.missed).padStart(6)}`,
     );
   lines.push(
+    ...(result.governance.length ? ['', ...result.governance] : []),
     '',
     `Signed with key ${manifest.signing.keyId}, fingerprint ${result.fingerprint}`,
     `Verify: proofline verify ${result.path} --fingerprint ${result.fingerprint}`,

@@ -3,16 +3,21 @@ import type { Command } from 'commander';
 import { collectors } from '../collectors/index.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
+import { loadSubservices } from '../controls/subservices.ts';
 import { canonicalJson } from '../core/canonical.ts';
+import { findContradictions } from '../core/contradictions.ts';
+import { storeEvidenceView } from '../core/evidence-view.ts';
 import { exceptionStates } from '../core/exceptions.ts';
 import { GOVERNANCE_COLLECTOR, type Governance, governanceReport, riskScore } from '../core/governance.ts';
 import type { ArtifactRef, ControlResult, ControlStatus } from '../core/model.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { loadExceptionRecords } from '../core/records.ts';
 import { fitLines, formatTable, statusLabel } from '../core/report/table.ts';
+import { type RequestRow, requestCounts } from '../core/request-list.ts';
 import type { Frameworks } from '../core/requirements.ts';
 import { soaCsv, statementOfApplicability } from '../core/soa.ts';
 import type { EvidenceStore } from '../core/stores/store.ts';
+import { systemDescription, systemDescriptionMarkdown } from '../core/system-description.ts';
 import type { CliContext, CommandEnv } from './context.ts';
 import { READ_ONLY, withContext } from './context.ts';
 
@@ -69,6 +74,20 @@ export async function recordGovernance(
   });
 }
 
+/** The request list's outstanding rows, as `governance` prints them (the archive has the whole list). */
+function requestLines(rows: readonly RequestRow[]): string[] {
+  const n = requestCounts(rows);
+  return [
+    `Request list: ${n.outstanding} of ${n.requirements} requirements outstanding (${n.noControl} without a control, ${n.failing} failing, ${n.manualDue} manual evidence due, ${n.noEvidence} without evidence)`,
+    ...rows
+      .filter((r) => r.outstanding.length > 0)
+      .map(
+        (r) =>
+          `  ${r.framework === 'soc2' ? 'SOC 2' : 'ISO'} ${r.requirement.padEnd(6)} ${statusLabel(r.status).padEnd(12)} ${r.outstanding.join(', ')}`,
+      ),
+  ];
+}
+
 export function registerGovernanceCommands(program: Command, env: CommandEnv): void {
   const { out } = env;
 
@@ -100,8 +119,20 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
           results,
           exceptions,
         });
+        const contradictions = await findContradictions({
+          applicability: governance.applicability,
+          evidence: storeEvidenceView(ctx.store, await ctx.store.latestArtifacts()),
+          controls: ctx.controls,
+          statusOf: statusLookup(results),
+        });
         if (options.json) {
-          out(JSON.stringify({ governanceEvidence: recorded?.ref.key ?? null, ...report }, null, 2));
+          out(
+            JSON.stringify(
+              { governanceEvidence: recorded?.ref.key ?? null, ...report, contradictions },
+              null,
+              2,
+            ),
+          );
           return;
         }
         const lines: string[] = [`Governance files: ${governance.dir}`];
@@ -109,6 +140,11 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
           recorded
             ? `  kept as evidence ${recorded.created ? '(new copy)' : '(unchanged)'}: ${recorded.ref.key}`
             : '  not recorded: pass --record to keep a copy as evidence',
+          '',
+          `Statements contradicted by the evidence (SoA exclusions, scope statements): ${contradictions.length}`,
+          ...contradictions.map(
+            (c) => `  ${c.statement}: ${c.resource}: ${c.detail} (${c.evidence || 'control status'})`,
+          ),
           '',
           `Risks without a treating control: ${report.risksWithoutControls.length}`,
           ...report.risksWithoutControls.map(
@@ -121,16 +157,7 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
           `Controls whose owner role has nobody in owners.yaml: ${report.unownedControls.length}`,
           ...report.unownedControls.map((c) => `  ${c.id}  owner role ${c.owner}`),
           '',
-          `Requirements not implemented (a control failing, without evidence or with manual evidence due): ${report.unimplemented.length}`,
-          ...report.unimplemented.map(
-            (r) =>
-              `  ${r.framework === 'soc2' ? 'SOC 2' : 'ISO'} ${r.id.padEnd(6)} ${statusLabel(r.status).padEnd(12)} ${
-                r.controls
-                  .filter((c) => c.status !== 'passing' && c.status !== 'excepted')
-                  .map((c) => `${c.id} ${c.status}`)
-                  .join(', ') || 'no internal control'
-              }`,
-          ),
+          ...requestLines(report.requestList),
           '',
           `Manual evidence due: ${report.manualDue.length}`,
           ...report.manualDue.map(
@@ -150,6 +177,30 @@ export function registerGovernanceCommands(program: Command, env: CommandEnv): v
           ),
         );
         out(fitLines(lines.join('\n'), env.terminal.width));
+      });
+    });
+
+  program
+    .command('system-description')
+    .description(
+      'print the SOC 2 system description skeleton: scope, components, owners, controls, subservice organisations with CSOCs, CUECs',
+    )
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      await withContext(env.globals(), READ_ONLY, async (ctx) => {
+        const { governance } = await loadGovernanceFor(ctx, env.globals().governance);
+        const description = await systemDescription({
+          evidence: storeEvidenceView(ctx.store, await ctx.store.latestArtifacts()),
+          controls: ctx.controls,
+          statusOf: statusLookup(await currentResults(ctx)),
+          owners: governance.owners,
+          subservices: await loadSubservices(ctx.controls),
+        });
+        out(
+          options.json
+            ? JSON.stringify(description, null, 2)
+            : systemDescriptionMarkdown(description, 'SOC 2'),
+        );
       });
     });
 

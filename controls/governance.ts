@@ -46,9 +46,17 @@ const justified = z.strictObject({
   control: z.string().regex(/^A\.[5-8]\.\d+$/, 'must be an Annex A control id like A.7.12'),
   justification: text('a justification'),
 });
+const statementSchema = z.strictObject({
+  id: z.string().regex(/^[A-Z]+-\d+$/, 'must look like S-01'),
+  statement: text('the statement'),
+  dataRegions: z
+    .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region like eu-west-1'))
+    .optional(),
+});
 const applicabilitySchema = z.strictObject({
   exclusions: z.array(z.unknown()).default([]),
   inclusions: z.array(z.unknown()).default([]),
+  statements: z.array(statementSchema).default([]),
 });
 const risksSchema = z.strictObject({ risks: z.array(z.unknown()) });
 
@@ -178,7 +186,10 @@ export async function loadGovernance(
     dir,
     risks: riskList,
     owners: roles,
-    applicability: lists,
+    applicability: {
+      ...lists,
+      statements: applicabilityTop.success ? applicabilityTop.data.statements : [],
+    },
     files: [owners!.file, risks!.file, applicability!.file],
   };
 }

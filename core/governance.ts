@@ -1,13 +1,7 @@
 import type { ExceptionView } from './exceptions.ts';
 import type { Control, ControlResult, ControlStatus } from './model.ts';
-import {
-  FRAMEWORK_IDS,
-  type FrameworkId,
-  type Frameworks,
-  isImplemented,
-  type RequirementRow,
-  requirementRows,
-} from './requirements.ts';
+import { type RequestRow, requestList } from './request-list.ts';
+import { FRAMEWORK_IDS, type FrameworkId, type Frameworks } from './requirements.ts';
 
 /** Governance files are kept as artifacts of this collector (source `manual`, scope id `governance`). */
 export const GOVERNANCE_COLLECTOR = 'proofline.governance';
@@ -38,10 +32,19 @@ export interface Exclusion {
   readonly justification: string;
 }
 
+/** A claim about the scope of the ISMS that collected evidence can contradict (applicability.yaml `statements`). */
+export interface ScopeStatement {
+  readonly id: string;
+  readonly statement: string;
+  /** The only AWS regions that hold production data: a data store elsewhere contradicts it. */
+  readonly dataRegions?: readonly string[];
+}
+
 export interface Applicability {
   readonly exclusions: readonly Exclusion[];
   /** Justifications for including an Annex A control, overriding the generated one. */
   readonly inclusions: readonly Exclusion[];
+  readonly statements?: readonly ScopeStatement[];
 }
 
 /** One governance file as read: kept verbatim in the store so the evidence shows the governance of the time. */
@@ -75,8 +78,12 @@ export interface GovernanceReport {
   readonly risksWithoutControls: readonly Risk[];
   /** Controls no risk needs: either a risk is missing from the register or the control is not needed. */
   readonly controlsWithoutRisk: readonly Control[];
-  /** Requirements (applicable ones) whose controls are not all passing, with each control's status. */
-  readonly unimplemented: readonly RequirementRow[];
+  /**
+   * The request list of both frameworks: every requirement, what answers it and what is outstanding (a
+   * control failing, without evidence or with manual evidence due, or no control); excluded Annex A controls
+   * are not applicable.
+   */
+  readonly requestList: readonly RequestRow[];
   /** Controls whose owner role has no person in the owners file: nobody would get its alerts. */
   readonly unownedControls: readonly Control[];
   /** Controls waiting for manual evidence. */
@@ -99,14 +106,19 @@ export function governanceReport(input: {
   const statusById = new Map(results.map((r) => [r.control, r.status]));
   const statusOf = (id: string): ControlStatus => statusById.get(id) ?? 'no_evidence';
   const excluded = new Set(governance.applicability.exclusions.map((e) => e.control));
-  const unimplemented = FRAMEWORK_IDS.flatMap((id: FrameworkId) =>
-    requirementRows(frameworks[id], controls, statusOf, id === 'iso27001' ? excluded : new Set()),
-  ).filter((row) => !isImplemented(row.status));
+  const requests = FRAMEWORK_IDS.flatMap((id: FrameworkId) =>
+    requestList({
+      framework: frameworks[id],
+      controls,
+      statusOf,
+      excluded: id === 'iso27001' ? excluded : new Set(),
+    }),
+  );
   const expiredIds = new Set(results.flatMap((r) => r.expiredExceptions ?? []));
   return {
     risksWithoutControls: governance.risks.filter((r) => r.controls.length === 0),
     controlsWithoutRisk: controls.filter((c) => !treated.has(c.id)),
-    unimplemented,
+    requestList: requests,
     unownedControls: controls.filter((c) => !(governance.owners[c.owner]?.length ?? 0)),
     manualDue: controls.filter((c) => statusOf(c.id) === 'manual_due'),
     expiredExceptions: exceptions.filter((e) => e.state === 'expired' && expiredIds.has(e.grant.id)),

@@ -10,6 +10,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
+import { loadSubservices } from '../controls/subservices.ts';
 import {
   type ArchiveRequestBody,
   archiveRequestBodySchema,
@@ -132,10 +133,11 @@ async function buildExport(
     catalogControls(),
     loadFrameworks(),
   ]);
-  const governance =
-    request.framework === 'iso27001'
-      ? await loadGovernance(DEFAULT_GOVERNANCE_DIR, { controls, frameworks })
-      : undefined;
+  // Both frameworks, as the CLI: the SoA (ISO), the owners and the statements the contradiction checks read.
+  const [governance, subservices] = await Promise.all([
+    loadGovernance(DEFAULT_GOVERNANCE_DIR, { controls, frameworks }),
+    loadSubservices(controls),
+  ]);
   const key = archiveKey(request);
   const upload = uploadObject(client(), { bucket: bucketName(), key, contentType: 'application/zip' });
   try {
@@ -147,7 +149,8 @@ async function buildExport(
         collectors: deployedCollectors,
         frameworks,
         schedules: deployedSchedules(),
-        ...(governance ? { governance } : {}),
+        governance,
+        subservices,
       },
       requestFromBody(request, () => randomBytes(4).toString('hex')),
       upload.output,

@@ -4,6 +4,7 @@ import { IntegrityError } from '../artifact.ts';
 import { canonicalJson } from '../canonical.ts';
 import { type AnyCollector, checkCatalog } from '../collector.ts';
 import { compactTimestamp } from '../evidence-key.ts';
+import { type EvidenceView, latestPerCollection, storeEvidenceView } from '../evidence-view.ts';
 import { archiveFindingRows, findingsCsv } from '../findings-export/rows.ts';
 import { MANUAL_EVIDENCE_COLLECTOR, type ManualEvidenceSnapshot } from '../manual-evidence.ts';
 import type { ArtifactRef, Control, ControlStatus } from '../model.ts';
@@ -32,7 +33,9 @@ import {
   checksCsv,
   completenessCsv,
   controlsCsv,
+  evidenceFolders,
   exceptionsCsv,
+  populationPath,
   samplesCsv,
 } from './tables.ts';
 import {
@@ -114,11 +117,27 @@ export interface BuildArchiveInput {
     readonly status: ReadonlyMap<string, ControlPeriodStatus>;
     readonly evidence: ReadonlySet<string>;
   }) => Promise<string>;
+  /**
+   * The generated governance files (request list, system description, contradictions), from each control's
+   * status at the end of the period, the latest evidence of the period and the archive files of each control.
+   */
+  readonly governanceFiles?: (
+    archive: GovernanceFileInput,
+  ) => Promise<readonly { path: string; text: string; summary?: string }[]>;
   readonly onProgress?: (event: {
     readonly done: number;
     readonly total: number;
     readonly bytes: number;
   }) => void;
+}
+
+export interface GovernanceFileInput {
+  readonly controls: readonly Control[];
+  readonly statusAtEnd: (control: string) => ControlStatus;
+  /** The latest evidence of each collection in the period. */
+  readonly evidence: EvidenceView;
+  /** The archive files answering a control: its evidence folders, populations and uploads. */
+  readonly filesOf: (control: string) => readonly string[];
 }
 
 export interface BuildArchiveResult {
@@ -127,6 +146,8 @@ export interface BuildArchiveResult {
   readonly fingerprint: string;
   /** Per control, what controls.csv says. */
   readonly status: ReadonlyMap<string, ControlPeriodStatus>;
+  /** What the generated governance files found, one line each (e.g. the contradictions). */
+  readonly governance: readonly string[];
 }
 
 /**
@@ -538,7 +559,7 @@ async function writeTables(
   judgement: Judgement,
   key: ArchiveKey,
   digestEntries: readonly DigestEntry[],
-): Promise<void> {
+): Promise<ReadonlyMap<string, readonly string[]>> {
   const { controls, period, selection, perControl } = plan;
   const { status, findings, exceptions } = judgement;
   const completeness = await archiveCompleteness(input, plan, judgement, digestEntries);
@@ -563,6 +584,7 @@ async function writeTables(
   await writer.addBytes(FILES.exceptions, exceptionsCsv(exceptions, period.start, period.end));
   for (const file of populations.files) await writer.addBytes(file.path, file.text);
   await writer.addBytes(FILES.samples, samplesCsv(populations.samples, seed));
+  return populations.itemFiles;
 }
 
 /** 5. The statements about the period: SoA, OSCAL results, the public key and the report. True if an SoA went in. */
@@ -575,10 +597,7 @@ async function writeStatements(
   uploads: readonly ManifestUpload[],
 ): Promise<boolean> {
   const { period, selection } = plan;
-  const soaRows = input.soa?.((id) => {
-    const end = status.get(id)?.statusAtEnd;
-    return !end || end === 'not_evaluated' ? 'no_evidence' : end;
-  });
+  const soaRows = input.soa?.(statusAtEnd(status));
   if (soaRows?.length) await writer.addBytes(FILES.soa, soaCsv(soaRows));
   for (const file of (await input.isms?.({ period, status, findings })) ?? [])
     await writer.addBytes(file.path, file.text);
@@ -608,6 +627,45 @@ async function writeStatements(
   return !!soaRows?.length;
 }
 
+const statusAtEnd =
+  (status: ReadonlyMap<string, ControlPeriodStatus>) =>
+  (id: string): ControlStatus => {
+    const end = status.get(id)?.statusAtEnd;
+    return !end || end === 'not_evaluated' ? 'no_evidence' : end;
+  };
+
+/** 5b. The generated governance files; returns their paths. */
+async function writeGovernanceFiles(
+  writer: HashingZipWriter,
+  input: BuildArchiveInput,
+  plan: ArchivePlan,
+  { status }: Judgement,
+  written: WrittenEvidence,
+  itemFiles: ReadonlyMap<string, readonly string[]>,
+): Promise<{ paths: string[]; summaries: string[] }> {
+  if (!input.governanceFiles) return { paths: [], summaries: [] };
+  const { selection } = plan;
+  const refs = latestPerCollection(
+    selection.artifacts.map((a) => a.ref),
+    plan.period.end,
+  );
+  const files = await input.governanceFiles({
+    controls: plan.controls,
+    statusAtEnd: statusAtEnd(status),
+    evidence: storeEvidenceView(input.store, refs),
+    filesOf: (control) => [
+      ...evidenceFolders(selection.byControl.get(control) ?? [])
+        .split(' ')
+        .filter(Boolean),
+      ...(status.get(control)?.expected ? [populationPath(control)] : []),
+      ...(itemFiles.get(control) ?? []),
+      ...written.uploads.filter((u) => u.control === control).map((u) => u.path),
+    ],
+  });
+  for (const file of files) await writer.addBytes(file.path, file.text);
+  return { paths: files.map((f) => f.path), summaries: files.flatMap((f) => (f.summary ? [f.summary] : [])) };
+}
+
 /** 6. README.txt, the last file the manifest lists. */
 async function writeReadme(
   writer: HashingZipWriter,
@@ -616,6 +674,7 @@ async function writeReadme(
   key: ArchiveKey,
   written: WrittenEvidence,
   hasSoa: boolean,
+  governanceFiles: readonly string[],
 ): Promise<void> {
   await writer.addBytes(
     FILES.readme,
@@ -638,6 +697,7 @@ async function writeReadme(
       fingerprint: key.fingerprint,
       sample: { seed: key.seed, perControl: plan.perControl ?? null },
       hasSoa,
+      governanceFiles,
     }),
   );
 }
@@ -701,9 +761,10 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
   );
   try {
     const written = await writeEvidenceFiles(writer, input, plan, evidence);
-    await writeTables(writer, input, plan, judgement, key, written.digestEntries);
+    const itemFiles = await writeTables(writer, input, plan, judgement, key, written.digestEntries);
     const hasSoa = await writeStatements(writer, input, plan, judgement, key, written.uploads);
-    await writeReadme(writer, input, plan, key, written, hasSoa);
+    const governance = await writeGovernanceFiles(writer, input, plan, judgement, written, itemFiles);
+    await writeReadme(writer, input, plan, key, written, hasSoa, governance.paths);
     const manifest = archiveManifest(input, plan, key, written, writer.written);
     const manifestFile = await seal(writer, manifest, input.signer);
     return {
@@ -711,6 +772,7 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
       manifestSha256: manifestFile.sha256,
       fingerprint: key.fingerprint,
       status: judgement.status,
+      governance: governance.summaries,
     };
   } catch (error) {
     evidence.close();

@@ -12,7 +12,9 @@ import type { Frameworks } from '../requirements.ts';
 import type { Signer } from '../signing.ts';
 import { statementOfApplicability } from '../soa.ts';
 import type { ChainedStore } from '../stores/open.ts';
+import type { SubserviceCatalog } from '../system-description.ts';
 import { type BuildArchiveInput, type BuildArchiveResult, buildArchive, READ_AHEAD } from './build.ts';
+import { governanceFiles } from './governance-files.ts';
 import { ArchiveInputError, parsePeriod } from './period.ts';
 import { mapAhead } from './read-ahead.ts';
 import { type ArchiveException, type DigestObject, FRAMEWORKS, type Framework } from './types.ts';
@@ -80,6 +82,8 @@ export interface ArchiveSources {
   readonly frameworks: Frameworks;
   /** Needed for ISO 27001: the Statement of Applicability comes from its applicability and risks. */
   readonly governance?: Governance;
+  /** The subservice organisations and complementary controls, for the system description. */
+  readonly subservices?: SubserviceCatalog;
   /** Collector id → schedule expression, where the deployment overrides the collector's default. */
   readonly schedules?: ReadonlyMap<string, string>;
   /** The ISMS records for the archive (core/isms/archive.ts), from what it judged. */
@@ -155,6 +159,7 @@ export async function writeArchive(
       : {}),
     exceptions,
     ...(sources.isms ? { isms: sources.isms } : {}),
+    governanceFiles: governanceFiles(sources, framework),
     digests: periodDigests(store, period),
     ...(request.controls?.length ? { onlyControls: request.controls } : {}),
     ...(request.scopes?.length ? { scopes: request.scopes } : {}),

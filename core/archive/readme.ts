@@ -21,7 +21,24 @@ export interface ReadmeInput {
   readonly fingerprint: string;
   readonly sample: { readonly perControl: number | null; readonly seed: string };
   readonly hasSoa: boolean;
+  /** The generated governance files present (request list, system description, contradictions). */
+  readonly governanceFiles?: readonly string[];
 }
+
+const GOVERNANCE_GUIDE: Readonly<Record<string, string>> = {
+  [FILES.requestList]:
+    'the request list (PBC): every requirement, the controls, checks and records that\n' +
+    'answer it, the files here that hold the answer, and what is outstanding (no\n' +
+    'control, no evidence, manual evidence due, a failing control).',
+  [FILES.requestListMd]: 'the request list in short: its counts and the outstanding requirements.',
+  [FILES.systemDescription]:
+    'SOC 2 system description skeleton: accounts, regions, organizations and tenants;\n' +
+    'components; owners; controls; subservice organisations with their CSOCs; CUECs.',
+  [FILES.contradictions]:
+    'SoA exclusions and scope statements contradicted by the evidence: the statement,\n' +
+    'the fact and the evidence file showing it (only a header when none is).',
+  [FILES.contradictionsMd]: 'the same contradictions, for reading.',
+};
 
 const INDENT = ' '.repeat(21);
 const size = (bytes: number) =>
@@ -97,6 +114,7 @@ function fileGuide(r: ReadmeInput): [string, string][] {
         'which internal controls it is implemented, and what evidences it (checks or manual\n' +
         'evidence) with the rationale of each link.',
     ]);
+  for (const path of r.governanceFiles ?? []) files.push([path, GOVERNANCE_GUIDE[path] ?? 'generated.']);
   files.push(
     [
       FILES.oscal,

@@ -33,7 +33,7 @@ export const CONTROLS_HEADER = [
 ] as const;
 
 /** The folders (collector × scope) an artifact list lives in: compact, and exact for one control's evidence. */
-function evidenceFolders(refs: readonly ArtifactRef[]): string {
+export function evidenceFolders(refs: readonly ArtifactRef[]): string {
   const folders = new Set(refs.map((r) => r.key.split('/').slice(0, 4).join('/')));
   return [...folders].sort().join(' ');
 }

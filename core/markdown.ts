@@ -1,0 +1,19 @@
+/**
+ * A source value as Markdown text: characters Markdown would read as syntax (tables, emphasis, links, HTML)
+ * are escaped and line breaks become spaces, so a repository name or a justification shows as written.
+ */
+export const mdText = (value: unknown): string =>
+  String(value ?? '')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
+
+/** A Markdown table; every cell escaped. An empty table says so instead. */
+export function mdTable(
+  header: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  empty = 'None.',
+): string {
+  if (rows.length === 0) return `${empty}\n`;
+  const line = (cells: readonly unknown[]) => `| ${cells.map(mdText).join(' | ')} |`;
+  return [line(header), `|${header.map(() => '---|').join('')}`, ...rows.map(line), ''].join('\n');
+}
