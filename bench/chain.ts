@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/chain.ts                                   365 days, 12 artifacts a day, hourly digests
  *   PROOFLINE_BENCH_CHAIN_DAYS=60 npx tsx bench/chain.ts     a quicker run
+ *   PROOFLINE_BENCH_CHAIN_ONLY=export npx tsx bench/chain.ts the export alone (or `chain`: verify-chain alone)
  *
  * Stores are built with the product's own code and an injected clock, and kept in the temp folder keyed by
  * their parameters, so a rerun measures the same files.
@@ -135,6 +136,20 @@ async function opensslPerDigest(dir: string, sample: number): Promise<number> {
   return ms / records.length;
 }
 
+/** The process's resident memory at its highest until `stop()`, sampled every 10 ms. */
+function peakRss() {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 10);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss());
+    },
+  };
+}
+
 /** The year's archive (evidence and digests) against sha256sum + zip -0 of the same files, in ms. */
 async function exportVsBaseline(dir: string, days: number) {
   const store = await LocalStore.openReadOnly(dir);
@@ -156,10 +171,12 @@ async function exportVsBaseline(dir: string, days: number) {
     zip: Number.POSITIVE_INFINITY,
   };
   let bytes = 0;
+  let rss = 0;
   for (let round = 0; round < 2; round++) {
     const sha = shell(`xargs -a ${list} sha256sum > /dev/null`, dir);
     await rm(out, { force: true });
     const zip = shell(`zip -0 -q ${out} -@ < ${list}`, dir);
+    const peak = peakRss();
     const exported = await wall(() =>
       buildArchive({
         store,
@@ -175,6 +192,7 @@ async function exportVsBaseline(dir: string, days: number) {
         now: () => new Date(LAST_DAY + DAY_MS),
       }),
     );
+    rss = Math.max(rss, peak.stop());
     bytes = (await stat(archive)).size;
     if (exported < best.export) best = { ...best, export: exported };
     if (sha + zip < best.sha + best.zip) best = { ...best, sha, zip };
@@ -182,7 +200,7 @@ async function exportVsBaseline(dir: string, days: number) {
   await store.close();
   await rm(out, { force: true });
   await rm(archive, { force: true });
-  return { ...best, files: files.length, zipBytes: bytes };
+  return { ...best, files: files.length, zipBytes: bytes, rss };
 }
 
 export async function runChainBench(): Promise<string[]> {
@@ -195,6 +213,15 @@ export async function runChainBench(): Promise<string[]> {
   const size = async (path: string) => (await stat(path)).size;
   lines.push(`${days}-day store: index ${fmt((await size(join(year, 'index.sqlite'))) / 1e6)} MB`);
 
+  const only = process.env.PROOFLINE_BENCH_CHAIN_ONLY;
+  if (only !== 'export') lines.push(...(await chainFigures(year, month, days)));
+  if (only !== 'chain') lines.push(...(await exportFigures(year, days)));
+  return lines;
+}
+
+/** verify-chain of the whole year, then of its last 30 days against a 30-day store. */
+async function chainFigures(year: string, month: string, days: number): Promise<string[]> {
+  const lines: string[] = [];
   const whole = await chainCheck(year);
   const perDigest = await opensslPerDigest(year, 100);
   lines.push(
@@ -220,12 +247,17 @@ export async function runChainBench(): Promise<string[]> {
   lines.push(
     `verify-chain --from 400 days before a 30-day chain: ${before.digests} periods from its first write, clean`,
   );
+  return lines;
+}
 
+/** The year's export against sha256sum + zip -0 of the same files. */
+async function exportFigures(year: string, days: number): Promise<string[]> {
+  const lines: string[] = [];
   const exported = await exportVsBaseline(year, days);
   const baseline = exported.sha + exported.zip;
   const exportRatio = exported.export / baseline;
   lines.push(
-    `export of ${days} days (${exported.files} evidence and digest files, ${fmt(exported.zipBytes / 1e6)} MB zip): ${fmt(exported.export / 1000, 2)} s`,
+    `export of ${days} days (${exported.files} evidence and digest files, ${fmt(exported.zipBytes / 1e6)} MB zip): ${fmt(exported.export / 1000, 2)} s, peak RSS ${fmt(exported.rss / 1e6)} MB`,
     `baseline over the same files: sha256sum ${fmt(exported.sha / 1000, 2)} s + zip -0 ${fmt(exported.zip / 1000, 2)} s = ${fmt(baseline / 1000, 2)} s → export ${fmt(exportRatio, 2)}× (goal ≤ 1.5×) ${exportRatio <= 1.5 ? 'OK' : 'ABOVE GOAL'}`,
   );
   return lines;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
@@ -6,6 +8,12 @@ import { useNativeCrc32 } from './native-crc32.ts';
 import type { ManifestFile } from './types.ts';
 
 export type EntrySource = Readable | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+/**
+ * Entries up to this size are read whole and added as one buffer: a zip entry streamed through yazl costs a
+ * chain of five streams, while a buffer is hashed and written in one step. Larger ones are streamed.
+ */
+export const WHOLE_ENTRY_BYTES = 1 << 20;
 
 /**
  * Writes a zip as a stream (yazl), hashing every entry on its way in: each file is read once, its SHA-256
@@ -65,10 +73,23 @@ export class HashingZipWriter {
     });
   }
 
-  /** A small entry already in memory. */
-  addBytes(path: string, bytes: Uint8Array | string): Promise<ManifestFile> {
-    const buffer = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes);
-    return this.add(path, () => [buffer]);
+  /**
+   * A small entry already in memory, hashed and queued at once (its CRC-32 and sizes go in its local header).
+   * Resolves when the output has room again, so a fast reader cannot pile the archive up in memory.
+   */
+  async addBytes(path: string, bytes: Uint8Array | string): Promise<ManifestFile> {
+    if (this.failure) throw this.failure;
+    const buffer =
+      typeof bytes === 'string'
+        ? Buffer.from(bytes, 'utf8')
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const file = { path, sha256: createHash('sha256').update(buffer).digest('hex'), size: buffer.length };
+    this.zip.addBuffer(buffer, path, this.entryOptions);
+    this.written.push(file);
+    const queued = this.zip.outputStream as unknown as Readable & Writable;
+    if (queued.writableNeedDrain) await Promise.race([once(queued, 'drain'), this.finished]);
+    if (this.failure) throw this.failure;
+    return file;
   }
 
   /** Writes the central directory and waits until the output has every byte. */
