@@ -187,11 +187,13 @@ export const DIGEST_READ_AHEAD = 32;
  * every artifact written in it.
  */
 export async function* periodDigests(
-  store: Pick<ChainedStore, 'digestRecords' | 'readDigest'>,
+  store: Pick<ChainedStore, 'digestRecords' | 'readDigest' | 'readDigestBytes'>,
   period: { readonly start: string; readonly end: string },
 ): AsyncIterable<DigestObject> {
   const records = await store.digestRecords({ from: period.start, to: period.end });
-  const read = async ({ key }: { key: string }) => ({ key, digest: await store.readDigest(key) });
-  for await (const { key, digest } of mapAhead(records, DIGEST_READ_AHEAD, read))
-    if (digest) yield { key, bytes: digest.bytes };
+  const bytesOf = async (key: string) =>
+    store.readDigestBytes ? store.readDigestBytes(key) : (await store.readDigest(key))?.bytes;
+  const read = async ({ key }: { key: string }) => ({ key, bytes: await bytesOf(key) });
+  for await (const { key, bytes } of mapAhead(records, DIGEST_READ_AHEAD, read))
+    if (bytes) yield { key, bytes };
 }

@@ -458,15 +458,17 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     return keys.sort();
   }
 
+  async readDigestBytes(key: string): Promise<Buffer | undefined> {
+    return readFile(this.pathOf(key)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+  }
+
   async readDigest(key: string): Promise<StoredDigest | undefined> {
     const path = this.pathOf(key);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const bytes = await this.readDigestBytes(key);
+    if (!bytes) return undefined;
     const metadata = await readFile(`${path}.meta.json`, 'utf8').then(
       (text) => JSON.parse(text) as Record<string, string>,
       () => ({}),
