@@ -470,8 +470,13 @@ export class LocalStore implements EvidenceStore, DigestStorage {
 
   async readDigest(key: string): Promise<StoredDigest | undefined> {
     const path = this.pathOf(key);
-    const bytes = await this.readDigestBytes(key);
-    if (!bytes) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
     const metadata = await readFile(`${path}.meta.json`, 'utf8').then(
       (text) => JSON.parse(text) as Record<string, string>,
       () => ({}),
