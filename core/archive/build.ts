@@ -57,7 +57,7 @@ import {
   readJsonDigest,
   SIGNATURE_ALGORITHM,
 } from './types.ts';
-import { HashingZipWriter } from './zip-writer.ts';
+import { HashingZipWriter, WHOLE_ENTRY_BYTES } from './zip-writer.ts';
 
 export interface BuildArchiveInput {
   readonly store: EvidenceStore;
@@ -265,7 +265,11 @@ async function writeEvidence(
   let bytes = 0;
   const uploadRefs: ArtifactRef[] = [];
   for (const [i, { ref }] of artifacts.entries()) {
-    const file = await writer.add(ref.key, () => evidence.take());
+    const source = await evidence.take();
+    const file =
+      source instanceof Readable
+        ? await writer.add(ref.key, () => source)
+        : await writer.addBytes(ref.key, source);
     if (file.sha256 !== ref.sha256 || file.size !== ref.size)
       throw new IntegrityError(
         `${ref.key}: the stored file has SHA-256 ${file.sha256} (${file.size} bytes) but the index says ${ref.sha256} (${ref.size} bytes); not exporting altered evidence`,
@@ -335,38 +339,40 @@ async function writeDigests(
 export const READ_AHEAD = 8;
 
 /**
- * Opens the evidence `depth` files ahead of the one being written, so a remote store's round trips overlap
- * the writing. Memory stays bounded: an opened stream holds one buffer until it is read (backpressure).
+ * Reads the evidence `depth` files ahead of the one being written, so a remote store's round trips overlap
+ * the writing. A file up to WHOLE_ENTRY_BYTES is read whole (added as one buffer); a larger one is left open
+ * as a stream holding one buffer until it is read (backpressure), so memory stays bounded either way.
  */
-function readAhead(store: EvidenceStore, keys: readonly string[], depth: number) {
-  const opened: Promise<Readable>[] = [];
+function readAhead(store: EvidenceStore, refs: readonly { key: string; size: number }[], depth: number) {
+  const opened: Promise<Buffer | Readable>[] = [];
   let next = 0;
-  const open = (key: string) => {
-    const stream = openEvidence(store, key).then((readable) => {
+  const open = ({ key, size }: { key: string; size: number }) => {
+    const source = openEvidence(store, key).then(async (readable) => {
+      if (size <= WHOLE_ENTRY_BYTES) return Buffer.concat(await readable.toArray());
       // Until its turn, an error is kept on the stream (`errored`) rather than thrown unheard.
       readable.on('error', () => {});
       return readable;
     });
-    stream.catch(() => {});
-    return stream;
+    source.catch(() => {});
+    return source;
   };
   const fill = () => {
-    while (opened.length < depth && next < keys.length) opened.push(open(keys[next++]!));
+    while (opened.length < depth && next < refs.length) opened.push(open(refs[next++]!));
   };
   return {
-    /** The next file's stream, in `keys` order. */
-    async take(): Promise<Readable> {
-      const stream = opened.shift() ?? open(keys[next++]!);
+    /** The next file, whole or as a stream, in `refs` order. */
+    async take(): Promise<Buffer | Readable> {
+      const source = opened.shift() ?? open(refs[next++]!);
       fill();
-      const readable = await stream;
-      if (readable.errored) throw readable.errored;
-      return readable;
+      const taken = await source;
+      if (taken instanceof Readable && taken.errored) throw taken.errored;
+      return taken;
     },
     /** Releases what was opened but not written (an export that stopped half-way). */
     close(): void {
-      for (const stream of opened.splice(0))
-        stream.then(
-          (r) => r.destroy(),
+      for (const source of opened.splice(0))
+        source.then(
+          (r) => r instanceof Readable && r.destroy(),
           () => {},
         );
     },
@@ -756,7 +762,7 @@ export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchi
   const writer = new HashingZipWriter(input.output, { mtime: plan.now, compress: input.compress });
   const evidence = readAhead(
     input.store,
-    plan.selection.artifacts.map(({ ref }) => ref.key),
+    plan.selection.artifacts.map(({ ref }) => ref),
     input.readAhead ?? READ_AHEAD,
   );
   try {

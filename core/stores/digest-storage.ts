@@ -58,6 +58,8 @@ export interface DigestStorage {
   /** Storage: digest keys under `digests/dt=<day>/` for days in [fromDay, toDay] (all days when omitted). */
   listDigestKeys(fromDay?: string, toDay?: string): Promise<string[]>;
   readDigest(key: string): Promise<StoredDigest | undefined>;
+  /** A digest's bytes alone, where its metadata is a second read (an archive copies the bytes only). */
+  readDigestBytes?(key: string): Promise<Buffer | undefined>;
   /** Writes a digest object once (locked like evidence); false when an object already exists at the key. */
   putDigestObject(key: string, bytes: Buffer, metadata: Record<string, string>): Promise<boolean>;
   /** Records a digest in the index once; false when a record for its period already exists. */
