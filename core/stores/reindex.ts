@@ -145,3 +145,31 @@ async function removeTempFiles(root: string): Promise<number> {
   }
   return removed;
 }
+
+/** How the index and the files of an embedded store agree. */
+export interface IndexConsistency {
+  readonly rows: number;
+  readonly files: number;
+  /** Index rows whose evidence file does not exist: nothing explains these. */
+  readonly rowsWithoutFile: readonly string[];
+  /** Evidence files the index has no row for: a write interrupted between publishing and indexing; reindex adopts them. */
+  readonly filesWithoutRow: readonly string[];
+  /** Temporary files of interrupted writes (never evidence; reindex removes them). */
+  readonly tempFiles: number;
+}
+
+/** Compares the index with the files (read-only): what `reindex` would change. */
+export async function indexConsistency(store: LocalStore): Promise<IndexConsistency> {
+  const rows = await store.listArtifacts();
+  const indexed = new Set(rows.map((r) => r.key));
+  const files = new Set<string>();
+  for await (const object of store.listEvidenceObjects()) files.add(object.key);
+  const entries = await readdir(store.root, { recursive: true, withFileTypes: true });
+  return {
+    rows: rows.length,
+    files: files.size,
+    rowsWithoutFile: [...indexed].filter((key) => !files.has(key)),
+    filesWithoutRow: [...files].filter((key) => !indexed.has(key)),
+    tempFiles: entries.filter((e) => e.isFile() && e.name.endsWith('.tmp')).length,
+  };
+}
