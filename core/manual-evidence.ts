@@ -167,7 +167,9 @@ export async function encodeUploadArtifact(
     );
   } catch (error) {
     await unlink(target).catch(() => {});
-    if (error instanceof ManualEvidenceError) throw error;
+    // A full disk is the store's failure, not the file's: the CLI names it as such.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof ManualEvidenceError || code === 'ENOSPC' || code === 'EDQUOT') throw error;
     throw new ManualEvidenceError(`cannot read ${shown}: ${printable((error as Error).message)}`);
   }
   const { sha256, size } = artifact.result();
