@@ -1,53 +1,46 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { decodeArtifact } from '../core/artifact.ts';
 import { UsageError } from '../core/errors.ts';
 import {
-  MANUAL_EVIDENCE_COLLECTOR,
-  ManualEvidenceError,
-  manualEvidenceSnapshot,
+  type EncodedUpload,
+  encodeUploadArtifact,
+  mediaTypeOf,
+  type UploadRequest,
   uploadFileName,
 } from '../core/manual-evidence.ts';
+import { LocalStore } from '../core/stores/local-store.ts';
+import type { ChainedStore } from '../core/stores/open.ts';
 import type { CommandEnv } from './context.ts';
 import { withContext } from './context.ts';
 import { currentUser, reevaluate } from './exceptions.ts';
 
 /**
- * Reads the file to upload, turning every way it can fail into a message naming the file. The cap is checked
- * before reading and again while reading (a file that grows, a device), so no more than `maxBytes` is held.
+ * Streams the upload into the store: the embedded store takes the written file as is; another store gets the
+ * artifact parsed back from a temporary file (its put API takes an artifact).
  */
-async function readUpload(file: string, maxBytes: number): Promise<Buffer> {
-  const tooLarge = (size: number | string) =>
-    new ManualEvidenceError(
-      `${file} is ${size} bytes; uploads are limited to ${maxBytes} bytes (uploads.maxBytes in the config; store larger files elsewhere and upload a signed index)`,
-    );
-  let info: Awaited<ReturnType<typeof stat>>;
-  try {
-    info = await stat(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ManualEvidenceError(
-      code === 'ENOENT'
-        ? `cannot read ${file}: no such file`
-        : `cannot read ${file}: ${(error as Error).message}`,
-    );
+async function storeUpload(
+  store: ChainedStore,
+  file: string,
+  request: UploadRequest,
+): Promise<EncodedUpload> {
+  if (store instanceof LocalStore) {
+    const tmp = store.tempFile();
+    const encoded = await encodeUploadArtifact(file, request, tmp);
+    await store.putArtifactFile(encoded.ref, tmp);
+    return encoded;
   }
-  if (!info.isFile()) throw new ManualEvidenceError(`cannot read ${file}: not a regular file`);
-  if (info.size > maxBytes) throw tooLarge(info.size);
-  const chunks: Buffer[] = [];
-  let size = 0;
+  const dir = await mkdtemp(join(tmpdir(), 'proofline-upload-'));
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) throw tooLarge(`more than ${maxBytes}`);
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    if (error instanceof ManualEvidenceError) throw error;
-    throw new ManualEvidenceError(`cannot read ${file}: ${(error as Error).message}`);
+    const encoded = await encodeUploadArtifact(file, request, join(dir, 'artifact.json'));
+    const bytes = await readFile(join(dir, 'artifact.json'));
+    await store.putArtifact(decodeArtifact(bytes, encoded.ref.sha256, encoded.ref.key));
+    return encoded;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  if (size === 0) throw new ManualEvidenceError(`${file} is empty: there is nothing to upload`);
-  return Buffer.concat(chunks, size);
 }
 
 /** Adds `evidence upload` to the `evidence` command group. */
@@ -66,22 +59,15 @@ export function registerUploadCommand(evidence: Command, env: CommandEnv): void 
       await withContext(env.globals(), {}, async (ctx) => {
         const control = ctx.controls.find((c) => c.id === options.control);
         if (!control) throw new UsageError(`unknown control "${options.control}"`);
-        const bytes = await readUpload(file, ctx.config.uploads.maxBytes);
         const now = new Date();
-        const snapshot = manualEvidenceSnapshot(
-          control.id,
-          uploadFileName(file),
-          bytes,
-          options.uploader ?? currentUser(),
-          options.mediaType,
-        );
-        const { ref } = await ctx.store.putArtifact({
-          collector: MANUAL_EVIDENCE_COLLECTOR,
-          scope: { source: 'manual', id: control.id },
+        const fileName = uploadFileName(file);
+        const { ref, summary: snapshot } = await storeUpload(ctx.store, file, {
+          control: control.id,
+          fileName,
+          mediaType: options.mediaType ?? mediaTypeOf(fileName),
+          uploader: options.uploader ?? currentUser(),
           collectedAt: now.toISOString(),
-          schemaVersion: 1,
-          status: 'ok',
-          snapshot,
+          maxBytes: ctx.config.uploads.maxBytes,
         });
         out(
           `${snapshot.fileName} (${snapshot.size} bytes, ${snapshot.mediaType}, sha256 ${snapshot.sha256}) uploaded by ${snapshot.uploader} for ${control.id}`,

@@ -16,6 +16,7 @@ import {
   statusEntries,
 } from '../core/report/status.ts';
 import { fitLines, formatTable, PLAIN, type Terminal, terminalOf } from '../core/report/table.ts';
+import { storageFailure } from '../core/stores/storage-errors.ts';
 import { parseIsoTime } from '../core/validate.ts';
 import { formatAccessReview, runAccessReview } from './access-review.ts';
 import { runDigest, runVerifyChain } from './chain.ts';
@@ -386,6 +387,14 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     });
 
   program
+    .command('reindex')
+    .description("rebuild the embedded store's index from its evidence and digest files, then re-evaluate")
+    .action(async () => {
+      const { runReindex } = await import('./reindex.ts');
+      await runReindex(storeOptions(), out);
+    });
+
+  program
     .command('demo')
     .description('run the whole pipeline against an emulated AWS account (needs moto_server)')
     .addOption(new Option('--keep', 'keep the demo store folder instead of starting fresh'))
@@ -421,7 +430,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
  * What the CLI prints and returns when a command throws: a ProoflineError (or the SDK's missing-credentials
  * error) as its one line with its exit code; anything else is a defect and keeps its stack.
  */
-export function reportFailure(error: unknown, err: (text: string) => void): number {
+export function reportFailure(thrown: unknown, err: (text: string) => void): number {
+  // A damaged index or a full disk found mid-command: one line, like any error Proofline names.
+  const error = storageFailure(thrown) ?? thrown;
   if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (error instanceof ProoflineError || isMissingAwsCredentials(error)) {
     err(`proofline: ${(error as Error).message}`);

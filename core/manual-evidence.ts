@@ -1,8 +1,16 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat, unlink } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { sha256Hex } from './canonical.ts';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { canonicalJson, sha256Hex } from './canonical.ts';
 import { DAY_MS } from './collector.ts';
 import { ProoflineError } from './errors.ts';
-import type { Control, ControlResult } from './model.ts';
+import { evidenceKey } from './evidence-key.ts';
+import { hashingStream } from './hashing-stream.ts';
+import type { ArtifactRef, Control, ControlResult } from './model.ts';
+import { scopeKey } from './model.ts';
 
 /** Uploaded evidence is stored as artifacts of this collector (source `manual`, scope id = the control id). */
 export const MANUAL_EVIDENCE_COLLECTOR = 'proofline.manual-evidence';
@@ -66,8 +74,11 @@ const isControl = (c: number) => c < 0x20 || (c >= 0x7f && c <= 0x9f);
  * The name an upload is stored and shown under: the file's base name with every control character replaced
  * by U+FFFD, so a name cannot break a line of output, a CSV row or an archive entry, or drive a terminal.
  */
-export const uploadFileName = (path: string): string =>
-  Array.from(basename(path), (ch) => (isControl(ch.codePointAt(0)!) ? '\uFFFD' : ch)).join('');
+export const uploadFileName = (path: string): string => printable(basename(path));
+
+/** Text with every control character replaced by U+FFFD: how an uploaded file's path appears in messages. */
+export const printable = (text: string): string =>
+  Array.from(text, (ch) => (isControl(ch.codePointAt(0)!) ? '\uFFFD' : ch)).join('');
 
 /** Builds the snapshot of an upload. An empty file is refused: it cannot evidence anything. */
 export function manualEvidenceSnapshot(
@@ -88,6 +99,151 @@ export function manualEvidenceSnapshot(
     uploader: uploader.trim(),
     contentBase64: Buffer.from(bytes).toString('base64'),
   };
+}
+
+/** What an upload is, apart from its bytes. `fileName` is shown and stored as given: pass `uploadFileName`. */
+export interface UploadRequest {
+  readonly control: string;
+  readonly fileName: string;
+  readonly mediaType: string;
+  readonly uploader: string;
+  readonly collectedAt: string;
+  /** The largest file accepted, in bytes (`uploads.maxBytes`). */
+  readonly maxBytes: number;
+}
+
+/** An upload's artifact, written: its index entry and the snapshot without the content. */
+export interface EncodedUpload {
+  readonly ref: ArtifactRef;
+  readonly summary: Omit<ManualEvidenceSnapshot, 'contentBase64'>;
+}
+
+/**
+ * Writes the canonical bytes of an upload's artifact to `target`, reading `file` once: the file is hashed and
+ * base64-encoded as it streams, so memory stays flat whatever its size. The bytes are those `encodeArtifact`
+ * gives for the same artifact (canonical JSON puts `contentBase64` before `sha256` and `size` in the snapshot,
+ * so both are known when they are due). The cap is checked before reading and while reading (a file that
+ * grows). On failure `target` is removed.
+ */
+export async function encodeUploadArtifact(
+  file: string,
+  request: UploadRequest,
+  target: string,
+): Promise<EncodedUpload> {
+  if (!request.uploader.trim()) throw new ManualEvidenceError('the uploader must be named (--uploader)');
+  const shown = printable(file);
+  await checkUploadFile(file, shown, request.maxBytes);
+  const marks = { content: randomUUID(), sha256: randomUUID(), size: randomUUID() };
+  const header = {
+    collector: MANUAL_EVIDENCE_COLLECTOR,
+    scope: { source: 'manual' as const, id: request.control },
+    collectedAt: request.collectedAt,
+    schemaVersion: 1,
+  };
+  const template = canonicalJson({
+    ...header,
+    status: 'ok',
+    snapshot: {
+      control: request.control,
+      fileName: request.fileName,
+      mediaType: request.mediaType,
+      size: marks.size,
+      sha256: marks.sha256,
+      uploader: request.uploader.trim(),
+      contentBase64: marks.content,
+    },
+  });
+  const [head, tail] = template.split(`"${marks.content}"`) as [string, string];
+  const content = { sha256: '', size: 0 };
+  const artifact = hashingStream();
+  try {
+    await pipeline(
+      Readable.from(uploadJson({ file, shown, maxBytes: request.maxBytes }, head, tail, marks, content), {
+        objectMode: false,
+        highWaterMark: 1 << 16,
+      }),
+      artifact.stream,
+      createWriteStream(target, { flags: 'wx' }),
+    );
+  } catch (error) {
+    await unlink(target).catch(() => {});
+    // A full disk is the store's failure, not the file's: the CLI names it as such.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof ManualEvidenceError || code === 'ENOSPC' || code === 'EDQUOT') throw error;
+    throw new ManualEvidenceError(`cannot read ${shown}: ${printable((error as Error).message)}`);
+  }
+  const { sha256, size } = artifact.result();
+  return {
+    ref: {
+      key: evidenceKey(header, sha256),
+      sha256,
+      size,
+      collector: header.collector,
+      source: 'manual',
+      scopeKey: scopeKey(header.scope),
+      collectedAt: header.collectedAt,
+      status: 'ok',
+    },
+    summary: {
+      control: request.control,
+      fileName: request.fileName,
+      mediaType: request.mediaType,
+      size: content.size,
+      sha256: content.sha256,
+      uploader: request.uploader.trim(),
+    },
+  };
+}
+
+/** The artifact's JSON: `head`, the file in base64 (3-byte groups, so chunks join), then `tail` filled in. */
+async function* uploadJson(
+  { file, shown, maxBytes }: { file: string; shown: string; maxBytes: number },
+  head: string,
+  tail: string,
+  marks: { sha256: string; size: string },
+  content: { sha256: string; size: number },
+): AsyncGenerator<Buffer> {
+  yield Buffer.from(head);
+  yield Buffer.from('"');
+  const hash = createHash('sha256');
+  let carry = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 18 }) as AsyncIterable<Buffer>) {
+    content.size += chunk.length;
+    if (content.size > maxBytes) throw tooLarge(shown, `more than ${maxBytes}`, maxBytes);
+    hash.update(chunk);
+    const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    const whole = bytes.length - (bytes.length % 3);
+    yield Buffer.from(bytes.subarray(0, whole).toString('base64'));
+    carry = Buffer.from(bytes.subarray(whole));
+  }
+  if (content.size === 0) throw new ManualEvidenceError(`${shown} is empty: there is nothing to upload`);
+  content.sha256 = hash.digest('hex');
+  yield Buffer.from(`${carry.toString('base64')}"`);
+  yield Buffer.from(
+    tail.replace(`"${marks.sha256}"`, `"${content.sha256}"`).replace(`"${marks.size}"`, String(content.size)),
+  );
+}
+
+const tooLarge = (shown: string, size: number | string, maxBytes: number) =>
+  new ManualEvidenceError(
+    `${shown} is ${size} bytes; uploads are limited to ${maxBytes} bytes (uploads.maxBytes in the config; store larger files elsewhere and upload a signed index)`,
+  );
+
+/** Refuses, naming the file, what cannot be uploaded: missing, not a regular file, larger than the cap. */
+async function checkUploadFile(file: string, shown: string, maxBytes: number): Promise<void> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ManualEvidenceError(
+      code === 'ENOENT'
+        ? `cannot read ${shown}: no such file`
+        : `cannot read ${shown}: ${printable((error as Error).message)}`,
+    );
+  }
+  if (!info.isFile()) throw new ManualEvidenceError(`cannot read ${shown}: not a regular file`);
+  if (info.size > maxBytes) throw tooLarge(shown, info.size, maxBytes);
 }
 
 export interface ManualEvidenceState {

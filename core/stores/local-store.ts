@@ -230,13 +230,32 @@ export class LocalStore implements EvidenceStore, DigestStorage {
       await mkdir(dirname(path), { recursive: true });
       const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       await writeFile(tmp, bytes);
-      await chmod(tmp, 0o444); // evidence is never rewritten
-      // link() publishes the file only if no writer got there first (same key, same content).
-      await link(tmp, path).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EEXIST') throw error;
-      });
-      await unlink(tmp);
+      await publish(tmp, path);
     }
+    return this.indexArtifact(ref);
+  }
+
+  /** A temporary file on the store's filesystem, for `putArtifactFile`: an interrupted write leaves a `.tmp`. */
+  tempFile(): string {
+    return join(this.root, `upload.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  }
+
+  /**
+   * Stores evidence whose canonical bytes were written (and hashed into `ref`) to `tmp` from `tempFile()`, so a
+   * large upload is never held in memory; `tmp` is moved into place or removed.
+   */
+  async putArtifactFile(ref: ArtifactRef, tmp: string): Promise<PutResult> {
+    this.writable('store evidence');
+    const path = this.pathOf(ref.key);
+    if (await exists(path)) await unlink(tmp);
+    else {
+      await mkdir(dirname(path), { recursive: true });
+      await publish(tmp, path);
+    }
+    return this.indexArtifact(ref);
+  }
+
+  private indexArtifact(ref: ArtifactRef): PutResult {
     const inserted = this.db
       .prepare(
         `INSERT OR IGNORE INTO artifacts
@@ -594,6 +613,15 @@ function migrate(db: SqliteDatabase, { compact = true } = {}): boolean {
   if (!compact) return false;
   const movedFindings = migrateFindingsTable(db);
   return migrateTransitions(db) || movedFindings;
+}
+
+/** Publishes a written temporary file as read-only evidence; link() keeps the first writer's file of a key. */
+async function publish(tmp: string, path: string): Promise<void> {
+  await chmod(tmp, 0o444); // evidence is never rewritten
+  await link(tmp, path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  await unlink(tmp);
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import { ProoflineError } from '../errors.ts';
 import { KmsSigner, LocalSigner, type Signer } from '../signing.ts';
 import type { DigestStorage } from './digest-storage.ts';
 import { DEFAULT_STORE_DIR, LocalStore } from './local-store.ts';
+import { damagedIndexError, isDamagedIndex } from './storage-errors.ts';
 import type { EvidenceStore } from './store.ts';
 
 /** A store that also keeps the digest chain: both implementations are. */
@@ -103,7 +104,11 @@ export async function openStore(
       ownsClients: true,
     });
   }
-  return options.readOnly ? LocalStore.openReadOnly(spec) : LocalStore.open(spec);
+  try {
+    return await (options.readOnly ? LocalStore.openReadOnly(spec) : LocalStore.open(spec));
+  } catch (error) {
+    throw isDamagedIndex(error) ? damagedIndexError(error, spec) : error;
+  }
 }
 
 /**

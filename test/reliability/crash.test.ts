@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { CRASH_OPERATIONS, cleanRun, crashRuns } from '../../bench/crash.ts';
+
+// A short seeded slice of the crash bench (bench/crash.ts runs ≥ 50): the CLI as a child process on an embedded
+// store fed by the GitHub stand-in, killed with SIGKILL mid-operation.
+describe('kill -9 during collect, digest, export and evidence upload', () => {
+  it('leaves a store that opens, no index row without its file, a rerun that completes and a valid chain', async () => {
+    const runs = await crashRuns({ runs: 4, seed: 5 });
+    expect(runs).toHaveLength(4);
+    for (const run of runs) {
+      expect(run.opens, `run ${run.run} (${run.operation})`).toBe(true);
+      expect(run.afterKill?.rowsWithoutFile, `run ${run.run} (${run.operation})`).toEqual([]);
+      expect(cleanRun(run), `${run.operation}: ${run.verifyOutput}`).toBe(true);
+    }
+    expect(runs.filter((r) => r.killed).length).toBeGreaterThan(0);
+    expect(new Set(runs.map((r) => r.operation)).size).toBeGreaterThan(1);
+    expect(CRASH_OPERATIONS).toContain(runs[0]!.operation);
+  }, 900_000);
+});
