@@ -8,6 +8,8 @@ const { runBundleBench } = await import('./bundles.ts');
 const { runExportBench } = await import('./export.ts');
 const { runChainBench } = await import('./chain.ts');
 const { runYearBench } = await import('./year.ts');
+const { runUploadBench } = await import('./upload.ts');
+const { runCrashBench } = await import('./crash.ts');
 const { runReportBench } = await import('./report.ts');
 const { runStartupBench } = await import('./startup.ts');
 const { runPackageBench } = await import('./package.ts');
@@ -34,5 +36,12 @@ console.log(
   '\n## HTML report: 365 days of the whole catalog, size and load time in Chromium vs a static page',
 );
 for (const line of await runReportBench()) console.log(line);
+console.log('\n## Evidence upload: peak memory by file size vs a 1-byte upload');
+for (const line of await runUploadBench()) console.log(line);
+console.log(
+  '\n## kill -9 during collect, digest, export and upload (PROOFLINE_BENCH_CRASH_RUNS, default 52)',
+);
+for (const line of await runCrashBench(Number(process.env.PROOFLINE_BENCH_CRASH_RUNS ?? 52)))
+  console.log(line);
 console.log('\n## The npm tarball against its size budget');
 for (const line of runPackageBench()) console.log(line);
