@@ -74,6 +74,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     baseUrl: options.baseUrl ?? DEFAULT_GITHUB_API,
     userAgent: 'proofline-evidence-collector',
     log,
+    request: { fetch: wholeBodyFetch },
     throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
     ...(credential.kind === 'token'
       ? { auth: credential.token }
@@ -97,6 +98,26 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   if (onCall)
     client.hook.before('request', (request) => onCall('github', `${request.method} ${request.url}`));
   return client;
+}
+
+/**
+ * fetch that reads each answer whole before Octokit sees it. Octokit turns a body that fails to arrive into an
+ * empty string (a 200 with no data: "no members"); read here, the failure is a network error Octokit retries
+ * and, after its retries, reports. A request that stalls is abandoned after REQUEST_TIMEOUT_MS.
+ */
+const REQUEST_TIMEOUT_MS = 60_000;
+async function wholeBodyFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const signal = AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(init?.signal ? [init.signal] : [])]);
+  const response = await fetch(url, { ...init, signal });
+  const empty = [101, 204, 205, 304].includes(response.status);
+  const body = empty ? null : await response.arrayBuffer();
+  const whole = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  Object.defineProperty(whole, 'url', { value: response.url });
+  return whole;
 }
 
 /** The App installation on an organization, found with the App's own JWT. */
