@@ -14,7 +14,9 @@ export async function runFaultBench(): Promise<string[]> {
   const seeds = Number(process.env.PROOFLINE_BENCH_FAULT_SEEDS ?? 3);
   const only = process.env.PROOFLINE_BENCH_FAULT_COLLECTORS?.split(',');
   const moto = await startMoto();
-  const lines = [`Injected faults on ${Math.round(rate * 100)}% of calls (AWS via moto_server, GitHub and Okta stand-ins)`];
+  const lines = [
+    `Injected faults on ${Math.round(rate * 100)}% of calls (AWS via moto_server, GitHub and Okta stand-ins)`,
+  ];
   try {
     for (let seed = 1; seed <= seeds; seed++) {
       const started = performance.now();
@@ -25,7 +27,12 @@ export async function runFaultBench(): Promise<string[]> {
         at: AT,
         ...(only ? { collectors: only } : {}),
       });
-      lines.push(...describeFaultRun(report, `  seed ${seed} (${((performance.now() - started) / 1000).toFixed(0)} s)`));
+      lines.push(
+        ...describeFaultRun(
+          report,
+          `  seed ${seed} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+        ),
+      );
     }
   } finally {
     await moto.stop();
@@ -33,4 +40,5 @@ export async function runFaultBench(): Promise<string[]> {
   return lines;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) for (const line of await runFaultBench()) console.log(line);
+if (import.meta.url === `file://${process.argv[1]}`)
+  for (const line of await runFaultBench()) console.log(line);

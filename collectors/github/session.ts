@@ -107,7 +107,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
  */
 const REQUEST_TIMEOUT_MS = 60_000;
 async function wholeBodyFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
-  const signal = AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...(init?.signal ? [init.signal] : [])]);
+  const signal = AbortSignal.any([
+    AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    ...(init?.signal ? [init.signal] : []),
+  ]);
   const response = await fetch(url, { ...init, signal });
   const empty = [101, 204, 205, 304].includes(response.status);
   const body = empty ? null : await response.arrayBuffer();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What the proxy does to one request. */
@@ -201,7 +201,9 @@ function serverError(res: ServerResponse, vendor: 'aws' | 'http', pick: number) 
   const status = [500, 502, 503][pick % 3] as number;
   if (vendor === 'aws') {
     res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' });
-    return res.end(JSON.stringify({ __type: 'InternalFailure', message: 'We encountered an internal error.' }));
+    return res.end(
+      JSON.stringify({ __type: 'InternalFailure', message: 'We encountered an internal error.' }),
+    );
   }
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ message: 'Server Error' }));
