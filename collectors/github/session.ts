@@ -3,6 +3,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { ProoflineError } from '../../core/errors.ts';
+import { MalformedResponseError } from '../identity/api-error.ts';
 
 /**
  * Octokit with GitHub's recommended throttling (primary + secondary rate limits) and retries of 5xx errors.
@@ -94,10 +95,32 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       Object.assign(error, { operation: `${request.method} ${routeOf(request.url)}` });
     throw error;
   });
+  client.hook.after('request', (response, request) => {
+    const paged = 'per_page' in request || /[?&]per_page=/.test(request.url);
+    const problem = shapeProblem(response.status, response.data, paged);
+    if (problem)
+      throw new MalformedResponseError('github', `${request.method} ${routeOf(request.url)}`, problem);
+  });
   const onCall = options.onCall;
   if (onCall)
     client.hook.before('request', (request) => onCall('github', `${request.method} ${request.url}`));
   return client;
+}
+
+/**
+ * Every JSON answer of the REST API is an object or a list of objects, and a page of a list (every list is
+ * read with per_page) is a list or a `total_count` object: anything else (a body that is not JSON, a list
+ * holding null) is refused here, naming the request, before a collector reads a field of it.
+ */
+function shapeProblem(status: number, data: unknown, paged: boolean): string | undefined {
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (status === 204 || status === 205 || data === undefined) return undefined;
+  if (isObject(data))
+    return paged && !('total_count' in (data as object)) ? 'expected a list, got an object' : undefined;
+  if (!Array.isArray(data))
+    return `expected a JSON object or list, got ${typeof data === 'string' ? 'text' : JSON.stringify(data)}`;
+  const index = data.findIndex((item) => !isObject(item));
+  return index < 0 ? undefined : `item ${index} of the list is ${JSON.stringify(data[index])}, not an object`;
 }
 
 /**

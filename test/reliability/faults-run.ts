@@ -94,7 +94,8 @@ export async function runFaultCollection(options: FaultRunOptions): Promise<Faul
         const refs = await store.listArtifacts();
         const errors: string[] = [];
         for (const ref of refs.filter((r) => r.status === 'error')) {
-          const { error } = (await store.getArtifact(ref.key)).artifact;
+          const { artifact } = await store.getArtifact(ref.key);
+          const error = artifact.status === 'error' ? artifact.error : undefined;
           errors.push(`${slotOf(ref)}: ${error?.operation ?? '(no operation)'} ${error?.code ?? ''}`);
         }
         return { refs, transitions: await store.transitions(), errors };
