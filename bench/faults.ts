@@ -1,6 +1,6 @@
 /**
  * Collection through injected faults (test/reliability/faults-run.ts): every AWS, GitHub and Okta collector,
- * once without faults and twice with a fault on `PROOFLINE_BENCH_FAULT_RATE` (default 25%) of calls, for each
+ * once without faults and twice with a fault on `PROOFLINE_BENCH_FAULT_RATE` (default 30%) of calls, for each
  * of `PROOFLINE_BENCH_FAULT_SEEDS` seeds (default 3). Prints calls, faults, retries and artifacts lost and
  * duplicated (both must be 0).
  */
@@ -10,7 +10,7 @@ import { describeFaultRun, runFaultCollection } from '../test/reliability/faults
 const AT = new Date('2026-11-27T12:00:00.000Z');
 
 export async function runFaultBench(): Promise<string[]> {
-  const rate = Number(process.env.PROOFLINE_BENCH_FAULT_RATE ?? 0.25);
+  const rate = Number(process.env.PROOFLINE_BENCH_FAULT_RATE ?? 0.3);
   const seeds = Number(process.env.PROOFLINE_BENCH_FAULT_SEEDS ?? 3);
   const only = process.env.PROOFLINE_BENCH_FAULT_COLLECTORS?.split(',');
   const moto = await startMoto();

@@ -77,6 +77,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     log,
     request: { fetch: wholeBodyFetch },
     throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+    // Six attempts at a failed request, as the AWS clients make (Octokit's default is four).
+    retry: { retries: 5 },
     ...(credential.kind === 'token'
       ? { auth: credential.token }
       : {

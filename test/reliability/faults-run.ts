@@ -44,7 +44,10 @@ export interface FaultRunReport {
   readonly retries: number;
   /** Artifacts of the reference run, and of each faulted run. */
   readonly artifacts: number;
-  /** `collector scope` of each collection that succeeded without faults but not with them, or changed hash. */
+  /**
+   * Each collection that succeeded without faults but not with them (no artifact of the same hash), with what
+   * was recorded instead: an error artifact or a gap names the call; OTHER CONTENT or NOTHING is a defect.
+   */
   readonly lost: string[];
   /** Index records or transitions recorded twice. */
   readonly duplicated: string[];
@@ -93,12 +96,17 @@ export async function runFaultCollection(options: FaultRunOptions): Promise<Faul
         }
         const refs = await store.listArtifacts();
         const errors: string[] = [];
-        for (const ref of refs.filter((r) => r.status === 'error')) {
+        const gaps = new Set<string>();
+        for (const ref of refs) {
           const { artifact } = await store.getArtifact(ref.key);
-          const error = artifact.status === 'error' ? artifact.error : undefined;
-          errors.push(`${slotOf(ref)}: ${error?.operation ?? '(no operation)'} ${error?.code ?? ''}`);
+          if (artifact.status === 'error')
+            errors.push(
+              `${slotOf(ref)}: ${artifact.error.operation ?? '(no operation)'} ${artifact.error.code}`,
+            );
+          // A part the collector could not read, recorded in the snapshot (`{unknown}` or a gap).
+          else if (/"(unknown|gap)":/.test(JSON.stringify(artifact.snapshot))) gaps.add(ref.key);
         }
-        return { refs, transitions: await store.transitions(), errors };
+        return { refs, transitions: await store.transitions(), errors, gaps };
       } finally {
         await store.close();
       }
@@ -158,14 +166,26 @@ function compare(
     refs: readonly ArtifactRef[];
     transitions: readonly { control: string; from: string | null; to: string; at: string }[];
     errors: string[];
+    gaps: ReadonlySet<string>;
   },
   proxies: readonly FaultProxy[],
 ): Omit<FaultRunReport, 'baselineErrors'> {
   const { refs: faulted, transitions } = run;
   const lost: string[] = [];
   const byKey = new Map(faulted.map((ref) => [ref.key, ref]));
-  for (const ref of reference)
-    if (ref.status === 'ok' && !byKey.has(ref.key)) lost.push(`${slotOf(ref)} (${ref.sha256.slice(0, 12)})`);
+  for (const ref of reference) {
+    if (ref.status !== 'ok' || byKey.has(ref.key)) continue;
+    // What the faulted runs recorded instead: an error artifact, or a snapshot with a part recorded unread.
+    const instead = faulted.filter((f) => slotOf(f) === slotOf(ref) && f.key !== ref.key);
+    const how = instead.map((f) =>
+      f.status === 'error'
+        ? 'an error artifact'
+        : run.gaps.has(f.key)
+          ? 'a snapshot with a gap'
+          : 'OTHER CONTENT',
+    );
+    lost.push(`${slotOf(ref)}: recorded as ${how.join(' and ') || 'NOTHING'}`);
+  }
   const duplicated: string[] = [];
   const seen = new Set<string>();
   for (const ref of faulted) {
@@ -198,9 +218,10 @@ function compare(
 /** The report as the lines the bench prints. */
 export function describeFaultRun(report: FaultRunReport, label: string): string[] {
   const injected = Object.values(report.faults).reduce((a, b) => a + b, 0);
+  const fresh = report.errors.filter((e) => !report.baselineErrors.includes(e));
   return [
     `${label}: ${report.calls} calls, ${injected} faults (${((100 * injected) / Math.max(1, report.calls)).toFixed(0)}%: ${FAULT_KINDS.map((k) => `${report.faults[k]} ${k}`).join(', ')}), ${report.retries} retries`,
-    `  ${report.artifacts} artifacts; lost ${report.lost.length}, duplicated ${report.duplicated.length}, error artifacts ${report.errors.length}${report.errors.length ? ` (${report.errors.join('; ')})` : ''}`,
+    `  ${report.artifacts} artifacts; lost ${report.lost.length}, duplicated ${report.duplicated.length}; error artifacts ${fresh.length}${fresh.length ? ` (${fresh.join('; ')})` : ''}, and ${report.baselineErrors.length} as without faults (calls the emulator does not serve: ${report.baselineErrors.join('; ') || 'none'})`,
     ...report.lost.map((l) => `  LOST ${l}`),
     ...report.duplicated.map((d) => `  DUPLICATED ${d}`),
   ];

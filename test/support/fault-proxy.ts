@@ -16,6 +16,8 @@ export interface FaultProxyOptions {
   readonly vendor?: 'aws' | 'http';
   /** How long a `timeout` fault holds a request without answering before dropping the connection. */
   readonly stallMs?: number;
+  /** The kinds of fault to inject; default all. */
+  readonly kinds?: readonly FaultKind[];
 }
 
 export interface FaultCounts {
@@ -63,7 +65,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       counts.retries++;
       faulted.set(identity, pending - 1);
     }
-    const [fault, pick] = drawFault(`${options.seed}|${identity}|${occurrence}`, rate);
+    const [fault, pick] = drawFault(`${options.seed}|${identity}|${occurrence}`, rate, options.kinds);
     if (!fault) return forward(upstream, req, body, res);
     counts.faults[fault]++;
     faulted.set(identity, (faulted.get(identity) ?? 0) + 1);
@@ -118,10 +120,10 @@ const zeroFaults = (): Record<FaultKind, number> =>
 const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 /** A uniform draw in [0, 1) from a string, then the fault kind and a variant from more draws. */
-function drawFault(key: string, rate: number): [FaultKind | undefined, number] {
+function drawFault(key: string, rate: number, kinds = FAULT_KINDS): [FaultKind | undefined, number] {
   const digest = createHash('sha256').update(key).digest();
   if (digest.readUInt32BE(0) / 2 ** 32 >= rate) return [undefined, 0];
-  return [FAULT_KINDS[digest.readUInt32BE(4) % FAULT_KINDS.length], digest.readUInt32BE(8)];
+  return [kinds[digest.readUInt32BE(4) % kinds.length], digest.readUInt32BE(8)];
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

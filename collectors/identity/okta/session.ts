@@ -47,7 +47,7 @@ export interface OktaSession {
 }
 
 export interface OktaSessionOptions {
-  /** Retries of a request answered 429 or 5xx, or whose connection failed, before giving up (default 4). */
+  /** Retries of a request answered 429 or 5xx, or whose connection failed, before giving up (default 5). */
   readonly maxRetries?: number;
   /** How the session waits before a retry (tests observe the delay instead of waiting). */
   readonly sleep?: (ms: number) => Promise<unknown>;
@@ -164,7 +164,8 @@ export function oktaSession(
   options: OktaSessionOptions = {},
 ): OktaSession {
   const origin = new URL(orgUrl).origin;
-  const maxRetries = options.maxRetries ?? 4;
+  // Six attempts, as the AWS clients make.
+  const maxRetries = options.maxRetries ?? 5;
   const wait = options.sleep ?? sleep;
   const ssws = credentials.kind === 'token' ? credentials.token : undefined;
   const app =
