@@ -130,6 +130,11 @@ async function localSpan(
     if (other !== name) problem(name, `its local Info-ZIP Unicode path field names another file, ${other}`);
   if (local.compressionMethod !== entry.compressionMethod)
     problem(name, 'its local header and the central directory give different compression methods');
+  if (local.generalPurposeBitFlag !== entry.generalPurposeBitFlag)
+    problem(
+      name,
+      'its local header and the central directory give different flags (encryption, data descriptor)',
+    );
   if (local.versionNeededToExtract !== entry.versionNeededToExtract || entry.versionNeededToExtract > 45)
     problem(
       name,

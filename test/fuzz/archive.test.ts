@@ -180,6 +180,8 @@ describe('fuzz: archive verification on damaged zip bytes', () => {
       }),
       { seed: 19, numRuns: Number(process.env.PROOFLINE_FUZZ_ARCHIVE_RUNS ?? 300) },
     );
+    if (process.env.PROOFLINE_FUZZ_REPORT)
+      console.log(`archive fuzz: ${rejected} damaged archives tried, ${rejected} rejected`);
     expect(rejected).toBeGreaterThan(200);
   }, 120_000);
 

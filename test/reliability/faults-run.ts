@@ -42,8 +42,10 @@ export interface FaultRunReport {
   readonly calls: number;
   readonly faults: Record<FaultKind, number>;
   readonly retries: number;
-  /** Artifacts of the reference run, and of each faulted run. */
+  /** Artifacts the faulted runs stored. */
   readonly artifacts: number;
+  /** Complete collections of the reference run (ok, no gap): each must be found with the same hash. */
+  readonly compared: number;
   /**
    * Each collection that succeeded without faults but not with them (no artifact of the same hash), with what
    * was recorded instead: an error artifact or a gap names the call; OTHER CONTENT or NOTHING is a defect.
@@ -57,6 +59,8 @@ export interface FaultRunReport {
   readonly unnamed: string[];
   /** Error artifacts of the reference run (calls the emulators do not serve). */
   readonly baselineErrors: string[];
+  /** Reference snapshots with a part the emulators do not serve. */
+  readonly baselineGaps: string[];
   /** The faults as `KIND METHOD path`, in arrival order. */
   readonly faultLog: string[];
 }
@@ -117,7 +121,14 @@ export async function runFaultCollection(options: FaultRunOptions): Promise<Faul
       p.resetCounts();
     }
     const faulted = await run('faulted', 2);
-    return { ...compare(reference.refs, faulted, proxies), baselineErrors: reference.errors };
+    // A reference collection with a part the emulator cannot serve is no success to lose: under faults the
+    // same part fails too, its error told by whichever attempt came last.
+    const complete = reference.refs.filter((ref) => ref.status === 'ok' && !reference.gaps.has(ref.key));
+    return {
+      ...compare(complete, faulted, proxies),
+      baselineErrors: reference.errors,
+      baselineGaps: reference.refs.filter((ref) => reference.gaps.has(ref.key)).map(slotOf),
+    };
   } finally {
     process.env = saved;
     for (const p of proxies) await p.stop();
@@ -169,12 +180,12 @@ function compare(
     gaps: ReadonlySet<string>;
   },
   proxies: readonly FaultProxy[],
-): Omit<FaultRunReport, 'baselineErrors'> {
+): Omit<FaultRunReport, 'baselineErrors' | 'baselineGaps'> {
   const { refs: faulted, transitions } = run;
   const lost: string[] = [];
   const byKey = new Map(faulted.map((ref) => [ref.key, ref]));
   for (const ref of reference) {
-    if (ref.status !== 'ok' || byKey.has(ref.key)) continue;
+    if (byKey.has(ref.key)) continue;
     // What the faulted runs recorded instead: an error artifact, or a snapshot with a part recorded unread.
     const instead = faulted.filter((f) => slotOf(f) === slotOf(ref) && f.key !== ref.key);
     const how = instead.map((f) =>
@@ -207,6 +218,7 @@ function compare(
     faults,
     retries: proxies.reduce((n, p) => n + p.counts.retries, 0),
     artifacts: faulted.length,
+    compared: reference.length,
     lost,
     duplicated,
     errors: run.errors,
@@ -221,7 +233,7 @@ export function describeFaultRun(report: FaultRunReport, label: string): string[
   const fresh = report.errors.filter((e) => !report.baselineErrors.includes(e));
   return [
     `${label}: ${report.calls} calls, ${injected} faults (${((100 * injected) / Math.max(1, report.calls)).toFixed(0)}%: ${FAULT_KINDS.map((k) => `${report.faults[k]} ${k}`).join(', ')}), ${report.retries} retries`,
-    `  ${report.artifacts} artifacts; lost ${report.lost.length}, duplicated ${report.duplicated.length}; error artifacts ${fresh.length}${fresh.length ? ` (${fresh.join('; ')})` : ''}, and ${report.baselineErrors.length} as without faults (calls the emulator does not serve: ${report.baselineErrors.join('; ') || 'none'})`,
+    `  ${report.artifacts} artifacts; of ${report.compared} complete collections without faults, lost ${report.lost.length}, duplicated ${report.duplicated.length}; error artifacts ${fresh.length}${fresh.length ? ` (${fresh.join('; ')})` : ''}, and ${report.baselineErrors.length} as without faults (calls the emulator does not serve: ${report.baselineErrors.join('; ') || 'none'}); ${report.baselineGaps.length} snapshots with a part the emulator does not serve (${report.baselineGaps.join('; ')})`,
     ...report.lost.map((l) => `  LOST ${l}`),
     ...report.duplicated.map((d) => `  DUPLICATED ${d}`),
   ];
