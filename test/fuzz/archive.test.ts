@@ -174,7 +174,8 @@ describe('fuzz: archive verification on damaged zip bytes', () => {
         const { bytes, metadataOnly } = apply(zip, d, metadata);
         if (metadataOnly) return;
         const report = await verifyArchive(bytes, { fingerprint });
-        expect(report.outcome, JSON.stringify(d)).toBe('failed');
+        const at = d.kind === 'flip' ? d.at % zip.length : -1;
+        expect(report.outcome, `${JSON.stringify(d)} at ${at}: ${zip.subarray(Math.max(0, at - 30), at + 4).toString('hex')}`).toBe('failed');
         expect(report.problems.length).toBeGreaterThan(0);
         rejected++;
       }),

@@ -23,7 +23,6 @@ describeAws('collection through injected faults', () => {
         'aws.lambda.functions',
         'aws.cloudfront.distributions',
         'github.org.members',
-        'github.repos',
         'okta.users',
       ],
     });
