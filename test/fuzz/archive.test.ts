@@ -175,7 +175,10 @@ describe('fuzz: archive verification on damaged zip bytes', () => {
         if (metadataOnly) return;
         const report = await verifyArchive(bytes, { fingerprint });
         const at = d.kind === 'flip' ? d.at % zip.length : -1;
-        expect(report.outcome, `${JSON.stringify(d)} at ${at}: ${zip.subarray(Math.max(0, at - 30), at + 4).toString('hex')}`).toBe('failed');
+        expect(
+          report.outcome,
+          `${JSON.stringify(d)} at ${at}: ${zip.subarray(Math.max(0, at - 30), at + 4).toString('hex')}`,
+        ).toBe('failed');
         expect(report.problems.length).toBeGreaterThan(0);
         rejected++;
       }),
