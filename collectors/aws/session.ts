@@ -14,7 +14,7 @@ export interface AwsSessionOptions {
   readonly credentials?: AwsCredentialIdentityProvider;
   /** Region for global services and account-level calls. Default: us-east-1. */
   readonly homeRegion?: string;
-  /** Called on every API call (used to count calls in benchmarks and tests). */
+  /** Called on every API call (used to count calls in benchmarks and tests), before the SDK's retries. */
   readonly onCall?: (service: string, operation: string) => void;
 }
 
@@ -52,23 +52,23 @@ export class AwsSession {
         // keep account ids out of the host (S3 Control prefixes them otherwise).
         ...(customEndpoint() ? { forcePathStyle: true, disableHostPrefix: true } : {}),
       });
-      const onCall = this.options.onCall;
-      if (onCall) {
-        (client as unknown as SdkClient).middlewareStack.add(
-          (
-            next: (args: unknown) => Promise<unknown>,
-            context: { clientName?: string; commandName?: string },
-          ) =>
-            (args: unknown) => {
-              onCall(
-                (context.clientName ?? Client.name).replace(/Client$/, ''),
-                (context.commandName ?? '').replace(/Command$/, ''),
-              );
-              return next(args);
-            },
-          { step: 'initialize', name: 'prooflineCallCounter' },
-        );
-      }
+      (client as unknown as SdkClient).middlewareStack.add(
+        (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
+          async (args: unknown) => {
+            const service = (context.clientName ?? Client.name).replace(/Client$/, '');
+            const operation = (context.commandName ?? '').replace(/Command$/, '');
+            this.options.onCall?.(service, operation);
+            try {
+              return await next(args);
+            } catch (error) {
+              // The error artifact names the call that failed (after the SDK's retries), whatever threw.
+              if (error && typeof error === 'object' && !('operation' in error))
+                Object.assign(error, { operation: `${service}.${operation}` });
+              throw error;
+            }
+          },
+        { step: 'initialize', name: 'prooflineCall' },
+      );
       byRegion.set(region, client);
     }
     return client;

@@ -3,6 +3,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { ProoflineError } from '../../core/errors.ts';
+import { MalformedResponseError } from '../identity/api-error.ts';
 
 /**
  * Octokit with GitHub's recommended throttling (primary + secondary rate limits) and retries of 5xx errors.
@@ -74,7 +75,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     baseUrl: options.baseUrl ?? DEFAULT_GITHUB_API,
     userAgent: 'proofline-evidence-collector',
     log,
+    request: { fetch: wholeBodyFetch },
     throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+    // Six attempts at a failed request, as the AWS clients make (Octokit's default is four).
+    retry: { retries: 5 },
     ...(credential.kind === 'token'
       ? { auth: credential.token }
       : {
@@ -93,10 +97,55 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       Object.assign(error, { operation: `${request.method} ${routeOf(request.url)}` });
     throw error;
   });
+  client.hook.after('request', (response, request) => {
+    const paged = 'per_page' in request || /[?&]per_page=/.test(request.url);
+    const problem = shapeProblem(response.status, response.data, paged);
+    if (problem)
+      throw new MalformedResponseError('github', `${request.method} ${routeOf(request.url)}`, problem);
+  });
   const onCall = options.onCall;
   if (onCall)
     client.hook.before('request', (request) => onCall('github', `${request.method} ${request.url}`));
   return client;
+}
+
+/**
+ * Every JSON answer of the REST API is an object or a list of objects, and a page of a list (every list is
+ * read with per_page) is a list or a `total_count` object: anything else (a body that is not JSON, a list
+ * holding null) is refused here, naming the request, before a collector reads a field of it.
+ */
+function shapeProblem(status: number, data: unknown, paged: boolean): string | undefined {
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (status === 204 || status === 205 || data === undefined) return undefined;
+  if (isObject(data))
+    return paged && !('total_count' in (data as object)) ? 'expected a list, got an object' : undefined;
+  if (!Array.isArray(data))
+    return `expected a JSON object or list, got ${typeof data === 'string' ? 'text' : JSON.stringify(data)}`;
+  const index = data.findIndex((item) => !isObject(item));
+  return index < 0 ? undefined : `item ${index} of the list is ${JSON.stringify(data[index])}, not an object`;
+}
+
+/**
+ * fetch that reads each answer whole before Octokit sees it. Octokit turns a body that fails to arrive into an
+ * empty string (a 200 with no data: "no members"); read here, the failure is a network error Octokit retries
+ * and, after its retries, reports. A request that stalls is abandoned after REQUEST_TIMEOUT_MS.
+ */
+const REQUEST_TIMEOUT_MS = 60_000;
+async function wholeBodyFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const signal = AbortSignal.any([
+    AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    ...(init?.signal ? [init.signal] : []),
+  ]);
+  const response = await fetch(url, { ...init, signal });
+  const empty = [101, 204, 205, 304].includes(response.status);
+  const body = empty ? null : await response.arrayBuffer();
+  const whole = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  Object.defineProperty(whole, 'url', { value: response.url });
+  return whole;
 }
 
 /** The App installation on an organization, found with the App's own JWT. */

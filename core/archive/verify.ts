@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, verify as verifySignatureBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import type yauzl from 'yauzl';
 import { EXIT, type ExitCode, ProoflineError } from '../errors.ts';
 import { parseEvidenceKey } from '../evidence-key.ts';
@@ -128,11 +129,15 @@ class Verification {
       const hash = createHash('sha256');
       const chunks: Buffer[] = [];
       let size = 0;
+      let crc = 0;
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         hash.update(chunk);
+        crc = crc32(chunk, crc);
         size += chunk.length;
         if (keep) chunks.push(chunk);
       }
+      // yauzl does not check the CRC-32; unzip and Python refuse an entry whose CRC-32 is wrong.
+      if (crc !== found.entry.crc32) this.problem(name, 'its CRC-32 does not match its bytes');
       this.hashed.set(name, { sha256: hash.digest('hex'), size });
       this.bytesChecked += size;
       if (keep) this.contents.set(name, Buffer.concat(chunks));

@@ -130,6 +130,16 @@ async function localSpan(
     if (other !== name) problem(name, `its local Info-ZIP Unicode path field names another file, ${other}`);
   if (local.compressionMethod !== entry.compressionMethod)
     problem(name, 'its local header and the central directory give different compression methods');
+  if (local.generalPurposeBitFlag !== entry.generalPurposeBitFlag)
+    problem(
+      name,
+      'its local header and the central directory give different flags (encryption, data descriptor)',
+    );
+  if (local.versionNeededToExtract !== entry.versionNeededToExtract || entry.versionNeededToExtract > 45)
+    problem(
+      name,
+      `it needs zip version ${entry.versionNeededToExtract / 10} to extract (local header: ${local.versionNeededToExtract / 10}; at most 4.5)`,
+    );
   const dataEnd = local.fileDataStart + entry.compressedSize;
   if ((local.generalPurposeBitFlag & FLAG_DATA_DESCRIPTOR) === 0) {
     const zip64 = local.compressedSize === 0xffffffff || local.uncompressedSize === 0xffffffff;
@@ -142,7 +152,10 @@ async function localSpan(
       problem(name, 'its local header and the central directory give different sizes or CRC-32');
     return { name, start: entry.relativeOffsetOfLocalHeader, end: dataEnd };
   }
-  // A data descriptor follows the data: CRC-32 and sizes, 4 or 8 bytes each, optionally signed.
+  // A data descriptor follows the data: CRC-32 and sizes, 4 or 8 bytes each, optionally signed. The local
+  // header then holds zeros in their place (APPNOTE 4.4.4), so no byte of it goes unchecked.
+  if (local.crc32 !== 0 || local.compressedSize !== 0 || local.uncompressedSize !== 0)
+    problem(name, 'its local header gives a CRC-32 or sizes where a data descriptor follows (must be zero)');
   const wide = entry.extraFields.some((f) => f.id === ZIP64_EXTRA);
   const descriptor = await readRaw(zip, dataEnd, Math.min(wide ? 24 : 16, Math.max(0, limit - dataEnd)));
   const signed = descriptor.length >= 4 && descriptor.readUInt32LE(0) === DATA_DESCRIPTOR;

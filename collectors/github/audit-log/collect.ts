@@ -1,5 +1,7 @@
+import * as z from 'zod';
 import { DAY_MS } from '../../../core/collector.ts';
 import type { Scope } from '../../../core/model.ts';
+import { parsePayload } from '../../identity/api-error.ts';
 import { readable } from '../readable.ts';
 import type { GitHubSession } from '../session.ts';
 import type { AuditLogSnapshot, PolicyChangeSnapshot } from './snapshot.ts';
@@ -25,16 +27,18 @@ export const POLICY_ACTION_PREFIXES = [
   'members_can_create_',
 ];
 
-/** The fields of the GHEC `audit-log-event` schema that Proofline reads. */
-interface AuditLogEvent {
-  '@timestamp'?: number;
-  created_at?: number;
-  action?: string;
-  actor?: string;
-  repo?: string;
-  repository?: string;
-  [field: string]: unknown;
-}
+/** Milliseconds since the epoch that a Date can hold. */
+const epochMs = z.number().int().min(0).max(8.64e15);
+/** The fields of the GHEC `audit-log-event` schema that Proofline reads: a malformed one fails the read. */
+const auditLogEvent = z.looseObject({
+  '@timestamp': epochMs.optional(),
+  created_at: epochMs.optional(),
+  action: z.string().optional(),
+  actor: z.string().nullish(),
+  repo: z.string().nullish(),
+  repository: z.string().nullish(),
+});
+type AuditLogEvent = z.infer<typeof auditLogEvent>;
 
 const DETAIL_FIELDS = [
   'visibility',
@@ -85,7 +89,7 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Aud
       status: events.gap.status,
       message: events.gap.message,
     };
-  const changes = events.value
+  const changes = parsePayload(z.array(auditLogEvent), events.value, 'github', `GET /orgs/${org}/audit-log`)
     .filter((e) => POLICY_ACTION_PREFIXES.some((p) => e.action?.startsWith(p)))
     .map(toChange)
     .filter((c) => c.at >= since.toISOString())

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { Scope } from '../../../core/model.ts';
+import { MalformedResponseError } from '../../identity/api-error.ts';
 import { ok, type Readable, readable } from '../readable.ts';
 import type { GitHubClient, GitHubSession } from '../session.ts';
 import { toWebhook } from '../webhook.ts';
@@ -141,9 +142,16 @@ async function readRepo(
     branchRules,
     readable(
       `GET ${path}/codeowners/errors`,
-      async () => ({
-        errors: (await github.rest.repos.codeownersErrors({ ...where, ref: branch })).data.errors.length,
-      }),
+      async () => {
+        const { errors } = (await github.rest.repos.codeownersErrors({ ...where, ref: branch })).data;
+        if (!Array.isArray(errors))
+          throw new MalformedResponseError(
+            'github',
+            `GET ${path}/codeowners/errors`,
+            'errors: expected a list',
+          );
+        return { errors: errors.length };
+      },
       (status) => (status === 404 ? null : undefined),
     ),
     base.visibility === 'public' ? securityPolicyPath() : Promise.resolve(null),

@@ -35,7 +35,7 @@ export type OktaQuery = Readonly<Record<string, string | number | undefined>>;
 
 /**
  * One Okta org read over its REST API (developer.okta.com/docs/api) with `fetch`: `Link: <…>; rel="next"`
- * paging, 429 retried after `X-Rate-Limit-Reset`, SSWS or OAuth 2.0 (private_key_jwt, DPoP when asked)
+ * paging, 429 retried after `X-Rate-Limit-Reset` (5xx and dropped connections with backoff), SSWS or OAuth 2.0 (private_key_jwt, DPoP when asked)
  * authorization. Not the Okta SDK: it bundles to about 5 MB, past the 1 MB limit of a function bundle.
  */
 export interface OktaSession {
@@ -47,7 +47,7 @@ export interface OktaSession {
 }
 
 export interface OktaSessionOptions {
-  /** Retries of a request answered 429 before giving up (default 4). */
+  /** Retries of a request answered 429 or 5xx, or whose connection failed, before giving up (default 5). */
   readonly maxRetries?: number;
   /** How the session waits before a retry (tests observe the delay instead of waiting). */
   readonly sleep?: (ms: number) => Promise<unknown>;
@@ -66,6 +66,10 @@ export class OktaHttpError extends ProoflineError {
 }
 
 const MAX_PAGES = 10_000;
+/** Statuses of a failure on Okta's side that a retry may not meet. */
+const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+/** A request that has not answered in this time is abandoned (and retried). */
+const REQUEST_TIMEOUT_MS = 30_000;
 /** Okta's reset time is in whole seconds: wait one more so the retry lands in the new window (as the SDK did). */
 const RESET_MARGIN_MS = 1000;
 /** A cached access token is renewed this long before it expires. */
@@ -160,7 +164,8 @@ export function oktaSession(
   options: OktaSessionOptions = {},
 ): OktaSession {
   const origin = new URL(orgUrl).origin;
-  const maxRetries = options.maxRetries ?? 4;
+  // Six attempts, as the AWS clients make.
+  const maxRetries = options.maxRetries ?? 5;
   const wait = options.sleep ?? sleep;
   const ssws = credentials.kind === 'token' ? credentials.token : undefined;
   const app =
@@ -277,15 +282,28 @@ export function oktaSession(
     return { authorization: `DPoP ${value}`, dpop: dpopProof(method, url, { ath }) };
   }
 
-  /** GET with the retries of a 429 and one fresh token after a 401; the response is 2xx. */
-  async function request(url: string): Promise<Response> {
+  /**
+   * GET with retries of a 429, a 5xx, a refused, dropped or stalled connection and an answer cut off
+   * mid-body, and one fresh token after a 401: the body is read whole inside the retries.
+   */
+  async function request(url: string): Promise<{ text: string; headers: Headers }> {
     let renewedToken = false;
     for (let attempt = 0; ; attempt++) {
-      const response = await fetch(url, {
-        headers: { accept: 'application/json', ...(await authorization('GET', url)) },
-      });
-      if (response.ok) return response;
-      if (response.status === 429 && attempt < maxRetries) {
+      const headers = { accept: 'application/json', ...(await authorization('GET', url)) };
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          headers,
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        if (response.ok) return { text: await response.text(), headers: response.headers };
+      } catch (error) {
+        if (attempt >= maxRetries) throw error;
+        await wait(retryDelayMs(new Headers(), attempt));
+        continue;
+      }
+      const retryable = response.status === 429 || TRANSIENT_STATUS.has(response.status);
+      if (retryable && attempt < maxRetries) {
         await response.body?.cancel();
         await wait(rateLimitDelayMs(response.headers, attempt));
         continue;
@@ -307,7 +325,7 @@ export function oktaSession(
   return {
     orgUrl,
     async get(path, query) {
-      return JSON.parse(await (await request(urlOf(path, query))).text());
+      return JSON.parse((await request(urlOf(path, query))).text);
     },
     async list(path, query) {
       const items: unknown[] = [];
@@ -315,7 +333,7 @@ export function oktaSession(
       for (let page = 0; url; page++) {
         if (page >= MAX_PAGES) throw new Error(`GET ${path}: more than ${MAX_PAGES} pages, giving up`);
         const response = await request(url);
-        const body: unknown = JSON.parse(await response.text());
+        const body: unknown = JSON.parse(response.text);
         if (!Array.isArray(body)) throw new SyntaxError(`GET ${path}: expected a JSON array`);
         items.push(...body);
         const next = nextLink(response.headers.get('link'));

@@ -1,0 +1,80 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { githubConnector, policyOf, sessionFor } from '../../collectors/github/connector.ts';
+import { oktaSession } from '../../collectors/identity/okta/session.ts';
+import { collectors } from '../../collectors/index.ts';
+import { collectArtifact } from '../../core/pipeline.ts';
+import { startGitHubStandIn } from '../../demo/github-stand-in.ts';
+import { startOktaDemo } from '../../demo/identity-demo.ts';
+import { acmeSeed, DEMO_GITHUB_ORG, DEMO_GITHUB_TOKEN } from '../../demo/seed-github.ts';
+import { startMutatingProxy } from './mutating-proxy.ts';
+
+/**
+ * Each GitHub and Okta collector's response parsing on answers shaped like the vendor's with random damage
+ * (a field dropped, a value of another type), seeded: a collection ends in a snapshot or in an error artifact
+ * that says what was malformed, never in a crash (a TypeError out of the collector).
+ */
+const AT = new Date('2026-11-27T12:00:00.000Z');
+const CRASHES = new Set(['TypeError', 'RangeError', 'ReferenceError', 'UnknownError']);
+
+describe('fuzz: collectors on malformed vendor answers', () => {
+  let stop: (() => Promise<void>)[] = [];
+  let github: Awaited<ReturnType<typeof startMutatingProxy>>;
+  let okta: Awaited<ReturnType<typeof startMutatingProxy>>;
+  let oktaToken: string;
+  beforeAll(async () => {
+    const gh = await startGitHubStandIn({ ...acmeSeed(AT), rateLimit: 1_000_000 });
+    const ok = await startOktaDemo(AT);
+    oktaToken = ok.env.OKTA_API_TOKEN;
+    // GitHub answers are checked for their overall shape (object, or list of objects) by the client; the
+    // fields inside are read without a schema, so only damage at the top is fuzzed (see the failure docs).
+    github = await startMutatingProxy(
+      gh.url,
+      0.3,
+      process.env.PROOFLINE_FUZZ_GITHUB_REACH === 'anywhere' ? 'anywhere' : 'top',
+    );
+    okta = await startMutatingProxy(ok.url, 0.3);
+    stop = [github.stop, okta.stop, gh.stop, ok.close];
+  });
+  afterAll(async () => {
+    for (const s of stop) await s();
+  });
+
+  const sessionOf = (source: string) => {
+    if (source === 'okta') return oktaSession(okta.url, { kind: 'token', token: oktaToken });
+    const config = githubConnector.schema.parse({ orgs: [DEMO_GITHUB_ORG], baseUrl: github.url });
+    return sessionFor(
+      { credential: { kind: 'token', token: DEMO_GITHUB_TOKEN }, baseUrl: github.url },
+      DEMO_GITHUB_ORG,
+      policyOf(config),
+      () => AT,
+    );
+  };
+
+  for (const collector of collectors.filter((c) => c.source === 'github' || c.source === 'okta')) {
+    it(`${collector.id}: a snapshot or an error naming what was malformed`, async () => {
+      const outcomes = new Set<string>();
+      await fc.assert(
+        fc.asyncProperty(fc.integer(), async (seed) => {
+          (collector.source === 'okta' ? okta : github).reseed(seed);
+          const scope = {
+            source: collector.source,
+            id: collector.source === 'okta' ? '127.0.0.1' : DEMO_GITHUB_ORG,
+          };
+          const artifact = await collectArtifact(
+            { collector, scope, session: sessionOf(collector.source) },
+            AT,
+          );
+          outcomes.add(artifact.status);
+          if (artifact.status === 'error') {
+            expect(CRASHES, `${artifact.error?.code}: ${artifact.error?.message}`).not.toContain(
+              artifact.error?.code,
+            );
+          }
+        }),
+        { seed: 19, numRuns: 25 },
+      );
+      expect(outcomes.size).toBeGreaterThan(0);
+    }, 120_000);
+  }
+});
