@@ -10,6 +10,7 @@ const { runChainBench } = await import('./chain.ts');
 const { runYearBench } = await import('./year.ts');
 const { runUploadBench } = await import('./upload.ts');
 const { runCrashBench } = await import('./crash.ts');
+const { runFaultBench } = await import('./faults.ts');
 const { runReportBench } = await import('./report.ts');
 const { runStartupBench } = await import('./startup.ts');
 const { runPackageBench } = await import('./package.ts');
