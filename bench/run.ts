@@ -37,6 +37,10 @@ console.log(
   '\n## HTML report: 365 days of the whole catalog, size and load time in Chromium vs a static page',
 );
 for (const line of await runReportBench()) console.log(line);
+console.log(
+  '\n## Injected faults: collection through a fault-injecting proxy vs the same collection without faults',
+);
+for (const line of await runFaultBench()) console.log(line);
 console.log('\n## Evidence upload: peak memory by file size vs a 1-byte upload');
 for (const line of await runUploadBench()) console.log(line);
 console.log(
