@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runnableCollectors as collectors } from '../../collectors/collect.ts';
 import { githubConnector, policyOf, sessionFor } from '../../collectors/github/connector.ts';
 import { oktaSession } from '../../collectors/identity/okta/session.ts';
-import { collectors } from '../../collectors/index.ts';
 import { collectArtifact } from '../../core/pipeline.ts';
 import { startGitHubStandIn } from '../../demo/github-stand-in.ts';
 import { startOktaDemo } from '../../demo/identity-demo.ts';

@@ -9,11 +9,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { awsConnector } from '../../collectors/aws/connector.ts';
+import { runnableCollectors as registry } from '../../collectors/collect.ts';
 import { githubConnector, policyOf, sessionFor } from '../../collectors/github/connector.ts';
 import { oktaConnector } from '../../collectors/identity/okta/connector.ts';
-import { collectors as registry } from '../../collectors/index.ts';
 import { DEFAULT_CONTROLS_PATH, loadControls } from '../../controls/catalog.ts';
-import type { AnyCollector } from '../../core/collector.ts';
+import type { AnyRunnableCollector } from '../../core/collector.ts';
 import type { ArtifactRef, Control } from '../../core/model.ts';
 import { type CollectionTarget, checkIndex, collectTargets, evaluateStore } from '../../core/pipeline.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
@@ -140,7 +140,7 @@ export async function runFaultCollection(options: FaultRunOptions): Promise<Faul
 
 /** Fresh sessions for one run (no client state carried over), each on the run's clock. */
 async function targetsOf(
-  selected: readonly AnyCollector[],
+  selected: readonly AnyRunnableCollector[],
   githubUrl: string,
   oktaUrl: string,
   at: Date,
