@@ -71,178 +71,211 @@ function objectiveRows(context: IsmsContext | undefined, trends: readonly Contro
   });
 }
 
+/** What every section of the pack reads: the review's input and what is derived from it once. */
+interface PackView extends ReviewInput {
+  readonly inPeriod: (at: string | undefined) => boolean;
+  readonly endContext: ReturnType<typeof contextOf>;
+  readonly trendById: ReadonlyMap<string, ReviewInput['trends'][number]>;
+  readonly findings: readonly {
+    p: ReviewInput['programme'][number];
+    f: NonNullable<ReviewInput['programme'][number]['performed']>['record']['findings'][number];
+  }[];
+}
+
+const previousActions = ({ actions }: PackView): PackSection => ({
+  title: 'a) Status of actions from previous management reviews',
+  note: 'Every action recorded by an earlier review, done when a later review recorded it so.',
+  header: ['action', 'review', 'owner', 'due', 'state', 'text'],
+  rows: actions.map((a) => [a.action.id, a.review, a.action.owner, a.action.due, a.state, a.action.text]),
+});
+
+const issueChangesSection = ({
+  period,
+  endContext,
+  contextAtEnd,
+  contextAtStart,
+}: PackView): PackSection => ({
+  title: 'b) Changes in external and internal issues',
+  note: `context.yaml in force at ${period.from} compared with the one at ${period.to}${contextAtEnd ? '' : ' (no context recorded: run `proofline isms record`)'}.`,
+  header: ['issue', 'kind', 'change', 'description'],
+  rows: issueChanges(contextOf(contextAtStart), endContext),
+});
+
+const interestedParties = ({ endContext }: PackView): PackSection => ({
+  title: 'c) Changes in the needs and expectations of interested parties',
+  note: 'Interested parties and their requirements as recorded at the end of the period.',
+  header: ['party', 'requirements'],
+  rows: (endContext?.interestedParties ?? []).map((p) => [p.party, p.requirements.join('; ')]),
+});
+
+const nonconformities = ({ ncs, inPeriod }: PackView): PackSection => ({
+  title: 'd1) Nonconformities and corrective actions',
+  note: 'Nonconformities opened in the period or still open at its end.',
+  header: [
+    'id',
+    'state',
+    'overdue',
+    'source',
+    'control',
+    'description',
+    'root cause',
+    'action',
+    'owner',
+    'due',
+    'effectiveness',
+  ],
+  rows: ncs
+    .filter((n) => n.state === 'open' || inPeriod(n.openedAt) || inPeriod(n.closedAt))
+    .map((n) => [
+      n.id,
+      n.state,
+      n.overdue ? 'yes' : 'no',
+      n.source,
+      n.control ?? '',
+      n.description,
+      n.rootCause ?? '',
+      n.action ?? '',
+      n.owner,
+      n.due,
+      n.effectiveness ?? '',
+    ]),
+});
+
+const monitoring = ({ trendById, controls }: PackView): PackSection => ({
+  title: 'd2) Monitoring and measurement results',
+  note: 'Each control at the start and end of the period, the share of the period it passed, and how often its status changed.',
+  header: ['control', 'title', 'at start', 'at end', 'passing share', 'status changes'],
+  rows: controls.map((c) => {
+    const t = trendById.get(c.id);
+    return [
+      c.id,
+      c.title,
+      t?.atStart ?? 'not_evaluated',
+      t?.atEnd ?? 'not_evaluated',
+      pct(t?.passingPct ?? null),
+      t?.changes ?? 0,
+    ];
+  }),
+});
+
+const auditResults = ({ programme, findings }: PackView): PackSection => ({
+  title: 'd3) Audit results',
+  note: 'The internal audit programme, planned against done, and the findings recorded.',
+  header: ['audit', 'due', 'state', 'performed on', 'finding', 'kind', 'control', 'text'],
+  rows: [
+    ...programme
+      .filter((p) => !p.performed)
+      .map((p) => [p.audit.id, p.audit.due, p.state, '', '', '', '', '']),
+    ...programme
+      .filter((p) => p.performed && p.performed.record.findings.length === 0)
+      .map((p) => [
+        p.audit.id,
+        p.audit.due,
+        p.state,
+        p.performed!.record.performedOn,
+        '',
+        '',
+        '',
+        'no findings',
+      ]),
+    ...findings.map(({ p, f }) => [
+      p.audit.id,
+      p.audit.due,
+      p.state,
+      p.performed!.record.performedOn,
+      f.id,
+      f.nonconformity ? `nonconformity ${f.nc ?? ''}`.trim() : 'observation',
+      f.control ?? '',
+      f.text,
+    ]),
+  ],
+});
+
+const objectives = ({ trends, endContext }: PackView): PackSection => ({
+  title: 'd4) Fulfilment of information security objectives',
+  note: 'Objectives from context.yaml; a control measure is judged by its passing share over the period.',
+  header: ['objective', 'text', 'measured', 'target', 'result', 'owner'],
+  rows: objectiveRows(endContext, trends),
+});
+
+const feedback = (_: PackView): PackSection => ({
+  title: 'e) Feedback from interested parties',
+  note: 'Not held by Proofline: bring customer, regulator and staff feedback to the review.',
+  header: [],
+  rows: [],
+});
+
+const riskTreatment = ({ period, risks, trendById, riskChanges }: PackView): PackSection => ({
+  title: 'f) Results of risk assessment and status of risk treatment',
+  note: `The register at ${period.to} (highest score first) with the treating controls' status at the end; ${riskChanges.length} changes recorded in the period.`,
+  header: ['risk', 'score', 'treatment', 'owner', 'controls not passing', 'description'],
+  rows: [...risks]
+    .sort((a, b) => riskScore(b) - riskScore(a) || a.id.localeCompare(b.id))
+    .map((r) => [
+      r.id,
+      riskScore(r),
+      r.treatment,
+      r.owner,
+      r.controls
+        .filter((c) => !['passing', 'excepted'].includes(trendById.get(c)?.atEnd ?? ''))
+        .map((c) => `${c} ${trendById.get(c)?.atEnd ?? 'not_evaluated'}`)
+        .join(', ') || 'all passing',
+      r.description,
+    ]),
+});
+
+const soaStatus = ({ soa }: PackView): PackSection => ({
+  title: 'f2) Statement of Applicability',
+  note: 'The approval of the SoA in force and whether it changed since.',
+  header: ['version', 'approver', 'approved at', 'changed since', 'gap'],
+  rows: soa?.approval
+    ? [
+        [
+          soa.approval.version,
+          soa.approval.approver,
+          soa.approval.approvedAt,
+          soa.changedAfterApproval ? 'yes' : 'no',
+          soa.gap ?? '',
+        ],
+      ]
+    : [['', '', '', '', soa?.gap ?? 'not evaluated']],
+});
+
+const opportunities = ({ findings, trends }: PackView): PackSection => ({
+  title: 'g) Opportunities for continual improvement',
+  note: 'Audit observations and controls that failed at some point in the period.',
+  header: ['source', 'item', 'text'],
+  rows: [
+    ...findings
+      .filter(({ f }) => !f.nonconformity)
+      .map(({ p, f }) => [`audit ${p.audit.id}`, f.control ?? f.id, f.text]),
+    ...trends
+      .filter((t) => t.passingPct !== null && t.passingPct < 100 && t.atEnd === 'passing')
+      .map((t) => ['monitoring', t.control, `recovered; passed ${t.passingPct}% of the period`]),
+  ],
+});
+
 /** The 9.3.2 inputs, in the order the standard lists them. */
 export function managementReviewPack(input: ReviewInput): PackSection[] {
-  const { period, ncs, trends, programme, risks } = input;
-  const inPeriod = (at: string | undefined) =>
-    !!at && at.slice(0, 10) >= period.from && at.slice(0, 10) <= period.to;
-  const endContext = contextOf(input.contextAtEnd);
-  const trendById = new Map(trends.map((t) => [t.control, t]));
-  const findings = programme.flatMap((p) => (p.performed?.record.findings ?? []).map((f) => ({ p, f })));
+  const { period, programme } = input;
+  const view: PackView = {
+    ...input,
+    inPeriod: (at) => !!at && at.slice(0, 10) >= period.from && at.slice(0, 10) <= period.to,
+    endContext: contextOf(input.contextAtEnd),
+    trendById: new Map(input.trends.map((t) => [t.control, t])),
+    findings: programme.flatMap((p) => (p.performed?.record.findings ?? []).map((f) => ({ p, f }))),
+  };
   return [
-    {
-      title: 'a) Status of actions from previous management reviews',
-      note: 'Every action recorded by an earlier review, done when a later review recorded it so.',
-      header: ['action', 'review', 'owner', 'due', 'state', 'text'],
-      rows: input.actions.map((a) => [
-        a.action.id,
-        a.review,
-        a.action.owner,
-        a.action.due,
-        a.state,
-        a.action.text,
-      ]),
-    },
-    {
-      title: 'b) Changes in external and internal issues',
-      note: `context.yaml in force at ${period.from} compared with the one at ${period.to}${input.contextAtEnd ? '' : ' (no context recorded: run `proofline isms record`)'}.`,
-      header: ['issue', 'kind', 'change', 'description'],
-      rows: issueChanges(contextOf(input.contextAtStart), endContext),
-    },
-    {
-      title: 'c) Changes in the needs and expectations of interested parties',
-      note: 'Interested parties and their requirements as recorded at the end of the period.',
-      header: ['party', 'requirements'],
-      rows: (endContext?.interestedParties ?? []).map((p) => [p.party, p.requirements.join('; ')]),
-    },
-    {
-      title: 'd1) Nonconformities and corrective actions',
-      note: 'Nonconformities opened in the period or still open at its end.',
-      header: [
-        'id',
-        'state',
-        'overdue',
-        'source',
-        'control',
-        'description',
-        'root cause',
-        'action',
-        'owner',
-        'due',
-        'effectiveness',
-      ],
-      rows: ncs
-        .filter((n) => n.state === 'open' || inPeriod(n.openedAt) || inPeriod(n.closedAt))
-        .map((n) => [
-          n.id,
-          n.state,
-          n.overdue ? 'yes' : 'no',
-          n.source,
-          n.control ?? '',
-          n.description,
-          n.rootCause ?? '',
-          n.action ?? '',
-          n.owner,
-          n.due,
-          n.effectiveness ?? '',
-        ]),
-    },
-    {
-      title: 'd2) Monitoring and measurement results',
-      note: 'Each control at the start and end of the period, the share of the period it passed, and how often its status changed.',
-      header: ['control', 'title', 'at start', 'at end', 'passing share', 'status changes'],
-      rows: input.controls.map((c) => {
-        const t = trendById.get(c.id);
-        return [
-          c.id,
-          c.title,
-          t?.atStart ?? 'not_evaluated',
-          t?.atEnd ?? 'not_evaluated',
-          pct(t?.passingPct ?? null),
-          t?.changes ?? 0,
-        ];
-      }),
-    },
-    {
-      title: 'd3) Audit results',
-      note: 'The internal audit programme, planned against done, and the findings recorded.',
-      header: ['audit', 'due', 'state', 'performed on', 'finding', 'kind', 'control', 'text'],
-      rows: [
-        ...programme
-          .filter((p) => !p.performed)
-          .map((p) => [p.audit.id, p.audit.due, p.state, '', '', '', '', '']),
-        ...programme
-          .filter((p) => p.performed && p.performed.record.findings.length === 0)
-          .map((p) => [
-            p.audit.id,
-            p.audit.due,
-            p.state,
-            p.performed!.record.performedOn,
-            '',
-            '',
-            '',
-            'no findings',
-          ]),
-        ...findings.map(({ p, f }) => [
-          p.audit.id,
-          p.audit.due,
-          p.state,
-          p.performed!.record.performedOn,
-          f.id,
-          f.nonconformity ? `nonconformity ${f.nc ?? ''}`.trim() : 'observation',
-          f.control ?? '',
-          f.text,
-        ]),
-      ],
-    },
-    {
-      title: 'd4) Fulfilment of information security objectives',
-      note: 'Objectives from context.yaml; a control measure is judged by its passing share over the period.',
-      header: ['objective', 'text', 'measured', 'target', 'result', 'owner'],
-      rows: objectiveRows(endContext, trends),
-    },
-    {
-      title: 'e) Feedback from interested parties',
-      note: 'Not held by Proofline: bring customer, regulator and staff feedback to the review.',
-      header: [],
-      rows: [],
-    },
-    {
-      title: 'f) Results of risk assessment and status of risk treatment',
-      note: `The register at ${period.to} (highest score first) with the treating controls' status at the end; ${input.riskChanges.length} changes recorded in the period.`,
-      header: ['risk', 'score', 'treatment', 'owner', 'controls not passing', 'description'],
-      rows: [...risks]
-        .sort((a, b) => riskScore(b) - riskScore(a) || a.id.localeCompare(b.id))
-        .map((r) => [
-          r.id,
-          riskScore(r),
-          r.treatment,
-          r.owner,
-          r.controls
-            .filter((c) => !['passing', 'excepted'].includes(trendById.get(c)?.atEnd ?? ''))
-            .map((c) => `${c} ${trendById.get(c)?.atEnd ?? 'not_evaluated'}`)
-            .join(', ') || 'all passing',
-          r.description,
-        ]),
-    },
-    {
-      title: 'f2) Statement of Applicability',
-      note: 'The approval of the SoA in force and whether it changed since.',
-      header: ['version', 'approver', 'approved at', 'changed since', 'gap'],
-      rows: input.soa?.approval
-        ? [
-            [
-              input.soa.approval.version,
-              input.soa.approval.approver,
-              input.soa.approval.approvedAt,
-              input.soa.changedAfterApproval ? 'yes' : 'no',
-              input.soa.gap ?? '',
-            ],
-          ]
-        : [['', '', '', '', input.soa?.gap ?? 'not evaluated']],
-    },
-    {
-      title: 'g) Opportunities for continual improvement',
-      note: 'Audit observations and controls that failed at some point in the period.',
-      header: ['source', 'item', 'text'],
-      rows: [
-        ...findings
-          .filter(({ f }) => !f.nonconformity)
-          .map(({ p, f }) => [`audit ${p.audit.id}`, f.control ?? f.id, f.text]),
-        ...trends
-          .filter((t) => t.passingPct !== null && t.passingPct < 100 && t.atEnd === 'passing')
-          .map((t) => ['monitoring', t.control, `recovered; passed ${t.passingPct}% of the period`]),
-      ],
-    },
+    previousActions(view),
+    issueChangesSection(view),
+    interestedParties(view),
+    nonconformities(view),
+    monitoring(view),
+    auditResults(view),
+    objectives(view),
+    feedback(view),
+    riskTreatment(view),
+    soaStatus(view),
+    opportunities(view),
   ];
 }
