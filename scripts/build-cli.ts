@@ -4,7 +4,12 @@
  * BUNDLE is how every entry point of the package is bundled: dependencies stay imports.
  */
 import { pathToFileURL } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { collectors } from '../collectors/index.ts';
+import { DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
+import type { CompiledCatalog } from '../controls/compiled.ts';
+import { loadFrameworks } from '../controls/frameworks.ts';
+import { checkIndex } from '../core/pipeline.ts';
 
 export const BUNDLE = {
   bundle: true,
@@ -16,9 +21,37 @@ export const BUNDLE = {
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 
+/** The built-in catalog as the source tree's loaders read and validate it from the YAML. */
+export async function compiledCatalog(): Promise<CompiledCatalog> {
+  const frameworks = await loadFrameworks();
+  const controls = await loadControls(
+    DEFAULT_CONTROLS_PATH,
+    new Set(checkIndex(collectors).keys()),
+    frameworks,
+  );
+  return { frameworks, controls };
+}
+
+/**
+ * Replaces controls/compiled.ts with the catalog as data: the bundle starts without parsing YAML or
+ * validating it again (a catalog error fails the build instead).
+ */
+export function compiledCatalogPlugin(): Plugin {
+  return {
+    name: 'compiled-catalog',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]controls[\\/]compiled\.ts$/ }, async () => ({
+        contents: `export const COMPILED = JSON.parse(${JSON.stringify(JSON.stringify(await compiledCatalog()))});\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 export async function buildCli(): Promise<void> {
   await build({
     ...BUNDLE,
+    plugins: [compiledCatalogPlugin()],
     entryPoints: ['bin/proofline.ts'],
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
