@@ -18,11 +18,11 @@ import {
 import { fitLines, formatTable, PLAIN, type Terminal, terminalOf } from '../core/report/table.ts';
 import { parseIsoTime } from '../core/validate.ts';
 import { formatAccessReview, runAccessReview } from './access-review.ts';
+import { registerArchiveCommands } from './archive-commands.ts';
 import { runDigest, runVerifyChain } from './chain.ts';
 import { type CommandEnv, type GlobalOptions, READ_ONLY, withContext } from './context.ts';
 import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
-import { registerArchiveCommands } from './export.ts';
 import { registerFindingsCommand } from './findings.ts';
 import { loadGovernanceFor, registerGovernanceCommands } from './governance.ts';
 import { registerUploadCommand } from './manual-evidence.ts';
@@ -396,7 +396,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       });
     });
 
-  registerArchiveCommands(program, io, run, storeOptions);
+  registerArchiveCommands(program, { io, run, globals: storeOptions });
 
   return program;
 }
