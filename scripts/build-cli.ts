@@ -3,6 +3,7 @@
  * chunks it loads on demand: code only some commands need (collecting: the vendor SDKs) loads by dynamic import.
  * BUNDLE is how every entry point of the package is bundled: dependencies stay imports.
  */
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { collectors } from '../collectors/index.ts';
@@ -48,9 +49,28 @@ export function compiledCatalogPlugin(): Plugin {
   };
 }
 
+/**
+ * Dependencies the CLI bundles rather than imports: every command loads them, and resolving and reading their
+ * hundreds of files is most of the start-up `--help` pays. The others (vendor SDKs, zip) stay imports, loaded
+ * only by the commands that need them.
+ */
+export const CLI_INLINE = ['zod', 'yaml', 'commander'] as const;
+
 export async function buildCli(): Promise<void> {
+  const { dependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  const inline = new Set<string>(CLI_INLINE);
+  const { packages: _, ...bundle } = BUNDLE;
   await build({
-    ...BUNDLE,
+    ...bundle,
+    external: Object.keys(dependencies)
+      .filter((name) => !inline.has(name))
+      .flatMap((name) => [name, `${name}/*`]),
+    // The bundled CommonJS (yaml, commander) requires Node built-ins: give ESM output a `require`.
+    banner: {
+      js: "import { createRequire as bundledCreateRequire } from 'node:module'; const require = bundledCreateRequire(import.meta.url);",
+    },
     plugins: [compiledCatalogPlugin()],
     entryPoints: ['bin/proofline.ts'],
     outdir: 'dist',
