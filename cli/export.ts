@@ -1,12 +1,11 @@
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { type Command, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
 import { loadSubservices } from '../controls/subservices.ts';
 import type { BuildArchiveResult } from '../core/archive/build.ts';
 import { type ArchiveRequest, writeArchive } from '../core/archive/export.ts';
-import { archiveFileCount, FRAMEWORKS, type Framework } from '../core/archive/types.ts';
+import { archiveFileCount, type Framework } from '../core/archive/types.ts';
 import {
   VERIFY_EXIT_CODES,
   type VerifyReport,
@@ -33,13 +32,6 @@ interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
 }
-
-const repeat = (value: string, previous: string[] = []) => [...previous, value];
-const sampleSize = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
-  return n;
-};
 
 export interface ExportOptions {
   /** Governance folder for the ISO 27001 Statement of Applicability (default: the shipped examples). */
@@ -240,118 +232,85 @@ export function formatVerifyReport(path: string, report: VerifyReport): string[]
 }
 
 /** `export` and `verify`. */
-export function registerArchiveCommands(
-  program: Command,
-  io: Io,
-  run: { exitCode: number },
-  globals: () => GlobalOptions,
-): void {
-  program
-    .command('export')
-    .description('write a signed evidence archive (zip) for an auditor: one framework, one period')
-    .addOption(
-      new Option('--framework <name>', 'soc2 or iso27001').choices([...FRAMEWORKS]).makeOptionMandatory(),
-    )
-    .requiredOption('--from <date>', 'first day of the audit period, YYYY-MM-DD (UTC)')
-    .requiredOption('--to <date>', 'last day of the audit period, YYYY-MM-DD (UTC, included)')
-    .option(
-      '--control <id>',
-      'only this internal control (repeatable; default: all mapped to the framework)',
-      repeat,
-    )
-    .option('--scope <scope>', 'only this scope: an account/tenant id or a scope key (repeatable)', repeat)
-    .option(
-      '--sample <n>',
-      'draw N items per control into samples.csv (default: by frequency: annual 1, quarterly 2, monthly 2, weekly 5, daily 25, many a day 40)',
-      sampleSize,
-    )
-    .option('--seed <seed>', 'seed of the sample draw (default: random, recorded in the archive)')
-    .option('--compress', 'deflate the files (smaller, slower); default: stored')
-    .requiredOption('--out <file>', 'the zip to write')
-    .option(
-      '--url <export-url>',
-      'instead of building here, have the deployed export function build it (the stack’s ExportUrl; AWS credentials from the environment), then download and verify it',
-    )
-    .option(
-      '--fingerprint <hex>',
-      'with --url: the publisher’s signing-key fingerprint the archive must match',
-    )
-    .action(async (options: ExportOptions & { url?: string; fingerprint?: string }) => {
-      if (options.fingerprint && !options.url)
-        throw new UsageError('--fingerprint goes with --url (a local export signs with the store’s own key)');
-      if (options.url) {
-        checkFingerprint(options.fingerprint);
-        const path = await checkExportOptions(options);
-        // Loaded here: the request signer and the credential chain only a remote export needs.
-        const { remoteExport } = await import('./remote-export.ts');
-        const remote = await remoteExport(options.url, archiveRequest(options), path);
-        io.err(`Built ${remote.key} (${formatSize(remote.size)}); downloaded to ${remote.path}`);
-        const report = await verifyArchive(
-          remote.path,
-          options.fingerprint ? { fingerprint: options.fingerprint } : {},
-        );
-        for (const line of formatVerifyReport(remote.path, report)) io.out(line);
-        run.exitCode = verificationError(report, remote.path)?.exitCode ?? run.exitCode;
-        return;
-      }
-      await withContext(globals(), READ_ONLY, async (ctx) => {
-        const governance = globals().governance;
-        const signer = await openSigner(globals().store, READ_ONLY);
-        const result = await exportArchive(
-          ctx,
-          { ...options, ...(governance ? { governance } : {}) },
-          io.err,
-          signer,
-        );
-        for (const line of formatExportSummary(result)) io.out(line);
-      });
-    });
 
-  program
-    .command('verify')
-    .description('verify an evidence archive offline: signature, every hash, nothing missing or added')
-    .argument('<archive>', 'the zip to verify')
-    .option('--public-key <pem>', 'the publisher’s public key (PEM file) the archive must be signed with')
-    .option('--fingerprint <hex>', 'or the SHA-256 fingerprint of that key')
-    .option('--json', 'machine-readable report')
-    .action(
-      async (archive: string, options: { publicKey?: string; fingerprint?: string; json?: boolean }) => {
-        if (options.publicKey && options.fingerprint)
-          throw new UsageError('give --public-key or --fingerprint, not both');
-        let publicKeyPem: string | undefined;
-        if (options.publicKey) {
-          publicKeyPem = await readFile(options.publicKey, 'utf8').catch((e: Error) => {
-            throw new UsageError(`cannot read --public-key ${options.publicKey}: ${e.message}`);
-          });
-          try {
-            publicKeyFingerprint(publicKeyPem);
-          } catch (e) {
-            throw new UsageError(
-              `--public-key ${options.publicKey} is not a PEM public key: ${(e as Error).message}`,
-            );
-          }
-        }
-        checkFingerprint(options.fingerprint);
-        const isFile = await stat(archive).then(
-          (s) => s.isFile(),
-          () => false,
-        );
-        if (!isFile) throw new UsageError(`no file ${archive}`);
-        const report = await verifyArchive(archive, {
-          ...(publicKeyPem ? { publicKeyPem } : {}),
-          ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
-        });
-        if (options.json) {
-          const { manifest, ...rest } = report;
-          io.out(
-            JSON.stringify(
-              { ...rest, archive, framework: manifest?.framework, period: manifest?.period },
-              null,
-              2,
-            ),
-          );
-        } else for (const line of formatVerifyReport(archive, report)) io.out(line);
-        run.exitCode = verificationError(report, archive)?.exitCode ?? run.exitCode;
-      },
+/** Everything `export` and `verify` print to and report through. */
+export interface ArchiveEnv {
+  readonly io: Io;
+  readonly run: { exitCode: number };
+  readonly globals: () => GlobalOptions;
+}
+
+/** `proofline export`: a local archive from the store, or one the deployed export function builds (--url). */
+export async function runExport(
+  { io, run, globals }: ArchiveEnv,
+  options: ExportOptions & { url?: string; fingerprint?: string },
+): Promise<void> {
+  if (options.fingerprint && !options.url)
+    throw new UsageError('--fingerprint goes with --url (a local export signs with the store’s own key)');
+  if (options.url) {
+    checkFingerprint(options.fingerprint);
+    const path = await checkExportOptions(options);
+    // Loaded here: the request signer and the credential chain only a remote export needs.
+    const { remoteExport } = await import('./remote-export.ts');
+    const remote = await remoteExport(options.url, archiveRequest(options), path);
+    io.err(`Built ${remote.key} (${formatSize(remote.size)}); downloaded to ${remote.path}`);
+    const report = await verifyArchive(
+      remote.path,
+      options.fingerprint ? { fingerprint: options.fingerprint } : {},
     );
+    for (const line of formatVerifyReport(remote.path, report)) io.out(line);
+    run.exitCode = verificationError(report, remote.path)?.exitCode ?? run.exitCode;
+    return;
+  }
+  await withContext(globals(), READ_ONLY, async (ctx) => {
+    const governance = globals().governance;
+    const signer = await openSigner(globals().store, READ_ONLY);
+    const result = await exportArchive(
+      ctx,
+      { ...options, ...(governance ? { governance } : {}) },
+      io.err,
+      signer,
+    );
+    for (const line of formatExportSummary(result)) io.out(line);
+  });
+}
+
+/** `proofline verify`: an archive checked offline, against a trusted key or fingerprint when given. */
+export async function runVerify(
+  { io, run }: ArchiveEnv,
+  archive: string,
+  options: { publicKey?: string; fingerprint?: string; json?: boolean },
+): Promise<void> {
+  if (options.publicKey && options.fingerprint)
+    throw new UsageError('give --public-key or --fingerprint, not both');
+  let publicKeyPem: string | undefined;
+  if (options.publicKey) {
+    publicKeyPem = await readFile(options.publicKey, 'utf8').catch((e: Error) => {
+      throw new UsageError(`cannot read --public-key ${options.publicKey}: ${e.message}`);
+    });
+    try {
+      publicKeyFingerprint(publicKeyPem);
+    } catch (e) {
+      throw new UsageError(
+        `--public-key ${options.publicKey} is not a PEM public key: ${(e as Error).message}`,
+      );
+    }
+  }
+  checkFingerprint(options.fingerprint);
+  const isFile = await stat(archive).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (!isFile) throw new UsageError(`no file ${archive}`);
+  const report = await verifyArchive(archive, {
+    ...(publicKeyPem ? { publicKeyPem } : {}),
+    ...(options.fingerprint ? { fingerprint: options.fingerprint } : {}),
+  });
+  if (options.json) {
+    const { manifest, ...rest } = report;
+    io.out(
+      JSON.stringify({ ...rest, archive, framework: manifest?.framework, period: manifest?.period }, null, 2),
+    );
+  } else for (const line of formatVerifyReport(archive, report)) io.out(line);
+  run.exitCode = verificationError(report, archive)?.exitCode ?? run.exitCode;
 }

@@ -19,11 +19,11 @@ import { fitLines, formatTable, PLAIN, type Terminal, terminalOf } from '../core
 import { storageFailure } from '../core/stores/storage-errors.ts';
 import { parseIsoTime } from '../core/validate.ts';
 import { formatAccessReview, runAccessReview } from './access-review.ts';
+import { registerArchiveCommands } from './archive-commands.ts';
 import { runDigest, runVerifyChain } from './chain.ts';
 import { type CommandEnv, type GlobalOptions, READ_ONLY, withContext } from './context.ts';
 import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
-import { registerArchiveCommands } from './export.ts';
 import { registerFindingsCommand } from './findings.ts';
 import { loadGovernanceFor, registerGovernanceCommands } from './governance.ts';
 import { registerIsmsCommands } from './isms.ts';
@@ -407,7 +407,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       });
     });
 
-  registerArchiveCommands(program, io, run, storeOptions);
+  registerArchiveCommands(program, { io, run, globals: storeOptions });
 
   return program;
 }

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { type Control, MANUAL_EVIDENCE, type RequirementLink } from '../core/model.ts';
 import type { Frameworks } from '../core/requirements.ts';
 import { CatalogError, CONTROLS_DIR } from './base.ts';
+import { COMPILED } from './compiled.ts';
 import { loadFrameworks } from './frameworks.ts';
 
 export { CatalogError, CONTROLS_DIR, PACKAGE_ROOT } from './base.ts';
@@ -140,6 +141,8 @@ export async function loadControls(
   knownChecks: CheckIds,
   frameworks?: Frameworks,
 ): Promise<Control[]> {
+  if (COMPILED && path === DEFAULT_CONTROLS_PATH && !frameworks)
+    return compiledControls(COMPILED.controls, knownChecks);
   const { soc2, iso27001 } = frameworks ?? (await loadFrameworks());
   const requirementIds = {
     soc2: new Set(soc2.requirements.map((r) => r.id)),
@@ -161,6 +164,17 @@ export async function loadControls(
   const controls: Control[] = [];
   for (const file of files)
     controls.push(...(await loadControlFile(file, knownChecks, requirementIds, seen, errors)));
+  if (errors.length > 0) throw new CatalogError(errors.join('\n'));
+  return controls;
+}
+
+/** The built-in controls compiled at build time: validated then, except against the checks this caller knows. */
+function compiledControls(controls: Control[], knownChecks: CheckIds): Control[] {
+  const errors = controls.flatMap((c) =>
+    c.checks
+      .filter((check) => !knownChecks.has(check))
+      .map((check) => `control ${c.id}: checks: unknown check id "${check}"`),
+  );
   if (errors.length > 0) throw new CatalogError(errors.join('\n'));
   return controls;
 }

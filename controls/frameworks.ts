@@ -5,6 +5,7 @@ import * as z from 'zod';
 import type { AnnexATheme, Framework, FrameworkId, Frameworks, Soc2Category } from '../core/requirements.ts';
 import { issueLine } from '../core/validate.ts';
 import { CatalogError, CONTROLS_DIR } from './base.ts';
+import { COMPILED } from './compiled.ts';
 
 /** The framework catalogs: one YAML file per framework, named after its id. */
 export const FRAMEWORKS_DIR = join(CONTROLS_DIR, 'frameworks');
@@ -109,6 +110,7 @@ const cache = new Map<string, Promise<Frameworks>>();
 
 /** Both frameworks from a folder holding soc2.yaml and iso27001.yaml (default: the built-in catalogs). */
 export function loadFrameworks(dir: string = FRAMEWORKS_DIR): Promise<Frameworks> {
+  if (COMPILED && dir === FRAMEWORKS_DIR) return Promise.resolve(COMPILED.frameworks);
   let loaded = cache.get(dir);
   if (!loaded) {
     loaded = Promise.all([

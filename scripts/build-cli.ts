@@ -3,8 +3,14 @@
  * chunks it loads on demand: code only some commands need (collecting: the vendor SDKs) loads by dynamic import.
  * BUNDLE is how every entry point of the package is bundled: dependencies stay imports.
  */
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { collectors } from '../collectors/index.ts';
+import { DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
+import type { CompiledCatalog } from '../controls/compiled.ts';
+import { loadFrameworks } from '../controls/frameworks.ts';
+import { checkIndex } from '../core/pipeline.ts';
 
 export const BUNDLE = {
   bundle: true,
@@ -16,9 +22,56 @@ export const BUNDLE = {
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 
+/** The built-in catalog as the source tree's loaders read and validate it from the YAML. */
+export async function compiledCatalog(): Promise<CompiledCatalog> {
+  const frameworks = await loadFrameworks();
+  const controls = await loadControls(
+    DEFAULT_CONTROLS_PATH,
+    new Set(checkIndex(collectors).keys()),
+    frameworks,
+  );
+  return { frameworks, controls };
+}
+
+/**
+ * Replaces controls/compiled.ts with the catalog as data: the bundle starts without parsing YAML or
+ * validating it again (a catalog error fails the build instead).
+ */
+export function compiledCatalogPlugin(): Plugin {
+  return {
+    name: 'compiled-catalog',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]controls[\\/]compiled\.ts$/ }, async () => ({
+        contents: `export const COMPILED = JSON.parse(${JSON.stringify(JSON.stringify(await compiledCatalog()))});\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * Dependencies the CLI bundles rather than imports: every command loads them, and resolving and reading their
+ * hundreds of files is most of the start-up `--help` pays. The others (vendor SDKs, zip) stay imports, loaded
+ * only by the commands that need them.
+ */
+export const CLI_INLINE = ['zod', 'yaml', 'commander'] as const;
+
 export async function buildCli(): Promise<void> {
+  const { dependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  const inline = new Set<string>(CLI_INLINE);
+  const { packages: _, ...bundle } = BUNDLE;
   await build({
-    ...BUNDLE,
+    ...bundle,
+    external: Object.keys(dependencies)
+      .filter((name) => !inline.has(name))
+      .flatMap((name) => [name, `${name}/*`]),
+    // The bundled CommonJS (yaml, commander) requires Node built-ins: give ESM output a `require`.
+    banner: {
+      js: "import { createRequire as bundledCreateRequire } from 'node:module'; const require = bundledCreateRequire(import.meta.url);",
+    },
+    plugins: [compiledCatalogPlugin()],
     entryPoints: ['bin/proofline.ts'],
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
