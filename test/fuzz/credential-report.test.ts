@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CredentialReportFormatError,
   parseCredentialReport,
+  REQUIRED_COLUMNS,
 } from '../../collectors/aws/iam-credential-report/parse.ts';
 
 /**
@@ -11,21 +12,7 @@ import {
  * CredentialReportFormatError naming what is wrong, never another exception and never a user whose flags it
  * did not read as true or false.
  */
-const COLUMNS = [
-  'user',
-  'arn',
-  'user_creation_time',
-  'password_enabled',
-  'password_last_used',
-  'password_last_changed',
-  'mfa_active',
-  'access_key_1_active',
-  'access_key_1_last_rotated',
-  'access_key_1_last_used_date',
-  'access_key_2_active',
-  'access_key_2_last_rotated',
-  'access_key_2_last_used_date',
-];
+const COLUMNS = REQUIRED_COLUMNS;
 const BOOLEAN = new Set(['password_enabled', 'mfa_active', 'access_key_1_active', 'access_key_2_active']);
 const noise = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }));
 /** Mostly what the column documents, sometimes anything: most reports parse, every branch is reached. */

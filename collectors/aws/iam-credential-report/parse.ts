@@ -2,7 +2,8 @@ import { parse } from 'csv-parse/sync';
 import { ProoflineError } from '../../../core/errors.ts';
 import type { AccessKeyInfo, CredentialReportUser } from './snapshot.ts';
 
-const REQUIRED_COLUMNS = [
+/** The columns the parser reads; the report has more. */
+export const REQUIRED_COLUMNS = [
   'user',
   'arn',
   'user_creation_time',
