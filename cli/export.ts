@@ -1,8 +1,7 @@
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { collectors } from '../collectors/index.ts';
+import { archiveGovernance } from '../controls/archive-sources.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
-import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
-import { loadSubservices } from '../controls/subservices.ts';
 import type { BuildArchiveResult } from '../core/archive/build.ts';
 import { type ArchiveRequest, writeArchive } from '../core/archive/export.ts';
 import { archiveFileCount, type Framework } from '../core/archive/types.ts';
@@ -14,10 +13,6 @@ import {
 } from '../core/archive/verify.ts';
 import type { ProoflineConfig } from '../core/config.ts';
 import { UsageError } from '../core/errors.ts';
-import { type ArchiveJudgement, ismsArchiveFiles } from '../core/isms/archive.ts';
-import { loadIsmsFiles } from '../core/isms/files.ts';
-import { DEFAULT_SOA_MAX_AGE_DAYS, soaDecisions } from '../core/isms/soa-approval.ts';
-import type { Frameworks } from '../core/requirements.ts';
 import { LocalSigner, publicKeyFingerprint, type Signer } from '../core/signing.ts';
 import { openSigner } from '../core/stores/open.ts';
 import { isIsoDay } from '../core/validate.ts';
@@ -94,19 +89,6 @@ function checkFingerprint(value: string | undefined): void {
     throw new UsageError(`--fingerprint must be 64 hex digits (SHA-256), got "${value}"`);
 }
 
-/** What an ISO 27001 archive adds: the governance files (for the SoA) and the ISMS records. */
-/** The governance files for both frameworks, and for ISO 27001 the ISMS records the archive carries. */
-async function governanceSources(ctx: ExportContext, options: ExportOptions, frameworks: Frameworks) {
-  const dir = options.governance ?? DEFAULT_GOVERNANCE_DIR;
-  const governance = await loadGovernance(dir, { controls: ctx.controls, frameworks });
-  if (options.framework !== 'iso27001') return { governance };
-  const files = await loadIsmsFiles(dir, ctx.controls);
-  const soaRows = soaDecisions(frameworks.iso27001, ctx.controls, governance);
-  const soaMaxAgeDays = ctx.config?.isms.soaMaxAgeDays ?? DEFAULT_SOA_MAX_AGE_DAYS;
-  const sources = { store: ctx.store, controls: ctx.controls, governance, files, soaRows, soaMaxAgeDays };
-  return { governance, isms: (judged: ArchiveJudgement) => ismsArchiveFiles(sources, judged) };
-}
-
 type ExportContext = Pick<CliContext, 'store' | 'controls'> & { readonly config?: ProoflineConfig };
 
 /**
@@ -141,9 +123,10 @@ export async function exportArchive(
         controls: ctx.controls,
         collectors,
         frameworks,
-        // Both frameworks: the SoA (ISO), the owners and the statements the contradiction checks read.
-        ...(await governanceSources(ctx, options, frameworks)),
-        subservices: await loadSubservices(ctx.controls),
+        ...(await archiveGovernance(ctx.store, ctx.controls, frameworks, options.framework, {
+          ...(options.governance ? { dir: options.governance } : {}),
+          ...(ctx.config ? { soaMaxAgeDays: ctx.config.isms.soaMaxAgeDays } : {}),
+        })),
       },
       archiveRequest({ ...options, ...period }),
       output,

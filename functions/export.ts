@@ -8,9 +8,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyResultV2, Context, LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
+import { archiveGovernance } from '../controls/archive-sources.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
-import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
-import { loadSubservices } from '../controls/subservices.ts';
 import {
   type ArchiveRequestBody,
   archiveRequestBodySchema,
@@ -133,11 +132,7 @@ async function buildExport(
     catalogControls(),
     loadFrameworks(),
   ]);
-  // Both frameworks, as the CLI: the SoA (ISO), the owners and the statements the contradiction checks read.
-  const [governance, subservices] = await Promise.all([
-    loadGovernance(DEFAULT_GOVERNANCE_DIR, { controls, frameworks }),
-    loadSubservices(controls),
-  ]);
+  const governance = await archiveGovernance(store, controls, frameworks, request.framework);
   const key = archiveKey(request);
   const upload = uploadObject(client(), { bucket: bucketName(), key, contentType: 'application/zip' });
   try {
@@ -149,8 +144,7 @@ async function buildExport(
         collectors: deployedCollectors,
         frameworks,
         schedules: deployedSchedules(),
-        governance,
-        subservices,
+        ...governance,
       },
       requestFromBody(request, () => randomBytes(4).toString('hex')),
       upload.output,

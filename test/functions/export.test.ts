@@ -285,7 +285,7 @@ describeAws('export handler builds archives (moto: collect → digest → export
     expect((await download(String(body(again).url))).equals(zip)).toBe(true);
   });
 
-  it('an ISO 27001 archive carries the Statement of Applicability from the bundled governance files', async () => {
+  it('an ISO 27001 archive carries the Statement of Applicability, the ISMS records and the request list from the bundled governance files', async () => {
     const result = await handler(
       request(undefined, 'POST', { framework: 'iso27001', from: today, to: today, sample: 1, seed: 'a1' }),
     );
@@ -298,6 +298,13 @@ describeAws('export handler builds archives (moto: collect → digest → export
       .split('\n');
     expect(soa).toHaveLength(94);
     expect(files.find((f) => f.name === 'samples.csv')?.bytes.toString('utf8')).toContain('a1');
+    const names = files.map((f) => f.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['isms/risk-register.csv', 'isms/soa-approval.csv', 'request-list.csv']),
+    );
+    expect(files.find((f) => f.name === 'system-description.md')?.bytes.toString('utf8')).not.toContain(
+      'No subservice catalog given',
+    );
   });
 
   it('stops an archive that would outlast the function with 413 and the reason, and leaves nothing behind', async () => {
