@@ -58,6 +58,17 @@ export async function loadIsms(ctx: CliContext, env: CommandEnv) {
   return { dir, frameworks, governance, files, soaRows };
 }
 
+/** Where the ISMS stands at `now`: the SoA's approval, the audit programme, nonconformities, and the gaps. */
+export async function ismsStatus(ctx: CliContext, env: CommandEnv, now: Date) {
+  const { files, soaRows } = await loadIsms(ctx, env);
+  const soa = soaApprovalStatus(await loadApprovals(ctx.store), soaRows, now, ctx.config.isms.soaMaxAgeDays);
+  const programme = programmeStatus(files.programme?.data, await loadAudits(ctx.store), now);
+  const ncs = ncStates(await loadNcRecords(ctx.store), now);
+  const actions = reviewActions(await loadReviews(ctx.store), now);
+  const gaps = ismsGaps({ soa, programme, ncs, actions, missingFiles: missingFiles(files) });
+  return { soa, programme, ncs, gaps };
+}
+
 export const missingFiles = (files: IsmsFiles) => [
   ...(files.context ? [] : [CONTEXT_FILE]),
   ...(files.programme ? [] : [PROGRAMME_FILE]),
@@ -116,18 +127,7 @@ function registerRecordCommands(program: Command, env: CommandEnv): void {
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
       await withContext(env.globals(), READ_ONLY, async (ctx) => {
-        const now = new Date();
-        const { files, soaRows } = await loadIsms(ctx, env);
-        const soa = soaApprovalStatus(
-          await loadApprovals(ctx.store),
-          soaRows,
-          now,
-          ctx.config.isms.soaMaxAgeDays,
-        );
-        const programme = programmeStatus(files.programme?.data, await loadAudits(ctx.store), now);
-        const ncs = ncStates(await loadNcRecords(ctx.store), now);
-        const actions = reviewActions(await loadReviews(ctx.store), now);
-        const gaps = ismsGaps({ soa, programme, ncs, actions, missingFiles: missingFiles(files) });
+        const { soa, programme, ncs, gaps } = await ismsStatus(ctx, env, new Date());
         if (options.json) {
           out(
             JSON.stringify(

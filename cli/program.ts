@@ -267,19 +267,21 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .action(async (options: { since?: string; json?: boolean; digest?: boolean; messages?: boolean }) => {
       await withContext(storeOptions(), READ_ONLY, async (ctx) => {
         if (options.digest) {
-          const digest = failingDigest(
-            await ctx.store.controlStates(),
-            ctx.controls,
-            new Date().toISOString(),
-            {
-              checks,
-              dueDays: alertSettings(ctx.config).dueDays,
-            },
-          );
+          const now = new Date();
+          const digest = failingDigest(await ctx.store.controlStates(), ctx.controls, now.toISOString(), {
+            checks,
+            dueDays: alertSettings(ctx.config).dueDays,
+          });
+          // Overdue audits, corrective and review actions and an unapproved or stale SoA need attention too.
+          const { ismsStatus } = await import('./isms.ts');
+          const { gaps } = await ismsStatus(ctx, env, now);
+          const governance = gaps.length
+            ? `\n\nISMS governance gaps (${gaps.length}):\n${gaps.map((g) => `- ${g}`).join('\n')}`
+            : '';
           out(
             options.json
-              ? JSON.stringify(digest, null, 2)
-              : fitLines(`${digest.subject}\n\n${digest.body}`, terminal.width),
+              ? JSON.stringify({ ...digest, governanceGaps: gaps }, null, 2)
+              : fitLines(`${digest.subject}\n\n${digest.body}${governance}`, terminal.width),
           );
           return;
         }

@@ -223,10 +223,15 @@ describe('proofline nc', () => {
     expect(all.filter((n) => n.control === 'DATA-02')).toHaveLength(1);
     const nc = all.find((n) => n.control === 'DATA-02');
     expect(nc).toMatchObject({ source: 'failing-control', control: 'DATA-02', state: 'open' });
+    const overdue = `nonconformity ${nc!.id} (DATA-02): corrective action due ${nc!.due} is overdue`;
     const gaps = await runAt(new Date(later.getTime() + 100 * 86_400_000), () => cli('isms', 'status'));
-    expect(gaps.out).toContain(
-      `nonconformity ${nc!.id} (DATA-02): corrective action due ${nc!.due} is overdue`,
+    expect(gaps.out).toContain(overdue);
+    // the daily digest carries the overdue action too, not only the failing control
+    const digest = await runAt(new Date(later.getTime() + 100 * 86_400_000), () =>
+      cli('alerts', '--digest', '--json'),
     );
+    const { governanceGaps } = JSON.parse(digest.out) as { governanceGaps: string[] };
+    expect(governanceGaps).toContainEqual(expect.stringContaining(overdue));
   });
 });
 
