@@ -45,8 +45,17 @@ export function requestList(input: {
   readonly excluded?: ReadonlySet<string>;
   /** The archive files answering a control (default none). */
   readonly filesOf?: (control: string) => readonly string[];
+  /** Archive files of records answering a requirement itself (the ISMS records for ISO clauses). */
+  readonly recordsOf?: (requirement: string) => readonly string[];
 }): RequestRow[] {
-  const { framework, controls, statusOf, excluded = new Set(), filesOf = () => [] } = input;
+  const {
+    framework,
+    controls,
+    statusOf,
+    excluded = new Set(),
+    filesOf = () => [],
+    recordsOf = () => [],
+  } = input;
   const byId = new Map(controls.map((c) => [c.id, c]));
   return requirementRows(framework, controls, statusOf, excluded).map((r) => {
     const mapped = r.controls.map((c) => byId.get(c.id)!);
@@ -65,8 +74,11 @@ export function requestList(input: {
       status: r.status,
       controls: mapped.map((c) => c.id),
       checks: [...new Set(checks)],
-      records: mapped.flatMap((c) => (c.manualEvidence ? [`${c.id}: ${c.manualEvidence.description}`] : [])),
-      files: [...new Set(mapped.flatMap((c) => filesOf(c.id)))],
+      records: [
+        ...mapped.flatMap((c) => (c.manualEvidence ? [`${c.id}: ${c.manualEvidence.description}`] : [])),
+        ...recordsOf(r.id).map((file) => `ISMS record: ${file}`),
+      ],
+      files: [...new Set([...recordsOf(r.id), ...mapped.flatMap((c) => filesOf(c.id))])],
       outstanding,
     };
   });

@@ -1,5 +1,6 @@
 import { contradictionsCsv, contradictionsMarkdown, findContradictions } from '../contradictions.ts';
 import type { Governance } from '../governance.ts';
+import { ISMS_FILES_OF_CLAUSE } from '../isms/archive.ts';
 import {
   type RequestRow,
   requestCounts,
@@ -30,6 +31,7 @@ export function governanceFiles(
     readonly frameworks: Frameworks;
     readonly governance?: Governance;
     readonly subservices?: SubserviceCatalog;
+    readonly isms?: unknown;
   },
   framework: Framework,
 ): NonNullable<BuildArchiveInput['governanceFiles']> {
@@ -45,6 +47,10 @@ export function governanceFiles(
       statusOf: statusAtEnd,
       excluded,
       filesOf,
+      // The ISMS records are in the archive when it carries them (ISO 27001 exports).
+      ...(sources.isms
+        ? { recordsOf: (requirement: string) => ISMS_FILES_OF_CLAUSE[requirement] ?? [] }
+        : {}),
     });
     const description = await systemDescription({
       evidence,

@@ -35,6 +35,20 @@ export const ISMS_FILES = {
   context: 'isms/context.yaml',
 } as const;
 
+/** The ISO 27001 clauses the ISMS records answer, and the archive files holding them (for the request list). */
+export const ISMS_FILES_OF_CLAUSE: Readonly<Record<string, readonly string[]>> = {
+  '4.1': [ISMS_FILES.context],
+  '4.2': [ISMS_FILES.context],
+  '6.1.2': [ISMS_FILES.riskRegister, ISMS_FILES.riskHistory],
+  '6.1.3': [ISMS_FILES.riskRegister, ISMS_FILES.controlRisks, ISMS_FILES.soaApproval],
+  '6.2': [ISMS_FILES.context],
+  '8.2': [ISMS_FILES.riskRegister, ISMS_FILES.riskHistory],
+  '8.3': [ISMS_FILES.riskRegister, ISMS_FILES.controlRisks],
+  '9.2.1': [ISMS_FILES.programme, `${ISMS_FILES.workingPapers}/`],
+  '9.2.2': [ISMS_FILES.programme, `${ISMS_FILES.workingPapers}/`],
+  '10.2': [ISMS_FILES.nonconformities],
+};
+
 export interface IsmsArchiveSources {
   readonly store: EvidenceStore;
   readonly controls: readonly Control[];

@@ -1,6 +1,7 @@
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_GOVERNANCE_DIR } from '../../controls/governance.ts';
 import { EXIT } from '../../core/errors.ts';
@@ -369,6 +370,12 @@ describe('an ISO 27001 export', () => {
       /NC-[0-9A-F]{8},open,no,internal-audit,IAM-04,IA-2026-1,late leaver/,
     );
     expect(files.get('isms/context.yaml')).toContain('OBJ-01');
+    // the request list points the clauses the records answer at them
+    const requests = parse(files.get('request-list.csv')!, { columns: true }) as Record<string, string>[];
+    expect(requests.find((r) => r.requirement === '10.2')?.archive_files).toContain('isms/nonconformities.csv');
+    expect(requests.find((r) => r.requirement === '9.2.1')?.records).toContain(
+      'ISMS record: isms/audit-programme.csv',
+    );
     const verified = await runCli(['verify', out]);
     expect(verified.out).toContain('intact');
   });
