@@ -372,7 +372,9 @@ describe('an ISO 27001 export', () => {
     expect(files.get('isms/context.yaml')).toContain('OBJ-01');
     // the request list points the clauses the records answer at them
     const requests = parse(files.get('request-list.csv')!, { columns: true }) as Record<string, string>[];
-    expect(requests.find((r) => r.requirement === '10.2')?.archive_files).toContain('isms/nonconformities.csv');
+    expect(requests.find((r) => r.requirement === '10.2')?.archive_files).toContain(
+      'isms/nonconformities.csv',
+    );
     expect(requests.find((r) => r.requirement === '9.2.1')?.records).toContain(
       'ISMS record: isms/audit-programme.csv',
     );
