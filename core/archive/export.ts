@@ -90,6 +90,21 @@ export interface ArchiveSources {
   readonly isms?: BuildArchiveInput['isms'];
 }
 
+/** The exceptions in force at `asOf`, as the archive's exceptions table lists them. */
+async function archiveExceptions(store: ArchiveSources['store'], asOf: Date): Promise<ArchiveException[]> {
+  return exceptionStates(await loadExceptionRecords(store), asOf).map(({ grant, revocation }) => ({
+    id: grant.id,
+    control: grant.control,
+    ...(grant.resource ? { resource: grant.resource } : {}),
+    owner: grant.owner,
+    approvedBy: grant.approvedBy,
+    reason: grant.reason,
+    createdAt: grant.grantedAt,
+    expiresAt: grant.expiresAt,
+    ...(revocation ? { revokedAt: revocation.revokedAt } : {}),
+  }));
+}
+
 /** Who made the archive, as its manifest and README say. */
 export const GENERATOR = { name: packageJson.name, version: packageJson.version } as const;
 
@@ -113,25 +128,11 @@ export async function writeArchive(
     title: r.title,
     framework,
   }));
-  // Exceptions as they stood at the end of the period (or now, for a period still running).
-  const asOf = new Date(Math.min(Date.parse(period.end), Date.now()));
   const { governance } = sources;
   if (framework === 'iso27001' && !governance)
     throw new ArchiveInputError('an ISO 27001 archive needs the governance files (applicability, risks)');
-
-  const exceptions: ArchiveException[] = exceptionStates(await loadExceptionRecords(store), asOf).map(
-    ({ grant, revocation }) => ({
-      id: grant.id,
-      control: grant.control,
-      ...(grant.resource ? { resource: grant.resource } : {}),
-      owner: grant.owner,
-      approvedBy: grant.approvedBy,
-      reason: grant.reason,
-      createdAt: grant.grantedAt,
-      expiresAt: grant.expiresAt,
-      ...(revocation ? { revokedAt: revocation.revokedAt } : {}),
-    }),
-  );
+  // Exceptions as they stood at the end of the period (or now, for a period still running).
+  const exceptions = await archiveExceptions(store, new Date(Math.min(Date.parse(period.end), Date.now())));
 
   return buildArchive({
     store,
