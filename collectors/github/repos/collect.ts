@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
+import * as z from 'zod';
 import type { Scope } from '../../../core/model.ts';
-import { MalformedResponseError } from '../../identity/api-error.ts';
+import { MalformedResponseError, parsePayload } from '../../identity/api-error.ts';
 import { ok, type Readable, readable } from '../readable.ts';
 import type { GitHubClient, GitHubSession } from '../session.ts';
 import { toWebhook } from '../webhook.ts';
@@ -252,19 +253,31 @@ async function readRepo(
   };
 }
 
+/** The fields of an org Dependabot alert the snapshot keeps: a changed or broken answer is an error naming them. */
+const dependabotAlert = z.looseObject({
+  number: z.number(),
+  repository: z.looseObject({ name: z.string() }),
+  security_advisory: z.looseObject({ severity: z.string(), ghsa_id: z.string() }),
+  dependency: z.looseObject({ package: z.looseObject({ name: z.string() }).nullish() }),
+  created_at: z.string(),
+});
+const listedRepo = z.looseObject({ name: z.string().min(1) });
+
 /** Open critical/high Dependabot alerts of the whole organization, by repository: one paginated call. */
 async function openAlertsByRepo(
   session: GitHubSession,
   org: string,
 ): Promise<Readable<ReadonlyMap<string, DependabotAlertSnapshot[]>>> {
   const github = await session.client();
-  return readable(`GET /orgs/${org}/dependabot/alerts?state=open&severity=critical,high`, async () => {
-    const alerts = await github.paginate(github.rest.dependabot.listAlertsForOrg, {
+  const request = `GET /orgs/${org}/dependabot/alerts?state=open&severity=critical,high`;
+  return readable(request, async () => {
+    const answer = await github.paginate(github.rest.dependabot.listAlertsForOrg, {
       org,
       state: 'open',
       severity: 'critical,high',
       per_page: 100,
     });
+    const alerts = parsePayload(z.array(dependabotAlert), answer, 'github', request);
     const byRepo = new Map<string, DependabotAlertSnapshot[]>();
     for (const a of alerts) {
       const list = byRepo.get(a.repository.name) ?? [];
@@ -284,10 +297,11 @@ async function openAlertsByRepo(
 export async function collect(session: GitHubSession, scope: Scope): Promise<ReposSnapshot> {
   const github = await session.client();
   const org = scope.id;
-  const [list, alerts] = await Promise.all([
+  const [answer, alerts] = await Promise.all([
     github.paginate(github.rest.repos.listForOrg, { org, type: 'all', per_page: 100 }),
     openAlertsByRepo(session, org),
   ]);
+  const list = parsePayload(z.array(listedRepo), answer, 'github', `GET /orgs/${org}/repos`);
   const limit = pLimit(4);
   const repositories = await Promise.all(
     list.map((r) => limit(() => readRepo(session, org, r.name, alerts))),
