@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Framework } from '../core/archive/types.ts';
 import { type ArchiveJudgement, ismsArchiveFiles } from '../core/isms/archive.ts';
 import { loadIsmsFiles } from '../core/isms/files.ts';
@@ -20,10 +21,12 @@ export async function archiveGovernance(
   framework: Framework,
   { dir = DEFAULT_GOVERNANCE_DIR, soaMaxAgeDays = DEFAULT_SOA_MAX_AGE_DAYS } = {},
 ) {
-  const [governance, subservices] = await Promise.all([
-    loadGovernance(dir, { controls, frameworks }),
-    loadSubservices(controls),
-  ]);
+  // A SOC 2 archive reads the governance files when there are some (an installed package ships none); an
+  // ISO 27001 archive needs them for its SoA, and a folder named on purpose must exist.
+  const optional = framework !== 'iso27001' && dir === DEFAULT_GOVERNANCE_DIR && !existsSync(dir);
+  const subservices = await loadSubservices(controls);
+  if (optional) return { subservices };
+  const governance = await loadGovernance(dir, { controls, frameworks });
   if (framework !== 'iso27001') return { governance, subservices };
   const files = await loadIsmsFiles(dir, controls);
   const soaRows = soaDecisions(frameworks.iso27001, controls, governance);
