@@ -74,10 +74,13 @@ const isControl = (c: number) => c < 0x20 || (c >= 0x7f && c <= 0x9f);
  * The name an upload is stored and shown under: the file's base name with every control character replaced
  * by U+FFFD, so a name cannot break a line of output, a CSV row or an archive entry, or drive a terminal.
  */
-export const uploadFileName = (path: string): string => printable(basename(path));
+export const uploadFileName = (path: string): string => withoutControls(basename(path));
 
-/** Text with every control character replaced by U+FFFD: how an uploaded file's path appears in messages. */
-export const printable = (text: string): string =>
+/**
+ * Text with every control character replaced by U+FFFD: how an uploaded file's path appears in messages.
+ * Stricter than the report's `printable`, which keeps colour codes and turns line breaks into spaces.
+ */
+const withoutControls = (text: string): string =>
   Array.from(text, (ch) => (isControl(ch.codePointAt(0)!) ? '\uFFFD' : ch)).join('');
 
 /** Builds the snapshot of an upload. An empty file is refused: it cannot evidence anything. */
@@ -131,7 +134,7 @@ export async function encodeUploadArtifact(
   target: string,
 ): Promise<EncodedUpload> {
   if (!request.uploader.trim()) throw new ManualEvidenceError('the uploader must be named (--uploader)');
-  const shown = printable(file);
+  const shown = withoutControls(file);
   await checkUploadFile(file, shown, request.maxBytes);
   const marks = { content: randomUUID(), sha256: randomUUID(), size: randomUUID() };
   const header = {
@@ -170,7 +173,7 @@ export async function encodeUploadArtifact(
     // A full disk is the store's failure, not the file's: the CLI names it as such.
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof ManualEvidenceError || code === 'ENOSPC' || code === 'EDQUOT') throw error;
-    throw new ManualEvidenceError(`cannot read ${shown}: ${printable((error as Error).message)}`);
+    throw new ManualEvidenceError(`cannot read ${shown}: ${withoutControls((error as Error).message)}`);
   }
   const { sha256, size } = artifact.result();
   return {
@@ -239,7 +242,7 @@ async function checkUploadFile(file: string, shown: string, maxBytes: number): P
     throw new ManualEvidenceError(
       code === 'ENOENT'
         ? `cannot read ${shown}: no such file`
-        : `cannot read ${shown}: ${printable((error as Error).message)}`,
+        : `cannot read ${shown}: ${withoutControls((error as Error).message)}`,
     );
   }
   if (!info.isFile()) throw new ManualEvidenceError(`cannot read ${shown}: not a regular file`);
