@@ -134,16 +134,17 @@ async function indexFile(store: LocalStore, key: string, stamp: () => void): Pro
   return undefined;
 }
 
-/** Removes the `.tmp` files interrupted writes leave (evidence is published by link, so none is evidence). */
-async function removeTempFiles(root: string): Promise<number> {
-  let removed = 0;
+/** The `.tmp` files interrupted writes leave under the store (evidence is published by link, so none is evidence). */
+async function tempFilesOf(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  for (const entry of entries) {
-    if (!entry.isFile() || !entry.name.endsWith('.tmp')) continue;
-    await unlink(join(entry.parentPath, entry.name));
-    removed++;
-  }
-  return removed;
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.tmp')).map((e) => join(e.parentPath, e.name));
+}
+
+/** Removes the store's temporary files; returns how many. */
+async function removeTempFiles(root: string): Promise<number> {
+  const files = await tempFilesOf(root);
+  for (const file of files) await unlink(file);
+  return files.length;
 }
 
 /** How the index and the files of an embedded store agree. */
@@ -164,12 +165,11 @@ export async function indexConsistency(store: LocalStore): Promise<IndexConsiste
   const indexed = new Set(rows.map((r) => r.key));
   const files = new Set<string>();
   for await (const object of store.listEvidenceObjects()) files.add(object.key);
-  const entries = await readdir(store.root, { recursive: true, withFileTypes: true });
   return {
     rows: rows.length,
     files: files.size,
     rowsWithoutFile: [...indexed].filter((key) => !files.has(key)),
     filesWithoutRow: [...files].filter((key) => !indexed.has(key)),
-    tempFiles: entries.filter((e) => e.isFile() && e.name.endsWith('.tmp')).length,
+    tempFiles: (await tempFilesOf(store.root)).length,
   };
 }
