@@ -27,7 +27,7 @@ const request = (fileName: string, maxBytes = 64 << 20): UploadRequest => ({
 });
 
 describe('encodeUploadArtifact (streamed upload)', () => {
-  // Sizes around the 3-byte groups of base64 and the 1 MiB read chunks, where a streamed encoding could split.
+  // Sizes around the 3-byte groups of base64 and the 256 KiB read chunks (1 MiB is four), where a streamed encoding could split.
   it.each([1, 2, 3, 4, 5, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 2])(
     'writes the same canonical bytes and key as the in-memory encoding for a %i-byte file',
     async (size) => {
