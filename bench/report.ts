@@ -19,21 +19,11 @@ import { reportData } from '../core/report/html/data.ts';
 import { renderReport } from '../core/report/html/render.ts';
 import { launchChromium } from '../test/support/browser.ts';
 import { dailyPeriodStatus } from '../test/support/period-status.ts';
-import { fmt } from './timing.ts';
+import { fmt, random } from './timing.ts';
 
 const DAYS = 365;
 const RESOURCES_PER_FAILING_CONTROL = 8;
 const END = '2026-12-31';
-
-/** A small seeded generator (mulberry32), so every run measures the same report. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function yearReport(): Promise<{ page: string; renderMs: number; controls: number }> {
   const checks = checkIndex(collectors);

@@ -15,20 +15,11 @@ import type { RepoSnapshot, ReposSnapshot } from '../collectors/github/repos/sna
 import { DEFAULT_POLICY } from '../collectors/github/session.ts';
 import type { OktaUsersSnapshot } from '../collectors/identity/okta/users/snapshot.ts';
 import { syntheticBuckets } from './evaluate.ts';
+import { random } from './timing.ts';
 
 const DAY_MS = 86_400_000;
 export const ACCOUNT = '111122223333';
 export const REGIONS = ['us-east-1', 'eu-west-1'] as const;
-
-/** mulberry32: a small seeded generator. */
-export function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ok = <T>(value: T) => ({ ok: true as const, value });
 
