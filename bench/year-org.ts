@@ -14,10 +14,10 @@ import type { OrgMembersSnapshot } from '../collectors/github/org-members/snapsh
 import type { RepoSnapshot, ReposSnapshot } from '../collectors/github/repos/snapshot.ts';
 import { DEFAULT_POLICY } from '../collectors/github/session.ts';
 import type { OktaUsersSnapshot } from '../collectors/identity/okta/users/snapshot.ts';
+import { DAY_MS } from '../core/collector.ts';
 import { syntheticBuckets } from './evaluate.ts';
 import { random } from './timing.ts';
 
-const DAY_MS = 86_400_000;
 export const ACCOUNT = '111122223333';
 export const REGIONS = ['us-east-1', 'eu-west-1'] as const;
 

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { collectorById, collectors } from '../collectors/index.ts';
 import { DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
-import type { AnyCollector } from '../core/collector.ts';
+import { type AnyCollector, DAY_MS } from '../core/collector.ts';
 import { writeDueDigests } from '../core/digest-chain.ts';
 import type { Scope } from '../core/model.ts';
 import { type CollectionTarget, checkIndex, collectTargets, evaluateStore } from '../core/pipeline.ts';
@@ -27,7 +27,6 @@ import { openSqlite } from '../core/stores/sqlite.ts';
 import { fmt } from './timing.ts';
 import { ACCOUNT, YEAR_COLLECTORS, yearOrg } from './year-org.ts';
 
-const DAY_MS = 86_400_000;
 const SEED = 2026;
 /** The last day collected; the year ends here whatever the day the bench runs. */
 const LAST_DAY = Date.parse('2026-11-30T00:00:00.000Z');
