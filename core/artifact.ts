@@ -1,7 +1,7 @@
 import { canonicalJson, sha256Hex } from './canonical.ts';
 import { ProoflineError } from './errors.ts';
 import { evidenceKey } from './evidence-key.ts';
-import type { Artifact, ArtifactRef, CollectionError, Scope } from './model.ts';
+import type { Artifact, ArtifactHeader, ArtifactRef, CollectionError, Scope } from './model.ts';
 import { scopeKey } from './model.ts';
 
 export interface EncodedArtifact {
@@ -12,19 +12,24 @@ export interface EncodedArtifact {
 /** Canonical bytes, their SHA-256 and the key they are stored under. */
 export function encodeArtifact(artifact: Artifact): EncodedArtifact {
   const bytes = Buffer.from(canonicalJson(artifact), 'utf8');
-  const sha256 = sha256Hex(bytes);
+  return { bytes, ref: artifactRef(artifact, sha256Hex(bytes), bytes.length) };
+}
+
+/** The index entry of an artifact whose canonical bytes have this SHA-256 and size. */
+export function artifactRef(
+  artifact: ArtifactHeader & Pick<Artifact, 'status'>,
+  sha256: string,
+  size: number,
+): ArtifactRef {
   return {
-    bytes,
-    ref: {
-      key: evidenceKey(artifact, sha256),
-      sha256,
-      size: bytes.length,
-      collector: artifact.collector,
-      source: artifact.scope.source,
-      scopeKey: scopeKey(artifact.scope),
-      collectedAt: artifact.collectedAt,
-      status: artifact.status,
-    },
+    key: evidenceKey(artifact, sha256),
+    sha256,
+    size,
+    collector: artifact.collector,
+    source: artifact.scope.source,
+    scopeKey: scopeKey(artifact.scope),
+    collectedAt: artifact.collectedAt,
+    status: artifact.status,
   };
 }
 

@@ -4,13 +4,12 @@ import { stat, unlink } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { artifactRef } from './artifact.ts';
 import { canonicalJson, sha256Hex } from './canonical.ts';
 import { DAY_MS } from './collector.ts';
 import { ProoflineError } from './errors.ts';
-import { evidenceKey } from './evidence-key.ts';
 import { hashingStream } from './hashing-stream.ts';
 import type { ArtifactRef, Control, ControlResult } from './model.ts';
-import { scopeKey } from './model.ts';
 
 /** Uploaded evidence is stored as artifacts of this collector (source `manual`, scope id = the control id). */
 export const MANUAL_EVIDENCE_COLLECTOR = 'proofline.manual-evidence';
@@ -177,16 +176,7 @@ export async function encodeUploadArtifact(
   }
   const { sha256, size } = artifact.result();
   return {
-    ref: {
-      key: evidenceKey(header, sha256),
-      sha256,
-      size,
-      collector: header.collector,
-      source: 'manual',
-      scopeKey: scopeKey(header.scope),
-      collectedAt: header.collectedAt,
-      status: 'ok',
-    },
+    ref: artifactRef({ ...header, status: 'ok' }, sha256, size),
     summary: {
       control: request.control,
       fileName: request.fileName,
