@@ -1,11 +1,15 @@
+import { printable } from './manual-evidence.ts';
+
 /**
  * A source value as Markdown text: characters Markdown would read as syntax (tables, emphasis, links, HTML)
- * are escaped and line breaks become spaces, so a repository name or a justification shows as written.
+ * are escaped, line breaks and tabs become spaces and any other control character U+FFFD (the Markdown is
+ * also printed to terminals), so a repository name or a justification shows as written.
  */
 export const mdText = (value: unknown): string =>
-  String(value ?? '')
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
+  printable(String(value ?? '').replace(/[\t\r\n]+/g, ' ')).replace(
+    /[\\`*_{}[\]<>()#+!|~]/g,
+    (c) => `\\${c}`,
+  );
 
 /** A Markdown table; every cell escaped. An empty table says so instead. */
 export function mdTable(

@@ -39,7 +39,7 @@ const SOFTWARE = ['aws.lambda.functions', 'aws.ecr', 'aws.apigateway.rest-apis']
 const PEOPLE = ['aws.iam.credential-report', 'github.org.members'];
 
 /** Which component of the system a collector's resources are (the DC 200 headings). */
-export function componentOf(collector: string, source: Source): Component {
+function componentOf(collector: string, source: Source): Component {
   if (DATA.includes(collector)) return 'data';
   if (PEOPLE.includes(collector) || !['aws', 'github'].includes(source)) return 'people';
   if (SOFTWARE.includes(collector) || source === 'github') return 'software';

@@ -204,14 +204,14 @@ export function formatTable(
 export const statusLabel = (status: string): string => status.replace(/_/g, ' ').toUpperCase();
 
 /**
- * Free-form report lines fitted to `width`: a longer line wraps, its continuation indented two columns past the
- * line's own indentation.
+ * Free-form report lines fitted to `width`, made printable: a longer line wraps, its continuation indented two
+ * columns past the line's own indentation.
  */
 export function fitLines(text: string, width: number = PLAIN.width): string {
   return text
     .split('\n')
     .flatMap((line) => {
-      if (visibleLength(line) <= width) return [line];
+      if (visibleLength(line) <= width) return [printable(line)];
       const indent = /^ */.exec(line)![0];
       return hanging(line.slice(indent.length), width, indent, `${indent}  `);
     })

@@ -166,5 +166,10 @@ describe('contradiction checks', () => {
     expect(md).toContain('1 statements checked');
     expect(md).toContain('outside collaborator evil\\|\\*x\\* \\(write\\)');
     expect(contradictionsMarkdown([], A830)).toContain('No statement is contradicted by the evidence.');
+    // A collected value cannot drive the terminal the Markdown is printed to.
+    const terminal = await find(A830, view([members([{ login: 'x\u001b[2Jy\u0007', permission: 'write' }])]));
+    expect(contradictionsMarkdown(terminal, A830)).toContain(
+      'outside collaborator x\uFFFD\\[2Jy\uFFFD \\(write\\)',
+    );
   });
 });

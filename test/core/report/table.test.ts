@@ -115,5 +115,7 @@ describe('collected values printed to a terminal', () => {
     expect(table).toContain('no MFA for this user');
     const red = paint({ width: 80, color: true }, 'red', 'FAIL');
     expect(wrapText(`${red} ${hostile}`, 80)[0]).toContain(red);
+    // A report line short enough not to wrap too (`governance` prints collected logins and repositories).
+    expect(fitLines(`  ${red} ${hostile}`, 80)).toBe(`  ${red} evil\uFFFD]0;pwned\uFFFD\uFFFD[2J user\uFFFD`);
   });
 });
