@@ -13,7 +13,7 @@ import type { ArtifactRef, ControlResult, ControlStatus } from '../core/model.ts
 import { evaluateStore } from '../core/pipeline.ts';
 import { loadExceptionRecords } from '../core/records.ts';
 import { fitLines, formatTable, statusLabel } from '../core/report/table.ts';
-import { type RequestRow, requestCounts } from '../core/request-list.ts';
+import { type RequestRow, requestCountsLine } from '../core/request-list.ts';
 import type { Frameworks } from '../core/requirements.ts';
 import { soaCsv, statementOfApplicability } from '../core/soa.ts';
 import type { EvidenceStore } from '../core/stores/store.ts';
@@ -76,9 +76,8 @@ export async function recordGovernance(
 
 /** The request list's outstanding rows, as `governance` prints them (the archive has the whole list). */
 function requestLines(rows: readonly RequestRow[]): string[] {
-  const n = requestCounts(rows);
   return [
-    `Request list: ${n.outstanding} of ${n.requirements} requirements outstanding (${n.noControl} without a control, ${n.failing} failing, ${n.manualDue} manual evidence due, ${n.noEvidence} without evidence)`,
+    `Request list: ${requestCountsLine(rows)}`,
     ...rows
       .filter((r) => r.outstanding.length > 0)
       .map(

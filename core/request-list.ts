@@ -130,6 +130,12 @@ export function requestCounts(rows: readonly RequestRow[]) {
   };
 }
 
+/** The counts in one line: `12 of 61 requirements outstanding (2 without a control, …)`. */
+export function requestCountsLine(rows: readonly RequestRow[]): string {
+  const n = requestCounts(rows);
+  return `${n.outstanding} of ${n.requirements} requirements outstanding (${n.noControl} without a control, ${n.failing} failing, ${n.manualDue} manual evidence due, ${n.noEvidence} without evidence)`;
+}
+
 /** request-list.md: the counts and the outstanding requirements only: what the auditor asks for first. */
 export function requestListMarkdown(rows: readonly RequestRow[]): string {
   const n = requestCounts(rows);

@@ -1,13 +1,7 @@
 import { contradictionsCsv, contradictionsMarkdown, findContradictions } from '../contradictions.ts';
 import type { Governance } from '../governance.ts';
 import { ISMS_FILES_OF_CLAUSE } from '../isms/archive.ts';
-import {
-  type RequestRow,
-  requestCounts,
-  requestList,
-  requestListCsv,
-  requestListMarkdown,
-} from '../request-list.ts';
+import { requestCountsLine, requestList, requestListCsv, requestListMarkdown } from '../request-list.ts';
 import type { Frameworks } from '../requirements.ts';
 import {
   type SubserviceCatalog,
@@ -16,11 +10,6 @@ import {
 } from '../system-description.ts';
 import type { BuildArchiveInput } from './build.ts';
 import { FILES, FRAMEWORK_NAMES, type Framework } from './types.ts';
-
-const requestSummary = (rows: readonly RequestRow[]) => {
-  const n = requestCounts(rows);
-  return `${FILES.requestList}: ${n.outstanding} of ${n.requirements} requirements outstanding (${n.noControl} without a control, ${n.failing} failing, ${n.manualDue} manual evidence due, ${n.noEvidence} without evidence)`;
-};
 
 /**
  * The generated governance files of an archive: the request list always; the system description; the
@@ -61,7 +50,11 @@ export function governanceFiles(
     });
     const files = [
       { path: FILES.requestList, text: requestListCsv(rows) },
-      { path: FILES.requestListMd, text: requestListMarkdown(rows), summary: requestSummary(rows) },
+      {
+        path: FILES.requestListMd,
+        text: requestListMarkdown(rows),
+        summary: `${FILES.requestList}: ${requestCountsLine(rows)}`,
+      },
       {
         path: FILES.systemDescription,
         text: systemDescriptionMarkdown(description, FRAMEWORK_NAMES[framework]),
