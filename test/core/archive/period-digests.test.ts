@@ -13,7 +13,11 @@ async function digestedStore() {
     clock = `2026-01-05T${String(hour).padStart(2, '0')}:10:00.000Z`;
     await store.putArtifact(artifact(clock, { hour }));
   }
-  await writeDueDigests(store, await instance.signer(), { upTo: '2026-01-06T16:00:00.000Z' });
+  // Sealed as of the test's own clock, not the wall clock.
+  await writeDueDigests(store, await instance.signer(), {
+    upTo: '2026-01-06T16:00:00.000Z',
+    now: new Date('2026-01-06T16:10:00.000Z'),
+  });
   return { store, instance };
 }
 
