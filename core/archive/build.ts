@@ -32,10 +32,10 @@ import {
   type CheckInfo,
   checksCsv,
   completenessCsv,
+  controlPopulationFiles,
   controlsCsv,
   evidenceFolders,
   exceptionsCsv,
-  populationPath,
   samplesCsv,
 } from './tables.ts';
 import {
@@ -660,11 +660,8 @@ async function writeGovernanceFiles(
     statusAtEnd: statusAtEnd(status),
     evidence: storeEvidenceView(input.store, refs),
     filesOf: (control) => [
-      ...evidenceFolders(selection.byControl.get(control) ?? [])
-        .split(' ')
-        .filter(Boolean),
-      ...(status.get(control)?.expected ? [populationPath(control)] : []),
-      ...(itemFiles.get(control) ?? []),
+      ...evidenceFolders(selection.byControl.get(control) ?? []),
+      ...controlPopulationFiles(control, status.get(control), itemFiles),
       ...written.uploads.filter((u) => u.control === control).map((u) => u.path),
     ],
   });

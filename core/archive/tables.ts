@@ -33,13 +33,20 @@ export const CONTROLS_HEADER = [
 ] as const;
 
 /** The folders (collector × scope) an artifact list lives in: compact, and exact for one control's evidence. */
-export function evidenceFolders(refs: readonly ArtifactRef[]): string {
+export function evidenceFolders(refs: readonly ArtifactRef[]): string[] {
   const folders = new Set(refs.map((r) => r.key.split('/').slice(0, 4).join('/')));
-  return [...folders].sort().join(' ');
+  return [...folders].sort();
 }
 
 /** Where a control's population is listed in the archive. */
 export const populationPath = (control: string) => `populations/${control}.csv`;
+
+/** A control's population files: its occurrences (when any were expected), then its item populations. */
+export const controlPopulationFiles = (
+  control: string,
+  s: Pick<ControlPeriodStatus, 'expected'> | undefined,
+  itemFiles: ReadonlyMap<string, readonly string[]>,
+): string[] => [...(s?.expected ? [populationPath(control)] : []), ...(itemFiles.get(control) ?? [])];
 
 /** The cadences a control was judged against, in words. */
 export const cadenceText = (s: ControlPeriodStatus): string =>
@@ -91,9 +98,9 @@ export function controlsCsv(
         formatGaps(s.gaps),
         control.checks.join(' '),
         findingRows.get(control.id) ?? 0,
-        [...(s.expected ? [populationPath(control.id)] : []), ...(itemFiles.get(control.id) ?? [])].join(' '),
+        controlPopulationFiles(control.id, s, itemFiles).join(' '),
         refs.length,
-        evidenceFolders(refs),
+        evidenceFolders(refs).join(' '),
       ]);
     }
   }

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { periodDigests } from '../../../core/archive/export.ts';
+import { DIGEST_READ_AHEAD, periodDigests } from '../../../core/archive/export.ts';
 import { writeDueDigests } from '../../../core/digest-chain.ts';
 import type { ChainedStore } from '../../../core/stores/open.ts';
 import { artifact, localHarness } from '../../support/stores.ts';
@@ -13,7 +13,11 @@ async function digestedStore() {
     clock = `2026-01-05T${String(hour).padStart(2, '0')}:10:00.000Z`;
     await store.putArtifact(artifact(clock, { hour }));
   }
-  await writeDueDigests(store, await instance.signer(), { upTo: '2026-01-06T16:00:00.000Z' });
+  // Sealed as of the test's own clock, not the wall clock.
+  await writeDueDigests(store, await instance.signer(), {
+    upTo: '2026-01-06T16:00:00.000Z',
+    now: new Date('2026-01-06T16:10:00.000Z'),
+  });
   return { store, instance };
 }
 
@@ -30,7 +34,7 @@ it("an archive's digests are each digest's stored bytes, in period order, whethe
   const { store } = await digestedStore();
   const period = { start: '2026-01-05T03:00:00.000Z', end: '2026-01-06T12:00:00.000Z' };
   const records = await store.digestRecords({ from: period.start, to: period.end });
-  expect(records.length).toBeGreaterThan(32); // more than one read-ahead window
+  expect(records.length).toBeGreaterThan(DIGEST_READ_AHEAD); // more than one read-ahead window
   const digests = await collect(store, period);
   expect(digests.map((d) => d.key)).toEqual(records.map((r) => r.key));
   for (const digest of digests)

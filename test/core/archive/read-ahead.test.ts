@@ -1,4 +1,7 @@
 import { expect, it } from 'vitest';
+import yauzl from 'yauzl';
+import { verifyArchive } from '../../../core/archive/verify.ts';
+import { WHOLE_ENTRY_BYTES } from '../../../core/archive/zip-writer.ts';
 import { IntegrityError } from '../../../core/artifact.ts';
 import type { LocalSigner } from '../../../core/signing.ts';
 import type { EvidenceStore } from '../../../core/stores/store.ts';
@@ -7,6 +10,8 @@ import { describeAws } from '../../support/aws.ts';
 import { daysFrom, writeHistory } from '../../support/evidence-history.ts';
 import { awsHarness, localHarness } from '../../support/stores.ts';
 
+/** General-purpose flag bit 3: the entry's CRC-32 and sizes are in a data descriptor after its data. */
+const DATA_DESCRIPTOR_FLAG = 1 << 3;
 const DAYS = daysFrom('2026-03-01', 6);
 const SCOPES = ['111122223333', '444455556666', '777788889999'].map((id) => ({ source: 'aws' as const, id }));
 
@@ -73,4 +78,50 @@ describeAws('archives of the AWS store read evidence ahead (moto)', () => {
     await expect(built).rejects.toThrow(IntegrityError);
     await expect(built).rejects.toThrow(removed);
   });
+});
+
+/** Two days of small evidence and, on the third, one collection larger than an entry read whole. */
+async function storeWithLargeEvidence() {
+  const instance = await localHarness.create();
+  const store = await instance.open();
+  await writeHistory(store, DAYS.slice(0, 2), () => 'pass');
+  const { ref: large } = await store.putArtifact({
+    collector: 'test.widgets',
+    scope: SCOPES[0]!,
+    collectedAt: `${DAYS[2]}T10:00:00.000Z`,
+    schemaVersion: 1,
+    status: 'ok',
+    snapshot: { widgets: [], filler: 'x'.repeat(WHOLE_ENTRY_BYTES) },
+  });
+  expect(large.size).toBeGreaterThan(WHOLE_ENTRY_BYTES);
+  const signer = (await instance.signer()) as LocalSigner;
+  return { instance, store, signer, large, period: { from: DAYS[0]!, to: DAYS[2]! } };
+}
+
+it('evidence larger than an entry read whole is streamed into the zip, byte for byte as stored', async () => {
+  const { store, signer, large, period } = await storeWithLargeEvidence();
+  const built = await archiveToBuffer(store, signer, period);
+  expect(built.manifest.files).toContainEqual({ path: large.key, sha256: large.sha256, size: large.size });
+  const flags = new Map<string, number>();
+  const zip = await yauzl.fromBufferPromise(built.zip);
+  for await (const entry of zip.eachEntry()) flags.set(entry.fileName, entry.generalPurposeBitFlag);
+  zip.close();
+  // Streamed: its CRC-32 and sizes follow its data (a data descriptor); the small files' are in their headers.
+  expect(flags.get(large.key)! & DATA_DESCRIPTOR_FLAG).toBe(DATA_DESCRIPTOR_FLAG);
+  const small = built.manifest.files.filter((f) => f.path.startsWith('evidence/') && f.path !== large.key);
+  expect(small.length).toBeGreaterThan(0);
+  for (const f of small) expect(flags.get(f.path)! & DATA_DESCRIPTOR_FLAG).toBe(0);
+  expect((await verifyArchive(built.zip, { fingerprint: built.fingerprint })).outcome).toBe('verified');
+  await store.close();
+});
+
+it('a streamed evidence file whose stored bytes no longer match the index stops the export', async () => {
+  const { instance, store, signer, large, period } = await storeWithLargeEvidence();
+  const bytes = Buffer.concat(await (await store.openArtifactStream!(large.key)).toArray());
+  bytes[bytes.length - 10]! ^= 1;
+  await instance.tamper.replaceObject(large.key, bytes);
+  const attempt = archiveToBuffer(store, signer, period);
+  await expect(attempt).rejects.toThrow(IntegrityError);
+  await expect(attempt).rejects.toThrow(`${large.key}: the stored file has SHA-256`);
+  await store.close();
 });
