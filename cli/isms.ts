@@ -5,7 +5,7 @@ import { collectors } from '../collectors/index.ts';
 import { DEFAULT_GOVERNANCE_DIR } from '../controls/governance.ts';
 import { failingDigest } from '../core/alerts/notify.ts';
 import { parsePeriod } from '../core/archive/period.ts';
-import { checkCatalog } from '../core/collector.ts';
+import { checkCatalog, DAY_MS } from '../core/collector.ts';
 import { alertSettings } from '../core/config.ts';
 import { exceptionStates } from '../core/exceptions.ts';
 import { auditRecord, loadAudits, programmeCsv, programmeStatus, workingPaper } from '../core/isms/audit.ts';
@@ -220,7 +220,7 @@ function registerAuditCommands(program: Command, env: CommandEnv): void {
         const by = currentUser();
         const record = auditRecord(options, files.programme?.data, ctx.controls, by, now.toISOString());
         const due = new Date(
-          Date.parse(record.performedOn) + alertSettings(ctx.config).dueDays.medium * 86_400_000,
+          Date.parse(record.performedOn) + alertSettings(ctx.config).dueDays.medium * DAY_MS,
         )
           .toISOString()
           .slice(0, 10);
@@ -247,12 +247,11 @@ function registerAuditCommands(program: Command, env: CommandEnv): void {
             );
             return { finding: f.id, nc };
           });
-        const findings = record.findings.map((f) => ({
-          ...f,
-          ...(raised.find((r) => r.finding === f.id)
-            ? { nc: raised.find((r) => r.finding === f.id)!.nc.id }
-            : {}),
-        }));
+        const ncOf = new Map(raised.map((r) => [r.finding, r.nc.id]));
+        const findings = record.findings.map((f) => {
+          const nc = ncOf.get(f.id);
+          return nc ? { ...f, nc } : f;
+        });
         const { ref } = await appendIsmsRecord(
           ctx.store,
           'audit',

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
+import { DEFAULT_GOVERNANCE_DIR } from '../controls/governance.ts';
 import { contactsOf, failingDigest, notificationsFor } from '../core/alerts/notify.ts';
 import { ownerMessages } from '../core/alerts/owner-message.ts';
 import { checkCatalog } from '../core/collector.ts';
@@ -26,7 +28,7 @@ import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
 import { registerFindingsCommand } from './findings.ts';
 import { loadGovernanceFor, registerGovernanceCommands } from './governance.ts';
-import { registerIsmsCommands } from './isms.ts';
+import { ismsStatus, registerIsmsCommands } from './isms.ts';
 import { registerUploadCommand } from './manual-evidence.ts';
 import { registerReportCommand } from './report.ts';
 
@@ -272,9 +274,12 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
             checks,
             dueDays: alertSettings(ctx.config).dueDays,
           });
-          // Overdue audits, corrective and review actions and an unapproved or stale SoA need attention too.
-          const { ismsStatus } = await import('./isms.ts');
-          const { gaps } = await ismsStatus(ctx, env, now);
+          // Overdue audits, corrective and review actions and an unapproved or stale SoA need attention too;
+          // without a governance folder (an installed package ships none) the digest is the failing controls alone.
+          const { gaps } =
+            storeOptions().governance || existsSync(DEFAULT_GOVERNANCE_DIR)
+              ? await ismsStatus(ctx, env, now)
+              : { gaps: [] };
           const governance = gaps.length
             ? `\n\nISMS governance gaps (${gaps.length}):\n${gaps.map((g) => `- ${g}`).join('\n')}`
             : '';

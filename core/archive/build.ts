@@ -104,6 +104,8 @@ export interface BuildArchiveInput {
     readonly period: Period;
     readonly status: ReadonlyMap<string, ControlPeriodStatus>;
     readonly findings: readonly FailedFinding[];
+    /** The archive's clock: the records as they stood at the end of the period, or now when it ends later. */
+    readonly now: Date;
   }) => Promise<readonly { readonly path: string; readonly text: string }[]>;
   readonly generator: { readonly name: string; readonly version: string };
   /** Deflate entries (smaller, slower); default: stored, as evidence is read once and hashed on the way. */
@@ -605,7 +607,7 @@ async function writeStatements(
   const { period, selection } = plan;
   const soaRows = input.soa?.(statusAtEnd(status));
   if (soaRows?.length) await writer.addBytes(FILES.soa, soaCsv(soaRows));
-  for (const file of (await input.isms?.({ period, status, findings })) ?? [])
+  for (const file of (await input.isms?.({ period, status, findings, now: plan.now })) ?? [])
     await writer.addBytes(file.path, file.text);
   await writer.add(FILES.oscal, () =>
     batched(

@@ -63,6 +63,8 @@ export interface ArchiveJudgement {
   readonly period: Period;
   readonly status: ReadonlyMap<string, ControlPeriodStatus>;
   readonly findings: readonly FailedFinding[];
+  /** The archive's clock. */
+  readonly now: Date;
 }
 
 /**
@@ -73,9 +75,9 @@ export interface ArchiveJudgement {
  */
 export async function ismsArchiveFiles(
   src: IsmsArchiveSources,
-  { period, status, findings }: ArchiveJudgement,
+  { period, status, findings, now }: ArchiveJudgement,
 ): Promise<{ path: string; text: string }[]> {
-  const asOf = new Date(Math.min(Date.parse(period.end), Date.now()));
+  const asOf = new Date(Math.min(Date.parse(period.end), now.getTime()));
   const end = asOf.toISOString();
   const versions = await loadVersions(src.store);
   const riskVersion = versionAt(versions, RISKS_FILE, end);

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { csvText } from '../csv.ts';
 import type { ExceptionView } from '../exceptions.ts';
+import { mdText } from '../markdown.ts';
 import type { Control } from '../model.ts';
 import { controlsByRequirement } from '../requirements.ts';
 import type { EvidenceStore } from '../stores/store.ts';
@@ -164,12 +165,6 @@ export function programmeCsv(rows: readonly ProgrammeRow[]): string {
   );
 }
 
-/** Markdown cells: no line breaks, no table pipes. */
-export const cell = (value: string | number): string =>
-  String(value)
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/\|/g, '\\|');
-
 export interface WorkingPaperInput {
   readonly row: ProgrammeRow;
   readonly controls: readonly Control[];
@@ -186,10 +181,10 @@ export function workingPaper(input: WorkingPaperInput): string {
   const { audit } = row;
   const inScope = scopeControls(audit, input.controls);
   const lines = [
-    `# Internal audit working paper: ${audit.id} ${cell(audit.title)}`,
+    `# Internal audit working paper: ${audit.id} ${mdText(audit.title)}`,
     '',
-    `- Planned: ${audit.year}, due ${audit.due}; state: ${row.state}${row.performed ? ` (performed ${row.performed.record.performedOn} by ${cell(row.performed.record.auditor)})` : ''}`,
-    `- Auditor: ${cell(audit.auditor)}; independence: ${cell(audit.independence)}`,
+    `- Planned: ${audit.year}, due ${audit.due}; state: ${row.state}${row.performed ? ` (performed ${row.performed.record.performedOn} by ${mdText(row.performed.record.auditor)})` : ''}`,
+    `- Auditor: ${mdText(audit.auditor)}; independence: ${mdText(audit.independence)}`,
     `- Scope: ${[...audit.scope.controls, ...audit.scope.clauses].join(', ') || 'none'} → ${inScope.length} internal controls`,
     `- Evidence period: ${period.from} to ${period.to}`,
     '',
@@ -199,7 +194,7 @@ export function workingPaper(input: WorkingPaperInput): string {
       const s = standingOf(c.id);
       const failing = failingOf(c.id);
       const excepted = exceptions.filter((e) => e.grant.control === c.id);
-      return `| ${c.id} | ${cell(c.title)} | ${s.status}${s.pctMet === undefined ? '' : ` (${s.pctMet}% met)`} | ${cell(failing.slice(0, 10).join(', ') + (failing.length > 10 ? ` and ${failing.length - 10} more` : '')) || '—'} | ${cell(excepted.map((e) => `${e.grant.id} (${e.state})`).join(', ')) || '—'} | | |`;
+      return `| ${c.id} | ${mdText(c.title)} | ${s.status}${s.pctMet === undefined ? '' : ` (${s.pctMet}% met)`} | ${mdText(failing.slice(0, 10).join(', ') + (failing.length > 10 ? ` and ${failing.length - 10} more` : '')) || '—'} | ${mdText(excepted.map((e) => `${e.grant.id} (${e.state})`).join(', ')) || '—'} | | |`;
     }),
     '',
     '## Findings',
@@ -207,7 +202,7 @@ export function workingPaper(input: WorkingPaperInput): string {
     ...(row.performed?.record.findings.length
       ? row.performed.record.findings.map(
           (f) =>
-            `- ${f.id}${f.control ? ` ${f.control}` : ''}${f.nonconformity ? ` nonconformity${f.nc ? ` ${f.nc}` : ''}` : ' observation'}: ${cell(f.text)}`,
+            `- ${f.id}${f.control ? ` ${f.control}` : ''}${f.nonconformity ? ` nonconformity${f.nc ? ` ${f.nc}` : ''}` : ' observation'}: ${mdText(f.text)}`,
         )
       : ['- (none recorded)']),
     '',

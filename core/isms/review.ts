@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { csvText } from '../csv.ts';
+import { mdText } from '../markdown.ts';
 import type { ControlStatus, Transition } from '../model.ts';
 import { escapeHtml } from '../report/html/markup.ts';
 import type { EvidenceStore } from '../stores/store.ts';
-import { cell } from './audit.ts';
 import { isoDay, isoTime, loadIsmsRecords, type Stored, text } from './records.ts';
 
 const actionSchema = z.strictObject({
@@ -106,15 +106,15 @@ export interface PackSection {
 }
 
 export function packMarkdown(title: string, sections: readonly PackSection[]): string {
-  const out = [`# ${cell(title)}`, ''];
+  const out = [`# ${mdText(title)}`, ''];
   for (const s of sections) {
     out.push(`## ${s.title}`, '', s.note, '');
     if (s.rows.length === 0) out.push('(none)', '');
     else
       out.push(
-        `| ${s.header.map(cell).join(' | ')} |`,
+        `| ${s.header.map(mdText).join(' | ')} |`,
         `|${s.header.map(() => '---').join('|')}|`,
-        ...s.rows.map((r) => `| ${r.map((v) => cell(v) || '—').join(' | ')} |`),
+        ...s.rows.map((r) => `| ${r.map((v) => mdText(v) || '—').join(' | ')} |`),
         '',
       );
   }

@@ -270,6 +270,7 @@ describe('proofline management-review', () => {
       expect(md).toContain(heading);
     expect(md).toMatch(/\| DATA-02 \| .* \| failing \|/);
     expect(md).toContain('| OBJ-02 |');
+    expect(md).toContain('phishing \\<b\\>click\\</b\\>');
     const html = await readFile(join(out, 'management-review.html'), 'utf8');
     expect(html).toContain('phishing &lt;b&gt;click&lt;/b&gt;');
     expect(await readFile(join(out, 'management-review.csv'), 'utf8')).toMatch(/^section,c1,/);

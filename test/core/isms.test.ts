@@ -1,10 +1,18 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parsePeriod } from '../../core/archive/period.ts';
+import type { Governance } from '../../core/governance.ts';
+import { ISMS_FILES, ismsArchiveFiles } from '../../core/isms/archive.ts';
 import { type NcRecord, ncStates } from '../../core/isms/nc.ts';
+import { appendIsmsRecord } from '../../core/isms/records.ts';
 import { type FileVersion, riskChanges } from '../../core/isms/register.ts';
 import { controlTrends } from '../../core/isms/review.ts';
 import { type SoaApproval, soaApprovalStatus, soaContentHash } from '../../core/isms/soa-approval.ts';
 import type { Transition } from '../../core/model.ts';
 import type { SoaRow } from '../../core/soa.ts';
+import { LocalStore } from '../../core/stores/local-store.ts';
 
 const DAY = 86_400_000;
 const row = (control: string, justification: string, status: SoaRow['status'] = 'passing') =>
@@ -188,5 +196,48 @@ describe('nonconformity states', () => {
       overdue: false,
       effectiveness: 'checked',
     });
+  });
+});
+
+describe('the ISMS files of an archive', () => {
+  it('hold the records as they stood at the archive clock, not at the wall clock', async () => {
+    const day = new Date(Date.now() - 10 * DAY).toISOString().slice(0, 10);
+    const now = new Date(`${day}T12:00:00.000Z`);
+    const store = await LocalStore.open(await mkdtemp(join(tmpdir(), 'proofline-isms-')));
+    try {
+      const open = (id: string, at: Date) =>
+        appendIsmsRecord(
+          store,
+          'nc',
+          (recordedAt) => ({
+            kind: 'open',
+            id,
+            source: 'incident',
+            description: 'd',
+            owner: 'it',
+            due: day,
+            recordedBy: 'dana',
+            recordedAt,
+          }),
+          at,
+        );
+      await open('NC-0000000A', new Date(now.getTime() - 3_600_000));
+      await open('NC-0000000B', new Date(now.getTime() + 3_600_000));
+      const files = await ismsArchiveFiles(
+        {
+          store,
+          controls: [],
+          governance: { risks: [] } as unknown as Governance,
+          files: {},
+          soaMaxAgeDays: 365,
+        },
+        { period: parsePeriod(day, day), status: new Map(), findings: [], now },
+      );
+      const register = files.find((f) => f.path === ISMS_FILES.nonconformities)!.text;
+      expect(register).toContain('NC-0000000A');
+      expect(register).not.toContain('NC-0000000B');
+    } finally {
+      await store.close();
+    }
   });
 });
