@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { collectors } from '../collectors/index.ts';
 import { contactsOf, failingDigest, notificationsFor } from '../core/alerts/notify.ts';
 import { ownerMessages } from '../core/alerts/owner-message.ts';
-import { checkCatalog } from '../core/collector.ts';
+import { checkCatalog, selectCollectors } from '../core/collector.ts';
 import { alertSettings } from '../core/config.ts';
 import { EXIT, ProoflineError, UsageError } from '../core/errors.ts';
 import { SEVERITIES, type Source } from '../core/model.ts';
@@ -351,8 +351,8 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .description('print the IAM policy the AWS collectors need (read-only, exactly the actions they call)')
     .option('--collector <id>', 'only these collectors (repeatable)', collect)
     .action(async (options: { collector?: string[] }) => {
-      const { selectCollectors } = await import('./collect.ts');
-      out(JSON.stringify(collectorPolicy(selectCollectors(options.collector)), null, 2));
+      // The definitions carry the permissions: printing them loads no collect code and no vendor SDK.
+      out(JSON.stringify(collectorPolicy(selectCollectors(collectors, options.collector)), null, 2));
     });
 
   program
