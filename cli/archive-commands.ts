@@ -1,14 +1,8 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { FRAMEWORKS } from '../core/archive/types.ts';
 import type { ArchiveEnv } from './export.ts';
 import { lazy } from './lazy.ts';
-
-const repeat = (value: string, previous: string[] = []) => [...previous, value];
-const sampleSize = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
-  return n;
-};
+import { positiveInt, repeatable } from './options.ts';
 
 /** `export` and `verify`: their options here, their implementation (zip, CSV, verification) in export.ts. */
 export function registerArchiveCommands(program: Command, env: ArchiveEnv): void {
@@ -23,13 +17,17 @@ export function registerArchiveCommands(program: Command, env: ArchiveEnv): void
     .option(
       '--control <id>',
       'only this internal control (repeatable; default: all mapped to the framework)',
-      repeat,
+      repeatable,
     )
-    .option('--scope <scope>', 'only this scope: an account/tenant id or a scope key (repeatable)', repeat)
+    .option(
+      '--scope <scope>',
+      'only this scope: an account/tenant id or a scope key (repeatable)',
+      repeatable,
+    )
     .option(
       '--sample <n>',
       'draw N items per control into samples.csv (default: by frequency: annual 1, quarterly 2, monthly 2, weekly 5, daily 25, many a day 40)',
-      sampleSize,
+      positiveInt,
     )
     .option('--seed <seed>', 'seed of the sample draw (default: random, recorded in the archive)')
     .option('--compress', 'deflate the files (smaller, slower); default: stored')

@@ -1,7 +1,7 @@
 import { runnableCollectors as registry } from '../collectors/collect.ts';
 import { connectors } from '../collectors/connectors.ts';
 import type { ConnectOptions } from '../collectors/sources.ts';
-import type { AnyRunnableCollector } from '../core/collector.ts';
+import { selectCollectors } from '../core/collector.ts';
 import { UsageError } from '../core/errors.ts';
 import type { ControlResult, Transition } from '../core/model.ts';
 import {
@@ -30,17 +30,6 @@ export interface CollectRun {
   readonly transitions: Transition[];
 }
 
-export function selectCollectors(ids: readonly string[] | undefined): AnyRunnableCollector[] {
-  if (!ids?.length) return [...registry];
-  const unknown = ids.filter((id) => !registry.some((c) => c.id === id));
-  if (unknown.length) {
-    throw new UsageError(
-      `unknown collector ${unknown.join(', ')}; known: ${registry.map((c) => c.id).join(', ')}`,
-    );
-  }
-  return registry.filter((c) => ids.includes(c.id));
-}
-
 /**
  * The targets of every source in the scope statement. A source that is not set up is skipped with a message,
  * unless its collectors were asked for by name: then it is an error.
@@ -50,7 +39,7 @@ async function resolveTargets(
   options: CollectOptions,
   log: (line: string) => void,
 ): Promise<CollectionTarget[]> {
-  const selected = selectCollectors(options.collector);
+  const selected = selectCollectors(registry, options.collector);
   const connect: ConnectOptions = {
     env: process.env,
     ...(options.region ? { regions: options.region } : {}),

@@ -2,7 +2,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
-import { FRAMEWORKS, type Framework } from '../core/archive/types.ts';
+import { FRAMEWORKS, type Framework, GENERATOR } from '../core/archive/types.ts';
 import { checkCatalog } from '../core/collector.ts';
 import { UsageError } from '../core/errors.ts';
 import { asffFindings } from '../core/findings-export/asff.ts';
@@ -84,8 +84,6 @@ export function registerFindingsCommand(program: Command, env: CommandEnv): void
         });
         const rows = options.failing ? found.rows.filter((r) => r.lastSeen === 'fail') : found.rows;
         const context = { controls: ctx.controls, checks: checkCatalog(collectors) };
-        // Loaded here: the archive module brings the zip writer that only exporting needs.
-        const { GENERATOR } = await import('../core/archive/export.ts');
         const text =
           options.format === 'csv'
             ? findingsCsv(rows)

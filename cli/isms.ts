@@ -46,8 +46,7 @@ import type { CliContext, CommandEnv } from './context.ts';
 import { READ_ONLY, withContext } from './context.ts';
 import { currentUser } from './exceptions.ts';
 import { loadGovernanceFor } from './governance.ts';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { repeatable } from './options.ts';
 
 /** The governance files and the ISMS data files beside them. */
 export async function loadIsms(ctx: CliContext, env: CommandEnv) {
@@ -210,8 +209,8 @@ function registerAuditCommands(program: Command, env: CommandEnv): void {
     .option('--date <day>', 'the day it was performed, YYYY-MM-DD')
     .option('--auditor <name>', 'who performed it')
     .option('--summary <text>', 'the conclusion in a sentence')
-    .option('--finding <text>', 'an observation, "CONTROL: text" or "text" (repeatable)', collect)
-    .option('--nonconformity <text>', 'a nonconformity, "CONTROL: text" or "text" (repeatable)', collect)
+    .option('--finding <text>', 'an observation, "CONTROL: text" or "text" (repeatable)', repeatable)
+    .option('--nonconformity <text>', 'a nonconformity, "CONTROL: text" or "text" (repeatable)', repeatable)
     .option('--owner <role>', "owner of the nonconformities raised (default: the control's owner)")
     .action(async (options: Parameters<typeof auditRecord>[0] & { owner?: string }) => {
       await withContext(env.globals(), {}, async (ctx) => {
@@ -506,10 +505,10 @@ function registerReviewCommands(program: Command, env: CommandEnv): void {
     )
     .option('--held-on <day>', 'the day of the review, YYYY-MM-DD')
     .option('--period <from..to>', 'the period it reviewed')
-    .option('--attendee <name>', 'who attended (repeatable)', collect)
-    .option('--decision <text>', 'a decision on improvement or change (repeatable)', collect)
-    .option('--action <text|owner|due>', 'an action decided (repeatable)', collect)
-    .option('--done <id>', 'an action of an earlier review now done (repeatable)', collect)
+    .option('--attendee <name>', 'who attended (repeatable)', repeatable)
+    .option('--decision <text>', 'a decision on improvement or change (repeatable)', repeatable)
+    .option('--action <text|owner|due>', 'an action decided (repeatable)', repeatable)
+    .option('--done <id>', 'an action of an earlier review now done (repeatable)', repeatable)
     .option('--minutes <key>', 'evidence key of the uploaded minutes')
     .action(
       async (options: {

@@ -4,7 +4,7 @@ import { collectors } from '../collectors/index.ts';
 import { DEFAULT_GOVERNANCE_DIR } from '../controls/governance.ts';
 import { contactsOf, failingDigest, notificationsFor } from '../core/alerts/notify.ts';
 import { ownerMessages } from '../core/alerts/owner-message.ts';
-import { checkCatalog } from '../core/collector.ts';
+import { checkCatalog, selectCollectors } from '../core/collector.ts';
 import { alertSettings } from '../core/config.ts';
 import { EXIT, ProoflineError, UsageError } from '../core/errors.ts';
 import { SEVERITIES, type Source } from '../core/model.ts';
@@ -30,6 +30,7 @@ import { registerFindingsCommand } from './findings.ts';
 import { loadGovernanceFor, registerGovernanceCommands } from './governance.ts';
 import { ismsStatus, registerIsmsCommands } from './isms.ts';
 import { registerUploadCommand } from './manual-evidence.ts';
+import { positiveInt, repeatable } from './options.ts';
 import { registerReportCommand } from './report.ts';
 
 /** The AWS SDK's own error when the credential chain finds nothing: the user's to fix, like ours. */
@@ -44,12 +45,6 @@ const isoDate = (value: string): string => {
     );
   return date.toISOString();
 };
-const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
-  return n;
-};
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -114,11 +109,11 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
   program
     .command('collect')
     .description('collect configuration snapshots, store them as evidence and evaluate the controls')
-    .option('--collector <id>', 'collector to run (repeatable; default: all)', collect)
+    .option('--collector <id>', 'collector to run (repeatable; default: all)', repeatable)
     .option(
       '--region <region>',
       'AWS region for regional collectors (repeatable; default: AWS_REGION or us-east-1)',
-      collect,
+      repeatable,
     )
     .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
     .option('--concurrency <n>', 'collections in parallel', positiveInt, 4)
@@ -354,10 +349,10 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
   program
     .command('permissions')
     .description('print the IAM policy the AWS collectors need (read-only, exactly the actions they call)')
-    .option('--collector <id>', 'only these collectors (repeatable)', collect)
+    .option('--collector <id>', 'only these collectors (repeatable)', repeatable)
     .action(async (options: { collector?: string[] }) => {
-      const { selectCollectors } = await import('./collect.ts');
-      out(JSON.stringify(collectorPolicy(selectCollectors(options.collector)), null, 2));
+      // The definitions carry the permissions: printing them loads no collect code and no vendor SDK.
+      out(JSON.stringify(collectorPolicy(selectCollectors(collectors, options.collector)), null, 2));
     });
 
   program
@@ -385,7 +380,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .option(
       '--public-key <file>',
       "trusted public key, PEM (repeatable; default: the store's signing key)",
-      collect,
+      repeatable,
     )
     .option('--json', 'machine-readable output')
     .action(async (options: { from?: string; to?: string; publicKey?: string[]; json?: boolean }) => {

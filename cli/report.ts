@@ -4,7 +4,7 @@ import { collectors } from '../collectors/index.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
 import { ArchiveInputError, parsePeriod } from '../core/archive/period.ts';
-import { FRAMEWORKS, type Framework } from '../core/archive/types.ts';
+import { FRAMEWORKS, type Framework, GENERATOR } from '../core/archive/types.ts';
 import { UsageError } from '../core/errors.ts';
 import { storeReportHtml } from '../core/report/html/index.ts';
 import { type CommandEnv, outputFile, withContext } from './context.ts';
@@ -52,8 +52,6 @@ export function registerReportCommand(program: Command, env: CommandEnv): void {
       const globals = env.globals();
       await withContext(globals, {}, async (ctx) => {
         const frameworks = await loadFrameworks();
-        // Loaded here: the archive module brings the zip and CSV writers no other command of this file needs.
-        const { GENERATOR } = await import('../core/archive/export.ts');
         const governance = await loadGovernance(globals.governance ?? DEFAULT_GOVERNANCE_DIR, {
           controls: ctx.controls,
           frameworks,

@@ -1,4 +1,5 @@
 import type { CheckSettings } from './check-settings.ts';
+import { UsageError } from './errors.ts';
 import type { Finding, Scope, Severity, Source } from './model.ts';
 
 /** What a check may know besides the snapshot: the collection time stands in for "now", so checks stay pure. */
@@ -96,6 +97,25 @@ export function withCollect<S, Session>(
   collect: (session: Session, scope: Scope) => Promise<S>,
 ): Collector<S, Session> {
   return { ...definition, collect };
+}
+
+/**
+ * The collectors named by id, in registry order (every one when none is named); an unknown id is a usage
+ * error listing the known ones. `registry` is the definitions (collectors/index.ts) or, to collect, the
+ * collectors with their code (collectors/collect.ts).
+ */
+export function selectCollectors<C extends AnyCollector>(
+  registry: readonly C[],
+  ids: readonly string[] | undefined,
+): C[] {
+  if (!ids?.length) return [...registry];
+  const unknown = ids.filter((id) => !registry.some((c) => c.id === id));
+  if (unknown.length) {
+    throw new UsageError(
+      `unknown collector ${unknown.join(', ')}; known: ${registry.map((c) => c.id).join(', ')}`,
+    );
+  }
+  return registry.filter((c) => ids.includes(c.id));
 }
 
 /** Helper for check results: one finding per resource. */

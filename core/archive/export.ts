@@ -1,6 +1,5 @@
 import type { Writable } from 'node:stream';
 import * as z from 'zod';
-import packageJson from '../../package.json' with { type: 'json' };
 import type { AnyCollector } from '../collector.ts';
 import { exceptionStates } from '../exceptions.ts';
 import type { Governance } from '../governance.ts';
@@ -17,7 +16,7 @@ import { type BuildArchiveInput, type BuildArchiveResult, buildArchive } from '.
 import { governanceFiles } from './governance-files.ts';
 import { ArchiveInputError, parsePeriod } from './period.ts';
 import { mapAhead } from './read-ahead.ts';
-import { type ArchiveException, type DigestObject, FRAMEWORKS, type Framework } from './types.ts';
+import { type ArchiveException, type DigestObject, FRAMEWORKS, type Framework, GENERATOR } from './types.ts';
 
 /** What an auditor asks for: one framework, one period, optionally fewer controls or scopes and a sample. */
 export interface ArchiveRequest {
@@ -104,9 +103,6 @@ async function archiveExceptions(store: ArchiveSources['store'], asOf: Date): Pr
     ...(revocation ? { revokedAt: revocation.revokedAt } : {}),
   }));
 }
-
-/** Who made the archive, as its manifest and README say. */
-export const GENERATOR = { name: packageJson.name, version: packageJson.version } as const;
 
 /**
  * Writes the signed archive for `request` to `output`: the framework's requirements (all of them, so an

@@ -1,4 +1,11 @@
 /** The vocabulary of auditor evidence archives: what goes in (inputs) and what the manifest records. */
+import packageJson from '../../package.json' with { type: 'json' };
+
+/**
+ * Who made the archive, as its manifest and README say (and the report and findings exports): here, not in
+ * export.ts, so those read it without loading the archive writer.
+ */
+export const GENERATOR = { name: packageJson.name, version: packageJson.version } as const;
 
 export type Framework = 'soc2' | 'iso27001';
 export const FRAMEWORKS: readonly Framework[] = ['soc2', 'iso27001'];

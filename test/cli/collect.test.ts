@@ -149,3 +149,14 @@ it('rejects bad arguments with a message naming them', async () => {
   expect(bad.code).toBe(EXIT.error);
   expect(bad.err).toContain('cannot read config file /nonexistent.yaml');
 });
+
+it('prints the IAM policy of the collectors named, and refuses an unknown one', async () => {
+  const printed = await run('permissions', '--collector', 'aws.s3.buckets');
+  expect(printed.code, printed.err).toBe(EXIT.ok);
+  const actions: string[] = JSON.parse(printed.out).Statement[0].Action;
+  expect(actions).toContain('s3:GetBucketPolicy');
+  expect(actions.every((a) => a.startsWith('s3:'))).toBe(true);
+  const unknown = await run('permissions', '--collector', 'aws.nope');
+  expect(unknown.code).toBe(EXIT.usage);
+  expect(unknown.err).toContain('unknown collector aws.nope');
+});

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { AccessAnalyzerSnapshot } from './snapshot.ts';
 
-export const permissions = ['access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings'];
+const permissions = ['access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings'];
 
 export const accessAnalyzer: CollectorDefinition<AccessAnalyzerSnapshot> = {
   id: 'aws.accessanalyzer',

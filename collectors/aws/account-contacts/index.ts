@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { AccountContactsSnapshot } from './snapshot.ts';
 
-export const permissions = ['account:GetAlternateContact'];
+const permissions = ['account:GetAlternateContact'];
 
 export const accountContacts: CollectorDefinition<AccountContactsSnapshot> = {
   id: 'aws.account.contacts',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { AcmCertificatesSnapshot } from './snapshot.ts';
 
-export const permissions = ['acm:ListCertificates', 'acm:DescribeCertificate'];
+const permissions = ['acm:ListCertificates', 'acm:DescribeCertificate'];
 
 export const acmCertificates: CollectorDefinition<AcmCertificatesSnapshot> = {
   id: 'aws.acm.certificates',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { ApiGatewaySnapshot } from './snapshot.ts';
 
-export const permissions = ['apigateway:GET'];
+const permissions = ['apigateway:GET'];
 
 export const apiGatewayRestApis: CollectorDefinition<ApiGatewaySnapshot> = {
   id: 'aws.apigateway.rest-apis',

@@ -3,7 +3,7 @@ import { keyManagerPermissions } from '../customer-keys.ts';
 import { checks } from './checks.ts';
 import type { BackupSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'backup:ListBackupPlans',
   'backup:GetBackupPlan',
   'backup:ListBackupSelections',

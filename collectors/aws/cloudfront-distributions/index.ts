@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { CloudFrontSnapshot } from './snapshot.ts';
 
-export const permissions = ['cloudfront:ListDistributions', 'cloudfront:GetDistributionConfig'];
+const permissions = ['cloudfront:ListDistributions', 'cloudfront:GetDistributionConfig'];
 
 export const cloudFrontDistributions: CollectorDefinition<CloudFrontSnapshot> = {
   id: 'aws.cloudfront.distributions',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { CloudTrailSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'cloudtrail:DescribeTrails',
   'cloudtrail:GetTrailStatus',
   'cloudtrail:GetEventSelectors',

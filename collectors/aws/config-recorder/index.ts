@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { ConfigRecorderSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'config:DescribeConfigurationRecorders',
   'config:DescribeConfigurationRecorderStatus',
   'config:DescribeDeliveryChannels',

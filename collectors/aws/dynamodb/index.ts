@@ -3,7 +3,7 @@ import { keyManagerPermissions } from '../customer-keys.ts';
 import { checks } from './checks.ts';
 import type { DynamoDbSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'dynamodb:ListTables',
   'dynamodb:DescribeTable',
   'dynamodb:DescribeContinuousBackups',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { Ec2NetworkSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeNetworkAcls',
   'ec2:DescribeVpcs',

@@ -3,7 +3,7 @@ import { keyManagerPermissions } from '../customer-keys.ts';
 import { checks } from './checks.ts';
 import type { EcrSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'ecr:DescribeRepositories',
   'ecr:GetRepositoryPolicy',
   'ecr:GetLifecyclePolicy',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { EfsSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'elasticfilesystem:DescribeFileSystems',
   'elasticfilesystem:DescribeBackupPolicy',
   'elasticfilesystem:DescribeFileSystemPolicy',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { ElbLoadBalancersSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'elasticloadbalancing:DescribeLoadBalancers',
   'elasticloadbalancing:DescribeListeners',
   'elasticloadbalancing:DescribeLoadBalancerAttributes',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { GuardDutySnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'guardduty:ListDetectors',
   'guardduty:GetDetector',
   'guardduty:ListFindings',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { CredentialReportSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'iam:GenerateCredentialReport',
   'iam:GetCredentialReport',
   'iam:GetAccountPasswordPolicy',

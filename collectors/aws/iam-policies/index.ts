@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { IamPoliciesSnapshot } from './snapshot.ts';
 
-export const permissions = ['iam:GetAccountAuthorizationDetails'];
+const permissions = ['iam:GetAccountAuthorizationDetails'];
 
 export const iamPolicies: CollectorDefinition<IamPoliciesSnapshot> = {
   id: 'aws.iam.policies',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { Inspector2Snapshot } from './snapshot.ts';
 
-export const permissions = ['inspector2:BatchGetAccountStatus', 'inspector2:ListFindings'];
+const permissions = ['inspector2:BatchGetAccountStatus', 'inspector2:ListFindings'];
 
 export const inspector2: CollectorDefinition<Inspector2Snapshot> = {
   id: 'aws.inspector2',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { KmsKeysSnapshot } from './snapshot.ts';
 
-export const permissions = ['kms:ListKeys', 'kms:DescribeKey', 'kms:GetKeyRotationStatus'];
+const permissions = ['kms:ListKeys', 'kms:DescribeKey', 'kms:GetKeyRotationStatus'];
 
 export const kmsKeys: CollectorDefinition<KmsKeysSnapshot> = {
   id: 'aws.kms.keys',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { LambdaFunctionsSnapshot } from './snapshot.ts';
 
-export const permissions = ['lambda:ListFunctions', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy'];
+const permissions = ['lambda:ListFunctions', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy'];
 
 export const lambdaFunctions: CollectorDefinition<LambdaFunctionsSnapshot> = {
   id: 'aws.lambda.functions',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { MacieSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'macie2:GetMacieSession',
   'macie2:GetAutomatedDiscoveryConfiguration',
   'macie2:ListClassificationJobs',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { OrganizationsSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'organizations:DescribeOrganization',
   'organizations:ListPolicies',
   'organizations:DescribePolicy',

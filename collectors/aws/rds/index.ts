@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { RdsSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'rds:DescribeDBInstances',
   'rds:DescribeDBClusters',
   'rds:DescribeDBSnapshots',

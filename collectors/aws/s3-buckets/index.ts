@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { S3BucketsSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   's3:ListAllMyBuckets',
   's3:GetBucketLocation',
   's3:GetEncryptionConfiguration',

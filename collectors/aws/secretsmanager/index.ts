@@ -3,7 +3,7 @@ import { checks } from './checks.ts';
 import type { SecretsManagerSnapshot } from './snapshot.ts';
 
 /** Metadata only: the collector never reads a secret value. */
-export const permissions = ['secretsmanager:ListSecrets'];
+const permissions = ['secretsmanager:ListSecrets'];
 
 export const secretsManager: CollectorDefinition<SecretsManagerSnapshot> = {
   id: 'aws.secretsmanager',

@@ -2,11 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { SecurityHubSnapshot } from './snapshot.ts';
 
-export const permissions = [
-  'securityhub:DescribeHub',
-  'securityhub:GetEnabledStandards',
-  'securityhub:GetFindings',
-];
+const permissions = ['securityhub:DescribeHub', 'securityhub:GetEnabledStandards', 'securityhub:GetFindings'];
 
 export const securityHub: CollectorDefinition<SecurityHubSnapshot> = {
   id: 'aws.securityhub',

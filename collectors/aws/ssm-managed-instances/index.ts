@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { SsmManagedInstancesSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'ec2:DescribeInstances',
   'ssm:DescribeInstanceInformation',
   'ssm:DescribeInstancePatchStates',

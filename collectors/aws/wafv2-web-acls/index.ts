@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { Wafv2WebAclsSnapshot } from './snapshot.ts';
 
-export const permissions = ['wafv2:ListWebACLs', 'wafv2:GetWebACL', 'wafv2:ListLoggingConfigurations'];
+const permissions = ['wafv2:ListWebACLs', 'wafv2:GetWebACL', 'wafv2:ListLoggingConfigurations'];
 
 export const wafv2WebAcls: CollectorDefinition<Wafv2WebAclsSnapshot> = {
   id: 'aws.wafv2.web-acls',

@@ -3,7 +3,7 @@ import { checks } from './checks.ts';
 import type { AuditLogSnapshot } from './snapshot.ts';
 
 /** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
-export const permissions = ['organization_administration:read'];
+const permissions = ['organization_administration:read'];
 
 export const auditLog: CollectorDefinition<AuditLogSnapshot> = {
   id: 'github.audit-log',

@@ -3,7 +3,7 @@ import { checks } from './checks.ts';
 import type { OrgMembersSnapshot } from './snapshot.ts';
 
 /** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
-export const permissions = ['members:read', 'metadata:read'];
+const permissions = ['members:read', 'metadata:read'];
 
 export const orgMembers: CollectorDefinition<OrgMembersSnapshot> = {
   id: 'github.org.members',

@@ -3,7 +3,7 @@ import { checks } from './checks.ts';
 import type { OrgSettingsSnapshot } from './snapshot.ts';
 
 /** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
-export const permissions = ['organization_administration:read', 'organization_hooks:read'];
+const permissions = ['organization_administration:read', 'organization_hooks:read'];
 
 export const orgSettings: CollectorDefinition<OrgSettingsSnapshot> = {
   id: 'github.org.settings',

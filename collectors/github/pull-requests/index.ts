@@ -3,7 +3,7 @@ import { checks } from './checks.ts';
 import type { PullRequestsSnapshot } from './snapshot.ts';
 
 /** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
-export const permissions = ['metadata:read', 'pull_requests:read'];
+const permissions = ['metadata:read', 'pull_requests:read'];
 
 export const pullRequests: CollectorDefinition<PullRequestsSnapshot> = {
   id: 'github.pull-requests',

@@ -3,7 +3,7 @@ import { checks } from './checks.ts';
 import type { ReposSnapshot } from './snapshot.ts';
 
 /** GitHub App permissions, named as in an App manifest (docs/sources/github.md maps classic token scopes). */
-export const permissions = [
+const permissions = [
   'metadata:read',
   'administration:read',
   'contents:read',

@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { ConditionalAccessSnapshot } from './snapshot.ts';
 
-export const permissions = ['Policy.Read.All (GET /identity/conditionalAccess/policies)'];
+const permissions = ['Policy.Read.All (GET /identity/conditionalAccess/policies)'];
 
 export const entraConditionalAccess: CollectorDefinition<ConditionalAccessSnapshot> = {
   id: 'entra.conditional-access',

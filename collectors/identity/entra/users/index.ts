@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { EntraUsersSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'User.Read.All (GET /users)',
   'AuditLog.Read.All (signInActivity, GET /reports/authenticationMethods/userRegistrationDetails)',
   'UserAuthenticationMethod.Read.All (registration details)',

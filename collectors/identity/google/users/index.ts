@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../../core/collector.ts';
 import { checks, isActiveGoogleUser } from './checks.ts';
 import type { GoogleUsersSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'https://www.googleapis.com/auth/admin.directory.user.readonly (GET admin/directory/v1/users), granted to the service account by domain-wide delegation',
 ];
 

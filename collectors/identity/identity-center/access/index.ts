@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { IdentityCenterSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'sso:ListInstances',
   'sso:ListPermissionSets',
   'sso:DescribePermissionSet',

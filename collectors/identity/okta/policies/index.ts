@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../../core/collector.ts';
 import { checks } from './checks.ts';
 import type { OktaPoliciesSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'okta.policies.read (GET /api/v1/policies?type=PASSWORD|OKTA_SIGN_ON|ACCESS_POLICY, GET /api/v1/policies/{id}/rules)',
 ];
 

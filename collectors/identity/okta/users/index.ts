@@ -2,7 +2,7 @@ import type { CollectorDefinition } from '../../../../core/collector.ts';
 import { checks } from './checks.ts';
 import { isDeactivated, type OktaUsersSnapshot } from './snapshot.ts';
 
-export const permissions = [
+const permissions = [
   'okta.users.read (GET /api/v1/users, GET /api/v1/users/{id}/roles)',
   'okta.factors.read (GET /api/v1/users/{id}/factors)',
   'okta.roles.read (GET /api/v1/iam/assignees/users)',
