@@ -86,7 +86,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       case 'reset':
         return req.socket.destroy();
       case 'truncate':
-        return forward(upstream, req, body, res, true);
+        return forward(upstream, req, body, res, { truncate: true });
     }
   });
   server.on('connection', (socket) => {
@@ -126,17 +126,24 @@ function drawFault(key: string, rate: number, kinds = FAULT_KINDS): [FaultKind |
   return [kinds[digest.readUInt32BE(4) % kinds.length], digest.readUInt32BE(8)];
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
 /**
- * Relays the request; with `truncate`, sends the status, the headers and the full length but only half the
- * body, then drops the connection (what a connection lost mid-answer looks like to the client).
+ * Relays the request and answers with the upstream's status, headers and body read whole, as `rewrite` returns
+ * it (the length set to match); with `truncate`, sends the status, the headers and the full length but only
+ * half the body, then drops the connection (what a connection lost mid-answer looks like to the client).
  */
-function forward(upstream: URL, req: IncomingMessage, body: Buffer, res: ServerResponse, truncate = false) {
+export function forward(
+  upstream: URL,
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+  options: { truncate?: boolean; rewrite?: (data: Buffer, answer: IncomingMessage) => Buffer } = {},
+) {
   const out = httpRequest(
     {
       host: upstream.hostname,
@@ -146,12 +153,13 @@ function forward(upstream: URL, req: IncomingMessage, body: Buffer, res: ServerR
       headers: req.headers,
     },
     async (answer) => {
-      const data = await readBody(answer);
+      const read = await readBody(answer);
+      const data = options.rewrite ? options.rewrite(read, answer) : read;
       const headers = { ...answer.headers };
       delete headers['transfer-encoding'];
       headers['content-length'] = String(data.length);
       res.writeHead(answer.statusCode ?? 502, headers);
-      if (!truncate) return res.end(data);
+      if (!options.truncate) return res.end(data);
       res.write(data.subarray(0, Math.floor(data.length / 2)), () => res.socket?.destroy());
     },
   );
