@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { sha256Hex } from '../../core/canonical.ts';
 
 /** What the proxy does to one request. */
 export type FaultKind = 'throttle' | 'server-error' | 'timeout' | 'reset' | 'truncate';
@@ -56,7 +57,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
-    const identity = `${req.method} ${req.url} ${sha(body)}`;
+    const identity = `${req.method} ${req.url} ${sha256Hex(body)}`;
     const occurrence = seen.get(identity) ?? 0;
     seen.set(identity, occurrence + 1);
     counts.calls++;
@@ -116,8 +117,6 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
 const zeroFaults = (): Record<FaultKind, number> =>
   Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
-
-const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 /** A uniform draw in [0, 1) from a string, then the fault kind and a variant from more draws. */
 function drawFault(key: string, rate: number, kinds = FAULT_KINDS): [FaultKind | undefined, number] {
