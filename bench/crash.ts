@@ -8,6 +8,7 @@ import { LocalStore } from '../core/stores/local-store.ts';
 import { type IndexConsistency, indexConsistency } from '../core/stores/reindex.ts';
 import { startGitHubStandIn } from '../demo/github-stand-in.ts';
 import { acmeSeed, DEMO_GITHUB_ORG, DEMO_GITHUB_TOKEN } from '../demo/seed-github.ts';
+import { random } from './year-org.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FAKETIME_LIB = [
@@ -33,16 +34,6 @@ export interface CrashRun {
   readonly rerunCode: number;
   readonly verifyCode: number;
   readonly verifyOutput: string;
-}
-
-/** mulberry32: the same seed kills at the same points. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Harness {
@@ -162,6 +153,7 @@ export async function crashRuns(options: { runs: number; seed: number }): Promis
         throw new Error(`${op} failed before any crash: ${result.out}`);
       duration.set(op, result.ms);
     }
+    // The same seed kills at the same points.
     const next = random(options.seed);
     const runs: CrashRun[] = [];
     for (let run = 0; run < options.runs; run++) {

@@ -125,12 +125,14 @@ function shapeProblem(status: number, data: unknown, paged: boolean): string | u
   return index < 0 ? undefined : `item ${index} of the list is ${JSON.stringify(data[index])}, not an object`;
 }
 
+/** A request that has not answered in this time is abandoned (and retried). */
+const REQUEST_TIMEOUT_MS = 60_000;
+
 /**
  * fetch that reads each answer whole before Octokit sees it. Octokit turns a body that fails to arrive into an
  * empty string (a 200 with no data: "no members"); read here, the failure is a network error Octokit retries
  * and, after its retries, reports. A request that stalls is abandoned after REQUEST_TIMEOUT_MS.
  */
-const REQUEST_TIMEOUT_MS = 60_000;
 async function wholeBodyFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
   const signal = AbortSignal.any([
     AbortSignal.timeout(REQUEST_TIMEOUT_MS),

@@ -111,7 +111,8 @@ function apply(zip: Buffer, d: Damage, metadata: ReadonlyMap<number, number>) {
     }
     case 'crc': {
       // The central record's CRC-32 and the data descriptor's, changed alike: only the bytes can tell.
-      const at = nameOffsets(bytes).crcs[d.entry % nameOffsets(bytes).crcs.length] as number;
+      const { crcs } = nameOffsets(bytes);
+      const at = crcs[d.entry % crcs.length] as number;
       const old = bytes.readUInt32LE(at);
       const value = d.value === old ? old ^ 1 : d.value;
       bytes.writeUInt32LE(value, at);

@@ -1,5 +1,6 @@
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward, readBody } from '../support/fault-proxy.ts';
 
 /** A small seeded PRNG (mulberry32): the same seed, the same mutations. */
 export function prng(seed: number): () => number {
@@ -68,34 +69,16 @@ export async function startMutatingProxy(upstream: string, share: number, reach:
   let random = prng(0);
   let mutated = 0;
   const target = new URL(upstream);
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const out = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          const body: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => body.push(chunk));
-          answer.on('end', () => {
-            let data = Buffer.concat(body);
-            const json = String(answer.headers['content-type'] ?? '').includes('json');
-            if (json && answer.statusCode === 200 && random() < share) {
-              mutated++;
-              data = Buffer.from(
-                JSON.stringify(mutateJson(JSON.parse(data.toString()) as Json, random, reach)),
-              );
-            }
-            const headers = { ...answer.headers, 'content-length': String(data.length) };
-            delete headers['transfer-encoding'];
-            res.writeHead(answer.statusCode ?? 502, headers);
-            res.end(data);
-          });
-        },
-      );
-      out.end(Buffer.concat(chunks));
-    });
-  });
+  const server = createServer(async (req, res) =>
+    forward(target, req, await readBody(req), res, {
+      rewrite: (data, answer) => {
+        const json = String(answer.headers['content-type'] ?? '').includes('json');
+        if (!json || answer.statusCode !== 200 || random() >= share) return data;
+        mutated++;
+        return Buffer.from(JSON.stringify(mutateJson(JSON.parse(data.toString()) as Json, random, reach)));
+      },
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

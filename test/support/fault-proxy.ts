@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { sha256Hex } from '../../core/canonical.ts';
 
 /** What the proxy does to one request. */
 export type FaultKind = 'throttle' | 'server-error' | 'timeout' | 'reset' | 'truncate';
@@ -56,7 +57,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
-    const identity = `${req.method} ${req.url} ${sha(body)}`;
+    const identity = `${req.method} ${req.url} ${sha256Hex(body)}`;
     const occurrence = seen.get(identity) ?? 0;
     seen.set(identity, occurrence + 1);
     counts.calls++;
@@ -86,7 +87,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       case 'reset':
         return req.socket.destroy();
       case 'truncate':
-        return forward(upstream, req, body, res, true);
+        return forward(upstream, req, body, res, { truncate: true });
     }
   });
   server.on('connection', (socket) => {
@@ -117,8 +118,6 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 const zeroFaults = (): Record<FaultKind, number> =>
   Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
 
-const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
-
 /** A uniform draw in [0, 1) from a string, then the fault kind and a variant from more draws. */
 function drawFault(key: string, rate: number, kinds = FAULT_KINDS): [FaultKind | undefined, number] {
   const digest = createHash('sha256').update(key).digest();
@@ -126,17 +125,24 @@ function drawFault(key: string, rate: number, kinds = FAULT_KINDS): [FaultKind |
   return [kinds[digest.readUInt32BE(4) % kinds.length], digest.readUInt32BE(8)];
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
 /**
- * Relays the request; with `truncate`, sends the status, the headers and the full length but only half the
- * body, then drops the connection (what a connection lost mid-answer looks like to the client).
+ * Relays the request and answers with the upstream's status, headers and body read whole, as `rewrite` returns
+ * it (the length set to match); with `truncate`, sends the status, the headers and the full length but only
+ * half the body, then drops the connection (what a connection lost mid-answer looks like to the client).
  */
-function forward(upstream: URL, req: IncomingMessage, body: Buffer, res: ServerResponse, truncate = false) {
+export function forward(
+  upstream: URL,
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+  options: { truncate?: boolean; rewrite?: (data: Buffer, answer: IncomingMessage) => Buffer } = {},
+) {
   const out = httpRequest(
     {
       host: upstream.hostname,
@@ -146,12 +152,13 @@ function forward(upstream: URL, req: IncomingMessage, body: Buffer, res: ServerR
       headers: req.headers,
     },
     async (answer) => {
-      const data = await readBody(answer);
+      const read = await readBody(answer);
+      const data = options.rewrite ? options.rewrite(read, answer) : read;
       const headers = { ...answer.headers };
       delete headers['transfer-encoding'];
       headers['content-length'] = String(data.length);
       res.writeHead(answer.statusCode ?? 502, headers);
-      if (!truncate) return res.end(data);
+      if (!options.truncate) return res.end(data);
       res.write(data.subarray(0, Math.floor(data.length / 2)), () => res.socket?.destroy());
     },
   );

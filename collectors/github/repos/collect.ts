@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import * as z from 'zod';
 import type { Scope } from '../../../core/model.ts';
-import { MalformedResponseError, parsePayload } from '../../identity/api-error.ts';
+import { parsePayload } from '../../identity/api-error.ts';
 import { ok, type Readable, readable } from '../readable.ts';
 import type { GitHubClient, GitHubSession } from '../session.ts';
 import { toWebhook } from '../webhook.ts';
@@ -144,13 +144,8 @@ async function readRepo(
     readable(
       `GET ${path}/codeowners/errors`,
       async () => {
-        const { errors } = (await github.rest.repos.codeownersErrors({ ...where, ref: branch })).data;
-        if (!Array.isArray(errors))
-          throw new MalformedResponseError(
-            'github',
-            `GET ${path}/codeowners/errors`,
-            'errors: expected a list',
-          );
+        const { data } = await github.rest.repos.codeownersErrors({ ...where, ref: branch });
+        const { errors } = parsePayload(codeownersErrors, data, 'github', `GET ${path}/codeowners/errors`);
         return { errors: errors.length };
       },
       (status) => (status === 404 ? null : undefined),
@@ -262,6 +257,7 @@ const dependabotAlert = z.looseObject({
   created_at: z.string(),
 });
 const listedRepo = z.looseObject({ name: z.string().min(1) });
+const codeownersErrors = z.looseObject({ errors: z.array(z.unknown()) });
 
 /** Open critical/high Dependabot alerts of the whole organization, by repository: one paginated call. */
 async function openAlertsByRepo(

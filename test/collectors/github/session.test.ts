@@ -1,5 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -357,5 +360,32 @@ describe('GitHub session against the stand-in', () => {
       );
       await expect(orgSettings.collect(session, scopeOf('acme'))).rejects.toMatchObject({ status: 401 });
     });
+  });
+});
+
+describe('GitHub client on a connection lost mid-answer', () => {
+  it('retries an answer cut off mid-body instead of reading it as empty', async () => {
+    const org = JSON.stringify({ login: 'acme', id: 1 });
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(org.length) });
+      if (paths.length === 1) return res.write(org.slice(0, 5), () => res.socket?.destroy());
+      res.end(org);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const client = createGitHubClient({
+        credential: { kind: 'token', token: TOKEN },
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      });
+      const { data } = await client.rest.orgs.get({ org: 'acme' });
+      expect(data).toMatchObject({ login: 'acme' });
+      expect(paths).toEqual(['/orgs/acme', '/orgs/acme']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

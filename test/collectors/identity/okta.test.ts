@@ -388,6 +388,56 @@ describe('okta REST client (what the SDK used to do)', () => {
     expect(okta.requests).toHaveLength(2);
   });
 
+  it('retries a 5xx with backoff, and after its retries names the status', async () => {
+    const unavailable = {
+      status: 503,
+      body: { errorCode: 'E0000009', errorSummary: 'Internal Server Error' },
+    };
+    okta.inject({ path: /^\/api\/v1\/users\/00ua\/factors/, times: 2, response: unavailable });
+    const waits: number[] = [];
+    const factors = await session({ sleep: async (ms: number) => waits.push(ms) }).list(
+      '/api/v1/users/00ua/factors',
+    );
+    expect(factors).toHaveLength(1);
+    expect(waits).toEqual([500, 1000]);
+    expect(okta.requests).toHaveLength(3);
+
+    okta.inject({ path: /^\/api\/v1\/policies/, times: 2, response: unavailable });
+    const error = await session({ maxRetries: 1, sleep: async () => {} })
+      .list('/api/v1/policies', { type: 'PASSWORD' })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(OktaHttpError);
+    expect(error.status).toBe(503);
+  });
+
+  it('retries a dropped connection and an answer cut off mid-body, reading the body inside the retries', async () => {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      if (requests === 1) return req.socket.destroy();
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      if (requests === 2) return res.write('[{"id":', () => res.socket?.destroy());
+      res.end('[{"id":"00ua"}]'.padEnd(100));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const waits: number[] = [];
+      const users = await oktaSession(
+        url,
+        { kind: 'token', token: TOKEN },
+        { sleep: async (ms: number) => waits.push(ms) },
+      ).list('/api/v1/users');
+      expect(users).toEqual([{ id: '00ua' }]);
+      expect(waits).toEqual([500, 1000]);
+      expect(requests).toBe(3);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it.each([
     [oktaResponses.unauthorized(), 401, 'E0000011: Invalid token provided'],
     [oktaResponses.forbidden(), 403, 'E0000006: You do not have permission'],
