@@ -8,7 +8,7 @@ import { LocalStore } from '../core/stores/local-store.ts';
 import { type IndexConsistency, indexConsistency } from '../core/stores/reindex.ts';
 import { startGitHubStandIn } from '../demo/github-stand-in.ts';
 import { acmeSeed, DEMO_GITHUB_ORG, DEMO_GITHUB_TOKEN } from '../demo/seed-github.ts';
-import { random } from './year-org.ts';
+import { random } from './timing.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FAKETIME_LIB = [
@@ -128,7 +128,13 @@ async function inspect(store: string): Promise<IndexConsistency | undefined> {
  * agree, reruns the operation and verifies the chain. Runs advance the fake clock 20 minutes each, so digests
  * seal the hours the runs wrote.
  */
-export async function crashRuns(options: { runs: number; seed: number }): Promise<CrashRun[]> {
+export async function crashRuns(options: {
+  runs: number;
+  seed: number;
+  /** Where in the measured duration the kill falls, as fractions (default 0.2–1: anywhere after start-up). */
+  window?: readonly [number, number];
+}): Promise<CrashRun[]> {
+  const [from, to] = options.window ?? [0.2, 1];
   const github = await startGitHubStandIn(acmeSeed(new Date('2027-03-01T00:00:00Z')));
   const dir = await mkdtemp(join(tmpdir(), 'proofline-crash-'));
   const h: Harness = {
@@ -159,7 +165,7 @@ export async function crashRuns(options: { runs: number; seed: number }): Promis
     for (let run = 0; run < options.runs; run++) {
       const at = new Date(start + (run + 1) * 20 * 60_000);
       const operation = CRASH_OPERATIONS[Math.floor(next() * CRASH_OPERATIONS.length)]!;
-      const killAfterMs = Math.round(duration.get(operation)! * (0.2 + 0.8 * next()));
+      const killAfterMs = Math.round(duration.get(operation)! * (from + (to - from) * next()));
       const killedRun = await cli(argsOf(h, operation, `${run}-killed`), at, killAfterMs);
       const afterKill = await inspect(h.store);
       const later = new Date(at.getTime() + 5 * 60_000);

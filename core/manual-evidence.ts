@@ -10,6 +10,7 @@ import { DAY_MS } from './collector.ts';
 import { ProoflineError } from './errors.ts';
 import { hashingStream } from './hashing-stream.ts';
 import type { ArtifactRef, Control, ControlResult } from './model.ts';
+import { withoutControls } from './report/table.ts';
 
 /** Uploaded evidence is stored as artifacts of this collector (source `manual`, scope id = the control id). */
 export const MANUAL_EVIDENCE_COLLECTOR = 'proofline.manual-evidence';
@@ -66,21 +67,11 @@ export class ManualEvidenceError extends ProoflineError {
   override name = 'ManualEvidenceError';
 }
 
-/** A C0 or C1 control character (line breaks, the ESC that starts a terminal escape sequence). */
-const isControl = (c: number) => c < 0x20 || (c >= 0x7f && c <= 0x9f);
-
 /**
  * The name an upload is stored and shown under: the file's base name with every control character replaced
  * by U+FFFD, so a name cannot break a line of output, a CSV row or an archive entry, or drive a terminal.
  */
 export const uploadFileName = (path: string): string => withoutControls(basename(path));
-
-/**
- * Text with every control character replaced by U+FFFD: how an uploaded file's path appears in messages.
- * Stricter than the report's `printable`, which keeps colour codes and turns line breaks into spaces.
- */
-const withoutControls = (text: string): string =>
-  Array.from(text, (ch) => (isControl(ch.codePointAt(0)!) ? '\uFFFD' : ch)).join('');
 
 /** Builds the snapshot of an upload. An empty file is refused: it cannot evidence anything. */
 export function manualEvidenceSnapshot(

@@ -1,4 +1,4 @@
-import { printable } from './manual-evidence.ts';
+import { withoutControls } from './report/table.ts';
 
 /**
  * A source value as Markdown text: characters Markdown would read as syntax (tables, emphasis, links, HTML)
@@ -6,7 +6,7 @@ import { printable } from './manual-evidence.ts';
  * also printed to terminals), so a repository name or a justification shows as written.
  */
 export const mdText = (value: unknown): string =>
-  printable(String(value ?? '').replace(/[\t\r\n]+/g, ' ')).replace(
+  withoutControls(String(value ?? '').replace(/[\t\r\n]+/g, ' ')).replace(
     /[\\`*_{}[\]<>()#+!|~]/g,
     (c) => `\\${c}`,
   );

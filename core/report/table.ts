@@ -45,6 +45,14 @@ export const printable = (text: string): string =>
   );
 
 /**
+ * Text with every control character (colour codes, line breaks and tabs too) replaced by U+FFFD: for values
+ * that must stay on one line and drive nothing — an uploaded file's name, a Markdown cell.
+ */
+export const withoutControls = (text: string): string =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD');
+
+/**
  * The parts of a word that no line breaks: it may break after a slash, colon, underscore, dot or comma, and
  * after a hyphen before a letter (`engineering-` `security`, but never inside a date such as 2026-12-02).
  */
