@@ -4,6 +4,7 @@ import type { CliContext } from '../cli/context.ts';
 import { exportArchive } from '../cli/export.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
+import { DAY_MS } from '../core/collector.ts';
 import { auditRecord } from '../core/isms/audit.ts';
 import { loadIsmsFiles } from '../core/isms/files.ts';
 import { loadNcRecords, ncOpen, ncStates } from '../core/isms/nc.ts';
@@ -53,12 +54,13 @@ export async function seedIsmsRecords(ctx: CliContext, storeDir: string, out: (t
     'Dana Reyes',
     at,
   );
+  const finding = audit.findings.find((f) => f.nonconformity)!;
   const fromAudit = ncOpen(
     {
       source: 'internal-audit',
       audit: audit.audit,
-      control: 'IAM-04',
-      description: audit.findings[1]!.text,
+      ...(finding.control ? { control: finding.control } : {}),
+      description: finding.text,
       owner: 'cloud-security',
       due: dayIn(now, 30),
     },
@@ -86,7 +88,7 @@ export async function seedIsmsRecords(ctx: CliContext, storeDir: string, out: (t
   );
   for (const nc of [fromAudit, fromControl])
     await appendIsmsRecord(ctx.store, 'nc', (recordedAt) => ({ ...nc, recordedAt }), now);
-  const ncs = ncStates(await loadNcRecords(ctx.store), new Date(Date.now() + 1000));
+  const ncs = ncStates(await loadNcRecords(ctx.store), new Date(now.getTime() + 1000));
   out('\n▶ ISMS records (ISO 27001 4–10), each an append-only evidence record with who and when:');
   out(`  risk register (${governance.risks.length} risks), context and audit programme recorded as versions`);
   out(
@@ -113,5 +115,4 @@ export async function seedIsmsRecords(ctx: CliContext, storeDir: string, out: (t
   );
 }
 
-const dayIn = (now: Date, days: number) =>
-  new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+const dayIn = (now: Date, days: number) => new Date(now.getTime() + days * DAY_MS).toISOString().slice(0, 10);
