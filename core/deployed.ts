@@ -26,6 +26,8 @@ export const ENV = {
   checkSettings: 'CHECK_SETTINGS',
   /** The config's `alerts` section (due days by severity), JSON. */
   alertSettings: 'ALERT_SETTINGS',
+  /** The config's `isms` section (how the ISMS records are judged, e.g. the SoA approval's allowed age), JSON. */
+  ismsSettings: 'ISMS_SETTINGS',
   /** The account whose Security Hub receives findings; unset: no Security Hub delivery. */
   securityHubAccount: 'SECURITY_HUB_ACCOUNT',
   /** A source function's `scope.<source>` section as JSON: secret ARNs, never secrets. */

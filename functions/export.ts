@@ -23,7 +23,7 @@ import { ProoflineError } from '../core/errors.ts';
 import { issueLine, requiredEnv } from '../core/validate.ts';
 import { catalogControls, deployedCollectors } from './shared/catalog.ts';
 import { logger, MetricUnit, metrics, withMetrics } from './shared/observability.ts';
-import { deployedSchedules } from './shared/settings.ts';
+import { deployedSchedules, ismsSettings } from './shared/settings.ts';
 import { evidenceStore, storeSigner } from './shared/store.ts';
 import { uploadObject } from './shared/upload.ts';
 
@@ -132,7 +132,7 @@ async function buildExport(
     catalogControls(),
     loadFrameworks(),
   ]);
-  const governance = await archiveGovernance(store, controls, frameworks, request.framework);
+  const governance = await archiveGovernance(store, controls, frameworks, request.framework, ismsSettings());
   const key = archiveKey(request);
   const upload = uploadObject(client(), { bucket: bucketName(), key, contentType: 'application/zip' });
   try {

@@ -93,7 +93,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<Proofline
   };
   const main = new ProoflineStack(app, deploy.stackName, {
     env,
-    proofline: { deploy, scope: config.scope, checks: config.checks, alerts: config.alerts },
+    proofline: {
+      deploy,
+      scope: config.scope,
+      checks: config.checks,
+      alerts: config.alerts,
+      isms: config.isms,
+    },
   });
   const knownCollectorRole =
     env.account && env.region

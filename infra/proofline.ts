@@ -10,7 +10,7 @@ import { organizationPermissions } from '../collectors/aws/organization.ts';
 import { collectors as registry } from '../collectors/index.ts';
 import { checkSettingsSchema } from '../core/check-settings.ts';
 import type { AnyCollector } from '../core/collector.ts';
-import { alertsSchema, type DeployConfig, deploySchema, parseWith } from '../core/config.ts';
+import { alertsSchema, type DeployConfig, deploySchema, ismsSchema, parseWith } from '../core/config.ts';
 import { ENV, PREFIX, TELEMETRY } from '../core/deployed.ts';
 import { collectorPolicy } from '../core/permissions.ts';
 import type { StoreOperation } from '../core/stores/index-table.ts';
@@ -56,6 +56,12 @@ export interface ProoflineProps {
    * @default - every default
    */
   readonly alerts?: z.input<typeof alertsSchema>;
+  /**
+   * The `isms` section of the config: how the summary's governance gaps and the export's ISO 27001 archives
+   * judge the ISMS records (e.g. `soaMaxAgeDays`, the SoA approval's allowed age), as the CLI does.
+   * @default - every default
+   */
+  readonly isms?: z.input<typeof ismsSchema>;
   /**
    * The collectors the stack schedules and whose permissions the collector role gets.
    * @default - every collector of the registry (collectors/index.ts)
@@ -218,6 +224,9 @@ export class Proofline extends Construct {
       ),
     };
     const alerts = parseWith(alertsSchema, props.alerts ?? {}, 'Proofline', ['alerts']);
+    const isms = {
+      [ENV.ismsSettings]: JSON.stringify(parseWith(ismsSchema, props.isms ?? {}, 'Proofline', ['isms'])),
+    };
     const exportsBucket = { [ENV.exportsBucket]: this.storage.exportsBucket.bucketName };
     const schedules = {
       [ENV.schedules]: JSON.stringify(scheduleOverrides(this.scheduleGroups, this.collectors)),
@@ -244,10 +253,11 @@ export class Proofline extends Construct {
         ...(deploy.securityHub ? { [ENV.securityHubAccount]: stack.account } : {}),
       },
       digest: {},
-      summary: { ...exportsBucket, [ENV.alertSettings]: JSON.stringify(alerts) },
+      summary: { ...exportsBucket, ...isms, [ENV.alertSettings]: JSON.stringify(alerts) },
       export: {
         ...schedules,
         ...exportsBucket,
+        ...isms,
         [ENV.exportUrlSeconds]: String(deploy.exportUrlMinutes * 60),
         [ENV.exportsPerHour]: String(deploy.exports.perHour),
       },

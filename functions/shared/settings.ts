@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type CheckSettings, checkSettingsSchema } from '../../core/check-settings.ts';
-import { type AlertsConfig, alertsSchema } from '../../core/config.ts';
+import { type AlertsConfig, alertsSchema, ismsSchema } from '../../core/config.ts';
 import { ENV } from '../../core/deployed.ts';
 import { ConfigError, parseWith } from '../../core/validate.ts';
 
@@ -39,4 +39,10 @@ export function deployedSchedules(
 export function alertSettings(env: NodeJS.ProcessEnv = process.env): { dueDays?: AlertsConfig['dueDays'] } {
   const alerts = jsonEnv(env, ENV.alertSettings, alertsSchema);
   return alerts ? { dueDays: alerts.dueDays } : {};
+}
+
+/** The config's `isms` settings (the SoA approval's allowed age) as the stack passes them; unset: the defaults. */
+export function ismsSettings(env: NodeJS.ProcessEnv = process.env): { soaMaxAgeDays?: number } {
+  const isms = jsonEnv(env, ENV.ismsSettings, ismsSchema);
+  return isms ? { soaMaxAgeDays: isms.soaMaxAgeDays } : {};
 }

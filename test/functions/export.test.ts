@@ -11,9 +11,12 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { LambdaFunctionURLEventWithIAMAuthorizer } from 'aws-lambda';
+import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bodyFromRequest, requestFromBody } from '../../core/archive/export.ts';
 import { verifyArchive } from '../../core/archive/verify.ts';
+import { DAY_MS } from '../../core/collector.ts';
+import { appendIsmsRecord } from '../../core/isms/records.ts';
 import { openSigner } from '../../core/stores/open.ts';
 import { handler as collect } from '../../functions/collect.ts';
 import { handler as digest } from '../../functions/digest.ts';
@@ -27,7 +30,7 @@ import {
   perHour,
   urlSeconds,
 } from '../../functions/export.ts';
-import { closeEvidenceStore } from '../../functions/shared/store.ts';
+import { closeEvidenceStore, evidenceStore } from '../../functions/shared/store.ts';
 import { uploadObject } from '../../functions/shared/upload.ts';
 import { unzipToMemory } from '../support/archive.ts';
 import { awsConfig, describeAws } from '../support/aws.ts';
@@ -364,5 +367,38 @@ describeAws('export handler builds archives (moto: collect → digest → export
     expect(await archivesInLastHour()).toBe(built + 1);
     // Archives older than an hour no longer count.
     expect(await archivesInLastHour(new Date(Date.now() + 3_600_000 + 60_000))).toBe(0);
+  });
+  it('judges the SoA approval of an ISO 27001 archive by the configured isms.soaMaxAgeDays (ISMS_SETTINGS)', async () => {
+    const approvedAt = new Date(Date.now() - 10 * DAY_MS).toISOString();
+    await appendIsmsRecord(
+      await evidenceStore(),
+      'soa-approval',
+      () => ({
+        kind: 'soa-approval',
+        version: '2.0',
+        approver: 'Alex Morgan',
+        sha256: 'a'.repeat(64),
+        approvedAt,
+        recordedBy: 'Dana Reyes',
+      }),
+      new Date(),
+    );
+    const soaApproval = async () => {
+      const result = await handler(
+        request(undefined, 'POST', { framework: 'iso27001', from: today, to: today }),
+      );
+      expect(status(result), JSON.stringify(body(result))).toBe(201);
+      const files = await unzipToMemory(await download(String(body(result).url)));
+      const csv = files.find((f) => f.name === 'isms/soa-approval.csv')!.bytes.toString('utf8');
+      return (parse(csv, { columns: true }) as Record<string, string>[])[0]!;
+    };
+    const byDefault = await soaApproval();
+    expect(byDefault).toMatchObject({ version: '2.0', approved_at: approvedAt, stale: 'no' });
+    vi.stubEnv('ISMS_SETTINGS', JSON.stringify({ soaMaxAgeDays: 5 }));
+    const configured = await soaApproval();
+    expect(configured).toMatchObject({ version: '2.0', stale: 'yes' });
+    expect(configured.gap).toMatch(
+      /^the SoA approval \(version 2\.0, \d{4}-\d\d-\d\d\) is 1[01] days old, more than the 5 allowed$/,
+    );
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { verifyChain } from '../../core/digest-chain.ts';
 import { openSigner } from '../../core/stores/open.ts';
 import { handler as digest } from '../../functions/digest.ts';
-import { alertSettings, checkSettings, deployedSchedules } from '../../functions/shared/settings.ts';
+import {
+  alertSettings,
+  checkSettings,
+  deployedSchedules,
+  ismsSettings,
+} from '../../functions/shared/settings.ts';
 import { closeEvidenceStore, evidenceStore, storeSpec } from '../../functions/shared/store.ts';
 import { describeAws } from '../support/aws.ts';
 import { afterThisHour, runAt } from '../support/clock.ts';
@@ -38,6 +43,17 @@ describe('the settings the stack passes to the functions', () => {
       dueDays: { critical: 2, high: 30, medium: 90, low: 180 },
     });
     expect(alertSettings({})).toEqual({});
+  });
+
+  it('isms: the SoA approval’s allowed age; unset: nothing, so the summary and export use the default', () => {
+    expect(ismsSettings({ ISMS_SETTINGS: '{"soaMaxAgeDays":30,"autoNonconformities":true}' })).toEqual({
+      soaMaxAgeDays: 30,
+    });
+    expect(ismsSettings({ ISMS_SETTINGS: '{}' })).toEqual({ soaMaxAgeDays: 365 });
+    expect(ismsSettings({})).toEqual({});
+    expect(() => ismsSettings({ ISMS_SETTINGS: '{"soaMaxAgeDays":0}' })).toThrow(
+      /environment variable ISMS_SETTINGS.*soaMaxAgeDays/,
+    );
   });
 
   it('a value that is not JSON or not valid stops the function with one line naming the variable', () => {

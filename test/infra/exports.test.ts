@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectors } from '../../collectors/index.ts';
 import { checkSettingsSchema } from '../../core/check-settings.ts';
-import { alertsSchema } from '../../core/config.ts';
+import { alertsSchema, ismsSchema } from '../../core/config.ts';
 import { logicalIdOf } from '../../infra/logical-ids.ts';
 import { scheduleOverrides } from '../../infra/proofline.ts';
 import {
@@ -136,6 +136,19 @@ describe('what the functions are told of the config', () => {
     );
     const defaults = JSON.parse(fn('Evaluate').Environment.Variables.CHECK_SETTINGS);
     expect(defaults).toEqual(checkSettingsSchema.parse(undefined));
+  });
+
+  it('the summary and export judge the ISMS records by the config’s isms settings (the SoA approval’s age)', async () => {
+    const s = await synth({ ...withDeploy({}), isms: { soaMaxAgeDays: 90 } });
+    for (const name of ['Summary', 'Export']) {
+      expect(JSON.parse(fn(name, s).Environment.Variables.ISMS_SETTINGS), name).toEqual(
+        ismsSchema.parse({ soaMaxAgeDays: 90 }),
+      );
+      expect(JSON.parse(fn(name).Environment.Variables.ISMS_SETTINGS).soaMaxAgeDays, name).toBe(365);
+    }
+    await expect(synth({ ...withDeploy({}), isms: { soaMaxAgeDays: 0 } })).rejects.toThrow(
+      /isms\.soaMaxAgeDays: Too small/,
+    );
   });
 
   it('evaluate and export judge each collector by its deployed schedule where it is not the default', () => {
