@@ -9,8 +9,8 @@ import { checkCatalog, DAY_MS } from '../core/collector.ts';
 import { alertSettings } from '../core/config.ts';
 import { exceptionStates } from '../core/exceptions.ts';
 import { auditRecord, loadAudits, programmeCsv, programmeStatus, workingPaper } from '../core/isms/audit.ts';
-import { CONTEXT_FILE, type IsmsFiles, loadIsmsFiles, PROGRAMME_FILE } from '../core/isms/files.ts';
-import { ismsGaps } from '../core/isms/gaps.ts';
+import { CONTEXT_FILE, loadIsmsFiles } from '../core/isms/files.ts';
+import { ismsStatus as ismsStatusAt } from '../core/isms/gaps.ts';
 import {
   automaticNcs,
   loadNcRecords,
@@ -57,21 +57,14 @@ export async function loadIsms(ctx: CliContext, env: CommandEnv) {
   return { dir, frameworks, governance, files, soaRows };
 }
 
-/** Where the ISMS stands at `now`: the SoA's approval, the audit programme, nonconformities, and the gaps. */
+/** Where the ISMS stands at `now` (core/isms/gaps.ts), judged against this command's governance folder. */
 export async function ismsStatus(ctx: CliContext, env: CommandEnv, now: Date) {
   const { files, soaRows } = await loadIsms(ctx, env);
-  const soa = soaApprovalStatus(await loadApprovals(ctx.store), soaRows, now, ctx.config.isms.soaMaxAgeDays);
-  const programme = programmeStatus(files.programme?.data, await loadAudits(ctx.store), now);
-  const ncs = ncStates(await loadNcRecords(ctx.store), now);
-  const actions = reviewActions(await loadReviews(ctx.store), now);
-  const gaps = ismsGaps({ soa, programme, ncs, actions, missingFiles: missingFiles(files) });
-  return { soa, programme, ncs, gaps };
+  return ismsStatusAt(
+    { store: ctx.store, files, soaRows, soaMaxAgeDays: ctx.config.isms.soaMaxAgeDays },
+    now,
+  );
 }
-
-export const missingFiles = (files: IsmsFiles) => [
-  ...(files.context ? [] : [CONTEXT_FILE]),
-  ...(files.programme ? [] : [PROGRAMME_FILE]),
-];
 
 async function appendNc(ctx: CliContext, record: NcRecord, now: Date) {
   return appendIsmsRecord(ctx.store, 'nc', (at) => ({ ...record, recordedAt: at }), now);

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
-import { DEFAULT_GOVERNANCE_DIR } from '../controls/governance.ts';
 import { contactsOf, failingDigest, notificationsFor } from '../core/alerts/notify.ts';
 import { ownerMessages } from '../core/alerts/owner-message.ts';
 import { checkCatalog, selectCollectors } from '../core/collector.ts';
@@ -28,7 +26,7 @@ import { registerControlsCommand } from './controls.ts';
 import { registerExceptionCommands } from './exceptions.ts';
 import { registerFindingsCommand } from './findings.ts';
 import { loadGovernanceFor, registerGovernanceCommands } from './governance.ts';
-import { ismsStatus, registerIsmsCommands } from './isms.ts';
+import { registerIsmsCommands } from './isms.ts';
 import { registerUploadCommand } from './manual-evidence.ts';
 import { positiveInt, repeatable } from './options.ts';
 import { registerReportCommand } from './report.ts';
@@ -269,19 +267,18 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
             checks,
             dueDays: alertSettings(ctx.config).dueDays,
           });
-          // Overdue audits, corrective and review actions and an unapproved or stale SoA need attention too;
-          // without a governance folder (an installed package ships none) the digest is the failing controls alone.
-          const { gaps } =
-            storeOptions().governance || existsSync(DEFAULT_GOVERNANCE_DIR)
-              ? await ismsStatus(ctx, env, now)
-              : { gaps: [] };
-          const governance = gaps.length
-            ? `\n\nISMS governance gaps (${gaps.length}):\n${gaps.map((g) => `- ${g}`).join('\n')}`
-            : '';
+          // Overdue audits, corrective and review actions and an unapproved or stale SoA need attention too.
+          const dir = storeOptions().governance;
+          const { digestGovernanceGaps } = await import('../controls/archive-sources.ts');
+          const { gapsSection } = await import('../core/isms/gaps.ts');
+          const gaps = await digestGovernanceGaps(ctx.store, ctx.controls, now, {
+            ...(dir ? { dir } : {}),
+            soaMaxAgeDays: ctx.config.isms.soaMaxAgeDays,
+          });
           out(
             options.json
               ? JSON.stringify({ ...digest, governanceGaps: gaps }, null, 2)
-              : fitLines(`${digest.subject}\n\n${digest.body}${governance}`, terminal.width),
+              : fitLines(`${digest.subject}\n\n${digest.body}${gapsSection(gaps)}`, terminal.width),
           );
           return;
         }

@@ -1,13 +1,30 @@
 import { existsSync } from 'node:fs';
 import type { Framework } from '../core/archive/types.ts';
+import type { Governance } from '../core/governance.ts';
 import { type ArchiveJudgement, ismsArchiveFiles } from '../core/isms/archive.ts';
 import { loadIsmsFiles } from '../core/isms/files.ts';
+import { ismsStatus } from '../core/isms/gaps.ts';
 import { DEFAULT_SOA_MAX_AGE_DAYS, soaDecisions } from '../core/isms/soa-approval.ts';
 import type { Control } from '../core/model.ts';
 import type { Frameworks } from '../core/requirements.ts';
 import type { EvidenceStore } from '../core/stores/store.ts';
+import { loadFrameworks } from './frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from './governance.ts';
 import { loadSubservices } from './subservices.ts';
+
+/** The ISMS files of a governance folder and the SoA's decisions: what the ISMS records are judged against. */
+export async function ismsSources(
+  dir: string,
+  controls: readonly Control[],
+  frameworks: Frameworks,
+  governance: Pick<Governance, 'applicability' | 'risks'>,
+) {
+  const files = await loadIsmsFiles(dir, controls);
+  return { files, soaRows: soaDecisions(frameworks.iso27001, controls, governance) };
+}
+
+/** Without a folder named on purpose, the default one is read when it exists (an installed package ships none). */
+const absentDefault = (dir: string) => dir === DEFAULT_GOVERNANCE_DIR && !existsSync(dir);
 
 /**
  * What the governance folder and the catalog give an archive, for `proofline export` and the export function
@@ -21,15 +38,35 @@ export async function archiveGovernance(
   framework: Framework,
   { dir = DEFAULT_GOVERNANCE_DIR, soaMaxAgeDays = DEFAULT_SOA_MAX_AGE_DAYS } = {},
 ) {
-  // A SOC 2 archive reads the governance files when there are some (an installed package ships none); an
-  // ISO 27001 archive needs them for its SoA, and a folder named on purpose must exist.
-  const optional = framework !== 'iso27001' && dir === DEFAULT_GOVERNANCE_DIR && !existsSync(dir);
+  // A SOC 2 archive reads the governance files when there are some; an ISO 27001 archive needs them for its SoA.
+  const optional = framework !== 'iso27001' && absentDefault(dir);
   const subservices = await loadSubservices(controls);
   if (optional) return { subservices };
   const governance = await loadGovernance(dir, { controls, frameworks });
   if (framework !== 'iso27001') return { governance, subservices };
-  const files = await loadIsmsFiles(dir, controls);
-  const soaRows = soaDecisions(frameworks.iso27001, controls, governance);
-  const sources = { store, controls, governance, files, soaRows, soaMaxAgeDays };
+  const sources = {
+    store,
+    controls,
+    governance,
+    ...(await ismsSources(dir, controls, frameworks, governance)),
+    soaMaxAgeDays,
+  };
   return { governance, subservices, isms: (judged: ArchiveJudgement) => ismsArchiveFiles(sources, judged) };
+}
+
+/**
+ * The ISMS governance gaps at `now` that end the daily digest, for `proofline alerts --digest` and the deployed
+ * summary alike: read from the ISMS records in the evidence store; none without a governance folder.
+ */
+export async function digestGovernanceGaps(
+  store: EvidenceStore,
+  controls: readonly Control[],
+  now: Date,
+  { dir = DEFAULT_GOVERNANCE_DIR, soaMaxAgeDays = DEFAULT_SOA_MAX_AGE_DAYS } = {},
+): Promise<string[]> {
+  if (absentDefault(dir)) return [];
+  const frameworks = await loadFrameworks();
+  const governance = await loadGovernance(dir, { controls, frameworks });
+  const sources = await ismsSources(dir, controls, frameworks, governance);
+  return (await ismsStatus({ store, ...sources, soaMaxAgeDays }, now)).gaps;
 }

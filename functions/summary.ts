@@ -2,6 +2,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { collectors } from '../collectors/index.ts';
+import { digestGovernanceGaps } from '../controls/archive-sources.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
 import { publishSummary } from '../core/alerts/channels.ts';
@@ -10,13 +11,14 @@ import { parsePeriod } from '../core/archive/period.ts';
 import { GENERATOR } from '../core/archive/types.ts';
 import { checkCatalog, DAY_MS } from '../core/collector.ts';
 import { ENV, REPORT_KEYS } from '../core/deployed.ts';
+import { gapsSection } from '../core/isms/gaps.ts';
 import type { Control } from '../core/model.ts';
 import { storeReportHtml } from '../core/report/html/index.ts';
 import type { EvidenceStore } from '../core/stores/store.ts';
 import { requiredEnv } from '../core/validate.ts';
 import { catalogControls } from './shared/catalog.ts';
 import { logger, withMetrics } from './shared/observability.ts';
-import { alertSettings } from './shared/settings.ts';
+import { alertSettings, ismsSettings } from './shared/settings.ts';
 import { evidenceStore } from './shared/store.ts';
 
 /** Days the daily report covers: the last 30, today included (as `proofline report` by default). */
@@ -70,13 +72,14 @@ export async function writeReport(
 /**
  * The daily summary: one message to the alert topic listing every control still failing, without evidence or
  * due for manual evidence, overdue first, then by severity and age — single alerts go out once, on the
- * transition; this repeats what is still open. First it writes the report of the last 30 days to the exports
+ * transition; this repeats what is still open — and last the ISMS governance gaps the records in the store
+ * show, as `proofline alerts --digest` does. First it writes the report of the last 30 days to the exports
  * bucket, and the message says where.
  */
 export async function handler(
   _event: unknown,
   context?: Context,
-): Promise<{ subject: string; open: number; report?: string }> {
+): Promise<{ subject: string; open: number; governanceGaps: string[]; report?: string }> {
   if (context) logger.addContext(context);
   return withMetrics(async () => {
     const topic = requiredEnv(ENV.alertTopic);
@@ -89,13 +92,15 @@ export async function handler(
       checks: checkCatalog(collectors),
       ...alertSettings(),
     });
+    const governanceGaps = await digestGovernanceGaps(store, controls, now, ismsSettings());
+    const reportLine = report ? `\n\nReport of the last ${REPORT_DAYS} days: ${report}` : '';
     // Loaded here, once: the cold start does not pay for the SNS client.
     sns ??= new (await import('@aws-sdk/client-sns')).SNSClient({});
     await publishSummary(sns, topic, {
       ...summary,
-      body: report ? `${summary.body}\n\nReport of the last ${REPORT_DAYS} days: ${report}` : summary.body,
+      body: `${summary.body}${gapsSection(governanceGaps)}${reportLine}`,
     });
-    logger.info('summary sent', { open: summary.open });
-    return { subject: summary.subject, open: summary.open, ...(report ? { report } : {}) };
+    logger.info('summary sent', { open: summary.open, governanceGaps: governanceGaps.length });
+    return { subject: summary.subject, open: summary.open, governanceGaps, ...(report ? { report } : {}) };
   });
 }
