@@ -1,4 +1,5 @@
 import { EXCEPTION_COLLECTOR } from '../exceptions.ts';
+import { GOVERNANCE_COLLECTOR } from '../governance.ts';
 import { ISMS_COLLECTOR } from '../isms/records.ts';
 import { MANUAL_EVIDENCE_COLLECTOR } from '../manual-evidence.ts';
 import type { ArtifactRef, Control, ControlStatus, Finding, Transition } from '../model.ts';
@@ -424,11 +425,16 @@ export async function controlPeriodStatus(input: PeriodStatusInput): Promise<Con
   };
 }
 
-/** Collectors whose collections never count as expected occurrences: records people make. */
+/**
+ * Collectors of records people make (exceptions, uploads, ISMS records, the copies of the governance files),
+ * not collections a schedule makes: their times say nothing of when the systems were last read, so they never
+ * move the end of the period an archive can judge.
+ */
 export const RECORD_COLLECTORS: readonly string[] = [
   EXCEPTION_COLLECTOR,
   MANUAL_EVIDENCE_COLLECTOR,
   ISMS_COLLECTOR,
+  GOVERNANCE_COLLECTOR,
 ];
 
 /** `2026-01-01..2026-01-03, 2026-01-07`: consecutive days as ranges. */
