@@ -162,7 +162,6 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     await mkdir(root, { recursive: true });
     const db = openSqlite(join(root, 'index.sqlite'));
     db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA busy_timeout = 10000');
     // Findings and transitions moved to their compact form leave the old pages free: give the space back once.
     if (migrate(db)) db.exec('VACUUM');
     return new LocalStore(root, db, options.now ?? (() => new Date()), false);
@@ -187,7 +186,6 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     let db: SqliteDatabase;
     if (wal) {
       db = openSqlite(file, { readOnly: true });
-      db.exec('PRAGMA busy_timeout = 10000');
     } else {
       const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT' || error.code === 'ENOTDIR')

@@ -45,10 +45,22 @@ function nodeSqlite(): NodeSqlite {
   return loaded;
 }
 
-/** Opens (and creates, unless `readOnly`) the SQLite database in `file`. */
+/**
+ * How long a statement waits for another process's lock before failing with SQLITE_BUSY: a second `collect`,
+ * `digest` or `evidence upload` on the same store waits for the first one's write to commit (each holds the
+ * lock for one statement or one short transaction) rather than failing.
+ */
+export const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Opens (and creates, unless `readOnly`) the SQLite database in `file`. The busy timeout is set before any
+ * other statement: even switching a new index to WAL mode needs a lock another process may hold.
+ */
 export function openSqlite(file: string, options: { readOnly?: boolean } = {}): SqliteDatabase {
   const { DatabaseSync } = nodeSqlite();
-  return new DatabaseSync(file, options.readOnly ? { readOnly: true } : {});
+  const db = new DatabaseSync(file, options.readOnly ? { readOnly: true } : {});
+  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return db;
 }
 
 /** Runs `fn` in a `BEGIN IMMEDIATE` transaction: committed when it returns, rolled back when it throws. */
