@@ -170,8 +170,9 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   /**
    * Opens an existing store for reading without changing a byte of it. When no writer is active (no WAL
    * file), a private copy of the index is queried (in the temporary folder, removed once open): even a
-   * read-only SQLite connection would create `-wal` and `-shm` files beside it. While a writer is active, the index is opened read-only in place, so
-   * the writer's latest commits are seen (SQLite then updates the read marks in the writer's `-shm`).
+   * read-only SQLite connection would create `-wal` and `-shm` files beside it. While a writer is active, the
+   * index is opened read-only in place, in one read transaction: the commits made before the open are seen,
+   * none made after (SQLite then updates the read marks in the writer's `-shm`).
    */
   static async openReadOnly(
     dir: string = DEFAULT_STORE_DIR,
@@ -186,6 +187,10 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     let db: SqliteDatabase;
     if (wal) {
       db = openSqlite(file, { readOnly: true });
+      // One read transaction for the connection's life: the command reads the index as it was when it opened
+      // (as it does from a copy), not a mix of states while a collect commits between its queries.
+      db.exec('BEGIN');
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
     } else {
       const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
