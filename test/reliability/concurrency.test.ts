@@ -7,10 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyArchive } from '../../core/archive/verify.ts';
 import { verifyChain, writeDueDigests } from '../../core/digest-chain.ts';
+import { EXIT } from '../../core/errors.ts';
 import type { ArtifactRef, Transition } from '../../core/model.ts';
 import { LocalSigner, publicKeyFingerprint } from '../../core/signing.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
 import { indexConsistency } from '../../core/stores/reindex.ts';
+import { openSqlite } from '../../core/stores/sqlite.ts';
+import { StoreBusyError, storageFailure } from '../../core/stores/storage-errors.ts';
 import { type GitHubStandIn, startGitHubStandIn } from '../../demo/github-stand-in.ts';
 import { acmeSeed, DEMO_GITHUB_ORG } from '../../demo/seed-github.ts';
 import { cliProcess, gateProxy, HAS_FAKETIME, type ProcessRun } from './concurrency-run.ts';
@@ -66,6 +69,33 @@ describe('two writers on one embedded store', () => {
     }
   });
 
+  it('a write that waits longer than the busy timeout is one line saying the store is busy, exit 1', async () => {
+    const store = join(dir, 'busy');
+    await (await LocalStore.open(store)).close();
+    const holder = openSqlite(join(store, 'index.sqlite'));
+    const waiter = openSqlite(join(store, 'index.sqlite'));
+    try {
+      holder.exec('BEGIN IMMEDIATE');
+      waiter.exec('PRAGMA busy_timeout = 0'); // the 10 s wait itself is not what is tested
+      let thrown: unknown;
+      try {
+        waiter.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        thrown = error;
+      }
+      const failure = storageFailure(thrown);
+      expect(failure).toBeInstanceOf(StoreBusyError);
+      expect(failure?.message).toMatch(
+        /^the store is busy: another process held its index for more than 10 s; /,
+      );
+      expect(failure?.message).not.toContain('\n');
+      expect(failure?.exitCode).toBe(EXIT.error);
+    } finally {
+      holder.close();
+      waiter.close();
+    }
+  });
+
   it('processes opening a new store at once share one signing key (created once, never half-written)', async () => {
     const store = join(dir, 'keys-race');
     const signers = await Promise.all([1, 2, 3, 4].map(() => LocalSigner.open(store)));
@@ -85,7 +115,9 @@ describe('two writers on one embedded store', () => {
       const reader = await LocalStore.openReadOnly(store);
       try {
         await writer.putArtifact(artifact(2, '2027-03-02T10:05:00.000Z'));
-        expect((await reader.listArtifacts()).map((r) => r.collectedAt)).toEqual(['2027-03-02T10:00:00.000Z']);
+        expect((await reader.listArtifacts()).map((r) => r.collectedAt)).toEqual([
+          '2027-03-02T10:00:00.000Z',
+        ]);
         expect(await reader.latestArtifacts()).toHaveLength(1);
       } finally {
         await reader.close();
@@ -115,95 +147,103 @@ function brokenHistories(transitions: readonly Transition[]): string[] {
 const collectedIn = (refs: readonly ArtifactRef[], at: Date) =>
   refs.filter((r) => Math.abs(Date.parse(r.collectedAt) - at.getTime()) < 120_000);
 
-describe.skipIf(!HAS_FAKETIME)('CLI processes at once on one store (libfaketime gives each its clock)', () => {
-  let github: GitHubStandIn;
-  beforeAll(async () => {
-    github = await startGitHubStandIn(acmeSeed(new Date('2027-03-01T00:00:00Z')));
-  });
-  afterAll(async () => {
-    await github.stop();
-  });
+describe.skipIf(!HAS_FAKETIME)(
+  'CLI processes at once on one store (libfaketime gives each its clock)',
+  () => {
+    let github: GitHubStandIn;
+    beforeAll(async () => {
+      github = await startGitHubStandIn(acmeSeed(new Date('2027-03-01T00:00:00Z')));
+    });
+    afterAll(async () => {
+      await github.stop();
+    });
 
-  it('two collects, a digest and an export during them: nothing lost, nothing twice, chain and archive verify', async () => {
-    // Members and repositories are held at the gate: both collects are mid-run, their store open, when the
-    // digest and the export start; the gate opens once the export has opened the store.
-    const gate = await gateProxy(github.url, [/\/orgs\/acme\/members/, /\/orgs\/acme\/repos/]);
-    const store = join(dir, 'processes');
-    const config = join(dir, 'processes.yaml');
-    await writeFile(config, `scope:\n  github:\n    orgs: [${DEMO_GITHUB_ORG}]\n    baseUrl: ${gate.url}\n`);
-    const base = ['--store', store, '--config', config];
-    const at = (h: number, m: number) => new Date(Date.UTC(2027, 2, 2, h, m));
-    const collect = (collectors: string[], clock: Date) =>
-      cliProcess([...base, 'collect', ...collectors.flatMap((c) => ['--collector', c])], clock);
-    const clocks = { first: at(10, 0), second: at(10, 5) };
-    const first = collect(['github.org.settings', 'github.org.members'], clocks.first);
-    const second = collect(['github.org.settings', 'github.repos'], clocks.second);
-    let exportRun: Promise<ProcessRun> | undefined;
-    let digestRun: Promise<ProcessRun> | undefined;
-    const archive = join(dir, 'during-collect.zip');
-    try {
-      await Promise.race([gate.holding(), first, second]);
-      digestRun = cliProcess([...base, 'digest'], at(10, 10));
-      exportRun = cliProcess(
-        [...base, 'export', '--framework', 'soc2', '--from', '2027-02-01', '--to', '2027-03-02'].concat([
-          '--seed',
-          '1',
-          '--out',
-          archive,
-        ]),
-        at(10, 15),
-        (err) => err.includes("store's first day of evidence") && gate.open(),
+    it('two collects, a digest and an export during them: nothing lost, nothing twice, chain and archive verify', async () => {
+      // Members and repositories are held at the gate: both collects are mid-run, their store open, when the
+      // digest and the export start; the gate opens once the export has opened the store.
+      const gate = await gateProxy(github.url, [/\/orgs\/acme\/members/, /\/orgs\/acme\/repos/]);
+      const store = join(dir, 'processes');
+      const config = join(dir, 'processes.yaml');
+      await writeFile(
+        config,
+        `scope:\n  github:\n    orgs: [${DEMO_GITHUB_ORG}]\n    baseUrl: ${gate.url}\n`,
       );
-      void exportRun.finally(() => gate.open());
-    } finally {
-      void Promise.all([first, second]).finally(() => gate.open());
-    }
-    const runs = await Promise.all([first, second, digestRun!, exportRun!]);
-    await gate.stop();
-    for (const run of runs) expect(run.code, `${run.args.slice(4).join(' ')}\n${run.err}`).toBe(0);
+      const base = ['--store', store, '--config', config];
+      const at = (h: number, m: number) => new Date(Date.UTC(2027, 2, 2, h, m));
+      const collect = (collectors: string[], clock: Date) =>
+        cliProcess([...base, 'collect', ...collectors.flatMap((c) => ['--collector', c])], clock);
+      const clocks = { first: at(10, 0), second: at(10, 5) };
+      const first = collect(['github.org.settings', 'github.org.members'], clocks.first);
+      const second = collect(['github.org.settings', 'github.repos'], clocks.second);
+      let exportRun: Promise<ProcessRun> | undefined;
+      let digestRun: Promise<ProcessRun> | undefined;
+      const archive = join(dir, 'during-collect.zip');
+      try {
+        await Promise.race([gate.holding(), first, second]);
+        digestRun = cliProcess([...base, 'digest'], at(10, 10));
+        exportRun = cliProcess(
+          [...base, 'export', '--framework', 'soc2', '--from', '2027-02-01', '--to', '2027-03-02'].concat([
+            '--seed',
+            '1',
+            '--out',
+            archive,
+          ]),
+          at(10, 15),
+          (err) => err.includes("store's first day of evidence") && gate.open(),
+        );
+        void exportRun.finally(() => gate.open());
+      } finally {
+        void Promise.all([first, second]).finally(() => gate.open());
+      }
+      const runs = await Promise.all([first, second, digestRun!, exportRun!]);
+      await gate.stop();
+      for (const run of runs) expect(run.code, `${run.args.slice(4).join(' ')}\n${run.err}`).toBe(0);
 
-    // Seal the hour the collects wrote, as a digest an hour later would, and check the chain.
-    const signer = await LocalSigner.open(store);
-    const writer = await LocalStore.open(store);
-    await writeDueDigests(writer, signer, { upTo: at(11, 0).toISOString(), now: at(12, 0) });
-    await writer.close();
+      // Seal the hour the collects wrote, as a digest an hour later would, and check the chain.
+      const signer = await LocalSigner.open(store);
+      const writer = await LocalStore.open(store);
+      await writeDueDigests(writer, signer, { upTo: at(11, 0).toISOString(), now: at(12, 0) });
+      await writer.close();
 
-    const opened = await LocalStore.openReadOnly(store);
-    try {
-      const refs = await opened.listArtifacts();
-      // Each collect's collections, every one indexed once, with its file.
-      const slots = (rs: readonly ArtifactRef[]) => rs.map((r) => `${r.collector} ${r.scopeKey}`).sort();
-      expect(slots(collectedIn(refs, clocks.first))).toEqual([
-        'github.org.members acme-global',
-        'github.org.settings acme-global',
-      ]);
-      expect(slots(collectedIn(refs, clocks.second))).toEqual([
-        'github.org.settings acme-global',
-        'github.repos acme-global',
-      ]);
-      expect(refs.every((r) => r.status === 'ok')).toBe(true);
-      expect(await indexConsistency(opened)).toMatchObject({
-        rows: 4,
-        files: 4,
-        rowsWithoutFile: [],
-        filesWithoutRow: [],
-        tempFiles: 0,
-      });
-      for (const ref of refs) expect((await opened.getArtifact(ref.key)).ref).toEqual(ref);
-      expect(brokenHistories(await opened.transitions())).toEqual([]);
+      const opened = await LocalStore.openReadOnly(store);
+      try {
+        const refs = await opened.listArtifacts();
+        // Each collect's collections, every one indexed once, with its file.
+        const slots = (rs: readonly ArtifactRef[]) => rs.map((r) => `${r.collector} ${r.scopeKey}`).sort();
+        expect(slots(collectedIn(refs, clocks.first))).toEqual([
+          'github.org.members acme-global',
+          'github.org.settings acme-global',
+        ]);
+        expect(slots(collectedIn(refs, clocks.second))).toEqual([
+          'github.org.settings acme-global',
+          'github.repos acme-global',
+        ]);
+        expect(refs.every((r) => r.status === 'ok')).toBe(true);
+        expect(await indexConsistency(opened)).toMatchObject({
+          rows: 4,
+          files: 4,
+          rowsWithoutFile: [],
+          filesWithoutRow: [],
+          tempFiles: 0,
+        });
+        for (const ref of refs) expect((await opened.getArtifact(ref.key)).ref).toEqual(ref);
+        expect(brokenHistories(await opened.transitions())).toEqual([]);
 
-      const chain = await verifyChain(opened, [await signer.publicKeyPem()], { to: at(11, 0).toISOString() });
-      expect(chain.problems, JSON.stringify(chain.periods.flatMap((p) => p.problems))).toBe(0);
+        const chain = await verifyChain(opened, [await signer.publicKeyPem()], {
+          to: at(11, 0).toISOString(),
+        });
+        expect(chain.problems, JSON.stringify(chain.periods.flatMap((p) => p.problems))).toBe(0);
 
-      // The export read one state of the store: what it lists is complete, and the archive verifies.
-      const fingerprint = publicKeyFingerprint(await signer.publicKeyPem());
-      const report = await verifyArchive(archive, { fingerprint });
-      expect(report.outcome, JSON.stringify(report.problems)).toBe('verified');
-      const byKey = new Map(refs.map((r) => [r.key, r]));
-      for (const listed of report.manifest?.artifacts ?? [])
-        expect(byKey.get(listed.key)?.sha256, listed.key).toBe(listed.sha256);
-    } finally {
-      await opened.close();
-    }
-  }, 120_000);
-});
+        // The export read one state of the store: what it lists is complete, and the archive verifies.
+        const fingerprint = publicKeyFingerprint(await signer.publicKeyPem());
+        const report = await verifyArchive(archive, { fingerprint });
+        expect(report.outcome, JSON.stringify(report.problems)).toBe('verified');
+        const byKey = new Map(refs.map((r) => [r.key, r]));
+        for (const listed of report.manifest?.artifacts ?? [])
+          expect(byKey.get(listed.key)?.sha256, listed.key).toBe(listed.sha256);
+      } finally {
+        await opened.close();
+      }
+    }, 120_000);
+  },
+);
