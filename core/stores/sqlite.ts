@@ -1,3 +1,4 @@
+import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 /**
@@ -74,4 +75,33 @@ export function immediateTransaction<T>(db: SqliteDatabase, fn: () => T): T {
     db.exec('ROLLBACK');
     throw error;
   }
+}
+
+const walInUse = (file: string) =>
+  stat(`${file}-wal`).then(
+    (s) => s.size > 0,
+    () => false,
+  );
+
+/** Size, inode and modification time (ns) of a file: what changes when a checkpoint writes into it. */
+const identity = async (file: string) => {
+  const s = await stat(file, { bigint: true });
+  return `${s.ino}:${s.size}:${s.mtimeNs}`;
+};
+
+/**
+ * The bytes of a WAL-mode database file read without taking SQLite's locks (a lock would create `-wal` and
+ * `-shm` files beside it), or undefined while a writer uses it (its WAL holds commits the file lacks). A
+ * writer that opens, commits and closes during the read checkpoints into the file under it, leaving a copy of
+ * pages from two states, which SQLite reports as a damaged index: the read counts only when the file and its
+ * WAL are the same after it as before, else it is taken again. Throws ENOENT when there is no file.
+ */
+export async function settledDatabaseBytes(file: string, attempts = 5): Promise<Buffer | undefined> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const before = await identity(file);
+    if (await walInUse(file)) return undefined;
+    const bytes = await readFile(file);
+    if (!(await walInUse(file)) && (await identity(file)) === before) return bytes;
+  }
+  return undefined;
 }

@@ -12,7 +12,7 @@ import type { ArtifactRef, Transition } from '../../core/model.ts';
 import { LocalSigner, publicKeyFingerprint } from '../../core/signing.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
 import { indexConsistency } from '../../core/stores/reindex.ts';
-import { openSqlite } from '../../core/stores/sqlite.ts';
+import { openSqlite, settledDatabaseBytes } from '../../core/stores/sqlite.ts';
 import { StoreBusyError, storageFailure } from '../../core/stores/storage-errors.ts';
 import { type GitHubStandIn, startGitHubStandIn } from '../../demo/github-stand-in.ts';
 import { acmeSeed, DEMO_GITHUB_ORG } from '../../demo/seed-github.ts';
@@ -105,6 +105,50 @@ describe('two writers on one embedded store', () => {
     expect(publicKeyFingerprint(onDisk)).toBe(publicKeyFingerprint(pems[0]!));
     expect((await stat(join(store, 'keys', 'signing-key.pem'))).mode & 0o777).toBe(0o600);
     expect(await readdir(store)).toEqual(['keys']);
+  });
+
+  it('a copy of the index taken beside a writer that commits and closes is never a mix of two states', async () => {
+    const file = join(dir, 'copied.sqlite');
+    const db = openSqlite(file);
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB); CREATE INDEX t_b ON t (b)');
+    db.exec('BEGIN');
+    const insert = db.prepare('INSERT INTO t (b) VALUES (randomblob(1000))');
+    for (let i = 0; i < 4000; i++) insert.run();
+    db.exec('COMMIT');
+    db.close();
+    // Another process opens the index, changes rows across it, commits and closes (a checkpoint into the
+    // file), again and again; a copy read while a checkpoint writes would hold pages of two states.
+    const writes = `const { DatabaseSync } = require('node:sqlite'); const end = Date.now() + 3000;
+      while (Date.now() < end) { const db = new DatabaseSync(process.argv[1]);
+        db.exec('PRAGMA busy_timeout = 10000'); db.exec('BEGIN IMMEDIATE');
+        const update = db.prepare('UPDATE t SET b = randomblob(1000) WHERE id = ?');
+        for (let i = 0; i < 20; i++) update.run(1 + Math.floor(Math.random() * 4000));
+        db.exec('COMMIT'); db.close(); }`;
+    const writer = spawn(process.execPath, ['-e', writes, file], { stdio: 'ignore' });
+    let running = true;
+    const exited = once(writer, 'exit').then(() => (running = false));
+    const mixed: string[] = [];
+    let copies = 0;
+    while (running) {
+      const bytes = await settledDatabaseBytes(file);
+      if (!bytes) continue;
+      copies++;
+      await writeFile(`${file}.copy`, bytes);
+      const copy = openSqlite(`${file}.copy`);
+      try {
+        const check = copy.prepare('PRAGMA quick_check').get() as { quick_check: string };
+        if (check.quick_check !== 'ok') mixed.push(check.quick_check);
+      } catch (error) {
+        mixed.push((error as Error).message);
+      } finally {
+        copy.close();
+      }
+    }
+    await exited;
+    expect(mixed, `${mixed.length} of ${copies} copies`).toEqual([]);
+    // With the writer gone, the file holds still and is copied.
+    expect((await settledDatabaseBytes(file))?.length).toBe((await stat(file)).size);
   });
 
   it('a reading command sees the index as it was when it opened, while a writer commits', async () => {
