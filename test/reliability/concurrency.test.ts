@@ -151,6 +151,31 @@ describe('two writers on one embedded store', () => {
     expect((await settledDatabaseBytes(file))?.length).toBe((await stat(file)).size);
   });
 
+  it('two connections sealing the same periods at once write each digest once, and the chain verifies', async () => {
+    const store = join(dir, 'sealing');
+    let written = Date.parse('2027-03-01T00:00:00Z');
+    const seeded = await LocalStore.open(store, { now: () => new Date(written) });
+    for (let hour = 0; hour < 24; hour++) {
+      written = Date.parse('2027-03-01T00:01:00Z') + hour * 3_600_000;
+      await seeded.putArtifact(artifact(hour, new Date(written).toISOString()));
+    }
+    await seeded.close();
+    const signer = await LocalSigner.open(store);
+    const stores = await Promise.all([LocalStore.open(store), LocalStore.open(store)]);
+    const options = { upTo: '2027-03-02T00:00:00.000Z', now: new Date('2027-03-02T01:00:00Z') };
+    try {
+      const runs = await Promise.all(stores.map((s) => writeDueDigests(s, signer, options)));
+      // Both continue one chain: whichever wrote a period's digest, the other adopted it.
+      expect(runs[0]!.map((d) => d.sha256)).toEqual(runs[1]!.map((d) => d.sha256));
+      expect(runs[0]).toHaveLength(24);
+      expect(await stores[0]!.listDigestKeys()).toHaveLength(24);
+      const chain = await verifyChain(stores[0]!, [await signer.publicKeyPem()], { to: options.upTo });
+      expect(chain.problems).toBe(0);
+    } finally {
+      for (const s of stores) await s.close();
+    }
+  });
+
   it('a reading command sees the index as it was when it opened, while a writer commits', async () => {
     const store = join(dir, 'snapshot');
     const writer = await LocalStore.open(store);
