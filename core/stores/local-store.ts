@@ -170,10 +170,10 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   /**
    * Opens an existing store for reading without changing a byte of it. When no writer is active (no WAL
    * file), a private copy of the index is queried (in the temporary folder, removed once open; read again if
-   * a writer checkpointed into the file meanwhile, `settledDatabaseBytes`): even a
-   * read-only SQLite connection would create `-wal` and `-shm` files beside it. While a writer is active, the
-   * index is opened read-only in place, in one read transaction: the commits made before the open are seen,
-   * none made after (SQLite then updates the read marks in the writer's `-shm`).
+   * a writer checkpointed into the file meanwhile, `settledDatabaseBytes`): even a read-only SQLite
+   * connection would create `-wal` and `-shm` files beside it. While a writer is active, the index is opened
+   * read-only in place, in one read transaction: the commits made before the open are seen, none made after
+   * (SQLite then updates the read marks in the writer's `-shm`).
    */
   static async openReadOnly(
     dir: string = DEFAULT_STORE_DIR,
