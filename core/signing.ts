@@ -1,5 +1,13 @@
-import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { ProoflineError } from './errors.ts';
@@ -34,6 +42,9 @@ export function verifySignature(
   );
 }
 
+const PRIVATE_KEY_FILE = 'signing-key.pem';
+const PUBLIC_KEY_FILE = 'public-key.pem';
+
 /** A key pair kept in the store folder, created on first use; the private key is readable by its owner only. */
 export class LocalSigner implements Signer {
   readonly keyId: string;
@@ -46,23 +57,40 @@ export class LocalSigner implements Signer {
 
   static async open(dir: string): Promise<LocalSigner> {
     const keyDir = join(dir, 'keys');
-    const privatePath = join(keyDir, 'signing-key.pem');
-    const publicPath = join(keyDir, 'public-key.pem');
-    try {
-      return new LocalSigner(await readFile(privatePath, 'utf8'), await readFile(publicPath, 'utf8'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    const existing = await LocalSigner.read(keyDir);
+    if (existing) return existing;
     const { privateKey, publicKey } = generateKeyPairSync('ec', {
       namedCurve: 'P-256',
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
       publicKeyEncoding: { type: 'spki', format: 'pem' },
     });
-    await mkdir(keyDir, { recursive: true, mode: 0o700 });
-    await writeFile(privatePath, privateKey, { mode: 0o600, flag: 'wx' });
-    await writeFile(publicPath, publicKey, { flag: 'wx' });
-    await chmod(privatePath, 0o600);
-    return new LocalSigner(privateKey, publicKey);
+    // Written whole in a folder of its own, then renamed into place: of two processes creating the store's
+    // key at once, the first rename wins and the other adopts its pair; no reader sees half a key.
+    const tmp = join(dir, `keys.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    await mkdir(tmp, { recursive: true, mode: 0o700 });
+    await writeFile(join(tmp, PRIVATE_KEY_FILE), privateKey, { mode: 0o600 });
+    await writeFile(join(tmp, PUBLIC_KEY_FILE), publicKey);
+    await rename(tmp, keyDir).catch(async (error: NodeJS.ErrnoException) => {
+      await rm(tmp, { recursive: true, force: true });
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+    });
+    const created = await LocalSigner.read(keyDir);
+    if (!created)
+      throw new SigningKeyError(
+        `${keyDir} holds no complete key pair (${PRIVATE_KEY_FILE} and ${PUBLIC_KEY_FILE}): restore both from a backup`,
+      );
+    return created;
+  }
+
+  /** The key pair in `keyDir`, or undefined when either half is missing. */
+  private static async read(keyDir: string): Promise<LocalSigner | undefined> {
+    try {
+      const privatePem = await readFile(join(keyDir, PRIVATE_KEY_FILE), 'utf8');
+      return new LocalSigner(privatePem, await readFile(join(keyDir, PUBLIC_KEY_FILE), 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      return undefined;
+    }
   }
 
   async publicKeyPem(): Promise<string> {

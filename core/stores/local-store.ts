@@ -39,7 +39,7 @@ import {
   type StoredDigest,
   type WrittenArtifact,
 } from './digest-storage.ts';
-import { immediateTransaction, openSqlite, type SqliteDatabase } from './sqlite.ts';
+import { immediateTransaction, openSqlite, type SqliteDatabase, settledDatabaseBytes } from './sqlite.ts';
 import {
   type ArtifactQuery,
   type EvidenceStore,
@@ -162,7 +162,6 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     await mkdir(root, { recursive: true });
     const db = openSqlite(join(root, 'index.sqlite'));
     db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA busy_timeout = 10000');
     // Findings and transitions moved to their compact form leave the old pages free: give the space back once.
     if (migrate(db)) db.exec('VACUUM');
     return new LocalStore(root, db, options.now ?? (() => new Date()), false);
@@ -170,9 +169,11 @@ export class LocalStore implements EvidenceStore, DigestStorage {
 
   /**
    * Opens an existing store for reading without changing a byte of it. When no writer is active (no WAL
-   * file), a private copy of the index is queried (in the temporary folder, removed once open): even a
-   * read-only SQLite connection would create `-wal` and `-shm` files beside it. While a writer is active, the index is opened read-only in place, so
-   * the writer's latest commits are seen (SQLite then updates the read marks in the writer's `-shm`).
+   * file), a private copy of the index is queried (in the temporary folder, removed once open; read again if
+   * a writer checkpointed into the file meanwhile, `settledDatabaseBytes`): even a read-only SQLite
+   * connection would create `-wal` and `-shm` files beside it. While a writer is active, the index is opened
+   * read-only in place, in one read transaction: the commits made before the open are seen, none made after
+   * (SQLite then updates the read marks in the writer's `-shm`).
    */
   static async openReadOnly(
     dir: string = DEFAULT_STORE_DIR,
@@ -180,22 +181,21 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   ): Promise<LocalStore> {
     const root = resolve(dir);
     const file = join(root, 'index.sqlite');
-    const wal = await stat(`${file}-wal`).then(
-      (s) => s.size > 0,
-      () => false,
-    );
+    const bytes = await settledDatabaseBytes(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+        throw new StoreNotFoundError(
+          `no evidence store at ${root} (no index.sqlite): check --store, or run "proofline collect" to create one`,
+        );
+      throw error;
+    });
     let db: SqliteDatabase;
-    if (wal) {
+    if (!bytes) {
       db = openSqlite(file, { readOnly: true });
-      db.exec('PRAGMA busy_timeout = 10000');
+      // One read transaction for the connection's life: the command reads the index as it was when it opened
+      // (as it does from a copy), not a mix of states while a collect commits between its queries.
+      db.exec('BEGIN');
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
     } else {
-      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
-          throw new StoreNotFoundError(
-            `no evidence store at ${root} (no index.sqlite): check --store, or run "proofline collect" to create one`,
-          );
-        throw error;
-      });
       // The copy leaves WAL mode (no `-wal` beside it); an older index's schema is migrated in the copy only,
       // its rows are read as they are (making a year's findings compact would cost every read command seconds).
       for (const offset of WAL_HEADER_BYTES) if (bytes[offset] === 2) bytes[offset] = 1;

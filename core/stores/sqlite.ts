@@ -1,3 +1,4 @@
+import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 /**
@@ -45,10 +46,22 @@ function nodeSqlite(): NodeSqlite {
   return loaded;
 }
 
-/** Opens (and creates, unless `readOnly`) the SQLite database in `file`. */
+/**
+ * How long a statement waits for another process's lock before failing with SQLITE_BUSY: a second `collect`,
+ * `digest` or `evidence upload` on the same store waits for the first one's write to commit (each holds the
+ * lock for one statement or one short transaction) rather than failing.
+ */
+export const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Opens (and creates, unless `readOnly`) the SQLite database in `file`. The busy timeout is set before any
+ * other statement: even switching a new index to WAL mode needs a lock another process may hold.
+ */
 export function openSqlite(file: string, options: { readOnly?: boolean } = {}): SqliteDatabase {
   const { DatabaseSync } = nodeSqlite();
-  return new DatabaseSync(file, options.readOnly ? { readOnly: true } : {});
+  const db = new DatabaseSync(file, options.readOnly ? { readOnly: true } : {});
+  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return db;
 }
 
 /** Runs `fn` in a `BEGIN IMMEDIATE` transaction: committed when it returns, rolled back when it throws. */
@@ -62,4 +75,33 @@ export function immediateTransaction<T>(db: SqliteDatabase, fn: () => T): T {
     db.exec('ROLLBACK');
     throw error;
   }
+}
+
+const walInUse = (file: string) =>
+  stat(`${file}-wal`).then(
+    (s) => s.size > 0,
+    () => false,
+  );
+
+/** Size, inode and modification time (ns) of a file: what changes when a checkpoint writes into it. */
+const identity = async (file: string) => {
+  const s = await stat(file, { bigint: true });
+  return `${s.ino}:${s.size}:${s.mtimeNs}`;
+};
+
+/**
+ * The bytes of a WAL-mode database file read without taking SQLite's locks (a lock would create `-wal` and
+ * `-shm` files beside it), or undefined while a writer uses it (its WAL holds commits the file lacks). A
+ * writer that opens, commits and closes during the read checkpoints into the file under it, leaving a copy of
+ * pages from two states, which SQLite reports as a damaged index: the read counts only when the file and its
+ * WAL are the same after it as before, else it is taken again. Throws ENOENT when there is no file.
+ */
+export async function settledDatabaseBytes(file: string, attempts = 5): Promise<Buffer | undefined> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const before = await identity(file);
+    if (await walInUse(file)) return undefined;
+    const bytes = await readFile(file);
+    if (!(await walInUse(file)) && (await identity(file)) === before) return bytes;
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ProoflineError } from '../errors.ts';
+import { BUSY_TIMEOUT_MS } from './sqlite.ts';
 
 export const INDEX_FILE = 'index.sqlite';
 
@@ -13,9 +14,15 @@ export class StorageFullError extends ProoflineError {
   override name = 'StorageFullError';
 }
 
+/** Another process held the embedded store's index lock for longer than the busy timeout. */
+export class StoreBusyError extends ProoflineError {
+  override name = 'StoreBusyError';
+}
+
 /** SQLite's result codes for a file that is damaged (SQLITE_CORRUPT) or not a database (SQLITE_NOTADB). */
 const DAMAGED_CODES = new Set([11, 26]);
 const SQLITE_FULL = 13;
+const SQLITE_BUSY = 5;
 
 const sqliteCode = (error: unknown): number | undefined => {
   const e = error as { code?: string; errcode?: number } | undefined;
@@ -36,9 +43,10 @@ export function damagedIndexError(error: unknown, root?: string): DamagedIndexEr
 }
 
 /**
- * A storage failure as the one line the CLI prints, or undefined for any other error: a damaged index, or a
+ * A storage failure as the one line the CLI prints, or undefined for any other error: a damaged index, a
  * full disk (ENOSPC, EDQUOT, SQLITE_FULL), after which nothing half-written counts (evidence and digests are
- * published whole by link(), index rows in transactions).
+ * published whole by link(), index rows in transactions), or an index another process kept locked for longer
+ * than the busy timeout (SQLITE_BUSY).
  */
 export function storageFailure(error: unknown): ProoflineError | undefined {
   if (isDamagedIndex(error)) return damagedIndexError(error);
@@ -50,5 +58,10 @@ export function storageFailure(error: unknown): ProoflineError | undefined {
       { cause: error },
     );
   }
+  if (sqliteCode(error) === SQLITE_BUSY)
+    return new StoreBusyError(
+      `the store is busy: another process held its index for more than ${BUSY_TIMEOUT_MS / 1000} s; the write that waited was not recorded; run the command again when the other one is done`,
+      { cause: error },
+    );
   return undefined;
 }
