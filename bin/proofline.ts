@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import module from 'node:module';
 import packageJson from '../package.json' with { type: 'json' };
 
 // The SDK warns about releases from 2027 on older Node; the CLI states its engine in package.json instead.
@@ -13,5 +14,9 @@ if (major < floorMajor || (major === floorMajor && minor < floorMinor)) {
   );
   process.exit(1);
 }
+// V8's compiled code of the modules imported from here on is kept between runs, in os.tmpdir()/node-compile-cache
+// (NODE_COMPILE_CACHE moves it, NODE_DISABLE_COMPILE_CACHE=1 turns it off). It never throws: where that folder
+// cannot be written (a read-only or shared machine) the CLI runs as without it. Guarded for runtimes without it.
+module.enableCompileCache?.();
 const { main } = await import('../cli/program.ts');
 process.exitCode = await main(process.argv);

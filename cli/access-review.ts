@@ -11,11 +11,11 @@ import { ACCESS_REVIEW_SCOPE, accessReview } from '../collectors/identity/access
 import type { AccessReviewSnapshot } from '../collectors/identity/access-review/snapshot.ts';
 import { collectors } from '../collectors/index.ts';
 import { sha256Hex } from '../core/canonical.ts';
-import { UsageError } from '../core/errors.ts';
+import { EXIT, UsageError } from '../core/errors.ts';
 import { evaluateArtifact } from '../core/evaluate.ts';
 import type { Artifact, ArtifactRef, Finding } from '../core/model.ts';
 import { collectArtifact, collectTargets, evaluateStore } from '../core/pipeline.ts';
-import type { CliContext } from './context.ts';
+import { type CliContext, type CommandEnv, withContext } from './context.ts';
 
 export const DEFAULT_IDENTITY_MAP = 'governance/identity-map.yaml';
 
@@ -142,4 +142,16 @@ export function formatAccessReview(run: AccessReviewRun, csv?: string): string {
   );
   if (csv && csv !== '-') lines.push(`CSV: ${csv}`);
   return lines.join('\n');
+}
+
+/** `proofline access-review`: a review that could not be built exits with `EXIT.collectionErrors`. */
+export async function accessReviewCommand(
+  env: CommandEnv,
+  options: { csv?: string; identityMap?: string; record?: boolean },
+): Promise<void> {
+  await withContext(env.globals(), { readOnly: !options.record }, async (ctx) => {
+    const result = await runAccessReview(ctx, options);
+    env.out(formatAccessReview(result, options.csv));
+    if (!result.review) env.run.exitCode = EXIT.collectionErrors;
+  });
 }

@@ -7,10 +7,11 @@ import {
   verifyChain,
   writeDueDigests,
 } from '../core/digest-chain.ts';
-import { UsageError } from '../core/errors.ts';
+import { EXIT, UsageError } from '../core/errors.ts';
 import { publicKeyFingerprint, publicKeyInfo, type Signer } from '../core/signing.ts';
 import type { DigestRecord } from '../core/stores/digest-storage.ts';
 import { type ChainedStore, openSigner, openStore, storePublicKey } from '../core/stores/open.ts';
+import type { CommandEnv } from './context.ts';
 
 export interface DigestCommandOptions {
   readonly until?: string;
@@ -18,11 +19,9 @@ export interface DigestCommandOptions {
 }
 
 /** `proofline digest`: writes the signed digest of every period that has ended. */
-export async function runDigest(
-  storeSpec: string,
-  options: DigestCommandOptions,
-  out: (line: string) => void,
-): Promise<void> {
+export async function runDigest(env: CommandEnv, options: DigestCommandOptions): Promise<void> {
+  const { out } = env;
+  const storeSpec = env.globals().store;
   let periodSeconds: number;
   try {
     periodSeconds = parsePeriod(options.period ?? '1h');
@@ -82,8 +81,13 @@ export interface VerifyChainCommandOptions {
   readonly json?: boolean;
 }
 
-/** `proofline verify-chain`: returns the verification; the caller turns problems into the exit code. */
-export async function runVerifyChain(
+/** `proofline verify-chain`: a chain with problems exits with `EXIT.chainProblems`. */
+export async function runVerifyChain(env: CommandEnv, options: VerifyChainCommandOptions): Promise<void> {
+  const result = await verifyStoreChain(env.globals().store, options, env.out);
+  if (!result.ok) env.run.exitCode = EXIT.chainProblems;
+}
+
+async function verifyStoreChain(
   storeSpec: string,
   options: VerifyChainCommandOptions,
   out: (line: string) => void,

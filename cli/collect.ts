@@ -1,8 +1,9 @@
 import { runnableCollectors as registry } from '../collectors/collect.ts';
 import { connectors } from '../collectors/connectors.ts';
+import { collectors } from '../collectors/index.ts';
 import type { ConnectOptions } from '../collectors/sources.ts';
-import { selectCollectors } from '../core/collector.ts';
-import { UsageError } from '../core/errors.ts';
+import { checkCatalog, selectCollectors } from '../core/collector.ts';
+import { EXIT, UsageError } from '../core/errors.ts';
 import type { ControlResult, Transition } from '../core/model.ts';
 import {
   type CollectionOutcome,
@@ -10,10 +11,11 @@ import {
   collectTargets,
   evaluateStore,
 } from '../core/pipeline.ts';
+import { formatStatusTable, statusEntries } from '../core/report/status.ts';
 import { LocalStore } from '../core/stores/local-store.ts';
 import { openSigner } from '../core/stores/open.ts';
 import { describeHead, sealEndedPeriods } from './chain.ts';
-import type { CliContext } from './context.ts';
+import { type CliContext, type CommandEnv, withContext } from './context.ts';
 
 export interface CollectOptions {
   readonly collector?: string[];
@@ -96,4 +98,22 @@ export async function runCollect(ctx: CliContext, options: CollectOptions): Prom
     log(await describeHead(ctx.store, signer, written.length));
   }
   return { outcomes, results, transitions };
+}
+
+/** `proofline collect`: a collection that failed (recorded as an error artifact) exits with `EXIT.collectionErrors`. */
+export async function collectCommand(env: CommandEnv, options: CollectOptions): Promise<void> {
+  await withContext(env.globals(), {}, async (ctx) => {
+    const collected = await runCollect(ctx, { ...options, log: env.err });
+    const failed = collected.outcomes.filter((o) => o.ref.status === 'error');
+    const states = await ctx.store.controlStates();
+    env.out(
+      formatStatusTable(statusEntries(ctx.controls, states, checkCatalog(collectors)), {
+        terminal: env.terminal,
+      }),
+    );
+    env.out(`\nEvidence: ${ctx.store.location}`);
+    for (const f of failed)
+      env.out(`collection failed: ${f.target.collector.id} ${f.ref.scopeKey} → ${f.ref.key}`);
+    if (failed.length) env.run.exitCode = EXIT.collectionErrors;
+  });
 }

@@ -103,10 +103,13 @@ export interface GlobalOptions {
 /** The access of commands that only read the store. */
 export const READ_ONLY: OpenStoreOptions = { readOnly: true };
 
-/** What a command module needs from the program: where to print, and the global options. */
+/** What a command module needs from the program: where to print, the global options, the exit code. */
 export interface CommandEnv {
   readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
   /** Width and colour of the output: tables wrap to its width. */
   readonly terminal: Terminal;
   readonly globals: () => GlobalOptions;
+  /** The exit code the command reports (set by commands that finish with findings, not errors). */
+  readonly run: { exitCode: number };
 }

@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os';
-import type { Command } from 'commander';
 import { collectors } from '../collectors/index.ts';
 import {
   EXCEPTION_COLLECTOR,
@@ -56,109 +55,89 @@ export async function reevaluate(
   if (others > 0) out(`(${others} other controls changed status on re-evaluation; see \`proofline status\`)`);
 }
 
-export function registerExceptionCommands(program: Command, env: CommandEnv): void {
+export async function runExceptionAdd(
+  env: CommandEnv,
+  options: {
+    control?: string;
+    resource?: string;
+    reason?: string;
+    owner?: string;
+    approvedBy?: string;
+    expires?: string;
+  },
+): Promise<void> {
   const { out } = env;
-  const exception = program
-    .command('exception')
-    .description(
-      'record, list and revoke exceptions: accepted failures with an owner, a reason and an expiry',
+
+  await withContext(env.globals(), {}, async (ctx) => {
+    const now = new Date();
+    const grant = exceptionGrant(options, ctx.controls, now, maxExceptionDays(ctx));
+    const { ref } = await appendRecord(ctx.store, grant.control, grant, grant.grantedAt);
+    out(
+      `${grant.id} granted on ${grant.control} (${grant.resource ?? 'all resources'}) until ${grant.expiresAt}${options.expires && isIsoDay(options.expires.trim()) ? ` (the end of ${options.expires.trim()}, UTC)` : ''}, owner ${grant.owner}, approved by ${grant.approvedBy}`,
     );
+    out(`  recorded as ${ref.key}`);
+    await reevaluate(ctx, out, now.toISOString(), grant.control);
+  });
+}
 
-  exception
-    .command('add')
-    .description('grant an exception: failing findings of the control (matching --resource) show as excepted')
-    .option('--control <id>', 'internal control the exception applies to')
-    .option(
-      '--resource <pattern>',
-      'resources covered: a glob over finding resources (* and ?); default: all',
-    )
-    .option('--reason <text>', 'why the failure is accepted')
-    .option('--owner <name>', 'who is accountable until it expires')
-    .option('--approved-by <name>', 'who approved it')
-    .option('--expires <date>', 'expiry, YYYY-MM-DD (through the end of that UTC day) or ISO 8601; required')
-    .action(
-      async (options: {
-        control?: string;
-        resource?: string;
-        reason?: string;
-        owner?: string;
-        approvedBy?: string;
-        expires?: string;
-      }) => {
-        await withContext(env.globals(), {}, async (ctx) => {
-          const now = new Date();
-          const grant = exceptionGrant(options, ctx.controls, now, maxExceptionDays(ctx));
-          const { ref } = await appendRecord(ctx.store, grant.control, grant, grant.grantedAt);
-          out(
-            `${grant.id} granted on ${grant.control} (${grant.resource ?? 'all resources'}) until ${grant.expiresAt}${options.expires && isIsoDay(options.expires.trim()) ? ` (the end of ${options.expires.trim()}, UTC)` : ''}, owner ${grant.owner}, approved by ${grant.approvedBy}`,
-          );
-          out(`  recorded as ${ref.key}`);
-          await reevaluate(ctx, out, now.toISOString(), grant.control);
-        });
-      },
+export async function runExceptionList(
+  env: CommandEnv,
+  options: { control?: string; json?: boolean },
+): Promise<void> {
+  const { out } = env;
+
+  await withContext(env.globals(), {}, async (ctx) => {
+    const views = exceptionStates(await loadExceptionRecords(ctx.store), new Date()).filter(
+      (v) => !options.control || v.grant.control === options.control,
     );
+    if (options.json) {
+      out(JSON.stringify(views, null, 2));
+      return;
+    }
+    out(
+      formatTable(
+        ['ID', 'STATE', 'CONTROL', 'RESOURCE', 'EXPIRES', 'OWNER', 'APPROVED BY', 'REASON'],
+        views.map((v) => [
+          v.grant.id,
+          v.state.toUpperCase(),
+          v.grant.control,
+          v.grant.resource ?? '*',
+          v.grant.expiresAt.slice(0, 10),
+          v.grant.owner,
+          v.grant.approvedBy,
+          v.grant.reason,
+        ]),
+        env.terminal.width,
+      ),
+    );
+    const expired = views.filter((v) => v.state === 'expired').length;
+    out(
+      `\n${views.length} exceptions: ${views.filter((v) => v.state === 'active').length} active, ${expired} expired (no longer applied), ${views.filter((v) => v.state === 'revoked').length} revoked`,
+    );
+  });
+}
 
-  exception
-    .command('list')
-    .description('list every exception with its state: active, expired or revoked')
-    .option('--control <id>', 'only this control')
-    .option('--json', 'machine-readable output')
-    .action(async (options: { control?: string; json?: boolean }) => {
-      await withContext(env.globals(), {}, async (ctx) => {
-        const views = exceptionStates(await loadExceptionRecords(ctx.store), new Date()).filter(
-          (v) => !options.control || v.grant.control === options.control,
-        );
-        if (options.json) {
-          out(JSON.stringify(views, null, 2));
-          return;
-        }
-        out(
-          formatTable(
-            ['ID', 'STATE', 'CONTROL', 'RESOURCE', 'EXPIRES', 'OWNER', 'APPROVED BY', 'REASON'],
-            views.map((v) => [
-              v.grant.id,
-              v.state.toUpperCase(),
-              v.grant.control,
-              v.grant.resource ?? '*',
-              v.grant.expiresAt.slice(0, 10),
-              v.grant.owner,
-              v.grant.approvedBy,
-              v.grant.reason,
-            ]),
-            env.terminal.width,
-          ),
-        );
-        const expired = views.filter((v) => v.state === 'expired').length;
-        out(
-          `\n${views.length} exceptions: ${views.filter((v) => v.state === 'active').length} active, ${expired} expired (no longer applied), ${views.filter((v) => v.state === 'revoked').length} revoked`,
-        );
-      });
-    });
+export async function runExceptionRevoke(
+  env: CommandEnv,
+  id: string,
+  options: { reason?: string; by?: string },
+): Promise<void> {
+  const { out } = env;
 
-  exception
-    .command('revoke')
-    .description('revoke an exception (a new record; the grant stays in the evidence)')
-    .argument('<id>', 'exception id, e.g. EXC-1A2B3C4D5E')
-    .option('--reason <text>', 'why it is revoked')
-    .option('--by <name>', 'who revokes it (default: the current user)')
-    .action(async (id: string, options: { reason?: string; by?: string }) => {
-      await withContext(env.globals(), {}, async (ctx) => {
-        const now = new Date();
-        const view = exceptionStates(await loadExceptionRecords(ctx.store), now).find(
-          (v) => v.grant.id === id,
-        );
-        if (!view) throw new ExceptionError(`no exception ${id} in ${ctx.store.location}`);
-        if (view.state === 'revoked') throw new ExceptionError(`${id} is already revoked`);
-        if (!options.reason?.trim()) throw new ExceptionError('a revocation needs a reason (--reason)');
-        const revokedBy = options.by?.trim() || currentUser();
-        const { ref } = await appendRecord(
-          ctx.store,
-          view.grant.control,
-          { kind: 'revoke', id, reason: options.reason.trim(), revokedBy, revokedAt: now.toISOString() },
-          now.toISOString(),
-        );
-        out(`${id} revoked by ${revokedBy}; recorded as ${ref.key}`);
-        await reevaluate(ctx, out, now.toISOString(), view.grant.control);
-      });
-    });
+  await withContext(env.globals(), {}, async (ctx) => {
+    const now = new Date();
+    const view = exceptionStates(await loadExceptionRecords(ctx.store), now).find((v) => v.grant.id === id);
+    if (!view) throw new ExceptionError(`no exception ${id} in ${ctx.store.location}`);
+    if (view.state === 'revoked') throw new ExceptionError(`${id} is already revoked`);
+    if (!options.reason?.trim()) throw new ExceptionError('a revocation needs a reason (--reason)');
+    const revokedBy = options.by?.trim() || currentUser();
+    const { ref } = await appendRecord(
+      ctx.store,
+      view.grant.control,
+      { kind: 'revoke', id, reason: options.reason.trim(), revokedBy, revokedAt: now.toISOString() },
+      now.toISOString(),
+    );
+    out(`${id} revoked by ${revokedBy}; recorded as ${ref.key}`);
+    await reevaluate(ctx, out, now.toISOString(), view.grant.control);
+  });
 }

@@ -1,8 +1,7 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Command, Option } from 'commander';
 import { collectors } from '../collectors/index.ts';
-import { FRAMEWORKS, type Framework, GENERATOR } from '../core/archive/types.ts';
+import { type Framework, GENERATOR } from '../core/archive/types.ts';
 import { checkCatalog } from '../core/collector.ts';
 import { UsageError } from '../core/errors.ts';
 import { asffFindings } from '../core/findings-export/asff.ts';
@@ -10,11 +9,9 @@ import { currentFindings } from '../core/findings-export/current.ts';
 import { ocsfFindings } from '../core/findings-export/ocsf.ts';
 import { findingsCsv } from '../core/findings-export/rows.ts';
 import { type CommandEnv, READ_ONLY, withContext } from './context.ts';
+import type { FindingsFormat } from './findings-commands.ts';
 
-export const FINDINGS_FORMATS = ['csv', 'asff', 'ocsf'] as const;
-export type FindingsFormat = (typeof FINDINGS_FORMATS)[number];
-
-interface FindingsOptions {
+export interface FindingsOptions {
   readonly format: FindingsFormat;
   readonly out: string;
   readonly framework?: Framework;
@@ -54,57 +51,40 @@ async function writeOut(out: string, text: string, env: CommandEnv): Promise<str
   return path;
 }
 
-/** `proofline findings`: every current finding as CSV, ASFF (Security Hub) or OCSF (Security Lake, SIEMs). */
-export function registerFindingsCommand(program: Command, env: CommandEnv): void {
-  program
-    .command('findings')
-    .description(
-      'write every current finding (check, resource, status, severity, reason, fix, controls, requirements, evidence) as CSV, ASFF or OCSF',
-    )
-    .addOption(
-      new Option('--format <format>', 'csv, asff or ocsf').choices(FINDINGS_FORMATS).makeOptionMandatory(),
-    )
-    .requiredOption('--out <file>', 'the file to write (replaced if it exists), or - for standard output')
-    .addOption(
-      new Option('--framework <name>', 'only controls mapped to soc2 or iso27001').choices([...FRAMEWORKS]),
-    )
-    .option('--failing', 'only failing findings')
-    .option('--aws-account <id>', 'asff: the account that imports the findings (their AwsAccountId)')
-    .option('--region <region>', 'asff: the Security Hub region (default: AWS_REGION)')
-    .action(async (options: FindingsOptions) => {
-      const target = options.format === 'asff' ? asffTarget(options, process.env) : undefined;
-      await withContext(env.globals(), READ_ONLY, async (ctx) => {
-        const found = await currentFindings({
-          store: ctx.store,
-          controls: ctx.controls,
-          collectors,
-          states: await ctx.store.controlStates(),
-          ...(options.framework ? { framework: options.framework } : {}),
-          settings: ctx.config.checks,
-        });
-        const rows = options.failing ? found.rows.filter((r) => r.lastSeen === 'fail') : found.rows;
-        const context = { controls: ctx.controls, checks: checkCatalog(collectors) };
-        const text =
-          options.format === 'csv'
-            ? findingsCsv(rows)
-            : `${JSON.stringify(
-                target
-                  ? asffFindings(rows, { ...context, target })
-                  : ocsfFindings(rows, { ...context, product: GENERATOR }),
-                null,
-                2,
-              )}\n`;
-        const where = await writeOut(options.out, text, env);
-        const count = (s: string) => rows.filter((r) => r.lastSeen === s).length;
-        const summary = [
-          `Findings: ${where}, ${options.format}: ${rows.length} (${count('fail')} failing, ${count('pass')} passing, ${count('not_applicable')} not applicable)`,
-          ...found.gaps.map(
-            (g) =>
-              `no current findings for ${g.collector} ${g.scopeKey}: its latest collection (${g.collectedAt}) failed`,
-          ),
-        ];
-        if (options.out === '-') for (const line of summary) process.stderr.write(`${line}\n`);
-        else for (const line of summary) env.out(line);
-      });
+/** `proofline findings`: every current finding as CSV, ASFF (Security Hub) or OCSF (options: findings-commands.ts). */
+export async function runFindings(env: CommandEnv, options: FindingsOptions): Promise<void> {
+  const target = options.format === 'asff' ? asffTarget(options, process.env) : undefined;
+  await withContext(env.globals(), READ_ONLY, async (ctx) => {
+    const found = await currentFindings({
+      store: ctx.store,
+      controls: ctx.controls,
+      collectors,
+      states: await ctx.store.controlStates(),
+      ...(options.framework ? { framework: options.framework } : {}),
+      settings: ctx.config.checks,
     });
+    const rows = options.failing ? found.rows.filter((r) => r.lastSeen === 'fail') : found.rows;
+    const context = { controls: ctx.controls, checks: checkCatalog(collectors) };
+    const text =
+      options.format === 'csv'
+        ? findingsCsv(rows)
+        : `${JSON.stringify(
+            target
+              ? asffFindings(rows, { ...context, target })
+              : ocsfFindings(rows, { ...context, product: GENERATOR }),
+            null,
+            2,
+          )}\n`;
+    const where = await writeOut(options.out, text, env);
+    const count = (s: string) => rows.filter((r) => r.lastSeen === s).length;
+    const summary = [
+      `Findings: ${where}, ${options.format}: ${rows.length} (${count('fail')} failing, ${count('pass')} passing, ${count('not_applicable')} not applicable)`,
+      ...found.gaps.map(
+        (g) =>
+          `no current findings for ${g.collector} ${g.scopeKey}: its latest collection (${g.collectedAt}) failed`,
+      ),
+    ];
+    if (options.out === '-') for (const line of summary) process.stderr.write(`${line}\n`);
+    else for (const line of summary) env.out(line);
+  });
 }

@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
 import { collectors } from '../collectors/index.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
 import { DEFAULT_GOVERNANCE_DIR, loadGovernance } from '../controls/governance.ts';
@@ -87,158 +86,134 @@ function requestLines(rows: readonly RequestRow[]): string[] {
   ];
 }
 
-export function registerGovernanceCommands(program: Command, env: CommandEnv): void {
+export async function runGovernance(
+  env: CommandEnv,
+  options: { json?: boolean; record?: boolean },
+): Promise<void> {
   const { out } = env;
 
-  program
-    .command('governance')
-    .description(
-      'report governance gaps: risks without a treating control, controls treating no risk, requirements not implemented, owners, manual evidence due, exceptions',
-    )
-    .option('--json', 'machine-readable output')
-    .option(
-      '--record',
-      'keep a copy of the governance files as evidence (when they changed) and re-evaluate the controls',
-    )
-    .action(async (options: { json?: boolean; record?: boolean }) => {
-      await withContext(env.globals(), { readOnly: !options.record }, async (ctx) => {
-        const now = new Date();
-        const { frameworks, governance } = await loadGovernanceFor(ctx, env.globals().governance);
-        let recorded: { ref: ArtifactRef; created: boolean } | undefined;
-        let results: ControlResult[];
-        if (options.record) {
-          recorded = await recordGovernance(ctx.store, governance, now);
-          ({ results } = await evaluateStore(ctx.store, ctx.controls, collectors, now.toISOString()));
-        } else results = await currentResults(ctx, now);
-        const exceptions = exceptionStates(await loadExceptionRecords(ctx.store), now);
-        const report = governanceReport({
-          controls: ctx.controls,
-          frameworks,
-          governance,
-          results,
-          exceptions,
-        });
-        const contradictions = await findContradictions({
-          applicability: governance.applicability,
-          evidence: storeEvidenceView(ctx.store, await ctx.store.latestArtifacts()),
-          controls: ctx.controls,
-          statusOf: statusLookup(results),
-        });
-        if (options.json) {
-          out(
-            JSON.stringify(
-              { governanceEvidence: recorded?.ref.key ?? null, ...report, contradictions },
-              null,
-              2,
-            ),
-          );
-          return;
-        }
-        const lines: string[] = [`Governance files: ${governance.dir}`];
-        lines.push(
-          recorded
-            ? `  kept as evidence ${recorded.created ? '(new copy)' : '(unchanged)'}: ${recorded.ref.key}`
-            : '  not recorded: pass --record to keep a copy as evidence',
-          '',
-          `Statements contradicted by the evidence (SoA exclusions, scope statements): ${contradictions.length}`,
-          ...contradictions.map(
-            (c) => `  ${c.statement}: ${c.resource}: ${c.detail} (${c.evidence || 'control status'})`,
-          ),
-          '',
-          `Risks without a treating control: ${report.risksWithoutControls.length}`,
-          ...report.risksWithoutControls.map(
-            (r) => `  ${r.id}  ${r.treatment}, score ${riskScore(r)}, owner ${r.owner}: ${r.description}`,
-          ),
-          '',
-          `Controls treating no risk: ${report.controlsWithoutRisk.length}`,
-          ...report.controlsWithoutRisk.map((c) => `  ${c.id}  ${c.title}`),
-          '',
-          `Controls whose owner role has nobody in owners.yaml: ${report.unownedControls.length}`,
-          ...report.unownedControls.map((c) => `  ${c.id}  owner role ${c.owner}`),
-          '',
-          ...requestLines(report.requestList),
-          '',
-          `Manual evidence due: ${report.manualDue.length}`,
-          ...report.manualDue.map(
-            (c) =>
-              `  ${c.id}  ${c.manualEvidence?.description ?? ''} (every ${c.manualEvidence?.everyDays} days)`,
-          ),
-          '',
-          `Active exceptions: ${report.activeExceptions.length}`,
-          ...report.activeExceptions.map(
-            (e) =>
-              `  ${e.grant.id}  ${e.grant.control} ${e.grant.resource ?? '*'} until ${e.grant.expiresAt}`,
-          ),
-          `Expired exceptions whose control still fails (no longer applied): ${report.expiredExceptions.length}`,
-          ...report.expiredExceptions.map(
-            (e) =>
-              `  ${e.grant.id}  ${e.grant.control} ${e.grant.resource ?? '*'} expired ${e.grant.expiresAt}`,
-          ),
-        );
-        out(fitLines(lines.join('\n'), env.terminal.width));
-      });
+  await withContext(env.globals(), { readOnly: !options.record }, async (ctx) => {
+    const now = new Date();
+    const { frameworks, governance } = await loadGovernanceFor(ctx, env.globals().governance);
+    let recorded: { ref: ArtifactRef; created: boolean } | undefined;
+    let results: ControlResult[];
+    if (options.record) {
+      recorded = await recordGovernance(ctx.store, governance, now);
+      ({ results } = await evaluateStore(ctx.store, ctx.controls, collectors, now.toISOString()));
+    } else results = await currentResults(ctx, now);
+    const exceptions = exceptionStates(await loadExceptionRecords(ctx.store), now);
+    const report = governanceReport({
+      controls: ctx.controls,
+      frameworks,
+      governance,
+      results,
+      exceptions,
     });
+    const contradictions = await findContradictions({
+      applicability: governance.applicability,
+      evidence: storeEvidenceView(ctx.store, await ctx.store.latestArtifacts()),
+      controls: ctx.controls,
+      statusOf: statusLookup(results),
+    });
+    if (options.json) {
+      out(
+        JSON.stringify({ governanceEvidence: recorded?.ref.key ?? null, ...report, contradictions }, null, 2),
+      );
+      return;
+    }
+    const lines: string[] = [`Governance files: ${governance.dir}`];
+    lines.push(
+      recorded
+        ? `  kept as evidence ${recorded.created ? '(new copy)' : '(unchanged)'}: ${recorded.ref.key}`
+        : '  not recorded: pass --record to keep a copy as evidence',
+      '',
+      `Statements contradicted by the evidence (SoA exclusions, scope statements): ${contradictions.length}`,
+      ...contradictions.map(
+        (c) => `  ${c.statement}: ${c.resource}: ${c.detail} (${c.evidence || 'control status'})`,
+      ),
+      '',
+      `Risks without a treating control: ${report.risksWithoutControls.length}`,
+      ...report.risksWithoutControls.map(
+        (r) => `  ${r.id}  ${r.treatment}, score ${riskScore(r)}, owner ${r.owner}: ${r.description}`,
+      ),
+      '',
+      `Controls treating no risk: ${report.controlsWithoutRisk.length}`,
+      ...report.controlsWithoutRisk.map((c) => `  ${c.id}  ${c.title}`),
+      '',
+      `Controls whose owner role has nobody in owners.yaml: ${report.unownedControls.length}`,
+      ...report.unownedControls.map((c) => `  ${c.id}  owner role ${c.owner}`),
+      '',
+      ...requestLines(report.requestList),
+      '',
+      `Manual evidence due: ${report.manualDue.length}`,
+      ...report.manualDue.map(
+        (c) =>
+          `  ${c.id}  ${c.manualEvidence?.description ?? ''} (every ${c.manualEvidence?.everyDays} days)`,
+      ),
+      '',
+      `Active exceptions: ${report.activeExceptions.length}`,
+      ...report.activeExceptions.map(
+        (e) => `  ${e.grant.id}  ${e.grant.control} ${e.grant.resource ?? '*'} until ${e.grant.expiresAt}`,
+      ),
+      `Expired exceptions whose control still fails (no longer applied): ${report.expiredExceptions.length}`,
+      ...report.expiredExceptions.map(
+        (e) => `  ${e.grant.id}  ${e.grant.control} ${e.grant.resource ?? '*'} expired ${e.grant.expiresAt}`,
+      ),
+    );
+    out(fitLines(lines.join('\n'), env.terminal.width));
+  });
+}
 
-  program
-    .command('system-description')
-    .description(
-      'print the SOC 2 system description skeleton: scope, components, owners, controls, subservice organisations with CSOCs, CUECs',
-    )
-    .option('--json', 'machine-readable output')
-    .action(async (options: { json?: boolean }) => {
-      await withContext(env.globals(), READ_ONLY, async (ctx) => {
-        const { governance } = await loadGovernanceFor(ctx, env.globals().governance);
-        const description = await systemDescription({
-          evidence: storeEvidenceView(ctx.store, await ctx.store.latestArtifacts()),
-          controls: ctx.controls,
-          statusOf: statusLookup(await currentResults(ctx)),
-          owners: governance.owners,
-          subservices: await loadSubservices(ctx.controls),
-        });
-        out(
-          options.json
-            ? JSON.stringify(description, null, 2)
-            : systemDescriptionMarkdown(description, 'SOC 2'),
-        );
-      });
-    });
+export async function runSystemDescription(env: CommandEnv, options: { json?: boolean }): Promise<void> {
+  const { out } = env;
 
-  program
-    .command('soa')
-    .description('generate the ISO/IEC 27001:2022 Statement of Applicability: all 93 Annex A controls')
-    .option('--csv <file>', 'write the statement as CSV to this file')
-    .option('--json', 'print the statement as JSON')
-    .action(async (options: { csv?: string; json?: boolean }) => {
-      await withContext(env.globals(), READ_ONLY, async (ctx) => {
-        const now = new Date();
-        const { frameworks, governance } = await loadGovernanceFor(ctx, env.globals().governance);
-        const rows = statementOfApplicability({
-          iso27001: frameworks.iso27001,
-          controls: ctx.controls,
-          applicability: governance.applicability,
-          risks: governance.risks,
-          statusOf: statusLookup(await currentResults(ctx, now)),
-        });
-        if (options.csv) {
-          await writeFile(options.csv, soaCsv(rows));
-          out(`Statement of Applicability: ${rows.length} Annex A controls written to ${options.csv}`);
-        }
-        if (options.json) out(JSON.stringify(rows, null, 2));
-        if (!options.csv && !options.json)
-          out(
-            formatTable(
-              ['CONTROL', 'APPLICABLE', 'STATUS', 'IMPLEMENTED BY', 'RISKS', 'TITLE'],
-              rows.map((r) => [
-                r.control,
-                r.applicable ? 'yes' : 'no',
-                statusLabel(r.status),
-                r.implementedBy.join(' '),
-                r.risks.join(' '),
-                r.title,
-              ]),
-              env.terminal.width,
-            ),
-          );
-      });
+  await withContext(env.globals(), READ_ONLY, async (ctx) => {
+    const { governance } = await loadGovernanceFor(ctx, env.globals().governance);
+    const description = await systemDescription({
+      evidence: storeEvidenceView(ctx.store, await ctx.store.latestArtifacts()),
+      controls: ctx.controls,
+      statusOf: statusLookup(await currentResults(ctx)),
+      owners: governance.owners,
+      subservices: await loadSubservices(ctx.controls),
     });
+    out(
+      options.json ? JSON.stringify(description, null, 2) : systemDescriptionMarkdown(description, 'SOC 2'),
+    );
+  });
+}
+
+export async function runSoa(env: CommandEnv, options: { csv?: string; json?: boolean }): Promise<void> {
+  const { out } = env;
+
+  await withContext(env.globals(), READ_ONLY, async (ctx) => {
+    const now = new Date();
+    const { frameworks, governance } = await loadGovernanceFor(ctx, env.globals().governance);
+    const rows = statementOfApplicability({
+      iso27001: frameworks.iso27001,
+      controls: ctx.controls,
+      applicability: governance.applicability,
+      risks: governance.risks,
+      statusOf: statusLookup(await currentResults(ctx, now)),
+    });
+    if (options.csv) {
+      await writeFile(options.csv, soaCsv(rows));
+      out(`Statement of Applicability: ${rows.length} Annex A controls written to ${options.csv}`);
+    }
+    if (options.json) out(JSON.stringify(rows, null, 2));
+    if (!options.csv && !options.json)
+      out(
+        formatTable(
+          ['CONTROL', 'APPLICABLE', 'STATUS', 'IMPLEMENTED BY', 'RISKS', 'TITLE'],
+          rows.map((r) => [
+            r.control,
+            r.applicable ? 'yes' : 'no',
+            statusLabel(r.status),
+            r.implementedBy.join(' '),
+            r.risks.join(' '),
+            r.title,
+          ]),
+          env.terminal.width,
+        ),
+      );
+  });
 }

@@ -46,7 +46,6 @@ import type { CliContext, CommandEnv } from './context.ts';
 import { READ_ONLY, withContext } from './context.ts';
 import { currentUser } from './exceptions.ts';
 import { loadGovernanceFor } from './governance.ts';
-import { repeatable } from './options.ts';
 
 /** The governance files and the ISMS data files beside them. */
 export async function loadIsms(ctx: CliContext, env: CommandEnv) {
@@ -86,338 +85,6 @@ async function syncNcs(ctx: CliContext, out: (t: string) => void, now: Date): Pr
   }
 }
 
-function registerRecordCommands(program: Command, env: CommandEnv): void {
-  const { out } = env;
-  const isms = program.command('isms').description('the ISMS records: register versions, gaps');
-  isms
-    .command('record')
-    .description(
-      'record the risk register, context and audit programme when they changed (each change a record), and open nonconformities for controls failing past their due date',
-    )
-    .option('--by <name>', 'who records them (default: the current user)')
-    .action(async (options: { by?: string }) => {
-      await withContext(env.globals(), {}, async (ctx) => {
-        const now = new Date();
-        const { governance, files } = await loadIsms(ctx, env);
-        const risks = governance.files.find((f) => f.name === RISKS_FILE)!;
-        const inputs = [
-          { ...risks, data: { risks: governance.risks } },
-          ...[files.context, files.programme].flatMap((f) => (f ? [f] : [])),
-        ];
-        const recorded = await recordVersions(ctx.store, inputs, options.by?.trim() || currentUser(), now);
-        for (const r of recorded) out(`${r.file}: new version recorded as ${r.key}`);
-        if (recorded.length === 0)
-          out('risk register, context and audit programme unchanged since their last record');
-        if (ctx.config.isms.autoNonconformities) await syncNcs(ctx, out, now);
-      });
-    });
-  isms
-    .command('status')
-    .description(
-      'the ISMS governance gaps: SoA approval, audits overdue, corrective and review actions overdue',
-    )
-    .option('--json', 'machine-readable output')
-    .action(async (options: { json?: boolean }) => {
-      await withContext(env.globals(), READ_ONLY, async (ctx) => {
-        const { soa, programme, ncs, gaps } = await ismsStatus(ctx, env, new Date());
-        if (options.json) {
-          out(
-            JSON.stringify(
-              { gaps, soa, programme: programme.map((p) => ({ audit: p.audit.id, state: p.state })), ncs },
-              null,
-              2,
-            ),
-          );
-          return;
-        }
-        const a = soa.approval;
-        out(
-          a
-            ? `SoA: version ${a.version} approved by ${a.approver} on ${a.approvedAt.slice(0, 10)}${soa.changedAfterApproval ? ', changed since' : ''}`
-            : 'SoA: not approved',
-        );
-        out(
-          `Internal audits: ${programme.filter((p) => p.state === 'done').length} done of ${programme.length} planned`,
-        );
-        out(
-          `Nonconformities: ${ncs.filter((n) => n.state === 'open').length} open (${ncs.filter((n) => n.overdue).length} overdue), ${ncs.filter((n) => n.state === 'closed').length} closed`,
-        );
-        out(`\nGovernance gaps: ${gaps.length}`);
-        for (const g of gaps) out(`  ${g}`);
-      });
-    });
-}
-
-function registerSoaApprove(program: Command, env: CommandEnv): void {
-  const { out } = env;
-  const soa = program.commands.find((c) => c.name() === 'soa') ?? program.command('soa');
-  soa
-    .command('approve')
-    .description(
-      'record the approval of the current Statement of Applicability: its content hash, version, approver and date',
-    )
-    .option('--version <v>', 'the version approved, e.g. 2026.1')
-    .option('--approver <name>', 'who approves it (top management or its delegate)')
-    .action(async (options: { version?: string; approver?: string }) => {
-      await withContext(env.globals(), {}, async (ctx) => {
-        const problems = [
-          ...(options.version?.trim() ? [] : ['an approval names the version approved (--version)']),
-          ...(options.approver?.trim() ? [] : ['an approval names the approver (--approver)']),
-        ];
-        if (problems.length) throw new IsmsError(problems.join('; '));
-        const { soaRows } = await loadIsms(ctx, env);
-        const sha256 = soaContentHash(soaRows);
-        const { ref, at } = await appendIsmsRecord(
-          ctx.store,
-          'soa-approval',
-          (approvedAt) => ({
-            kind: 'soa-approval',
-            version: options.version!.trim(),
-            approver: options.approver!.trim(),
-            sha256,
-            approvedAt,
-            recordedBy: currentUser(),
-          }),
-          new Date(),
-        );
-        out(
-          `SoA version ${options.version!.trim()} (sha256 ${sha256}) approved by ${options.approver!.trim()} at ${at}`,
-        );
-        out(`  recorded as ${ref.key}`);
-      });
-    });
-}
-
-function registerAuditCommands(program: Command, env: CommandEnv): void {
-  const { out } = env;
-  const audit = program
-    .command('audit')
-    .description('the internal audit programme (ISO 27001 9.2) and audits performed');
-  audit
-    .command('record')
-    .description(
-      'record an internal audit performed, with its findings; a nonconformity finding opens one in the register',
-    )
-    .option('--audit <id>', 'the planned audit, from audit-programme.yaml')
-    .option('--date <day>', 'the day it was performed, YYYY-MM-DD')
-    .option('--auditor <name>', 'who performed it')
-    .option('--summary <text>', 'the conclusion in a sentence')
-    .option('--finding <text>', 'an observation, "CONTROL: text" or "text" (repeatable)', repeatable)
-    .option('--nonconformity <text>', 'a nonconformity, "CONTROL: text" or "text" (repeatable)', repeatable)
-    .option('--owner <role>', "owner of the nonconformities raised (default: the control's owner)")
-    .action(async (options: Parameters<typeof auditRecord>[0] & { owner?: string }) => {
-      await withContext(env.globals(), {}, async (ctx) => {
-        const now = new Date();
-        const { files } = await loadIsms(ctx, env);
-        const by = currentUser();
-        const record = auditRecord(options, files.programme?.data, ctx.controls, by, now.toISOString());
-        const due = new Date(
-          Date.parse(record.performedOn) + alertSettings(ctx.config).dueDays.medium * DAY_MS,
-        )
-          .toISOString()
-          .slice(0, 10);
-        const raised = record.findings
-          .filter((f) => f.nonconformity)
-          .map((f) => {
-            const owner = options.owner ?? ctx.controls.find((c) => c.id === f.control)?.owner;
-            if (!owner)
-              throw new IsmsError(
-                `finding ${f.id} names no control: give the nonconformity's owner (--owner)`,
-              );
-            const nc = ncOpen(
-              {
-                source: 'internal-audit',
-                audit: record.audit,
-                ...(f.control ? { control: f.control } : {}),
-                description: f.text,
-                owner,
-                due,
-              },
-              ctx.controls,
-              by,
-              now.toISOString(),
-            );
-            return { finding: f.id, nc };
-          });
-        const ncOf = new Map(raised.map((r) => [r.finding, r.nc.id]));
-        const findings = record.findings.map((f) => {
-          const nc = ncOf.get(f.id);
-          return nc ? { ...f, nc } : f;
-        });
-        const { ref } = await appendIsmsRecord(
-          ctx.store,
-          'audit',
-          (at) => ({ ...record, findings, recordedAt: at }),
-          now,
-        );
-        out(
-          `${record.audit} performed ${record.performedOn} by ${record.auditor}: ${findings.length} findings; recorded as ${ref.key}`,
-        );
-        for (const { nc } of raised) {
-          const stored = await appendNc(ctx, nc, now);
-          out(
-            `  ${nc.id} opened from ${record.audit}: ${nc.description} (owner ${nc.owner}, due ${nc.due}); recorded as ${stored.ref.key}`,
-          );
-        }
-      });
-    });
-  audit
-    .command('programme')
-    .description(
-      'the audit programme, planned against done; --out writes it as CSV with a working paper per planned audit',
-    )
-    .option('--out <dir>', 'folder for audit-programme.csv and the working papers')
-    .action(async (options: { out?: string }) => {
-      await withContext(env.globals(), READ_ONLY, async (ctx) => {
-        const now = new Date();
-        const { files } = await loadIsms(ctx, env);
-        const rows = programmeStatus(files.programme?.data, await loadAudits(ctx.store), now);
-        out(
-          formatTable(
-            ['AUDIT', 'DUE', 'STATE', 'AUDITOR', 'TITLE'],
-            rows.map((r) => [r.audit.id, r.audit.due, r.state.toUpperCase(), r.audit.auditor, r.audit.title]),
-            env.terminal.width,
-          ),
-        );
-        if (!options.out) return;
-        const states = new Map((await ctx.store.controlStates()).map((s) => [s.control, s]));
-        const exceptions = exceptionStates(await loadExceptionRecords(ctx.store), now);
-        await mkdir(options.out, { recursive: true });
-        await writeFile(join(options.out, 'audit-programme.csv'), programmeCsv(rows));
-        const day = now.toISOString().slice(0, 10);
-        for (const row of rows)
-          await writeFile(
-            join(options.out, `${row.audit.id}.md`),
-            workingPaper({
-              row,
-              controls: ctx.controls,
-              standingOf: (c) => ({ status: states.get(c)?.status ?? 'not_evaluated' }),
-              failingOf: (c) => [...new Set((states.get(c)?.failing ?? []).map((f) => f.resource))],
-              exceptions,
-              period: { from: day, to: day },
-            }),
-          );
-        out(
-          `\nwritten to ${options.out}: audit-programme.csv and ${rows.length} working papers (control status as of now)`,
-        );
-      });
-    });
-}
-
-function registerNcCommands(program: Command, env: CommandEnv): void {
-  const { out } = env;
-  const nc = program
-    .command('nc')
-    .description('the nonconformity and corrective action register (ISO 27001 10.2)');
-  const find = async (ctx: CliContext, id: string, now: Date) =>
-    ncStates(await loadNcRecords(ctx.store), now).find((v) => v.id === id);
-  nc.command('add')
-    .description('open a nonconformity')
-    .option('--source <source>', 'internal-audit, failing-control, incident or exception-expiry')
-    .option('--control <id>', 'the control concerned')
-    .option('--audit <id>', 'the internal audit that found it')
-    .option('--description <text>', 'what is wrong')
-    .option('--root-cause <text>', 'why it happened')
-    .option('--action <text>', 'the corrective action')
-    .option('--owner <name>', 'who owns the action')
-    .option('--due <day>', 'when the action is due, YYYY-MM-DD')
-    .action(async (options: Parameters<typeof ncOpen>[0]) => {
-      await withContext(env.globals(), {}, async (ctx) => {
-        const now = new Date();
-        const record = ncOpen(options, ctx.controls, currentUser(), now.toISOString());
-        const { ref } = await appendNc(ctx, record, now);
-        out(
-          `${record.id} opened (${record.source}), owner ${record.owner}, due ${record.due}; recorded as ${ref.key}`,
-        );
-      });
-    });
-  nc.command('update')
-    .description(
-      'record a change: root cause, action, owner, due date, a note; --reopen --reason reopens a closed one',
-    )
-    .argument('<id>', 'e.g. NC-1A2B3C4D')
-    .option('--root-cause <text>')
-    .option('--action <text>')
-    .option('--owner <name>')
-    .option('--due <day>', 'YYYY-MM-DD')
-    .option('--note <text>', 'progress or evidence of the action')
-    .option('--reopen', 'reopen a closed nonconformity (needs --reason)')
-    .option('--reason <text>', 'why it is reopened')
-    .action(async (id: string, options: Parameters<typeof ncUpdate>[2]) => {
-      await withContext(env.globals(), {}, async (ctx) => {
-        const now = new Date();
-        for (const record of ncUpdate(
-          await find(ctx, id, now),
-          id,
-          options,
-          currentUser(),
-          now.toISOString(),
-        )) {
-          const { ref } = await appendNc(ctx, record, now);
-          out(`${id} ${record.kind === 'reopen' ? 'reopened' : 'updated'}; recorded as ${ref.key}`);
-        }
-      });
-    });
-  nc.command('close')
-    .description('close a nonconformity once the action is shown to be effective')
-    .argument('<id>')
-    .option('--effectiveness <text>', 'how the action was verified to work')
-    .action(async (id: string, options: { effectiveness?: string }) => {
-      await withContext(env.globals(), {}, async (ctx) => {
-        const now = new Date();
-        const record = ncClose(
-          await find(ctx, id, now),
-          id,
-          options.effectiveness,
-          currentUser(),
-          now.toISOString(),
-        );
-        const { ref } = await appendNc(ctx, record, now);
-        out(`${id} closed; recorded as ${ref.key}`);
-      });
-    });
-  nc.command('list')
-    .description('the register: every nonconformity with its state')
-    .option('--json', 'machine-readable output')
-    .action(async (options: { json?: boolean }) => {
-      await withContext(env.globals(), READ_ONLY, async (ctx) => {
-        const views = ncStates(await loadNcRecords(ctx.store), new Date());
-        if (options.json) return out(JSON.stringify(views, null, 2));
-        out(
-          formatTable(
-            ['ID', 'STATE', 'SOURCE', 'CONTROL', 'OWNER', 'DUE', 'DESCRIPTION'],
-            views.map((v) => [
-              v.id,
-              `${v.state.toUpperCase()}${v.overdue ? ' OVERDUE' : ''}`,
-              v.source,
-              v.control ?? '',
-              v.owner,
-              v.due,
-              v.description,
-            ]),
-            env.terminal.width,
-          ),
-        );
-      });
-    });
-  nc.command('sync')
-    .description(
-      "open a nonconformity for each control failing past its severity's due date (alerts.dueDays)",
-    )
-    .action(async () => {
-      await withContext(env.globals(), {}, async (ctx) => syncNcs(ctx, out, new Date()));
-    });
-}
-
-/** `isms`, `soa approve`, `audit`, `nc` and `management-review`: the ISMS records. */
-export function registerIsmsCommands(program: Command, env: CommandEnv): void {
-  registerRecordCommands(program, env);
-  registerSoaApprove(program, env);
-  registerAuditCommands(program, env);
-  registerNcCommands(program, env);
-  registerReviewCommands(program, env);
-}
-
 /** `FROM..TO`, two YYYY-MM-DD days. */
 function reviewPeriod(value: string | undefined) {
   const [from, to, extra] = (value ?? '').split('..');
@@ -440,116 +107,368 @@ function reviewAction(value: string, index: number, heldOn: string, problems: st
   return { id: `RA-${heldOn.replaceAll('-', '')}-${index + 1}`, text, owner, due };
 }
 
-function registerReviewCommands(program: Command, env: CommandEnv): void {
+export async function runIsmsRecord(env: CommandEnv, options: { by?: string }): Promise<void> {
   const { out } = env;
-  const review = program
-    .command('management-review')
-    .description(
-      'generate the management review input pack (ISO 27001 9.3.2) for a period as Markdown, HTML and CSV',
-    )
-    .option('--period <from..to>', 'the period reviewed, YYYY-MM-DD..YYYY-MM-DD')
-    .option('--out <dir>', 'folder for management-review.md, .html and .csv (default: print the Markdown)')
-    .action(async (options: { period?: string; out?: string }) => {
-      const period = reviewPeriod(options.period);
-      await withContext(env.globals(), READ_ONLY, async (ctx) => {
-        const now = new Date();
-        const asOf = new Date(Math.min(Date.parse(period.end), now.getTime()));
-        const { files, governance, soaRows } = await loadIsms(ctx, env);
-        const versions = await loadVersions(ctx.store);
-        const riskVersion = versionAt(versions, RISKS_FILE, asOf.toISOString());
-        const contextAtStart = versionAt(versions, CONTEXT_FILE, period.start)?.record;
-        const contextAtEnd = versionAt(versions, CONTEXT_FILE, asOf.toISOString())?.record;
-        const sections = managementReviewPack({
-          period,
-          controls: ctx.controls,
-          actions: reviewActions(await loadReviews(ctx.store), asOf),
-          ...(contextAtStart ? { contextAtStart } : {}),
-          ...(contextAtEnd ? { contextAtEnd } : {}),
-          ncs: ncStates(await loadNcRecords(ctx.store), asOf),
-          trends: controlTrends(
-            ctx.controls.map((c) => c.id),
-            await ctx.store.transitions({ to: period.end }),
-            period.start,
-            period.end,
-          ),
-          programme: programmeStatus(files.programme?.data, await loadAudits(ctx.store), asOf),
-          risks: riskVersion ? risksOf(riskVersion.record) : governance.risks,
-          riskChanges: riskChanges(versions, period.start, period.end),
-          soa: soaApprovalStatus(
-            await loadApprovals(ctx.store),
-            soaRows,
-            asOf,
-            ctx.config.isms.soaMaxAgeDays,
-          ),
-        });
-        const title = `Management review input, ${period.from} to ${period.to}`;
-        if (!options.out) return out(packMarkdown(title, sections));
-        await mkdir(options.out, { recursive: true });
-        await writeFile(join(options.out, 'management-review.md'), packMarkdown(title, sections));
-        await writeFile(join(options.out, 'management-review.html'), packHtml(title, sections));
-        await writeFile(join(options.out, 'management-review.csv'), packCsv(sections));
-        out(`${title}: management-review.md, .html and .csv written to ${options.out}`);
-      });
-    });
-  review
-    .command('record')
-    .description(
-      'record the review held: decisions, actions, earlier actions done, and the minutes (uploaded with evidence upload --control GOV-12)',
-    )
-    .option('--held-on <day>', 'the day of the review, YYYY-MM-DD')
-    .option('--period <from..to>', 'the period it reviewed')
-    .option('--attendee <name>', 'who attended (repeatable)', repeatable)
-    .option('--decision <text>', 'a decision on improvement or change (repeatable)', repeatable)
-    .option('--action <text|owner|due>', 'an action decided (repeatable)', repeatable)
-    .option('--done <id>', 'an action of an earlier review now done (repeatable)', repeatable)
-    .option('--minutes <key>', 'evidence key of the uploaded minutes')
-    .action(
-      async (options: {
-        heldOn?: string;
-        period?: string;
-        attendee?: string[];
-        decision?: string[];
-        action?: string[];
-        done?: string[];
-        minutes?: string;
-      }) => {
-        const problems: string[] = [];
-        const heldOn = dayOption(options.heldOn, '--held-on', problems);
-        if (!options.heldOn)
-          problems.push('a review record needs the day it was held (--held-on YYYY-MM-DD)');
-        // Commander hands a --period after `record` to the parent command, which declares it too.
-        const period = reviewPeriod(options.period ?? review.opts<{ period?: string }>().period);
-        const actions = (options.action ?? []).map((a, i) => reviewAction(a, i, heldOn ?? '', problems));
-        if (!options.decision?.length) problems.push('a review record needs its decisions (--decision)');
-        await withContext(env.globals(), {}, async (ctx) => {
-          const now = new Date();
-          const known = new Set(reviewActions(await loadReviews(ctx.store), now).map((a) => a.action.id));
-          for (const id of options.done ?? [])
-            if (!known.has(id)) problems.push(`--done ${id}: no such review action`);
-          if (options.minutes && !(await ctx.store.getArtifactRef(options.minutes)))
-            problems.push(`--minutes ${options.minutes}: no such evidence in ${ctx.store.location}`);
-          refuse(problems);
-          const { ref } = await appendIsmsRecord(
-            ctx.store,
-            'review',
-            (at) => ({
-              kind: 'review',
-              heldOn,
-              period: { from: period.from, to: period.to },
-              attendees: options.attendee ?? [],
-              decisions: options.decision ?? [],
-              actions,
-              done: options.done ?? [],
-              ...(options.minutes ? { minutes: options.minutes } : {}),
-              recordedBy: currentUser(),
-              recordedAt: at,
-            }),
-            now,
-          );
-          out(
-            `management review of ${heldOn} recorded: ${options.decision!.length} decisions, ${actions.length} actions (${actions.map((a) => a!.id).join(', ') || 'none'}); ${ref.key}`,
-          );
-        });
-      },
+
+  await withContext(env.globals(), {}, async (ctx) => {
+    const now = new Date();
+    const { governance, files } = await loadIsms(ctx, env);
+    const risks = governance.files.find((f) => f.name === RISKS_FILE)!;
+    const inputs = [
+      { ...risks, data: { risks: governance.risks } },
+      ...[files.context, files.programme].flatMap((f) => (f ? [f] : [])),
+    ];
+    const recorded = await recordVersions(ctx.store, inputs, options.by?.trim() || currentUser(), now);
+    for (const r of recorded) out(`${r.file}: new version recorded as ${r.key}`);
+    if (recorded.length === 0)
+      out('risk register, context and audit programme unchanged since their last record');
+    if (ctx.config.isms.autoNonconformities) await syncNcs(ctx, out, now);
+  });
+}
+
+export async function runIsmsStatus(env: CommandEnv, options: { json?: boolean }): Promise<void> {
+  const { out } = env;
+
+  await withContext(env.globals(), READ_ONLY, async (ctx) => {
+    const { soa, programme, ncs, gaps } = await ismsStatus(ctx, env, new Date());
+    if (options.json) {
+      out(
+        JSON.stringify(
+          { gaps, soa, programme: programme.map((p) => ({ audit: p.audit.id, state: p.state })), ncs },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    const a = soa.approval;
+    out(
+      a
+        ? `SoA: version ${a.version} approved by ${a.approver} on ${a.approvedAt.slice(0, 10)}${soa.changedAfterApproval ? ', changed since' : ''}`
+        : 'SoA: not approved',
     );
+    out(
+      `Internal audits: ${programme.filter((p) => p.state === 'done').length} done of ${programme.length} planned`,
+    );
+    out(
+      `Nonconformities: ${ncs.filter((n) => n.state === 'open').length} open (${ncs.filter((n) => n.overdue).length} overdue), ${ncs.filter((n) => n.state === 'closed').length} closed`,
+    );
+    out(`\nGovernance gaps: ${gaps.length}`);
+    for (const g of gaps) out(`  ${g}`);
+  });
+}
+
+export async function runSoaApprove(
+  env: CommandEnv,
+  options: { version?: string; approver?: string },
+): Promise<void> {
+  const { out } = env;
+
+  await withContext(env.globals(), {}, async (ctx) => {
+    const problems = [
+      ...(options.version?.trim() ? [] : ['an approval names the version approved (--version)']),
+      ...(options.approver?.trim() ? [] : ['an approval names the approver (--approver)']),
+    ];
+    if (problems.length) throw new IsmsError(problems.join('; '));
+    const { soaRows } = await loadIsms(ctx, env);
+    const sha256 = soaContentHash(soaRows);
+    const { ref, at } = await appendIsmsRecord(
+      ctx.store,
+      'soa-approval',
+      (approvedAt) => ({
+        kind: 'soa-approval',
+        version: options.version!.trim(),
+        approver: options.approver!.trim(),
+        sha256,
+        approvedAt,
+        recordedBy: currentUser(),
+      }),
+      new Date(),
+    );
+    out(
+      `SoA version ${options.version!.trim()} (sha256 ${sha256}) approved by ${options.approver!.trim()} at ${at}`,
+    );
+    out(`  recorded as ${ref.key}`);
+  });
+}
+
+export async function runAuditRecord(
+  env: CommandEnv,
+  options: Parameters<typeof auditRecord>[0] & { owner?: string },
+): Promise<void> {
+  const { out } = env;
+
+  await withContext(env.globals(), {}, async (ctx) => {
+    const now = new Date();
+    const { files } = await loadIsms(ctx, env);
+    const by = currentUser();
+    const record = auditRecord(options, files.programme?.data, ctx.controls, by, now.toISOString());
+    const due = new Date(Date.parse(record.performedOn) + alertSettings(ctx.config).dueDays.medium * DAY_MS)
+      .toISOString()
+      .slice(0, 10);
+    const raised = record.findings
+      .filter((f) => f.nonconformity)
+      .map((f) => {
+        const owner = options.owner ?? ctx.controls.find((c) => c.id === f.control)?.owner;
+        if (!owner)
+          throw new IsmsError(`finding ${f.id} names no control: give the nonconformity's owner (--owner)`);
+        const nc = ncOpen(
+          {
+            source: 'internal-audit',
+            audit: record.audit,
+            ...(f.control ? { control: f.control } : {}),
+            description: f.text,
+            owner,
+            due,
+          },
+          ctx.controls,
+          by,
+          now.toISOString(),
+        );
+        return { finding: f.id, nc };
+      });
+    const ncOf = new Map(raised.map((r) => [r.finding, r.nc.id]));
+    const findings = record.findings.map((f) => {
+      const nc = ncOf.get(f.id);
+      return nc ? { ...f, nc } : f;
+    });
+    const { ref } = await appendIsmsRecord(
+      ctx.store,
+      'audit',
+      (at) => ({ ...record, findings, recordedAt: at }),
+      now,
+    );
+    out(
+      `${record.audit} performed ${record.performedOn} by ${record.auditor}: ${findings.length} findings; recorded as ${ref.key}`,
+    );
+    for (const { nc } of raised) {
+      const stored = await appendNc(ctx, nc, now);
+      out(
+        `  ${nc.id} opened from ${record.audit}: ${nc.description} (owner ${nc.owner}, due ${nc.due}); recorded as ${stored.ref.key}`,
+      );
+    }
+  });
+}
+
+export async function runAuditProgramme(env: CommandEnv, options: { out?: string }): Promise<void> {
+  const { out } = env;
+
+  await withContext(env.globals(), READ_ONLY, async (ctx) => {
+    const now = new Date();
+    const { files } = await loadIsms(ctx, env);
+    const rows = programmeStatus(files.programme?.data, await loadAudits(ctx.store), now);
+    out(
+      formatTable(
+        ['AUDIT', 'DUE', 'STATE', 'AUDITOR', 'TITLE'],
+        rows.map((r) => [r.audit.id, r.audit.due, r.state.toUpperCase(), r.audit.auditor, r.audit.title]),
+        env.terminal.width,
+      ),
+    );
+    if (!options.out) return;
+    const states = new Map((await ctx.store.controlStates()).map((s) => [s.control, s]));
+    const exceptions = exceptionStates(await loadExceptionRecords(ctx.store), now);
+    await mkdir(options.out, { recursive: true });
+    await writeFile(join(options.out, 'audit-programme.csv'), programmeCsv(rows));
+    const day = now.toISOString().slice(0, 10);
+    for (const row of rows)
+      await writeFile(
+        join(options.out, `${row.audit.id}.md`),
+        workingPaper({
+          row,
+          controls: ctx.controls,
+          standingOf: (c) => ({ status: states.get(c)?.status ?? 'not_evaluated' }),
+          failingOf: (c) => [...new Set((states.get(c)?.failing ?? []).map((f) => f.resource))],
+          exceptions,
+          period: { from: day, to: day },
+        }),
+      );
+    out(
+      `\nwritten to ${options.out}: audit-programme.csv and ${rows.length} working papers (control status as of now)`,
+    );
+  });
+}
+
+const findNc = async (ctx: CliContext, id: string, now: Date) =>
+  ncStates(await loadNcRecords(ctx.store), now).find((v) => v.id === id);
+
+export async function runNcAdd(env: CommandEnv, options: Parameters<typeof ncOpen>[0]): Promise<void> {
+  const { out } = env;
+
+  await withContext(env.globals(), {}, async (ctx) => {
+    const now = new Date();
+    const record = ncOpen(options, ctx.controls, currentUser(), now.toISOString());
+    const { ref } = await appendNc(ctx, record, now);
+    out(
+      `${record.id} opened (${record.source}), owner ${record.owner}, due ${record.due}; recorded as ${ref.key}`,
+    );
+  });
+}
+
+export async function runNcUpdate(
+  env: CommandEnv,
+  id: string,
+  options: Parameters<typeof ncUpdate>[2],
+): Promise<void> {
+  const { out } = env;
+
+  await withContext(env.globals(), {}, async (ctx) => {
+    const now = new Date();
+    for (const record of ncUpdate(
+      await findNc(ctx, id, now),
+      id,
+      options,
+      currentUser(),
+      now.toISOString(),
+    )) {
+      const { ref } = await appendNc(ctx, record, now);
+      out(`${id} ${record.kind === 'reopen' ? 'reopened' : 'updated'}; recorded as ${ref.key}`);
+    }
+  });
+}
+
+export async function runNcClose(
+  env: CommandEnv,
+  id: string,
+  options: { effectiveness?: string },
+): Promise<void> {
+  const { out } = env;
+
+  await withContext(env.globals(), {}, async (ctx) => {
+    const now = new Date();
+    const record = ncClose(
+      await findNc(ctx, id, now),
+      id,
+      options.effectiveness,
+      currentUser(),
+      now.toISOString(),
+    );
+    const { ref } = await appendNc(ctx, record, now);
+    out(`${id} closed; recorded as ${ref.key}`);
+  });
+}
+
+export async function runNcList(env: CommandEnv, options: { json?: boolean }): Promise<void> {
+  const { out } = env;
+
+  await withContext(env.globals(), READ_ONLY, async (ctx) => {
+    const views = ncStates(await loadNcRecords(ctx.store), new Date());
+    if (options.json) return out(JSON.stringify(views, null, 2));
+    out(
+      formatTable(
+        ['ID', 'STATE', 'SOURCE', 'CONTROL', 'OWNER', 'DUE', 'DESCRIPTION'],
+        views.map((v) => [
+          v.id,
+          `${v.state.toUpperCase()}${v.overdue ? ' OVERDUE' : ''}`,
+          v.source,
+          v.control ?? '',
+          v.owner,
+          v.due,
+          v.description,
+        ]),
+        env.terminal.width,
+      ),
+    );
+  });
+}
+
+export async function runNcSync(env: CommandEnv): Promise<void> {
+  const { out } = env;
+
+  await withContext(env.globals(), {}, async (ctx) => syncNcs(ctx, out, new Date()));
+}
+
+export async function runManagementReview(
+  env: CommandEnv,
+  options: { period?: string; out?: string },
+): Promise<void> {
+  const { out } = env;
+
+  const period = reviewPeriod(options.period);
+  await withContext(env.globals(), READ_ONLY, async (ctx) => {
+    const now = new Date();
+    const asOf = new Date(Math.min(Date.parse(period.end), now.getTime()));
+    const { files, governance, soaRows } = await loadIsms(ctx, env);
+    const versions = await loadVersions(ctx.store);
+    const riskVersion = versionAt(versions, RISKS_FILE, asOf.toISOString());
+    const contextAtStart = versionAt(versions, CONTEXT_FILE, period.start)?.record;
+    const contextAtEnd = versionAt(versions, CONTEXT_FILE, asOf.toISOString())?.record;
+    const sections = managementReviewPack({
+      period,
+      controls: ctx.controls,
+      actions: reviewActions(await loadReviews(ctx.store), asOf),
+      ...(contextAtStart ? { contextAtStart } : {}),
+      ...(contextAtEnd ? { contextAtEnd } : {}),
+      ncs: ncStates(await loadNcRecords(ctx.store), asOf),
+      trends: controlTrends(
+        ctx.controls.map((c) => c.id),
+        await ctx.store.transitions({ to: period.end }),
+        period.start,
+        period.end,
+      ),
+      programme: programmeStatus(files.programme?.data, await loadAudits(ctx.store), asOf),
+      risks: riskVersion ? risksOf(riskVersion.record) : governance.risks,
+      riskChanges: riskChanges(versions, period.start, period.end),
+      soa: soaApprovalStatus(await loadApprovals(ctx.store), soaRows, asOf, ctx.config.isms.soaMaxAgeDays),
+    });
+    const title = `Management review input, ${period.from} to ${period.to}`;
+    if (!options.out) return out(packMarkdown(title, sections));
+    await mkdir(options.out, { recursive: true });
+    await writeFile(join(options.out, 'management-review.md'), packMarkdown(title, sections));
+    await writeFile(join(options.out, 'management-review.html'), packHtml(title, sections));
+    await writeFile(join(options.out, 'management-review.csv'), packCsv(sections));
+    out(`${title}: management-review.md, .html and .csv written to ${options.out}`);
+  });
+}
+
+export async function runManagementReviewRecord(
+  env: CommandEnv,
+  options: {
+    heldOn?: string;
+    period?: string;
+    attendee?: string[];
+    decision?: string[];
+    action?: string[];
+    done?: string[];
+    minutes?: string;
+  },
+  command: Command,
+): Promise<void> {
+  const { out } = env;
+
+  const problems: string[] = [];
+  const heldOn = dayOption(options.heldOn, '--held-on', problems);
+  if (!options.heldOn) problems.push('a review record needs the day it was held (--held-on YYYY-MM-DD)');
+  // Commander hands a --period after `record` to the parent command, which declares it too.
+  const period = reviewPeriod(options.period ?? command.parent?.opts<{ period?: string }>().period);
+  const actions = (options.action ?? []).map((a, i) => reviewAction(a, i, heldOn ?? '', problems));
+  if (!options.decision?.length) problems.push('a review record needs its decisions (--decision)');
+  await withContext(env.globals(), {}, async (ctx) => {
+    const now = new Date();
+    const known = new Set(reviewActions(await loadReviews(ctx.store), now).map((a) => a.action.id));
+    for (const id of options.done ?? [])
+      if (!known.has(id)) problems.push(`--done ${id}: no such review action`);
+    if (options.minutes && !(await ctx.store.getArtifactRef(options.minutes)))
+      problems.push(`--minutes ${options.minutes}: no such evidence in ${ctx.store.location}`);
+    refuse(problems);
+    const { ref } = await appendIsmsRecord(
+      ctx.store,
+      'review',
+      (at) => ({
+        kind: 'review',
+        heldOn,
+        period: { from: period.from, to: period.to },
+        attendees: options.attendee ?? [],
+        decisions: options.decision ?? [],
+        actions,
+        done: options.done ?? [],
+        ...(options.minutes ? { minutes: options.minutes } : {}),
+        recordedBy: currentUser(),
+        recordedAt: at,
+      }),
+      now,
+    );
+    out(
+      `management review of ${heldOn} recorded: ${options.decision!.length} decisions, ${actions.length} actions (${actions.map((a) => a!.id).join(', ') || 'none'}); ${ref.key}`,
+    );
+  });
 }

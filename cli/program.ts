@@ -1,48 +1,29 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { collectors } from '../collectors/index.ts';
-import { contactsOf, failingDigest, notificationsFor } from '../core/alerts/notify.ts';
-import { ownerMessages } from '../core/alerts/owner-message.ts';
-import { checkCatalog, selectCollectors } from '../core/collector.ts';
-import { alertSettings } from '../core/config.ts';
-import { EXIT, ProoflineError, UsageError } from '../core/errors.ts';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, ProoflineError } from '../core/errors.ts';
 import { SEVERITIES, type Source } from '../core/model.ts';
-import { collectorPolicy } from '../core/permissions.ts';
-import { evaluateStore } from '../core/pipeline.ts';
-import {
-  formatResource,
-  formatStatusTable,
-  resourceView,
-  type StatusFilter,
-  statusEntries,
-} from '../core/report/status.ts';
-import { fitLines, formatTable, PLAIN, type Terminal, terminalOf } from '../core/report/table.ts';
+import { PLAIN, type Terminal, terminalOf } from '../core/report/table.ts';
 import { storageFailure } from '../core/stores/storage-errors.ts';
-import { parseIsoTime } from '../core/validate.ts';
-import { formatAccessReview, runAccessReview } from './access-review.ts';
 import { registerArchiveCommands } from './archive-commands.ts';
-import { runDigest, runVerifyChain } from './chain.ts';
-import { type CommandEnv, type GlobalOptions, READ_ONLY, withContext } from './context.ts';
-import { registerControlsCommand } from './controls.ts';
-import { registerExceptionCommands } from './exceptions.ts';
-import { registerFindingsCommand } from './findings.ts';
-import { loadGovernanceFor, registerGovernanceCommands } from './governance.ts';
-import { registerIsmsCommands } from './isms.ts';
-import { registerUploadCommand } from './manual-evidence.ts';
-import { positiveInt, repeatable } from './options.ts';
-import { registerReportCommand } from './report.ts';
+import type { CommandEnv, GlobalOptions } from './context.ts';
+import { registerControlsCommand } from './controls-commands.ts';
+import { registerExceptionCommands } from './exception-commands.ts';
+import { registerFindingsCommand } from './findings-commands.ts';
+import { registerGovernanceCommands } from './governance-commands.ts';
+import { registerIsmsCommands } from './isms-commands.ts';
+import { lazy } from './lazy.ts';
+import { registerUploadCommand } from './manual-evidence-commands.ts';
+import { choice, isoDate, positiveInt, repeatable } from './options.ts';
+import { registerReportCommand } from './report-commands.ts';
+
+/*
+ * The command table: every command's name, description and options, and its action loaded when it runs
+ * (`lazy`), so `--help` and each command load only what they use. Keep implementations out of this module
+ * and out of the *-commands.ts modules it imports: a test fails when this table reaches zod, yaml or an SDK.
+ */
 
 /** The AWS SDK's own error when the credential chain finds nothing: the user's to fix, like ours. */
 const isMissingAwsCredentials = (error: unknown): boolean =>
   error instanceof Error && error.name === 'CredentialsProviderError';
-
-const isoDate = (value: string): string => {
-  const date = parseIsoTime(value);
-  if (!date)
-    throw new InvalidArgumentError(
-      `"${value}" is not a date: use YYYY-MM-DD or an ISO 8601 time with its zone (2026-12-31T18:00:00Z)`,
-    );
-  return date.toISOString();
-};
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -67,13 +48,6 @@ function processIo(): Io {
   };
 }
 
-const choice =
-  <T extends string>(what: string, values: readonly T[]) =>
-  (value: string): T => {
-    if (!values.includes(value as T))
-      throw new InvalidArgumentError(`"${value}" is not a ${what} (one of ${values.join(', ')})`);
-    return value as T;
-  };
 const SOURCES: readonly Source[] = ['aws', 'github', 'okta', 'entra', 'google', 'identity-center', 'manual'];
 
 /** The command tree. Actions report their exit code through `run` rather than the process. */
@@ -100,9 +74,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .exitOverride();
 
   const storeOptions = () => program.opts<GlobalOptions>();
-  const terminal = io.terminal ?? PLAIN;
-  const env: CommandEnv = { out, globals: storeOptions, terminal };
-  const checks = checkCatalog(collectors);
+  const env: CommandEnv = { out, err: io.err, globals: storeOptions, terminal: io.terminal ?? PLAIN, run };
 
   program
     .command('collect')
@@ -115,40 +87,13 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     )
     .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
     .option('--concurrency <n>', 'collections in parallel', positiveInt, 4)
-    .action(async (options) => {
-      await withContext(storeOptions(), {}, async (ctx) => {
-        // Loaded here: collecting brings the vendor SDKs (AWS, GitHub, the IdPs) that no other command needs.
-        const { runCollect } = await import('./collect.ts');
-        const collected = await runCollect(ctx, { ...options, log: io.err });
-        const failed = collected.outcomes.filter((o) => o.ref.status === 'error');
-        out(
-          formatStatusTable(statusEntries(ctx.controls, await ctx.store.controlStates(), checks), {
-            terminal,
-          }),
-        );
-        out(`\nEvidence: ${ctx.store.location}`);
-        for (const f of failed)
-          out(`collection failed: ${f.target.collector.id} ${f.ref.scopeKey} → ${f.ref.key}`);
-        if (failed.length) run.exitCode = EXIT.collectionErrors;
-      });
-    });
+    // Collecting brings the vendor SDKs (AWS, GitHub, the IdPs) that no other command needs.
+    .action(lazy(() => import('./collect.ts'), 'collectCommand', env));
 
   program
     .command('evaluate')
     .description('re-evaluate every control on the latest evidence in the store')
-    .action(async () => {
-      await withContext(storeOptions(), {}, async (ctx) => {
-        const { transitions } = await evaluateStore(
-          ctx.store,
-          ctx.controls,
-          collectors,
-          new Date().toISOString(),
-          { settings: ctx.config.checks },
-        );
-        for (const t of transitions) out(`${t.control}: ${t.from ?? 'new'} → ${t.to}`);
-        out(`${ctx.controls.length} controls evaluated, ${transitions.length} changed status`);
-      });
-    });
+    .action(lazy(() => import('./status.ts'), 'runEvaluate', env));
 
   program
     .command('status')
@@ -166,20 +111,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .option('--failing', 'only failing controls')
     .option('--all', 'every failing resource, and each control due for manual evidence on its own line')
     .option('--json', 'machine-readable output')
-    .action(async (options: StatusFilter & { all?: boolean; json?: boolean }) => {
-      await withContext(storeOptions(), READ_ONLY, async (ctx) => {
-        const entries = statusEntries(ctx.controls, await ctx.store.controlStates(), checks, options);
-        out(
-          options.json
-            ? JSON.stringify(
-                entries.map((e) => e.row),
-                null,
-                2,
-              )
-            : formatStatusTable(entries, { terminal, all: !!options.all }),
-        );
-      });
-    });
+    .action(lazy(() => import('./status.ts'), 'runStatus', env));
 
   program
     .command('resource')
@@ -188,12 +120,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     )
     .argument('<id>', 'the resource as `status` prints it, e.g. acme/web or an ARN')
     .option('--json', 'machine-readable output')
-    .action(async (id: string, options: { json?: boolean }) => {
-      await withContext(storeOptions(), READ_ONLY, async (ctx) => {
-        const view = resourceView(id, ctx.controls, await ctx.store.controlStates(), checks);
-        out(options.json ? JSON.stringify(view, null, 2) : formatResource(view, terminal));
-      });
-    });
+    .action(lazy(() => import('./status.ts'), 'runResource', env));
 
   const evidence = program.command('evidence').description('list and show stored evidence');
   evidence
@@ -204,39 +131,12 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .option('--from <date>', 'collected at or after', isoDate)
     .option('--to <date>', 'collected before', isoDate)
     .option('--json', 'machine-readable output')
-    .action(
-      async (options: { collector?: string; scope?: string; from?: string; to?: string; json?: boolean }) => {
-        await withContext(storeOptions(), READ_ONLY, async (ctx) => {
-          const refs = await ctx.store.listArtifacts({
-            ...(options.collector ? { collector: options.collector } : {}),
-            ...(options.scope ? { scopeKey: options.scope } : {}),
-            ...(options.from ? { from: options.from } : {}),
-            ...(options.to ? { to: options.to } : {}),
-          });
-          if (options.json) out(JSON.stringify(refs, null, 2));
-          else
-            out(
-              formatTable(
-                ['COLLECTED', 'STATUS', 'BYTES', 'KEY'],
-                refs.map((r) => [r.collectedAt, r.status, String(r.size), r.key]),
-                terminal.width,
-              ),
-            );
-        });
-      },
-    );
+    .action(lazy(() => import('./status.ts'), 'runEvidenceList', env));
   evidence
     .command('show')
     .description('print an artifact after checking its SHA-256')
     .argument('<key>', 'evidence key, as printed by `evidence list`')
-    .action(async (key: string) => {
-      await withContext(storeOptions(), READ_ONLY, async (ctx) => {
-        if (!(await ctx.store.getArtifactRef(key)))
-          throw new UsageError(`no artifact with key ${key} in ${ctx.store.location}`);
-        const { artifact } = await ctx.store.getArtifact(key);
-        out(JSON.stringify(artifact, null, 2));
-      });
-    });
+    .action(lazy(() => import('./status.ts'), 'runEvidenceShow', env));
 
   registerUploadCommand(evidence, env);
   registerControlsCommand(program, env);
@@ -259,67 +159,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       '--digest',
       'instead, the daily digest: what still needs attention, overdue first, then by severity and age',
     )
-    .action(async (options: { since?: string; json?: boolean; digest?: boolean; messages?: boolean }) => {
-      await withContext(storeOptions(), READ_ONLY, async (ctx) => {
-        if (options.digest) {
-          const now = new Date();
-          const digest = failingDigest(await ctx.store.controlStates(), ctx.controls, now.toISOString(), {
-            checks,
-            dueDays: alertSettings(ctx.config).dueDays,
-          });
-          // Overdue audits, corrective and review actions and an unapproved or stale SoA need attention too.
-          const dir = storeOptions().governance;
-          const { digestGovernanceGaps } = await import('../controls/archive-sources.ts');
-          const { gapsSection } = await import('../core/isms/gaps.ts');
-          const gaps = await digestGovernanceGaps(ctx.store, ctx.controls, now, {
-            ...(dir ? { dir } : {}),
-            soaMaxAgeDays: ctx.config.isms.soaMaxAgeDays,
-          });
-          out(
-            options.json
-              ? JSON.stringify({ ...digest, governanceGaps: gaps }, null, 2)
-              : fitLines(`${digest.subject}\n\n${digest.body}${gapsSection(gaps)}`, terminal.width),
-          );
-          return;
-        }
-        const { governance } = await loadGovernanceFor(ctx, storeOptions().governance);
-        const transitions = await ctx.store.transitions(options.since ? { from: options.since } : {});
-        const notifications = notificationsFor(transitions, {
-          controls: ctx.controls,
-          collectors,
-          ownerContacts: contactsOf(governance.owners),
-        });
-        const { reportUrl } = alertSettings(ctx.config);
-        const messages = ownerMessages(notifications, reportUrl ? { reportUrl } : {});
-        if (options.json)
-          out(
-            JSON.stringify(
-              options.messages
-                ? messages.map(({ notifications: _, ...m }) => m)
-                : notifications.map((n) => ({ 'detail-type': n.kind, detail: n.detail })),
-              null,
-              2,
-            ),
-          );
-        else if (options.messages)
-          out(messages.map((m) => fitLines(`${m.subject}\n\n${m.body}`, terminal.width)).join('\n\n---\n\n'));
-        else {
-          out(
-            formatTable(
-              ['AT', 'ALERT'],
-              notifications.map((n) => [n.detail.at, n.subject]),
-              terminal.width,
-            ),
-          );
-          out(
-            fitLines(
-              `\n${notifications.length} alerts in ${messages.length} messages, one per owner (alerts --messages)`,
-              terminal.width,
-            ),
-          );
-        }
-      });
-    });
+    .action(lazy(() => import('./alerts.ts'), 'runAlerts', env));
 
   program
     .command('access-review')
@@ -335,22 +175,13 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       '--record',
       'store the review as evidence and re-evaluate the controls (needs a filled identity map)',
     )
-    .action(async (options: { csv?: string; identityMap?: string; record?: boolean }) => {
-      await withContext(storeOptions(), { readOnly: !options.record }, async (ctx) => {
-        const result = await runAccessReview(ctx, options);
-        out(formatAccessReview(result, options.csv));
-        if (!result.review) run.exitCode = EXIT.collectionErrors;
-      });
-    });
+    .action(lazy(() => import('./access-review.ts'), 'accessReviewCommand', env));
 
   program
     .command('permissions')
     .description('print the IAM policy the AWS collectors need (read-only, exactly the actions they call)')
     .option('--collector <id>', 'only these collectors (repeatable)', repeatable)
-    .action(async (options: { collector?: string[] }) => {
-      // The definitions carry the permissions: printing them loads no collect code and no vendor SDK.
-      out(JSON.stringify(collectorPolicy(selectCollectors(collectors, options.collector)), null, 2));
-    });
+    .action(lazy(() => import('./status.ts'), 'runPermissions', env));
 
   program
     .command('digest')
@@ -361,9 +192,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       isoDate,
     )
     .option('--period <length>', 'digest period, e.g. 15m, 1h, 1d (applies from the chain head on)', '1h')
-    .action(async (options: { until?: string; period?: string }) => {
-      await runDigest(storeOptions().store, options, out);
-    });
+    .action(lazy(() => import('./chain.ts'), 'runDigest', env));
 
   program
     .command('verify-chain')
@@ -380,18 +209,12 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
       repeatable,
     )
     .option('--json', 'machine-readable output')
-    .action(async (options: { from?: string; to?: string; publicKey?: string[]; json?: boolean }) => {
-      const result = await runVerifyChain(storeOptions().store, options, out);
-      if (!result.ok) run.exitCode = EXIT.chainProblems;
-    });
+    .action(lazy(() => import('./chain.ts'), 'runVerifyChain', env));
 
   program
     .command('reindex')
     .description("rebuild the embedded store's index from its evidence and digest files, then re-evaluate")
-    .action(async () => {
-      const { runReindex } = await import('./reindex.ts');
-      await runReindex(storeOptions(), out);
-    });
+    .action(lazy(() => import('./reindex.ts'), 'runReindex', env));
 
   program
     .command('demo')

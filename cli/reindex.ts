@@ -2,17 +2,16 @@ import { collectors } from '../collectors/index.ts';
 import { UsageError } from '../core/errors.ts';
 import { evaluateStore } from '../core/pipeline.ts';
 import { reindexStore } from '../core/stores/reindex.ts';
-import { type GlobalOptions, withContext } from './context.ts';
+import { type CommandEnv, withContext } from './context.ts';
 
 /**
  * `proofline reindex`: rebuilds the embedded store's index from its evidence and digest files, then
  * re-evaluates every control from the latest evidence. Run it with no other command writing to the store.
  */
-export async function runReindex(
-  globals: GlobalOptions,
-  out: (line: string) => void,
-  now: Date = new Date(),
-): Promise<void> {
+export async function runReindex(env: CommandEnv): Promise<void> {
+  const { out } = env;
+  const globals = env.globals();
+  const now = new Date();
   if (globals.store.startsWith('s3://'))
     throw new UsageError(
       'reindex rebuilds the embedded store; the deployed store keeps its index in DynamoDB',

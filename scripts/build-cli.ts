@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { type BuildOptions, type BuildResult, build, type Plugin } from 'esbuild';
 import { collectors } from '../collectors/index.ts';
 import { DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
 import type { CompiledCatalog } from '../controls/compiled.ts';
@@ -56,13 +56,17 @@ export function compiledCatalogPlugin(): Plugin {
  */
 export const CLI_INLINE = ['zod', 'yaml', 'commander'] as const;
 
-export async function buildCli(): Promise<void> {
+/**
+ * Builds the CLI into dist/; `overrides` let a test build it in memory with a metafile (`write: false`,
+ * `metafile: true`) to check what each command loads.
+ */
+export async function buildCli(overrides: BuildOptions = {}): Promise<BuildResult> {
   const { dependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     dependencies: Record<string, string>;
   };
   const inline = new Set<string>(CLI_INLINE);
   const { packages: _, ...bundle } = BUNDLE;
-  await build({
+  return build({
     ...bundle,
     external: Object.keys(dependencies)
       .filter((name) => !inline.has(name))
@@ -77,6 +81,7 @@ export async function buildCli(): Promise<void> {
     outExtension: { '.js': '.mjs' },
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
+    ...overrides,
   });
 }
 
