@@ -1,9 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import * as z from 'zod';
 import { type Control, MANUAL_EVIDENCE, type RequirementLink } from '../core/model.ts';
 import type { Frameworks } from '../core/requirements.ts';
+import { parseYaml } from '../core/yaml.ts';
 import { CatalogError, CONTROLS_DIR } from './base.ts';
 import { COMPILED } from './compiled.ts';
 import { loadFrameworks } from './frameworks.ts';
@@ -57,7 +57,7 @@ async function loadControlFile(
 ): Promise<Control[]> {
   let data: unknown;
   try {
-    data = parse(await readFile(file, 'utf8'));
+    data = await parseYaml(await readFile(file, 'utf8'));
   } catch (error) {
     throw new CatalogError(`${file}: ${(error as Error).message}`);
   }

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import * as z from 'zod';
 import { checkSettingsSchema } from './check-settings.ts';
 import { DEFAULT_MAX_EXCEPTION_DAYS } from './exceptions.ts';
 import { DEFAULT_SOA_MAX_AGE_DAYS } from './isms/soa-approval.ts';
 import { ConfigError, parseWith } from './validate.ts';
+import { parseYaml } from './yaml.ts';
 
 export const DEFAULT_CONFIG_FILE = 'proofline.config.yaml';
 
@@ -346,7 +346,7 @@ export async function loadConfig(file?: string): Promise<ProoflineConfig> {
   }
   let data: unknown;
   try {
-    data = parse(text) ?? {};
+    data = (await parseYaml(text)) ?? {};
   } catch (error) {
     throw new ConfigError(`${file ?? DEFAULT_CONFIG_FILE}: not valid YAML: ${(error as Error).message}`);
   }

@@ -1,0 +1,9 @@
+/**
+ * YAML parsing, with the parser loaded on first use: code that only may read YAML (the catalog loaders, which
+ * the bundles replace with compiled data; the config loader, whose schemas the functions use) does not load
+ * it at start.
+ */
+export async function parseYaml(text: string): Promise<unknown> {
+  const { parse } = await import('yaml');
+  return parse(text);
+}
