@@ -4,7 +4,7 @@
  * alternate, so both see the same machine load; each figure is a median of RUNS processes.
  * A handler split at dynamic imports (collect: each AWS collector's code and SDK client) pays the rest when an
  * invocation first needs it: for those chunks the bench also times the import of each after the entry's.
- * Standalone: `npx tsx bench/bundles.ts` (PROOFLINE_BENCH_BUNDLE_RUNS, default 5).
+ * Standalone: `npx tsx bench/bundles.ts` (PROOFLINE_BENCH_BUNDLE_RUNS, default 5; PROOFLINE_BENCH_BUNDLE_ONLY=collect,plan).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,7 +121,7 @@ export async function runBundleBench(): Promise<string[]> {
   const rows: string[] = [];
   const deferred: string[] = [];
   const bases: number[] = [];
-  const only = process.env.PROOFLINE_BENCH_BUNDLE_ONLY?.split(",");
+  const only = process.env.PROOFLINE_BENCH_BUNDLE_ONLY?.split(',');
   for (const spec of ALL_HANDLERS.filter((h) => !only || only.includes(h.name))) {
     const built = await bundleHandler(spec, join(OUT, spec.name));
     const { ms, base } = againstBaseline(baseline, built.file!);
