@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as z from 'zod';
 import { type Control, MANUAL_EVIDENCE, type RequirementLink } from '../core/model.ts';
 import type { Frameworks } from '../core/requirements.ts';
-import { yaml } from '../core/yaml.ts';
+import { parseYaml } from '../core/yaml.ts';
 import { CatalogError, CONTROLS_DIR } from './base.ts';
 import { COMPILED } from './compiled.ts';
 import { loadFrameworks } from './frameworks.ts';
@@ -57,7 +57,7 @@ async function loadControlFile(
 ): Promise<Control[]> {
   let data: unknown;
   try {
-    data = (await yaml()).parse(await readFile(file, 'utf8'));
+    data = await parseYaml(await readFile(file, 'utf8'));
   } catch (error) {
     throw new CatalogError(`${file}: ${(error as Error).message}`);
   }

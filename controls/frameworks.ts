@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as z from 'zod';
 import type { AnnexATheme, Framework, FrameworkId, Frameworks, Soc2Category } from '../core/requirements.ts';
 import { issueLine } from '../core/validate.ts';
-import { yaml } from '../core/yaml.ts';
+import { parseYaml } from '../core/yaml.ts';
 import { CatalogError, CONTROLS_DIR } from './base.ts';
 import { COMPILED } from './compiled.ts';
 
@@ -74,7 +74,7 @@ function requirementProblems(framework: FrameworkId, r: RawRequirement): [field:
 export async function loadFramework(file: string, expected?: FrameworkId): Promise<Framework> {
   let data: unknown;
   try {
-    data = (await yaml()).parse(await readFile(file, 'utf8'));
+    data = await parseYaml(await readFile(file, 'utf8'));
   } catch (error) {
     throw new CatalogError(`${file}: ${(error as Error).message}`);
   }

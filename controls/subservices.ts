@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import * as z from 'zod';
 import { SCOPE_SOURCES } from '../core/config.ts';
 import type { Control } from '../core/model.ts';
 import type { SubserviceCatalog } from '../core/system-description.ts';
 import { issueLine } from '../core/validate.ts';
+import { parseYaml } from '../core/yaml.ts';
 import { CatalogError, CONTROLS_DIR } from './base.ts';
 
 export const SUBSERVICES_FILE = join(CONTROLS_DIR, 'subservices.yaml');
@@ -38,7 +38,7 @@ export async function loadSubservices(
 ): Promise<SubserviceCatalog> {
   let data: unknown;
   try {
-    data = parse(await readFile(path, 'utf8'));
+    data = await parseYaml(await readFile(path, 'utf8'));
   } catch (error) {
     throw new CatalogError(`${path}: ${(error as Error).message}`);
   }

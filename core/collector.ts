@@ -91,6 +91,29 @@ export type AnyCollector = CollectorDefinition<any>;
 // biome-ignore lint/suspicious/noExplicitAny: the collect registry holds collectors of every snapshot type
 export type AnyRunnableCollector = Collector<any, any>;
 
+/** A collector folder's collect module, loaded when the collector first runs: `() => import('./x/collect.ts')`. */
+export type CollectModule<S, Session> = () => Promise<{
+  collect(session: Session, scope: Scope): Promise<S>;
+}>;
+
+/** A collector whose collect code loads on its first run (`load`); `collect` is that module's function. */
+export interface LazyCollector<S, Session = unknown> extends Collector<S, Session> {
+  readonly load: CollectModule<S, Session>;
+}
+
+/**
+ * Pairs a definition with its collect module, imported on the collector's first run. Where each collector
+ * needs its own vendor client (AWS: one SDK client per service), a bundle split at that import loads a
+ * client only when its collector runs, not every client at start.
+ */
+export function withLazyCollect<S, Session>(
+  definition: CollectorDefinition<S>,
+  load: CollectModule<S, Session>,
+): LazyCollector<S, Session> {
+  // The module loader keeps what an import loaded: later runs get the same module at once.
+  return { ...definition, load, collect: async (session, scope) => (await load()).collect(session, scope) };
+}
+
 /** Pairs a definition with its collect code; the types make the two agree on the snapshot. */
 export function withCollect<S, Session>(
   definition: CollectorDefinition<S>,
@@ -161,11 +184,15 @@ export function perResource<S, R>(
           },
         ];
       }
-      return list.map((r): Finding => {
+      const { id } = meta;
+      const findings = new Array<Finding>(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i]!;
         const [result, reason] = judge(r, snapshot, context);
         const status = result === 'not_applicable' ? result : result ? 'pass' : 'fail';
-        return { check: meta.id, resource: resourceId(r, snapshot), status, reason };
-      });
+        findings[i] = { check: id, resource: resourceId(r, snapshot), status, reason };
+      }
+      return findings;
     },
   };
 }

@@ -4,7 +4,7 @@ import { checkSettingsSchema } from './check-settings.ts';
 import { DEFAULT_MAX_EXCEPTION_DAYS } from './exceptions.ts';
 import { DEFAULT_SOA_MAX_AGE_DAYS } from './isms/soa-approval.ts';
 import { ConfigError, parseWith } from './validate.ts';
-import { yaml } from './yaml.ts';
+import { parseYaml } from './yaml.ts';
 
 export const DEFAULT_CONFIG_FILE = 'proofline.config.yaml';
 
@@ -346,7 +346,7 @@ export async function loadConfig(file?: string): Promise<ProoflineConfig> {
   }
   let data: unknown;
   try {
-    data = (await yaml()).parse(text) ?? {};
+    data = (await parseYaml(text)) ?? {};
   } catch (error) {
     throw new ConfigError(`${file ?? DEFAULT_CONFIG_FILE}: not valid YAML: ${(error as Error).message}`);
   }

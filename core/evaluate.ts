@@ -14,15 +14,20 @@ export function evaluateArtifact(
     scope: artifact.scope,
     ...(settings ? { settings } : {}),
   };
-  return collector.checks.flatMap((check) => {
+  // One array pushed to: flatMap copies every check's findings once more, which large snapshots feel.
+  const findings: Finding[] = [];
+  for (const check of collector.checks) {
+    let found: readonly Finding[];
     try {
-      return check.evaluate(artifact.snapshot, context);
+      found = check.evaluate(artifact.snapshot, context);
     } catch (error) {
       // A snapshot the check cannot read is reported, never skipped.
       const reason = `check could not read the snapshot: ${(error as Error).message}`;
-      return [{ check: check.id, resource: artifact.scope.id, status: 'fail' as const, reason }];
+      found = [{ check: check.id, resource: artifact.scope.id, status: 'fail', reason }];
     }
-  });
+    for (let i = 0; i < found.length; i++) findings.push(found[i]!);
+  }
+  return findings;
 }
 
 export interface EvaluatedArtifact {

@@ -1,5 +1,9 @@
 /**
- * The YAML parser, loaded when a file is parsed: the CLI bundle reads the built-in catalog compiled to data, so
- * a command that reads no config file, governance file or custom catalog never loads the parser.
+ * YAML parsing, with the parser loaded on first use: code that only may read YAML (the catalog loaders, which
+ * the bundles replace with compiled data; the config loader, whose schemas the functions use) does not load
+ * it at start.
  */
-export const yaml = (): Promise<typeof import('yaml')> => import('yaml');
+export async function parseYaml(text: string): Promise<unknown> {
+  const { parse } = await import('yaml');
+  return parse(text);
+}

@@ -1,11 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BUNDLING, type BundledHandler, PROJECT_ROOT, prebuiltHandler } from './handlers.ts';
+import { type BundledHandler, PROJECT_ROOT, prebuiltHandler } from './handlers.ts';
+
+/** The bundler infra/bundle.ts, run as a script (it needs esbuild's async API and the catalog's loaders). */
+const BUNDLER = join(PROJECT_ROOT, 'infra', 'bundle.ts');
 
 /** `collect-identity-center` → `CollectIdentityCenter`: construct ids. */
 export const pascal = (name: string) =>
@@ -23,34 +27,33 @@ export interface ProoflineFunctionOptions {
   readonly extra?: Partial<nodejs.NodejsFunctionProps>;
 }
 
-/** NodejsFunction's bundling from BUNDLING (infra/handlers.ts), with the handler's data folders copied. */
-function bundling(spec: BundledHandler): nodejs.BundlingOptions {
-  return {
-    format: nodejs.OutputFormat.ESM,
-    target: BUNDLING.target,
-    minify: BUNDLING.minify,
-    sourceMap: BUNDLING.sourcemap,
-    sourcesContent: false,
-    mainFields: [...BUNDLING.mainFields],
-    externalModules: [...BUNDLING.external],
-    banner: BUNDLING.banner,
-    esbuildArgs: Object.fromEntries(
-      Object.entries(BUNDLING.alias).map(([from, to]) => ['--alias', `${from}=${join(PROJECT_ROOT, to)}`]),
-    ),
-    ...(spec.assets.length
-      ? {
-          commandHooks: {
-            beforeBundling: () => [],
-            beforeInstall: () => [],
-            afterBundling: (inputDir: string, outputDir: string) =>
-              spec.assets.map(
-                (folder) =>
-                  `node -e "require('fs').cpSync(process.argv[1], process.argv[2], { recursive: true, filter: (s) => !s.endsWith('.ts') })" "${join(inputDir, folder)}" "${join(outputDir, folder)}"`,
-              ),
-          },
-        }
-      : {}),
-  };
+/**
+ * The handler's code: bundled at pack time when installed from the package (synth needs no esbuild, no
+ * TypeScript); in the repository, bundled at synth by infra/bundle.ts, the one bundler of every handler (the
+ * package's, the bundle test's and bench's): code split at dynamic imports and the catalog compiled to data,
+ * which NodejsFunction's single-file esbuild run cannot do. A `cdk synth` that skips bundling skips it too.
+ */
+function handlerCode(spec: BundledHandler): lambda.Code {
+  const prebuilt = prebuiltHandler(spec);
+  if (prebuilt) return lambda.Code.fromAsset(prebuilt);
+  return lambda.Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type, never pulled: the local bundler below always bundles or fails.
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24'),
+      // What the local bundler runs; it also keys CDK's bundling cache, which cannot see into `local`.
+      command: ['node', '--import', 'tsx', 'infra/bundle.ts', spec.name, '/asset-output'],
+      local: {
+        tryBundle(outputDir) {
+          execFileSync(process.execPath, ['--import', 'tsx', BUNDLER, spec.name, outputDir], {
+            cwd: PROJECT_ROOT,
+            stdio: 'inherit',
+          });
+          return true;
+        },
+      },
+    },
+  });
 }
 
 /** One handler's function: its own role (unless given), log group and the shared bundling. */
@@ -60,7 +63,6 @@ export function prooflineFunction(
   options: ProoflineFunctionOptions,
 ): nodejs.NodejsFunction {
   const id = pascal(spec.name);
-  const prebuilt = prebuiltHandler(spec);
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     retention: options.logRetention,
     removalPolicy: RemovalPolicy.RETAIN,
@@ -71,9 +73,8 @@ export function prooflineFunction(
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Proofline ${spec.name} function`,
     });
+  // A NodejsFunction (the construct's public type) given its code: it bundles nothing itself.
   const fn = new nodejs.NodejsFunction(scope, `${id}Function`, {
-    entry: join(PROJECT_ROOT, spec.entry),
-    handler: 'handler',
     description: `Proofline: ${spec.description}`,
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
@@ -82,12 +83,9 @@ export function prooflineFunction(
     role,
     logGroup,
     environment: options.environment,
-    projectRoot: PROJECT_ROOT,
-    depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
     ...options.extra,
-    bundling: bundling(spec),
-    // Installed from the package: the handler bundled at pack time (synth needs no esbuild, no TypeScript).
-    ...(prebuilt ? { code: lambda.Code.fromAsset(prebuilt), handler: 'index.handler' } : {}),
+    code: handlerCode(spec),
+    handler: 'index.handler',
   });
   logGroup.grantWrite(role);
   return fn;

@@ -111,8 +111,8 @@ export const SOURCE_HANDLERS: readonly SourceHandlerSpec[] = [
 export const UNDEPLOYABLE_SOURCES: Readonly<Partial<Record<Source, string>>> = {};
 
 /**
- * How every handler is bundled, in one place: the CDK functions (NodejsFunction → local esbuild), the bundle
- * size test and the bundle bench all use these settings.
+ * How every handler is bundled, in one place: infra/bundle.ts applies these settings for the stack's functions
+ * at synth, the package's prebuilt handlers, the bundle size test and the bundle bench.
  */
 export const BUNDLING = {
   target: 'node24',
@@ -129,7 +129,7 @@ export const BUNDLING = {
   banner:
     "import{createRequire as __pl_createRequire}from'node:module';const require=__pl_createRequire(import.meta.url);",
   mainFields: ['module', 'main'],
-  /** The largest a minified handler bundle may be. */
+  /** The largest a minified handler bundle (its entry and every chunk) may be. */
   maxBytes: 1024 * 1024,
 } as const;
 

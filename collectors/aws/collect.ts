@@ -1,92 +1,67 @@
-import { type AnyRunnableCollector, withCollect } from '../../core/collector.ts';
-import { collect as accessAnalyzerCollect } from './access-analyzer/collect.ts';
+import { type AnyRunnableCollector, withLazyCollect } from '../../core/collector.ts';
 import { accessAnalyzer } from './access-analyzer/index.ts';
-import { collect as accountContactsCollect } from './account-contacts/collect.ts';
 import { accountContacts } from './account-contacts/index.ts';
-import { collect as acmCertificatesCollect } from './acm-certificates/collect.ts';
 import { acmCertificates } from './acm-certificates/index.ts';
-import { collect as apiGatewayRestApisCollect } from './apigateway-rest-apis/collect.ts';
 import { apiGatewayRestApis } from './apigateway-rest-apis/index.ts';
-import { collect as backupCollect } from './backup/collect.ts';
 import { backup } from './backup/index.ts';
-import { collect as cloudFrontDistributionsCollect } from './cloudfront-distributions/collect.ts';
 import { cloudFrontDistributions } from './cloudfront-distributions/index.ts';
-import { collect as cloudTrailTrailsCollect } from './cloudtrail-trails/collect.ts';
 import { cloudTrailTrails } from './cloudtrail-trails/index.ts';
-import { collect as cloudWatchAlarmsCollect } from './cloudwatch-alarms/collect.ts';
 import { cloudWatchAlarms } from './cloudwatch-alarms/index.ts';
-import { collect as configRecorderCollect } from './config-recorder/collect.ts';
 import { configRecorder } from './config-recorder/index.ts';
-import { collect as dynamodbCollect } from './dynamodb/collect.ts';
 import { dynamodb } from './dynamodb/index.ts';
-import { collect as ec2InstancesCollect } from './ec2-instances/collect.ts';
 import { ec2Instances } from './ec2-instances/index.ts';
-import { collect as ec2NetworkCollect } from './ec2-network/collect.ts';
 import { ec2Network } from './ec2-network/index.ts';
-import { collect as ecrCollect } from './ecr/collect.ts';
 import { ecr } from './ecr/index.ts';
-import { collect as efsCollect } from './efs/collect.ts';
 import { efs } from './efs/index.ts';
-import { collect as elbLoadBalancersCollect } from './elb-load-balancers/collect.ts';
 import { elbLoadBalancers } from './elb-load-balancers/index.ts';
-import { collect as guardDutyCollect } from './guardduty/collect.ts';
 import { guardDuty } from './guardduty/index.ts';
-import { collect as credentialReportCollect } from './iam-credential-report/collect.ts';
 import { credentialReport } from './iam-credential-report/index.ts';
-import { collect as iamPoliciesCollect } from './iam-policies/collect.ts';
 import { iamPolicies } from './iam-policies/index.ts';
-import { collect as inspector2Collect } from './inspector2/collect.ts';
 import { inspector2 } from './inspector2/index.ts';
-import { collect as kmsKeysCollect } from './kms-keys/collect.ts';
 import { kmsKeys } from './kms-keys/index.ts';
-import { collect as lambdaFunctionsCollect } from './lambda-functions/collect.ts';
 import { lambdaFunctions } from './lambda-functions/index.ts';
-import { collect as macieCollect } from './macie/collect.ts';
 import { macie } from './macie/index.ts';
-import { collect as organizationPoliciesCollect } from './organizations/collect.ts';
 import { organizationPolicies } from './organizations/index.ts';
-import { collect as rdsCollect } from './rds/collect.ts';
 import { rds } from './rds/index.ts';
-import { collect as s3BucketsCollect } from './s3-buckets/collect.ts';
 import { s3Buckets } from './s3-buckets/index.ts';
-import { collect as secretsManagerCollect } from './secretsmanager/collect.ts';
 import { secretsManager } from './secretsmanager/index.ts';
-import { collect as securityHubCollect } from './securityhub/collect.ts';
 import { securityHub } from './securityhub/index.ts';
-import { collect as ssmManagedInstancesCollect } from './ssm-managed-instances/collect.ts';
 import { ssmManagedInstances } from './ssm-managed-instances/index.ts';
-import { collect as wafv2WebAclsCollect } from './wafv2-web-acls/collect.ts';
 import { wafv2WebAcls } from './wafv2-web-acls/index.ts';
 
-/** The AWS collectors with their collect code, in the order of awsCollectors: one line each. */
+/**
+ * The AWS collectors with their collect code, in the order of awsCollectors: one line each. Each collect module
+ * is imported when its collector first runs: every one reads a different SDK client, and the collect function
+ * runs one collector per invocation, so it loads one client rather than all of them at start.
+ */
 export const awsRunnableCollectors: readonly AnyRunnableCollector[] = [
-  withCollect(credentialReport, credentialReportCollect),
-  withCollect(s3Buckets, s3BucketsCollect),
-  withCollect(cloudTrailTrails, cloudTrailTrailsCollect),
-  withCollect(configRecorder, configRecorderCollect),
-  withCollect(kmsKeys, kmsKeysCollect),
-  withCollect(ec2Network, ec2NetworkCollect),
-  withCollect(ec2Instances, ec2InstancesCollect),
-  withCollect(ssmManagedInstances, ssmManagedInstancesCollect),
-  withCollect(elbLoadBalancers, elbLoadBalancersCollect),
-  withCollect(wafv2WebAcls, wafv2WebAclsCollect),
-  withCollect(lambdaFunctions, lambdaFunctionsCollect),
-  withCollect(acmCertificates, acmCertificatesCollect),
-  withCollect(apiGatewayRestApis, apiGatewayRestApisCollect),
-  withCollect(cloudFrontDistributions, cloudFrontDistributionsCollect),
-  withCollect(rds, rdsCollect),
-  withCollect(dynamodb, dynamodbCollect),
-  withCollect(backup, backupCollect),
-  withCollect(efs, efsCollect),
-  withCollect(ecr, ecrCollect),
-  withCollect(secretsManager, secretsManagerCollect),
-  withCollect(guardDuty, guardDutyCollect),
-  withCollect(securityHub, securityHubCollect),
-  withCollect(inspector2, inspector2Collect),
-  withCollect(macie, macieCollect),
-  withCollect(cloudWatchAlarms, cloudWatchAlarmsCollect),
-  withCollect(iamPolicies, iamPoliciesCollect),
-  withCollect(accessAnalyzer, accessAnalyzerCollect),
-  withCollect(organizationPolicies, organizationPoliciesCollect),
-  withCollect(accountContacts, accountContactsCollect),
+  withLazyCollect(credentialReport, () => import('./iam-credential-report/collect.ts')),
+  withLazyCollect(s3Buckets, () => import('./s3-buckets/collect.ts')),
+  withLazyCollect(cloudTrailTrails, () => import('./cloudtrail-trails/collect.ts')),
+  withLazyCollect(configRecorder, () => import('./config-recorder/collect.ts')),
+  withLazyCollect(kmsKeys, () => import('./kms-keys/collect.ts')),
+  withLazyCollect(ec2Network, () => import('./ec2-network/collect.ts')),
+  withLazyCollect(ec2Instances, () => import('./ec2-instances/collect.ts')),
+  withLazyCollect(ssmManagedInstances, () => import('./ssm-managed-instances/collect.ts')),
+  withLazyCollect(elbLoadBalancers, () => import('./elb-load-balancers/collect.ts')),
+  withLazyCollect(wafv2WebAcls, () => import('./wafv2-web-acls/collect.ts')),
+  withLazyCollect(lambdaFunctions, () => import('./lambda-functions/collect.ts')),
+  withLazyCollect(acmCertificates, () => import('./acm-certificates/collect.ts')),
+  withLazyCollect(apiGatewayRestApis, () => import('./apigateway-rest-apis/collect.ts')),
+  withLazyCollect(cloudFrontDistributions, () => import('./cloudfront-distributions/collect.ts')),
+  withLazyCollect(rds, () => import('./rds/collect.ts')),
+  withLazyCollect(dynamodb, () => import('./dynamodb/collect.ts')),
+  withLazyCollect(backup, () => import('./backup/collect.ts')),
+  withLazyCollect(efs, () => import('./efs/collect.ts')),
+  withLazyCollect(ecr, () => import('./ecr/collect.ts')),
+  withLazyCollect(secretsManager, () => import('./secretsmanager/collect.ts')),
+  withLazyCollect(guardDuty, () => import('./guardduty/collect.ts')),
+  withLazyCollect(securityHub, () => import('./securityhub/collect.ts')),
+  withLazyCollect(inspector2, () => import('./inspector2/collect.ts')),
+  withLazyCollect(macie, () => import('./macie/collect.ts')),
+  withLazyCollect(cloudWatchAlarms, () => import('./cloudwatch-alarms/collect.ts')),
+  withLazyCollect(iamPolicies, () => import('./iam-policies/collect.ts')),
+  withLazyCollect(accessAnalyzer, () => import('./access-analyzer/collect.ts')),
+  withLazyCollect(organizationPolicies, () => import('./organizations/collect.ts')),
+  withLazyCollect(accountContacts, () => import('./account-contacts/collect.ts')),
 ];
