@@ -4,6 +4,7 @@
  * it at start.
  */
 export async function parseYaml(text: string): Promise<unknown> {
-  const { parse } = await import('yaml');
-  return parse(text);
+  const yaml: typeof import('yaml') & { default?: typeof import('yaml') } = await import('yaml');
+  // The CLI bundle inlines yaml's CommonJS build, which a split chunk exposes only as its default export.
+  return (yaml.default ?? yaml).parse(text);
 }

@@ -19,6 +19,8 @@ export const BUNDLE = {
   target: 'node22',
   packages: 'external',
   sourcemap: true,
+  // Maps name the source files and lines (stack traces); the sources themselves are not shipped.
+  sourcesContent: false,
   logLevel: 'warning',
 } as const satisfies BuildOptions;
 
