@@ -57,6 +57,8 @@ export class AwsSession {
         requestHandler: {
           connectionTimeout: CONNECTION_TIMEOUT_MS,
           requestTimeout: this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+          // Without it the handler only logs a warning and the call waits on.
+          throwOnRequestTimeout: true,
         },
         ...(this.options.profile ? { profile: this.options.profile } : {}),
         ...(this.options.credentials ? { credentials: this.options.credentials } : {}),

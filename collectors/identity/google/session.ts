@@ -59,6 +59,9 @@ export function googleSession(options: GoogleSessionOptions): GoogleSession {
     scopes: [...DIRECTORY_SCOPES],
     subject: options.adminEmail,
   });
+  const timeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // The token exchange has no timeout of its own: it gets the API calls' one (interceptors run too late).
+  jwt.transporter.defaults = { ...jwt.transporter.defaults, timeout };
   const tokenUrl = options.tokenUrl;
   if (tokenUrl && tokenUrl !== GOOGLE_TOKEN_URL) {
     // The JWT client posts to a fixed token URL; its transporter's public interceptors send that call to the
@@ -80,7 +83,7 @@ export function googleSession(options: GoogleSessionOptions): GoogleSession {
     customer: options.customer ?? 'my_customer',
     directory,
     requestOptions: {
-      timeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      timeout,
       retryConfig: {
         retry: maxRetries,
         noResponseRetries: maxRetries,
