@@ -1,7 +1,7 @@
 /**
- * Collection through injected faults (test/reliability/faults-run.ts): every AWS, GitHub and Okta collector,
- * once without faults and twice with a fault on `PROOFLINE_BENCH_FAULT_RATE` (default 30%) of calls, for each
- * of `PROOFLINE_BENCH_FAULT_SEEDS` seeds (default 3). Prints calls, faults, retries and artifacts lost and
+ * Collection through injected faults (test/reliability/faults-run.ts): every AWS, GitHub, Okta, Entra ID and
+ * Google Workspace collector, once without faults and twice with a fault on `PROOFLINE_BENCH_FAULT_RATE`
+ * (default 30%) of calls, for each of `PROOFLINE_BENCH_FAULT_SEEDS` seeds (default 3). Prints calls, faults, retries and artifacts lost and
  * duplicated (both must be 0).
  */
 import { startMoto } from '../demo/moto.ts';
@@ -15,7 +15,7 @@ export async function runFaultBench(): Promise<string[]> {
   const only = process.env.PROOFLINE_BENCH_FAULT_COLLECTORS?.split(',');
   const moto = await startMoto();
   const lines = [
-    `Injected faults on ${Math.round(rate * 100)}% of calls (AWS via moto_server, GitHub and Okta stand-ins)`,
+    `Injected faults on ${Math.round(rate * 100)}% of calls (AWS via moto_server; GitHub, Okta, Entra ID and Google stand-ins)`,
   ];
   try {
     for (let seed = 1; seed <= seeds; seed++) {

@@ -16,12 +16,20 @@ export interface AwsSessionOptions {
   readonly homeRegion?: string;
   /** Called on every API call (used to count calls in benchmarks and tests), before the SDK's retries. */
   readonly onCall?: (service: string, operation: string) => void;
+  /** Longest silence (ms) on a request's socket before the attempt is abandoned and retried. Default: 30 s. */
+  readonly requestTimeoutMs?: number;
 }
+
+/** A host that does not accept the connection in this time is given up on (and the call retried). */
+const CONNECTION_TIMEOUT_MS = 5_000;
+/** A request silent this long is abandoned (and retried): one that never answers would hold its collector. */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * One account's clients, created once per service × region. Endpoints come from the standard
  * `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` settings, credentials from the standard chain, and every
- * client retries throttling with the SDK's adaptive mode.
+ * client retries throttling with the SDK's adaptive mode (six attempts, each abandoned when its connection
+ * or its answer does not come in time).
  */
 export class AwsSession {
   readonly homeRegion: string;
@@ -46,6 +54,12 @@ export class AwsSession {
         region,
         retryMode: 'adaptive',
         maxAttempts: 6,
+        requestHandler: {
+          connectionTimeout: CONNECTION_TIMEOUT_MS,
+          requestTimeout: this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+          // Without it the handler only logs a warning and the call waits on.
+          throwOnRequestTimeout: true,
+        },
         ...(this.options.profile ? { profile: this.options.profile } : {}),
         ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
         // A custom endpoint (emulator, VPC endpoint) answers on one host name: address buckets by path and

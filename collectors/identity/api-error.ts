@@ -99,6 +99,9 @@ export function parsePayload<T>(schema: ZodType<T>, data: unknown, source: Sourc
   throw new MalformedResponseError(source, operation, issue ? issueLine(issue) : '(root): unexpected shape');
 }
 
+/** Retries after a failed attempt: six attempts in all, as the AWS, GitHub and every identity client make. */
+export const IDP_MAX_RETRIES = 5;
+
 /**
  * How long to wait before retrying a 429: `Retry-After` (seconds or an HTTP date), else Okta-style
  * `X-Rate-Limit-Reset` (epoch seconds), else exponential backoff. Capped so a bad header cannot stall a run.

@@ -28,6 +28,11 @@ export interface ZipStructure {
 }
 
 const ARCHIVE = '(archive)';
+const CENTRAL_HEADER = 0x02014b50;
+const CENTRAL_HEADER_SIZE = 46;
+const END_RECORD = 0x06054b50;
+const END_RECORD_SIZE = 22;
+const ZIP64_LOCATOR = 0x07064b50;
 const DATA_DESCRIPTOR = 0x08074b50;
 const UNICODE_PATH = 0x7075;
 const ZIP64_EXTRA = 0x0001;
@@ -72,12 +77,60 @@ function notARegularFile(entry: yauzl.Entry, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The fields of a central record that yauzl reads past: the signature, and the disk the entry starts on (a
+ * single-disk archive says 0; an extractor that honours another number looks for the entry elsewhere).
+ */
+async function checkCentralRecord(
+  zip: yauzl.ZipFile,
+  at: number,
+  name: string,
+  problem: (file: string, message: string) => void,
+) {
+  const record = await readRaw(zip, at, CENTRAL_HEADER_SIZE);
+  if (record.length < CENTRAL_HEADER_SIZE || record.readUInt32LE(0) !== CENTRAL_HEADER)
+    return problem(name, 'its central directory record has no header signature');
+  const disk = record.readUInt16LE(34);
+  if (disk !== 0) problem(name, `its central directory record says it starts on disk ${disk} (must be 0)`);
+}
+
+/**
+ * The end record's fields yauzl does not check: a single disk holds the central directory and all its
+ * records, and the directory's size is the bytes between its start and the end record (zip64 aside).
+ */
+async function checkEndRecord(
+  zip: yauzl.ZipFile,
+  directoryStart: number,
+  problem: (file: string, message: string) => void,
+) {
+  const comment = zip.comment as unknown as Buffer;
+  const at = zip.fileSize - END_RECORD_SIZE - comment.length;
+  const [locator, end] = [
+    await readRaw(zip, Math.max(0, at - 20), 4),
+    await readRaw(zip, at, END_RECORD_SIZE),
+  ];
+  if (end.length < END_RECORD_SIZE || end.readUInt32LE(0) !== END_RECORD) return;
+  const zip64 = at >= 20 && locator.readUInt32LE(0) === ZIP64_LOCATOR;
+  if (end.readUInt16LE(6) !== 0 && !(zip64 && end.readUInt16LE(6) === 0xffff))
+    problem(ARCHIVE, `the end record says the central directory starts on disk ${end.readUInt16LE(6)}`);
+  if (end.readUInt16LE(8) !== end.readUInt16LE(10))
+    problem(ARCHIVE, 'the end record counts a different number of entries on this disk than in all');
+  if (!zip64 && end.readUInt32LE(12) !== at - directoryStart)
+    problem(
+      ARCHIVE,
+      `the end record gives the central directory ${end.readUInt32LE(12)} bytes, not ${at - directoryStart}`,
+    );
+}
+
 /** Reads the central directory: every entry a regular file, named once, safely, by one name only. */
 async function readCentralDirectory(zip: yauzl.ZipFile, problem: (file: string, message: string) => void) {
   const entries = new Map<string, ZipEntry>();
   const all: ZipEntry[] = [];
+  let record = centralDirectoryStart(zip);
   for await (const entry of zip.eachEntry()) {
     const name = (entry.fileName as unknown as Buffer).toString('utf8');
+    await checkCentralRecord(zip, record, name, problem);
+    record += CENTRAL_HEADER_SIZE + entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength;
     const kind = notARegularFile(entry, name);
     all.push({ name, entry });
     if (kind) problem(name, `${kind}, which the manifest cannot list`);
@@ -208,6 +261,7 @@ export async function readZipStructure(zip: yauzl.ZipFile): Promise<ZipStructure
   const problems: ZipProblem[] = [];
   const problem = (file: string, message: string) => problems.push({ file, message });
   const directoryStart = centralDirectoryStart(zip);
+  await checkEndRecord(zip, directoryStart, problem);
   const { entries, all } = await readCentralDirectory(zip, problem);
   const spans: Span[] = [];
   for (const entry of all) {

@@ -69,10 +69,12 @@ export const entraResponses = {
 export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> {
   const tls = selfSignedCertificate();
   const tokens = new Set<string>();
-  let base = '';
   const tenant = seed.tenantId;
+  // Links name the host the client asked (a proxy in front of the stand-in keeps every call).
+  const baseOf = (req: StandInRequest) => `https://${req.headers.host}`;
 
   const collection = (req: StandInRequest, context: string, items: readonly unknown[]): StandInResponse => {
+    const base = baseOf(req);
     const top = Math.min(Number(req.url.searchParams.get('$top') ?? 100), seed.maxPageSize ?? 100);
     const { items: slice, next } = page(items, req.url.searchParams.get('$skiptoken'), top);
     const nextLink = new URL(`${base}${req.url.pathname}${req.url.search}`);
@@ -103,6 +105,7 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
   const handler = (req: StandInRequest): StandInResponse => {
     const path = req.url.pathname;
     if (path === `/${tenant}/v2.0/.well-known/openid-configuration`) {
+      const base = baseOf(req);
       const root = `${base}/${tenant}`;
       return json(200, {
         token_endpoint: `${root}/oauth2/v2.0/token`,
@@ -221,7 +224,6 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
   };
 
   const standIn = await startStandIn(handler, { tls });
-  base = standIn.url;
   return { ...standIn, ca: tls.cert };
 }
 

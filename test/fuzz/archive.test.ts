@@ -49,7 +49,21 @@ type Damage =
   | { kind: 'cut'; at: number }
   | { kind: 'insert'; at: number; bytes: Uint8Array }
   | { kind: 'rename'; entry: number; char: number; where: 'local' | 'central' | 'both' }
-  | { kind: 'crc'; entry: number; value: number };
+  | { kind: 'crc'; entry: number; value: number }
+  | { kind: 'field'; field: HeaderField; entry: number; value: number };
+
+/**
+ * Header fields yauzl reads past, each at its offset in a central record or the end record (APPNOTE 4.3.12,
+ * 4.3.16): a targeted change, so seeded runs reach them (a byte flip lands there about once in 5,000 runs).
+ */
+const HEADER_FIELDS = {
+  'central disk number start': { record: 'central', offset: 34 },
+  'end record disk of the central directory': { record: 'end', offset: 6 },
+  'end record entries on this disk': { record: 'end', offset: 8 },
+  'end record central directory size': { record: 'end', offset: 12 },
+} as const;
+type HeaderField = keyof typeof HEADER_FIELDS;
+const headerField = fc.constantFrom(...(Object.keys(HEADER_FIELDS) as HeaderField[]));
 
 const damage: fc.Arbitrary<Damage> = fc.oneof(
   {
@@ -67,6 +81,12 @@ const damage: fc.Arbitrary<Damage> = fc.oneof(
     bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
   }),
   fc.record({ kind: fc.constant('crc' as const), entry: fc.nat(), value: fc.nat() }),
+  fc.record({
+    kind: fc.constant('field' as const),
+    field: headerField,
+    entry: fc.nat(),
+    value: fc.integer({ min: 1, max: 0xffff }),
+  }),
   {
     weight: 2,
     arbitrary: fc.record({
@@ -83,15 +103,17 @@ function nameOffsets(zip: Buffer) {
   const local: Range[] = [];
   const central: Range[] = [];
   const crcs: number[] = [];
+  const centrals: number[] = [];
   for (let i = 0; i + 46 <= zip.length; i++) {
     const signature = zip.readUInt32LE(i);
     if (signature === 0x04034b50) local.push([i + 30, i + 30 + zip.readUInt16LE(i + 26)]);
     if (signature === 0x02014b50) {
       central.push([i + 46, i + 46 + zip.readUInt16LE(i + 28)]);
       crcs.push(i + 16);
+      centrals.push(i);
     }
   }
-  return { local, central, crcs };
+  return { local, central, crcs, centrals };
 }
 
 const u32 = (n: number) => {
@@ -118,6 +140,17 @@ function apply(zip: Buffer, d: Damage, metadata: ReadonlyMap<number, number>) {
       bytes.writeUInt32LE(value, at);
       const descriptor = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x07, 0x08, ...u32(old)]));
       if (descriptor >= 0) bytes.writeUInt32LE(value, descriptor + 4);
+      return { bytes, metadataOnly: false };
+    }
+    case 'field': {
+      const { record, offset } = HEADER_FIELDS[d.field];
+      const { centrals } = nameOffsets(bytes);
+      const at =
+        (record === 'central'
+          ? (centrals[d.entry % centrals.length] as number)
+          : bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))) + offset;
+      // Added to the field's value (never 0 added), so the field always changes.
+      bytes.writeUInt16LE((bytes.readUInt16LE(at) + d.value) % 0x10000 || 1, at);
       return { bytes, metadataOnly: false };
     }
     case 'cut':
@@ -189,6 +222,13 @@ describe('fuzz: archive verification on damaged zip bytes', () => {
       console.log(`archive fuzz: ${rejected} damaged archives tried, ${rejected} rejected`);
     expect(rejected).toBeGreaterThan(200);
   }, 120_000);
+
+  it.each(Object.keys(HEADER_FIELDS) as HeaderField[])('rejects a changed %s', async (field) => {
+    const { bytes } = apply(zip, { kind: 'field', field, entry: 1, value: 1 }, metadata);
+    const report = await verifyArchive(bytes, { fingerprint });
+    expect(report.outcome).toBe('failed');
+    expect(report.problems.map((p) => p.message).join('; ')).toMatch(/disk|entries|central directory/);
+  });
 
   it('ignores entry times, dates and attributes: an archive differing only there still verifies', async () => {
     const bytes = Buffer.from(zip);

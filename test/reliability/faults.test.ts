@@ -4,7 +4,7 @@ import { describeFaultRun, runFaultCollection } from './faults-run.ts';
 
 /**
  * A short seeded slice of the injected-faults run (the long run: bench/faults.ts): collectors of each source
- * and AWS protocol (query, EC2, JSON, REST-JSON, REST-XML, S3), collected through a proxy that throttles,
+ * (AWS, GitHub, Okta, Entra ID, Google Workspace) and AWS protocol (query, EC2, JSON, REST-JSON, REST-XML, S3), collected through a proxy that throttles,
  * fails, stalls, resets or cuts off a quarter of the calls.
  */
 describeAws('collection through injected faults', () => {
@@ -24,6 +24,9 @@ describeAws('collection through injected faults', () => {
         'aws.cloudfront.distributions',
         'github.org.members',
         'okta.users',
+        'entra.users',
+        'entra.conditional-access',
+        'google.users',
       ],
     });
     console.log(describeFaultRun(report, 'faults').join('\n'));
@@ -31,6 +34,11 @@ describeAws('collection through injected faults', () => {
     expect(injected / report.calls).toBeGreaterThanOrEqual(0.15);
     for (const count of Object.values(report.faults)) expect(count).toBeGreaterThan(0);
     expect(report.retries).toBeGreaterThan(0);
+    // Every vendor's client met faults in its vendor's documented forms and retried them.
+    for (const vendor of report.vendors) {
+      expect(vendor.faults, vendor.vendor).toBeGreaterThan(0);
+      expect(vendor.retries, vendor.vendor).toBeGreaterThan(0);
+    }
     expect(report.lost).toEqual([]);
     expect(report.duplicated).toEqual([]);
     expect(report.unnamed).toEqual([]);

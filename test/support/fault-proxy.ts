@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { sha256Hex } from '../../core/canonical.ts';
+import { selfSignedCertificate } from '../../demo/identity-stand-ins/http-stand-in.ts';
 
 /** What the proxy does to one request. */
 export type FaultKind = 'throttle' | 'server-error' | 'timeout' | 'reset' | 'truncate';
@@ -13,8 +21,14 @@ export interface FaultProxyOptions {
   /** Fraction of requests that get a fault, 0..1. Changeable later with `setRate`. */
   readonly rate: number;
   readonly seed: number;
-  /** How the vendor says "slow down": AWS error shapes per protocol, or a plain HTTP 429. Default: http. */
-  readonly vendor?: 'aws' | 'http';
+  /**
+   * How the vendor says "slow down" and "failed": AWS error shapes per protocol; Microsoft Graph (429 with
+   * Retry-After, 503/504); Google APIs (429 rateLimitExceeded or 403 userRateLimitExceeded, 5xx); or a plain
+   * HTTP 429 and 500/502/503 (GitHub, Okta). Default: http.
+   */
+  readonly vendor?: Vendor;
+  /** Serve HTTPS with a throwaway certificate (`ca` then holds it), for clients that refuse plain HTTP. */
+  readonly tls?: boolean;
   /** How long a `timeout` fault holds a request without answering before dropping the connection. */
   readonly stallMs?: number;
   /** The kinds of fault to inject; default all. */
@@ -30,8 +44,12 @@ export interface FaultCounts {
   retries: number;
 }
 
+export type Vendor = 'aws' | 'graph' | 'google' | 'http';
+
 export interface FaultProxy {
   readonly url: string;
+  /** The certificate an HTTPS proxy presents: the CA its clients must trust. */
+  readonly ca?: string;
   readonly counts: FaultCounts;
   /** The fault each faulted request got, as `KIND METHOD path` lines (naming calls in assertions). */
   readonly log: string[];
@@ -55,7 +73,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const log: string[] = [];
   const upstream = new URL(options.upstream);
 
-  const server = createServer(async (req, res) => {
+  const listener: RequestListener = async (req, res) => {
     const body = await readBody(req);
     const identity = `${req.method} ${req.url} ${sha256Hex(body)}`;
     const occurrence = seen.get(identity) ?? 0;
@@ -73,7 +91,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     log.push(`${fault} ${req.method} ${(req.url ?? '').split('?')[0]}`);
     switch (fault) {
       case 'throttle':
-        return throttle(req, body, res, options.vendor ?? 'http');
+        return throttle(req, body, res, options.vendor ?? 'http', pick);
       case 'server-error':
         return serverError(res, options.vendor ?? 'http', pick);
       case 'timeout': {
@@ -89,14 +107,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       case 'truncate':
         return forward(upstream, req, body, res, { truncate: true });
     }
-  });
+  };
+  const tls = options.tls ? selfSignedCertificate() : undefined;
+  const server = tls ? createHttpsServer(tls, listener) : createServer(listener);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ...(tls ? { ca: tls.cert } : {}),
     counts,
     log,
     setRate: (value) => {
@@ -143,13 +164,16 @@ export function forward(
   res: ServerResponse,
   options: { truncate?: boolean; rewrite?: (data: Buffer, answer: IncomingMessage) => Buffer } = {},
 ) {
-  const out = httpRequest(
+  const https = upstream.protocol === 'https:';
+  const out = (https ? httpsRequest : httpRequest)(
     {
       host: upstream.hostname,
       port: upstream.port,
       method: req.method,
       path: req.url,
       headers: req.headers,
+      // The upstream is a stand-in on loopback with a throwaway certificate.
+      ...(https ? { rejectUnauthorized: false } : {}),
     },
     async (answer) => {
       const read = await readBody(answer);
@@ -170,12 +194,44 @@ export function forward(
 const awsService = (req: IncomingMessage) =>
   /\/[a-z0-9-]+\/([a-z0-9-]+)\/aws4_request/.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
 
-/** "Slow down" as each AWS protocol says it (the codes the SDK's retry strategy knows), or an HTTP 429. */
-function throttle(req: IncomingMessage, body: Buffer, res: ServerResponse, vendor: 'aws' | 'http') {
-  if (vendor === 'http') {
-    res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
-    return res.end(JSON.stringify({ message: 'API rate limit exceeded' }));
-  }
+const sendJson = (
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+};
+
+/** Microsoft Graph's error body (learn.microsoft.com/graph/errors). */
+const graphError = (code: string, message: string) => ({
+  error: { code, message, innerError: { date: new Date(0).toISOString(), 'request-id': 'f1' } },
+});
+
+/** A Google API error body (cloud.google.com/apis/design/errors), with the legacy `errors[].reason`. */
+const googleError = (code: number, status: string, reason: string, message: string) => ({
+  error: { code, message, errors: [{ message, domain: 'usageLimits', reason }], status },
+});
+
+/** "Slow down" as the vendor documents it (for AWS: as each protocol says it, in codes the SDK knows). */
+function throttle(req: IncomingMessage, body: Buffer, res: ServerResponse, vendor: Vendor, pick: number) {
+  if (vendor === 'http')
+    return sendJson(res, 429, { message: 'API rate limit exceeded' }, { 'retry-after': '1' });
+  if (vendor === 'graph')
+    return sendJson(res, 429, graphError('TooManyRequests', 'Too many requests.'), { 'retry-after': '1' });
+  if (vendor === 'google')
+    return pick % 2
+      ? sendJson(
+          res,
+          403,
+          googleError(403, 'PERMISSION_DENIED', 'userRateLimitExceeded', 'User Rate Limit Exceeded'),
+        )
+      : sendJson(
+          res,
+          429,
+          googleError(429, 'RESOURCE_EXHAUSTED', 'rateLimitExceeded', 'Quota exceeded for quota metric'),
+        );
   const service = awsService(req);
   const xml = (status: number, text: string) => {
     res.writeHead(status, { 'content-type': 'text/xml' });
@@ -205,9 +261,20 @@ function throttle(req: IncomingMessage, body: Buffer, res: ServerResponse, vendo
   res.end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
 }
 
-/** A server-side failure (500, 502 or 503 by the draw), with the body each vendor sends. */
-function serverError(res: ServerResponse, vendor: 'aws' | 'http', pick: number) {
+/**
+ * A server-side failure with the body each vendor sends: 500, 502 or 503 by the draw; for Graph, 503 or 504,
+ * the failures its throttling and best-practice guidance names as transient (to retry after Retry-After).
+ */
+function serverError(res: ServerResponse, vendor: Vendor, pick: number) {
+  if (vendor === 'graph') {
+    const status = pick % 2 ? 503 : 504;
+    return sendJson(res, status, graphError('serviceNotAvailable', 'Service unavailable.'), {
+      'retry-after': '1',
+    });
+  }
   const status = [500, 502, 503][pick % 3] as number;
+  if (vendor === 'google')
+    return sendJson(res, status, googleError(status, 'UNAVAILABLE', 'backendError', 'Backend Error'));
   if (vendor === 'aws') {
     res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' });
     return res.end(

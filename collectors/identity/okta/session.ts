@@ -8,7 +8,7 @@ import {
   sign,
 } from 'node:crypto';
 import { ProoflineError } from '../../../core/errors.ts';
-import { retryDelayMs, sleep } from '../api-error.ts';
+import { IDP_MAX_RETRIES, retryDelayMs, sleep } from '../api-error.ts';
 import { CredentialsError } from '../credentials.ts';
 
 /** Read-only OAuth 2.0 scopes for an API service app; an SSWS token instead carries its admin's rights. */
@@ -49,6 +49,8 @@ export interface OktaSession {
 export interface OktaSessionOptions {
   /** Retries of a request answered 429 or 5xx, or whose connection failed, before giving up (default 5). */
   readonly maxRetries?: number;
+  /** Longest wait (ms) for an answer before the attempt is abandoned (and retried). Default: 30 s. */
+  readonly requestTimeoutMs?: number;
   /** How the session waits before a retry (tests observe the delay instead of waiting). */
   readonly sleep?: (ms: number) => Promise<unknown>;
 }
@@ -164,8 +166,7 @@ export function oktaSession(
   options: OktaSessionOptions = {},
 ): OktaSession {
   const origin = new URL(orgUrl).origin;
-  // Six attempts, as the AWS clients make.
-  const maxRetries = options.maxRetries ?? 5;
+  const maxRetries = options.maxRetries ?? IDP_MAX_RETRIES;
   const wait = options.sleep ?? sleep;
   const ssws = credentials.kind === 'token' ? credentials.token : undefined;
   const app =
@@ -294,7 +295,7 @@ export function oktaSession(
       try {
         response = await fetch(url, {
           headers,
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          signal: AbortSignal.timeout(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
         });
         if (response.ok) return { text: await response.text(), headers: response.headers };
       } catch (error) {

@@ -40,7 +40,7 @@ export async function collect(session: GoogleSession): Promise<GoogleUsersSnapsh
           fields: FIELDS,
           ...(token ? { pageToken: token } : {}),
         },
-        { retryConfig: session.retryConfig },
+        session.requestOptions,
       ),
     );
     const body = parsePayload(pageSchema, response.data, 'google', 'users.list');
