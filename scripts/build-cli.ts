@@ -56,7 +56,8 @@ export function compiledCatalogPlugin(): Plugin {
  */
 export const CLI_INLINE = ['zod', 'yaml', 'commander'] as const;
 
-export async function buildCli(): Promise<void> {
+/** Builds into `outdir` (default dist/; a bench builds its own copy inside the project, where imports resolve). */
+export async function buildCli(outdir = 'dist'): Promise<void> {
   const { dependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     dependencies: Record<string, string>;
   };
@@ -73,7 +74,7 @@ export async function buildCli(): Promise<void> {
     },
     plugins: [compiledCatalogPlugin()],
     entryPoints: ['bin/proofline.ts'],
-    outdir: 'dist',
+    outdir,
     outExtension: { '.js': '.mjs' },
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
