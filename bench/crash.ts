@@ -35,6 +35,8 @@ export interface CrashRun {
   /** Whether the store opened after the kill. */
   readonly opens: boolean;
   readonly afterKill: IndexConsistency | undefined;
+  /** Whether the killed process had changed the store (rows, files, temporary files or digests) before it died. */
+  readonly wrote: boolean;
   /** Exit code of the rerun of the operation. */
   readonly rerunCode: number;
   /** verify-chain after the rerun and the hourly seal, and what it printed. */
@@ -155,12 +157,14 @@ function cli(
 
 const completed = (code: number) => code === 0 || code === 3; // 3: collected, some controls failing
 
+type Inspection = IndexConsistency & { readonly digests: number };
+
 /** Opens the store in this process and compares its index with its files. */
-async function inspect(store: string): Promise<IndexConsistency | undefined> {
+async function inspect(store: string): Promise<Inspection | undefined> {
   try {
     const opened = await LocalStore.openReadOnly(store);
     try {
-      return await indexConsistency(opened);
+      return { ...(await indexConsistency(opened)), digests: (await opened.listDigestKeys()).length };
     } finally {
       await opened.close();
     }
@@ -243,6 +247,10 @@ export async function crashRuns(options: {
       if (!completed(result.code)) throw new Error(`${op} failed on the base store: ${result.out}`);
       step(`base store: ${op}`);
     }
+    const before = await inspect(base);
+    const changed = (after: Inspection | undefined) =>
+      after !== undefined &&
+      (['rows', 'files', 'tempFiles', 'digests'] as const).some((k) => after[k] !== before?.[k]);
     const copy = async (name: string) => {
       const store = join(dir, name, 'store');
       await mkdir(join(dir, name));
@@ -285,6 +293,7 @@ export async function crashRuns(options: {
         killed: killedRun.killed,
         opens: afterKill !== undefined,
         afterKill,
+        wrote: changed(afterKill),
         rerunCode: rerun.code,
         chainValid: verify.valid,
         verifyOutput: verify.output,
@@ -305,17 +314,17 @@ export const cleanRun = (r: CrashRun): boolean =>
   r.opens && r.afterKill?.rowsWithoutFile.length === 0 && completed(r.rerunCode) && r.chainValid;
 
 /** ≥ 50 seeded crash runs: kills per operation, what the store held after each kill, and the outcomes. */
-export async function runCrashBench(runs = 52, seed = 19): Promise<string[]> {
+export async function runCrashBench(runs = 52, seed = 19, log?: (line: string) => void): Promise<string[]> {
   const started = Date.now();
-  const results = await crashRuns({ runs, seed });
+  const results = await crashRuns({ runs, seed, ...(log ? { log } : {}) });
   const lines = [
     `crash runs: ${results.length} (seed ${seed}), SIGKILL at 20–100% of each operation's duration, ${Math.round((Date.now() - started) / 1000)} s`,
   ];
   for (const op of CRASH_OPERATIONS) {
     const mine = results.filter((r) => r.operation === op);
-    const killed = mine.filter((r) => r.killed).length;
+    const killed = mine.filter((r) => r.killed);
     lines.push(
-      `  ${op}: ${mine.length} runs, ${killed} killed mid-operation, ${mine.length - killed} after it completed, ${mine.filter(cleanRun).length} clean`,
+      `  ${op}: ${mine.length} runs, ${killed.length} killed mid-operation (${killed.filter((r) => r.wrote).length} after writing to the store), ${mine.length - killed.length} after it completed, ${mine.filter(cleanRun).length} clean`,
     );
   }
   const sum = (f: (c: IndexConsistency) => number) =>
@@ -339,5 +348,6 @@ export async function runCrashBench(runs = 52, seed = 19): Promise<string[]> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [runs, seed] = process.argv.slice(2).map(Number);
-  for (const line of await runCrashBench(runs || undefined, seed || undefined)) console.log(line);
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  for (const line of await runCrashBench(runs || undefined, seed || undefined, progress)) console.log(line);
 }
