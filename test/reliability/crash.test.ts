@@ -29,7 +29,7 @@ describe('kill -9 during collect, digest, export and evidence upload', () => {
       }
       expect(runs.filter((r) => r.killed).length).toBeGreaterThan(0);
     },
-    // About 40 s on a quiet machine: seven short CLI processes to set up, two per run.
+    // 56 s on 2 cores at a load of 6: seven short CLI processes to set up, two per run.
     300_000,
   );
 });
