@@ -1,17 +1,22 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatChainVerification, sealEndedPeriods } from '../cli/chain.ts';
+import { verifyChain } from '../core/digest-chain.ts';
+import { LocalSigner, publicKeyInfo } from '../core/signing.ts';
 import { LocalStore } from '../core/stores/local-store.ts';
 import { type IndexConsistency, indexConsistency } from '../core/stores/reindex.ts';
 import { startGitHubStandIn } from '../demo/github-stand-in.ts';
 import { acmeSeed, DEMO_GITHUB_ORG, DEMO_GITHUB_TOKEN } from '../demo/seed-github.ts';
+import { buildCli } from '../scripts/build-cli.ts';
 import { random } from './timing.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FAKETIME_LIB = [
+/** libfaketime, which moves the CLI's clock: the CLI has no clock option, and digests seal only ended periods. */
+export const FAKETIME_LIB = [
   '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1',
   '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1',
   '/usr/lib/faketime/libfaketime.so.1',
@@ -30,61 +35,103 @@ export interface CrashRun {
   /** Whether the store opened after the kill. */
   readonly opens: boolean;
   readonly afterKill: IndexConsistency | undefined;
-  /** Exit code of the rerun of the operation, and of verify-chain after it. */
+  /** Whether the killed process had changed the store (rows, files, temporary files or digests) before it died. */
+  readonly wrote: boolean;
+  /** Exit code of the rerun of the operation. */
   readonly rerunCode: number;
-  readonly verifyCode: number;
+  /** verify-chain after the rerun and the hourly seal, and what it printed. */
+  readonly chainValid: boolean;
   readonly verifyOutput: string;
 }
 
-interface Harness {
-  readonly dir: string;
-  readonly store: string;
-  readonly config: string;
-  readonly upload: string;
-  readonly githubUrl: string;
+/**
+ * One clock for every process of a run: the kernel's clock plus one offset (libfaketime's `FAKETIME=+N`), as
+ * processes on one machine share one clock. (A fixed start per process — `FAKETIME=@…` — gives each process
+ * its own timeline: a process started after another that ran longer than the gap between their starts would
+ * stamp its writes before the other's.) The offset is fixed once per run, while no process of the run lives.
+ */
+export class Timeline {
+  private constructor(
+    /** How far this process's clock is ahead of the kernel's (it may itself run under faketime, as CI does). */
+    private readonly skewMs: number,
+    private readonly offsetSeconds: number,
+  ) {}
+
+  /** A timeline whose clock reads `at` now. */
+  static startingAt(at: Date, skewMs = kernelClockSkew()): Timeline {
+    const kernelNow = Date.now() - skewMs;
+    return new Timeline(skewMs, Math.round((at.getTime() - kernelNow) / 1000));
+  }
+
+  /** The same skew, another start: the next run's timeline. */
+  at(start: Date): Timeline {
+    return Timeline.startingAt(start, this.skewMs);
+  }
+
+  now(): Date {
+    return new Date(Date.now() - this.skewMs + this.offsetSeconds * 1000);
+  }
+
+  env(): NodeJS.ProcessEnv {
+    if (!FAKETIME_LIB) throw new Error('the crash bench needs libfaketime (apt-get install faketime)');
+    return {
+      LD_PRELOAD: FAKETIME_LIB,
+      FAKETIME: `${this.offsetSeconds >= 0 ? '+' : ''}${this.offsetSeconds}`,
+      FAKETIME_DONT_FAKE_MONOTONIC: '1',
+    };
+  }
 }
 
-/** The CLI's arguments for an operation (an export writes to a new file each time). */
-function argsOf(h: Harness, op: CrashOperation, tag: string): string[] {
-  const base = ['--store', h.store, '--config', h.config];
+/** This process's clock minus the kernel's, read by a child without libfaketime. */
+function kernelClockSkew(): number {
+  const { LD_PRELOAD: _, FAKETIME: __, ...env } = process.env;
+  const before = Date.now();
+  const child = spawnSync(process.execPath, ['-p', 'Date.now()'], { env, encoding: 'utf8' });
+  return Math.round((before + Date.now()) / 2 - Number(child.stdout.trim()));
+}
+
+interface Harness {
+  readonly cli: string;
+  readonly config: string;
+  readonly upload: string;
+}
+
+/** The CLI's arguments for an operation on `store` (an export writes a new file each time). */
+function argsOf(h: Harness, store: string, op: CrashOperation, tag: string): string[] {
+  const base = ['--store', store, '--config', h.config];
   switch (op) {
     case 'collect':
       return [...base, 'collect', '--collector', 'github.org.settings', '--collector', 'github.org.members'];
     case 'digest':
       return [...base, 'digest'];
     case 'export':
-      return [...base, 'export', '--framework', 'soc2', '--from', '2027-03-01', '--to', '2027-03-31'].concat([
+      return [...base, 'export', '--framework', 'soc2', '--from', '2027-03-02', '--to', '2027-03-02'].concat([
         '--seed',
         '1',
         '--out',
-        join(h.dir, `archive-${tag}.zip`),
+        join(store, '..', `archive-${tag}.zip`),
       ]);
     case 'upload':
       return [...base, 'evidence', 'upload', '--control', 'GOV-02', '--uploader', 'crash-bench', h.upload];
   }
 }
 
-/**
- * Runs the CLI as its own process at the fake time `at` (libfaketime, when installed: the CLI has no clock
- * option, and digests seal only periods that ended); `killAfterMs` sends SIGKILL after that long.
- */
+/** Runs the bundled CLI as its own process on `clock`; `killAfterMs` sends SIGKILL after that long. */
 function cli(
+  h: Harness,
   args: readonly string[],
-  at: Date,
+  clock: Timeline,
   killAfterMs?: number,
 ): Promise<{ code: number; killed: boolean; out: string; ms: number }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_TOKEN: DEMO_GITHUB_TOKEN, TZ: 'UTC' };
-  if (FAKETIME_LIB) {
-    env.LD_PRELOAD = FAKETIME_LIB;
-    env.FAKETIME = `@${at.toISOString().slice(0, 19).replace('T', ' ')}`;
-    env.FAKETIME_DONT_FAKE_MONOTONIC = '1';
-  }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...clock.env(),
+    GITHUB_TOKEN: DEMO_GITHUB_TOKEN,
+    TZ: 'UTC',
+  };
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/proofline.ts', ...args], {
-      cwd: ROOT,
-      env,
-    });
+    const child = spawn(process.execPath, [h.cli, ...args], { cwd: ROOT, env });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -108,12 +155,16 @@ function cli(
   });
 }
 
+const completed = (code: number) => code === 0 || code === 3; // 3: collected, some controls failing
+
+type Inspection = IndexConsistency & { readonly digests: number };
+
 /** Opens the store in this process and compares its index with its files. */
-async function inspect(store: string): Promise<IndexConsistency | undefined> {
+async function inspect(store: string): Promise<Inspection | undefined> {
   try {
     const opened = await LocalStore.openReadOnly(store);
     try {
-      return await indexConsistency(opened);
+      return { ...(await indexConsistency(opened)), digests: (await opened.listDigestKeys()).length };
     } finally {
       await opened.close();
     }
@@ -123,54 +174,118 @@ async function inspect(store: string): Promise<IndexConsistency | undefined> {
 }
 
 /**
- * `runs` seeded crash runs on one embedded store fed by the GitHub stand-in: each picks an operation, kills it
- * (SIGKILL) at a seeded point of its measured duration, checks that the store opens and how its index and files
- * agree, reruns the operation and verifies the chain. Runs advance the fake clock 20 minutes each, so digests
- * seal the hours the runs wrote.
+ * What the hours after a run bring, on the run's clock: the hourly seal (the deployed digest function, or the
+ * next scheduled `collect` of an embedded store), then verify-chain against the store's key.
+ */
+async function sealAndVerify(store: string, clock: Timeline): Promise<{ valid: boolean; output: string }> {
+  const writer = await LocalStore.open(store, { now: () => clock.now() });
+  const signer = await LocalSigner.open(store);
+  try {
+    await sealEndedPeriods(writer, signer, { now: clock.now() });
+  } finally {
+    await writer.close();
+  }
+  const reader = await LocalStore.openReadOnly(store);
+  try {
+    const result = await verifyChain(reader, [(await publicKeyInfo(signer)).pem], { now: clock.now() });
+    return { valid: result.ok, output: formatChainVerification(result).join('\n') };
+  } finally {
+    await reader.close();
+  }
+}
+
+/** The base store every run copies: two GitHub collections and an upload in the hour before the runs. */
+const BASE_HOUR = Date.parse('2027-03-02T09:00:00Z');
+/** Runs start after that hour ended and settled (so `collect` and `digest` seal it), at a seeded minute. */
+const runStart = (next: () => number) =>
+  new Date(BASE_HOUR + 3_600_000 + 65_000 + Math.floor(next() * 20) * 60_000);
+
+/**
+ * `runs` seeded crash runs, each on a fresh copy of one seeded base store, all fed by one GitHub stand-in:
+ * each picks an operation, kills it (SIGKILL) at a seeded point of its measured duration, checks that the store
+ * opens and how its index and files agree, reruns the operation, seals the ended hour and verifies the chain.
  */
 export async function crashRuns(options: {
   runs: number;
   seed: number;
   /** Where in the measured duration the kill falls, as fractions (default 0.2–1: anywhere after start-up). */
   window?: readonly [number, number];
+  /** Kill these operations in turn (default: a seeded pick each run). */
+  operations?: readonly CrashOperation[];
+  /** Progress, one line per step with its wall time. */
+  log?: (line: string) => void;
 }): Promise<CrashRun[]> {
+  const log = options.log ?? (() => {});
+  let last = Date.now();
+  const step = (what: string) => {
+    log(`${what} (${Date.now() - last} ms)`);
+    last = Date.now();
+  };
   const [from, to] = options.window ?? [0.2, 1];
   const github = await startGitHubStandIn(acmeSeed(new Date('2027-03-01T00:00:00Z')));
   const dir = await mkdtemp(join(tmpdir(), 'proofline-crash-'));
+  // The CLI bundled as it ships (start-up in a fraction of tsx's), built from this tree into the project, where
+  // its imports resolve.
+  const out = join(ROOT, 'bench', '.out', `crash-cli-${process.pid}`);
   const h: Harness = {
-    dir,
-    store: join(dir, 'store'),
+    cli: join(out, 'proofline.mjs'),
     config: join(dir, 'proofline.config.yaml'),
     upload: join(dir, 'minutes.pdf'),
-    githubUrl: github.url,
   };
   try {
+    await buildCli({ outdir: out });
+    step('CLI bundled');
     await writeFile(
       h.config,
       `scope:\n  github:\n    orgs: [${DEMO_GITHUB_ORG}]\n    baseUrl: ${github.url}\n`,
     );
     await writeFile(h.upload, Buffer.alloc(4 << 20, 'minutes '));
-    const start = Date.parse('2027-03-02T09:00:00Z');
-    // One complete run of each operation: the store's first evidence, and each operation's duration.
+    const base = join(dir, 'base', 'store');
+    const baseClock = Timeline.startingAt(new Date(BASE_HOUR + 5 * 60_000));
+    for (const op of ['collect', 'upload'] as const) {
+      const result = await cli(h, argsOf(h, base, op, 'base'), baseClock);
+      if (!completed(result.code)) throw new Error(`${op} failed on the base store: ${result.out}`);
+      step(`base store: ${op}`);
+    }
+    const before = await inspect(base);
+    const changed = (after: Inspection | undefined) =>
+      after !== undefined &&
+      (['rows', 'files', 'tempFiles', 'digests'] as const).some((k) => after[k] !== before?.[k]);
+    const copy = async (name: string) => {
+      const store = join(dir, name, 'store');
+      await mkdir(join(dir, name));
+      await cp(base, store, { recursive: true });
+      return store;
+    };
+    // Each operation's duration, once, where the runs will be.
     const duration = new Map<CrashOperation, number>();
     for (const op of CRASH_OPERATIONS) {
-      const result = await cli(argsOf(h, op, `setup-${op}`), new Date(start));
-      if (result.code !== 0 && result.code !== 3)
-        throw new Error(`${op} failed before any crash: ${result.out}`);
+      const store = await copy(`timed-${op}`);
+      const result = await cli(
+        h,
+        argsOf(h, store, op, 'timed'),
+        baseClock.at(new Date(BASE_HOUR + 3_665_000)),
+      );
+      if (!completed(result.code)) throw new Error(`${op} failed before any crash: ${result.out}`);
       duration.set(op, result.ms);
+      step(`timed ${op}`);
     }
     // The same seed kills at the same points.
     const next = random(options.seed);
     const runs: CrashRun[] = [];
     for (let run = 0; run < options.runs; run++) {
-      const at = new Date(start + (run + 1) * 20 * 60_000);
-      const operation = CRASH_OPERATIONS[Math.floor(next() * CRASH_OPERATIONS.length)]!;
+      const pick = CRASH_OPERATIONS[Math.floor(next() * CRASH_OPERATIONS.length)]!;
+      const operation = options.operations?.[run % options.operations.length] ?? pick;
       const killAfterMs = Math.round(duration.get(operation)! * (from + (to - from) * next()));
-      const killedRun = await cli(argsOf(h, operation, `${run}-killed`), at, killAfterMs);
-      const afterKill = await inspect(h.store);
-      const later = new Date(at.getTime() + 5 * 60_000);
-      const rerun = await cli(argsOf(h, operation, `${run}-rerun`), later);
-      const verify = await cli(['--store', h.store, 'verify-chain'], new Date(later.getTime() + 60_000));
+      const clock = baseClock.at(runStart(next));
+      const store = await copy(`run-${run}`);
+      const killedRun = await cli(h, argsOf(h, store, operation, 'killed'), clock, killAfterMs);
+      const afterKill = await inspect(store);
+      const rerun = await cli(h, argsOf(h, store, operation, 'rerun'), clock);
+      const verify = await sealAndVerify(store, clock).catch((error: Error) => ({
+        valid: false,
+        output: error.message,
+      }));
       runs.push({
         run,
         operation,
@@ -178,47 +293,53 @@ export async function crashRuns(options: {
         killed: killedRun.killed,
         opens: afterKill !== undefined,
         afterKill,
+        wrote: changed(afterKill),
         rerunCode: rerun.code,
-        verifyCode: verify.code,
-        verifyOutput: verify.out,
+        chainValid: verify.valid,
+        verifyOutput: verify.output,
       });
+      await rm(join(store, '..'), { recursive: true, force: true });
+      step(`run ${run}: ${operation} ${killedRun.killed ? 'killed' : 'completed'} at ${killAfterMs} ms`);
     }
     return runs;
   } finally {
     await github.stop();
     await rm(dir, { recursive: true, force: true });
+    await rm(out, { recursive: true, force: true });
   }
 }
 
 /** A run is clean when the store opens, no index row lacks its file, the rerun completes and the chain verifies. */
 export const cleanRun = (r: CrashRun): boolean =>
-  r.opens && r.afterKill?.rowsWithoutFile.length === 0 && [0, 3].includes(r.rerunCode) && r.verifyCode === 0;
+  r.opens && r.afterKill?.rowsWithoutFile.length === 0 && completed(r.rerunCode) && r.chainValid;
 
 /** ≥ 50 seeded crash runs: kills per operation, what the store held after each kill, and the outcomes. */
-export async function runCrashBench(runs = 52, seed = 19): Promise<string[]> {
-  const results = await crashRuns({ runs, seed });
+export async function runCrashBench(runs = 52, seed = 19, log?: (line: string) => void): Promise<string[]> {
+  const started = Date.now();
+  const results = await crashRuns({ runs, seed, ...(log ? { log } : {}) });
   const lines = [
-    `crash runs: ${results.length} (seed ${seed}), SIGKILL at 20–100% of each operation's duration`,
+    `crash runs: ${results.length} (seed ${seed}), SIGKILL at 20–100% of each operation's duration, ${Math.round((Date.now() - started) / 1000)} s`,
   ];
   for (const op of CRASH_OPERATIONS) {
     const mine = results.filter((r) => r.operation === op);
+    const killed = mine.filter((r) => r.killed);
     lines.push(
-      `  ${op}: ${mine.length} runs, ${mine.filter((r) => r.killed).length} killed mid-run, ${mine.filter(cleanRun).length} clean`,
+      `  ${op}: ${mine.length} runs, ${killed.length} killed mid-operation (${killed.filter((r) => r.wrote).length} after writing to the store), ${mine.length - killed.length} after it completed, ${mine.filter(cleanRun).length} clean`,
     );
   }
   const sum = (f: (c: IndexConsistency) => number) =>
     results.reduce((n, r) => n + (r.afterKill ? f(r.afterKill) : 0), 0);
   lines.push(
-    `  after the kills: store opened ${results.filter((r) => r.opens).length}/${results.length}; index rows without file ${sum((c) => c.rowsWithoutFile.length)}; files without row ${sum((c) => c.filesWithoutRow.length)} (interrupted between publish and index; reindex adopts them); temporary files ${sum((c) => c.tempFiles)}`,
+    `  after the kills: store opened ${results.filter((r) => r.opens).length}/${results.length}; index rows without file ${sum((c) => c.rowsWithoutFile.length)}; files without row ${sum((c) => c.filesWithoutRow.length)} (interrupted between publish and index; reindex adopts them); temporary files ${sum((c) => c.tempFiles)} (reindex removes them)`,
   );
   lines.push(
-    `  reruns completed ${results.filter((r) => [0, 3].includes(r.rerunCode)).length}/${results.length}; verify-chain clean ${results.filter((r) => r.verifyCode === 0).length}/${results.length}`,
+    `  reruns completed ${results.filter((r) => completed(r.rerunCode)).length}/${results.length}; verify-chain clean after the hour's seal ${results.filter((r) => r.chainValid).length}/${results.length}`,
   );
   for (const r of results.filter((r) => !cleanRun(r)))
     lines.push(
-      `  NOT CLEAN run ${r.run} (${r.operation}, kill at ${r.killAfterMs} ms): rerun ${r.rerunCode}, verify ${r.verifyCode}: ${r.verifyOutput
+      `  NOT CLEAN run ${r.run} (${r.operation}, kill at ${r.killAfterMs} ms): rerun ${r.rerunCode}: ${r.verifyOutput
         .split('\n')
-        .filter((l) => /PROBLEM|INVALID|proofline:| {4}/.test(l))
+        .filter((l) => /PROBLEM|INVALID| {4}/.test(l))
         .slice(0, 3)
         .join(' | ')}`,
     );
@@ -227,5 +348,6 @@ export async function runCrashBench(runs = 52, seed = 19): Promise<string[]> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [runs, seed] = process.argv.slice(2).map(Number);
-  for (const line of await runCrashBench(runs || undefined, seed || undefined)) console.log(line);
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  for (const line of await runCrashBench(runs || undefined, seed || undefined, progress)) console.log(line);
 }

@@ -60,7 +60,7 @@ export const CLI_INLINE = ['zod', 'yaml', 'commander'] as const;
 
 /**
  * Builds the CLI into dist/; `overrides` let a test build it in memory with a metafile (`write: false`,
- * `metafile: true`) to check what each command loads.
+ * `metafile: true`) to check what each command loads, or a bench into its own `outdir` inside the project.
  */
 export async function buildCli(overrides: BuildOptions = {}): Promise<BuildResult> {
   const { dependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {

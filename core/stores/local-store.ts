@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  linkSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import {
   chmod,
   link,
@@ -7,7 +15,6 @@ import {
   mkdtemp,
   readdir,
   readFile,
-  rename,
   rm,
   stat,
   unlink,
@@ -527,27 +534,31 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     return { bytes, metadata };
   }
 
-  /** Write-once: the digest is published with link(), which fails if a digest already holds the name. */
+  /**
+   * Write-once, and never a digest without its signature: the signature file gets its final name first and the
+   * digest is published after it with link(), both under the index's write lock. A writer killed between the
+   * two leaves a signature file without its digest (the period simply has no digest yet), which the next writer
+   * of that period replaces; no other writer can be between the two steps while the lock is held.
+   */
   async putDigestObject(key: string, bytes: Buffer, metadata: Record<string, string>): Promise<boolean> {
     this.writable('write a digest');
     const path = this.pathOf(key);
-    if (await exists(path)) return false;
     await mkdir(dirname(path), { recursive: true });
     const suffix = `${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    const tmp = `${path}.${suffix}`;
-    const metaTmp = `${path}.meta.json.${suffix}`;
-    await writeFile(tmp, bytes, { mode: 0o444 });
-    await writeFile(metaTmp, JSON.stringify(metadata, null, 2), { mode: 0o444 });
-    try {
-      await link(tmp, path);
-    } catch (error) {
-      await Promise.all([unlink(tmp), unlink(metaTmp)]);
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
-    }
-    await rename(metaTmp, `${path}.meta.json`);
-    await unlink(tmp);
-    return true;
+    return immediateTransaction(this.db, () => {
+      if (existsSync(path)) return false;
+      const metaTmp = `${path}.meta.json.${suffix}`;
+      writeFileSync(metaTmp, JSON.stringify(metadata, null, 2), { mode: 0o444 });
+      renameSync(metaTmp, `${path}.meta.json`);
+      const tmp = `${path}.${suffix}`;
+      writeFileSync(tmp, bytes, { mode: 0o444 });
+      try {
+        linkSync(tmp, path);
+      } finally {
+        unlinkSync(tmp);
+      }
+      return true;
+    });
   }
 
   async putDigestRecord(record: DigestRecord): Promise<boolean> {
