@@ -22,6 +22,7 @@ import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Trans
 import { nextState } from '../state.ts';
 import {
   FINDINGS_SCHEMA,
+  FindingsListCache,
   linkFindings,
   migrateFindingsTable,
   migrateTransitions,
@@ -147,6 +148,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   readonly readOnly: boolean;
   private readonly db: SqliteDatabase;
   private readonly now: () => Date;
+  private readonly findingsLists = new FindingsListCache();
 
   private constructor(root: string, db: SqliteDatabase, now: () => Date, readOnly: boolean) {
     this.root = root;
@@ -340,8 +342,8 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     immediateTransaction(this.db, () => linkFindings(this.db, artifactKey, json));
   }
 
-  async getFindings(artifactKey: string): Promise<Finding[] | undefined> {
-    return readFindings(this.db, artifactKey);
+  async getFindings(artifactKey: string): Promise<readonly Finding[] | undefined> {
+    return readFindings(this.db, artifactKey, this.findingsLists);
   }
 
   async applyControlResults(results: readonly ControlResult[], evaluatedAt: string): Promise<Transition[]> {

@@ -42,7 +42,8 @@ export interface EvidenceStore {
 
   /** Stores the findings of evaluating one artifact (idempotent: re-evaluating replaces them). */
   putFindings(artifactKey: string, findings: readonly Finding[]): Promise<void>;
-  getFindings(artifactKey: string): Promise<Finding[] | undefined>;
+  /** An artifact's findings; treat them as read-only (a store may hand the same array to every reader). */
+  getFindings(artifactKey: string): Promise<readonly Finding[] | undefined>;
 
   /**
    * Records control results evaluated at `evaluatedAt` and returns the transitions they caused. Atomic: when
