@@ -300,6 +300,11 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     return createReadStream(this.pathOf(key));
   }
 
+  async readArtifactBytes(key: string): Promise<Uint8Array> {
+    evidenceKeySha256(key);
+    return readFile(this.pathOf(key));
+  }
+
   async listArtifacts(query: ArtifactQuery = {}): Promise<ArtifactRef[]> {
     const where: string[] = [];
     const params: string[] = [];

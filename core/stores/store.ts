@@ -35,6 +35,8 @@ export interface EvidenceStore {
    * artifacts are never held in memory. Optional: without it, archives fall back to `getArtifact`.
    */
   openArtifactStream?(key: string): Promise<Readable>;
+  /** The artifact's stored bytes whole, not verified, in one read: for small files, without a stream each. */
+  readArtifactBytes?(key: string): Promise<Uint8Array>;
   /** Artifacts matching the query, oldest first. */
   listArtifacts(query?: ArtifactQuery): Promise<ArtifactRef[]>;
   /** The newest artifact of each collector × scope (optionally of one collector). */
