@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, constants as fsConstants, readFileSync } from 'node:fs';
 import {
   chmod,
+  copyFile,
   link,
   mkdir,
   mkdtemp,
+  open,
   readdir,
   readFile,
   rename,
@@ -115,6 +117,35 @@ export class StoreNotFoundError extends ProoflineError {
 /** The header bytes (file format write/read versions) that mark a SQLite database as being in WAL mode. */
 const WAL_HEADER_BYTES = [18, 19] as const;
 
+/**
+ * The index copied to `copy` (by the kernel, a clone where the file system can: the bytes never pass through
+ * the process) and opened there out of WAL mode, so a read-only open costs little more for a year's index than
+ * for a month's. An older index's schema is migrated in the copy only, its rows read as they are (making a
+ * year's findings compact would cost every read command seconds).
+ */
+async function privateCopy(file: string, copy: string, root: string): Promise<SqliteDatabase> {
+  await copyFile(file, copy, fsConstants.COPYFILE_FICLONE).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+      throw new StoreNotFoundError(
+        `no evidence store at ${root} (no index.sqlite): check --store, or run "proofline collect" to create one`,
+      );
+    throw error;
+  });
+  const handle = await open(copy, 'r+');
+  try {
+    const header = Buffer.alloc(WAL_HEADER_BYTES.length);
+    await handle.read(header, 0, header.length, WAL_HEADER_BYTES[0]);
+    for (const [i, b] of header.entries()) if (b === 2) header[i] = 1;
+    await handle.write(header, 0, header.length, WAL_HEADER_BYTES[0]);
+  } finally {
+    await handle.close();
+  }
+  const db = openSqlite(copy);
+  migrate(db, { compact: false });
+  db.exec('PRAGMA query_only = ON');
+  return db;
+}
+
 interface ArtifactRow {
   key: string;
   sha256: string;
@@ -191,22 +222,9 @@ export class LocalStore implements EvidenceStore, DigestStorage {
       db = openSqlite(file, { readOnly: true });
       db.exec('PRAGMA busy_timeout = 10000');
     } else {
-      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
-          throw new StoreNotFoundError(
-            `no evidence store at ${root} (no index.sqlite): check --store, or run "proofline collect" to create one`,
-          );
-        throw error;
-      });
-      // The copy leaves WAL mode (no `-wal` beside it); an older index's schema is migrated in the copy only,
-      // its rows are read as they are (making a year's findings compact would cost every read command seconds).
-      for (const offset of WAL_HEADER_BYTES) if (bytes[offset] === 2) bytes[offset] = 1;
       const copyDir = await mkdtemp(join(tmpdir(), 'proofline-index-'));
       try {
-        await writeFile(join(copyDir, 'index.sqlite'), bytes);
-        db = openSqlite(join(copyDir, 'index.sqlite'));
-        migrate(db, { compact: false });
-        db.exec('PRAGMA query_only = ON');
+        db = await privateCopy(file, join(copyDir, 'index.sqlite'), root);
       } finally {
         // The open connection keeps reading the unlinked copy; nothing is left behind.
         await rm(copyDir, { recursive: true, force: true });
