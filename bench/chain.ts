@@ -84,7 +84,7 @@ const wall = async (fn: () => Promise<unknown>) => {
   await fn();
   return performance.now() - start;
 };
-const shell = (command: string, cwd: string) => {
+export const shell = (command: string, cwd: string) => {
   const start = performance.now();
   execSync(command, { cwd, stdio: 'ignore', shell: '/bin/bash' });
   return performance.now() - start;
@@ -139,7 +139,7 @@ async function opensslPerDigest(dir: string, sample: number): Promise<number> {
 }
 
 /** The process's resident memory at its highest until `stop()`, sampled every 10 ms. */
-function peakRss() {
+export function peakRss() {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());

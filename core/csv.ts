@@ -1,9 +1,48 @@
-import { stringify } from 'csv-stringify/sync';
-
 /**
  * The one CSV writer of reports and archives: RFC 4180 quoting, `\n` line ends, a header row, and a cell that
- * starts with = + - @ tab or CR prefixed with `'`, so a spreadsheet shows it as text instead of running it as a
- * formula (CSV injection). Numbers are written as numbers, negative ones included.
+ * starts with = + - @ tab or CR (or their full-width forms) prefixed with `'`, so a spreadsheet shows it as text
+ * instead of running it as a formula (CSV injection). Numbers are written as numbers, negative ones included;
+ * true is `1`, false and missing values are empty, a date is its epoch milliseconds and any other object its
+ * JSON. (The rules of csv-stringify with `escape_formulas`, written out: an archive's tables run to tens of
+ * megabytes, and a cell here costs a few string tests.)
  */
-export const csvText = (header: readonly string[], rows: readonly (readonly unknown[])[]): string =>
-  stringify([header, ...rows], { eof: true, record_delimiter: 'unix', escape_formulas: true });
+export const csvText = (header: readonly string[], rows: readonly (readonly unknown[])[]): string => {
+  const lines = [csvLine(header)];
+  for (const row of rows) lines.push(csvLine(row));
+  return `${lines.join('\n')}\n`;
+};
+
+const csvLine = (row: readonly unknown[]): string => {
+  let line = '';
+  for (let i = 0; i < row.length; i++) line += i === 0 ? csvCell(row[i]) : `,${csvCell(row[i])}`;
+  return line;
+};
+
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20']);
+/** A quote, comma or line feed (a lone CR is left unquoted, as csv-stringify leaves it with `\n` records). */
+const NEEDS_QUOTES = /[",\n]/;
+
+function cellText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'bigint':
+      return `${value}`;
+    case 'boolean':
+      return value ? '1' : '';
+    case 'object':
+      if (value === null) return '';
+      return value instanceof Date ? `${value.getTime()}` : (JSON.stringify(value) ?? '');
+    default:
+      return '';
+  }
+}
+
+function csvCell(value: unknown): string {
+  let text = cellText(value);
+  if (text === '') return '';
+  const numeric = typeof value === 'number' || typeof value === 'bigint';
+  if (FORMULA_START.has(text[0]!) && !(numeric && text[0] === '-')) text = `'${text}`;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

@@ -1,5 +1,6 @@
+import { decodeArtifact } from './artifact.ts';
 import type { ArtifactRef, Finding } from './model.ts';
-import type { EvidenceStore } from './stores/store.ts';
+import { type EvidenceStore, expectedSha256 } from './stores/store.ts';
 
 /**
  * The latest evidence of each collection (collector × scope) as of some moment, with its snapshot and
@@ -26,15 +27,23 @@ export function latestPerCollection(refs: Iterable<ArtifactRef>, asOf?: string):
   );
 }
 
+/**
+ * The view of `refs` in `store`; an artifact whose bytes are in `read` (already read, say into an archive) is
+ * decoded from them — checked against its key's SHA-256 all the same — instead of being read again.
+ */
 export function storeEvidenceView(
   store: Pick<EvidenceStore, 'getArtifact' | 'getFindings'>,
   refs: readonly ArtifactRef[],
+  read: ReadonlyMap<string, Uint8Array> = new Map(),
 ): EvidenceView {
   return {
     refs,
     async snapshot(ref) {
       if (ref.status !== 'ok') return undefined;
-      const { artifact } = await store.getArtifact(ref.key);
+      const bytes = read.get(ref.key);
+      const artifact = bytes
+        ? decodeArtifact(bytes, expectedSha256(ref), ref.key)
+        : (await store.getArtifact(ref.key)).artifact;
       return artifact.status === 'ok' ? artifact.snapshot : undefined;
     },
     findings: async (ref) => (await store.getFindings(ref.key)) ?? [],

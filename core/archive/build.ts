@@ -257,15 +257,19 @@ async function seal(writer: HashingZipWriter, manifest: Manifest, signer: Signer
   return manifestFile;
 }
 
-/** The period's evidence, each file checked against the index as it is written; returns the uploads' records. */
+/**
+ * The period's evidence, each file checked against the index as it is written; returns the uploads' records
+ * and, for the keys in `keep` read whole, their checked bytes (what the governance files read again).
+ */
 async function writeEvidence(
   writer: HashingZipWriter,
   artifacts: readonly { readonly ref: ArtifactRef }[],
   evidence: ReturnType<typeof readAhead>,
-  onProgress: BuildArchiveInput['onProgress'],
-): Promise<{ bytes: number; uploadRefs: ArtifactRef[] }> {
+  { onProgress, keep }: { onProgress: BuildArchiveInput['onProgress']; keep: ReadonlySet<string> },
+): Promise<{ bytes: number; uploadRefs: ArtifactRef[]; kept: Map<string, Uint8Array> }> {
   let bytes = 0;
   const uploadRefs: ArtifactRef[] = [];
+  const kept = new Map<string, Uint8Array>();
   for (const [i, { ref }] of artifacts.entries()) {
     const source = await evidence.take();
     const file =
@@ -277,10 +281,11 @@ async function writeEvidence(
         `${ref.key}: the stored file has SHA-256 ${file.sha256} (${file.size} bytes) but the index says ${ref.sha256} (${ref.size} bytes); not exporting altered evidence`,
       );
     if (ref.collector === MANUAL_EVIDENCE_COLLECTOR && ref.status === 'ok') uploadRefs.push(ref);
+    if (keep.has(ref.key) && !(source instanceof Readable)) kept.set(ref.key, source);
     bytes += file.size;
     onProgress?.({ done: i + 1, total: artifacts.length, bytes });
   }
-  return { bytes, uploadRefs };
+  return { bytes, uploadRefs, kept };
 }
 
 /** Each uploaded document as it was uploaded, beside the artifact recording it. */
@@ -342,19 +347,23 @@ export const READ_AHEAD = 8;
 
 /**
  * Reads the evidence `depth` files ahead of the one being written, so a remote store's round trips overlap
- * the writing. A file up to WHOLE_ENTRY_BYTES is read whole (added as one buffer); a larger one is left open
- * as a stream holding one buffer until it is read (backpressure), so memory stays bounded either way.
+ * the writing. A file up to WHOLE_ENTRY_BYTES is read whole (added as one buffer; in one read where the store
+ * can, not through a stream each); a larger one is left open as a stream holding one buffer until it is read
+ * (backpressure), so memory stays bounded either way.
  */
 function readAhead(store: EvidenceStore, refs: readonly { key: string; size: number }[], depth: number) {
-  const opened: Promise<Buffer | Readable>[] = [];
+  const opened: Promise<Uint8Array | Readable>[] = [];
   let next = 0;
   const open = ({ key, size }: { key: string; size: number }) => {
-    const source = openEvidence(store, key).then(async (readable) => {
-      if (size <= WHOLE_ENTRY_BYTES) return Buffer.concat(await readable.toArray());
-      // Until its turn, an error is kept on the stream (`errored`) rather than thrown unheard.
-      readable.on('error', () => {});
-      return readable;
-    });
+    const source =
+      size <= WHOLE_ENTRY_BYTES && store.readArtifactBytes
+        ? store.readArtifactBytes(key)
+        : openEvidence(store, key).then(async (readable) => {
+            if (size <= WHOLE_ENTRY_BYTES) return Buffer.concat(await readable.toArray());
+            // Until its turn, an error is kept on the stream (`errored`) rather than thrown unheard.
+            readable.on('error', () => {});
+            return readable;
+          });
     source.catch(() => {});
     return source;
   };
@@ -363,7 +372,7 @@ function readAhead(store: EvidenceStore, refs: readonly { key: string; size: num
   };
   return {
     /** The next file, whole or as a stream, in `refs` order. */
-    async take(): Promise<Buffer | Readable> {
+    async take(): Promise<Uint8Array | Readable> {
       const source = opened.shift() ?? open(refs[next++]!);
       fill();
       const taken = await source;
@@ -519,6 +528,8 @@ interface WrittenEvidence {
   readonly uploads: readonly ManifestUpload[];
   readonly digests: readonly { path: string; key: string }[];
   readonly digestEntries: readonly DigestEntry[];
+  /** The latest evidence of each collection in the period, as the governance files read it. */
+  readonly latest: EvidenceView;
 }
 
 /** 3. The evidence (checked against the index as it is written), then the uploads and the store's digests. */
@@ -529,10 +540,17 @@ async function writeEvidenceFiles(
   evidence: ReturnType<typeof readAhead>,
 ): Promise<WrittenEvidence> {
   const artifacts = plan.selection.artifacts;
-  const { bytes, uploadRefs } = await writeEvidence(writer, artifacts, evidence, input.onProgress);
+  const latest = latestPerCollection(
+    artifacts.map((a) => a.ref),
+    plan.period.end,
+  );
+  // The governance files read the latest evidence again: its bytes are kept as they go into the zip.
+  const keep = new Set(latest.filter((r) => r.status === 'ok').map((r) => r.key));
+  const { onProgress } = input;
+  const { bytes, uploadRefs, kept } = await writeEvidence(writer, artifacts, evidence, { onProgress, keep });
   const uploads = await writeUploads(writer, input.store, uploadRefs);
   const { digests, digestEntries } = await writeDigests(writer, input.digests ?? []);
-  return { bytes, uploads, digests, digestEntries };
+  return { bytes, uploads, digests, digestEntries, latest: storeEvidenceView(input.store, latest, kept) };
 }
 
 /** Whether each expected collection happened, against the schedule and the store's digests. */
@@ -653,14 +671,10 @@ async function writeGovernanceFiles(
 ): Promise<{ paths: string[]; summaries: string[] }> {
   if (!input.governanceFiles) return { paths: [], summaries: [] };
   const { selection } = plan;
-  const refs = latestPerCollection(
-    selection.artifacts.map((a) => a.ref),
-    plan.period.end,
-  );
   const files = await input.governanceFiles({
     controls: plan.controls,
     statusAtEnd: statusAtEnd(status),
-    evidence: storeEvidenceView(input.store, refs),
+    evidence: written.latest,
     filesOf: (control) => [
       ...evidenceFolders(selection.byControl.get(control) ?? []),
       ...controlPopulationFiles(control, status.get(control), itemFiles),

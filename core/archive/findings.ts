@@ -1,4 +1,4 @@
-import type { Control, Finding, Severity } from '../model.ts';
+import type { ArtifactRef, Control, Finding, Severity } from '../model.ts';
 import { exceptionInForce } from './population.ts';
 import type { SelectedArtifact } from './select.ts';
 import type { ArchiveException } from './types.ts';
@@ -41,19 +41,24 @@ export interface JudgedResource {
 }
 
 interface Track {
-  counts: Record<Finding['status'], number>;
-  days: Set<string>;
-  judged: { first: { at: string; key: string }; latest: { at: string; key: string; reason: string } };
-  first?: { at: string; reason: string; key: string };
-  latest?: { at: string; reason: string; key: string };
-  exceptions: Set<string>;
+  readonly control: string;
+  readonly check: string;
+  readonly resource: string;
+  readonly counts: Record<Finding['status'], number>;
+  readonly days: Set<string>;
+  firstJudged: ArtifactRef | undefined;
+  latestJudged: ArtifactRef | undefined;
+  latestReason: string;
   lastSeen: Finding['status'];
+  firstFail: { ref: ArtifactRef; reason: string } | undefined;
+  latestFail: { ref: ArtifactRef; reason: string } | undefined;
+  readonly exceptions: Set<string>;
 }
 
+const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
+const textOrder = new Intl.Collator().compare;
 const byControlCheckResource = <T extends { control: string; check: string; resource: string }>(a: T, b: T) =>
-  a.control.localeCompare(b.control, 'en', { numeric: true }) ||
-  a.check.localeCompare(b.check) ||
-  a.resource.localeCompare(b.resource);
+  naturalOrder(a.control, b.control) || textOrder(a.check, b.check) || textOrder(a.resource, b.resource);
 
 type FindingsOptions = Parameters<typeof judgedFindings>[0];
 
@@ -66,6 +71,10 @@ export async function judgedFindings(options: {
   readonly controls: readonly Control[];
   /** The period's artifacts, oldest first (selectEvidence). */
   readonly artifacts: readonly SelectedArtifact[];
+  /**
+   * An artifact's findings. A store that hands out one array for every artifact sharing a list (the embedded
+   * store's lists are content-addressed) lets each list be matched to its tracks once.
+   */
   readonly findingsOf: (key: string) => Promise<readonly Finding[] | undefined>;
   readonly severityOf: (check: string) => Severity | undefined;
   readonly exceptions: readonly ArchiveException[];
@@ -73,100 +82,149 @@ export async function judgedFindings(options: {
   const tracks = await trackFindings(options);
   const failed: FailedFinding[] = [];
   const judged: JudgedResource[] = [];
-  for (const [id, track] of tracks) {
-    const [control, check, resource] = id.split('\n') as [string, string, string];
-    judged.push(judgedRow({ control, check, resource }, track));
-    const row = failedRow({ control, check, resource }, track, options.severityOf(check) ?? '');
+  for (const track of tracks) {
+    judged.push(judgedRow(track));
+    const row = failedRow(track, options.severityOf(track.check) ?? '');
     if (row) failed.push(row);
   }
   return { failed: failed.sort(byControlCheckResource), judged: judged.sort(byControlCheckResource) };
 }
 
-/** Tallies each finding of a control's checks, artifact by artifact: one track per control × check × resource. */
-async function trackFindings(options: FindingsOptions): Promise<Map<string, Track>> {
+/**
+ * The tracks a list of findings feeds, for an artifact evidencing `controls`: one per finding and control
+ * listing its check. Artifacts sharing a list (a day's findings are often the day before's) share this
+ * matching, so each finding of each artifact costs only its tally.
+ */
+function trackMatcher(options: FindingsOptions) {
   const checksOf = new Map(options.controls.map((c) => [c.id, new Set(c.checks)]));
   const tracks = new Map<string, Track>();
-  for (const { ref, controls } of options.artifacts) {
-    if (ref.status !== 'ok') continue;
-    const relevant = controls.filter((id) => checksOf.get(id)?.size);
-    if (relevant.length === 0) continue;
-    for (const f of (await options.findingsOf(ref.key)) ?? []) {
-      for (const control of relevant) {
-        if (!checksOf.get(control)!.has(f.check)) continue;
-        const id = `${control}\n${f.check}\n${f.resource}`;
-        const judged = { at: ref.collectedAt, key: ref.key };
-        let track = tracks.get(id);
-        track ??= {
-          counts: { pass: 0, fail: 0, not_applicable: 0 },
-          days: new Set(),
-          judged: { first: judged, latest: { ...judged, reason: f.reason } },
-          exceptions: new Set(),
-          lastSeen: f.status,
-        };
-        tracks.set(id, track);
-        record(track, f, ref, options.exceptions, control);
-      }
+  const controlsOfCheck = new Map<string, Map<string, string[]>>();
+  const matched = new WeakMap<readonly Finding[], Map<string, { tracks: Track[]; findings: Finding[] }>>();
+  const trackOf = (control: string, f: Finding): Track => {
+    const id = `${control}\n${f.check}\n${f.resource}`;
+    let track = tracks.get(id);
+    if (!track) {
+      track = {
+        control,
+        check: f.check,
+        resource: f.resource,
+        counts: { pass: 0, fail: 0, not_applicable: 0 },
+        days: new Set(),
+        firstJudged: undefined,
+        latestJudged: undefined,
+        latestReason: f.reason,
+        lastSeen: f.status,
+        firstFail: undefined,
+        latestFail: undefined,
+        exceptions: new Set(),
+      };
+      tracks.set(id, track);
     }
+    return track;
+  };
+  const byCheck = (controls: readonly string[], signature: string) => {
+    let map = controlsOfCheck.get(signature);
+    if (!map) {
+      map = new Map();
+      for (const control of controls)
+        for (const check of checksOf.get(control) ?? []) map.set(check, [...(map.get(check) ?? []), control]);
+      controlsOfCheck.set(signature, map);
+    }
+    return map;
+  };
+  return {
+    tracks: () => tracks.values(),
+    match(list: readonly Finding[], controls: readonly string[]) {
+      const signature = controls.join('\n');
+      const forList = matched.get(list) ?? new Map();
+      matched.set(list, forList);
+      let pairs = forList.get(signature);
+      if (!pairs) {
+        pairs = { tracks: [], findings: [] };
+        const controlsOf = byCheck(controls, signature);
+        for (const f of list)
+          for (const control of controlsOf.get(f.check) ?? []) {
+            pairs.tracks.push(trackOf(control, f));
+            pairs.findings.push(f);
+          }
+        forList.set(signature, pairs);
+      }
+      return pairs;
+    },
+  };
+}
+
+/** Tallies each finding of a control's checks, artifact by artifact: one track per control × check × resource. */
+async function trackFindings(options: FindingsOptions): Promise<Iterable<Track>> {
+  const matcher = trackMatcher(options);
+  for (const { ref, controls } of options.artifacts) {
+    if (ref.status !== 'ok' || controls.length === 0) continue;
+    const list = await options.findingsOf(ref.key);
+    if (!list?.length) continue;
+    const { tracks, findings } = matcher.match(list, controls);
+    const day = ref.collectedAt.slice(0, 10);
+    for (let i = 0; i < tracks.length; i++) record(tracks[i]!, findings[i]!, ref, day, options.exceptions);
   }
-  return tracks;
+  return matcher.tracks();
 }
 
 /** One finding into its track: its verdict, and when it fails, the failing days and any exception in force. */
 function record(
   track: Track,
   f: Finding,
-  ref: SelectedArtifact['ref'],
+  ref: ArtifactRef,
+  day: string,
   exceptions: readonly ArchiveException[],
-  control: string,
 ): void {
   track.counts[f.status]++;
-  track.judged.latest = { at: ref.collectedAt, key: ref.key, reason: f.reason };
+  track.firstJudged ??= ref;
+  track.latestJudged = ref;
+  track.latestReason = f.reason;
   track.lastSeen = f.status;
   if (f.status !== 'fail') return;
-  const seen = { at: ref.collectedAt, reason: f.reason, key: ref.key };
-  track.first ??= seen;
-  track.latest = seen;
-  track.days.add(ref.collectedAt.slice(0, 10));
+  track.latestFail = { ref, reason: f.reason };
+  track.firstFail ??= track.latestFail;
+  track.days.add(day);
   const exception =
-    f.exception ?? exceptions.find((e) => exceptionInForce(e, control, f.resource, ref.collectedAt))?.id;
+    f.exception ??
+    exceptions.find((e) => exceptionInForce(e, track.control, f.resource, ref.collectedAt))?.id;
   if (exception) track.exceptions.add(exception);
 }
 
-type Judged = { control: string; check: string; resource: string };
-
-function judgedRow(id: Judged, t: Track): JudgedResource {
-  const { first, latest } = t.judged;
+function judgedRow(t: Track): JudgedResource {
   return {
-    ...id,
+    control: t.control,
+    check: t.check,
+    resource: t.resource,
     pass: t.counts.pass,
     fail: t.counts.fail,
     notApplicable: t.counts.not_applicable,
-    firstJudged: first.at,
-    lastJudged: latest.at,
+    firstJudged: t.firstJudged!.collectedAt,
+    lastJudged: t.latestJudged!.collectedAt,
     lastStatus: t.lastSeen,
-    lastReason: latest.reason,
-    firstEvidence: first.key,
-    latestEvidence: latest.key,
+    lastReason: t.latestReason,
+    firstEvidence: t.firstJudged!.key,
+    latestEvidence: t.latestJudged!.key,
   };
 }
 
 /** The resource's failing row, or undefined when it never failed in the period. */
-function failedRow(id: Judged, t: Track, severity: FailedFinding['severity']): FailedFinding | undefined {
-  if (!t.first || !t.latest) return undefined;
+function failedRow(t: Track, severity: FailedFinding['severity']): FailedFinding | undefined {
+  if (!t.firstFail || !t.latestFail) return undefined;
   return {
-    control: id.control,
-    check: id.check,
+    control: t.control,
+    check: t.check,
     severity,
-    resource: id.resource,
-    firstFailing: t.first.at,
-    lastFailing: t.latest.at,
+    resource: t.resource,
+    firstFailing: t.firstFail.ref.collectedAt,
+    lastFailing: t.latestFail.ref.collectedAt,
     daysFailing: t.days.size,
-    firstReason: t.first.reason,
-    latestReason: t.latest.reason,
+    firstReason: t.firstFail.reason,
+    latestReason: t.latestFail.reason,
     exceptions: [...t.exceptions].sort(),
     lastSeen: t.lastSeen,
-    lastSeenAt: t.judged.latest.at,
-    firstEvidence: t.first.key,
-    latestEvidence: t.latest.key,
+    lastSeenAt: t.latestJudged!.collectedAt,
+    firstEvidence: t.firstFail.ref.key,
+    latestEvidence: t.latestFail.ref.key,
   };
 }

@@ -31,7 +31,8 @@ export function parsePeriod(from: string, to: string): Period {
   };
 }
 
-const byId = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+/** `localeCompare(b, 'en', { numeric: true })`, with the collator made once rather than on every call. */
+const byId = new Intl.Collator('en', { numeric: true }).compare;
 
 /**
  * The requirements the controls map to, for when no framework catalog is given: ids only, sorted naturally

@@ -6,6 +6,8 @@ import { compareIds, mappedRequirements } from './period.ts';
 import type { Framework, Period } from './types.ts';
 
 const DAY_MS = 86_400_000;
+/** `localeCompare`, its collator made once. */
+const byText = new Intl.Collator().compare;
 /** Index queries an export keeps in flight at once. */
 export const QUERIES_IN_FLIGHT = 8;
 
@@ -97,7 +99,7 @@ export async function selectEvidence(
 
   const requirementsOf = new Map(controls.map((c) => [c.id, mappedRequirements(c, options.framework)]));
   const artifacts = [...chosen.values()]
-    .sort((a, b) => a.ref.collectedAt.localeCompare(b.ref.collectedAt) || a.ref.key.localeCompare(b.ref.key))
+    .sort((a, b) => byText(a.ref.collectedAt, b.ref.collectedAt) || byText(a.ref.key, b.ref.key))
     .map(({ ref, controls: ids }) => {
       const sortedControls = [...ids].sort(compareIds);
       const requirements = new Set(sortedControls.flatMap((id) => requirementsOf.get(id) ?? []));

@@ -51,11 +51,41 @@ export function linkFindings(db: SqliteDatabase, artifactKey: string, json: stri
   }
 }
 
-export function readFindings(db: SqliteDatabase, artifactKey: string): Finding[] | undefined {
+/**
+ * Parsed findings lists by the SHA-256 of their JSON, the most recently read first out. Artifacts share lists,
+ * so a reader walking a period (an archive's judgement) inflates and parses each list once, and gets the same
+ * array for every artifact pointing at it. The arrays are frozen: one caller cannot change another's.
+ */
+export class FindingsListCache {
+  private readonly lists = new Map<string, Finding[]>();
+  constructor(private readonly capacity = 64) {}
+
+  get(sha256: Uint8Array, body: Uint8Array): Finding[] {
+    const id = Buffer.from(sha256.buffer, sha256.byteOffset, sha256.byteLength).toString('hex');
+    let list = this.lists.get(id);
+    if (list) this.lists.delete(id);
+    else {
+      list = unpackJson(body) as Finding[];
+      for (const f of list) Object.freeze(f);
+      Object.freeze(list);
+      if (this.lists.size >= this.capacity) this.lists.delete(this.lists.keys().next().value!);
+    }
+    this.lists.set(id, list);
+    return list;
+  }
+}
+
+export function readFindings(
+  db: SqliteDatabase,
+  artifactKey: string,
+  cache?: FindingsListCache,
+): readonly Finding[] | undefined {
   const row = db
-    .prepare('SELECT body FROM artifact_findings JOIN findings_lists ON id = list WHERE artifact_key = ?')
-    .get(artifactKey) as { body: Uint8Array } | undefined;
-  if (row) return unpackJson(row.body) as Finding[];
+    .prepare(
+      'SELECT sha256, body FROM artifact_findings JOIN findings_lists ON id = list WHERE artifact_key = ?',
+    )
+    .get(artifactKey) as { sha256: Uint8Array; body: Uint8Array } | undefined;
+  if (row) return cache ? cache.get(row.sha256, row.body) : (unpackJson(row.body) as Finding[]);
   // A read-only open leaves an older index's findings where they are: moving them is the next writer's job.
   if (!db.prepare(LEGACY_FINDINGS).get()) return undefined;
   const legacy = db.prepare('SELECT findings FROM findings WHERE artifact_key = ?').get(artifactKey) as

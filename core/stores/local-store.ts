@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   createReadStream,
   existsSync,
+  constants as fsConstants,
   linkSync,
   readFileSync,
   renameSync,
@@ -10,9 +11,11 @@ import {
 } from 'node:fs';
 import {
   chmod,
+  copyFile,
   link,
   mkdir,
   mkdtemp,
+  open,
   readdir,
   readFile,
   rm,
@@ -29,6 +32,7 @@ import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Trans
 import { nextState } from '../state.ts';
 import {
   FINDINGS_SCHEMA,
+  FindingsListCache,
   linkFindings,
   migrateFindingsTable,
   migrateTransitions,
@@ -46,7 +50,7 @@ import {
   type StoredDigest,
   type WrittenArtifact,
 } from './digest-storage.ts';
-import { immediateTransaction, openSqlite, type SqliteDatabase, settledDatabaseBytes } from './sqlite.ts';
+import { immediateTransaction, openSqlite, type SqliteDatabase, settledTake } from './sqlite.ts';
 import {
   type ArtifactQuery,
   type EvidenceStore,
@@ -121,6 +125,40 @@ export class StoreNotFoundError extends ProoflineError {
 /** The header bytes (file format write/read versions) that mark a SQLite database as being in WAL mode. */
 const WAL_HEADER_BYTES = [18, 19] as const;
 
+/**
+ * The index copied to `copy` (by the kernel, a clone where the file system can: the bytes never pass through
+ * the process) and opened there out of WAL mode, so a read-only open costs little more for a year's index than
+ * for a month's. An older index's schema is migrated in the copy only, its rows read as they are (making a
+ * year's findings compact would cost every read command seconds).
+ */
+/**
+ * The index read in place while a writer is active, in one read transaction for the connection's life: the
+ * command reads the index as it was when it opened (as it does from a copy), not a mix of states while a
+ * collect commits between its queries.
+ */
+function openInPlace(file: string): SqliteDatabase {
+  const db = openSqlite(file, { readOnly: true });
+  db.exec('BEGIN');
+  db.prepare('SELECT count(*) FROM sqlite_master').get();
+  return db;
+}
+
+async function openPrivateCopy(copy: string): Promise<SqliteDatabase> {
+  const handle = await open(copy, 'r+');
+  try {
+    const header = Buffer.alloc(WAL_HEADER_BYTES.length);
+    await handle.read(header, 0, header.length, WAL_HEADER_BYTES[0]);
+    for (const [i, b] of header.entries()) if (b === 2) header[i] = 1;
+    await handle.write(header, 0, header.length, WAL_HEADER_BYTES[0]);
+  } finally {
+    await handle.close();
+  }
+  const db = openSqlite(copy);
+  migrate(db, { compact: false });
+  db.exec('PRAGMA query_only = ON');
+  return db;
+}
+
 interface ArtifactRow {
   key: string;
   sha256: string;
@@ -154,6 +192,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   readonly readOnly: boolean;
   private readonly db: SqliteDatabase;
   private readonly now: () => Date;
+  private readonly findingsLists = new FindingsListCache();
 
   private constructor(root: string, db: SqliteDatabase, now: () => Date, readOnly: boolean) {
     this.root = root;
@@ -177,7 +216,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   /**
    * Opens an existing store for reading without changing a byte of it. When no writer is active (no WAL
    * file), a private copy of the index is queried (in the temporary folder, removed once open; read again if
-   * a writer checkpointed into the file meanwhile, `settledDatabaseBytes`): even a read-only SQLite
+   * a writer checkpointed into the file meanwhile, `settledTake`): even a read-only SQLite
    * connection would create `-wal` and `-shm` files beside it. While a writer is active, the index is opened
    * read-only in place, in one read transaction: the commits made before the open are seen, none made after
    * (SQLite then updates the read marks in the writer's `-shm`).
@@ -188,34 +227,24 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   ): Promise<LocalStore> {
     const root = resolve(dir);
     const file = join(root, 'index.sqlite');
-    const bytes = await settledDatabaseBytes(file).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
-        throw new StoreNotFoundError(
-          `no evidence store at ${root} (no index.sqlite): check --store, or run "proofline collect" to create one`,
-        );
-      throw error;
-    });
     let db: SqliteDatabase;
-    if (!bytes) {
-      db = openSqlite(file, { readOnly: true });
-      // One read transaction for the connection's life: the command reads the index as it was when it opened
-      // (as it does from a copy), not a mix of states while a collect commits between its queries.
-      db.exec('BEGIN');
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
-    } else {
-      // The copy leaves WAL mode (no `-wal` beside it); an older index's schema is migrated in the copy only,
-      // its rows are read as they are (making a year's findings compact would cost every read command seconds).
-      for (const offset of WAL_HEADER_BYTES) if (bytes[offset] === 2) bytes[offset] = 1;
-      const copyDir = await mkdtemp(join(tmpdir(), 'proofline-index-'));
-      try {
-        await writeFile(join(copyDir, 'index.sqlite'), bytes);
-        db = openSqlite(join(copyDir, 'index.sqlite'));
-        migrate(db, { compact: false });
-        db.exec('PRAGMA query_only = ON');
-      } finally {
-        // The open connection keeps reading the unlinked copy; nothing is left behind.
-        await rm(copyDir, { recursive: true, force: true });
-      }
+    const copyDir = await mkdtemp(join(tmpdir(), 'proofline-index-'));
+    try {
+      const copy = join(copyDir, 'index.sqlite');
+      // A clone where the file system supports it; a copy taken while a writer checkpoints is taken again.
+      const copied = await settledTake(file, () =>
+        copyFile(file, copy, fsConstants.COPYFILE_FICLONE).then(() => true),
+      ).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+          throw new StoreNotFoundError(
+            `no evidence store at ${root} (no index.sqlite): check --store, or run "proofline collect" to create one`,
+          );
+        throw error;
+      });
+      db = copied ? await openPrivateCopy(copy) : openInPlace(file);
+    } finally {
+      // The open connection keeps reading the unlinked copy; nothing is left behind.
+      await rm(copyDir, { recursive: true, force: true });
     }
     return new LocalStore(root, db, options.now ?? (() => new Date()), true);
   }
@@ -305,6 +334,11 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     return createReadStream(this.pathOf(key));
   }
 
+  async readArtifactBytes(key: string): Promise<Uint8Array> {
+    evidenceKeySha256(key);
+    return readFile(this.pathOf(key));
+  }
+
   async listArtifacts(query: ArtifactQuery = {}): Promise<ArtifactRef[]> {
     const where: string[] = [];
     const params: string[] = [];
@@ -347,8 +381,8 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     immediateTransaction(this.db, () => linkFindings(this.db, artifactKey, json));
   }
 
-  async getFindings(artifactKey: string): Promise<Finding[] | undefined> {
-    return readFindings(this.db, artifactKey);
+  async getFindings(artifactKey: string): Promise<readonly Finding[] | undefined> {
+    return readFindings(this.db, artifactKey, this.findingsLists);
   }
 
   async applyControlResults(results: readonly ControlResult[], evaluatedAt: string): Promise<Transition[]> {

@@ -90,18 +90,26 @@ const identity = async (file: string) => {
 };
 
 /**
- * The bytes of a WAL-mode database file read without taking SQLite's locks (a lock would create `-wal` and
- * `-shm` files beside it), or undefined while a writer uses it (its WAL holds commits the file lacks). A
- * writer that opens, commits and closes during the read checkpoints into the file under it, leaving a copy of
- * pages from two states, which SQLite reports as a damaged index: the read counts only when the file and its
- * WAL are the same after it as before, else it is taken again. Throws ENOENT when there is no file.
+ * Takes a WAL-mode database file (`take` reads or copies it) without SQLite's locks (a lock would create `-wal`
+ * and `-shm` files beside it); undefined while a writer uses it (its WAL holds commits the file lacks). A
+ * writer that opens, commits and closes during the take checkpoints into the file under it, leaving pages from
+ * two states, which SQLite reports as a damaged index: the take counts only when the file and its WAL are the
+ * same after it as before, else it is taken again. Throws ENOENT when there is no file.
  */
-export async function settledDatabaseBytes(file: string, attempts = 5): Promise<Buffer | undefined> {
+export async function settledTake<T>(
+  file: string,
+  take: () => Promise<T>,
+  attempts = 5,
+): Promise<T | undefined> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     const before = await identity(file);
     if (await walInUse(file)) return undefined;
-    const bytes = await readFile(file);
-    if (!(await walInUse(file)) && (await identity(file)) === before) return bytes;
+    const taken = await take();
+    if (!(await walInUse(file)) && (await identity(file)) === before) return taken;
   }
   return undefined;
 }
+
+/** The bytes of a settled database file (`settledTake`). */
+export const settledDatabaseBytes = (file: string, attempts = 5): Promise<Buffer | undefined> =>
+  settledTake(file, () => readFile(file), attempts);

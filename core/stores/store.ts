@@ -35,6 +35,8 @@ export interface EvidenceStore {
    * artifacts are never held in memory. Optional: without it, archives fall back to `getArtifact`.
    */
   openArtifactStream?(key: string): Promise<Readable>;
+  /** The artifact's stored bytes whole, not verified, in one read: for small files, without a stream each. */
+  readArtifactBytes?(key: string): Promise<Uint8Array>;
   /** Artifacts matching the query, oldest first. */
   listArtifacts(query?: ArtifactQuery): Promise<ArtifactRef[]>;
   /** The newest artifact of each collector × scope (optionally of one collector). */
@@ -42,7 +44,8 @@ export interface EvidenceStore {
 
   /** Stores the findings of evaluating one artifact (idempotent: re-evaluating replaces them). */
   putFindings(artifactKey: string, findings: readonly Finding[]): Promise<void>;
-  getFindings(artifactKey: string): Promise<Finding[] | undefined>;
+  /** An artifact's findings; treat them as read-only (a store may hand the same array to every reader). */
+  getFindings(artifactKey: string): Promise<readonly Finding[] | undefined>;
 
   /**
    * Records control results evaluated at `evaluatedAt` and returns the transitions they caused. Atomic: when

@@ -75,6 +75,32 @@ describe('the embedded index keeps findings compact', () => {
     }
   });
 
+  it('hands every artifact sharing a list the same parsed array, frozen, and a changed list its new one', async () => {
+    const store = await LocalStore.open(dir);
+    try {
+      const keys = [];
+      for (const day of ['01', '02', '03']) {
+        const { ref } = await store.putArtifact(artifact(`2026-01-${day}T09:00:00.000Z`, { day }));
+        keys.push(ref.key);
+      }
+      const [a, b, c] = keys as [string, string, string];
+      await store.putFindings(a, [fail('logs'), fail('data')]);
+      await store.putFindings(b, [fail('logs'), fail('data')]);
+      await store.putFindings(c, [fail('logs')]);
+      const shared = await store.getFindings(a);
+      expect(await store.getFindings(b)).toBe(shared);
+      expect(await store.getFindings(c)).not.toBe(shared);
+      expect(Object.isFrozen(shared) && shared!.every((f) => Object.isFrozen(f))).toBe(true);
+      expect(() => (shared as Finding[]).push(fail('x'))).toThrow(TypeError);
+      // Re-evaluated, b points at another list: it reads that one, not the array it shared with a.
+      await store.putFindings(b, [fail('data')]);
+      expect(await store.getFindings(b)).toEqual([fail('data')]);
+      expect(await store.getFindings(a)).toEqual([fail('logs'), fail('data')]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('migrates an index written by 0.1.0: same findings per artifact and same transitions, stored compact', async () => {
     await cp(COMPAT_STORE, dir, { recursive: true });
     const legacy = openSqlite(join(dir, 'index.sqlite'), { readOnly: true });
