@@ -3,7 +3,8 @@
  * chunks it loads on demand: code only some commands need (collecting: the vendor SDKs) loads by dynamic import.
  * BUNDLE is how every entry point of the package is bundled: dependencies stay imports.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BuildOptions, type BuildResult, build, type Plugin } from 'esbuild';
 import { collectors } from '../collectors/index.ts';
@@ -67,6 +68,9 @@ export async function buildCli(overrides: BuildOptions = {}): Promise<BuildResul
     dependencies: Record<string, string>;
   };
   const inline = new Set<string>(CLI_INLINE);
+  const outdir = String(overrides.outdir ?? 'dist');
+  // Chunk names carry content hashes: a written build replaces the last one's instead of piling up beside it.
+  if (overrides.write !== false) rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
   const { packages: _, ...bundle } = BUNDLE;
   return build({
     ...bundle,
@@ -79,7 +83,7 @@ export async function buildCli(overrides: BuildOptions = {}): Promise<BuildResul
     },
     plugins: [compiledCatalogPlugin()],
     entryPoints: ['bin/proofline.ts'],
-    outdir: 'dist',
+    outdir,
     outExtension: { '.js': '.mjs' },
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
