@@ -27,6 +27,16 @@ function count(dir: string, sql: string): number {
   }
 }
 
+/** Three artifacts a day apart, by key. */
+async function threeArtifacts(store: LocalStore): Promise<[string, string, string]> {
+  const keys: string[] = [];
+  for (const day of ['01', '02', '03']) {
+    const { ref } = await store.putArtifact(artifact(`2026-01-${day}T09:00:00.000Z`, { day }));
+    keys.push(ref.key);
+  }
+  return keys as [string, string, string];
+}
+
 describe('the embedded index keeps findings compact', () => {
   let dir: string;
   beforeEach(async () => {
@@ -47,12 +57,7 @@ describe('the embedded index keeps findings compact', () => {
   it('stores a list that several artifacts share once, and drops it when no artifact points at it', async () => {
     const store = await LocalStore.open(dir);
     try {
-      const keys = [];
-      for (const day of ['01', '02', '03']) {
-        const { ref } = await store.putArtifact(artifact(`2026-01-${day}T09:00:00.000Z`, { day }));
-        keys.push(ref.key);
-      }
-      const [a, b, c] = keys as [string, string, string];
+      const [a, b, c] = await threeArtifacts(store);
       const same = [fail('logs'), fail('data')];
       await store.putFindings(a, same);
       await store.putFindings(b, same);
@@ -78,12 +83,7 @@ describe('the embedded index keeps findings compact', () => {
   it('hands every artifact sharing a list the same parsed array, frozen, and a changed list its new one', async () => {
     const store = await LocalStore.open(dir);
     try {
-      const keys = [];
-      for (const day of ['01', '02', '03']) {
-        const { ref } = await store.putArtifact(artifact(`2026-01-${day}T09:00:00.000Z`, { day }));
-        keys.push(ref.key);
-      }
-      const [a, b, c] = keys as [string, string, string];
+      const [a, b, c] = await threeArtifacts(store);
       await store.putFindings(a, [fail('logs'), fail('data')]);
       await store.putFindings(b, [fail('logs'), fail('data')]);
       await store.putFindings(c, [fail('logs')]);
