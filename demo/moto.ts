@@ -35,7 +35,9 @@ export async function startMoto(command = process.env.MOTO_SERVER ?? 'moto_serve
     stdio: ['ignore', 'ignore', 'pipe'],
     // Without its catalogue of public AMIs, the emulated account owns no snapshots it did not create (moto
     // attributes the AMIs' snapshots to the default account), as a fresh AWS account does.
-    env: { ...process.env, MOTO_EC2_LOAD_DEFAULT_AMIS: 'false' },
+    // A requested certificate stays PENDING_VALIDATION (moto would issue it 60 s after the request), so a
+    // snapshot does not change with how long a run takes.
+    env: { ...process.env, MOTO_EC2_LOAD_DEFAULT_AMIS: 'false', MOTO_ACM_VALIDATION_WAIT: '86400' },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
