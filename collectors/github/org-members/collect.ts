@@ -1,16 +1,39 @@
 import pLimit from 'p-limit';
+import * as z from 'zod';
 import type { Scope } from '../../../core/model.ts';
+import { MalformedResponseError, parsePayload } from '../../identity/api-error.ts';
 import { readable } from '../readable.ts';
 import type { GitHubSession } from '../session.ts';
 import type { CollaboratorSnapshot, OrgMembersSnapshot, RepoPermission } from './snapshot.ts';
 
 const RANK: readonly RepoPermission[] = ['admin', 'maintain', 'write', 'triage', 'read'];
 
-/** The highest permission a collaborator holds, from `permissions` flags or `role_name`. */
-function permissionOf(c: {
-  permissions?: Partial<Record<RepoPermission | 'push' | 'pull', boolean>>;
-  role_name: string;
-}): RepoPermission {
+// The fields each answer must hold: a value of another type is a malformed answer (an error naming the
+// request), never stored as if GitHub had said it.
+const memberAnswer = z.looseObject({ login: z.string(), id: z.number() });
+const loginAnswer = z.looseObject({ login: z.string() });
+const repoAnswer = z.looseObject({ name: z.string().min(1), archived: z.boolean().optional() });
+const invitationAnswer = z.looseObject({
+  id: z.number(),
+  login: z.string().nullish(),
+  role: z.string(),
+  created_at: z.string(),
+  inviter: z.looseObject({ login: z.string() }).nullish(),
+});
+const collaboratorAnswer = z.looseObject({
+  login: z.string(),
+  permissions: z
+    .partialRecord(z.enum(['admin', 'maintain', 'push', 'triage', 'pull']), z.boolean())
+    .optional(),
+  role_name: z.string(),
+});
+type CollaboratorAnswer = z.infer<typeof collaboratorAnswer>;
+
+/**
+ * The highest permission a collaborator holds, from `permissions` flags or `role_name`; neither naming one
+ * (a custom role without flags) is a malformed answer, never a guessed `read`.
+ */
+function permissionOf(c: CollaboratorAnswer, request: string): RepoPermission {
   const p = c.permissions ?? {};
   const flags: Record<RepoPermission, boolean | undefined> = {
     admin: p.admin,
@@ -19,34 +42,55 @@ function permissionOf(c: {
     triage: p.triage,
     read: p.pull,
   };
-  return (
+  const permission =
     RANK.find((r) => flags[r]) ??
-    (RANK.includes(c.role_name as RepoPermission) ? (c.role_name as RepoPermission) : 'read')
-  );
+    (RANK.includes(c.role_name as RepoPermission) ? (c.role_name as RepoPermission) : undefined);
+  if (!permission)
+    throw new MalformedResponseError(
+      'github',
+      request,
+      `${c.login}: no permission flag and role "${c.role_name}"`,
+    );
+  return permission;
 }
 
 export async function collect(session: GitHubSession, scope: Scope): Promise<OrgMembersSnapshot> {
   const github = await session.client();
   const org = scope.id;
   const [everyone, owners, repos] = await Promise.all([
-    github.paginate(github.rest.orgs.listMembers, { org, role: 'all', per_page: 100 }),
-    github.paginate(github.rest.orgs.listMembers, { org, role: 'admin', per_page: 100 }),
-    github.paginate(github.rest.repos.listForOrg, { org, type: 'all', per_page: 100 }),
+    github
+      .paginate(github.rest.orgs.listMembers, { org, role: 'all', per_page: 100 })
+      .then((a) => parsePayload(z.array(memberAnswer), a, 'github', `GET /orgs/${org}/members?role=all`)),
+    github
+      .paginate(github.rest.orgs.listMembers, { org, role: 'admin', per_page: 100 })
+      .then((a) => parsePayload(z.array(memberAnswer), a, 'github', `GET /orgs/${org}/members?role=admin`)),
+    github
+      .paginate(github.rest.repos.listForOrg, { org, type: 'all', per_page: 100 })
+      .then((a) => parsePayload(z.array(repoAnswer), a, 'github', `GET /orgs/${org}/repos`)),
   ]);
+  const logins = (request: string, answer: unknown) =>
+    parsePayload(z.array(loginAnswer), answer, 'github', request).map((m) => m.login);
   const ownerIds = new Set(owners.map((o) => o.id));
   const [withoutTwoFactor, outsideCollaborators, pendingInvitations] = await Promise.all([
     readable(`GET /orgs/${org}/members?filter=2fa_disabled`, async () =>
-      (
-        await github.paginate(github.rest.orgs.listMembers, { org, filter: '2fa_disabled', per_page: 100 })
-      ).map((m) => m.login),
+      logins(
+        `GET /orgs/${org}/members?filter=2fa_disabled`,
+        await github.paginate(github.rest.orgs.listMembers, { org, filter: '2fa_disabled', per_page: 100 }),
+      ),
     ),
     readable(`GET /orgs/${org}/outside_collaborators`, async () =>
-      (await github.paginate(github.rest.orgs.listOutsideCollaborators, { org, per_page: 100 })).map(
-        (m) => m.login,
+      logins(
+        `GET /orgs/${org}/outside_collaborators`,
+        await github.paginate(github.rest.orgs.listOutsideCollaborators, { org, per_page: 100 }),
       ),
     ),
     readable(`GET /orgs/${org}/invitations`, async () =>
-      (await github.paginate(github.rest.orgs.listPendingInvitations, { org, per_page: 100 })).map((i) => ({
+      parsePayload(
+        z.array(invitationAnswer),
+        await github.paginate(github.rest.orgs.listPendingInvitations, { org, per_page: 100 }),
+        'github',
+        `GET /orgs/${org}/invitations`,
+      ).map((i) => ({
         id: i.id,
         login: i.login ?? null,
         role: i.role,
@@ -63,15 +107,18 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Org
         archived: repo.archived ?? false,
         outsideCollaborators: await readable(
           `GET /repos/${org}/${repo.name}/collaborators?affiliation=outside`,
-          async () =>
-            (
-              await github.paginate(github.rest.repos.listCollaborators, {
-                owner: org,
-                repo: repo.name,
-                affiliation: 'outside',
-                per_page: 100,
-              })
-            ).map((c): CollaboratorSnapshot => ({ login: c.login, permission: permissionOf(c) })),
+          async () => {
+            const request = `GET /repos/${org}/${repo.name}/collaborators?affiliation=outside`;
+            const answer = await github.paginate(github.rest.repos.listCollaborators, {
+              owner: org,
+              repo: repo.name,
+              affiliation: 'outside',
+              per_page: 100,
+            });
+            return parsePayload(z.array(collaboratorAnswer), answer, 'github', request).map(
+              (c): CollaboratorSnapshot => ({ login: c.login, permission: permissionOf(c, request) }),
+            );
+          },
         ),
       })),
     ),
