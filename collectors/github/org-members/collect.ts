@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
 import * as z from 'zod';
 import type { Scope } from '../../../core/model.ts';
-import { MalformedResponseError, parsePayload } from '../../identity/api-error.ts';
+import { MalformedResponseError } from '../../identity/api-error.ts';
+import { githubAnswer, listedRepoAnswer } from '../answers.ts';
 import { readable } from '../readable.ts';
 import type { GitHubSession } from '../session.ts';
 import type { CollaboratorSnapshot, OrgMembersSnapshot, RepoPermission } from './snapshot.ts';
@@ -12,7 +13,6 @@ const RANK: readonly RepoPermission[] = ['admin', 'maintain', 'write', 'triage',
 // request), never stored as if GitHub had said it.
 const memberAnswer = z.looseObject({ login: z.string(), id: z.number() });
 const loginAnswer = z.looseObject({ login: z.string() });
-const repoAnswer = z.looseObject({ name: z.string().min(1), archived: z.boolean().optional() });
 const invitationAnswer = z.looseObject({
   id: z.number(),
   login: z.string().nullish(),
@@ -60,16 +60,16 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Org
   const [everyone, owners, repos] = await Promise.all([
     github
       .paginate(github.rest.orgs.listMembers, { org, role: 'all', per_page: 100 })
-      .then((a) => parsePayload(z.array(memberAnswer), a, 'github', `GET /orgs/${org}/members?role=all`)),
+      .then((a) => githubAnswer(z.array(memberAnswer), a, `GET /orgs/${org}/members?role=all`)),
     github
       .paginate(github.rest.orgs.listMembers, { org, role: 'admin', per_page: 100 })
-      .then((a) => parsePayload(z.array(memberAnswer), a, 'github', `GET /orgs/${org}/members?role=admin`)),
+      .then((a) => githubAnswer(z.array(memberAnswer), a, `GET /orgs/${org}/members?role=admin`)),
     github
       .paginate(github.rest.repos.listForOrg, { org, type: 'all', per_page: 100 })
-      .then((a) => parsePayload(z.array(repoAnswer), a, 'github', `GET /orgs/${org}/repos`)),
+      .then((a) => githubAnswer(z.array(listedRepoAnswer), a, `GET /orgs/${org}/repos`)),
   ]);
   const logins = (request: string, answer: unknown) =>
-    parsePayload(z.array(loginAnswer), answer, 'github', request).map((m) => m.login);
+    githubAnswer(z.array(loginAnswer), answer, request).map((m) => m.login);
   const ownerIds = new Set(owners.map((o) => o.id));
   const [withoutTwoFactor, outsideCollaborators, pendingInvitations] = await Promise.all([
     readable(`GET /orgs/${org}/members?filter=2fa_disabled`, async () =>
@@ -85,10 +85,9 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Org
       ),
     ),
     readable(`GET /orgs/${org}/invitations`, async () =>
-      parsePayload(
+      githubAnswer(
         z.array(invitationAnswer),
         await github.paginate(github.rest.orgs.listPendingInvitations, { org, per_page: 100 }),
-        'github',
         `GET /orgs/${org}/invitations`,
       ).map((i) => ({
         id: i.id,
@@ -115,7 +114,7 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Org
               affiliation: 'outside',
               per_page: 100,
             });
-            return parsePayload(z.array(collaboratorAnswer), answer, 'github', request).map(
+            return githubAnswer(z.array(collaboratorAnswer), answer, request).map(
               (c): CollaboratorSnapshot => ({ login: c.login, permission: permissionOf(c, request) }),
             );
           },

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Scope } from '../../../core/model.ts';
-import { parsePayload } from '../../identity/api-error.ts';
+import { githubAnswer } from '../answers.ts';
 import { readable } from '../readable.ts';
 import type { GitHubSession } from '../session.ts';
 import { toWebhook } from '../webhook.ts';
@@ -52,18 +52,16 @@ const webhookAnswer = z.looseObject({
 export async function collect(session: GitHubSession, scope: Scope): Promise<OrgSettingsSnapshot> {
   const github = await session.client();
   const org = scope.id;
-  const data = parsePayload(
+  const data = githubAnswer(
     organizationAnswer,
     (await github.rest.orgs.get({ org })).data,
-    'github',
     `GET /orgs/${org}`,
   );
   const [actions, workflowPermissions, webhooks] = await Promise.all([
     readable(`GET /orgs/${org}/actions/permissions`, async () => {
-      const a = parsePayload(
+      const a = githubAnswer(
         actionsAnswer,
         (await github.rest.actions.getGithubActionsPermissionsOrganization({ org })).data,
-        'github',
         `GET /orgs/${org}/actions/permissions`,
       );
       return {
@@ -73,10 +71,9 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Org
       };
     }),
     readable(`GET /orgs/${org}/actions/permissions/workflow`, async () => {
-      const w = parsePayload(
+      const w = githubAnswer(
         workflowAnswer,
         (await github.rest.actions.getGithubActionsDefaultWorkflowPermissionsOrganization({ org })).data,
-        'github',
         `GET /orgs/${org}/actions/permissions/workflow`,
       );
       return {
@@ -85,10 +82,9 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Org
       };
     }),
     readable(`GET /orgs/${org}/hooks`, async () =>
-      parsePayload(
+      githubAnswer(
         z.array(webhookAnswer),
         await github.paginate(github.rest.orgs.listWebhooks, { org, per_page: 100 }),
-        'github',
         `GET /orgs/${org}/hooks`,
       ).map(toWebhook),
     ),

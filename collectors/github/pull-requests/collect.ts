@@ -1,9 +1,21 @@
 import pLimit from 'p-limit';
+import * as z from 'zod';
 import { DAY_MS } from '../../../core/collector.ts';
 import type { Scope } from '../../../core/model.ts';
+import { githubAnswer, listedRepoAnswer, timestamp } from '../answers.ts';
 import { readable } from '../readable.ts';
 import type { GitHubSession } from '../session.ts';
 import type { MergedPullSnapshot, PullRequestsSnapshot } from './snapshot.ts';
+
+const login = z.looseObject({ login: z.string() }).nullable();
+const pullAnswer = z.looseObject({
+  number: z.number(),
+  title: z.string(),
+  user: login,
+  merged_at: timestamp.nullable(),
+  updated_at: timestamp,
+});
+const reviewAnswer = z.looseObject({ user: login, state: z.string() });
 
 /** The latest review of each reviewer decides: a later CHANGES_REQUESTED or DISMISSED cancels an approval. */
 function approvers(reviews: readonly { user: { login: string } | null; state: string }[]): string[] {
@@ -20,8 +32,10 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Pul
   const org = scope.id;
   const until = session.now();
   const since = new Date(until.getTime() - session.policy.lookbackDays * DAY_MS);
-  const repos = (
-    await github.paginate(github.rest.repos.listForOrg, { org, type: 'all', per_page: 100 })
+  const repos = githubAnswer(
+    z.array(listedRepoAnswer),
+    await github.paginate(github.rest.repos.listForOrg, { org, type: 'all', per_page: 100 }),
+    `GET /orgs/${org}/repos`,
   ).filter((r) => !r.archived || (r.pushed_at && new Date(r.pushed_at) >= since));
   const limit = pLimit(4);
   const repositories = await Promise.all(
@@ -29,51 +43,54 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Pul
       limit(async () => {
         const where = { owner: org, repo: repo.name };
         const defaultBranch = repo.default_branch ?? 'main';
-        const merged = await readable(
-          `GET /repos/${org}/${repo.name}/pulls?state=closed&base=${defaultBranch}`,
-          async () => {
-            // Most recently updated first: stop paging once a page is entirely older than the window.
-            const closed = await github.paginate(
-              github.rest.pulls.list,
-              {
-                ...where,
-                state: 'closed',
-                base: defaultBranch,
-                sort: 'updated',
-                direction: 'desc',
-                per_page: 100,
-              },
-              (response, done) => {
-                if (response.data.every((p) => new Date(p.updated_at) < since)) done();
-                return response.data;
-              },
-            );
-            const inWindow = closed.filter(
-              (p) => p.merged_at && new Date(p.merged_at) >= since && new Date(p.merged_at) <= until,
-            );
-            return Promise.all(
-              inWindow.map(
-                async (p): Promise<MergedPullSnapshot> => ({
-                  number: p.number,
-                  title: p.title,
-                  author: p.user?.login ?? null,
-                  mergedAt: p.merged_at as string,
-                  approvers: await readable(
-                    `GET /repos/${org}/${repo.name}/pulls/${p.number}/reviews`,
-                    async () =>
-                      approvers(
+        const request = `GET /repos/${org}/${repo.name}/pulls?state=closed&base=${defaultBranch}`;
+        const merged = await readable(request, async () => {
+          // Most recently updated first: stop paging once a page is entirely older than the window.
+          const answer = await github.paginate(
+            github.rest.pulls.list,
+            {
+              ...where,
+              state: 'closed',
+              base: defaultBranch,
+              sort: 'updated',
+              direction: 'desc',
+              per_page: 100,
+            },
+            (response, done) => {
+              if (response.data.every((p) => new Date(p.updated_at) < since)) done();
+              return response.data;
+            },
+          );
+          const closed = githubAnswer(z.array(pullAnswer), answer, request);
+          const inWindow = closed.filter(
+            (p) => p.merged_at && new Date(p.merged_at) >= since && new Date(p.merged_at) <= until,
+          );
+          return Promise.all(
+            inWindow.map(
+              async (p): Promise<MergedPullSnapshot> => ({
+                number: p.number,
+                title: p.title,
+                author: p.user?.login ?? null,
+                mergedAt: p.merged_at as string,
+                approvers: await readable(
+                  `GET /repos/${org}/${repo.name}/pulls/${p.number}/reviews`,
+                  async () =>
+                    approvers(
+                      githubAnswer(
+                        z.array(reviewAnswer),
                         await github.paginate(github.rest.pulls.listReviews, {
                           ...where,
                           pull_number: p.number,
                           per_page: 100,
                         }),
+                        `GET /repos/${org}/${repo.name}/pulls/${p.number}/reviews`,
                       ),
-                  ),
-                }),
-              ),
-            );
-          },
-        );
+                    ),
+                ),
+              }),
+            ),
+          );
+        });
         return {
           name: repo.name,
           defaultBranch,

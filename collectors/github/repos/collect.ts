@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import * as z from 'zod';
 import type { Scope } from '../../../core/model.ts';
 import { parsePayload } from '../../identity/api-error.ts';
+import { githubAnswer, listedRepoAnswer } from '../answers.ts';
 import { ok, type Readable, readable } from '../readable.ts';
 import type { GitHubClient, GitHubSession } from '../session.ts';
 import { toWebhook } from '../webhook.ts';
@@ -256,7 +257,6 @@ const dependabotAlert = z.looseObject({
   dependency: z.looseObject({ package: z.looseObject({ name: z.string() }).nullish() }),
   created_at: z.string(),
 });
-const listedRepo = z.looseObject({ name: z.string().min(1) });
 const codeownersErrors = z.looseObject({ errors: z.array(z.unknown()) });
 
 /** Open critical/high Dependabot alerts of the whole organization, by repository: one paginated call. */
@@ -297,7 +297,7 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Rep
     github.paginate(github.rest.repos.listForOrg, { org, type: 'all', per_page: 100 }),
     openAlertsByRepo(session, org),
   ]);
-  const list = parsePayload(z.array(listedRepo), answer, 'github', `GET /orgs/${org}/repos`);
+  const list = githubAnswer(z.array(listedRepoAnswer), answer, `GET /orgs/${org}/repos`);
   const limit = pLimit(4);
   const repositories = await Promise.all(
     list.map((r) => limit(() => readRepo(session, org, r.name, alerts))),

@@ -8,6 +8,7 @@ import {
   type GitHubStandIn,
   NOW,
   organization,
+  pull,
   repository,
   type StandInOrg,
   scopeOf,
@@ -87,5 +88,18 @@ describe('GitHub answers read through their schema', () => {
       ok: true,
       value: [{ login: 'vendor-vic', permission: 'write' }],
     });
+  });
+
+  it('pull requests: a merge time that is not a date is an error naming the pulls request, not a pull left out', async () => {
+    const damaged = {
+      ...pull('acme', 'svc', { number: 7, title: 'Fix', author: 'max', mergedAt: NOW.toISOString() }),
+    };
+    const org = emptyOrg('acme', {
+      repos: [{ repo: repository('acme', 'svc'), pulls: [{ ...damaged, merged_at: 'yesterday' }] }],
+    });
+    const artifact = await collectFrom(org, 'github.pull-requests');
+    expect(artifact.status).toBe('error');
+    expect(errorOf(artifact)).toContain('GET /repos/acme/svc/pulls?state=closed&base=main');
+    expect(errorOf(artifact)).toContain('merged_at');
   });
 });

@@ -1,0 +1,21 @@
+import * as z from 'zod';
+import { parsePayload } from '../identity/api-error.ts';
+
+/**
+ * The fields of GitHub's answers that more than one collector reads. Each collector reads an answer through a
+ * schema: a value of another type than GitHub documents is a malformed answer (an error artifact naming the
+ * request and the field), never a value stored, or a date guessed, as if GitHub had said it.
+ */
+export const timestamp = z.iso.datetime({ offset: true });
+
+/** `GET /orgs/{org}/repos`: the fields collectors read of each listed repository. */
+export const listedRepoAnswer = z.looseObject({
+  name: z.string().min(1),
+  archived: z.boolean().optional(),
+  pushed_at: timestamp.nullish(),
+  default_branch: z.string().min(1).optional(),
+});
+
+/** An answer read through `schema`, or a `MalformedResponseError` naming `request`. */
+export const githubAnswer = <T>(schema: z.ZodType<T>, answer: unknown, request: string): T =>
+  parsePayload(schema, answer, 'github', request);
