@@ -16,6 +16,14 @@ export const listedRepoAnswer = z.looseObject({
   default_branch: z.string().min(1).optional(),
 });
 
+/** `GET …/hooks`: the fields of a webhook `toWebhook` reads. */
+export const webhookAnswer = z.looseObject({
+  id: z.number(),
+  active: z.boolean(),
+  events: z.array(z.string()).optional(),
+  config: z.looseObject({ url: z.string().optional() }),
+});
+
 /** An answer read through `schema`, or a `MalformedResponseError` naming `request`. */
 export const githubAnswer = <T>(schema: z.ZodType<T>, answer: unknown, request: string): T =>
   parsePayload(schema, answer, 'github', request);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Scope } from '../../../core/model.ts';
-import { githubAnswer } from '../answers.ts';
+import { githubAnswer, webhookAnswer } from '../answers.ts';
 import { readable } from '../readable.ts';
 import type { GitHubSession } from '../session.ts';
 import { toWebhook } from '../webhook.ts';
@@ -41,12 +41,6 @@ const actionsAnswer = z.looseObject({
 const workflowAnswer = z.looseObject({
   default_workflow_permissions: z.string(),
   can_approve_pull_request_reviews: z.boolean(),
-});
-const webhookAnswer = z.looseObject({
-  id: z.number(),
-  active: z.boolean(),
-  events: z.array(z.string()).optional(),
-  config: z.looseObject({ url: z.string().optional() }),
 });
 
 export async function collect(session: GitHubSession, scope: Scope): Promise<OrgSettingsSnapshot> {

@@ -1,11 +1,22 @@
 import pLimit from 'p-limit';
 import * as z from 'zod';
 import type { Scope } from '../../../core/model.ts';
-import { parsePayload } from '../../identity/api-error.ts';
-import { githubAnswer, listedRepoAnswer } from '../answers.ts';
+import { githubAnswer, listedRepoAnswer, webhookAnswer } from '../answers.ts';
 import { ok, type Readable, readable } from '../readable.ts';
-import type { GitHubClient, GitHubSession } from '../session.ts';
+import type { GitHubSession } from '../session.ts';
 import { toWebhook } from '../webhook.ts';
+import {
+  actionsAnswer,
+  analysesAnswer,
+  branchRuleAnswer,
+  deployKeyAnswer,
+  immutableAnswer,
+  type ProtectionAnswer,
+  protectionAnswer,
+  repoAnswer,
+  rulesetAnswer,
+  workflowAnswer,
+} from './answers.ts';
 import type {
   BranchRule,
   ClassicProtection,
@@ -18,9 +29,7 @@ import type {
 
 const SECURITY_POLICY_PATHS = ['SECURITY.md', '.github/SECURITY.md', 'docs/SECURITY.md'];
 
-type ProtectionResponse = Awaited<ReturnType<GitHubClient['rest']['repos']['getBranchProtection']>>['data'];
-
-function toClassic(p: ProtectionResponse): ClassicProtection {
+function toClassic(p: ProtectionAnswer): ClassicProtection {
   const reviews = p.required_pull_request_reviews;
   const checks = p.required_status_checks;
   return {
@@ -58,7 +67,7 @@ async function readRepo(
   const github = await session.client();
   const where = { owner: org, repo: name };
   const path = `/repos/${org}/${name}`;
-  const { data: repo } = await github.rest.repos.get(where);
+  const repo = githubAnswer(repoAnswer, (await github.rest.repos.get(where)).data, `GET ${path}`);
   const base: Omit<RepoSnapshot, 'details'> = {
     name: repo.name,
     visibility: repo.visibility ?? (repo.private ? 'private' : 'public'),
@@ -90,16 +99,17 @@ async function readRepo(
       };
 
   const branchRules = readable(`GET ${path}/rules/branches/${branch}`, async () =>
-    (await github.paginate(github.rest.repos.getBranchRules, { ...where, branch, per_page: 100 })).map(
-      (rule): BranchRule => {
-        const r = rule as { type: string; ruleset_id?: number; ruleset_source?: string; parameters?: object };
-        return {
-          type: r.type,
-          rulesetId: r.ruleset_id ?? 0,
-          source: r.ruleset_source ?? '',
-          parameters: (r.parameters as Record<string, unknown> | undefined) ?? null,
-        };
-      },
+    githubAnswer(
+      z.array(branchRuleAnswer),
+      await github.paginate(github.rest.repos.getBranchRules, { ...where, branch, per_page: 100 }),
+      `GET ${path}/rules/branches/${branch}`,
+    ).map(
+      (r): BranchRule => ({
+        type: r.type,
+        rulesetId: r.ruleset_id,
+        source: r.ruleset_source,
+        parameters: r.parameters ?? null,
+      }),
     ),
   );
 
@@ -134,7 +144,14 @@ async function readRepo(
   ] = await Promise.all([
     readable(
       `GET ${path}/branches/${branch}/protection`,
-      async () => toClassic((await github.rest.repos.getBranchProtection({ ...where, branch })).data),
+      async () =>
+        toClassic(
+          githubAnswer(
+            protectionAnswer,
+            (await github.rest.repos.getBranchProtection({ ...where, branch })).data,
+            `GET ${path}/branches/${branch}/protection`,
+          ),
+        ),
       // 404 "Branch not protected"; a private repository on a free plan cannot have protection at all.
       (status, message) =>
         (status === 404 && /not protected/i.test(message)) || (status === 403 && /upgrade/i.test(message))
@@ -146,7 +163,7 @@ async function readRepo(
       `GET ${path}/codeowners/errors`,
       async () => {
         const { data } = await github.rest.repos.codeownersErrors({ ...where, ref: branch });
-        const { errors } = parsePayload(codeownersErrors, data, 'github', `GET ${path}/codeowners/errors`);
+        const { errors } = githubAnswer(codeownersErrors, data, `GET ${path}/codeowners/errors`);
         return { errors: errors.length };
       },
       (status) => (status === 404 ? null : undefined),
@@ -164,14 +181,22 @@ async function readRepo(
     readable(
       `GET ${path}/code-scanning/analyses`,
       async () => {
-        const { data } = await github.rest.codeScanning.listRecentAnalyses({ ...where, per_page: 1 });
+        const data = githubAnswer(
+          analysesAnswer,
+          (await github.rest.codeScanning.listRecentAnalyses({ ...where, per_page: 1 })).data,
+          `GET ${path}/code-scanning/analyses`,
+        );
         return { enabled: data.length > 0, lastAnalysisAt: data[0]?.created_at ?? null };
       },
       (status, message) =>
         codeScanningOff(status, message) ? { enabled: false, lastAnalysisAt: null } : undefined,
     ),
     readable(`GET ${path}/keys`, async () =>
-      (await github.paginate(github.rest.repos.listDeployKeys, { ...where, per_page: 100 })).map((k) => ({
+      githubAnswer(
+        z.array(deployKeyAnswer),
+        await github.paginate(github.rest.repos.listDeployKeys, { ...where, per_page: 100 }),
+        `GET ${path}/keys`,
+      ).map((k) => ({
         id: k.id,
         title: k.title,
         readOnly: k.read_only,
@@ -180,14 +205,26 @@ async function readRepo(
       })),
     ),
     readable(`GET ${path}/hooks`, async () =>
-      (await github.paginate(github.rest.repos.listWebhooks, { ...where, per_page: 100 })).map(toWebhook),
+      githubAnswer(
+        z.array(webhookAnswer),
+        await github.paginate(github.rest.repos.listWebhooks, { ...where, per_page: 100 }),
+        `GET ${path}/hooks`,
+      ).map(toWebhook),
     ),
     readable(`GET ${path}/actions/permissions`, async () => {
-      const { data } = await github.rest.actions.getGithubActionsPermissionsRepository(where);
+      const data = githubAnswer(
+        actionsAnswer,
+        (await github.rest.actions.getGithubActionsPermissionsRepository(where)).data,
+        `GET ${path}/actions/permissions`,
+      );
       return { enabled: data.enabled, allowedActions: data.allowed_actions ?? null };
     }),
     readable(`GET ${path}/actions/permissions/workflow`, async () => {
-      const { data } = await github.rest.actions.getGithubActionsDefaultWorkflowPermissionsRepository(where);
+      const data = githubAnswer(
+        workflowAnswer,
+        (await github.rest.actions.getGithubActionsDefaultWorkflowPermissionsRepository(where)).data,
+        `GET ${path}/actions/permissions/workflow`,
+      );
       return {
         defaultWorkflowPermissions: data.default_workflow_permissions,
         canApprovePullRequestReviews: data.can_approve_pull_request_reviews,
@@ -195,7 +232,12 @@ async function readRepo(
     }),
     readable(
       `GET ${path}/immutable-releases`,
-      async () => (await github.rest.repos.checkImmutableReleases(where)).data.enabled,
+      async () =>
+        githubAnswer(
+          immutableAnswer,
+          (await github.rest.repos.checkImmutableReleases(where)).data,
+          `GET ${path}/immutable-releases`,
+        ).enabled,
       (status) => (status === 404 ? false : undefined),
     ),
   ]);
@@ -204,11 +246,12 @@ async function readRepo(
     ? await readable(`GET ${path}/rulesets/{id}`, () =>
         Promise.all(
           [...new Set(rules.value.map((r) => r.rulesetId))].map(async (id): Promise<RulesetSnapshot> => {
-            const { data } = await github.rest.repos.getRepoRuleset({
-              ...where,
-              ruleset_id: id,
-              includes_parents: true,
-            });
+            const data = githubAnswer(
+              rulesetAnswer,
+              (await github.rest.repos.getRepoRuleset({ ...where, ruleset_id: id, includes_parents: true }))
+                .data,
+              `GET ${path}/rulesets/${id}`,
+            );
             return {
               id: data.id,
               name: data.name,
@@ -273,7 +316,7 @@ async function openAlertsByRepo(
       severity: 'critical,high',
       per_page: 100,
     });
-    const alerts = parsePayload(z.array(dependabotAlert), answer, 'github', request);
+    const alerts = githubAnswer(z.array(dependabotAlert), answer, request);
     const byRepo = new Map<string, DependabotAlertSnapshot[]>();
     for (const a of alerts) {
       const list = byRepo.get(a.repository.name) ?? [];

@@ -4,6 +4,7 @@ import type { Artifact } from '../../../core/model.ts';
 import { collectArtifact } from '../../../core/pipeline.ts';
 import {
   collaborator,
+  deployKey,
   emptyOrg,
   type GitHubStandIn,
   NOW,
@@ -101,5 +102,18 @@ describe('GitHub answers read through their schema', () => {
     expect(artifact.status).toBe('error');
     expect(errorOf(artifact)).toContain('GET /repos/acme/svc/pulls?state=closed&base=main');
     expect(errorOf(artifact)).toContain('merged_at');
+  });
+
+  it('repos: a deploy key whose read_only is text is an error naming GET /repos/{org}/{repo}/keys', async () => {
+    const key = deployKey('ci key', true, NOW.toISOString(), 'acme/svc');
+    const org = emptyOrg('acme', {
+      repos: [
+        { repo: repository('acme', 'svc'), deployKeys: [{ ...key, read_only: 'yes' as unknown as boolean }] },
+      ],
+    });
+    const artifact = await collectFrom(org, 'github.repos');
+    expect(artifact.status).toBe('error');
+    expect(errorOf(artifact)).toContain('GET /repos/acme/svc/keys');
+    expect(errorOf(artifact)).toContain('read_only');
   });
 });
