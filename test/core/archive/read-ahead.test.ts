@@ -15,18 +15,30 @@ const DATA_DESCRIPTOR_FLAG = 1 << 3;
 const DAYS = daysFrom('2026-03-01', 6);
 const SCOPES = ['111122223333', '444455556666', '777788889999'].map((id) => ({ source: 'aws' as const, id }));
 
-/** The store, counting how many evidence streams are open at once. */
+/** The store, counting how many evidence reads are in flight at once: open streams and whole-file reads. */
 function countingOpens(store: EvidenceStore) {
   let open = 0;
   let most = 0;
+  const opened = () => {
+    most = Math.max(most, ++open);
+  };
   const counted = new Proxy(store, {
     get(target, property) {
       if (property === 'openArtifactStream')
         return async (key: string) => {
           const stream = await target.openArtifactStream!(key);
-          most = Math.max(most, ++open);
+          opened();
           stream.once('close', () => open--);
           return stream;
+        };
+      if (property === 'readArtifactBytes' && target.readArtifactBytes)
+        return async (key: string) => {
+          opened();
+          try {
+            return await target.readArtifactBytes!(key);
+          } finally {
+            open--;
+          }
         };
       const value = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
