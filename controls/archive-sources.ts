@@ -62,11 +62,16 @@ export async function digestGovernanceGaps(
   store: EvidenceStore,
   controls: readonly Control[],
   now: Date,
-  { dir = DEFAULT_GOVERNANCE_DIR, soaMaxAgeDays = DEFAULT_SOA_MAX_AGE_DAYS } = {},
+  {
+    dir = DEFAULT_GOVERNANCE_DIR,
+    soaMaxAgeDays = DEFAULT_SOA_MAX_AGE_DAYS,
+    governance: loaded,
+  }: { dir?: string; soaMaxAgeDays?: number; governance?: Governance } = {},
 ): Promise<string[]> {
   if (absentDefault(dir)) return [];
   const frameworks = await loadFrameworks();
-  const governance = await loadGovernance(dir, { controls, frameworks });
+  // A caller that has read this folder's governance already (the daily summary's report) passes it in.
+  const governance = loaded ?? (await loadGovernance(dir, { controls, frameworks }));
   const sources = await ismsSources(dir, controls, frameworks, governance);
   return (await ismsStatus({ store, ...sources, soaMaxAgeDays }, now)).gaps;
 }

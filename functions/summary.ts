@@ -11,6 +11,7 @@ import { parsePeriod } from '../core/archive/period.ts';
 import { GENERATOR } from '../core/archive/types.ts';
 import { checkCatalog, DAY_MS } from '../core/collector.ts';
 import { ENV, REPORT_KEYS } from '../core/deployed.ts';
+import type { Governance } from '../core/governance.ts';
 import { gapsSection } from '../core/isms/gaps.ts';
 import type { Control } from '../core/model.ts';
 import { storeReportHtml } from '../core/report/html/index.ts';
@@ -34,13 +35,13 @@ let s3: S3Client | undefined;
 export async function writeReport(
   store: EvidenceStore,
   controls: readonly Control[],
+  governance: Governance,
   bucket: string,
   now: Date,
 ): Promise<string> {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const period = parsePeriod(day(now.getTime() - (REPORT_DAYS - 1) * DAY_MS), day(now.getTime()));
   const frameworks = await loadFrameworks();
-  const governance = await loadGovernance(DEFAULT_GOVERNANCE_DIR, { controls, frameworks });
   const page = await storeReportHtml({
     store,
     controls,
@@ -87,12 +88,20 @@ export async function handler(
     const controls = await catalogControls();
     const now = new Date();
     const bucket = process.env[ENV.exportsBucket];
-    const report = bucket ? await writeReport(store, controls, bucket, now) : undefined;
+    // Read once, for the report's owners and the governance gaps.
+    const governance = await loadGovernance(DEFAULT_GOVERNANCE_DIR, {
+      controls,
+      frameworks: await loadFrameworks(),
+    });
+    const report = bucket ? await writeReport(store, controls, governance, bucket, now) : undefined;
     const summary = failingDigest(await store.controlStates(), controls, now.toISOString(), {
       checks: checkCatalog(collectors),
       ...alertSettings(),
     });
-    const governanceGaps = await digestGovernanceGaps(store, controls, now, ismsSettings());
+    const governanceGaps = await digestGovernanceGaps(store, controls, now, {
+      ...ismsSettings(),
+      governance,
+    });
     const reportLine = report ? `\n\nReport of the last ${REPORT_DAYS} days: ${report}` : '';
     // Loaded here, once: the cold start does not pay for the SNS client.
     sns ??= new (await import('@aws-sdk/client-sns')).SNSClient({});
