@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 /**
@@ -109,7 +109,3 @@ export async function settledTake<T>(
   }
   return undefined;
 }
-
-/** The bytes of a settled database file (`settledTake`). */
-export const settledDatabaseBytes = (file: string, attempts = 5): Promise<Buffer | undefined> =>
-  settledTake(file, () => readFile(file), attempts);

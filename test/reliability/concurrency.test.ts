@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import type { ArtifactRef, Transition } from '../../core/model.ts';
 import { LocalSigner, publicKeyFingerprint } from '../../core/signing.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
 import { indexConsistency } from '../../core/stores/reindex.ts';
-import { openSqlite, settledDatabaseBytes } from '../../core/stores/sqlite.ts';
+import { openSqlite, settledTake } from '../../core/stores/sqlite.ts';
 import { StoreBusyError, storageFailure } from '../../core/stores/storage-errors.ts';
 import { type GitHubStandIn, startGitHubStandIn } from '../../demo/github-stand-in.ts';
 import { acmeSeed, DEMO_GITHUB_ORG } from '../../demo/seed-github.ts';
@@ -131,10 +131,9 @@ describe('two writers on one embedded store', () => {
     const mixed: string[] = [];
     let copies = 0;
     while (running) {
-      const bytes = await settledDatabaseBytes(file);
-      if (!bytes) continue;
+      // As the read-only open takes its private copy.
+      if (!(await settledTake(file, () => copyFile(file, `${file}.copy`).then(() => true)))) continue;
       copies++;
-      await writeFile(`${file}.copy`, bytes);
       const copy = openSqlite(`${file}.copy`);
       try {
         const check = copy.prepare('PRAGMA quick_check').get() as { quick_check: string };
@@ -148,7 +147,8 @@ describe('two writers on one embedded store', () => {
     await exited;
     expect(mixed, `${mixed.length} of ${copies} copies`).toEqual([]);
     // With the writer gone, the file holds still and is copied.
-    expect((await settledDatabaseBytes(file))?.length).toBe((await stat(file)).size);
+    expect(await settledTake(file, () => copyFile(file, `${file}.copy`).then(() => true))).toBe(true);
+    expect((await stat(`${file}.copy`)).size).toBe((await stat(file)).size);
   });
 
   it('two connections sealing the same periods at once write each digest once, and the chain verifies', async () => {
