@@ -3,7 +3,7 @@
  * starts with = + - @ tab or CR (or their full-width forms) prefixed with `'`, so a spreadsheet shows it as text
  * instead of running it as a formula (CSV injection). Numbers are written as numbers, negative ones included;
  * true is `1`, false and missing values are empty, a date is its epoch milliseconds and any other object its
- * JSON. (The rules of csv-stringify with `escape_formulas`, written out: an archive's tables run to tens of
+ * JSON. (The rules of csv-stringify with `escape_formulas` and a CR quoted, written out: an archive's tables run to tens of
  * megabytes, and a cell here costs a few string tests.)
  */
 export const csvText = (header: readonly string[], rows: readonly (readonly unknown[])[]): string => {
@@ -19,8 +19,8 @@ const csvLine = (row: readonly unknown[]): string => {
 };
 
 const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20']);
-/** A quote, comma or line feed (a lone CR is left unquoted, as csv-stringify leaves it with `\n` records). */
-const NEEDS_QUOTES = /[",\n]/;
+/** A quote, comma, line feed or carriage return: a CR left bare splits the row in readers that end lines on it. */
+const NEEDS_QUOTES = /[",\n\r]/;
 
 function cellText(value: unknown): string {
   switch (typeof value) {

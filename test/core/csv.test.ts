@@ -5,7 +5,12 @@ import { csvText } from '../../core/csv.ts';
 
 /** What csvText promises, as csv-stringify writes it with the same options. */
 const reference = (header: readonly string[], rows: readonly (readonly unknown[])[]) =>
-  stringify([header, ...rows], { eof: true, record_delimiter: 'unix', escape_formulas: true });
+  stringify([header, ...rows], {
+    eof: true,
+    record_delimiter: 'unix',
+    escape_formulas: true,
+    quoted_match: /\r/,
+  });
 
 const cell = fc.oneof(
   fc.string(),
@@ -51,5 +56,7 @@ describe('csvText', () => {
   it('escapes formulas in text but writes negative numbers as numbers', () => {
     expect(csvText(['a', 'b', 'c'], [['=SUM(A1)', -5, '-5']])).toBe("a,b,c\n'=SUM(A1),-5,'-5\n");
     expect(csvText(['q'], [['say "hi", then go']])).toBe('q\n"say ""hi"", then go"\n');
+    // A carriage return inside a cell is quoted: bare, some readers end the row there.
+    expect(csvText(['q'], [['a\rb']])).toBe('q\n"a\rb"\n');
   });
 });
