@@ -146,6 +146,9 @@ export async function writeDueDigests(
     const first = await storage.firstWriteAt();
     start = first ? floorTo(first, periodMs) : at(ms(floorTo(upTo, periodMs)) - periodMs);
   }
+  // Ends on the last period boundary this call seals: objects stored after it wait for a later call.
+  const sealedTo = floorTo(upTo, periodMs);
+  if (start < sealedTo) await storage.adoptUnindexed?.(start, sealedTo);
   const written: DigestRecord[] = [];
   for (let end = nextBoundary(start, periodMs); end <= upTo; end = nextBoundary(start, periodMs)) {
     const record = await writeDigest(storage, signer, key, previous, start, end);

@@ -46,6 +46,12 @@ export interface DigestStorage {
   indexedArtifacts(keys: readonly string[]): Promise<Map<string, WrittenArtifact>>;
   /** A time at or before the first artifact write, or undefined when nothing was written yet. */
   firstWriteAt(): Promise<string | undefined>;
+  /**
+   * Index: records the evidence objects stored in [from, to) that the index has no row for, with their storage
+   * time as write time; returns how many. Stores whose writer can die between publishing an object and indexing
+   * it implement it, and digests call it before sealing those periods, so such an object is listed, not reported.
+   */
+  adoptUnindexed?(from: string, to: string): Promise<number>;
 
   /** Storage: SHA-256 (hex) and size of an object's current bytes, or undefined when there is none. */
   hashObject(key: string): Promise<{ sha256: string; size: number } | undefined>;

@@ -291,7 +291,26 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     return this.indexArtifact(ref);
   }
 
-  private indexArtifact(ref: ArtifactRef): PutResult {
+  /**
+   * Indexes an evidence file already in place, written at `writtenAt`, through the same insert as a put: its
+   * bytes must match the SHA-256 its key names and be the canonical form stored under that key. Returns why
+   * not when the file cannot be indexed (what is not evidence stays out of the index, for verify-chain to name).
+   */
+  async indexStoredFile(key: string, writtenAt: string): Promise<string | undefined> {
+    this.writable('index evidence');
+    let ref: ArtifactRef;
+    try {
+      const artifact = decodeArtifact(await readFile(this.pathOf(key)), evidenceKeySha256(key), key);
+      ref = encodeArtifact(artifact).ref;
+    } catch (error) {
+      return (error as Error).message.replace(`${key}: `, '');
+    }
+    if (ref.key !== key) return 'not stored in canonical form under its own key';
+    this.indexArtifact(ref, writtenAt);
+    return undefined;
+  }
+
+  private indexArtifact(ref: ArtifactRef, writtenAt = this.now().toISOString()): PutResult {
     const inserted = this.db
       .prepare(
         `INSERT OR IGNORE INTO artifacts
@@ -307,7 +326,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
         ref.scopeKey,
         ref.collectedAt,
         ref.status,
-        this.now().toISOString(),
+        writtenAt,
       );
     return { ref, created: inserted.changes === 1 };
   }
@@ -486,6 +505,19 @@ export class LocalStore implements EvidenceStore, DigestStorage {
       first: string | null;
     };
     return row.first ?? undefined;
+  }
+
+  async adoptUnindexed(from: string, to: string): Promise<number> {
+    const fromDay = new Date(Date.parse(from) - 86_400_000).toISOString().slice(0, 10);
+    const stored: { key: string; lastModified: string }[] = [];
+    for await (const object of this.listEvidenceObjects({ fromDay }))
+      if (object.lastModified >= from && object.lastModified < to) stored.push(object);
+    const indexed = await this.indexedArtifacts(stored.map((o) => o.key));
+    let adopted = 0;
+    for (const object of stored)
+      if (!indexed.has(object.key) && !(await this.indexStoredFile(object.key, object.lastModified)))
+        adopted++;
+    return adopted;
   }
 
   async hashObject(key: string): Promise<{ sha256: string; size: number } | undefined> {

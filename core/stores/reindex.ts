@@ -1,9 +1,8 @@
-import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { decodeArtifact, encodeArtifact } from '../artifact.ts';
 import { sha256Hex } from '../canonical.ts';
 import { digestBodySchema } from '../digest-chain.ts';
-import { compactTimestamp, parseEvidenceKey } from '../evidence-key.ts';
+import { compactTimestamp } from '../evidence-key.ts';
 import type { DigestRecord } from './digest-storage.ts';
 import { LocalStore, StoreNotFoundError } from './local-store.ts';
 import { INDEX_FILE } from './storage-errors.ts';
@@ -41,17 +40,14 @@ export async function reindexStore(dir: string): Promise<ReindexResult> {
   if (!hasFiles.some(Boolean))
     throw new StoreNotFoundError(`no evidence store at ${root}: nothing to reindex (check --store)`);
   const previousIndex = await moveIndexAside(root);
-  let writtenAt = '';
-  const store = await LocalStore.open(root, { now: () => new Date(writtenAt) });
+  const store = await LocalStore.open(root);
   try {
     const { digests, dated } = await recordDigests(store);
     const skipped: { key: string; reason: string }[] = [];
     let artifacts = 0;
     let datedByDigest = 0;
     for await (const object of store.listEvidenceObjects()) {
-      const reason = await indexFile(store, object.key, () => {
-        writtenAt = dated.get(object.key) ?? object.lastModified;
-      });
+      const reason = await store.indexStoredFile(object.key, dated.get(object.key) ?? object.lastModified);
       if (reason) skipped.push({ key: object.key, reason });
       else {
         artifacts++;
@@ -117,21 +113,6 @@ async function recordDigests(store: LocalStore): Promise<{ digests: number; date
     if (await store.putDigestRecord(record)) digests++;
   }
   return { digests, dated };
-}
-
-/** Indexes one evidence file through the store's own insert path; returns why not when it cannot. */
-async function indexFile(store: LocalStore, key: string, stamp: () => void): Promise<string | undefined> {
-  let artifact: ReturnType<typeof decodeArtifact>;
-  try {
-    const bytes = await readFile(store.pathOf(key));
-    artifact = decodeArtifact(bytes, parseEvidenceKey(key).sha256, key);
-  } catch (error) {
-    return (error as Error).message.replace(`${key}: `, '');
-  }
-  if (encodeArtifact(artifact).ref.key !== key) return 'not stored in canonical form under its own key';
-  stamp();
-  await store.putArtifact(artifact);
-  return undefined;
 }
 
 /** The `.tmp` files interrupted writes leave under the store (evidence is published by link, so none is evidence). */

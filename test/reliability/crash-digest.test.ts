@@ -1,19 +1,23 @@
 import { spawn } from 'node:child_process';
+import { utimes } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sealEndedPeriods } from '../../cli/chain.ts';
 import { verifyChain } from '../../core/digest-chain.ts';
+import type { Artifact } from '../../core/model.ts';
 import { LocalSigner, publicKeyInfo } from '../../core/signing.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
+import { indexConsistency } from '../../core/stores/reindex.ts';
 import { tempStore } from '../support/cli.ts';
 
-const WRITER = fileURLToPath(new URL('./crash-digest-writer.ts', import.meta.url));
+const WRITER = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
 const HOUR = 3_600_000;
 
-/** Runs the digest writer that kills itself between a digest's two files; resolves with its exit signal. */
-const sealUntilKilled = (dir: string, now: Date) =>
+/** Runs the writer that kills itself at the crash point of `mode` (see crash-writer.ts); resolves with its exit signal. */
+const writeUntilKilled = (mode: 'seal' | 'put', dir: string, now: Date, artifact?: Artifact) =>
   new Promise<{ signal: NodeJS.Signals | null; out: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, now.toISOString()]);
+    const args = [WRITER, mode, dir, now.toISOString(), ...(artifact ? [JSON.stringify(artifact)] : [])];
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args]);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -21,8 +25,8 @@ const sealUntilKilled = (dir: string, now: Date) =>
     child.on('exit', (_code, signal) => resolve({ signal, out }));
   });
 
-describe('kill -9 between publishing a digest and its signature', () => {
-  it('leaves a period verify-chain reports as not yet digested, which the next digest seals validly', async () => {
+describe('kill -9 in the middle of a write', () => {
+  it('between publishing a digest and its signature leaves a period verify-chain reports as not yet digested, which the next digest seals validly', async () => {
     // An hour two hours back on this process's clock: nothing here compares a literal date with the wall clock.
     const hour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
     const dir = await tempStore();
@@ -37,7 +41,7 @@ describe('kill -9 between publishing a digest and its signature', () => {
     });
     await writer.close();
 
-    const killed = await sealUntilKilled(dir, new Date(hour + HOUR + 2 * 60_000));
+    const killed = await writeUntilKilled('seal', dir, new Date(hour + HOUR + 2 * 60_000));
     expect(killed.signal, killed.out).toBe('SIGKILL');
 
     const signer = await LocalSigner.open(dir);
@@ -69,5 +73,40 @@ describe('kill -9 between publishing a digest and its signature', () => {
     expect(repaired.ok, JSON.stringify(repaired.periods)).toBe(true);
     expect(repaired.periods.map((p) => [p.periodEnd, p.artifacts])).toEqual([[periodEnd, 1]]);
     expect(ref.key).toMatch(/^evidence\//);
+  }, 60_000);
+
+  it('between publishing an evidence file and indexing it leaves a file the next digest lists', async () => {
+    const hour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
+    const writtenAt = new Date(hour + 10 * 60_000);
+    const dir = await tempStore();
+    const artifact: Artifact = {
+      collector: 'aws.s3.buckets',
+      scope: { source: 'aws', id: '111122223333' },
+      collectedAt: new Date(hour + 9 * 60_000).toISOString(),
+      schemaVersion: 1,
+      status: 'ok',
+      snapshot: { accountPublicAccessBlock: null, buckets: [] },
+    };
+    const killed = await writeUntilKilled('put', dir, writtenAt, artifact);
+    expect(killed.signal, killed.out).toBe('SIGKILL');
+
+    const store = await LocalStore.open(dir);
+    try {
+      const [orphan] = (await indexConsistency(store)).filesWithoutRow;
+      expect(orphan).toMatch(/^evidence\//);
+      // The file is stamped by the real clock; the kill is placed in the hour the injected clock wrote it.
+      await utimes(store.pathOf(orphan!), writtenAt, writtenAt);
+      const signer = await LocalSigner.open(dir);
+      const written = await sealEndedPeriods(store, signer, { now: new Date(hour + HOUR + 5 * 60_000) });
+      expect(written.map((d) => d.periodEnd)).toEqual([new Date(hour + HOUR).toISOString()]);
+      expect(await indexConsistency(store)).toMatchObject({ filesWithoutRow: [], rowsWithoutFile: [] });
+      const chain = await verifyChain(store, [(await publicKeyInfo(signer)).pem], {
+        now: new Date(hour + HOUR + 20 * 60_000),
+      });
+      expect(chain.ok, JSON.stringify(chain.periods)).toBe(true);
+      expect(chain.periods.map((p) => p.artifacts)).toEqual([1]);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 });
