@@ -10,7 +10,7 @@ import { canonicalJson } from '../core/canonical.ts';
 import type { AnyCollector } from '../core/collector.ts';
 import { evaluateArtifact } from '../core/evaluate.ts';
 import type { Artifact } from '../core/model.ts';
-import { fmt, medianMs } from './timing.ts';
+import { fmt, pairedMs } from './timing.ts';
 
 const asOf = '2026-11-27T00:00:00.000Z';
 const day = (n: number) => new Date(Date.parse(asOf) - n * 86_400_000).toISOString();
@@ -99,11 +99,13 @@ function measure(name: string, collector: AnyCollector, snapshot: unknown): stri
   const bytes = canonicalJson(artifact);
   const parsed = JSON.parse(bytes) as Artifact;
   let findings = 0;
-  const parseMs = medianMs(() => JSON.parse(bytes));
-  const evalMs = medianMs(() => {
-    findings = evaluateArtifact(collector, parsed).length;
-  });
-  const ratio = parseMs / evalMs;
+  const timed = pairedMs(
+    () => JSON.parse(bytes),
+    () => {
+      findings = evaluateArtifact(collector, parsed).length;
+    },
+  );
+  const [parseMs, evalMs, ratio] = [timed.baselineMs, timed.subjectMs, 1 / timed.ratio];
   return `${name}: ${(bytes.length / 1e6).toFixed(1)} MB, ${findings} findings; JSON.parse ${fmt(parseMs)} ms, evaluate ${fmt(evalMs)} ms → evaluation throughput = ${fmt(ratio * 100, 0)}% of JSON.parse's (goal ≥ 50%) ${ratio >= 0.5 ? 'OK' : 'BELOW GOAL'}`;
 }
 

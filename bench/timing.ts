@@ -1,16 +1,30 @@
 import { performance } from 'node:perf_hooks';
 
-/** Median wall time of `runs` calls (after one warm-up), in milliseconds. */
-export function medianMs(fn: () => unknown, runs = 7): number {
+const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+const timeMs = (fn: () => unknown) => {
+  const start = performance.now();
   fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? 0;
+  return performance.now() - start;
+};
+
+/**
+ * Median wall times of `runs` paired calls of a baseline and a subject (after one warm-up each), alternated so
+ * that load on a shared machine falls on both, and the median of the per-pair ratios subject / baseline.
+ */
+export function pairedMs(
+  baseline: () => unknown,
+  subject: () => unknown,
+  runs = 11,
+): { baselineMs: number; subjectMs: number; ratio: number } {
+  baseline();
+  subject();
+  const pairs = Array.from({ length: runs }, () => [timeMs(baseline), timeMs(subject)] as const);
+  return {
+    baselineMs: median(pairs.map(([b]) => b)),
+    subjectMs: median(pairs.map(([, s]) => s)),
+    ratio: median(pairs.map(([b, s]) => s / b)),
+  };
 }
 
 export const fmt = (n: number, digits = 1) => n.toFixed(digits);
