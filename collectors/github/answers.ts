@@ -21,7 +21,21 @@ export const webhookAnswer = z.looseObject({
   id: z.number(),
   active: z.boolean(),
   events: z.array(z.string()).optional(),
-  config: z.looseObject({ url: z.string().optional() }),
+  config: z.looseObject({
+    url: z.string().optional(),
+    // GitHub documents "0"/"1" or a number; a null read as "0" would be TLS verification never established.
+    insecure_ssl: z.union([z.string(), z.number()]).optional(),
+    secret: z.string().optional(),
+  }),
+});
+
+/**
+ * GitHub's documented error body (`basic-error`, `validation-error`, `validation-error-simple`): gaps record
+ * its message, and the throttling plugin reads `errors[].type` of a 403.
+ */
+export const errorAnswer = z.looseObject({
+  message: z.string(),
+  errors: z.array(z.union([z.string(), z.looseObject({})])).optional(),
 });
 
 /** An answer read through `schema`, or a `MalformedResponseError` naming `request`. */

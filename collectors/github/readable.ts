@@ -23,7 +23,8 @@ interface HttpError {
   response?: { headers?: Record<string, string | undefined>; data?: unknown };
 }
 
-const GAP_STATUSES = new Set([403, 404, 422]);
+/** The statuses that are a gap in what one endpoint could tell, not a failed collection. */
+export const GAP_STATUSES: ReadonlySet<number> = new Set([403, 404, 422]);
 
 function httpError(error: unknown): HttpError | undefined {
   const e = error as Partial<HttpError> | null;

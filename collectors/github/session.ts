@@ -2,14 +2,51 @@ import { createAppAuth } from '@octokit/auth-app';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import * as z from 'zod';
 import { ProoflineError } from '../../core/errors.ts';
 import { MalformedResponseError } from '../identity/api-error.ts';
+import { errorAnswer, githubAnswer } from './answers.ts';
+import { GAP_STATUSES } from './readable.ts';
 
 /**
- * Octokit with GitHub's recommended throttling (primary + secondary rate limits) and retries of 5xx errors.
- * Typed as Octokit (the plugins add options, not methods), so the package's declarations name no private type.
+ * A request as an error artifact names it: method and path (`GET /orgs/acme/members`), never its host
+ * (pagination follows full `Link` URLs), query or headers.
  */
-export const GitHubClient: typeof Octokit = Octokit.plugin(throttling, retry);
+function operationOf(
+  octokit: Pick<Octokit, 'request'>,
+  request: Parameters<Octokit['request']['endpoint']['parse']>[0],
+) {
+  const { method, url } = octokit.request.endpoint.parse(request);
+  return `${method} ${url.replace(/^[a-z]+:\/\/[^/]+/i, '').replace(/[?#].*$/, '')}`;
+}
+
+type OctokitPlugin = Parameters<typeof Octokit.plugin>[0];
+
+/**
+ * Refuses, naming the request, an answer not of the shape every GitHub answer has. Applied before the
+ * throttling and retry plugins so that its hooks run inside theirs: those plugins read fields of answers too
+ * (the retry plugin `errors[0].message` of every answer), and a damaged answer must be a malformed answer,
+ * not a TypeError out of them.
+ */
+const answerShape: OctokitPlugin = (octokit) => {
+  octokit.hook.after('request', (response, request) => {
+    const paged = 'per_page' in request || /[?&]per_page=/.test(request.url);
+    const problem = shapeProblem(response.status, response.data, paged);
+    if (problem) throw new MalformedResponseError('github', operationOf(octokit, request), problem);
+  });
+  octokit.hook.error('request', (error, request) => {
+    const problem = errorBodyProblem(error);
+    if (problem) throw new MalformedResponseError('github', operationOf(octokit, request), problem);
+    throw error;
+  });
+};
+
+/**
+ * Octokit with GitHub's recommended throttling (primary + secondary rate limits) and retries of 5xx errors,
+ * every answer checked for its shape first. Typed as Octokit (the plugins add options, not methods), so the
+ * package's declarations name no private type.
+ */
+export const GitHubClient: typeof Octokit = Octokit.plugin(answerShape, throttling, retry);
 export type GitHubClient = InstanceType<typeof GitHubClient>;
 
 /** How Proofline authenticates to GitHub: a GitHub App installation (preferred) or a token. */
@@ -53,9 +90,6 @@ const stderrLog = (message: string) => {
 };
 const quietLog: GitHubLog = { debug: () => {}, info: () => {}, warn: stderrLog, error: stderrLog };
 
-/** A request's path without host or query (pagination follows full `Link` URLs; a query may carry anything). */
-const routeOf = (url: string) => url.replace(/^[a-z]+:\/\/[^/]+/i, '').replace(/[?#].*$/, '');
-
 /** An authenticated, throttled client. App credentials need an installation id here (see `installationIdFor`). */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const { credential } = options;
@@ -90,18 +124,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
           },
         }),
   });
-  // A failed request names its method and path (`GET /orgs/acme/members`) in the error artifact: never its
-  // URL's host, query or headers.
   client.hook.error('request', (error, request) => {
-    if (error && typeof error === 'object')
-      Object.assign(error, { operation: `${request.method} ${routeOf(request.url)}` });
+    if (error && typeof error === 'object') Object.assign(error, { operation: operationOf(client, request) });
     throw error;
-  });
-  client.hook.after('request', (response, request) => {
-    const paged = 'per_page' in request || /[?&]per_page=/.test(request.url);
-    const problem = shapeProblem(response.status, response.data, paged);
-    if (problem)
-      throw new MalformedResponseError('github', `${request.method} ${routeOf(request.url)}`, problem);
   });
   const onCall = options.onCall;
   if (onCall)
@@ -109,20 +134,46 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   return client;
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The first item of `list` that is not an object, described; undefined when every item is one. */
+function notAnObject(list: readonly unknown[], what: string): string | undefined {
+  const index = list.findIndex((item) => !isObject(item));
+  return index < 0 ? undefined : `item ${index} of ${what} is ${JSON.stringify(list[index])}, not an object`;
+}
+
 /**
  * Every JSON answer of the REST API is an object or a list of objects, and a page of a list (every list is
- * read with per_page) is a list or a `total_count` object: anything else (a body that is not JSON, a list
- * holding null) is refused here, naming the request, before a collector reads a field of it.
+ * read with per_page) is a list or a `total_count` object; an `errors` field (CODEOWNERS errors, GraphQL
+ * errors) is a list of objects. Anything else (a body that is not JSON, a list holding null) is refused,
+ * naming the request, before a plugin or a collector reads a field of it.
  */
 function shapeProblem(status: number, data: unknown, paged: boolean): string | undefined {
-  const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
   if (status === 204 || status === 205 || data === undefined) return undefined;
-  if (isObject(data))
-    return paged && !('total_count' in (data as object)) ? 'expected a list, got an object' : undefined;
+  if (isObject(data)) {
+    if (paged && !('total_count' in data)) return 'expected a list, got an object';
+    if (!('errors' in data)) return undefined;
+    return Array.isArray(data.errors)
+      ? notAnObject(data.errors, 'errors')
+      : `errors is ${JSON.stringify(data.errors)}, not a list`;
+  }
   if (!Array.isArray(data))
     return `expected a JSON object or list, got ${typeof data === 'string' ? 'text' : JSON.stringify(data)}`;
-  const index = data.findIndex((item) => !isObject(item));
-  return index < 0 ? undefined : `item ${index} of the list is ${JSON.stringify(data[index])}, not an object`;
+  return notAnObject(data, 'the list');
+}
+
+/**
+ * A 403, 404 or 422 is recorded as a gap with GitHub's message, or read by that message as a rate limit or a
+ * disabled feature: one whose body is not GitHub's error message is a malformed answer, never a gap with a
+ * message GitHub did not send.
+ */
+function errorBodyProblem(error: unknown): string | undefined {
+  const { status, response } = (error ?? {}) as { status?: unknown; response?: { data?: unknown } };
+  if (typeof status !== 'number' || !GAP_STATUSES.has(status) || !response) return undefined;
+  return errorAnswer.safeParse(response.data).success
+    ? undefined
+    : `HTTP ${status} without GitHub's error message: ${JSON.stringify(response.data) ?? 'no body'}`;
 }
 
 /** A request that has not answered in this time is abandoned (and retried). */
@@ -150,6 +201,8 @@ async function wholeBodyFetch(url: string | URL | Request, init?: RequestInit): 
   return whole;
 }
 
+const installationAnswer = z.looseObject({ id: z.number().int().positive() });
+
 /** The App installation on an organization, found with the App's own JWT. */
 export async function installationIdFor(options: GitHubClientOptions, org: string): Promise<number> {
   if (options.credential.kind !== 'app')
@@ -158,8 +211,10 @@ export async function installationIdFor(options: GitHubClientOptions, org: strin
   const app = createGitHubClient(options);
   try {
     const { data } = await app.rest.apps.getOrgInstallation({ org });
-    return data.id;
+    return githubAnswer(installationAnswer, data, `GET /orgs/${org}/installation`).id;
   } catch (error) {
+    // A damaged answer is GitHub's fault, not the credentials': the error says what was malformed.
+    if (error instanceof MalformedResponseError) throw error;
     const status = (error as { status?: number }).status;
     throw new GitHubCredentialsError(
       status === 404

@@ -34,27 +34,23 @@ const REPLACEMENTS: readonly (() => Json)[] = [
   () => 'http://[bad',
 ];
 
-/**
- * One random change in a JSON value: a field dropped, or a value replaced by one of another type. `top`: only
- * the answer itself or an item of a list answer; `anywhere`: any field at any depth.
- */
-export type Reach = 'top' | 'anywhere';
-export function mutateJson(value: Json, random: () => number, reach: Reach = 'anywhere'): Json {
+/** One random change in a JSON value, at any depth: a field dropped, or a value replaced by one of another type. */
+export function mutateJson(value: Json, random: () => number): Json {
   const nodes: { parent: Json[] | Record<string, Json>; key: string | number }[] = [];
   const walk = (node: Json) => {
     if (Array.isArray(node))
       node.forEach((child, i) => {
         nodes.push({ parent: node, key: i });
-        if (reach === 'anywhere') walk(child);
+        walk(child);
       });
-    else if (reach === 'anywhere' && node && typeof node === 'object')
+    else if (node && typeof node === 'object')
       for (const [key, child] of Object.entries(node)) {
         nodes.push({ parent: node, key });
         walk(child);
       }
   };
   walk(value);
-  if (nodes.length === 0 || random() < (reach === 'top' ? 0.5 : 0.05)) return pick(random, REPLACEMENTS)();
+  if (nodes.length === 0 || random() < 0.05) return pick(random, REPLACEMENTS)();
   const { parent, key } = pick(random, nodes);
   if (!Array.isArray(parent) && random() < 0.3) delete parent[key as string];
   else (parent as Record<string | number, Json>)[key] = pick(random, REPLACEMENTS)();
@@ -65,7 +61,7 @@ export function mutateJson(value: Json, random: () => number, reach: Reach = 'an
  * Relays requests to a stand-in and mutates a share of its JSON answers (seeded): the vendor's shape with
  * one field missing or of the wrong type, as a changed or broken API would send it.
  */
-export async function startMutatingProxy(upstream: string, share: number, reach: Reach = 'anywhere') {
+export async function startMutatingProxy(upstream: string, share: number) {
   let random = prng(0);
   let mutated = 0;
   const target = new URL(upstream);
@@ -75,7 +71,7 @@ export async function startMutatingProxy(upstream: string, share: number, reach:
         const json = String(answer.headers['content-type'] ?? '').includes('json');
         if (!json || answer.statusCode !== 200 || random() >= share) return data;
         mutated++;
-        return Buffer.from(JSON.stringify(mutateJson(JSON.parse(data.toString()) as Json, random, reach)));
+        return Buffer.from(JSON.stringify(mutateJson(JSON.parse(data.toString()) as Json, random)));
       },
     }),
   );

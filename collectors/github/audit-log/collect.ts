@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { DAY_MS } from '../../../core/collector.ts';
 import type { Scope } from '../../../core/model.ts';
-import { parsePayload } from '../../identity/api-error.ts';
+import { githubAnswer } from '../answers.ts';
 import { readable } from '../readable.ts';
 import type { GitHubSession } from '../session.ts';
 import type { AuditLogSnapshot, PolicyChangeSnapshot } from './snapshot.ts';
@@ -89,7 +89,7 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Aud
       status: events.gap.status,
       message: events.gap.message,
     };
-  const changes = parsePayload(z.array(auditLogEvent), events.value, 'github', `GET /orgs/${org}/audit-log`)
+  const changes = githubAnswer(z.array(auditLogEvent), events.value, `GET /orgs/${org}/audit-log`)
     .filter((e) => POLICY_ACTION_PREFIXES.some((p) => e.action?.startsWith(p)))
     .map(toChange)
     .filter((c) => c.at >= since.toISOString())

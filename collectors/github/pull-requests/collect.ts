@@ -45,8 +45,9 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Pul
         const defaultBranch = repo.default_branch ?? 'main';
         const request = `GET /repos/${org}/${repo.name}/pulls?state=closed&base=${defaultBranch}`;
         const merged = await readable(request, async () => {
-          // Most recently updated first: stop paging once a page is entirely older than the window.
-          const answer = await github.paginate(
+          // Most recently updated first: stop paging once a page is entirely older than the window. Each page
+          // is read through its schema before its update times decide whether to page on.
+          const closed = await github.paginate(
             github.rest.pulls.list,
             {
               ...where,
@@ -57,11 +58,11 @@ export async function collect(session: GitHubSession, scope: Scope): Promise<Pul
               per_page: 100,
             },
             (response, done) => {
-              if (response.data.every((p) => new Date(p.updated_at) < since)) done();
-              return response.data;
+              const page = githubAnswer(z.array(pullAnswer), response.data, request);
+              if (page.every((p) => new Date(p.updated_at) < since)) done();
+              return page;
             },
           );
-          const closed = githubAnswer(z.array(pullAnswer), answer, request);
           const inWindow = closed.filter(
             (p) => p.merged_at && new Date(p.merged_at) >= since && new Date(p.merged_at) <= until,
           );

@@ -93,3 +93,19 @@ export const rulesetAnswer = z.looseObject({
     )
     .nullish(),
 });
+
+/** `GET /orgs/{org}/dependabot/alerts`: the fields of an alert the snapshot keeps. */
+export const dependabotAlertAnswer = z.looseObject({
+  number: z.number(),
+  repository: z.looseObject({ name: z.string() }),
+  security_advisory: z.looseObject({ severity: z.string(), ghsa_id: z.string() }),
+  dependency: z.looseObject({ package: z.looseObject({ name: z.string() }).nullish() }),
+  created_at: z.string(),
+});
+
+/** `GET …/codeowners/errors`: each error is one GitHub documents, never a damaged item counted as one. */
+export const codeownersErrorsAnswer = z.looseObject({
+  errors: z.array(
+    z.looseObject({ line: z.number(), kind: z.string(), message: z.string(), path: z.string() }),
+  ),
+});

@@ -9,6 +9,8 @@ import {
   actionsAnswer,
   analysesAnswer,
   branchRuleAnswer,
+  codeownersErrorsAnswer,
+  dependabotAlertAnswer,
   deployKeyAnswer,
   immutableAnswer,
   type ProtectionAnswer,
@@ -163,7 +165,7 @@ async function readRepo(
       `GET ${path}/codeowners/errors`,
       async () => {
         const { data } = await github.rest.repos.codeownersErrors({ ...where, ref: branch });
-        const { errors } = githubAnswer(codeownersErrors, data, `GET ${path}/codeowners/errors`);
+        const { errors } = githubAnswer(codeownersErrorsAnswer, data, `GET ${path}/codeowners/errors`);
         return { errors: errors.length };
       },
       (status) => (status === 404 ? null : undefined),
@@ -292,16 +294,6 @@ async function readRepo(
   };
 }
 
-/** The fields of an org Dependabot alert the snapshot keeps: a changed or broken answer is an error naming them. */
-const dependabotAlert = z.looseObject({
-  number: z.number(),
-  repository: z.looseObject({ name: z.string() }),
-  security_advisory: z.looseObject({ severity: z.string(), ghsa_id: z.string() }),
-  dependency: z.looseObject({ package: z.looseObject({ name: z.string() }).nullish() }),
-  created_at: z.string(),
-});
-const codeownersErrors = z.looseObject({ errors: z.array(z.unknown()) });
-
 /** Open critical/high Dependabot alerts of the whole organization, by repository: one paginated call. */
 async function openAlertsByRepo(
   session: GitHubSession,
@@ -316,7 +308,7 @@ async function openAlertsByRepo(
       severity: 'critical,high',
       per_page: 100,
     });
-    const alerts = githubAnswer(z.array(dependabotAlert), answer, request);
+    const alerts = githubAnswer(z.array(dependabotAlertAnswer), answer, request);
     const byRepo = new Map<string, DependabotAlertSnapshot[]>();
     for (const a of alerts) {
       const list = byRepo.get(a.repository.name) ?? [];

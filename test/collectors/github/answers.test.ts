@@ -10,6 +10,7 @@ import {
   NOW,
   organization,
   pull,
+  repoHook,
   repository,
   type StandInOrg,
   scopeOf,
@@ -115,5 +116,24 @@ describe('GitHub answers read through their schema', () => {
     expect(artifact.status).toBe('error');
     expect(errorOf(artifact)).toContain('GET /repos/acme/svc/keys');
     expect(errorOf(artifact)).toContain('read_only');
+  });
+
+  it('repos: a webhook whose insecure_ssl is null is an error naming GET /repos/{org}/{repo}/hooks, not TLS verified', async () => {
+    const hook = repoHook('acme/svc', { url: 'https://ci.example.com/hook', secret: true });
+    const damaged = { ...hook, config: { ...hook.config, insecure_ssl: null as unknown as string } };
+    const org = emptyOrg('acme', { repos: [{ repo: repository('acme', 'svc'), hooks: [damaged] }] });
+    const artifact = await collectFrom(org, 'github.repos');
+    expect(artifact.status).toBe('error');
+    expect(errorOf(artifact)).toContain('GET /repos/acme/svc/hooks');
+    expect(errorOf(artifact)).toContain('insecure_ssl');
+  });
+
+  it('repos: a CODEOWNERS error that is an empty object is an error naming the request, not one error counted', async () => {
+    const org = emptyOrg('acme', {
+      repos: [{ repo: repository('acme', 'svc'), codeowners: { errors: [{} as never] } }],
+    });
+    const artifact = await collectFrom(org, 'github.repos');
+    expect(artifact.status).toBe('error');
+    expect(errorOf(artifact)).toContain('GET /repos/acme/svc/codeowners/errors');
   });
 });

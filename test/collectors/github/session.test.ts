@@ -13,6 +13,7 @@ import { orgMembers as orgMembersDefinition } from '../../../collectors/github/o
 import { orgSettings as orgSettingsDefinition } from '../../../collectors/github/org-settings/index.ts';
 import { repos as reposDefinition } from '../../../collectors/github/repos/index.ts';
 import { createGitHubClient, DEFAULT_POLICY } from '../../../collectors/github/session.ts';
+import { MalformedResponseError } from '../../../collectors/identity/api-error.ts';
 import { collectTargets } from '../../../core/pipeline.ts';
 import { LocalStore } from '../../../core/stores/local-store.ts';
 import {
@@ -387,5 +388,57 @@ describe('GitHub client on a connection lost mid-answer', () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+});
+
+/** A local server answering every request with `status` and the JSON `body`, as a damaged GitHub would. */
+async function answering<T>(status: number, body: unknown, use: (baseUrl: string) => Promise<T>): Promise<T> {
+  const server = createServer((_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    return await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+describe('GitHub client on answers not of the documented shape', () => {
+  const client = (baseUrl: string) =>
+    createGitHubClient({ credential: { kind: 'token', token: TOKEN }, baseUrl, rateLimitRetries: 0 });
+
+  it('refuses an answer whose errors list holds null as malformed, before the retry plugin reads its message', async () => {
+    // The shape of a damaged CODEOWNERS errors answer that ended github.repos in a TypeError.
+    const refused = answering(200, { errors: [null] }, (baseUrl) =>
+      client(baseUrl).rest.repos.codeownersErrors({ owner: 'acme', repo: 'svc' }),
+    );
+    await expect(refused).rejects.toThrow(MalformedResponseError);
+    await expect(refused).rejects.toThrow(
+      'github GET /repos/acme/svc/codeowners/errors returned a malformed response: item 0 of errors is null, not an object',
+    );
+  });
+
+  it('refuses a 404 whose body is not GitHub error message as malformed, never a gap with a made-up message', async () => {
+    const refused = answering(404, null, (baseUrl) =>
+      client(baseUrl).rest.repos.getBranchProtection({ owner: 'acme', repo: 'svc', branch: 'main' }),
+    );
+    await expect(refused).rejects.toThrow(MalformedResponseError);
+    await expect(refused).rejects.toThrow(
+      'github GET /repos/acme/svc/branches/main/protection returned a malformed response: HTTP 404 without GitHub',
+    );
+  });
+
+  it('still reads a 404 with GitHub error message as an HTTP error', async () => {
+    const refused = answering(404, { message: 'Branch not protected' }, (baseUrl) =>
+      client(baseUrl).rest.repos.getBranchProtection({ owner: 'acme', repo: 'svc', branch: 'main' }),
+    );
+    await expect(refused).rejects.toMatchObject({
+      status: 404,
+      response: { data: { message: 'Branch not protected' } },
+    });
   });
 });
