@@ -18,7 +18,9 @@ import { startEntraStandIn, startGoogleStandIn } from '../support/identity.ts';
  */
 const AT = new Date('2026-11-27T12:00:00.000Z');
 const STALL_MS = 600_000;
-const TIMEOUT_MS = 200;
+// Long enough for a request to reach the proxy on a loaded machine before the client gives it up: the proxy
+// counts each stalled attempt, and an attempt abandoned before it arrived would not be counted.
+const TIMEOUT_MS = 1_000;
 const noWait = async () => {};
 
 const collector = (id: string) => registry.find((c) => c.id === id) as AnyRunnableCollector;
