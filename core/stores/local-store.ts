@@ -604,7 +604,9 @@ export class LocalStore implements EvidenceStore, DigestStorage {
    * Write-once, and never a digest without its signature: the signature file gets its final name first and the
    * digest is published after it with link(), both under the index's write lock. A writer killed between the
    * two leaves a signature file without its digest (the period simply has no digest yet), which the next writer
-   * of that period replaces; no other writer can be between the two steps while the lock is held.
+   * of that period replaces; no other writer can be between the two steps while the lock is held. Writers before
+   * that order published the digest first: one killed before the signature left a digest with neither signature
+   * nor index record, never valid, which is replaced too (one with its record lost its signature afterwards).
    */
   async putDigestObject(key: string, bytes: Buffer, metadata: Record<string, string>): Promise<boolean> {
     this.writable('write a digest');
@@ -612,7 +614,11 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     await mkdir(dirname(path), { recursive: true });
     const suffix = `${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     return immediateTransaction(this.db, () => {
-      if (existsSync(path)) return false;
+      if (existsSync(path)) {
+        const recorded = this.db.prepare('SELECT 1 FROM digests WHERE key = ?').get(key);
+        if (existsSync(`${path}.meta.json`) || recorded) return false;
+        unlinkSync(path);
+      }
       const metaTmp = `${path}.meta.json.${suffix}`;
       writeFileSync(metaTmp, JSON.stringify(metadata, null, 2), { mode: 0o444 });
       renameSync(metaTmp, `${path}.meta.json`);

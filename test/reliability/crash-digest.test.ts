@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { utimes } from 'node:fs/promises';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sealEndedPeriods } from '../../cli/chain.ts';
-import { verifyChain } from '../../core/digest-chain.ts';
+import { digestKey, verifyChain } from '../../core/digest-chain.ts';
 import type { Artifact } from '../../core/model.ts';
 import { LocalSigner, publicKeyInfo } from '../../core/signing.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
@@ -100,6 +101,38 @@ describe('kill -9 in the middle of a write', () => {
       const written = await sealEndedPeriods(store, signer, { now: new Date(hour + HOUR + 5 * 60_000) });
       expect(written.map((d) => d.periodEnd)).toEqual([new Date(hour + HOUR).toISOString()]);
       expect(await indexConsistency(store)).toMatchObject({ filesWithoutRow: [], rowsWithoutFile: [] });
+      const chain = await verifyChain(store, [(await publicKeyInfo(signer)).pem], {
+        now: new Date(hour + HOUR + 20 * 60_000),
+      });
+      expect(chain.ok, JSON.stringify(chain.periods)).toBe(true);
+      expect(chain.periods.map((p) => p.artifacts)).toEqual([1]);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  it('by a writer that published the digest before its signature leaves a digest the next writer replaces', async () => {
+    const hour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
+    const dir = await tempStore();
+    const store = await LocalStore.open(dir, { now: () => new Date(hour + 10 * 60_000) });
+    try {
+      await store.putArtifact({
+        collector: 'aws.s3.buckets',
+        scope: { source: 'aws', id: '111122223333' },
+        collectedAt: new Date(hour + 9 * 60_000).toISOString(),
+        schemaVersion: 1,
+        status: 'ok',
+        snapshot: { accountPublicAccessBlock: null, buckets: [] },
+      });
+      // What such a writer killed between its two steps left: the digest, with neither signature nor index record.
+      const periodEnd = new Date(hour + HOUR).toISOString();
+      const unsigned = store.pathOf(digestKey(periodEnd));
+      await mkdir(dirname(unsigned), { recursive: true });
+      await writeFile(unsigned, JSON.stringify({ periodEnd, artifacts: [] }));
+
+      const signer = await LocalSigner.open(dir);
+      const written = await sealEndedPeriods(store, signer, { now: new Date(hour + HOUR + 5 * 60_000) });
+      expect(written.map((d) => d.periodEnd)).toEqual([periodEnd]);
       const chain = await verifyChain(store, [(await publicKeyInfo(signer)).pem], {
         now: new Date(hour + HOUR + 20 * 60_000),
       });
