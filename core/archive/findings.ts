@@ -50,9 +50,18 @@ interface Track {
   latestJudged: ArtifactRef | undefined;
   latestReason: string;
   lastSeen: Finding['status'];
-  firstFail: { ref: ArtifactRef; reason: string } | undefined;
-  latestFail: { ref: ArtifactRef; reason: string } | undefined;
+  // Refs and reasons side by side, not as an object per failing finding: a year tallies millions of them.
+  firstFail: ArtifactRef | undefined;
+  firstFailReason: string;
+  latestFail: ArtifactRef | undefined;
+  latestFailReason: string;
   readonly exceptions: Set<string>;
+}
+
+/** The tracks of one control × check, by resource. */
+interface CheckTracks {
+  readonly control: string;
+  readonly byResource: Map<string, Track>;
 }
 
 const naturalOrder = new Intl.Collator('en', { numeric: true }).compare;
@@ -97,12 +106,23 @@ export async function judgedFindings(options: {
  */
 function trackMatcher(options: FindingsOptions) {
   const checksOf = new Map(options.controls.map((c) => [c.id, new Set(c.checks)]));
-  const tracks = new Map<string, Track>();
-  const controlsOfCheck = new Map<string, Map<string, string[]>>();
+  // Tracks in the order they were first seen; looked up by control × check, then by resource (no key built
+  // per finding).
+  const tracks: Track[] = [];
+  const pairs = new Map<string, CheckTracks>();
+  const controlsOfCheck = new Map<string, Map<string, CheckTracks[]>>();
   const matched = new WeakMap<readonly Finding[], Map<string, { tracks: Track[]; findings: Finding[] }>>();
-  const trackOf = (control: string, f: Finding): Track => {
-    const id = `${control}\n${f.check}\n${f.resource}`;
-    let track = tracks.get(id);
+  const pairOf = (control: string, check: string): CheckTracks => {
+    const id = `${control}\n${check}`;
+    let pair = pairs.get(id);
+    if (!pair) {
+      pair = { control, byResource: new Map() };
+      pairs.set(id, pair);
+    }
+    return pair;
+  };
+  const trackOf = ({ control, byResource }: CheckTracks, f: Finding): Track => {
+    let track = byResource.get(f.resource);
     if (!track) {
       track = {
         control,
@@ -115,10 +135,13 @@ function trackMatcher(options: FindingsOptions) {
         latestReason: f.reason,
         lastSeen: f.status,
         firstFail: undefined,
+        firstFailReason: '',
         latestFail: undefined,
+        latestFailReason: '',
         exceptions: new Set(),
       };
-      tracks.set(id, track);
+      byResource.set(f.resource, track);
+      tracks.push(track);
     }
     return track;
   };
@@ -127,29 +150,30 @@ function trackMatcher(options: FindingsOptions) {
     if (!map) {
       map = new Map();
       for (const control of controls)
-        for (const check of checksOf.get(control) ?? []) map.set(check, [...(map.get(check) ?? []), control]);
+        for (const check of checksOf.get(control) ?? [])
+          map.set(check, [...(map.get(check) ?? []), pairOf(control, check)]);
       controlsOfCheck.set(signature, map);
     }
     return map;
   };
   return {
-    tracks: () => tracks.values(),
+    tracks: () => tracks,
     match(list: readonly Finding[], controls: readonly string[]) {
       const signature = controls.join('\n');
       const forList = matched.get(list) ?? new Map();
       matched.set(list, forList);
-      let pairs = forList.get(signature);
-      if (!pairs) {
-        pairs = { tracks: [], findings: [] };
-        const controlsOf = byCheck(controls, signature);
+      let matches = forList.get(signature);
+      if (!matches) {
+        matches = { tracks: [], findings: [] };
+        const pairsOf = byCheck(controls, signature);
         for (const f of list)
-          for (const control of controlsOf.get(f.check) ?? []) {
-            pairs.tracks.push(trackOf(control, f));
-            pairs.findings.push(f);
+          for (const pair of pairsOf.get(f.check) ?? []) {
+            matches.tracks.push(trackOf(pair, f));
+            matches.findings.push(f);
           }
-        forList.set(signature, pairs);
+        forList.set(signature, matches);
       }
-      return pairs;
+      return matches;
     },
   };
 }
@@ -182,8 +206,12 @@ function record(
   track.latestReason = f.reason;
   track.lastSeen = f.status;
   if (f.status !== 'fail') return;
-  track.latestFail = { ref, reason: f.reason };
-  track.firstFail ??= track.latestFail;
+  track.latestFail = ref;
+  track.latestFailReason = f.reason;
+  if (!track.firstFail) {
+    track.firstFail = ref;
+    track.firstFailReason = f.reason;
+  }
   track.days.add(day);
   const exception =
     f.exception ??
@@ -216,15 +244,15 @@ function failedRow(t: Track, severity: FailedFinding['severity']): FailedFinding
     check: t.check,
     severity,
     resource: t.resource,
-    firstFailing: t.firstFail.ref.collectedAt,
-    lastFailing: t.latestFail.ref.collectedAt,
+    firstFailing: t.firstFail.collectedAt,
+    lastFailing: t.latestFail.collectedAt,
     daysFailing: t.days.size,
-    firstReason: t.firstFail.reason,
-    latestReason: t.latestFail.reason,
+    firstReason: t.firstFailReason,
+    latestReason: t.latestFailReason,
     exceptions: [...t.exceptions].sort(),
     lastSeen: t.lastSeen,
     lastSeenAt: t.latestJudged!.collectedAt,
-    firstEvidence: t.firstFail.ref.key,
-    latestEvidence: t.latestFail.ref.key,
+    firstEvidence: t.firstFail.key,
+    latestEvidence: t.latestFail.key,
   };
 }

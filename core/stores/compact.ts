@@ -1,7 +1,8 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Finding } from '../model.ts';
-import { immediateTransaction, type SqliteDatabase } from './sqlite.ts';
+import { immediateTransaction, type SqliteDatabase, type SqliteStatement } from './sqlite.ts';
 
 /**
  * The embedded index's bulky rows, compact. Each distinct findings list is stored once, deflated, under the
@@ -21,9 +22,11 @@ const sha256 = (json: string) => createHash('sha256').update(json).digest();
 
 /** JSON text as the index stores it: deflated. */
 export const packJson = (json: string): Uint8Array => deflateRawSync(json);
+/** UTF-8 bytes as text; ASCII (most lists) decodes as Latin-1, the same text made more cheaply. */
+const utf8Text = (bytes: Buffer): string => bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 /** A stored JSON value: deflated bytes, or text as an older index wrote it. */
 export const unpackJson = (stored: Uint8Array | string): unknown =>
-  JSON.parse(typeof stored === 'string' ? stored : inflateRawSync(stored).toString('utf8'));
+  JSON.parse(typeof stored === 'string' ? stored : utf8Text(inflateRawSync(stored)));
 
 /**
  * Points `artifactKey` at the list with this JSON, storing the list if it is new; a list no artifact points at
@@ -60,14 +63,20 @@ export class FindingsListCache {
   private readonly lists = new Map<string, Finding[]>();
   constructor(private readonly capacity = 64) {}
 
-  get(sha256: Uint8Array, body: Uint8Array): Finding[] {
+  /**
+   * The list with this SHA-256: `body` is read only when it is not cached, and the list is kept only when
+   * `shared` (more than one artifact points at it). A year's largest lists are each one day's alone: kept,
+   * they would outlive the young generation and make most of the export's garbage-collection time.
+   */
+  get(sha256: Uint8Array, body: () => Uint8Array, shared: () => boolean): Finding[] {
     const id = Buffer.from(sha256.buffer, sha256.byteOffset, sha256.byteLength).toString('hex');
     let list = this.lists.get(id);
     if (list) this.lists.delete(id);
     else {
-      list = unpackJson(body) as Finding[];
+      list = unpackJson(body()) as Finding[];
       for (const f of list) Object.freeze(f);
       Object.freeze(list);
+      if (!shared()) return list;
       if (this.lists.size >= this.capacity) this.lists.delete(this.lists.keys().next().value!);
     }
     this.lists.set(id, list);
@@ -75,17 +84,37 @@ export class FindingsListCache {
   }
 }
 
+/** The statements readFindings runs, prepared once per database: an archive reads thousands of lists. */
+const findingsStatements = new WeakMap<SqliteDatabase, Record<'list' | 'body' | 'shared', SqliteStatement>>();
+function findingsQueries(db: SqliteDatabase) {
+  let queries = findingsStatements.get(db);
+  if (!queries) {
+    queries = {
+      list: db.prepare(
+        'SELECT id, sha256 FROM artifact_findings JOIN findings_lists ON id = list WHERE artifact_key = ?',
+      ),
+      body: db.prepare('SELECT body FROM findings_lists WHERE id = ?'),
+      shared: db.prepare(
+        'SELECT count(*) AS n FROM (SELECT 1 FROM artifact_findings WHERE list = ? LIMIT 2)',
+      ),
+    };
+    findingsStatements.set(db, queries);
+  }
+  return queries;
+}
+
 export function readFindings(
   db: SqliteDatabase,
   artifactKey: string,
   cache?: FindingsListCache,
 ): readonly Finding[] | undefined {
-  const row = db
-    .prepare(
-      'SELECT sha256, body FROM artifact_findings JOIN findings_lists ON id = list WHERE artifact_key = ?',
-    )
-    .get(artifactKey) as { sha256: Uint8Array; body: Uint8Array } | undefined;
-  if (row) return cache ? cache.get(row.sha256, row.body) : (unpackJson(row.body) as Finding[]);
+  const queries = findingsQueries(db);
+  const row = queries.list.get(artifactKey) as { id: number; sha256: Uint8Array } | undefined;
+  if (row) {
+    const body = () => (queries.body.get(row.id) as { body: Uint8Array }).body;
+    if (!cache) return unpackJson(body()) as Finding[];
+    return cache.get(row.sha256, body, () => (queries.shared.get(row.id) as { n: number }).n > 1);
+  }
   // A read-only open leaves an older index's findings where they are: moving them is the next writer's job.
   if (!db.prepare(LEGACY_FINDINGS).get()) return undefined;
   const legacy = db.prepare('SELECT findings FROM findings WHERE artifact_key = ?').get(artifactKey) as

@@ -80,7 +80,7 @@ describe('the embedded index keeps findings compact', () => {
     }
   });
 
-  it('hands every artifact sharing a list the same parsed array, frozen, and a changed list its new one', async () => {
+  it('hands every artifact sharing a list the same parsed array, frozen, keeps no list of one artifact, and a changed list its new one', async () => {
     const store = await LocalStore.open(dir);
     try {
       const [a, b, c] = await threeArtifacts(store);
@@ -92,6 +92,11 @@ describe('the embedded index keeps findings compact', () => {
       expect(await store.getFindings(c)).not.toBe(shared);
       expect(Object.isFrozen(shared) && shared!.every((f) => Object.isFrozen(f))).toBe(true);
       expect(() => (shared as Finding[]).push(fail('x'))).toThrow(TypeError);
+      // c's list is its alone: parsed again when read again, not kept for an artifact that will not ask.
+      const own = await store.getFindings(c);
+      expect(await store.getFindings(c)).not.toBe(own);
+      expect(await store.getFindings(c)).toEqual(own);
+      expect(await store.getFindings(a)).toBe(shared);
       // Re-evaluated, b points at another list: it reads that one, not the array it shared with a.
       await store.putFindings(b, [fail('data')]);
       expect(await store.getFindings(b)).toEqual([fail('data')]);
