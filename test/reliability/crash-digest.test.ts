@@ -26,20 +26,35 @@ const writeUntilKilled = (mode: 'seal' | 'put', dir: string, now: Date, artifact
     child.on('exit', (_code, signal) => resolve({ signal, out }));
   });
 
+/** An artifact collected nine minutes into `hour`. */
+const collectedIn = (hour: number): Artifact => ({
+  collector: 'aws.s3.buckets',
+  scope: { source: 'aws', id: '111122223333' },
+  collectedAt: new Date(hour + 9 * 60_000).toISOString(),
+  schemaVersion: 1,
+  status: 'ok',
+  snapshot: { accountPublicAccessBlock: null, buckets: [] },
+});
+
+/** Seals `hour` as the next writer does, and verifies the chain: one valid digest listing one artifact. */
+async function expectHourSealedWithOneArtifact(store: LocalStore, hour: number): Promise<void> {
+  const signer = await LocalSigner.open(store.root);
+  const written = await sealEndedPeriods(store, signer, { now: new Date(hour + HOUR + 5 * 60_000) });
+  expect(written.map((d) => d.periodEnd)).toEqual([new Date(hour + HOUR).toISOString()]);
+  const chain = await verifyChain(store, [(await publicKeyInfo(signer)).pem], {
+    now: new Date(hour + HOUR + 20 * 60_000),
+  });
+  expect(chain.ok, JSON.stringify(chain.periods)).toBe(true);
+  expect(chain.periods.map((p) => p.artifacts)).toEqual([1]);
+}
+
 describe('kill -9 in the middle of a write', () => {
   it('between publishing a digest and its signature leaves a period verify-chain reports as not yet digested, which the next digest seals validly', async () => {
     // An hour two hours back on this process's clock: nothing here compares a literal date with the wall clock.
     const hour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
     const dir = await tempStore();
     const writer = await LocalStore.open(dir, { now: () => new Date(hour + 10 * 60_000) });
-    const { ref } = await writer.putArtifact({
-      collector: 'aws.s3.buckets',
-      scope: { source: 'aws', id: '111122223333' },
-      collectedAt: new Date(hour + 9 * 60_000).toISOString(),
-      schemaVersion: 1,
-      status: 'ok',
-      snapshot: { accountPublicAccessBlock: null, buckets: [] },
-    });
+    const { ref } = await writer.putArtifact(collectedIn(hour));
     await writer.close();
 
     const killed = await writeUntilKilled('seal', dir, new Date(hour + HOUR + 2 * 60_000));
@@ -80,14 +95,7 @@ describe('kill -9 in the middle of a write', () => {
     const hour = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
     const writtenAt = new Date(hour + 10 * 60_000);
     const dir = await tempStore();
-    const artifact: Artifact = {
-      collector: 'aws.s3.buckets',
-      scope: { source: 'aws', id: '111122223333' },
-      collectedAt: new Date(hour + 9 * 60_000).toISOString(),
-      schemaVersion: 1,
-      status: 'ok',
-      snapshot: { accountPublicAccessBlock: null, buckets: [] },
-    };
+    const artifact = collectedIn(hour);
     const killed = await writeUntilKilled('put', dir, writtenAt, artifact);
     expect(killed.signal, killed.out).toBe('SIGKILL');
 
@@ -97,15 +105,8 @@ describe('kill -9 in the middle of a write', () => {
       expect(orphan).toMatch(/^evidence\//);
       // The file is stamped by the real clock; the kill is placed in the hour the injected clock wrote it.
       await utimes(store.pathOf(orphan!), writtenAt, writtenAt);
-      const signer = await LocalSigner.open(dir);
-      const written = await sealEndedPeriods(store, signer, { now: new Date(hour + HOUR + 5 * 60_000) });
-      expect(written.map((d) => d.periodEnd)).toEqual([new Date(hour + HOUR).toISOString()]);
+      await expectHourSealedWithOneArtifact(store, hour);
       expect(await indexConsistency(store)).toMatchObject({ filesWithoutRow: [], rowsWithoutFile: [] });
-      const chain = await verifyChain(store, [(await publicKeyInfo(signer)).pem], {
-        now: new Date(hour + HOUR + 20 * 60_000),
-      });
-      expect(chain.ok, JSON.stringify(chain.periods)).toBe(true);
-      expect(chain.periods.map((p) => p.artifacts)).toEqual([1]);
     } finally {
       await store.close();
     }
@@ -116,28 +117,13 @@ describe('kill -9 in the middle of a write', () => {
     const dir = await tempStore();
     const store = await LocalStore.open(dir, { now: () => new Date(hour + 10 * 60_000) });
     try {
-      await store.putArtifact({
-        collector: 'aws.s3.buckets',
-        scope: { source: 'aws', id: '111122223333' },
-        collectedAt: new Date(hour + 9 * 60_000).toISOString(),
-        schemaVersion: 1,
-        status: 'ok',
-        snapshot: { accountPublicAccessBlock: null, buckets: [] },
-      });
+      await store.putArtifact(collectedIn(hour));
       // What such a writer killed between its two steps left: the digest, with neither signature nor index record.
       const periodEnd = new Date(hour + HOUR).toISOString();
       const unsigned = store.pathOf(digestKey(periodEnd));
       await mkdir(dirname(unsigned), { recursive: true });
       await writeFile(unsigned, JSON.stringify({ periodEnd, artifacts: [] }));
-
-      const signer = await LocalSigner.open(dir);
-      const written = await sealEndedPeriods(store, signer, { now: new Date(hour + HOUR + 5 * 60_000) });
-      expect(written.map((d) => d.periodEnd)).toEqual([periodEnd]);
-      const chain = await verifyChain(store, [(await publicKeyInfo(signer)).pem], {
-        now: new Date(hour + HOUR + 20 * 60_000),
-      });
-      expect(chain.ok, JSON.stringify(chain.periods)).toBe(true);
-      expect(chain.periods.map((p) => p.artifacts)).toEqual([1]);
+      await expectHourSealedWithOneArtifact(store, hour);
     } finally {
       await store.close();
     }
