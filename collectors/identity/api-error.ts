@@ -130,10 +130,3 @@ export function retryDelayMs(
 }
 
 export { sleep };
-
-/** Normalises an SDK date (a Date, an ISO string, or nothing) to an ISO string or null. */
-export function isoOrNull(value: unknown): string | null {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (typeof value === 'string' && value !== '') return value;
-  return null;
-}
