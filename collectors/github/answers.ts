@@ -1,12 +1,11 @@
 import * as z from 'zod';
-import { parsePayload } from '../identity/api-error.ts';
+import { parsePayload, timestamp } from '../identity/api-error.ts';
 
 /**
  * The fields of GitHub's answers that more than one collector reads. Each collector reads an answer through a
  * schema: a value of another type than GitHub documents is a malformed answer (an error artifact naming the
- * request and the field), never a value stored, or a date guessed, as if GitHub had said it.
+ * request and the field), never a value stored, or a date guessed, as if GitHub had said it (dates: `timestamp`).
  */
-export const timestamp = z.iso.datetime({ offset: true });
 
 /** `GET /orgs/{org}/repos`: the fields collectors read of each listed repository. */
 export const listedRepoAnswer = z.looseObject({

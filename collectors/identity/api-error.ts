@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ZodType } from 'zod';
+import * as z from 'zod';
 import { ProoflineError } from '../../core/errors.ts';
 import type { Source } from '../../core/model.ts';
 import { issueLine } from '../../core/validate.ts';
@@ -92,12 +92,18 @@ export async function apiCall<T>(source: Source, operation: string, call: () => 
 }
 
 /** Validates a response body against the fields a collector relies on; the error names the field. */
-export function parsePayload<T>(schema: ZodType<T>, data: unknown, source: Source, operation: string): T {
+export function parsePayload<T>(schema: z.ZodType<T>, data: unknown, source: Source, operation: string): T {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw new MalformedResponseError(source, operation, issue ? issueLine(issue) : '(root): unexpected shape');
 }
+
+/**
+ * A date-time as the vendors document theirs (ISO 8601 with `Z` or an offset). Read through it, a value of
+ * another type, or text that is no date, is a malformed answer, never a date guessed or a "never".
+ */
+export const timestamp = z.iso.datetime({ offset: true });
 
 /** Retries after a failed attempt: six attempts in all, as the AWS, GitHub and every identity client make. */
 export const IDP_MAX_RETRIES = 5;
@@ -124,10 +130,3 @@ export function retryDelayMs(
 }
 
 export { sleep };
-
-/** Normalises an SDK date (a Date, an ISO string, or nothing) to an ISO string or null. */
-export function isoOrNull(value: unknown): string | null {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (typeof value === 'string' && value !== '') return value;
-  return null;
-}

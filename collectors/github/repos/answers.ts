@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { timestamp } from '../answers.ts';
+import { timestamp } from '../../identity/api-error.ts';
 
 /**
  * The fields `github.repos` reads of each answer, as GitHub documents them: a value of another type is a

@@ -277,7 +277,101 @@ describe('okta.users collect against the Okta stand-in', () => {
     });
     const error = await collect(oktaSession(okta.url, { kind: 'token', token: TOKEN })).catch((e) => e);
     expect(error).toBeInstanceOf(MalformedResponseError);
-    expect(error.message).toMatch(/okta listUsers returned a malformed response: profile\.login/);
+    expect(error.message).toMatch(/okta listUsers returned a malformed response: 0\.profile\.login/);
+  });
+
+  /** A collection's error on one answer damaged as the fuzz test's proxy damages them. */
+  const damaged = async (
+    path: RegExp,
+    body: unknown,
+    run: typeof collect | typeof collectPolicies = collect,
+  ) => {
+    okta.inject({ path, response: { status: 200, body } });
+    return run(oktaSession(okta.url, { kind: 'token', token: TOKEN })).catch((e: unknown) => e);
+  };
+  const alice = {
+    id: '00ua',
+    status: 'ACTIVE',
+    created,
+    lastLogin: daysBefore(1),
+    statusChanged: created,
+    profile: { login: 'alice@acme.example' },
+  };
+
+  it('a page of users holding null is a malformed listUsers answer naming the item, not a TypeError', async () => {
+    const error = await damaged(/^\/api\/v1\/users\?limit/, [null, alice]);
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect((error as Error).message).toMatch(
+      /^okta listUsers returned a malformed response: 0: Invalid input: expected object, received null$/,
+    );
+  });
+
+  it.each([
+    ['not a date', 'not-a-date'],
+    ['a number', 0],
+    ['missing', undefined],
+  ])('a last sign-in that is %s is a malformed answer, never "never signed in"', async (_what, lastLogin) => {
+    const error = await damaged(/^\/api\/v1\/users\?limit/, [{ ...alice, lastLogin }]);
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect((error as Error).message).toMatch(/^okta listUsers returned a malformed response: 0\.lastLogin: /);
+  });
+
+  it.each([
+    ['without _links (no evidence it was the last page)', { value: [{ id: '00ua' }] }, /_links: /],
+    ['without value (no evidence nobody holds a role)', { _links: {} }, /value: /],
+    [
+      'whose next link is no URL',
+      { value: [], _links: { next: { href: 'http://[bad' } } },
+      /_links\.next\.href: /,
+    ],
+    [
+      'whose next link has no cursor',
+      { value: [], _links: { next: { href: 'https://a.example/x' } } },
+      /names no "after" cursor/,
+    ],
+  ])('an admin assignment page %s is a malformed answer', async (_what, body, field) => {
+    const error = await damaged(/^\/api\/v1\/iam\/assignees\/users/, body);
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect((error as Error).message).toMatch(
+      /^okta listUsersWithRoleAssignments returned a malformed response: /,
+    );
+    expect((error as Error).message).toMatch(field);
+  });
+
+  it('a sign-on rule whose requireFactor is null is a malformed answer, never "MFA not required"', async () => {
+    const rule = signOnRule('0pr1', 'Default Rule', true);
+    const body = [{ ...rule, actions: { signon: { ...rule.actions.signon, requireFactor: null } } }];
+    const error = await damaged(/^\/api\/v1\/policies\/00p3\/rules/, body, collectPolicies);
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect((error as Error).message).toMatch(
+      /^okta listPolicyRules returned a malformed response: 0\.actions\.signon\.requireFactor: /,
+    );
+  });
+
+  it('an ASSURANCE rule without its factorMode is a malformed answer, never "one factor"', async () => {
+    const rule = accessPolicyRule('0pr2', 'Catch-all', '2FA');
+    const { factorMode: _dropped, ...method } = rule.actions.appSignOn.verificationMethod;
+    const body = [
+      { ...rule, actions: { appSignOn: { ...rule.actions.appSignOn, verificationMethod: method } } },
+    ];
+    const error = await damaged(/^\/api\/v1\/policies\/00p4\/rules/, body, collectPolicies);
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect((error as Error).message).toMatch(/0\.actions\.appSignOn\.verificationMethod\.factorMode: /);
+  });
+
+  it('a password policy without its lock-out setting is a malformed answer, never "unlimited attempts"', async () => {
+    const settings = passwordSettings(14, 5, 5);
+    const { lockout: _dropped, ...password } = settings.password;
+    const policy = { id: '00p2', type: 'PASSWORD', name: 'Admins', status: 'ACTIVE', priority: 0 };
+    const error = await damaged(
+      /^\/api\/v1\/policies\?type=PASSWORD/,
+      [{ ...policy, settings: { ...settings, password } }],
+      collectPolicies,
+    );
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect((error as Error).message).toMatch(
+      /^okta listPolicies\(PASSWORD\) returned a malformed response: 0\.settings\.password\.lockout: /,
+    );
   });
 
   it('refuses a body that is not JSON', async () => {

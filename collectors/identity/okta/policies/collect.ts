@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { apiCall, IdentityApiError, parsePayload } from '../../api-error.ts';
+import { IdentityApiError } from '../../api-error.ts';
+import { listOf } from '../list.ts';
 import type { OktaSession } from '../session.ts';
 import type {
   OktaPasswordPolicy,
@@ -8,48 +9,55 @@ import type {
   OktaSignOnRule,
 } from './snapshot.ts';
 
-const num = z.number().nullish();
 const policySchema = z.looseObject({
   id: z.string().min(1),
   name: z.string(),
   status: z.string(),
-  priority: num,
+  priority: z.number().nullish(),
 });
-const passwordSettingsSchema = z
-  .looseObject({
-    password: z
-      .looseObject({
-        complexity: z.looseObject({ minLength: num }).nullish(),
-        age: z.looseObject({ historyCount: num, maxAgeDays: num }).nullish(),
-        lockout: z.looseObject({ maxAttempts: num }).nullish(),
-      })
-      .nullish(),
-  })
-  .nullish();
-const ruleSchema = z.looseObject({
-  id: z.string().min(1),
-  name: z.string(),
-  status: z.string(),
-  actions: z
-    .looseObject({
-      signon: z.looseObject({ access: z.string().nullish(), requireFactor: z.boolean().nullish() }).nullish(),
-      appSignOn: z
-        .looseObject({
-          access: z.string().nullish(),
-          verificationMethod: z.looseObject({ factorMode: z.string().nullish() }).nullish(),
-        })
-        .nullish(),
-    })
-    .nullish(),
+/**
+ * Okta returns every setting of a password policy, its defaults included (0: no history, never locked
+ * out): one missing or of another type is a malformed answer, never read as "unset".
+ */
+const count = z.number().int().nonnegative();
+const passwordPolicySchema = policySchema.extend({
+  settings: z.looseObject({
+    password: z.looseObject({
+      complexity: z.looseObject({ minLength: count }),
+      age: z.looseObject({ historyCount: count, maxAgeDays: count }),
+      lockout: z.looseObject({ maxAttempts: count }),
+    }),
+  }),
+});
+const ruleFields = { id: z.string().min(1), name: z.string(), status: z.string() };
+/** A global session policy's rule: Okta states whether it requires a factor, false included. */
+const signOnRuleSchema = z.looseObject({
+  ...ruleFields,
+  actions: z.looseObject({
+    signon: z.looseObject({ access: z.string().min(1), requireFactor: z.boolean() }),
+  }),
+});
+/** An authentication policy's rule: an ASSURANCE method states its factor mode (AUTH_METHOD_CHAIN has none). */
+const accessRuleSchema = z.looseObject({
+  ...ruleFields,
+  actions: z.looseObject({
+    appSignOn: z.looseObject({
+      access: z.string().min(1),
+      verificationMethod: z
+        .looseObject({ type: z.string().min(1), factorMode: z.string().optional() })
+        .refine((method) => method.type !== 'ASSURANCE' || method.factorMode !== undefined, {
+          path: ['factorMode'],
+          message: 'an ASSURANCE verification method states its factorMode',
+        }),
+    }),
+  }),
 });
 
-type PolicyType = 'PASSWORD' | 'OKTA_SIGN_ON' | 'ACCESS_POLICY';
+type SignOnType = OktaSignOnPolicy['type'];
 
-async function listPolicies(session: OktaSession, type: PolicyType) {
-  const operation = `listPolicies(${type})`;
+async function listPolicies<T>(session: OktaSession, type: 'PASSWORD' | SignOnType, schema: z.ZodType<T>) {
   try {
-    const raw = await apiCall('okta', operation, () => session.list('/api/v1/policies', { type }));
-    return raw.map((p) => ({ raw: p, policy: parsePayload(policySchema, p, 'okta', operation) }));
+    return await listOf(session, `listPolicies(${type})`, schema, '/api/v1/policies', { type });
   } catch (error) {
     // Classic Engine orgs have no authentication policies and answer 400 for the type.
     if (type === 'ACCESS_POLICY' && error instanceof IdentityApiError && error.status === 400) return [];
@@ -57,54 +65,60 @@ async function listPolicies(session: OktaSession, type: PolicyType) {
   }
 }
 
-function toRule(raw: unknown): OktaSignOnRule {
-  const r = parsePayload(ruleSchema, raw, 'okta', 'listPolicyRules');
-  const signon = r.actions?.signon;
-  const app = r.actions?.appSignOn;
-  return {
-    id: r.id,
-    name: r.name,
-    status: r.status,
-    access: signon?.access ?? app?.access ?? null,
-    requiresMfa: signon?.requireFactor === true || app?.verificationMethod?.factorMode === '2FA',
-  };
+async function listRules(
+  session: OktaSession,
+  policyId: string,
+  type: SignOnType,
+): Promise<OktaSignOnRule[]> {
+  const path = `/api/v1/policies/${encodeURIComponent(policyId)}/rules`;
+  if (type === 'OKTA_SIGN_ON') {
+    const rules = await listOf(session, 'listPolicyRules', signOnRuleSchema, path);
+    return rules.map(({ id, name, status, actions: { signon } }) => ({
+      id,
+      name,
+      status,
+      access: signon.access,
+      requiresMfa: signon.requireFactor,
+    }));
+  }
+  const rules = await listOf(session, 'listPolicyRules', accessRuleSchema, path);
+  return rules.map(({ id, name, status, actions: { appSignOn } }) => ({
+    id,
+    name,
+    status,
+    access: appSignOn.access,
+    requiresMfa: appSignOn.verificationMethod.factorMode === '2FA',
+  }));
 }
 
 export async function collect(session: OktaSession): Promise<OktaPoliciesSnapshot> {
   const [password, signOn, access] = await Promise.all([
-    listPolicies(session, 'PASSWORD'),
-    listPolicies(session, 'OKTA_SIGN_ON'),
-    listPolicies(session, 'ACCESS_POLICY'),
+    listPolicies(session, 'PASSWORD', passwordPolicySchema),
+    listPolicies(session, 'OKTA_SIGN_ON', policySchema),
+    listPolicies(session, 'ACCESS_POLICY', policySchema),
   ]);
-  const passwordPolicies: OktaPasswordPolicy[] = password.map(({ raw, policy }) => {
-    const settings = parsePayload(
-      passwordSettingsSchema,
-      (raw as { settings?: unknown }).settings,
-      'okta',
-      'listPolicies(PASSWORD).settings',
-    )?.password;
-    return {
-      id: policy.id,
-      name: policy.name,
-      status: policy.status,
-      priority: policy.priority ?? null,
-      minLength: settings?.complexity?.minLength ?? null,
-      historyCount: settings?.age?.historyCount ?? null,
-      maxAgeDays: settings?.age?.maxAgeDays ?? null,
-      lockoutMaxAttempts: settings?.lockout?.maxAttempts ?? null,
-    };
-  });
+  const passwordPolicies: OktaPasswordPolicy[] = password.map(({ settings: { password: p }, ...policy }) => ({
+    id: policy.id,
+    name: policy.name,
+    status: policy.status,
+    priority: policy.priority ?? null,
+    minLength: p.complexity.minLength,
+    historyCount: p.age.historyCount,
+    maxAgeDays: p.age.maxAgeDays,
+    lockoutMaxAttempts: p.lockout.maxAttempts,
+  }));
   const withType = [
-    ...signOn.map((p) => ({ ...p, type: 'OKTA_SIGN_ON' as const })),
-    ...access.map((p) => ({ ...p, type: 'ACCESS_POLICY' as const })),
+    ...signOn.map((policy) => ({ policy, type: 'OKTA_SIGN_ON' as const })),
+    ...access.map((policy) => ({ policy, type: 'ACCESS_POLICY' as const })),
   ];
   const signOnPolicies: OktaSignOnPolicy[] = await Promise.all(
-    withType.map(async ({ policy, type }) => {
-      const rules = await apiCall('okta', 'listPolicyRules', () =>
-        session.list(`/api/v1/policies/${encodeURIComponent(policy.id)}/rules`),
-      );
-      return { id: policy.id, name: policy.name, type, status: policy.status, rules: rules.map(toRule) };
-    }),
+    withType.map(async ({ policy, type }) => ({
+      id: policy.id,
+      name: policy.name,
+      type,
+      status: policy.status,
+      rules: await listRules(session, policy.id, type),
+    })),
   );
   return { orgUrl: session.orgUrl, passwordPolicies, signOnPolicies };
 }
