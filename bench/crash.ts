@@ -216,7 +216,7 @@ const runStart = (next: () => number) =>
 
 /**
  * `runs` seeded crash runs, each on a fresh copy of one seeded base store, all fed by one GitHub stand-in:
- * each picks an operation, kills it (SIGKILL) at a seeded point of its measured duration, checks that the store
+ * each picks an operation, kills it (SIGKILL) a seeded time after its first write, checks that the store
  * opens and how its index and files agree, reruns the operation, seals the ended hour and verifies the chain.
  */
 export async function crashRuns(options: {
