@@ -12,7 +12,7 @@ import {
 import { collect } from '../../../collectors/identity/google/users/collect.ts';
 import { googleUsers as googleUsersDefinition } from '../../../collectors/identity/google/users/index.ts';
 import type { GoogleUser, GoogleUsersSnapshot } from '../../../collectors/identity/google/users/snapshot.ts';
-import { collectTargets } from '../../../core/pipeline.ts';
+import { collectArtifact, collectTargets } from '../../../core/pipeline.ts';
 import {
   context,
   daysBefore,
@@ -181,6 +181,97 @@ describe('google.users collect against the Directory API stand-in', () => {
       response: { status: 200, raw: 'Service Unavailable' },
     });
     await expect(collect(session())).rejects.toThrow(MalformedResponseError);
+  });
+});
+
+/** A user as users.list answers for the fields the collector asks, to damage one field at a time. */
+const listed = (over: Record<string, unknown> = {}) => ({
+  id: '9',
+  primaryEmail: 'zed@acme.example',
+  suspended: false,
+  archived: false,
+  isAdmin: true,
+  isDelegatedAdmin: false,
+  isEnrolledIn2Sv: true,
+  isEnforcedIn2Sv: true,
+  lastLoginTime: '2026-11-20T08:00:00.000Z',
+  creationTime: created,
+  ...over,
+});
+
+describe('google.users records what users.list established, nothing guessed', () => {
+  let google: GoogleStandIn;
+  beforeAll(async () => {
+    google = await startGoogleStandIn({
+      adminEmail: ADMIN,
+      users: [
+        { id: '1', primaryEmail: ADMIN, isEnrolledIn2Sv: true, isEnforcedIn2Sv: true, creationTime: created },
+      ],
+    });
+  });
+  afterAll(() => google.close());
+
+  /** The artifact of one collection whose users.list answers `body`. */
+  const collectedFrom = async (body: unknown) => {
+    google.inject({ path: /^\/admin\/directory\/v1\/users/, response: { status: 200, body } });
+    const session = googleSession({
+      serviceAccount: google.serviceAccountKey,
+      adminEmail: ADMIN,
+      tokenUrl: `${google.url}/token`,
+      apiRootUrl: google.url,
+    });
+    return collectArtifact(
+      { collector: googleUsers, scope: { source: 'google', id: 'acme.example' }, session },
+      new Date(created),
+    );
+  };
+  const errorOf = async (body: unknown) => {
+    const artifact = await collectedFrom(body);
+    if (artifact.status !== 'error') throw new Error(`collected ${JSON.stringify(artifact.snapshot)}`);
+    return artifact.error;
+  };
+
+  it('an intact answer is a snapshot of what it says', async () => {
+    const artifact = await collectedFrom({ users: [listed()] });
+    expect(artifact.status === 'ok' && artifact.snapshot).toEqual({
+      customer: 'my_customer',
+      users: [{ ...listed() }],
+    });
+  });
+
+  // Each flag was read `?? false` when missing: "not suspended", "not an admin", "no 2SV".
+  it.each([
+    'suspended',
+    'archived',
+    'isAdmin',
+    'isDelegatedAdmin',
+    'isEnrolledIn2Sv',
+    'isEnforcedIn2Sv',
+    'lastLoginTime',
+    'creationTime',
+  ])('a user without %s is an error naming the request, the user and the field', async (field) => {
+    const error = await errorOf({ users: [listed(), listed({ id: '10', [field]: undefined })] });
+    expect(error).toMatchObject({ code: 'MalformedResponse', operation: 'users.list' });
+    expect(error.message).toContain(`google users.list returned a malformed response: users.1.${field}:`);
+  });
+
+  it.each([
+    ['isAdmin', 'true'],
+    ['suspended', null],
+    ['isEnrolledIn2Sv', 1],
+    ['lastLoginTime', 'not-a-date'],
+    ['lastLoginTime', '2026-02-30T00:00:00.000Z'],
+    ['creationTime', 0],
+    ['creationTime', '01/02/2025'],
+  ])('a user whose %s is %j is an error naming the field', async (field, value) => {
+    const error = await errorOf({ users: [listed({ [field]: value })] });
+    expect(error.message).toContain(`users.0.${field}:`);
+  });
+
+  it('an empty directory, a user listed twice or an empty page token is an error, not "no admins"', async () => {
+    expect((await errorOf({})).message).toMatch(/users: no user listed/);
+    expect((await errorOf({ users: [listed(), listed()] })).message).toMatch(/user 9 listed twice/);
+    expect((await errorOf({ users: [listed()], nextPageToken: '' })).message).toMatch(/nextPageToken:/);
   });
 });
 
