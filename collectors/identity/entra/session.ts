@@ -7,10 +7,10 @@ import {
   Client,
   type Context,
   type Middleware,
-  type PageCollection,
-  PageIterator,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+import * as z from 'zod';
+import { issueLine } from '../../../core/validate.ts';
 import { IDP_MAX_RETRIES, retryDelayMs, sleep } from '../api-error.ts';
 
 /** Microsoft Graph application permissions the collectors need (admin-consented, read-only). */
@@ -45,7 +45,7 @@ export interface EntraSessionOptions {
 export interface EntraSession {
   readonly tenantId: string;
   readonly client: Client;
-  /** Every item of a Graph collection (see `listAll` in list.ts, which the collectors call). */
+  /** Every item of a Graph collection (see `listOf` in list.ts, which the collectors call). */
   readonly list: (path: string, query: Record<string, string>) => Promise<unknown[]>;
 }
 
@@ -210,17 +210,36 @@ export function entraSession(options: EntraSessionOptions): EntraSession {
   return { tenantId: options.tenantId, client, list: (path, query) => listPages(client, path, query) };
 }
 
-/** Every item of a Graph collection, following `@odata.nextLink` with the SDK's PageIterator. */
+const MAX_PAGES = 10_000;
+
+/**
+ * One page of a Graph collection. Every page holds `value`, and only a page with more after it holds
+ * `@odata.nextLink`: a page without `value` is no evidence that the collection ended there.
+ */
+const pageSchema = z.looseObject({
+  value: z.array(z.unknown()),
+  '@odata.nextLink': z.url({ protocol: /^https?$/ }).optional(),
+});
+
+/**
+ * Every item of a Graph collection, following `@odata.nextLink`. A page of another shape throws a SyntaxError
+ * naming the page and the field, which `apiCall` records as a malformed answer (the SDK's PageIterator ended
+ * the list quietly at a page without `value`).
+ */
 async function listPages(client: Client, path: string, query: Record<string, string>): Promise<unknown[]> {
+  const items: unknown[] = [];
   let request = client.api(path);
   if (Object.keys(query).length) request = request.query(query);
-  const first = (await request.get()) as PageCollection;
-  if (!first || !Array.isArray(first.value)) throw new SyntaxError(`${path}: response has no "value" array`);
-  const items: unknown[] = [];
-  const iterator = new PageIterator(client, first, (item) => {
-    items.push(item);
-    return true;
-  });
-  await iterator.iterate();
-  return items;
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const result = pageSchema.safeParse(await request.get());
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new SyntaxError(`${path} page ${page}: ${issue ? issueLine(issue) : '(root): unexpected shape'}`);
+    }
+    items.push(...result.data.value);
+    const next = result.data['@odata.nextLink'];
+    if (next === undefined) return items;
+    request = client.api(next);
+  }
+  throw new Error(`${path}: more than ${MAX_PAGES} pages, giving up`);
 }

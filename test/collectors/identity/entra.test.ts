@@ -223,7 +223,9 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
     });
     const noValue = await collectPolicies(session()).catch((e) => e);
     expect(noValue).toBeInstanceOf(MalformedResponseError);
-    expect(noValue.message).toMatch(/listConditionalAccessPolicies .*no "value" array/);
+    expect(noValue.message).toMatch(
+      /^entra listConditionalAccessPolicies returned a malformed response: .*page 1: value: /,
+    );
 
     entra.inject({
       path: /^\/v1\.0\/users/,
@@ -231,7 +233,214 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
     });
     const noUpn = await collect(session()).catch((e) => e);
     expect(noUpn).toBeInstanceOf(MalformedResponseError);
-    expect(noUpn.message).toMatch(/entra listUsers returned a malformed response: userPrincipalName/);
+    expect(noUpn.message).toMatch(/entra listUsers returned a malformed response: 0\.userPrincipalName/);
+  });
+
+  /** Graph's answer to `path`, once, replaced by `body`; what collecting the users (or `run`) then throws. */
+  const damaged = async (
+    path: RegExp,
+    body: unknown,
+    run: (s: ReturnType<typeof session>) => Promise<unknown> = collect,
+  ) => {
+    entra.inject({ path, response: { status: 200, body } });
+    return run(session()).catch((e: unknown) => e);
+  };
+  const malformed = (error: unknown, message: RegExp) => {
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect((error as Error).message).toMatch(message);
+  };
+  const USERS = /^\/v1\.0\/users\?/;
+  const REGISTRATIONS = /^\/v1\.0\/reports\/authenticationMethods\/userRegistrationDetails/;
+  const POLICIES = /^\/v1\.0\/identity\/conditionalAccess\/policies/;
+  /** A user as Graph answers `GET /users` with the collector's `$select`. */
+  const dora = {
+    id: 'u9',
+    displayName: 'dora',
+    userPrincipalName: 'dora@contoso.example',
+    mail: 'dora@contoso.example',
+    accountEnabled: true,
+    userType: 'Member',
+    createdDateTime: created,
+    signInActivity: {
+      lastSignInDateTime: daysBefore(4),
+      lastSignInRequestId: 'r9',
+      lastNonInteractiveSignInDateTime: null,
+      lastNonInteractiveSignInRequestId: null,
+    },
+  };
+  const without = <T extends object>(value: T, key: keyof T) => {
+    const { [key]: _dropped, ...rest } = value;
+    return rest;
+  };
+
+  it.each([
+    ['a null accountEnabled (read as "disabled")', { ...dora, accountEnabled: null }, '0.accountEnabled'],
+    ['a missing accountEnabled (read as "disabled")', without(dora, 'accountEnabled'), '0.accountEnabled'],
+    ['a missing userType (read as "Member")', without(dora, 'userType'), '0.userType'],
+    ['a null userType (read as "Member")', { ...dora, userType: null }, '0.userType'],
+    ['a createdDateTime that is no date', { ...dora, createdDateTime: 'not-a-date' }, '0.createdDateTime'],
+    ['a missing createdDateTime (read as "unknown")', without(dora, 'createdDateTime'), '0.createdDateTime'],
+    [
+      'a last sign-in that is no date',
+      { ...dora, signInActivity: { ...dora.signInActivity, lastSignInDateTime: 'not-a-date' } },
+      '0.signInActivity.lastSignInDateTime',
+    ],
+    [
+      'a missing last non-interactive sign-in (read as "never")',
+      { ...dora, signInActivity: without(dora.signInActivity, 'lastNonInteractiveSignInDateTime') },
+      '0.signInActivity.lastNonInteractiveSignInDateTime',
+    ],
+  ])(
+    'a user with %s is a malformed listUsers answer naming the item and field',
+    async (_what, user, field) => {
+      malformed(
+        await damaged(USERS, { value: [user] }),
+        new RegExp(`^entra listUsers returned a malformed response: ${field.replaceAll('.', '\\.')}: `),
+      );
+    },
+  );
+
+  it('keeps what Graph documents absence to mean: no signInActivity is "never signed in", a null creation date is unknown', async () => {
+    const legacy = { ...dora, id: 'u8', userPrincipalName: 'eve@contoso.example', createdDateTime: null };
+    entra.inject({
+      path: USERS,
+      response: { status: 200, body: { value: [without(dora, 'signInActivity'), legacy] } },
+    });
+    const snapshot = await collect(session());
+    expect(snapshot.users.map((u) => [u.id, u.lastSignIn, u.createdDateTime])).toEqual([
+      ['u9', null, created],
+      ['u8', daysBefore(4), null],
+    ]);
+  });
+
+  it('a registration row without methodsRegistered is malformed, never "no methods"; no row is unknown, not []', async () => {
+    const row = {
+      id: 'u1',
+      userPrincipalName: 'adele@contoso.example',
+      isMfaCapable: true,
+      isMfaRegistered: true,
+      methodsRegistered: ['fido2'],
+    };
+    malformed(
+      await damaged(REGISTRATIONS, { value: [without(row, 'methodsRegistered')] }),
+      /^entra listUserRegistrationDetails returned a malformed response: 0\.methodsRegistered: /,
+    );
+    malformed(
+      await damaged(REGISTRATIONS, { value: [{ ...row, isMfaCapable: null }] }),
+      /^entra listUserRegistrationDetails returned a malformed response: 0\.isMfaCapable: /,
+    );
+    const snapshot = await collect(session());
+    const old = snapshot.users.find((u) => u.id === 'u4');
+    expect([old?.mfaCapable, old?.mfaRegistered, old?.methodsRegistered]).toEqual([null, null, null]);
+  });
+
+  it('a later page without value is malformed, never the end of the users', async () => {
+    malformed(
+      await damaged(/^\/v1\.0\/users\?.*\$skiptoken=/, { '@odata.context': 'x' }),
+      /^entra listUsers returned a malformed response: .*page 2: value: /,
+    );
+  });
+
+  it.each([
+    ['no URL', 'http://[bad'],
+    ['not text', 0],
+    ['null', null],
+  ])('a next link that is %s is a malformed answer, never followed', async (_what, nextLink) => {
+    malformed(
+      await damaged(USERS, { value: [], '@odata.nextLink': nextLink }),
+      /^entra listUsers returned a malformed response: .*page 1: @odata\.nextLink: /,
+    );
+  });
+
+  it('a role without its roleTemplateId is malformed, and a member without an id', async () => {
+    malformed(
+      await damaged(/^\/v1\.0\/directoryRoles\?|^\/v1\.0\/directoryRoles$/, {
+        value: [{ id: 'r1', displayName: 'Global Administrator' }],
+      }),
+      /^entra listDirectoryRoles returned a malformed response: 0\.roleTemplateId: /,
+    );
+    malformed(
+      await damaged(/^\/v1\.0\/directoryRoles\/r1\/members/, {
+        value: [{ '@odata.type': '#microsoft.graph.user' }],
+      }),
+      /^entra listDirectoryRoleMembers returned a malformed response: 0\.id: /,
+    );
+  });
+
+  const policy = caPolicy('p9', 'Require MFA for everyone', { includeUsers: ['All'], excludeUsers: ['bg1'] });
+  const withUsers = (users: unknown) => ({ ...policy, conditions: { ...policy.conditions, users } });
+  it.each([
+    [
+      'without excludeUsers (read as "no exclusions")',
+      withUsers(without(policy.conditions.users, 'excludeUsers')),
+      '0.conditions.users.excludeUsers',
+    ],
+    [
+      'with excludeRoles null (read as "no role excluded")',
+      withUsers({ ...policy.conditions.users, excludeRoles: null }),
+      '0.conditions.users.excludeRoles',
+    ],
+    ['without users or client applications', withUsers(null), '0.conditions.users'],
+    [
+      'without includeApplications',
+      {
+        ...policy,
+        conditions: {
+          ...policy.conditions,
+          applications: without(policy.conditions.applications, 'includeApplications'),
+        },
+      },
+      '0.conditions.applications.includeApplications',
+    ],
+    [
+      'whose grant controls state no operator',
+      { ...policy, grantControls: without(policy.grantControls, 'operator') },
+      '0.grantControls.operator',
+    ],
+    ['in a state Graph does not document', { ...policy, state: 'x' }, '0.state'],
+  ])('a policy %s is a malformed answer naming the field', async (_what, body, field) => {
+    malformed(
+      await damaged(POLICIES, { value: [body] }, collectPolicies),
+      new RegExp(
+        `^entra listConditionalAccessPolicies returned a malformed response: ${field.replaceAll('.', '\\.')}: `,
+      ),
+    );
+  });
+
+  it('keeps what Graph documents absence to mean: no grant controls, and a workload-identity policy has no users', async () => {
+    entra.inject({
+      path: POLICIES,
+      response: {
+        status: 200,
+        body: {
+          value: [
+            { ...policy, grantControls: null },
+            {
+              ...withUsers(null),
+              id: 'p8',
+              displayName: 'Block risky service principals',
+              conditions: {
+                ...withUsers(null).conditions,
+                clientApplications: { includeServicePrincipals: ['All'], excludeServicePrincipals: [] },
+              },
+            },
+          ],
+        },
+      },
+    });
+    const snapshot = await collectPolicies(session());
+    expect(
+      snapshot.policies.map((p) => [
+        p.id,
+        p.includeUsers,
+        p.excludeUsers,
+        p.grantOperator,
+        p.builtInControls,
+      ]),
+    ).toEqual([
+      ['p8', [], [], 'OR', ['mfa']],
+      ['p9', ['All'], ['bg1'], null, []],
+    ]);
   });
 
   it('gives up after the retries when throttling persists, naming the status', async () => {

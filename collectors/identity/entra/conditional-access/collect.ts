@@ -1,43 +1,54 @@
 import * as z from 'zod';
-import { parsePayload } from '../../api-error.ts';
-import { listAll } from '../list.ts';
+import { listOf } from '../list.ts';
 import type { EntraSession } from '../session.ts';
 import type { ConditionalAccessPolicy, ConditionalAccessSnapshot } from './snapshot.ts';
 
-const ids = z
-  .array(z.string())
-  .nullish()
-  .transform((v) => v ?? []);
+/**
+ * Graph answers every collection of a policy, empty ones as `[]`: a missing or null one is a malformed answer,
+ * never "nobody excluded" or "no role covered".
+ */
+const ids = z.array(z.string());
+const usersSchema = z.looseObject({
+  includeUsers: ids,
+  excludeUsers: ids,
+  includeGroups: ids,
+  excludeGroups: ids,
+  includeRoles: ids,
+  excludeRoles: ids,
+});
 const policySchema = z.looseObject({
   id: z.string().min(1),
   displayName: z.string(),
-  state: z.string(),
-  conditions: z.looseObject({
-    users: z
-      .looseObject({
-        includeUsers: ids,
-        excludeUsers: ids,
-        includeGroups: ids,
-        excludeGroups: ids,
-        includeRoles: ids,
-        excludeRoles: ids,
-      })
-      .nullish(),
-    applications: z.looseObject({ includeApplications: ids, excludeApplications: ids }).nullish(),
-  }),
+  state: z.enum(['enabled', 'disabled', 'enabledForReportingButNotEnforced']),
+  conditions: z
+    .looseObject({
+      // Documented: a policy names users, or client applications (workload identities) and then no users.
+      users: usersSchema.nullish(),
+      clientApplications: z.looseObject({}).nullish(),
+      applications: z.looseObject({ includeApplications: ids, excludeApplications: ids }),
+    })
+    .refine((c) => c.users != null || c.clientApplications != null, {
+      path: ['users'],
+      message: 'a policy names users or client applications',
+    }),
+  // Documented as optional: a policy with session controls only has no grant controls.
   grantControls: z
     .looseObject({
-      operator: z.string().nullish(),
+      operator: z.enum(['AND', 'OR']),
       builtInControls: ids,
-      authenticationStrength: z.looseObject({ displayName: z.string().nullish(), id: z.string() }).nullish(),
+      authenticationStrength: z.looseObject({ id: z.string().min(1), displayName: z.string() }).nullable(),
     })
     .nullish(),
 });
 
 export async function collect(session: EntraSession): Promise<ConditionalAccessSnapshot> {
-  const raw = await listAll(session, 'listConditionalAccessPolicies', '/identity/conditionalAccess/policies');
-  const policies: ConditionalAccessPolicy[] = raw.map((r) => {
-    const p = parsePayload(policySchema, r, 'entra', 'listConditionalAccessPolicies');
+  const listed = await listOf(
+    session,
+    'listConditionalAccessPolicies',
+    policySchema,
+    '/identity/conditionalAccess/policies',
+  );
+  const policies: ConditionalAccessPolicy[] = listed.map((p) => {
     const users = p.conditions.users;
     const apps = p.conditions.applications;
     const strength = p.grantControls?.authenticationStrength;
@@ -51,11 +62,11 @@ export async function collect(session: EntraSession): Promise<ConditionalAccessS
       excludeGroups: users?.excludeGroups ?? [],
       includeRoles: users?.includeRoles ?? [],
       excludeRoles: users?.excludeRoles ?? [],
-      includeApplications: apps?.includeApplications ?? [],
-      excludeApplications: apps?.excludeApplications ?? [],
+      includeApplications: apps.includeApplications,
+      excludeApplications: apps.excludeApplications,
       grantOperator: p.grantControls?.operator ?? null,
       builtInControls: p.grantControls?.builtInControls ?? [],
-      authenticationStrength: strength ? (strength.displayName ?? strength.id) : null,
+      authenticationStrength: strength ? strength.displayName || strength.id : null,
     };
   });
   policies.sort((a, b) => a.displayName.localeCompare(b.displayName));

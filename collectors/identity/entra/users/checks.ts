@@ -15,7 +15,7 @@ function judgeMfaCapable(u: EntraUser): readonly [boolean, string] {
   return u.mfaCapable
     ? [
         true,
-        `${u.userPrincipalName} is MFA capable (${u.methodsRegistered.join(', ') || 'methods not listed'})`,
+        `${u.userPrincipalName} is MFA capable (${u.methodsRegistered?.join(', ') || 'methods not listed'})`,
       ]
     : [false, `${u.userPrincipalName} has no MFA method registered that policy allows`];
 }

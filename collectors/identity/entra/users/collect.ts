@@ -1,21 +1,27 @@
 import * as z from 'zod';
-import { parsePayload } from '../../api-error.ts';
-import { listAll } from '../list.ts';
+import { timestamp } from '../../api-error.ts';
+import { listOf } from '../list.ts';
 import type { EntraSession } from '../session.ts';
 import type { EntraUser, EntraUsersSnapshot } from './snapshot.ts';
 
+/**
+ * A user as `GET /users` answers the collector's `$select`: Graph sends every selected property, null where
+ * the user has no value. A property missing or of another type is a malformed answer, never a default.
+ */
 const userSchema = z.looseObject({
   id: z.string().min(1),
   userPrincipalName: z.string().min(1),
-  mail: z.string().nullish(),
-  displayName: z.string().nullish(),
-  accountEnabled: z.boolean().nullish(),
-  userType: z.string().nullish(),
-  createdDateTime: z.string().nullish(),
+  mail: z.string().nullable(),
+  displayName: z.string().nullable(),
+  accountEnabled: z.boolean(),
+  userType: z.enum(['Member', 'Guest']),
+  // Documented as null for some users created (or synced) before June 2018: unknown, not "just created".
+  createdDateTime: timestamp.nullable(),
+  // Documented as not returned for a user who never signed in, or last did before April 2020.
   signInActivity: z
     .looseObject({
-      lastSignInDateTime: z.string().nullish(),
-      lastNonInteractiveSignInDateTime: z.string().nullish(),
+      lastSignInDateTime: timestamp.nullable(),
+      lastNonInteractiveSignInDateTime: timestamp.nullable(),
     })
     .nullish(),
 });
@@ -23,66 +29,69 @@ const registrationSchema = z.looseObject({
   id: z.string().min(1),
   isMfaCapable: z.boolean(),
   isMfaRegistered: z.boolean(),
-  methodsRegistered: z.array(z.string()).default([]),
+  methodsRegistered: z.array(z.string()),
 });
 const roleSchema = z.looseObject({
   id: z.string().min(1),
   displayName: z.string(),
-  roleTemplateId: z.string(),
+  roleTemplateId: z.string().min(1),
 });
-const memberSchema = z.looseObject({ id: z.string().min(1), '@odata.type': z.string().optional() });
+const memberSchema = z.looseObject({ id: z.string().min(1) });
 
+/** The later of two sign-ins, compared as instants (text order holds only for one format and offset). */
 const latest = (...dates: (string | null | undefined)[]) =>
   dates
     .filter((d): d is string => !!d)
-    .sort()
+    .sort((a, b) => Date.parse(a) - Date.parse(b))
     .at(-1) ?? null;
 
 export async function collect(session: EntraSession): Promise<EntraUsersSnapshot> {
-  const [rawUsers, rawRegistrations, rawRoles] = await Promise.all([
-    listAll(session, 'listUsers', '/users', {
+  const [listed, registrationRows, roles] = await Promise.all([
+    listOf(session, 'listUsers', userSchema, '/users', {
       $select: 'id,displayName,userPrincipalName,mail,accountEnabled,userType,createdDateTime,signInActivity',
       // With signInActivity selected, Graph serves at most 120 users a page.
       $top: '120',
     }),
-    listAll(session, 'listUserRegistrationDetails', '/reports/authenticationMethods/userRegistrationDetails'),
-    listAll(session, 'listDirectoryRoles', '/directoryRoles'),
+    listOf(
+      session,
+      'listUserRegistrationDetails',
+      registrationSchema,
+      '/reports/authenticationMethods/userRegistrationDetails',
+    ),
+    listOf(session, 'listDirectoryRoles', roleSchema, '/directoryRoles'),
   ]);
-  const registrations = new Map(
-    rawRegistrations.map((r) => {
-      const p = parsePayload(registrationSchema, r, 'entra', 'listUserRegistrationDetails');
-      return [p.id, p] as const;
-    }),
-  );
+  const registrations = new Map(registrationRows.map((r) => [r.id, r]));
   const rolesOf = new Map<string, { roleTemplateId: string; displayName: string }[]>();
-  for (const raw of rawRoles) {
-    const role = parsePayload(roleSchema, raw, 'entra', 'listDirectoryRoles');
-    const members = await listAll(session, 'listDirectoryRoleMembers', `/directoryRoles/${role.id}/members`);
-    for (const m of members) {
-      const member = parsePayload(memberSchema, m, 'entra', 'listDirectoryRoleMembers');
+  for (const role of roles) {
+    const members = await listOf(
+      session,
+      'listDirectoryRoleMembers',
+      memberSchema,
+      `/directoryRoles/${encodeURIComponent(role.id)}/members`,
+    );
+    for (const member of members) {
       const list = rolesOf.get(member.id) ?? [];
       list.push({ roleTemplateId: role.roleTemplateId, displayName: role.displayName });
       rolesOf.set(member.id, list);
     }
   }
-  const users: EntraUser[] = rawUsers.map((raw) => {
-    const u = parsePayload(userSchema, raw, 'entra', 'listUsers');
+  const users: EntraUser[] = listed.map((u) => {
     const registration = registrations.get(u.id);
     return {
       id: u.id,
       userPrincipalName: u.userPrincipalName,
-      mail: u.mail ?? null,
-      displayName: u.displayName ?? null,
-      accountEnabled: u.accountEnabled ?? false,
-      userType: u.userType ?? 'Member',
-      createdDateTime: u.createdDateTime ?? null,
+      mail: u.mail,
+      displayName: u.displayName,
+      accountEnabled: u.accountEnabled,
+      userType: u.userType,
+      createdDateTime: u.createdDateTime,
       lastSignIn: latest(
         u.signInActivity?.lastSignInDateTime,
         u.signInActivity?.lastNonInteractiveSignInDateTime,
       ),
       mfaCapable: registration?.isMfaCapable ?? null,
       mfaRegistered: registration?.isMfaRegistered ?? null,
-      methodsRegistered: registration?.methodsRegistered ?? [],
+      methodsRegistered: registration?.methodsRegistered ?? null,
       directoryRoles: (rolesOf.get(u.id) ?? []).sort((a, b) => a.displayName.localeCompare(b.displayName)),
     };
   });

@@ -6,13 +6,17 @@ export interface EntraUser {
   readonly accountEnabled: boolean;
   /** Member or Guest. */
   readonly userType: string;
+  /** Null where Graph has none (some users created or synced before June 2018). */
   readonly createdDateTime: string | null;
   /** The later of the last interactive and non-interactive sign-in; null when never (or not reported). */
   readonly lastSignIn: string | null;
-  /** From the authentication-methods registration report; null when the report has no row for the user. */
+  /**
+   * From the authentication-methods registration report; null when the report has no row for the user (it
+   * has none for disabled users).
+   */
   readonly mfaCapable: boolean | null;
   readonly mfaRegistered: boolean | null;
-  readonly methodsRegistered: readonly string[];
+  readonly methodsRegistered: readonly string[] | null;
   /** Activated directory roles the user is a direct member of. */
   readonly directoryRoles: readonly { readonly roleTemplateId: string; readonly displayName: string }[];
 }
