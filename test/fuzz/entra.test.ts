@@ -6,6 +6,7 @@ import { collectArtifact } from '../../core/pipeline.ts';
 import { caPolicy, type EntraSeed, startEntraStandIn } from '../../demo/identity-stand-ins/entra.ts';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
 import { startMutatingProxy } from './mutating-proxy.ts';
+import { expectSnapshotOrNamedFailure } from './outcome.ts';
 
 /**
  * Each Entra ID collector on Graph answers shaped like the vendor's with random damage at any depth (a field
@@ -117,11 +118,11 @@ describe('fuzz: Entra ID collectors on malformed Graph answers', () => {
             { collector, scope: { source: 'entra', id: TENANT }, session: session() },
             AT,
           );
-          if (artifact.status === 'ok') return;
-          const { code, message, httpStatus } = artifact.error;
-          // Never TypeError, UnknownError or a RequestFailed without a status (a throw inside the client).
-          expect(code === 'MalformedResponse' || httpStatus !== undefined, `${code}: ${message}`).toBe(true);
-          expect(message).toMatch(/^entra \w+ (returned a malformed response|failed with HTTP \d+): /);
+          expectSnapshotOrNamedFailure(artifact);
+          if (artifact.status === 'error')
+            expect(artifact.error.message).toMatch(
+              /^entra \w+ (returned a malformed response|failed with HTTP \d+): /,
+            );
         }),
         { seed: 19, numRuns: 25 },
       );
