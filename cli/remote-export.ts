@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream } from 'node:stream/web';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { Hash } from '@smithy/core/serde';
@@ -22,6 +22,16 @@ export interface RemoteArchive {
 
 export class RemoteExportError extends ProoflineError {
   override name = 'RemoteExportError';
+}
+
+/**
+ * A GET through node:http(s), not fetch: the archive is written as it arrives, and Node 22's fetch dies with an
+ * uncatchable assertion when the server closes the connection while the body is paused for a slower disk.
+ */
+function get(url: string): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    (url.startsWith('https:') ? httpsGet : httpGet)(url, resolve).on('error', reject);
+  });
 }
 
 /** `https://<id>.lambda-url.<region>.on.aws/` → the region its IAM signature is scoped to. */
@@ -85,16 +95,15 @@ export async function remoteExport(
     );
 
   const partial = `${out}.partial`;
-  const download = await fetch(answer.url);
-  if (!download.ok || !download.body)
-    throw new RemoteExportError(`downloading ${answer.key} failed: HTTP ${download.status}`);
+  const download = await get(answer.url);
+  const status = download.statusCode ?? 0;
+  if (status < 200 || status > 299) {
+    download.resume();
+    throw new RemoteExportError(`downloading ${answer.key} failed: HTTP ${status}`);
+  }
   const hashing = hashingStream();
   try {
-    await pipeline(
-      Readable.fromWeb(download.body as ReadableStream),
-      hashing.stream,
-      createWriteStream(partial, { flags: 'wx' }),
-    );
+    await pipeline(download, hashing.stream, createWriteStream(partial, { flags: 'wx' }));
   } catch (error) {
     await rm(partial, { force: true });
     throw error;
