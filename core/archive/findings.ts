@@ -81,8 +81,8 @@ export async function judgedFindings(options: {
   /** The period's artifacts, oldest first (selectEvidence). */
   readonly artifacts: readonly SelectedArtifact[];
   /**
-   * An artifact's findings. A store that hands out one array for every artifact sharing a list (the embedded
-   * store's lists are content-addressed) lets each list be matched to its tracks once.
+   * An artifact's findings. A store that hands out one object per distinct finding (the embedded store keeps
+   * each distinct finding once) lets each be matched to its tracks once.
    */
   readonly findingsOf: (key: string) => Promise<readonly Finding[] | undefined>;
   readonly severityOf: (check: string) => Severity | undefined;
@@ -100,9 +100,9 @@ export async function judgedFindings(options: {
 }
 
 /**
- * The tracks a list of findings feeds, for an artifact evidencing `controls`: one per finding and control
- * listing its check. Artifacts sharing a list (a day's findings are often the day before's) share this
- * matching, so each finding of each artifact costs only its tally.
+ * The tracks a finding feeds, for an artifact evidencing `controls`: one per control listing its check. A store
+ * that hands out one object per distinct finding (the embedded store) has each matched once however many
+ * artifacts hold it, so each finding of each artifact costs only its tally.
  */
 function trackMatcher(options: FindingsOptions) {
   const checksOf = new Map(options.controls.map((c) => [c.id, new Set(c.checks)]));
@@ -110,8 +110,10 @@ function trackMatcher(options: FindingsOptions) {
   // per finding).
   const tracks: Track[] = [];
   const pairs = new Map<string, CheckTracks>();
-  const controlsOfCheck = new Map<string, Map<string, CheckTracks[]>>();
-  const matched = new WeakMap<readonly Finding[], Map<string, { tracks: Track[]; findings: Finding[] }>>();
+  const matched = new Map<
+    string,
+    { byCheck: Map<string, CheckTracks[]>; byFinding: WeakMap<Finding, Track[]> }
+  >();
   const pairOf = (control: string, check: string): CheckTracks => {
     const id = `${control}\n${check}`;
     let pair = pairs.get(id);
@@ -145,35 +147,32 @@ function trackMatcher(options: FindingsOptions) {
     }
     return track;
   };
-  const byCheck = (controls: readonly string[], signature: string) => {
-    let map = controlsOfCheck.get(signature);
-    if (!map) {
-      map = new Map();
+  const forControls = (controls: readonly string[]) => {
+    const signature = controls.join('\n');
+    let entry = matched.get(signature);
+    if (!entry) {
+      const byCheck = new Map<string, CheckTracks[]>();
       for (const control of controls)
         for (const check of checksOf.get(control) ?? [])
-          map.set(check, [...(map.get(check) ?? []), pairOf(control, check)]);
-      controlsOfCheck.set(signature, map);
+          byCheck.set(check, [...(byCheck.get(check) ?? []), pairOf(control, check)]);
+      entry = { byCheck, byFinding: new WeakMap() };
+      matched.set(signature, entry);
     }
-    return map;
+    return entry;
   };
   return {
     tracks: () => tracks,
-    match(list: readonly Finding[], controls: readonly string[]) {
-      const signature = controls.join('\n');
-      const forList = matched.get(list) ?? new Map();
-      matched.set(list, forList);
-      let matches = forList.get(signature);
-      if (!matches) {
-        matches = { tracks: [], findings: [] };
-        const pairsOf = byCheck(controls, signature);
-        for (const f of list)
-          for (const pair of pairsOf.get(f.check) ?? []) {
-            matches.tracks.push(trackOf(pair, f));
-            matches.findings.push(f);
-          }
-        forList.set(signature, matches);
-      }
-      return matches;
+    /** Matches findings of an artifact evidencing `controls`: the tracks of one finding at a time. */
+    forArtifact(controls: readonly string[]) {
+      const { byCheck, byFinding } = forControls(controls);
+      return (f: Finding): readonly Track[] => {
+        let found = byFinding.get(f);
+        if (!found) {
+          found = (byCheck.get(f.check) ?? []).map((pair) => trackOf(pair, f));
+          byFinding.set(f, found);
+        }
+        return found;
+      };
     },
   };
 }
@@ -185,9 +184,9 @@ async function trackFindings(options: FindingsOptions): Promise<Iterable<Track>>
     if (ref.status !== 'ok' || controls.length === 0) continue;
     const list = await options.findingsOf(ref.key);
     if (!list?.length) continue;
-    const { tracks, findings } = matcher.match(list, controls);
+    const tracksOf = matcher.forArtifact(controls);
     const day = ref.collectedAt.slice(0, 10);
-    for (let i = 0; i < tracks.length; i++) record(tracks[i]!, findings[i]!, ref, day, options.exceptions);
+    for (const f of list) for (const track of tracksOf(f)) record(track, f, ref, day, options.exceptions);
   }
   return matcher.tracks();
 }

@@ -5,20 +5,25 @@ import type { Finding } from '../model.ts';
 import { immediateTransaction, type SqliteDatabase, type SqliteStatement } from './sqlite.ts';
 
 /**
- * The embedded index's bulky rows, compact. Each distinct findings list is stored once, deflated, under the
- * SHA-256 of its JSON, and every artifact points at its list: a day's findings are mostly the day before's (the
- * same resources, the same verdicts), so a year keeps a few hundred lists, not one per artifact. Transitions,
- * which carry their control's failing findings, are stored deflated.
+ * The embedded index's bulky rows, compact. A day's findings are mostly the day before's (the same resources,
+ * the same verdicts, a few reasons changed), so each distinct finding is stored once, as JSON, and each distinct
+ * list of findings once, as the ids of its findings, under the SHA-256 of the list's JSON; every artifact points
+ * at its list. A year keeps ~70,000 findings and ~1,400 lists, not the 1.7 million findings its artifacts hold,
+ * and a reader walking the year parses each finding once. Transitions, which carry their control's failing
+ * findings, are stored deflated.
  */
 export const FINDINGS_SCHEMA = `
-CREATE TABLE IF NOT EXISTS findings_lists (id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS distinct_findings (id INTEGER PRIMARY KEY, hash BLOB NOT NULL, json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS distinct_findings_by_hash ON distinct_findings (hash);
+CREATE TABLE IF NOT EXISTS finding_id_lists (id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE, ids BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS artifact_findings (artifact_key TEXT PRIMARY KEY, list INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS artifact_findings_by_list ON artifact_findings (list);
 `;
 
-const LEGACY_FINDINGS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'findings'";
+const hasTable = (db: SqliteDatabase, name: string): boolean =>
+  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 
-const sha256 = (json: string) => createHash('sha256').update(json).digest();
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 /** JSON text as the index stores it: deflated. */
 export const packJson = (json: string): Uint8Array => deflateRawSync(json);
@@ -29,94 +34,163 @@ export const unpackJson = (stored: Uint8Array | string): unknown =>
   JSON.parse(typeof stored === 'string' ? stored : utf8Text(inflateRawSync(stored)));
 
 /**
- * Points `artifactKey` at the list with this JSON, storing the list if it is new; a list no artifact points at
- * any more (the artifact was re-evaluated) is removed. The caller runs it in a transaction.
+ * A list's finding ids, deflated: each as the varint of its zigzagged difference from the one before. Ids of a
+ * list mostly follow one another, so most take one byte before deflating.
  */
-export function linkFindings(db: SqliteDatabase, artifactKey: string, json: string): void {
-  const hash = sha256(json);
-  const find = db.prepare('SELECT id FROM findings_lists WHERE sha256 = ?');
-  let row = find.get(hash) as { id: number } | undefined;
-  if (!row) {
-    db.prepare('INSERT INTO findings_lists (sha256, body) VALUES (?, ?)').run(hash, packJson(json));
-    row = find.get(hash) as { id: number };
+export function packIds(ids: readonly number[]): Uint8Array {
+  const bytes: number[] = [];
+  let previous = 0;
+  for (const id of ids) {
+    const delta = id - previous;
+    previous = id;
+    let zigzag = delta >= 0 ? delta * 2 : -delta * 2 - 1;
+    while (zigzag >= 0x80) {
+      bytes.push((zigzag % 0x80) | 0x80);
+      zigzag = Math.floor(zigzag / 0x80);
+    }
+    bytes.push(zigzag);
   }
-  const previous = db.prepare('SELECT list FROM artifact_findings WHERE artifact_key = ?').get(artifactKey) as
-    | { list: number }
-    | undefined;
-  db.prepare('INSERT OR REPLACE INTO artifact_findings (artifact_key, list) VALUES (?, ?)').run(
-    artifactKey,
-    row.id,
-  );
-  if (previous && previous.list !== row.id) {
-    db.prepare(
-      'DELETE FROM findings_lists WHERE id = ? AND NOT EXISTS (SELECT 1 FROM artifact_findings WHERE list = ?)',
-    ).run(previous.list, previous.list);
+  return deflateRawSync(Uint8Array.from(bytes));
+}
+
+export function unpackIds(packed: Uint8Array): number[] {
+  const bytes = inflateRawSync(packed);
+  const ids: number[] = [];
+  let previous = 0;
+  for (let i = 0; i < bytes.length; ) {
+    let zigzag = 0;
+    let scale = 1;
+    for (;;) {
+      const byte = bytes[i++]!;
+      zigzag += (byte & 0x7f) * scale;
+      if (byte < 0x80) break;
+      scale *= 0x80;
+    }
+    previous += zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
+    ids.push(previous);
   }
+  return ids;
+}
+
+interface FindingStatements {
+  readonly findList: SqliteStatement;
+  readonly insertList: SqliteStatement;
+  readonly findFinding: SqliteStatement;
+  readonly insertFinding: SqliteStatement;
+  readonly previousList: SqliteStatement;
+  readonly link: SqliteStatement;
+  readonly dropList: SqliteStatement;
+  readonly idsOf: SqliteStatement;
+  readonly texts: SqliteStatement;
+}
+
+/** Prepared once per database: an evaluation writes, and an archive reads, thousands of lists. */
+const prepared = new WeakMap<SqliteDatabase, FindingStatements>();
+function statements(db: SqliteDatabase): FindingStatements {
+  let s = prepared.get(db);
+  if (!s) {
+    s = {
+      findList: db.prepare('SELECT id FROM finding_id_lists WHERE sha256 = ?'),
+      insertList: db.prepare('INSERT INTO finding_id_lists (id, sha256, ids) VALUES (?, ?, ?)'),
+      findFinding: db.prepare('SELECT id FROM distinct_findings WHERE hash = ? AND json = ?'),
+      insertFinding: db.prepare('INSERT INTO distinct_findings (hash, json) VALUES (?, ?)'),
+      previousList: db.prepare('SELECT list FROM artifact_findings WHERE artifact_key = ?'),
+      link: db.prepare('INSERT OR REPLACE INTO artifact_findings (artifact_key, list) VALUES (?, ?)'),
+      dropList: db.prepare(
+        'DELETE FROM finding_id_lists WHERE id = ? AND NOT EXISTS (SELECT 1 FROM artifact_findings WHERE list = ?)',
+      ),
+      idsOf: db.prepare(
+        'SELECT ids FROM artifact_findings JOIN finding_id_lists ON id = list WHERE artifact_key = ?',
+      ),
+      texts: db.prepare('SELECT id, json FROM distinct_findings WHERE id BETWEEN ? AND ?'),
+    };
+    prepared.set(db, s);
+  }
+  return s;
+}
+
+/** The id of the list with this JSON, storing it (and any finding not stored yet) when it is new. */
+function storeList(db: SqliteDatabase, texts: readonly string[], id: number | null = null): number {
+  const s = statements(db);
+  const hash = sha256(`[${texts.join(',')}]`);
+  const stored = s.findList.get(hash) as { id: number } | undefined;
+  if (stored) return stored.id;
+  const ids = texts.map((json) => {
+    const key = sha256(json).subarray(0, 8);
+    const found = s.findFinding.get(key, json) as { id: number } | undefined;
+    return found ? found.id : Number(s.insertFinding.run(key, json).lastInsertRowid);
+  });
+  return Number(s.insertList.run(id, hash, packIds(ids)).lastInsertRowid);
 }
 
 /**
- * Parsed findings lists by the SHA-256 of their JSON, the most recently read first out. Artifacts share lists,
- * so a reader walking a period (an archive's judgement) inflates and parses each list once, and gets the same
- * array for every artifact pointing at it. The arrays are frozen: one caller cannot change another's.
+ * Points `artifactKey` at its list of findings, storing the list if it is new; a list no artifact points at any
+ * more (the artifact was re-evaluated) is removed. Its findings stay: finding which other list holds them would
+ * mean reading every list, and a re-evaluation that changes an artifact's findings is rare. The caller runs it in
+ * a transaction.
  */
-export class FindingsListCache {
-  private readonly lists = new Map<string, Finding[]>();
-  constructor(private readonly capacity = 64) {}
-
-  /**
-   * The list with this SHA-256: `body` is read only when it is not cached, and the list is kept only when
-   * `shared` (more than one artifact points at it). A year's largest lists are each one day's alone: kept,
-   * they would outlive the young generation and make most of the export's garbage-collection time.
-   */
-  get(sha256: Uint8Array, body: () => Uint8Array, shared: () => boolean): Finding[] {
-    const id = Buffer.from(sha256.buffer, sha256.byteOffset, sha256.byteLength).toString('hex');
-    let list = this.lists.get(id);
-    if (list) this.lists.delete(id);
-    else {
-      list = unpackJson(body()) as Finding[];
-      for (const f of list) Object.freeze(f);
-      Object.freeze(list);
-      if (!shared()) return list;
-      if (this.lists.size >= this.capacity) this.lists.delete(this.lists.keys().next().value!);
-    }
-    this.lists.set(id, list);
-    return list;
-  }
+export function linkFindings(db: SqliteDatabase, artifactKey: string, findings: readonly Finding[]): void {
+  const s = statements(db);
+  const list = storeList(
+    db,
+    findings.map((f) => JSON.stringify(f)),
+  );
+  const previous = s.previousList.get(artifactKey) as { list: number } | undefined;
+  s.link.run(artifactKey, list);
+  if (previous && previous.list !== list) s.dropList.run(previous.list, previous.list);
 }
 
-/** The statements readFindings runs, prepared once per database: an archive reads thousands of lists. */
-const findingsStatements = new WeakMap<SqliteDatabase, Record<'list' | 'body' | 'shared', SqliteStatement>>();
-function findingsQueries(db: SqliteDatabase) {
-  let queries = findingsStatements.get(db);
-  if (!queries) {
-    queries = {
-      list: db.prepare(
-        'SELECT id, sha256 FROM artifact_findings JOIN findings_lists ON id = list WHERE artifact_key = ?',
-      ),
-      body: db.prepare('SELECT body FROM findings_lists WHERE id = ?'),
-      shared: db.prepare(
-        'SELECT count(*) AS n FROM (SELECT 1 FROM artifact_findings WHERE list = ? LIMIT 2)',
-      ),
-    };
-    findingsStatements.set(db, queries);
+/**
+ * Parsed findings by id, each frozen and handed to every list holding it, so a reader walking a period parses
+ * each distinct finding once and can remember what it made of one finding object. Bounded: past `capacity` it
+ * starts again (a reader then parses some findings twice, nothing worse).
+ */
+export class FindingsCache {
+  private readonly byId = new Map<number, Finding>();
+  constructor(private readonly capacity = 250_000) {}
+
+  /** The findings with these ids, reading the ones not cached in runs of consecutive ids. */
+  list(db: SqliteDatabase, ids: readonly number[]): Finding[] {
+    const missing = ids.filter((id) => !this.byId.has(id)).sort((a, b) => a - b);
+    if (this.byId.size + missing.length > this.capacity) this.byId.clear();
+    for (let i = 0; i < missing.length; ) {
+      let j = i;
+      while (j + 1 < missing.length && missing[j + 1]! - missing[j]! <= 1) j++;
+      for (const row of statements(db).texts.all(missing[i]!, missing[j]!) as { id: number; json: string }[])
+        if (!this.byId.has(row.id)) this.byId.set(row.id, Object.freeze(JSON.parse(row.json) as Finding));
+      i = j + 1;
+    }
+    return ids.map((id) => {
+      const finding = this.byId.get(id);
+      if (!finding) throw new Error(`index: finding ${id} of a findings list is missing`);
+      return finding;
+    });
   }
-  return queries;
 }
 
 export function readFindings(
   db: SqliteDatabase,
   artifactKey: string,
-  cache?: FindingsListCache,
+  cache: FindingsCache,
 ): readonly Finding[] | undefined {
-  const queries = findingsQueries(db);
-  const row = queries.list.get(artifactKey) as { id: number; sha256: Uint8Array } | undefined;
-  if (row) {
-    const body = () => (queries.body.get(row.id) as { body: Uint8Array }).body;
-    if (!cache) return unpackJson(body()) as Finding[];
-    return cache.get(row.sha256, body, () => (queries.shared.get(row.id) as { n: number }).n > 1);
-  }
+  const row = statements(db).idsOf.get(artifactKey) as { ids: Uint8Array } | undefined;
+  if (row) return Object.freeze(cache.list(db, unpackIds(row.ids)));
   // A read-only open leaves an older index's findings where they are: moving them is the next writer's job.
-  if (!db.prepare(LEGACY_FINDINGS).get()) return undefined;
+  return legacyFindings(db, artifactKey);
+}
+
+/**
+ * An artifact's findings as an older index holds them: deflated JSON lists (development versions after 0.1.0)
+ * or one JSON text per artifact (0.1.0).
+ */
+function legacyFindings(db: SqliteDatabase, artifactKey: string): readonly Finding[] | undefined {
+  if (hasTable(db, 'findings_lists')) {
+    const row = db
+      .prepare('SELECT body FROM artifact_findings JOIN findings_lists ON id = list WHERE artifact_key = ?')
+      .get(artifactKey) as { body: Uint8Array } | undefined;
+    if (row) return unpackJson(row.body) as Finding[];
+  }
+  if (!hasTable(db, 'findings')) return undefined;
   const legacy = db.prepare('SELECT findings FROM findings WHERE artifact_key = ?').get(artifactKey) as
     | { findings: string }
     | undefined;
@@ -143,27 +217,49 @@ export function migrateTransitions(db: SqliteDatabase): boolean {
 }
 
 /**
- * Indexes written before findings were kept compact hold one JSON text per artifact in `findings`: each is
- * moved to its list (in pages, so a year's findings are never all in memory) and the old table dropped.
+ * Moves an older index's findings to distinct findings and id lists, in pages (a year's findings are never all
+ * in memory), and drops the old table: the deflated JSON lists of development versions after 0.1.0
+ * (`findings_lists`, whose list ids the artifacts keep), and 0.1.0's one JSON text per artifact (`findings`).
  * Returns whether there was anything to move.
  */
 export function migrateFindingsTable(db: SqliteDatabase): boolean {
-  const legacy = db.prepare(LEGACY_FINDINGS);
-  if (!legacy.get()) return false;
+  const movedLists = moveInPages(
+    db,
+    { table: 'findings_lists', key: 'id', body: 'body', first: 0 },
+    (row) => {
+      const texts = (unpackJson(row.body) as Finding[]).map((f) => JSON.stringify(f));
+      storeList(db, texts, Number(row.key));
+    },
+  );
+  const movedTexts = moveInPages(
+    db,
+    { table: 'findings', key: 'artifact_key', body: 'findings', first: '' },
+    (row) => linkFindings(db, String(row.key), unpackJson(row.body) as Finding[]),
+  );
+  return movedLists || movedTexts;
+}
+
+/** Runs `move` on every row of an older table, in pages in key order, then drops the table. */
+function moveInPages(
+  db: SqliteDatabase,
+  old: { table: string; key: string; body: string; first: string | number },
+  move: (row: { key: string | number; body: Uint8Array | string }) => void,
+): boolean {
+  if (!hasTable(db, old.table)) return false;
   const page = db.prepare(
-    'SELECT artifact_key, findings FROM findings WHERE artifact_key > ? ORDER BY artifact_key LIMIT 500',
+    `SELECT ${old.key} AS key, ${old.body} AS body FROM ${old.table} WHERE ${old.key} > ? ORDER BY ${old.key} LIMIT 500`,
   );
   return immediateTransaction(db, () => {
     // Another writer opening the store at the same time may have moved them first.
-    if (!legacy.get()) return false;
-    let after = '';
+    if (!hasTable(db, old.table)) return false;
+    let after = old.first;
     for (;;) {
-      const rows = page.all(after) as { artifact_key: string; findings: string }[];
-      for (const row of rows) linkFindings(db, row.artifact_key, row.findings);
+      const rows = page.all(after) as { key: string | number; body: Uint8Array | string }[];
+      for (const row of rows) move(row);
       if (rows.length < 500) break;
-      after = rows[rows.length - 1]!.artifact_key;
+      after = rows[rows.length - 1]!.key;
     }
-    db.exec('DROP TABLE findings');
+    db.exec(`DROP TABLE ${old.table}`);
     return true;
   });
 }

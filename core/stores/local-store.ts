@@ -32,7 +32,7 @@ import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Trans
 import { nextState } from '../state.ts';
 import {
   FINDINGS_SCHEMA,
-  FindingsListCache,
+  FindingsCache,
   linkFindings,
   migrateFindingsTable,
   migrateTransitions,
@@ -192,7 +192,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   readonly readOnly: boolean;
   private readonly db: SqliteDatabase;
   private readonly now: () => Date;
-  private readonly findingsLists = new FindingsListCache();
+  private readonly findings = new FindingsCache();
 
   private constructor(root: string, db: SqliteDatabase, now: () => Date, readOnly: boolean) {
     this.root = root;
@@ -396,12 +396,11 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   }
 
   async putFindings(artifactKey: string, findings: readonly Finding[]): Promise<void> {
-    const json = JSON.stringify(findings);
-    immediateTransaction(this.db, () => linkFindings(this.db, artifactKey, json));
+    immediateTransaction(this.db, () => linkFindings(this.db, artifactKey, findings));
   }
 
   async getFindings(artifactKey: string): Promise<readonly Finding[] | undefined> {
-    return readFindings(this.db, artifactKey, this.findingsLists);
+    return readFindings(this.db, artifactKey, this.findings);
   }
 
   async applyControlResults(results: readonly ControlResult[], evaluatedAt: string): Promise<Transition[]> {

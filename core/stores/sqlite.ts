@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
  * Proofline compiles nothing. Only the part of its API the store uses is typed here.
  */
 export interface SqliteStatement {
-  run(...params: SqliteValue[]): { changes: number | bigint };
+  run(...params: SqliteValue[]): { changes: number | bigint; lastInsertRowid: number | bigint };
   get(...params: SqliteValue[]): unknown;
   all(...params: SqliteValue[]): unknown[];
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../core/model.ts';
-import { packJson, unpackJson } from '../../core/stores/compact.ts';
+import { packIds, packJson, unpackIds, unpackJson } from '../../core/stores/compact.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
 import { openSqlite } from '../../core/stores/sqlite.ts';
 import { artifact } from '../support/stores.ts';
@@ -54,6 +54,13 @@ describe('the embedded index keeps findings compact', () => {
     expect(body.length).toBeLessThan(json.length / 5);
   });
 
+  it('round-trips the finding ids of a list, in any order and of any size, mostly one byte each', () => {
+    const ids = [1, 2, 3, 70_000, 4, 5, 2 ** 40, 6, ...Array.from({ length: 3_000 }, (_, i) => 100 + i)];
+    expect(unpackIds(packIds(ids))).toEqual(ids);
+    expect(unpackIds(packIds([]))).toEqual([]);
+    expect(packIds(ids).length).toBeLessThan(ids.length / 10);
+  });
+
   it('stores a list that several artifacts share once, and drops it when no artifact points at it', async () => {
     const store = await LocalStore.open(dir);
     try {
@@ -62,17 +69,19 @@ describe('the embedded index keeps findings compact', () => {
       await store.putFindings(a, same);
       await store.putFindings(b, same);
       await store.putFindings(c, [fail('logs')]);
-      expect(count(dir, 'SELECT COUNT(*) AS n FROM findings_lists')).toBe(2);
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM finding_id_lists')).toBe(2);
+      // Each distinct finding is stored once, whatever the lists holding it.
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM distinct_findings')).toBe(2);
       expect(await store.getFindings(a)).toEqual(same);
       expect(await store.getFindings(b)).toEqual(same);
       expect(await store.getFindings(c)).toEqual([fail('logs')]);
 
       // Re-evaluating c to the shared list leaves its old list unused: it is removed.
       await store.putFindings(c, same);
-      expect(count(dir, 'SELECT COUNT(*) AS n FROM findings_lists')).toBe(1);
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM finding_id_lists')).toBe(1);
       // Re-evaluating a alone keeps the shared list that b still points at.
       await store.putFindings(a, []);
-      expect(count(dir, 'SELECT COUNT(*) AS n FROM findings_lists')).toBe(2);
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM finding_id_lists')).toBe(2);
       expect(await store.getFindings(a)).toEqual([]);
       expect(await store.getFindings(b)).toEqual(same);
     } finally {
@@ -80,29 +89,75 @@ describe('the embedded index keeps findings compact', () => {
     }
   });
 
-  it('hands every artifact sharing a list the same parsed array, frozen, keeps no list of one artifact, and a changed list its new one', async () => {
+  it('hands out each distinct finding as one frozen object in every list holding it, and a re-evaluated artifact its new list', async () => {
     const store = await LocalStore.open(dir);
     try {
       const [a, b, c] = await threeArtifacts(store);
       await store.putFindings(a, [fail('logs'), fail('data')]);
       await store.putFindings(b, [fail('logs'), fail('data')]);
-      await store.putFindings(c, [fail('logs')]);
-      const shared = await store.getFindings(a);
-      expect(await store.getFindings(b)).toBe(shared);
-      expect(await store.getFindings(c)).not.toBe(shared);
-      expect(Object.isFrozen(shared) && shared!.every((f) => Object.isFrozen(f))).toBe(true);
-      expect(() => (shared as Finding[]).push(fail('x'))).toThrow(TypeError);
-      // c's list is its alone: parsed again when read again, not kept for an artifact that will not ask.
-      const own = await store.getFindings(c);
-      expect(await store.getFindings(c)).not.toBe(own);
-      expect(await store.getFindings(c)).toEqual(own);
-      expect(await store.getFindings(a)).toBe(shared);
-      // Re-evaluated, b points at another list: it reads that one, not the array it shared with a.
+      await store.putFindings(c, [fail('data'), fail('logs')]);
+      const first = await store.getFindings(a);
+      const third = await store.getFindings(c);
+      expect(third).toEqual([fail('data'), fail('logs')]);
+      expect(third![1]).toBe(first![0]);
+      expect(third![0]).toBe(first![1]);
+      expect((await store.getFindings(b))![0]).toBe(first![0]);
+      expect(Object.isFrozen(first) && first!.every((f) => Object.isFrozen(f))).toBe(true);
+      expect(() => (first as Finding[]).push(fail('x'))).toThrow(TypeError);
+      // Re-evaluated, b points at another list: it reads that one, not the list it shared with a.
       await store.putFindings(b, [fail('data')]);
       expect(await store.getFindings(b)).toEqual([fail('data')]);
       expect(await store.getFindings(a)).toEqual([fail('logs'), fail('data')]);
     } finally {
       await store.close();
+    }
+  });
+
+  it('migrates the deflated JSON lists of an index written after 0.1.0, keeping the findings of every artifact', async () => {
+    const store = await LocalStore.open(dir);
+    const [a, b, c] = await threeArtifacts(store);
+    await store.close();
+    const lists: [string, Finding[]][] = [
+      [a, [fail('logs'), fail('data')]],
+      [b, [fail('logs'), fail('data')]],
+      [c, [fail('data')]],
+    ];
+    // The earlier layout: each distinct list deflated under its id, artifacts pointing at ids.
+    const db = openSqlite(join(dir, 'index.sqlite'));
+    db.exec(
+      'CREATE TABLE findings_lists (id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE, body BLOB NOT NULL)',
+    );
+    const json = (f: Finding[]) => JSON.stringify(f);
+    const ids = new Map([...new Set(lists.map(([, f]) => json(f)))].map((text, i) => [text, 7 + i]));
+    for (const [text, id] of ids)
+      db.prepare('INSERT INTO findings_lists (id, sha256, body) VALUES (?, ?, ?)').run(
+        id,
+        Buffer.from(text),
+        packJson(text),
+      );
+    for (const [key, findings] of lists)
+      db.prepare('INSERT INTO artifact_findings (artifact_key, list) VALUES (?, ?)').run(
+        key,
+        ids.get(json(findings))!,
+      );
+    db.close();
+
+    const reader = await LocalStore.openReadOnly(dir);
+    for (const [key, findings] of lists) expect(await reader.getFindings(key)).toEqual(findings);
+    await reader.close();
+    const writer = await LocalStore.open(dir);
+    try {
+      for (const [key, findings] of lists) expect(await writer.getFindings(key)).toEqual(findings);
+      expect(
+        count(
+          dir,
+          "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'findings_lists'",
+        ),
+      ).toBe(0);
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM finding_id_lists')).toBe(2);
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM distinct_findings')).toBe(2);
+    } finally {
+      await writer.close();
     }
   });
 
@@ -142,7 +197,7 @@ describe('the embedded index keeps findings compact', () => {
         count(dir, "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'findings'"),
       ).toBe(0);
       expect(count(dir, "SELECT COUNT(*) AS n FROM transitions WHERE typeof(transition) = 'text'")).toBe(0);
-      expect(count(dir, 'SELECT COUNT(*) AS n FROM findings_lists')).toBe(
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM finding_id_lists')).toBe(
         new Set([...before.values()].map((f) => JSON.stringify(f))).size,
       );
     } finally {
