@@ -40,20 +40,27 @@ export interface JudgedResource {
   readonly latestEvidence: string;
 }
 
+/** A collection in the period, numbered oldest first: the order its findings are tallied in. */
+interface Collection {
+  readonly ref: ArtifactRef;
+  readonly order: number;
+  readonly day: string;
+}
+
 interface Track {
   readonly control: string;
   readonly check: string;
   readonly resource: string;
   readonly counts: Record<Finding['status'], number>;
   readonly days: Set<string>;
-  firstJudged: ArtifactRef | undefined;
-  latestJudged: ArtifactRef | undefined;
+  firstJudged: Collection | undefined;
+  latestJudged: Collection | undefined;
   latestReason: string;
   lastSeen: Finding['status'];
-  // Refs and reasons side by side, not as an object per failing finding: a year tallies millions of them.
-  firstFail: ArtifactRef | undefined;
+  // Collections and reasons side by side, not as an object per failing finding: a year tallies millions.
+  firstFail: Collection | undefined;
   firstFailReason: string;
-  latestFail: ArtifactRef | undefined;
+  latestFail: Collection | undefined;
   latestFailReason: string;
   readonly exceptions: Set<string>;
 }
@@ -177,45 +184,95 @@ function trackMatcher(options: FindingsOptions) {
   };
 }
 
-/** Tallies each finding of a control's checks, artifact by artifact: one track per control × check × resource. */
+/**
+ * The collections of one collector × scope (for one set of controls), oldest first. A day's findings are mostly
+ * the day before's, in the same order: a finding at the same position as in the collection before (the same
+ * object — the embedded store hands out one per distinct finding) continues its run, and a run is tallied once,
+ * when it ends, instead of once per collection.
+ */
+interface Sequence {
+  readonly tracksOf: (f: Finding) => readonly Track[];
+  readonly collections: Collection[];
+  previous: readonly Finding[];
+  /** Per position of `previous`: the index in `collections` where its finding's run began. */
+  readonly runStart: number[];
+}
+
+/** Tallies each finding of a control's checks, run by run: one track per control × check × resource. */
 async function trackFindings(options: FindingsOptions): Promise<Iterable<Track>> {
   const matcher = trackMatcher(options);
+  const sequences = new Map<string, Sequence>();
+  const tally = (sequence: Sequence, f: Finding, start: number, end: number) => {
+    for (const track of sequence.tracksOf(f))
+      record(track, f, sequence.collections, start, end, options.exceptions);
+  };
+  let order = 0;
   for (const { ref, controls } of options.artifacts) {
     if (ref.status !== 'ok' || controls.length === 0) continue;
     const list = await options.findingsOf(ref.key);
     if (!list?.length) continue;
-    const tracksOf = matcher.forArtifact(controls);
-    const day = ref.collectedAt.slice(0, 10);
-    for (const f of list) for (const track of tracksOf(f)) record(track, f, ref, day, options.exceptions);
+    const id = `${ref.collector}\n${ref.scopeKey}\n${controls.join('\n')}`;
+    let sequence = sequences.get(id);
+    if (!sequence) {
+      sequence = { tracksOf: matcher.forArtifact(controls), collections: [], previous: [], runStart: [] };
+      sequences.set(id, sequence);
+    }
+    const { collections, previous, runStart } = sequence;
+    const at = collections.length;
+    collections.push({ ref, order: order++, day: ref.collectedAt.slice(0, 10) });
+    for (let p = 0; p < Math.max(previous.length, list.length); p++) {
+      if (previous[p] === list[p]) continue;
+      if (p < previous.length) tally(sequence, previous[p]!, runStart[p]!, at);
+      runStart[p] = at;
+    }
+    runStart.length = list.length;
+    sequence.previous = list;
+  }
+  for (const sequence of sequences.values()) {
+    const end = sequence.collections.length;
+    for (const [p, f] of sequence.previous.entries()) tally(sequence, f, sequence.runStart[p]!, end);
   }
   return matcher.tracks();
 }
 
-/** One finding into its track: its verdict, and when it fails, the failing days and any exception in force. */
+/**
+ * One run of a finding into its track: the collections from `start` to before `end` held it. Runs end out of
+ * time order, so first and latest are decided by each collection's order.
+ */
 function record(
   track: Track,
   f: Finding,
-  ref: ArtifactRef,
-  day: string,
+  collections: readonly Collection[],
+  start: number,
+  end: number,
   exceptions: readonly ArchiveException[],
 ): void {
-  track.counts[f.status]++;
-  track.firstJudged ??= ref;
-  track.latestJudged = ref;
-  track.latestReason = f.reason;
-  track.lastSeen = f.status;
+  const first = collections[start]!;
+  const last = collections[end - 1]!;
+  track.counts[f.status] += end - start;
+  if (!track.firstJudged || first.order < track.firstJudged.order) track.firstJudged = first;
+  if (!track.latestJudged || last.order > track.latestJudged.order) {
+    track.latestJudged = last;
+    track.latestReason = f.reason;
+    track.lastSeen = f.status;
+  }
   if (f.status !== 'fail') return;
-  track.latestFail = ref;
-  track.latestFailReason = f.reason;
-  if (!track.firstFail) {
-    track.firstFail = ref;
+  if (!track.firstFail || first.order < track.firstFail.order) {
+    track.firstFail = first;
     track.firstFailReason = f.reason;
   }
-  track.days.add(day);
-  const exception =
-    f.exception ??
-    exceptions.find((e) => exceptionInForce(e, track.control, f.resource, ref.collectedAt))?.id;
-  if (exception) track.exceptions.add(exception);
+  if (!track.latestFail || last.order > track.latestFail.order) {
+    track.latestFail = last;
+    track.latestFailReason = f.reason;
+  }
+  for (let i = start; i < end; i++) {
+    const { ref, day } = collections[i]!;
+    track.days.add(day);
+    const exception =
+      f.exception ??
+      exceptions.find((e) => exceptionInForce(e, track.control, f.resource, ref.collectedAt))?.id;
+    if (exception) track.exceptions.add(exception);
+  }
 }
 
 function judgedRow(t: Track): JudgedResource {
@@ -226,12 +283,12 @@ function judgedRow(t: Track): JudgedResource {
     pass: t.counts.pass,
     fail: t.counts.fail,
     notApplicable: t.counts.not_applicable,
-    firstJudged: t.firstJudged!.collectedAt,
-    lastJudged: t.latestJudged!.collectedAt,
+    firstJudged: t.firstJudged!.ref.collectedAt,
+    lastJudged: t.latestJudged!.ref.collectedAt,
     lastStatus: t.lastSeen,
     lastReason: t.latestReason,
-    firstEvidence: t.firstJudged!.key,
-    latestEvidence: t.latestJudged!.key,
+    firstEvidence: t.firstJudged!.ref.key,
+    latestEvidence: t.latestJudged!.ref.key,
   };
 }
 
@@ -243,15 +300,15 @@ function failedRow(t: Track, severity: FailedFinding['severity']): FailedFinding
     check: t.check,
     severity,
     resource: t.resource,
-    firstFailing: t.firstFail.collectedAt,
-    lastFailing: t.latestFail.collectedAt,
+    firstFailing: t.firstFail.ref.collectedAt,
+    lastFailing: t.latestFail.ref.collectedAt,
     daysFailing: t.days.size,
     firstReason: t.firstFailReason,
     latestReason: t.latestFailReason,
     exceptions: [...t.exceptions].sort(),
     lastSeen: t.lastSeen,
-    lastSeenAt: t.latestJudged!.collectedAt,
-    firstEvidence: t.firstFail.key,
-    latestEvidence: t.latestFail.key,
+    lastSeenAt: t.latestJudged!.ref.collectedAt,
+    firstEvidence: t.firstFail.ref.key,
+    latestEvidence: t.latestFail.ref.key,
   };
 }

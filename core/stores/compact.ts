@@ -53,11 +53,13 @@ export function packIds(ids: readonly number[]): Uint8Array {
   return deflateRawSync(Uint8Array.from(bytes));
 }
 
-export function unpackIds(packed: Uint8Array): number[] {
+export function unpackIds(packed: Uint8Array): Float64Array {
   const bytes = inflateRawSync(packed);
-  const ids: number[] = [];
+  let count = 0;
+  for (const byte of bytes) if (byte < 0x80) count++;
+  const ids = new Float64Array(count);
   let previous = 0;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0, n = 0; n < count; n++) {
     let zigzag = 0;
     let scale = 1;
     for (;;) {
@@ -67,7 +69,7 @@ export function unpackIds(packed: Uint8Array): number[] {
       scale *= 0x80;
     }
     previous += zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
-    ids.push(previous);
+    ids[n] = previous;
   }
   return ids;
 }
@@ -150,21 +152,37 @@ export class FindingsCache {
   constructor(private readonly capacity = 250_000) {}
 
   /** The findings with these ids, reading the ones not cached in runs of consecutive ids. */
-  list(db: SqliteDatabase, ids: readonly number[]): Finding[] {
-    const missing = ids.filter((id) => !this.byId.has(id)).sort((a, b) => a - b);
-    if (this.byId.size + missing.length > this.capacity) this.byId.clear();
-    for (let i = 0; i < missing.length; ) {
+  list(db: SqliteDatabase, ids: ArrayLike<number>): Finding[] {
+    const list = new Array<Finding>(ids.length);
+    const missing: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const finding = this.byId.get(ids[i]!);
+      if (finding) list[i] = finding;
+      else missing.push(i);
+    }
+    if (missing.length === 0) return list;
+    this.read(
+      db,
+      [...new Set(missing.map((i) => ids[i]!))].sort((a, b) => a - b),
+    );
+    for (const i of missing) {
+      const finding = this.byId.get(ids[i]!);
+      if (!finding) throw new Error(`index: finding ${ids[i]} of a findings list is missing`);
+      list[i] = finding;
+    }
+    return list;
+  }
+
+  /** Reads and caches the findings with these ids (ascending), one query per run of consecutive ids. */
+  private read(db: SqliteDatabase, ids: readonly number[]): void {
+    if (this.byId.size + ids.length > this.capacity) this.byId.clear();
+    for (let i = 0; i < ids.length; ) {
       let j = i;
-      while (j + 1 < missing.length && missing[j + 1]! - missing[j]! <= 1) j++;
-      for (const row of statements(db).texts.all(missing[i]!, missing[j]!) as { id: number; json: string }[])
-        if (!this.byId.has(row.id)) this.byId.set(row.id, Object.freeze(JSON.parse(row.json) as Finding));
+      while (j + 1 < ids.length && ids[j + 1] === ids[j]! + 1) j++;
+      for (const row of statements(db).texts.all(ids[i]!, ids[j]!) as { id: number; json: string }[])
+        this.byId.set(row.id, Object.freeze(JSON.parse(row.json) as Finding));
       i = j + 1;
     }
-    return ids.map((id) => {
-      const finding = this.byId.get(id);
-      if (!finding) throw new Error(`index: finding ${id} of a findings list is missing`);
-      return finding;
-    });
   }
 }
 
