@@ -9,13 +9,14 @@ import { immediateTransaction, type SqliteDatabase, type SqliteStatement } from 
  * the same verdicts, a few reasons changed), so each distinct finding is stored once, as JSON, and each distinct
  * list of findings once, as the ids of its findings, under the SHA-256 of the list's JSON; every artifact points
  * at its list. A year keeps ~70,000 findings and ~1,400 lists, not the 1.7 million findings its artifacts hold,
- * and a reader walking the year parses each finding once. Transitions, which carry their control's failing
+ * and a reader walking the year parses each finding once. A list's id is never reused (AUTOINCREMENT), so a
+ * reader may cache lists by id. Transitions, which carry their control's failing
  * findings, are stored deflated.
  */
 export const FINDINGS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS distinct_findings (id INTEGER PRIMARY KEY, hash BLOB NOT NULL, json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS distinct_findings_by_hash ON distinct_findings (hash);
-CREATE TABLE IF NOT EXISTS finding_id_lists (id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE, ids BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS finding_id_lists (id INTEGER PRIMARY KEY AUTOINCREMENT, sha256 BLOB NOT NULL UNIQUE, ids BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS artifact_findings (artifact_key TEXT PRIMARY KEY, list INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS artifact_findings_by_list ON artifact_findings (list);
 `;
@@ -79,7 +80,7 @@ interface FindingStatements {
   readonly insertList: SqliteStatement;
   readonly findFinding: SqliteStatement;
   readonly insertFinding: SqliteStatement;
-  readonly previousList: SqliteStatement;
+  readonly listOf: SqliteStatement;
   readonly link: SqliteStatement;
   readonly dropList: SqliteStatement;
   readonly idsOf: SqliteStatement;
@@ -96,14 +97,12 @@ function statements(db: SqliteDatabase): FindingStatements {
       insertList: db.prepare('INSERT INTO finding_id_lists (id, sha256, ids) VALUES (?, ?, ?)'),
       findFinding: db.prepare('SELECT id FROM distinct_findings WHERE hash = ? AND json = ?'),
       insertFinding: db.prepare('INSERT INTO distinct_findings (hash, json) VALUES (?, ?)'),
-      previousList: db.prepare('SELECT list FROM artifact_findings WHERE artifact_key = ?'),
+      listOf: db.prepare('SELECT list FROM artifact_findings WHERE artifact_key = ?'),
       link: db.prepare('INSERT OR REPLACE INTO artifact_findings (artifact_key, list) VALUES (?, ?)'),
       dropList: db.prepare(
         'DELETE FROM finding_id_lists WHERE id = ? AND NOT EXISTS (SELECT 1 FROM artifact_findings WHERE list = ?)',
       ),
-      idsOf: db.prepare(
-        'SELECT ids FROM artifact_findings JOIN finding_id_lists ON id = list WHERE artifact_key = ?',
-      ),
+      idsOf: db.prepare('SELECT ids FROM finding_id_lists WHERE id = ?'),
       texts: db.prepare('SELECT id, json FROM distinct_findings WHERE id BETWEEN ? AND ?'),
     };
     prepared.set(db, s);
@@ -137,22 +136,45 @@ export function linkFindings(db: SqliteDatabase, artifactKey: string, findings: 
     db,
     findings.map((f) => JSON.stringify(f)),
   );
-  const previous = s.previousList.get(artifactKey) as { list: number } | undefined;
+  const previous = s.listOf.get(artifactKey) as { list: number } | undefined;
   s.link.run(artifactKey, list);
   if (previous && previous.list !== list) s.dropList.run(previous.list, previous.list);
 }
 
 /**
  * Parsed findings by id, each frozen and handed to every list holding it, so a reader walking a period parses
- * each distinct finding once and can remember what it made of one finding object. Bounded: past `capacity` it
- * starts again (a reader then parses some findings twice, nothing worse).
+ * each distinct finding once and can remember what it made of one finding object; and the lists read last, so
+ * the artifacts sharing one (a collector × scope's collections while nothing changes) get the same array.
+ * Bounded: past its capacity it starts again (a reader then parses some findings twice, nothing worse).
  */
 export class FindingsCache {
   private readonly byId = new Map<number, Finding>();
-  constructor(private readonly capacity = 250_000) {}
+  private readonly lists = new Map<number, readonly Finding[]>();
+  constructor(
+    private readonly capacity = 250_000,
+    private readonly listCapacity = 64,
+  ) {}
+
+  /** The list with this id: `ids` is read only when the list is not cached. */
+  listById(
+    db: SqliteDatabase,
+    id: number,
+    ids: () => Uint8Array | undefined,
+  ): readonly Finding[] | undefined {
+    let list = this.lists.get(id);
+    if (list) this.lists.delete(id);
+    else {
+      const packed = ids();
+      if (!packed) return undefined;
+      list = Object.freeze(this.list(db, unpackIds(packed)));
+      if (this.lists.size >= this.listCapacity) this.lists.delete(this.lists.keys().next().value!);
+    }
+    this.lists.set(id, list);
+    return list;
+  }
 
   /** The findings with these ids, reading the ones not cached in runs of consecutive ids. */
-  list(db: SqliteDatabase, ids: ArrayLike<number>): Finding[] {
+  private list(db: SqliteDatabase, ids: ArrayLike<number>): Finding[] {
     const list = new Array<Finding>(ids.length);
     const missing: number[] = [];
     for (let i = 0; i < ids.length; i++) {
@@ -191,10 +213,11 @@ export function readFindings(
   artifactKey: string,
   cache: FindingsCache,
 ): readonly Finding[] | undefined {
-  const row = statements(db).idsOf.get(artifactKey) as { ids: Uint8Array } | undefined;
-  if (row) return Object.freeze(cache.list(db, unpackIds(row.ids)));
+  const s = statements(db);
+  const row = s.listOf.get(artifactKey) as { list: number } | undefined;
+  const ids = () => (s.idsOf.get(row!.list) as { ids: Uint8Array } | undefined)?.ids;
   // A read-only open leaves an older index's findings where they are: moving them is the next writer's job.
-  return legacyFindings(db, artifactKey);
+  return (row && cache.listById(db, row.list, ids)) ?? legacyFindings(db, artifactKey);
 }
 
 /**

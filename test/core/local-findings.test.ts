@@ -79,7 +79,8 @@ describe('the embedded index keeps findings compact', () => {
       // Re-evaluating c to the shared list leaves its old list unused: it is removed.
       await store.putFindings(c, same);
       expect(count(dir, 'SELECT COUNT(*) AS n FROM finding_id_lists')).toBe(1);
-      // Re-evaluating a alone keeps the shared list that b still points at.
+      // Re-evaluating a alone keeps the shared list that b still points at; its new list does not take the
+      // removed list's id, which the store's cache of lists read still holds.
       await store.putFindings(a, []);
       expect(count(dir, 'SELECT COUNT(*) AS n FROM finding_id_lists')).toBe(2);
       expect(await store.getFindings(a)).toEqual([]);
