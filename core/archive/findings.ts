@@ -220,6 +220,7 @@ async function trackFindings(options: FindingsOptions): Promise<Iterable<Track>>
     const { collections, previous, runStart } = sequence;
     const at = collections.length;
     collections.push({ ref, order: order++, day: ref.collectedAt.slice(0, 10) });
+    if (list === previous) continue;
     for (let p = 0; p < Math.max(previous.length, list.length); p++) {
       if (previous[p] === list[p]) continue;
       if (p < previous.length) tally(sequence, previous[p]!, runStart[p]!, at);
