@@ -63,27 +63,39 @@ const exceptions: ArchiveException[] = [
   },
 ];
 
-/** The judgement with findings handed out as one object per distinct finding, or as fresh copies every read. */
-function judge(shared: boolean) {
+/**
+ * The judgement with findings handed out as fresh copies every read, as one object per distinct finding, or
+ * also as one array per distinct list (as the embedded store does).
+ */
+function judge(shared: 'nothing' | 'findings' | 'lists' = 'lists') {
   const { artifacts, lists } = period();
   const interned = new Map<string, Finding>();
-  const findingsOf = async (key: string) =>
-    lists.get(key)?.map((f) => {
-      const json = JSON.stringify(f);
-      if (!shared) return JSON.parse(json) as Finding;
-      if (!interned.has(json)) interned.set(json, f);
-      return interned.get(json)!;
-    });
+  const sameLists = new Map<string, Finding[]>();
+  const intern = (f: Finding) => {
+    const json = JSON.stringify(f);
+    if (shared === 'nothing') return JSON.parse(json) as Finding;
+    if (!interned.has(json)) interned.set(json, f);
+    return interned.get(json)!;
+  };
+  const findingsOf = async (key: string) => {
+    const list = lists.get(key)?.map(intern);
+    if (!list || shared !== 'lists') return list;
+    const json = JSON.stringify(list);
+    if (!sameLists.has(json)) sameLists.set(json, list);
+    return sameLists.get(json);
+  };
   return judgedFindings({ controls, artifacts, findingsOf, severityOf: () => 'high', exceptions });
 }
 
 describe("the archive's findings judgement", () => {
   it('tallies runs of a finding held by consecutive collections as it tallies each collection alone', async () => {
-    expect(await judge(true)).toEqual(await judge(false));
+    const alone = await judge('nothing');
+    expect(await judge('findings')).toEqual(alone);
+    expect(await judge('lists')).toEqual(alone);
   });
 
   it('counts verdicts, failing days, first and latest evidence and exceptions per control, check and resource', async () => {
-    const { failed, judged } = await judge(true);
+    const { failed, judged } = await judge();
     const row = (
       rows: readonly { control: string; check: string; resource: string }[],
       c: string,
