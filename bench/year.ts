@@ -170,10 +170,10 @@ const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /**
  * `proofline export` of the whole year (SOC 2, the built-in catalog and governance files) against `sha256sum` +
  * `zip -0` of the files it archives (its evidence and digests), best of two each, alternated. A first export,
- * untimed, lists those files and leaves both sides the same warm page cache.
+ * untimed, lists those files and leaves both sides the same warm page cache. Each export opens the store
+ * read-only and closes it, as the CLI does: nothing the store caches carries over from one to the next.
  */
 export async function yearExport(dir: string, days: number) {
-  const store = await LocalStore.openReadOnly(dir);
   const controls = await loadControls(DEFAULT_CONTROLS_PATH, new Set(checkIndex(collectors).keys()));
   const out = join(tmpdir(), 'proofline-bench-year-export.zip');
   const options = {
@@ -186,14 +186,25 @@ export async function yearExport(dir: string, days: number) {
     await rm(out, { force: true });
     const peak = peakRss();
     const start = performance.now();
-    const result = await exportArchive({ store, controls }, options);
-    return { ms: performance.now() - start, rss: peak.stop(), result };
+    const store = await LocalStore.openReadOnly(dir);
+    try {
+      const result = await exportArchive({ store, controls }, options);
+      return {
+        ms: performance.now() - start,
+        rss: peak.stop(),
+        result,
+        pathOf: (key: string) => store.pathOf(key),
+      };
+    } finally {
+      await store.close();
+    }
   };
   try {
-    const { manifest, size } = (await exportOnce()).result;
+    const first = await exportOnce();
+    const { manifest, size } = first.result;
     const keys = [...manifest.artifacts.map((a) => a.key), ...manifest.digests.map((d) => d.key)];
     const list = join(tmpdir(), 'proofline-bench-year-files.txt');
-    await writeFile(list, `${keys.map((k) => relative(dir, store.pathOf(k))).join('\n')}\n`);
+    await writeFile(list, `${keys.map((k) => relative(dir, first.pathOf(k))).join('\n')}\n`);
     const baselineZip = join(tmpdir(), 'proofline-bench-year-baseline.zip');
     let best = {
       export: Number.POSITIVE_INFINITY,
@@ -214,7 +225,6 @@ export async function yearExport(dir: string, days: number) {
     return { ...best, files: keys.length, entries: manifest.files.length + 4, bytes: size };
   } finally {
     await rm(out, { force: true });
-    await store.close();
   }
 }
 
