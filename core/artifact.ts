@@ -44,7 +44,10 @@ export function decodeArtifact(bytes: Uint8Array, expectedSha256: string, key: s
   if (actual !== expectedSha256) {
     throw new IntegrityError(`${key}: SHA-256 is ${actual}, expected ${expectedSha256}`);
   }
-  return JSON.parse(Buffer.from(bytes).toString('utf8')) as Artifact;
+  // A view of the bytes, not a copy: a directory listing runs to megabytes.
+  return JSON.parse(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+  ) as Artifact;
 }
 
 /** Turns anything thrown by an SDK or HTTP client into the recorded form of a failed collection. */

@@ -1,6 +1,6 @@
 import { parseEvidenceKey } from '../evidence-key.ts';
 import type { ArtifactRef } from '../model.ts';
-import { slotDaysOf, slotsOf } from './period-status.ts';
+import { slotDaysOf, slotIndex, slotsOf } from './period-status.ts';
 import type { DigestEntry, Period } from './types.ts';
 
 /** One collector × scope: the collections its schedule expected in the period and what the store holds. */
@@ -135,8 +135,7 @@ async function pairRow(
   const ok = new Set<number>();
   const failed = new Set<number>();
   for (const ref of refs) {
-    const t = Date.parse(ref.collectedAt);
-    const i = slots.findIndex((s) => t >= s.start && t < s.end);
+    const i = slotIndex(slots, Date.parse(ref.collectedAt));
     if (i >= 0) (ref.status === 'ok' ? ok : failed).add(i);
   }
   const firstSlot = Math.min(...ok, ...failed, slots.length);

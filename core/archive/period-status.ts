@@ -141,7 +141,27 @@ export const slotDaysOf = (schedule: string | undefined): number =>
  * `[start, end)` slots of `length` days over the period, labelled by their UTC days; the last one is shorter,
  * or with `stretchLast` absorbs the remainder (a 365-day period of 90-day slots: four, the last 95 days).
  */
-export function slotsOf(period: Period, lengthDays: number, stretchLast = false) {
+export function slotsOf(period: Period, lengthDays: number, stretchLast = false): readonly Slot[] {
+  // Every control of an export asks for the same few: each is made once per period.
+  const cache = slotCache.get(period) ?? new Map<string, readonly Slot[]>();
+  slotCache.set(period, cache);
+  const key = `${lengthDays} ${stretchLast}`;
+  const slots = cache.get(key) ?? makeSlots(period, lengthDays, stretchLast);
+  cache.set(key, slots);
+  return slots;
+}
+
+interface Slot {
+  /** In milliseconds; `startAt` and `endAt` are the same instants in ISO 8601, as transition times compare. */
+  readonly start: number;
+  readonly end: number;
+  readonly startAt: string;
+  readonly endAt: string;
+  readonly label: string;
+}
+const slotCache = new WeakMap<Period, Map<string, readonly Slot[]>>();
+
+function makeSlots(period: Period, lengthDays: number, stretchLast: boolean): Slot[] {
   const startMs = Date.parse(period.start);
   const endMs = Date.parse(period.end);
   const n = period.days.length;
@@ -151,27 +171,38 @@ export function slotsOf(period: Period, lengthDays: number, stretchLast = false)
     const end = i === count - 1 ? endMs : Math.min(endMs, start + lengthDays * DAY_MS);
     const first = isoDay(start);
     const last = isoDay(end - DAY_MS);
-    return { start, end, label: first === last ? first : `${first}..${last}` };
+    const startAt = new Date(start).toISOString();
+    const endAt = new Date(end).toISOString();
+    return { start, end, startAt, endAt, label: first === last ? first : `${first}..${last}` };
   });
 }
 
-type Slot = ReturnType<typeof slotsOf>[number];
+/** The index of the slot holding time `ms`, or -1 outside them: a binary search, the slots being in order. */
+export function slotIndex(slots: readonly Slot[], ms: number): number {
+  let lo = 0;
+  let hi = slots.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const slot = slots[mid]!;
+    if (ms < slot.start) hi = mid - 1;
+    else if (ms >= slot.end) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
 /** Per collector × scope, the slots it was collected in and those whose collection failed. */
 type SlotPairs = Map<string, { ok: Set<number>; failed: Set<number> }>;
 
 /** The period's collections sorted into slots: per collector × scope, and per slot the artifacts. */
 function collectionsBySlot(input: PeriodStatusInput, collectors: readonly string[], slots: readonly Slot[]) {
-  const slotOf = (at: string) => {
-    const ms = Date.parse(at);
-    return slots.findIndex((s) => ms >= s.start && ms < s.end);
-  };
   const pairs: SlotPairs = new Map();
   const okBySlot: ArtifactRef[][] = slots.map(() => []);
   const errorsBySlot: ArtifactRef[][] = slots.map(() => []);
   const seen = new Set<string>();
   for (const ref of input.evidence) {
     if (!input.collectors.has(ref.collector)) continue;
-    const i = slotOf(ref.collectedAt);
+    const i = slotIndex(slots, Date.parse(ref.collectedAt));
     if (i < 0) continue;
     seen.add(ref.collector);
     const pairKey = `${ref.collector} ${ref.scopeKey}`;
@@ -218,9 +249,16 @@ async function failedFindings(
   return failed;
 }
 
+/** Each transition's failing resources as text, each once; made once, as consecutive slots hold the same ones. */
+const failingLines = new WeakMap<Transition, readonly string[]>();
+function failingLinesOf(t: Transition): readonly string[] {
+  const lines = failingLines.get(t) ?? [...new Set(t.failing.map((f) => `${f.resource}: ${f.reason}`))];
+  failingLines.set(t, lines);
+  return lines;
+}
+
 /** What the transitions say was failing, each resource once. */
-const failingOf = (t: readonly Transition[]) =>
-  [...new Set(t.flatMap((x) => x.failing.map((f) => `${f.resource}: ${f.reason}`)))].join('; ');
+const failingOf = (t: readonly Transition[]) => [...new Set(t.flatMap(failingLinesOf))].join('; ');
 
 async function collectionFeed(input: PeriodStatusInput) {
   const { control, period, transitions } = input;
@@ -235,8 +273,7 @@ async function collectionFeed(input: PeriodStatusInput) {
   let cursor = 0;
   let current: Transition | undefined;
   for (const [i, slot] of slots.entries()) {
-    const slotStart = new Date(slot.start).toISOString();
-    const slotEnd = new Date(slot.end).toISOString();
+    const { startAt: slotStart, endAt: slotEnd } = slot;
     while (cursor < transitions.length && transitions[cursor]!.at < slotStart)
       current = transitions[cursor++];
     const heldBy: Transition[] = current ? [current] : [];
@@ -316,7 +353,7 @@ function manualFeed(input: PeriodStatusInput, everyDays: number) {
     return {
       feed: 'manual',
       label: slot.label,
-      at: new Date(slot.start).toISOString(),
+      at: slot.startAt,
       status: inForce.length ? 'met' : 'missed',
       detail: inForce.length
         ? ''

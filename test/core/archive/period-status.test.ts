@@ -5,6 +5,8 @@ import {
   dayRanges,
   failingLabels,
   formatGaps,
+  slotIndex,
+  slotsOf,
 } from '../../../core/archive/period-status.ts';
 import { drawSample, sampleRank } from '../../../core/archive/sample.ts';
 import type { ArtifactRef, ControlStatus, Finding, Transition } from '../../../core/model.ts';
@@ -151,6 +153,22 @@ describe('a control over a period, day by day', () => {
       '2026-02-27..2026-03-01, 2026-03-03',
     );
     expect(dayRanges([])).toBe('');
+  });
+
+  it("finds a time's slot: its start included, its end not, the shorter last one too, none outside the period", () => {
+    const slots = slotsOf(period, 2); // 06-01..06-02, 06-03..06-04, 06-05
+    const at = (iso: string) => slotIndex(slots, Date.parse(iso));
+    expect(slots.map((s) => s.label)).toEqual([
+      '2026-06-01..2026-06-02',
+      '2026-06-03..2026-06-04',
+      '2026-06-05',
+    ]);
+    expect(at('2026-06-01T00:00:00.000Z')).toBe(0);
+    expect(at('2026-06-02T23:59:59.999Z')).toBe(0);
+    expect(at('2026-06-03T00:00:00.000Z')).toBe(1);
+    expect(at('2026-06-05T12:00:00.000Z')).toBe(2);
+    expect(at('2026-05-31T23:59:59.999Z')).toBe(-1);
+    expect(at('2026-06-06T00:00:00.000Z')).toBe(-1);
   });
 });
 
