@@ -187,31 +187,23 @@ export class HashingZipWriter {
    * written in one step, its sizes in its local header.
    */
   addBytes(path: string, bytes: Uint8Array | string | readonly string[]): Promise<ManifestFile> {
-    const chunks = entryChunks(bytes);
+    const buffer = entryBytes(bytes);
     return this.enqueue(async () => {
       const name = Buffer.from(path, 'utf8');
-      const hash = createHash('sha256');
-      let crc32 = 0;
-      let size = 0;
-      for (const chunk of chunks) {
-        hash.update(chunk);
-        crc32 = zlib.crc32(chunk, crc32);
-        size += chunk.length;
-      }
-      const data = this.method === DEFLATED ? [zlib.deflateRawSync(Buffer.concat(chunks))] : chunks;
-      const compressedSize = data.reduce((n, chunk) => n + chunk.length, 0);
+      const data = this.method === DEFLATED ? zlib.deflateRawSync(buffer) : buffer;
       const entry = {
         name,
         method: this.method,
         offset: this.offset,
-        crc32,
-        size,
-        compressedSize,
+        crc32: zlib.crc32(buffer),
+        size: buffer.length,
+        compressedSize: data.length,
         sizesAfterData: false,
       };
       await this.push(this.localHeader(name, entry));
-      for (const chunk of data) await this.push(chunk);
-      return this.recorded(entry, { path, sha256: hash.digest('hex'), size });
+      await this.push(data);
+      const sha256 = createHash('sha256').update(buffer).digest('hex');
+      return this.recorded(entry, { path, sha256, size: buffer.length });
     });
   }
 
@@ -277,26 +269,19 @@ export class HashingZipWriter {
 }
 
 /**
- * An in-memory entry as buffers. Text pieces are encoded straight into buffers of about a block each: joining
- * tens of megabytes of lines into one string and encoding that costs more than the encoding itself.
+ * An in-memory entry as one buffer. Text pieces are measured, then encoded one by one into a buffer of their
+ * exact size: joining tens of megabytes of lines into one string and encoding that costs more than the
+ * encoding itself.
  */
-function entryChunks(bytes: Uint8Array | string | readonly string[]): Buffer[] {
-  if (typeof bytes === 'string') return [Buffer.from(bytes, 'utf8')];
-  if (bytes instanceof Uint8Array) return [Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)];
-  const chunks: Buffer[] = [];
-  let chunk = Buffer.alloc(0);
-  let used = 0;
-  for (const piece of bytes) {
-    // A UTF-16 code unit takes at most 3 bytes of UTF-8 (a surrogate pair, two units, takes 4).
-    if (used + piece.length * 3 > chunk.length) {
-      if (used > 0) chunks.push(chunk.subarray(0, used));
-      chunk = Buffer.allocUnsafe(Math.max(BLOCK_BYTES, piece.length * 3));
-      used = 0;
-    }
-    used += chunk.write(piece, used, 'utf8');
-  }
-  if (used > 0) chunks.push(chunk.subarray(0, used));
-  return chunks;
+function entryBytes(bytes: Uint8Array | string | readonly string[]): Buffer {
+  if (typeof bytes === 'string') return Buffer.from(bytes, 'utf8');
+  if (bytes instanceof Uint8Array) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let size = 0;
+  for (const piece of bytes) size += Buffer.byteLength(piece, 'utf8');
+  const buffer = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const piece of bytes) at += buffer.write(piece, at, 'utf8');
+  return buffer;
 }
 
 /** CRC-32 and sizes after a streamed entry's data, 8-byte sizes when its central record is zip64. */
