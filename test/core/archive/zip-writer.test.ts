@@ -54,8 +54,8 @@ it.each([false, true])(
   async (compress) => {
     const small = randomBytes(4096);
     const large = randomBytes(3_000_017); // several stream chunks and output blocks
-    // Text in pieces, encoded into several buffers: multi-byte characters, a piece too big for one buffer, a
-    // lone surrogate (written as U+FFFD, as Buffer.from writes it).
+    // Text in pieces, measured then encoded: multi-byte characters, a surrogate pair, a long piece and a lone
+    // surrogate (written as U+FFFD, as Buffer.from writes it).
     const lines = Array.from({ length: 40_000 }, (_, i) => `${i},héllo → wörld 🙂\n`);
     lines.push('x'.repeat(400_000), '\ud800 lone\n', 'end\n');
     const linesText = Buffer.from(lines.join(''), 'utf8');
