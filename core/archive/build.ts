@@ -36,6 +36,7 @@ import {
   controlsCsv,
   evidenceFolders,
   exceptionsCsv,
+  populationCsv,
   samplesCsv,
 } from './tables.ts';
 import {
@@ -608,7 +609,8 @@ async function writeTables(
   await writer.addBytes(FILES.checks, checksCsv(controls, input.framework, judgement.checkInfo));
   await writer.addBytes(FILES.completeness, completenessCsv(completeness));
   await writer.addBytes(FILES.exceptions, exceptionsCsv(exceptions, period.start, period.end));
-  for (const file of populations.files) await writer.addBytes(file.path, file.text);
+  for (const file of populations.files)
+    await writer.addBytes(file.path, populationCsv(file.control, file.rows));
   await writer.addBytes(FILES.samples, samplesCsv(populations.samples, seed));
   return populations.itemFiles;
 }

@@ -80,17 +80,23 @@ function* manifestLines(manifest: Manifest): Generator<string> {
   yield '}\n';
 }
 
-/** Joins small strings into chunks of about `size` characters (fewer, larger writes). */
+/**
+ * Joins small strings into chunks of about `size` characters (fewer, larger writes). A join makes each chunk
+ * one flat string, which encodes several times faster than the rope `+=` would build.
+ */
 export function* batched(parts: Iterable<string>, size = 1 << 16): Generator<string> {
-  let buffer = '';
+  let batch: string[] = [];
+  let length = 0;
   for (const part of parts) {
-    buffer += part;
-    if (buffer.length >= size) {
-      yield buffer;
-      buffer = '';
+    batch.push(part);
+    length += part.length;
+    if (length >= size) {
+      yield batch.join('');
+      batch = [];
+      length = 0;
     }
   }
-  if (buffer) yield buffer;
+  if (length > 0) yield batch.join('');
 }
 
 /** SHA256SUMS in the format `sha256sum -c` reads: `<hex>  <path>`, one line per file. */

@@ -5,7 +5,7 @@ import type { EvidenceStore } from '../stores/store.ts';
 import type { JudgedResource } from './findings.ts';
 import { type ControlPeriodStatus, type Frequency, occurrenceName } from './period-status.ts';
 import { drawSample } from './sample.ts';
-import { populationCsv, populationPath, type samplesCsv } from './tables.ts';
+import { populationPath, type samplesCsv } from './tables.ts';
 import type { Period } from './types.ts';
 
 /**
@@ -260,11 +260,12 @@ export function populationFiles(options: {
   readonly seed: string;
 }) {
   const { sizes, perControl, seed } = options;
-  const files: { path: string; text: string }[] = [];
+  // Each file's rows, not its text: the text is made as the file is written, one population in memory at a time.
+  const files: { path: string; control: string; rows: readonly PopulationRow[] }[] = [];
   const samples: Parameters<typeof samplesCsv>[0][number][] = [];
   const itemFiles = new Map<string, string[]>();
   const add = (control: string, path: string, rows: readonly PopulationRow[], frequency?: Frequency) => {
-    if (rows.length) files.push({ path, text: populationCsv(control, rows) });
+    if (rows.length) files.push({ path, control, rows });
     const size = perControl ?? (frequency ? sizes[frequency] : 0);
     samples.push({
       control,

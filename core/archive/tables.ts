@@ -1,5 +1,5 @@
 import type { Check } from '../collector.ts';
-import { csvText as csv } from '../csv.ts';
+import { csvLines as csv } from '../csv.ts';
 import type { ArtifactRef, Control } from '../model.ts';
 import type { CompletenessRow } from './completeness.ts';
 import type { FailedFinding } from './findings.ts';
@@ -66,7 +66,7 @@ export function controlsCsv(
   findings: readonly FailedFinding[],
   /** Each control's item populations (populations/<kind>/<control>.csv). */
   itemFiles: ReadonlyMap<string, readonly string[]> = new Map(),
-): string {
+): string[] {
   const findingRows = new Map<string, number>();
   for (const f of findings) findingRows.set(f.control, (findingRows.get(f.control) ?? 0) + 1);
   const rows: unknown[][] = [];
@@ -138,7 +138,7 @@ export function checksCsv(
   controls: readonly Control[],
   framework: Framework,
   checks: ReadonlyMap<string, CheckInfo>,
-): string {
+): string[] {
   const rows: unknown[][] = [];
   for (const control of controls) {
     const evidencedBy = [...control.checks, ...(control.manualEvidence ? [MANUAL] : [])];
@@ -220,7 +220,7 @@ export function evidenceCell(keys: readonly string[]): string {
  * event); populations/<kind>/<control>.csv every item of one kind (resource judged, alert, account change,
  * reviewed account). Each row with its evidence.
  */
-export const populationCsv = (control: string, rows: readonly PopulationRow[]): string =>
+export const populationCsv = (control: string, rows: readonly PopulationRow[]): string[] =>
   csv(
     POPULATION_HEADER,
     rows.map((o) => [
@@ -249,7 +249,7 @@ export const COMPLETENESS_HEADER = [
 ] as const;
 
 /** completeness.csv: expected collections (collector × scope × schedule slot) against what the store holds. */
-export const completenessCsv = (rows: readonly CompletenessRow[]): string =>
+export const completenessCsv = (rows: readonly CompletenessRow[]): string[] =>
   csv(
     COMPLETENESS_HEADER,
     rows.map((r) => [
@@ -280,7 +280,7 @@ export const EXCEPTIONS_HEADER = [
 ] as const;
 
 /** exceptions.csv: every exception in force at some time in the period; just the header when there are none. */
-export function exceptionsCsv(exceptions: readonly ArchiveException[], start: string, end: string): string {
+export function exceptionsCsv(exceptions: readonly ArchiveException[], start: string, end: string): string[] {
   const rows = exceptions
     .filter((e) => e.createdAt < end && e.expiresAt >= start && (!e.revokedAt || e.revokedAt >= start))
     .sort((a, b) => a.control.localeCompare(b.control) || a.createdAt.localeCompare(b.createdAt))
@@ -328,7 +328,7 @@ export function samplesCsv(
     items: readonly SampledItem<PopulationRow>[];
   }[],
   seed: string,
-): string {
+): string[] {
   const rows: unknown[][] = [];
   for (const { control, frequency, population, file, items } of samples) {
     if (items.length === 0)

@@ -182,12 +182,12 @@ export class HashingZipWriter {
     });
   }
 
-  /** A small entry already in memory: hashed and written in one step, its sizes in its local header. */
-  addBytes(path: string, bytes: Uint8Array | string): Promise<ManifestFile> {
-    const buffer =
-      typeof bytes === 'string'
-        ? Buffer.from(bytes, 'utf8')
-        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  /**
+   * An entry already in memory (bytes, a string, or text in pieces such as a table's lines): hashed and
+   * written in one step, its sizes in its local header.
+   */
+  addBytes(path: string, bytes: Uint8Array | string | readonly string[]): Promise<ManifestFile> {
+    const buffer = entryBytes(bytes);
     return this.enqueue(async () => {
       const name = Buffer.from(path, 'utf8');
       const data = this.method === DEFLATED ? zlib.deflateRawSync(buffer) : buffer;
@@ -266,6 +266,22 @@ export class HashingZipWriter {
     }
     return header;
   }
+}
+
+/**
+ * An in-memory entry as one buffer. Text pieces are measured, then encoded one by one into a buffer of their
+ * exact size: joining tens of megabytes of lines into one string and encoding that costs more than the
+ * encoding itself.
+ */
+function entryBytes(bytes: Uint8Array | string | readonly string[]): Buffer {
+  if (typeof bytes === 'string') return Buffer.from(bytes, 'utf8');
+  if (bytes instanceof Uint8Array) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let size = 0;
+  for (const piece of bytes) size += Buffer.byteLength(piece, 'utf8');
+  const buffer = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const piece of bytes) at += buffer.write(piece, at, 'utf8');
+  return buffer;
 }
 
 /** CRC-32 and sizes after a streamed entry's data, 8-byte sizes when its central record is zip64. */

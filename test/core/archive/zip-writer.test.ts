@@ -54,6 +54,11 @@ it.each([false, true])(
   async (compress) => {
     const small = randomBytes(4096);
     const large = randomBytes(3_000_017); // several stream chunks and output blocks
+    // Text in pieces, measured then encoded: multi-byte characters, a surrogate pair, a long piece and a lone
+    // surrogate (written as U+FFFD, as Buffer.from writes it).
+    const lines = Array.from({ length: 40_000 }, (_, i) => `${i},héllo → wörld 🙂\n`);
+    lines.push('x'.repeat(400_000), '\ud800 lone\n', 'end\n');
+    const linesText = Buffer.from(lines.join(''), 'utf8');
     const { path, written } = await writeZip(compress, async (writer) => {
       await writer.addBytes('a/small.json', small);
       await writer.add('b/large.bin', () =>
@@ -61,6 +66,7 @@ it.each([false, true])(
       );
       await writer.addBytes('c/empty.txt', '');
       await writer.add('d/text.txt', () => ['héllo ', 'wörld']);
+      await writer.addBytes('e/lines.csv', lines);
     });
     const text = Buffer.from('héllo wörld', 'utf8');
     expect(written).toEqual([
@@ -68,6 +74,7 @@ it.each([false, true])(
       { path: 'b/large.bin', sha256: sha256(large), size: large.length },
       { path: 'c/empty.txt', sha256: sha256(Buffer.alloc(0)), size: 0 },
       { path: 'd/text.txt', sha256: sha256(text), size: text.length },
+      { path: 'e/lines.csv', sha256: sha256(linesText), size: linesText.length },
     ]);
     const { problems, entries } = await readBack(path);
     expect(problems).toEqual([]);
@@ -76,6 +83,7 @@ it.each([false, true])(
       ['b/large.bin', large],
       ['c/empty.txt', Buffer.alloc(0)],
       ['d/text.txt', text],
+      ['e/lines.csv', linesText],
     ] as const) {
       expect(entries.get(name)?.bytes.equals(bytes)).toBe(true);
       expect(entries.get(name)?.crc32).toBe(referenceCrc32(bytes));
