@@ -101,7 +101,7 @@ function tableBytes(file: string): Map<string, number> {
   }
 }
 
-const FINDINGS_TABLES = /findings/;
+const FINDINGS_TABLES = /finding/;
 
 /** The store's size by part. */
 export async function storeSizes(dir: string) {
