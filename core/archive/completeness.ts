@@ -89,7 +89,9 @@ function collectionsByPair(options: CompletenessInput, wanted: Set<string>): Map
   for (const ref of options.refs) {
     if (!wanted.has(ref.collector)) continue;
     const key = pairKey(ref.collector, ref.scopeKey);
-    pairs.set(key, [...(pairs.get(key) ?? []), ref]);
+    const refs = pairs.get(key) ?? [];
+    refs.push(ref);
+    pairs.set(key, refs);
   }
   return pairs;
 }

@@ -118,9 +118,11 @@ export interface AccountListing {
  */
 export function accountChanges(listings: readonly AccountListing[]): PopulationRow[] {
   const rows: PopulationRow[] = [];
+  const byAccount = (listing: AccountListing) => new Map(listing.accounts.map((a) => [a.account, a]));
+  let after = listings.length ? byAccount(listings[0]!) : new Map<string, AccountItem>();
   for (let i = 1; i < listings.length; i++) {
-    const before = new Map(listings[i - 1]!.accounts.map((a) => [a.account, a]));
-    const after = new Map(listings[i]!.accounts.map((a) => [a.account, a]));
+    const before = after;
+    after = byAccount(listings[i]!);
     const { ref } = listings[i]!;
     const previous = listings[i - 1]!.ref;
     const row = (account: string, change: string, was?: AccountItem, now?: AccountItem): PopulationRow => ({
@@ -194,8 +196,12 @@ export async function itemPopulations(options: {
     options.collectors.flatMap((c) => c.checks.filter((k) => k.population)).map((k) => k.id),
   );
   const judgedBy = new Map<string, JudgedResource[]>();
-  for (const r of options.judged)
-    if (!eventChecks.has(r.check)) judgedBy.set(r.control, [...(judgedBy.get(r.control) ?? []), r]);
+  for (const r of options.judged) {
+    if (eventChecks.has(r.check)) continue;
+    const rows = judgedBy.get(r.control) ?? [];
+    rows.push(r);
+    judgedBy.set(r.control, rows);
+  }
   // Each artifact read once, however many controls rely on it.
   const listings = new Map<string, Promise<AccountListing>>();
   const listingOf = (ref: ArtifactRef, list: (snapshot: unknown) => readonly AccountItem[]) => {
@@ -209,6 +215,8 @@ export async function itemPopulations(options: {
     }
     return listing;
   };
+  // Several controls draw on the same directories: each scope's rows are made once.
+  const scopeRows = new Map<string, readonly PopulationRow[]>();
   const accountRows = async (
     control: Control,
     hook: 'directory' | 'reviewed',
@@ -220,10 +228,20 @@ export async function itemPopulations(options: {
       if (!list) continue;
       const byScope = new Map<string, ArtifactRef[]>();
       for (const ref of options.evidence.get(control.id) ?? [])
-        if (ref.collector === id && ref.status === 'ok')
-          byScope.set(ref.scopeKey, [...(byScope.get(ref.scopeKey) ?? []), ref]);
-      for (const refs of byScope.values())
-        rows.push(...rowsOf(await Promise.all(refs.map((ref) => listingOf(ref, list)))));
+        if (ref.collector === id && ref.status === 'ok') {
+          const refs = byScope.get(ref.scopeKey) ?? [];
+          refs.push(ref);
+          byScope.set(ref.scopeKey, refs);
+        }
+      for (const refs of byScope.values()) {
+        const scopeKey = `${hook}\n${refs.map((r) => r.key).join('\n')}`;
+        let scope = scopeRows.get(scopeKey);
+        if (!scope) {
+          scope = rowsOf(await Promise.all(refs.map((ref) => listingOf(ref, list))));
+          scopeRows.set(scopeKey, scope);
+        }
+        rows.push(...scope);
+      }
     }
     return rows.sort(byTime);
   };
