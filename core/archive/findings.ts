@@ -1,3 +1,4 @@
+import { DAY_MS } from '../collector.ts';
 import type { ArtifactRef, Control, Finding, Severity } from '../model.ts';
 import { exceptionInForce } from './population.ts';
 import type { SelectedArtifact } from './select.ts';
@@ -44,7 +45,8 @@ export interface JudgedResource {
 interface Collection {
   readonly ref: ArtifactRef;
   readonly order: number;
-  readonly day: string;
+  /** Its UTC day, counted from the period's first. */
+  readonly day: number;
 }
 
 interface Track {
@@ -52,7 +54,9 @@ interface Track {
   readonly check: string;
   readonly resource: string;
   readonly counts: Record<Finding['status'], number>;
-  readonly days: Set<string>;
+  /** Per UTC day of the period (created at the first failure): whether a failing finding was seen. */
+  failingDays: Uint8Array | undefined;
+  daysFailing: number;
   firstJudged: Collection | undefined;
   latestJudged: Collection | undefined;
   latestReason: string;
@@ -138,7 +142,8 @@ function trackMatcher(options: FindingsOptions) {
         check: f.check,
         resource: f.resource,
         counts: { pass: 0, fail: 0, not_applicable: 0 },
-        days: new Set(),
+        failingDays: undefined,
+        daysFailing: 0,
         firstJudged: undefined,
         latestJudged: undefined,
         latestReason: f.reason,
@@ -202,9 +207,17 @@ interface Sequence {
 async function trackFindings(options: FindingsOptions): Promise<Iterable<Track>> {
   const matcher = trackMatcher(options);
   const sequences = new Map<string, Sequence>();
+  const dayOf = (at: string) => Math.floor(Date.parse(at) / DAY_MS);
+  let firstDay = Number.POSITIVE_INFINITY;
+  let lastDay = Number.NEGATIVE_INFINITY;
+  for (const { ref } of options.artifacts) {
+    firstDay = Math.min(firstDay, dayOf(ref.collectedAt));
+    lastDay = Math.max(lastDay, dayOf(ref.collectedAt));
+  }
+  const days = lastDay - firstDay + 1;
   const tally = (sequence: Sequence, f: Finding, start: number, end: number) => {
     for (const track of sequence.tracksOf(f))
-      record(track, f, sequence.collections, start, end, options.exceptions);
+      record(track, f, sequence.collections, start, end, days, options.exceptions);
   };
   let order = 0;
   for (const { ref, controls } of options.artifacts) {
@@ -219,7 +232,7 @@ async function trackFindings(options: FindingsOptions): Promise<Iterable<Track>>
     }
     const { collections, previous, runStart } = sequence;
     const at = collections.length;
-    collections.push({ ref, order: order++, day: ref.collectedAt.slice(0, 10) });
+    collections.push({ ref, order: order++, day: dayOf(ref.collectedAt) - firstDay });
     if (list === previous) continue;
     for (let p = 0; p < Math.max(previous.length, list.length); p++) {
       if (previous[p] === list[p]) continue;
@@ -246,6 +259,7 @@ function record(
   collections: readonly Collection[],
   start: number,
   end: number,
+  periodDays: number,
   exceptions: readonly ArchiveException[],
 ): void {
   const first = collections[start]!;
@@ -266,9 +280,13 @@ function record(
     track.latestFail = last;
     track.latestFailReason = f.reason;
   }
+  track.failingDays ??= new Uint8Array(periodDays);
   for (let i = start; i < end; i++) {
     const { ref, day } = collections[i]!;
-    track.days.add(day);
+    if (!track.failingDays[day]) {
+      track.failingDays[day] = 1;
+      track.daysFailing++;
+    }
     const exception =
       f.exception ??
       exceptions.find((e) => exceptionInForce(e, track.control, f.resource, ref.collectedAt))?.id;
@@ -303,7 +321,7 @@ function failedRow(t: Track, severity: FailedFinding['severity']): FailedFinding
     resource: t.resource,
     firstFailing: t.firstFail.ref.collectedAt,
     lastFailing: t.latestFail.ref.collectedAt,
-    daysFailing: t.days.size,
+    daysFailing: t.daysFailing,
     firstReason: t.firstFailReason,
     latestReason: t.latestFailReason,
     exceptions: [...t.exceptions].sort(),
