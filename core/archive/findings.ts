@@ -112,8 +112,8 @@ export async function judgedFindings(options: {
 
 /**
  * The tracks a finding feeds, for an artifact evidencing `controls`: one per control listing its check. A store
- * that hands out one object per distinct finding (the embedded store) has each matched once however many
- * artifacts hold it, so each finding of each artifact costs only its tally.
+ * that hands out one object per distinct finding (the embedded store) has each matched once however many runs
+ * of collections hold it.
  */
 function trackMatcher(options: FindingsOptions) {
   const checksOf = new Map(options.controls.map((c) => [c.id, new Set(c.checks)]));

@@ -10,8 +10,7 @@ import { immediateTransaction, type SqliteDatabase, type SqliteStatement } from 
  * list of findings once, as the ids of its findings, under the SHA-256 of the list's JSON; every artifact points
  * at its list. A year keeps ~70,000 findings and ~1,400 lists, not the 1.7 million findings its artifacts hold,
  * and a reader walking the year parses each finding once. A list's id is never reused (AUTOINCREMENT), so a
- * reader may cache lists by id. Transitions, which carry their control's failing
- * findings, are stored deflated.
+ * reader may cache lists by id. Transitions, which carry their control's failing findings, are stored deflated.
  */
 export const FINDINGS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS distinct_findings (id INTEGER PRIMARY KEY, hash BLOB NOT NULL, json TEXT NOT NULL);
