@@ -397,6 +397,16 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
       { ...policy, grantControls: without(policy.grantControls, 'operator') },
       '0.grantControls.operator',
     ],
+    [
+      'whose grant controls omit the terms of use (read as "none offered")',
+      { ...policy, grantControls: without(policy.grantControls, 'termsOfUse') },
+      '0.grantControls.termsOfUse',
+    ],
+    [
+      'whose grant controls have null custom controls',
+      { ...policy, grantControls: { ...policy.grantControls, customAuthenticationFactors: null } },
+      '0.grantControls.customAuthenticationFactors',
+    ],
     ['in a state Graph does not document', { ...policy, state: 'x' }, '0.state'],
   ])('a policy %s is a malformed answer naming the field', async (_what, body, field) => {
     malformed(
@@ -405,6 +415,13 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
         `^entra listConditionalAccessPolicies returned a malformed response: ${field.replaceAll('.', '\\.')}: `,
       ),
     );
+  });
+
+  it('records the custom controls and terms of use a grant offers', async () => {
+    const grantControls = { ...policy.grantControls, customAuthenticationFactors: ['duo'], termsOfUse: ['tou-1'] };
+    entra.inject({ path: POLICIES, response: { status: 200, body: { value: [{ ...policy, grantControls }] } } });
+    const [recorded] = (await collectPolicies(session())).policies;
+    expect([recorded?.customAuthenticationFactors, recorded?.termsOfUse]).toEqual([['duo'], ['tou-1']]);
   });
 
   it('keeps what Graph documents absence to mean: no grant controls, and a workload-identity policy has no users', async () => {
@@ -578,6 +595,8 @@ describe('entra.conditional-access checks', () => {
     excludeApplications: [],
     grantOperator: 'OR',
     builtInControls: ['mfa'],
+    customAuthenticationFactors: [],
+    termsOfUse: [],
     authenticationStrength: null,
     ...over,
   });
@@ -616,6 +635,24 @@ describe('entra.conditional-access checks', () => {
         ctx,
       )[0]?.reason,
     ).toMatch(/1 exclusions/);
+  });
+
+  it('entra.ca.mfa-all-users: an OR grant that offers any other way in does not require MFA', () => {
+    const pass = (over: Partial<ConditionalAccessPolicy>) =>
+      mfaForAllUsers.evaluate(snapshot(policy({ includeUsers: ['All'], ...over })), ctx)[0]?.status;
+    const strength = { builtInControls: [], authenticationStrength: 'Multifactor authentication' };
+    expect(pass({ termsOfUse: ['tou-1'] })).toBe('fail');
+    expect(pass({ customAuthenticationFactors: ['duo'] })).toBe('fail');
+    expect(pass({ ...strength, builtInControls: ['compliantDevice'] })).toBe('fail');
+    expect(pass({ termsOfUse: ['tou-1'], grantOperator: 'AND' })).toBe('pass');
+    expect(pass({ ...strength, builtInControls: ['compliantDevice'], grantOperator: 'AND' })).toBe('pass');
+    expect(pass({ ...strength, termsOfUse: [] })).toBe('pass');
+  });
+
+  it('entra.ca.mfa-all-users: a snapshot that does not record custom controls and terms of use cannot show an OR grant requires MFA', () => {
+    const { customAuthenticationFactors: _, termsOfUse: __, ...older } = policy({ includeUsers: ['All'] });
+    expect(mfaForAllUsers.evaluate(snapshot(older), ctx)[0]?.status).toBe('fail');
+    expect(mfaForAllUsers.evaluate(snapshot({ ...older, grantOperator: 'AND' }), ctx)[0]?.status).toBe('pass');
   });
 
   it('entra.ca.mfa-admins: all users, or every core admin role, must be covered', () => {

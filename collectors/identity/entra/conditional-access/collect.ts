@@ -36,6 +36,8 @@ const policySchema = z.looseObject({
     .looseObject({
       operator: z.enum(['AND', 'OR']),
       builtInControls: ids,
+      customAuthenticationFactors: ids,
+      termsOfUse: ids,
       authenticationStrength: z.looseObject({ id: z.string().min(1), displayName: z.string() }).nullable(),
     })
     .nullish(),
@@ -66,6 +68,8 @@ export async function collect(session: EntraSession): Promise<ConditionalAccessS
       excludeApplications: apps.excludeApplications,
       grantOperator: p.grantControls?.operator ?? null,
       builtInControls: p.grantControls?.builtInControls ?? [],
+      customAuthenticationFactors: p.grantControls?.customAuthenticationFactors ?? [],
+      termsOfUse: p.grantControls?.termsOfUse ?? [],
       authenticationStrength: strength ? strength.displayName || strength.id : null,
     };
   });

@@ -14,6 +14,12 @@ export interface ConditionalAccessPolicy {
   /** AND or OR; null when the policy only blocks or has no grant controls. */
   readonly grantOperator: string | null;
   readonly builtInControls: readonly string[];
+  /**
+   * Custom controls and terms of use the grant names: with operator OR each is a way in without MFA. Absent
+   * in snapshots taken before they were recorded.
+   */
+  readonly customAuthenticationFactors?: readonly string[];
+  readonly termsOfUse?: readonly string[];
   readonly authenticationStrength: string | null;
 }
 
