@@ -418,8 +418,15 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
   });
 
   it('records the custom controls and terms of use a grant offers', async () => {
-    const grantControls = { ...policy.grantControls, customAuthenticationFactors: ['duo'], termsOfUse: ['tou-1'] };
-    entra.inject({ path: POLICIES, response: { status: 200, body: { value: [{ ...policy, grantControls }] } } });
+    const grantControls = {
+      ...policy.grantControls,
+      customAuthenticationFactors: ['duo'],
+      termsOfUse: ['tou-1'],
+    };
+    entra.inject({
+      path: POLICIES,
+      response: { status: 200, body: { value: [{ ...policy, grantControls }] } },
+    });
     const [recorded] = (await collectPolicies(session())).policies;
     expect([recorded?.customAuthenticationFactors, recorded?.termsOfUse]).toEqual([['duo'], ['tou-1']]);
   });
@@ -652,7 +659,9 @@ describe('entra.conditional-access checks', () => {
   it('entra.ca.mfa-all-users: a snapshot that does not record custom controls and terms of use cannot show an OR grant requires MFA', () => {
     const { customAuthenticationFactors: _, termsOfUse: __, ...older } = policy({ includeUsers: ['All'] });
     expect(mfaForAllUsers.evaluate(snapshot(older), ctx)[0]?.status).toBe('fail');
-    expect(mfaForAllUsers.evaluate(snapshot({ ...older, grantOperator: 'AND' }), ctx)[0]?.status).toBe('pass');
+    expect(mfaForAllUsers.evaluate(snapshot({ ...older, grantOperator: 'AND' }), ctx)[0]?.status).toBe(
+      'pass',
+    );
   });
 
   it('entra.ca.mfa-admins: all users, or every core admin role, must be covered', () => {
