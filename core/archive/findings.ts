@@ -215,9 +215,15 @@ async function trackFindings(options: FindingsOptions): Promise<Iterable<Track>>
     lastDay = Math.max(lastDay, dayOf(ref.collectedAt));
   }
   const days = lastDay - firstDay + 1;
+  const exceptionsOf = new Map<string, ArchiveException[]>();
+  for (const e of options.exceptions) {
+    const ofControl = exceptionsOf.get(e.control) ?? [];
+    ofControl.push(e);
+    exceptionsOf.set(e.control, ofControl);
+  }
   const tally = (sequence: Sequence, f: Finding, start: number, end: number) => {
     for (const track of sequence.tracksOf(f))
-      record(track, f, sequence.collections, start, end, days, options.exceptions);
+      record(track, f, sequence.collections, start, end, days, exceptionsOf.get(track.control) ?? []);
   };
   let order = 0;
   for (const { ref, controls } of options.artifacts) {
@@ -260,6 +266,7 @@ function record(
   start: number,
   end: number,
   periodDays: number,
+  /** The exceptions recorded for the track's control. */
   exceptions: readonly ArchiveException[],
 ): void {
   const first = collections[start]!;
@@ -281,16 +288,19 @@ function record(
     track.latestFailReason = f.reason;
   }
   track.failingDays ??= new Uint8Array(periodDays);
+  if (f.exception) track.exceptions.add(f.exception);
   for (let i = start; i < end; i++) {
     const { ref, day } = collections[i]!;
     if (!track.failingDays[day]) {
       track.failingDays[day] = 1;
       track.daysFailing++;
     }
-    const exception =
-      f.exception ??
-      exceptions.find((e) => exceptionInForce(e, track.control, f.resource, ref.collectedAt))?.id;
-    if (exception) track.exceptions.add(exception);
+    if (f.exception) continue;
+    for (const e of exceptions)
+      if (exceptionInForce(e, track.control, f.resource, ref.collectedAt)) {
+        track.exceptions.add(e.id);
+        break;
+      }
   }
 }
 

@@ -257,8 +257,17 @@ function failingLinesOf(t: Transition): readonly string[] {
   return lines;
 }
 
+/** What one transition says was failing, as text; made once, as a year's slots mostly hold one transition. */
+const failingTexts = new WeakMap<Transition, string>();
+
 /** What the transitions say was failing, each resource once. */
-const failingOf = (t: readonly Transition[]) => [...new Set(t.flatMap(failingLinesOf))].join('; ');
+function failingOf(held: readonly Transition[]): string {
+  if (held.length !== 1) return [...new Set(held.flatMap(failingLinesOf))].join('; ');
+  const t = held[0]!;
+  const text = failingTexts.get(t) ?? failingLinesOf(t).join('; ');
+  failingTexts.set(t, text);
+  return text;
+}
 
 async function collectionFeed(input: PeriodStatusInput) {
   const { control, period, transitions } = input;
