@@ -33,12 +33,20 @@ export interface EntraSeedRole {
   readonly memberIds: readonly string[];
 }
 
+/** A role-assignable group: a role whose `memberIds` names it is held by each of its members. */
+export interface EntraSeedGroup {
+  readonly id: string;
+  readonly displayName: string;
+  readonly memberIds: readonly string[];
+}
+
 export interface EntraSeed {
   readonly tenantId: string;
   readonly clientId: string;
   readonly clientSecret: string;
   readonly users: readonly EntraSeedUser[];
   readonly roles?: readonly EntraSeedRole[];
+  readonly groups?: readonly EntraSeedGroup[];
   /** Conditional Access policies as Graph returns them. */
   readonly policies?: readonly unknown[];
   /** Page size when the client asks for more. */
@@ -85,6 +93,34 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
       ...(next ? { '@odata.nextLink': nextLink.toString() } : {}),
     });
   };
+
+  /** A member of a role or group as Graph lists directory objects: typed, a group with its name. */
+  const directoryObject = (id: string) => {
+    const user = seed.users.find((u) => u.id === id);
+    if (user)
+      return {
+        '@odata.type': '#microsoft.graph.user',
+        id,
+        userPrincipalName: user.userPrincipalName,
+        displayName: user.userPrincipalName,
+      };
+    const group = (seed.groups ?? []).find((g) => g.id === id);
+    if (group)
+      return {
+        '@odata.type': '#microsoft.graph.group',
+        id,
+        displayName: group.displayName,
+        isAssignableToRole: true,
+      };
+    return { '@odata.type': '#microsoft.graph.servicePrincipal', id, displayName: 'automation' };
+  };
+  /** Whether the user holds a role, directly or through a group. */
+  const holdsRole = (userId: string) =>
+    (seed.roles ?? []).some((r) =>
+      r.memberIds.some(
+        (id) => id === userId || !!seed.groups?.some((g) => g.id === id && g.memberIds.includes(userId)),
+      ),
+    );
 
   const userJson = (u: EntraSeedUser) => ({
     id: u.id,
@@ -172,7 +208,7 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
             userPrincipalName: u.userPrincipalName,
             userDisplayName: u.userPrincipalName.split('@')[0],
             userType: (u.userType ?? 'Member').toLowerCase(),
-            isAdmin: (seed.roles ?? []).some((r) => r.memberIds.includes(u.id)),
+            isAdmin: holdsRole(u.id),
             isSsprRegistered: false,
             isSsprEnabled: false,
             isSsprCapable: false,
@@ -202,21 +238,14 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
       const role = (seed.roles ?? []).find((r) => r.id === membersOfRole);
       if (!role)
         return graphError(404, 'Request_ResourceNotFound', `Resource '${membersOfRole}' does not exist.`);
-      return collection(
-        req,
-        'directoryObjects',
-        role.memberIds.map((id) => {
-          const user = seed.users.find((u) => u.id === id);
-          return user
-            ? {
-                '@odata.type': '#microsoft.graph.user',
-                id,
-                userPrincipalName: user.userPrincipalName,
-                displayName: user.userPrincipalName,
-              }
-            : { '@odata.type': '#microsoft.graph.servicePrincipal', id, displayName: 'automation' };
-        }),
-      );
+      return collection(req, 'directoryObjects', role.memberIds.map(directoryObject));
+    }
+    const membersOfGroup = /^\/v1\.0\/groups\/([^/]+)\/transitiveMembers$/.exec(path)?.[1];
+    if (membersOfGroup) {
+      const group = (seed.groups ?? []).find((g) => g.id === membersOfGroup);
+      if (!group)
+        return graphError(404, 'Request_ResourceNotFound', `Resource '${membersOfGroup}' does not exist.`);
+      return collection(req, 'directoryObjects', group.memberIds.map(directoryObject));
     }
     if (path === '/v1.0/identity/conditionalAccess/policies')
       return collection(req, 'identity/conditionalAccess/policies', seed.policies ?? []);

@@ -19,6 +19,7 @@ export const GRAPH_PERMISSIONS = [
   'AuditLog.Read.All',
   'UserAuthenticationMethod.Read.All',
   'RoleManagement.Read.Directory',
+  'GroupMember.Read.All',
   'Policy.Read.All',
 ] as const;
 

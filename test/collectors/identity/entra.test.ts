@@ -479,6 +479,102 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
   });
 });
 
+describe('entra directory roles held through a role-assignable group', () => {
+  const PRIVILEGED_ROLE = { id: 'r2', displayName: 'Privileged Role Administrator' };
+  const groupSeed: EntraSeed = {
+    tenantId: TENANT,
+    clientId: 'proofline-reader',
+    clientSecret: 'the-secret',
+    users: [
+      {
+        id: 'u1',
+        userPrincipalName: 'adele@contoso.example',
+        accountEnabled: true,
+        createdDateTime: created,
+        lastSignInDateTime: daysBefore(1),
+        mfa: { capable: true, methods: ['fido2'] },
+      },
+      {
+        id: 'u2',
+        userPrincipalName: 'carol@contoso.example',
+        accountEnabled: true,
+        createdDateTime: created,
+        lastSignInDateTime: daysBefore(1),
+        mfa: { capable: false, methods: [] },
+      },
+      {
+        id: 'u3',
+        userPrincipalName: 'partner_y.example#EXT#@contoso.example',
+        userType: 'Guest',
+        accountEnabled: true,
+        createdDateTime: created,
+        mfa: null,
+      },
+    ],
+    groups: [{ id: 'g1', displayName: 'Tier-0 operators', memberIds: ['u2', 'u3'] }],
+    roles: [
+      {
+        id: 'r1',
+        displayName: 'Global Administrator',
+        roleTemplateId: GLOBAL_ADMIN,
+        memberIds: ['u1', 'g1'],
+      },
+      { ...PRIVILEGED_ROLE, roleTemplateId: PRIVILEGED_ROLE_ADMIN, memberIds: ['g1'] },
+    ],
+  };
+  let entra: EntraStandIn;
+  const session = () =>
+    entraSession({
+      tenantId: TENANT,
+      clientId: groupSeed.clientId,
+      clientSecret: groupSeed.clientSecret,
+      authorityHost: entra.url,
+      graphBaseUrl: entra.url,
+      ca: entra.ca,
+      maxRetries: 2,
+    });
+  beforeAll(async () => {
+    entra = await startEntraStandIn(groupSeed);
+  });
+  afterAll(() => entra.close());
+  afterEach(() => entra.requests.splice(0));
+
+  it("gives each member of the group the group's roles, reading its members once", async () => {
+    const snapshot = await collect(session());
+    const roles = (upn: string) => snapshot.users.find((u) => u.userPrincipalName === upn)?.directoryRoles;
+    expect(roles('carol@contoso.example')).toEqual([
+      { roleTemplateId: GLOBAL_ADMIN, displayName: 'Global Administrator', viaGroup: 'g1' },
+      { roleTemplateId: PRIVILEGED_ROLE_ADMIN, displayName: PRIVILEGED_ROLE.displayName, viaGroup: 'g1' },
+    ]);
+    expect(roles('adele@contoso.example')).toEqual([
+      { roleTemplateId: GLOBAL_ADMIN, displayName: 'Global Administrator' },
+    ]);
+    const groupReads = entra.requests.filter((r) => r.path.startsWith('/v1.0/groups/g1/transitiveMembers'));
+    expect(groupReads).toHaveLength(1);
+    // The admin checks now see the administrators the group makes.
+    expect(verdicts(adminsMfaCapable.evaluate(snapshot, ctx))).toEqual([
+      'pass adele@contoso.example',
+      'fail carol@contoso.example',
+      'fail partner_y.example#EXT#@contoso.example',
+    ]);
+    expect(verdicts(guestsUnprivileged.evaluate(snapshot, ctx))).toEqual([
+      'fail partner_y.example#EXT#@contoso.example',
+    ]);
+  });
+
+  it('a role member without its type is malformed: a group could not be told from a user', async () => {
+    entra.inject({
+      path: /^\/v1\.0\/directoryRoles\/r1\/members/,
+      response: { status: 200, body: { value: [{ id: 'g1' }] } },
+    });
+    const error = await collect(session()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MalformedResponseError);
+    expect((error as Error).message).toMatch(
+      /^entra listDirectoryRoleMembers returned a malformed response: 0\.@odata\.type: /,
+    );
+  });
+});
+
 describe('entra connector', () => {
   it('validates the section and reports missing credentials', () => {
     expect(

@@ -36,7 +36,9 @@ const roleSchema = z.looseObject({
   displayName: z.string(),
   roleTemplateId: z.string().min(1),
 });
-const memberSchema = z.looseObject({ id: z.string().min(1) });
+/** A directory object: Graph names its type, so a group holding a role is told from a user. */
+const memberSchema = z.looseObject({ id: z.string().min(1), '@odata.type': z.string().min(1) });
+const GROUP = '#microsoft.graph.group';
 
 /** The later of two sign-ins, compared as instants (text order holds only for one format and offset). */
 const latest = (...dates: (string | null | undefined)[]) =>
@@ -61,7 +63,23 @@ export async function collect(session: EntraSession): Promise<EntraUsersSnapshot
     listOf(session, 'listDirectoryRoles', roleSchema, '/directoryRoles'),
   ]);
   const registrations = new Map(registrationRows.map((r) => [r.id, r]));
-  const rolesOf = new Map<string, { roleTemplateId: string; displayName: string }[]>();
+  const rolesOf = new Map<string, EntraUser['directoryRoles'][number][]>();
+  const hold = (memberId: string, role: EntraUser['directoryRoles'][number]) => {
+    const list = rolesOf.get(memberId) ?? [];
+    list.push(role);
+    rolesOf.set(memberId, list);
+  };
+  // A role-assignable group holding a role gives it to every member: each group's members are read once.
+  const groupMembers = new Map<string, Promise<z.infer<typeof memberSchema>[]>>();
+  const membersOfGroup = (id: string) => {
+    let members = groupMembers.get(id);
+    if (!members) {
+      const path = `/groups/${encodeURIComponent(id)}/transitiveMembers`;
+      members = listOf(session, 'listGroupTransitiveMembers', memberSchema, path);
+      groupMembers.set(id, members);
+    }
+    return members;
+  };
   for (const role of roles) {
     const members = await listOf(
       session,
@@ -69,10 +87,10 @@ export async function collect(session: EntraSession): Promise<EntraUsersSnapshot
       memberSchema,
       `/directoryRoles/${encodeURIComponent(role.id)}/members`,
     );
+    const held = { roleTemplateId: role.roleTemplateId, displayName: role.displayName };
     for (const member of members) {
-      const list = rolesOf.get(member.id) ?? [];
-      list.push({ roleTemplateId: role.roleTemplateId, displayName: role.displayName });
-      rolesOf.set(member.id, list);
+      if (member['@odata.type'] !== GROUP) hold(member.id, held);
+      else for (const m of await membersOfGroup(member.id)) hold(m.id, { ...held, viaGroup: member.id });
     }
   }
   const users: EntraUser[] = listed.map((u) => {

@@ -7,6 +7,7 @@ const permissions = [
   'AuditLog.Read.All (signInActivity, GET /reports/authenticationMethods/userRegistrationDetails)',
   'UserAuthenticationMethod.Read.All (registration details)',
   'RoleManagement.Read.Directory (GET /directoryRoles, GET /directoryRoles/{id}/members)',
+  'GroupMember.Read.All (GET /groups/{id}/transitiveMembers, for roles held through a role-assignable group)',
 ];
 
 export const entraUsers: CollectorDefinition<EntraUsersSnapshot> = {

@@ -17,8 +17,12 @@ export interface EntraUser {
   readonly mfaCapable: boolean | null;
   readonly mfaRegistered: boolean | null;
   readonly methodsRegistered: readonly string[] | null;
-  /** Activated directory roles the user is a direct member of. */
-  readonly directoryRoles: readonly { readonly roleTemplateId: string; readonly displayName: string }[];
+  /** Activated directory roles the user holds, directly or through a role-assignable group (`viaGroup`, its id). */
+  readonly directoryRoles: readonly {
+    readonly roleTemplateId: string;
+    readonly displayName: string;
+    readonly viaGroup?: string;
+  }[];
 }
 
 export interface EntraUsersSnapshot {
