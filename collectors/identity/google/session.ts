@@ -1,5 +1,6 @@
 import { admin, type admin_directory_v1, auth } from '@googleapis/admin';
-import { IDP_MAX_RETRIES, retryDelayMs, sleep } from '../api-error.ts';
+import * as z from 'zod';
+import { IDP_MAX_RETRIES, parsePayload, retryDelayMs, sleep } from '../api-error.ts';
 
 export const DIRECTORY_SCOPES = ['https://www.googleapis.com/auth/admin.directory.user.readonly'] as const;
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -28,6 +29,9 @@ export interface GoogleSession {
   /** Options of every API call: the retries and the timeout. */
   readonly requestOptions: { readonly retryConfig: RetryConfig; readonly timeout: number };
 }
+
+/** What a successful token exchange answers (RFC 6749 §5.1): at least the token. */
+const tokenAnswer = z.looseObject({ access_token: z.string().min(1) });
 
 /** A request silent this long is abandoned (and retried): one that never answers would hold its collector. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -63,6 +67,15 @@ export function googleSession(options: GoogleSessionOptions): GoogleSession {
   // The token exchange has no timeout of its own: it gets the API calls' one (interceptors run too late).
   jwt.transporter.defaults = { ...jwt.transporter.defaults, timeout };
   const tokenUrl = options.tokenUrl;
+  // A token answer without a token would be sent on as no credentials, and end as a 401 blaming the key.
+  jwt.transporter.interceptors.response.add({
+    resolved: async (response) => {
+      const url = String(response.config.url);
+      if (url === GOOGLE_TOKEN_URL || url === tokenUrl)
+        parsePayload(tokenAnswer, response.data, 'google', 'token');
+      return response;
+    },
+  });
   if (tokenUrl && tokenUrl !== GOOGLE_TOKEN_URL) {
     // The JWT client posts to a fixed token URL; its transporter's public interceptors send that call to the
     // configured one instead (a private endpoint, or the local stand-in).

@@ -148,6 +148,29 @@ describe('google.users collect against the Directory API stand-in', () => {
     }
   });
 
+  it.each([
+    ['without access_token', { token_type: 'Bearer', expires_in: 3599 }, 'access_token'],
+    [
+      'with an empty access_token',
+      { access_token: '', token_type: 'Bearer', expires_in: 3599 },
+      'access_token',
+    ],
+    ['that is not an object', ['ya29.token'], '\\(root\\)'],
+  ])(
+    'a token answer %s is a malformed answer, never "the credentials are wrong"',
+    async (_what, body, field) => {
+      google.inject({ path: /^\/token/, response: { status: 200, body } });
+      const artifact = await collectArtifact(
+        { collector: googleUsers, scope: { source: 'google', id: 'acme.example' }, session: session() },
+        new Date(),
+      );
+      expect(artifact.status === 'error' && [artifact.error.code, artifact.error.message]).toEqual([
+        'MalformedResponse',
+        expect.stringMatching(new RegExp(`^google token returned a malformed response: ${field}: `)),
+      ]);
+    },
+  );
+
   it('records a 403 from the Directory API as a gap', async () => {
     google.inject({ path: /^\/admin\/directory\/v1\/users/, response: googleResponses.forbidden() });
     const { store, dispose } = await tempStore();
