@@ -11,7 +11,10 @@ import {
 } from '../../../collectors/identity/okta/policies/checks.ts';
 import { collect as collectPolicies } from '../../../collectors/identity/okta/policies/collect.ts';
 import { oktaPolicies as oktaPoliciesDefinition } from '../../../collectors/identity/okta/policies/index.ts';
-import type { OktaPoliciesSnapshot } from '../../../collectors/identity/okta/policies/snapshot.ts';
+import type {
+  OktaPoliciesSnapshot,
+  OktaSignOnRule,
+} from '../../../collectors/identity/okta/policies/snapshot.ts';
 import { OktaHttpError, oktaSession } from '../../../collectors/identity/okta/session.ts';
 import {
   adminsActive,
@@ -357,6 +360,34 @@ describe('okta.users collect against the Okta stand-in', () => {
     const error = await damaged(/^\/api\/v1\/policies\/00p4\/rules/, body, collectPolicies);
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect((error as Error).message).toMatch(/0\.actions\.appSignOn\.verificationMethod\.factorMode: /);
+  });
+
+  it('records a rule verifying by an authentication method chain as not judged, never as "MFA not required"', async () => {
+    const rule = accessPolicyRule('0pr3', 'Chained', '2FA');
+    const verificationMethod = {
+      type: 'AUTH_METHOD_CHAIN',
+      chains: [
+        {
+          authenticationMethods: [{ key: 'okta_password', method: 'password' }],
+          next: [{ authenticationMethods: [{ key: 'okta_verify', method: 'signed_nonce' }] }],
+          reauthenticateIn: 'PT43800H',
+        },
+      ],
+    };
+    okta.inject({
+      path: /^\/api\/v1\/policies\/00p4\/rules/,
+      response: {
+        status: 200,
+        body: [{ ...rule, actions: { appSignOn: { ...rule.actions.appSignOn, verificationMethod } } }],
+      },
+    });
+    const snapshot = await collectPolicies(oktaSession(okta.url, { kind: 'token', token: TOKEN }));
+    const recorded = snapshot.signOnPolicies.find((p) => p.type === 'ACCESS_POLICY')?.rules[0];
+    expect([recorded?.name, recorded?.requiresMfa, recorded?.verificationMethod]).toEqual([
+      'Chained',
+      null,
+      'AUTH_METHOD_CHAIN',
+    ]);
   });
 
   it('a password policy without its lock-out setting is a malformed answer, never "unlimited attempts"', async () => {
@@ -841,6 +872,22 @@ describe('okta.policies checks', () => {
       'authentication policy Apps allows access without MFA in rule catch-all',
     );
     expect(verdicts(signOnMfaRequired.evaluate(policies({}), ctx))).toEqual(['fail acme.okta.com']);
+  });
+
+  it('okta.sign-on.mfa-required: a rule verifying by a method chain is named for review, never judged either way', () => {
+    const chained = { id: 'c', name: 'chained', status: 'ACTIVE', access: 'ALLOW', requiresMfa: null };
+    const policy = (rules: OktaSignOnRule[]) =>
+      policies({
+        signOnPolicies: [{ id: '2', name: 'Apps', type: 'ACCESS_POLICY', status: 'ACTIVE', rules }],
+      });
+    const [finding] = signOnMfaRequired.evaluate(
+      policy([{ ...chained, verificationMethod: 'AUTH_METHOD_CHAIN' }]),
+      ctx,
+    );
+    expect(finding?.status).toBe('fail');
+    expect(finding?.reason).toBe(
+      'authentication policy Apps verifies users in rule chained by a method not judged here (AUTH_METHOD_CHAIN): review its steps',
+    );
   });
 
   it('judges the stand-in org end to end as seeded', async () => {

@@ -40,7 +40,7 @@ export const signOnMfaRequired: Check<OktaPoliciesSnapshot> = {
   title: 'Sign-on policies require MFA for every rule that allows access',
   severity: 'high',
   procedure:
-    'Reads the active global session and authentication policies with their rules. Passes per policy when every active rule that allows access requires a second factor; fails naming each rule that does not, or when no policy is active.',
+    'Reads the active global session and authentication policies with their rules. Passes per policy when every active rule that allows access requires a second factor; fails naming each rule that does not, each rule verifying users by an authentication method chain (its steps are left to review), or when no policy is active.',
   remediation:
     'In the global session policy and each authentication policy, make every rule that allows access require a second factor (or "any two factors").',
   evaluate(s) {
@@ -48,17 +48,27 @@ export const signOnMfaRequired: Check<OktaPoliciesSnapshot> = {
     if (active.length === 0) return [finding(this.id, orgResource(s), false, 'no active sign-on policy')];
     return active.map((p) => {
       const allowing = p.rules.filter((r) => r.status === 'ACTIVE' && r.access !== 'DENY');
-      const withoutMfa = allowing.filter((r) => !r.requiresMfa);
+      const withoutMfa = allowing.filter((r) => r.requiresMfa === false);
+      const unjudged = allowing.filter((r) => r.requiresMfa === null);
       const kind = p.type === 'OKTA_SIGN_ON' ? 'global session policy' : 'authentication policy';
+      const names = (rules: readonly { name: string }[]) => rules.map((r) => r.name).join(', ');
+      const problems = [
+        ...(withoutMfa.length ? [`allows access without MFA in rule ${names(withoutMfa)}`] : []),
+        ...(unjudged.length
+          ? [
+              `verifies users in rule ${names(unjudged)} by a method not judged here (${[...new Set(unjudged.map((r) => r.verificationMethod))].join(', ')}): review its steps`,
+            ]
+          : []),
+      ];
       return finding(
         this.id,
         `${p.type === 'OKTA_SIGN_ON' ? 'sign-on-policy' : 'authentication-policy'}/${p.name}`,
-        withoutMfa.length === 0,
+        problems.length === 0,
         allowing.length === 0
           ? `${kind} ${p.name} allows no access`
-          : withoutMfa.length === 0
+          : problems.length === 0
             ? `every allowing rule of ${kind} ${p.name} requires MFA`
-            : `${kind} ${p.name} allows access without MFA in rule ${withoutMfa.map((r) => r.name).join(', ')}`,
+            : `${kind} ${p.name} ${problems.join('; ')}`,
       );
     });
   },

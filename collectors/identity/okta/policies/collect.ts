@@ -87,7 +87,12 @@ async function listRules(
     name,
     status,
     access: appSignOn.access,
-    requiresMfa: appSignOn.verificationMethod.factorMode === '2FA',
+    // A method chain's steps are not read: whether they make two factors is left to review, not guessed.
+    requiresMfa:
+      appSignOn.verificationMethod.type === 'ASSURANCE'
+        ? appSignOn.verificationMethod.factorMode === '2FA'
+        : null,
+    verificationMethod: appSignOn.verificationMethod.type,
   }));
 }
 

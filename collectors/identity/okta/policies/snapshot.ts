@@ -17,8 +17,13 @@ export interface OktaSignOnRule {
   readonly status: string;
   /** ALLOW or DENY; null when the rule states none. */
   readonly access: string | null;
-  /** The rule asks for a second factor (`requireFactor`, or an assurance of `2FA`). */
-  readonly requiresMfa: boolean;
+  /**
+   * The rule asks for a second factor (`requireFactor`, or an assurance of `2FA`); null when its verification
+   * method is one Proofline does not judge (an authentication method chain, or a type Okta adds later).
+   */
+  readonly requiresMfa: boolean | null;
+  /** The authentication policy rule's verification method type (ASSURANCE, AUTH_METHOD_CHAIN…). */
+  readonly verificationMethod?: string;
 }
 
 /** A global session policy (OKTA_SIGN_ON) or an app authentication policy (ACCESS_POLICY, Identity Engine). */
