@@ -233,19 +233,17 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
           roleTemplateId: r.roleTemplateId,
         })),
       );
-    const membersOfRole = /^\/v1\.0\/directoryRoles\/([^/]+)\/members$/.exec(path)?.[1];
-    if (membersOfRole) {
-      const role = (seed.roles ?? []).find((r) => r.id === membersOfRole);
-      if (!role)
-        return graphError(404, 'Request_ResourceNotFound', `Resource '${membersOfRole}' does not exist.`);
-      return collection(req, 'directoryObjects', role.memberIds.map(directoryObject));
-    }
-    const membersOfGroup = /^\/v1\.0\/groups\/([^/]+)\/transitiveMembers$/.exec(path)?.[1];
-    if (membersOfGroup) {
-      const group = (seed.groups ?? []).find((g) => g.id === membersOfGroup);
-      if (!group)
-        return graphError(404, 'Request_ResourceNotFound', `Resource '${membersOfGroup}' does not exist.`);
-      return collection(req, 'directoryObjects', group.memberIds.map(directoryObject));
+    // A role's members, or a group's: /directoryRoles/{id}/members, /groups/{id}/transitiveMembers.
+    const members = /^\/v1\.0\/(directoryRoles\/([^/]+)\/members|groups\/([^/]+)\/transitiveMembers)$/.exec(
+      path,
+    );
+    if (members) {
+      const id = members[2] ?? members[3]!;
+      const owners: readonly { id: string; memberIds: readonly string[] }[] =
+        (members[2] ? seed.roles : seed.groups) ?? [];
+      const owner = owners.find((o) => o.id === id);
+      if (!owner) return graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist.`);
+      return collection(req, 'directoryObjects', owner.memberIds.map(directoryObject));
     }
     if (path === '/v1.0/identity/conditionalAccess/policies')
       return collection(req, 'identity/conditionalAccess/policies', seed.policies ?? []);

@@ -102,18 +102,21 @@ const seed: EntraSeed = {
   ],
 };
 
+/** A session on the stand-in for `of`, with the seed's credentials. */
+const standInSession = (entra: EntraStandIn, of: EntraSeed) =>
+  entraSession({
+    tenantId: of.tenantId,
+    clientId: of.clientId,
+    clientSecret: of.clientSecret,
+    authorityHost: entra.url,
+    graphBaseUrl: entra.url,
+    ca: entra.ca,
+    maxRetries: 2,
+  });
+
 describe('entra collectors against the Entra ID / Graph stand-in', () => {
   let entra: EntraStandIn;
-  const session = () =>
-    entraSession({
-      tenantId: TENANT,
-      clientId: seed.clientId,
-      clientSecret: seed.clientSecret,
-      authorityHost: entra.url,
-      graphBaseUrl: entra.url,
-      ca: entra.ca,
-      maxRetries: 2,
-    });
+  const session = () => standInSession(entra, seed);
   beforeAll(async () => {
     entra = await startEntraStandIn(seed);
   });
@@ -523,16 +526,7 @@ describe('entra directory roles held through a role-assignable group', () => {
     ],
   };
   let entra: EntraStandIn;
-  const session = () =>
-    entraSession({
-      tenantId: TENANT,
-      clientId: groupSeed.clientId,
-      clientSecret: groupSeed.clientSecret,
-      authorityHost: entra.url,
-      graphBaseUrl: entra.url,
-      ca: entra.ca,
-      maxRetries: 2,
-    });
+  const session = () => standInSession(entra, groupSeed);
   beforeAll(async () => {
     entra = await startEntraStandIn(groupSeed);
   });
