@@ -68,10 +68,13 @@ export function googleSession(options: GoogleSessionOptions): GoogleSession {
   jwt.transporter.defaults = { ...jwt.transporter.defaults, timeout };
   const tokenUrl = options.tokenUrl;
   // A token answer without a token would be sent on as no credentials, and end as a 401 blaming the key.
+  const tokenUrls = new Set([
+    GOOGLE_TOKEN_URL,
+    ...(tokenUrl && URL.canParse(tokenUrl) ? [new URL(tokenUrl).href] : []),
+  ]);
   jwt.transporter.interceptors.response.add({
     resolved: async (response) => {
-      const url = String(response.config.url);
-      if (url === GOOGLE_TOKEN_URL || url === tokenUrl)
+      if (tokenUrls.has(String(response.config.url)))
         parsePayload(tokenAnswer, response.data, 'google', 'token');
       return response;
     },

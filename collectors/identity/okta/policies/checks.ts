@@ -52,11 +52,12 @@ export const signOnMfaRequired: Check<OktaPoliciesSnapshot> = {
       const unjudged = allowing.filter((r) => r.requiresMfa === null);
       const kind = p.type === 'OKTA_SIGN_ON' ? 'global session policy' : 'authentication policy';
       const names = (rules: readonly { name: string }[]) => rules.map((r) => r.name).join(', ');
+      const methods = [...new Set(unjudged.map((r) => r.verificationMethod))].join(', ');
       const problems = [
         ...(withoutMfa.length ? [`allows access without MFA in rule ${names(withoutMfa)}`] : []),
         ...(unjudged.length
           ? [
-              `verifies users in rule ${names(unjudged)} by a method not judged here (${[...new Set(unjudged.map((r) => r.verificationMethod))].join(', ')}): review its steps`,
+              `verifies users in rule ${names(unjudged)} by a method not judged here (${methods}): review its steps`,
             ]
           : []),
       ];
