@@ -875,15 +875,18 @@ describe('okta.policies checks', () => {
   });
 
   it('okta.sign-on.mfa-required: a rule verifying by a method chain is named for review, never judged either way', () => {
-    const chained = { id: 'c', name: 'chained', status: 'ACTIVE', access: 'ALLOW', requiresMfa: null };
-    const policy = (rules: OktaSignOnRule[]) =>
-      policies({
-        signOnPolicies: [{ id: '2', name: 'Apps', type: 'ACCESS_POLICY', status: 'ACTIVE', rules }],
-      });
-    const [finding] = signOnMfaRequired.evaluate(
-      policy([{ ...chained, verificationMethod: 'AUTH_METHOD_CHAIN' }]),
-      ctx,
-    );
+    const chained: OktaSignOnRule = {
+      id: 'c',
+      name: 'chained',
+      status: 'ACTIVE',
+      access: 'ALLOW',
+      requiresMfa: null,
+      verificationMethod: 'AUTH_METHOD_CHAIN',
+    };
+    const s = policies({
+      signOnPolicies: [{ id: '2', name: 'Apps', type: 'ACCESS_POLICY', status: 'ACTIVE', rules: [chained] }],
+    });
+    const [finding] = signOnMfaRequired.evaluate(s, ctx);
     expect(finding?.status).toBe('fail');
     expect(finding?.reason).toBe(
       'authentication policy Apps verifies users in rule chained by a method not judged here (AUTH_METHOD_CHAIN): review its steps',
