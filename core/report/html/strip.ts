@@ -55,8 +55,12 @@ export function controlStrip(status: ControlPeriodStatus, period: Period): Contr
     }))
     .filter((o) => o.i >= 0)
     .sort((a, b) => a.i - b.i);
+  let following = 0;
   starts.forEach((o, k) => {
-    const next = starts.slice(k + 1).find((n) => n.i > o.i)?.i ?? period.days.length;
+    // Sorted by day: the next later start is found by moving one cursor forward, never by rescanning.
+    if (following <= k) following = k + 1;
+    while (following < starts.length && starts[following]!.i <= o.i) following++;
+    const next = starts[following]?.i ?? period.days.length;
     for (let d = o.i; d < next; d++) {
       const current = cells[d];
       if (!current || (d === o.i && WORST.indexOf(o.cell) < WORST.indexOf(current))) cells[d] = o.cell;
