@@ -7,8 +7,12 @@ import { rateIntervalMs } from '../schedule.ts';
 import type { Period } from './types.ts';
 
 const DAY_MS = 86_400_000;
-/** Missing collections an occurrence names one by one; beyond, it counts them. */
-const GAPS_NAMED = 3;
+/**
+ * Missing collections or failing findings an occurrence names one by one; beyond, it counts them and says which
+ * table names each. A year of a control failing on thousands of resources would otherwise write cells of
+ * megabytes, past what a spreadsheet holds in one cell (32,767 characters).
+ */
+const NAMED = 3;
 
 /**
  * How often a control is expected to operate, as auditors size samples by it. Events (merged pull requests,
@@ -236,37 +240,65 @@ function collectionGaps(pairs: SlotPairs, slots: readonly Slot[]): CollectionGap
   return gaps;
 }
 
+/** `lines` (each distinct) as a cell: all of them when few, else their count and the first few. */
+function namedText(lines: readonly string[], count: number, what: string, table: string): string {
+  if (count <= NAMED) return lines.join('; ');
+  return `${count} ${what}, e.g. ${lines.slice(0, NAMED).join('; ')} (${table} names each)`;
+}
+
+const failingText = (lines: readonly string[], count: number) =>
+  namedText(lines, count, 'failing findings', 'findings.csv');
+
 /** A slot never evaluated yet is judged by the failed findings stored with its artifacts. */
 async function failedFindings(
   input: PeriodStatusInput,
   refs: readonly ArtifactRef[],
   checks: ReadonlySet<string>,
-): Promise<string[]> {
-  const failed: string[] = [];
+): Promise<string> {
+  const failed = new Set<string>();
   for (const ref of refs)
     for (const f of (await input.findingsOf(ref.key)) ?? [])
-      if (checks.has(f.check) && f.status === 'fail') failed.push(`${f.resource}: ${f.reason}`);
-  return failed;
+      if (checks.has(f.check) && f.status === 'fail') failed.add(`${f.resource}: ${f.reason}`);
+  return failingText([...failed].slice(0, NAMED), failed.size);
 }
 
-/** Each transition's failing resources as text, each once; made once, as consecutive slots hold the same ones. */
-const failingLines = new WeakMap<Transition, readonly string[]>();
-function failingLinesOf(t: Transition): readonly string[] {
-  const lines = failingLines.get(t) ?? [...new Set(t.failing.map((f) => `${f.resource}: ${f.reason}`))];
-  failingLines.set(t, lines);
+/** Each transition's failing findings as text, each once; made once, as consecutive slots hold the same ones. */
+const failingLines = new WeakMap<Transition, ReadonlySet<string>>();
+function failingLinesOf(t: Transition): ReadonlySet<string> {
+  let lines = failingLines.get(t);
+  if (!lines) {
+    lines = new Set(t.failing.map((f) => `${f.resource}: ${f.reason}`));
+    failingLines.set(t, lines);
+  }
   return lines;
 }
 
 /** What one transition says was failing, as text; made once, as a year's slots mostly hold one transition. */
 const failingTexts = new WeakMap<Transition, string>();
 
-/** What the transitions say was failing, each resource once. */
+/** What the transitions say was failing, each finding once, counted without joining them all. */
 function failingOf(held: readonly Transition[]): string {
-  if (held.length !== 1) return [...new Set(held.flatMap(failingLinesOf))].join('; ');
-  const t = held[0]!;
-  const text = failingTexts.get(t) ?? failingLinesOf(t).join('; ');
-  failingTexts.set(t, text);
-  return text;
+  if (held.length === 1) {
+    const t = held[0]!;
+    let text = failingTexts.get(t);
+    if (text === undefined) {
+      const lines = failingLinesOf(t);
+      text = failingText([...lines].slice(0, NAMED), lines.size);
+      failingTexts.set(t, text);
+    }
+    return text;
+  }
+  const named: string[] = [];
+  let count = 0;
+  for (let k = 0; k < held.length; k++)
+    for (const line of failingLinesOf(held[k]!)) {
+      let seen = false;
+      for (let j = 0; j < k && !seen; j++) seen = failingLinesOf(held[j]!).has(line);
+      if (seen) continue;
+      count++;
+      if (named.length < NAMED) named.push(line);
+    }
+  return failingText(named, count);
 }
 
 async function collectionFeed(input: PeriodStatusInput) {
@@ -291,17 +323,11 @@ async function collectionFeed(input: PeriodStatusInput) {
       heldBy.push(current);
     }
     const held = new Set(heldBy.map((t) => t.to));
-    const missing = [...pairs]
-      .filter(([, p]) => !p.ok.has(i))
-      .map(([source, p]) => {
-        const why = p.failed.has(i) ? 'collection failed' : 'not collected';
-        return `${source}: ${why}`;
-      });
+    const missing: string[] = [];
+    for (const [source, p] of pairs)
+      if (!p.ok.has(i)) missing.push(`${source}: ${p.failed.has(i) ? 'collection failed' : 'not collected'}`);
     const evidence = [...okBySlot[i]!, ...errorsBySlot[i]!].map((r) => r.key);
-    const gapText =
-      missing.length <= GAPS_NAMED
-        ? missing.join('; ')
-        : `${missing.length} of ${pairs.size} collections missing, e.g. ${missing.slice(0, GAPS_NAMED).join('; ')} (completeness.csv names each)`;
+    const gapText = namedText(missing, missing.length, `of ${pairs.size} collections missing`, 'completeness.csv');
     const occurrence = (status: OccurrenceStatus, detail = ''): Occurrence => ({
       feed: 'collection',
       label: slot.label,
@@ -314,8 +340,8 @@ async function collectionFeed(input: PeriodStatusInput) {
     else if (held.size === 0) {
       const failed = await failedFindings(input, okBySlot[i]!, checks);
       occurrences.push(
-        failed.length
-          ? occurrence('failing', failed.join('; '))
+        failed
+          ? occurrence('failing', failed)
           : missing.length
             ? occurrence('missed', gapText)
             : occurrence('met'),

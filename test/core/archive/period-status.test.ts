@@ -111,6 +111,38 @@ describe('a control over a period, day by day', () => {
     );
   });
 
+  it('names a few failing findings in a day, then counts them (each once across the day) and points to findings.csv', async () => {
+    const finding = (resource: string): Finding => ({
+      check: 'test.widgets.locked',
+      resource,
+      status: 'fail',
+      reason: 'unlocked',
+    });
+    const failingFrom = (at: string, resources: string[]): Transition => ({
+      ...transition(at, 'passing', 'failing'),
+      failing: resources.map(finding),
+    });
+    const s = await controlPeriodStatus({
+      control,
+      period,
+      evidence: everyDay(),
+      collectors: new Set(['test.widgets']),
+      transitions: [
+        failingFrom('2026-05-20T10:05:00.000Z', ['w1', 'w2']),
+        failingFrom('2026-06-03T10:05:00.000Z', ['w2', 'w3', 'w4']),
+        failingFrom('2026-06-04T10:05:00.000Z', ['w4']),
+      ],
+      findingsOf: noFindings,
+    });
+    expect(s.occurrences.map((o) => o.detail)).toEqual([
+      'w1: unlocked; w2: unlocked',
+      'w1: unlocked; w2: unlocked',
+      '4 failing findings, e.g. w1: unlocked; w2: unlocked; w3: unlocked (findings.csv names each)',
+      'w2: unlocked; w3: unlocked; w4: unlocked',
+      'w4: unlocked',
+    ]);
+  });
+
   it('a needed collector that never ran leaves every day without evidence', async () => {
     const s = await controlPeriodStatus({
       control,
