@@ -43,7 +43,11 @@ const scopeOf = (collector: AnyCollector, region: string): Scope => {
 /** Builds (or reuses) the store of `days` days ending on LAST_DAY. */
 export async function yearStore(days: number): Promise<{ dir: string; built: boolean; seconds: number }> {
   const dir = join(tmpdir(), `proofline-bench-year-${days}d-seed${SEED}-v${ORG_VERSION}`);
-  if (existsSync(join(dir, '.complete'))) return { dir, built: false, seconds: 0 };
+  if (existsSync(join(dir, '.complete'))) {
+    // A store an older version built: its index is brought up to date, as its next writer would.
+    await (await LocalStore.open(dir)).close();
+    return { dir, built: false, seconds: 0 };
+  }
   const start = performance.now();
   await rm(dir, { recursive: true, force: true });
   const first = LAST_DAY - (days - 1) * DAY_MS;

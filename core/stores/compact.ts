@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { Finding } from '../model.ts';
+import type { Finding, Transition } from '../model.ts';
 import { immediateTransaction, type SqliteDatabase, type SqliteStatement } from './sqlite.ts';
 
 /**
@@ -10,7 +10,9 @@ import { immediateTransaction, type SqliteDatabase, type SqliteStatement } from 
  * list of findings once, as the ids of its findings, under the SHA-256 of the list's JSON; every artifact points
  * at its list. A year keeps ~70,000 findings and ~1,400 lists, not the 1.7 million findings its artifacts hold,
  * and a reader walking the year parses each finding once. A list's id is never reused (AUTOINCREMENT), so a
- * reader may cache lists by id. Transitions, which carry their control's failing findings, are stored deflated.
+ * reader may cache lists by id. A transition's findings (its control's failing ones, the newly failing and the
+ * recovered) are lists the same way: a year's transitions repeat the same failing findings hundreds of thousands
+ * of times. The rest of a transition is stored deflated.
  */
 export const FINDINGS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS distinct_findings (id INTEGER PRIMARY KEY, hash BLOB NOT NULL, json TEXT NOT NULL);
@@ -99,7 +101,8 @@ function statements(db: SqliteDatabase): FindingStatements {
       listOf: db.prepare('SELECT list FROM artifact_findings WHERE artifact_key = ?'),
       link: db.prepare('INSERT OR REPLACE INTO artifact_findings (artifact_key, list) VALUES (?, ?)'),
       dropList: db.prepare(
-        'DELETE FROM finding_id_lists WHERE id = ? AND NOT EXISTS (SELECT 1 FROM artifact_findings WHERE list = ?)',
+        `DELETE FROM finding_id_lists WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM artifact_findings WHERE list = ?1)
+         AND NOT EXISTS (SELECT 1 FROM transitions WHERE ?1 IN (failing, newly_failing, recovered))`,
       ),
       idsOf: db.prepare('SELECT ids FROM finding_id_lists WHERE id = ?'),
       texts: db.prepare('SELECT id, json FROM distinct_findings WHERE id BETWEEN ? AND ?'),
@@ -108,6 +111,13 @@ function statements(db: SqliteDatabase): FindingStatements {
   }
   return s;
 }
+
+/** The id of a list of findings, storing it (and any finding not stored yet) when it is new. */
+const storeFindings = (db: SqliteDatabase, findings: readonly Finding[]): number =>
+  storeList(
+    db,
+    findings.map((f) => JSON.stringify(f)),
+  );
 
 /** The id of the list with this JSON, storing it (and any finding not stored yet) when it is new. */
 function storeList(db: SqliteDatabase, texts: readonly string[], id: number | null = null): number {
@@ -131,13 +141,10 @@ function storeList(db: SqliteDatabase, texts: readonly string[], id: number | nu
  */
 export function linkFindings(db: SqliteDatabase, artifactKey: string, findings: readonly Finding[]): void {
   const s = statements(db);
-  const list = storeList(
-    db,
-    findings.map((f) => JSON.stringify(f)),
-  );
+  const list = storeFindings(db, findings);
   const previous = s.listOf.get(artifactKey) as { list: number } | undefined;
   s.link.run(artifactKey, list);
-  if (previous && previous.list !== list) s.dropList.run(previous.list, previous.list);
+  if (previous && previous.list !== list) s.dropList.run(previous.list);
 }
 
 /**
@@ -212,12 +219,13 @@ export function readFindings(
   artifactKey: string,
   cache: FindingsCache,
 ): readonly Finding[] | undefined {
-  const s = statements(db);
-  const row = s.listOf.get(artifactKey) as { list: number } | undefined;
-  const ids = () => (s.idsOf.get(row!.list) as { ids: Uint8Array } | undefined)?.ids;
+  const row = statements(db).listOf.get(artifactKey) as { list: number } | undefined;
   // A read-only open leaves an older index's findings where they are: moving them is the next writer's job.
-  return (row && cache.listById(db, row.list, ids)) ?? legacyFindings(db, artifactKey);
+  return (row && listOf(db, row.list, cache)) ?? legacyFindings(db, artifactKey);
 }
+
+const listOf = (db: SqliteDatabase, id: number, cache: FindingsCache) =>
+  cache.listById(db, id, () => (statements(db).idsOf.get(id) as { ids: Uint8Array } | undefined)?.ids);
 
 /**
  * An artifact's findings as an older index holds them: deflated JSON lists (development versions after 0.1.0)
@@ -237,20 +245,58 @@ function legacyFindings(db: SqliteDatabase, artifactKey: string): readonly Findi
   return legacy && (unpackJson(legacy.findings) as Finding[]);
 }
 
+/** A transition's row: its findings lists' ids, null in a row an older index wrote (the lists are in its JSON). */
+export interface TransitionRow {
+  readonly transition: Uint8Array | string;
+  readonly failing?: number | null;
+  readonly newly_failing?: number | null;
+  readonly recovered?: number | null;
+}
+
 /**
- * Transitions carry the failing findings of their control: they are kept deflated too. Those an older index
- * wrote as text are deflated in place (in pages). Returns whether there was anything to deflate.
+ * The values of a transition's row (transition, failing, newly_failing, recovered): its three findings lists
+ * stored as lists, the rest as deflated JSON keeping the lists' places (null), so it reads back in its order.
+ */
+export function packTransition(db: SqliteDatabase, t: Transition): [Uint8Array, number, number, number] {
+  const rest = { ...t, failing: null, newlyFailing: null, recovered: null };
+  return [
+    packJson(JSON.stringify(rest)),
+    storeFindings(db, t.failing),
+    storeFindings(db, t.newlyFailing),
+    storeFindings(db, t.recovered),
+  ];
+}
+
+export function unpackTransition(db: SqliteDatabase, row: TransitionRow, cache: FindingsCache): Transition {
+  const t = unpackJson(row.transition) as { -readonly [K in keyof Transition]: Transition[K] };
+  if (row.failing == null || row.newly_failing == null || row.recovered == null) return t;
+  const list = (id: number) => {
+    const findings = listOf(db, id, cache);
+    if (!findings) throw new Error(`index: findings list ${id} of a ${t.control} transition is missing`);
+    return findings;
+  };
+  t.failing = list(row.failing);
+  t.newlyFailing = list(row.newly_failing);
+  t.recovered = list(row.recovered);
+  return t;
+}
+
+/**
+ * Stores the findings of the transitions an older index wrote (as JSON text, or deflated with their lists
+ * inside) as lists, in pages. Returns whether there was anything to move.
  */
 export function migrateTransitions(db: SqliteDatabase): boolean {
   const page = db.prepare(
-    "SELECT seq, transition FROM transitions WHERE typeof(transition) = 'text' ORDER BY seq LIMIT 500",
+    'SELECT seq, transition FROM transitions WHERE failing IS NULL ORDER BY seq LIMIT 500',
   );
-  if (!db.prepare("SELECT 1 FROM transitions WHERE typeof(transition) = 'text' LIMIT 1").get()) return false;
-  const update = db.prepare('UPDATE transitions SET transition = ? WHERE seq = ?');
+  if (!db.prepare('SELECT 1 FROM transitions WHERE failing IS NULL LIMIT 1').get()) return false;
+  const update = db.prepare(
+    'UPDATE transitions SET transition = ?, failing = ?, newly_failing = ?, recovered = ? WHERE seq = ?',
+  );
   immediateTransaction(db, () => {
     for (let rows = page.all(); rows.length > 0; rows = page.all()) {
-      for (const row of rows as { seq: number; transition: string }[])
-        update.run(packJson(row.transition), row.seq);
+      for (const row of rows as { seq: number; transition: Uint8Array | string }[])
+        update.run(...packTransition(db, unpackJson(row.transition) as Transition), row.seq);
     }
   });
   return true;

@@ -41,9 +41,10 @@ import {
   linkFindings,
   migrateFindingsTable,
   migrateTransitions,
-  packJson,
+  packTransition,
   readFindings,
-  unpackJson,
+  type TransitionRow,
+  unpackTransition,
 } from './compact.ts';
 import {
   DIGEST_PREFIX,
@@ -75,7 +76,8 @@ CREATE INDEX IF NOT EXISTS artifacts_by_collector ON artifacts (collector, scope
 CREATE INDEX IF NOT EXISTS artifacts_by_time ON artifacts (collected_at);
 CREATE TABLE IF NOT EXISTS control_state (control TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS transitions (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, control TEXT NOT NULL, at TEXT NOT NULL, transition TEXT NOT NULL
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, control TEXT NOT NULL, at TEXT NOT NULL, transition TEXT NOT NULL,
+  failing INTEGER, newly_failing INTEGER, recovered INTEGER
 );
 CREATE INDEX IF NOT EXISTS transitions_by_control ON transitions (control, at);
 CREATE INDEX IF NOT EXISTS transitions_by_time ON transitions (at);
@@ -93,6 +95,13 @@ CREATE TABLE IF NOT EXISTS digests (
 const MIGRATE_WRITTEN_AT = `
 ALTER TABLE artifacts ADD COLUMN written_at TEXT;
 UPDATE artifacts SET written_at = collected_at WHERE written_at IS NULL;
+`;
+
+/** Stores created before transitions' findings were lists: their rows are moved by `migrateTransitions`. */
+const MIGRATE_TRANSITION_LISTS = `
+ALTER TABLE transitions ADD COLUMN failing INTEGER;
+ALTER TABLE transitions ADD COLUMN newly_failing INTEGER;
+ALTER TABLE transitions ADD COLUMN recovered INTEGER;
 `;
 
 interface DigestRow {
@@ -440,7 +449,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     const getState = this.db.prepare('SELECT state FROM control_state WHERE control = ?');
     const putState = this.db.prepare('INSERT OR REPLACE INTO control_state (control, state) VALUES (?, ?)');
     const addTransition = this.db.prepare(
-      'INSERT INTO transitions (control, at, transition) VALUES (?, ?, ?)',
+      'INSERT INTO transitions (control, at, transition, failing, newly_failing, recovered) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const artifactTime = this.db.prepare('SELECT collected_at FROM artifacts WHERE key = ?');
     const linkEvidence = this.db.prepare(
@@ -455,7 +464,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
         if (!next) continue;
         putState.run(result.control, JSON.stringify(next.state));
         if (next.transition) {
-          addTransition.run(result.control, evaluatedAt, packJson(JSON.stringify(next.transition)));
+          addTransition.run(result.control, evaluatedAt, ...packTransition(this.db, next.transition));
           transitions.push(next.transition);
         }
         for (const key of result.evidence) {
@@ -489,9 +498,10 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     if (query.control) where.push('control = ?') && params.push(query.control);
     if (query.from) where.push('at >= ?') && params.push(query.from);
     if (query.to) where.push('at < ?') && params.push(query.to);
-    const sql = `SELECT transition FROM transitions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
-    return (this.db.prepare(sql).all(...params) as { transition: Uint8Array | string }[]).map(
-      (r) => unpackJson(r.transition) as Transition,
+    // Every column: a writer of an older version, read in place, has no list columns yet.
+    const sql = `SELECT * FROM transitions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
+    return (this.db.prepare(sql).all(...params) as TransitionRow[]).map((r) =>
+      unpackTransition(this.db, r, this.findings),
     );
   }
 
@@ -726,8 +736,10 @@ function storedKey(key: string): string {
 function migrate(db: SqliteDatabase, { compact = true } = {}): boolean {
   db.exec(SCHEMA);
   db.exec(FINDINGS_SCHEMA);
-  const columns = db.prepare('PRAGMA table_info(artifacts)').all() as { name: string }[];
-  if (!columns.some((c) => c.name === 'written_at')) db.exec(MIGRATE_WRITTEN_AT);
+  const hasColumn = (table: string, name: string) =>
+    (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === name);
+  if (!hasColumn('artifacts', 'written_at')) db.exec(MIGRATE_WRITTEN_AT);
+  if (!hasColumn('transitions', 'failing')) db.exec(MIGRATE_TRANSITION_LISTS);
   db.exec('CREATE INDEX IF NOT EXISTS artifacts_by_write ON artifacts (written_at, key)');
   if (!compact) return false;
   const movedFindings = migrateFindingsTable(db);

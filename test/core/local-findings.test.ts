@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../core/model.ts';
+import type { Finding, Transition } from '../../core/model.ts';
 import { packIds, packJson, unpackIds, unpackJson } from '../../core/stores/compact.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
 import { openSqlite } from '../../core/stores/sqlite.ts';
@@ -85,6 +85,37 @@ describe('the embedded index keeps findings compact', () => {
       expect(count(dir, 'SELECT COUNT(*) AS n FROM finding_id_lists')).toBe(2);
       expect(await store.getFindings(a)).toEqual([]);
       expect(await store.getFindings(b)).toEqual(same);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("stores a transition's findings as lists, shared with the artifacts': read back whole, in its order, never dropped", async () => {
+    const store = await LocalStore.open(dir);
+    try {
+      const [a] = await threeArtifacts(store);
+      await store.putFindings(a, [fail('logs'), fail('data')]);
+      const failing = {
+        control: 'DATA-01',
+        status: 'failing' as const,
+        failing: [fail('logs'), fail('data')],
+        findingCount: 2,
+        resourceCount: 2,
+        evidence: [a],
+        gaps: [],
+      };
+      const [recorded] = await store.applyControlResults([failing], '2026-01-01T10:00:00.000Z');
+      const [read] = await store.transitions();
+      expect(JSON.stringify(read)).toBe(JSON.stringify(recorded));
+      // Its failing findings are the artifact's own objects: parsed once for both.
+      const findings = await store.getFindings(a);
+      expect(read!.failing[0]).toBe(findings![0]);
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM distinct_findings')).toBe(2);
+      // The artifact re-evaluated, its old list is the transition's still: it stays.
+      await store.putFindings(a, []);
+      const again = await LocalStore.openReadOnly(dir);
+      expect(await again.transitions()).toEqual([recorded]);
+      await again.close();
     } finally {
       await store.close();
     }
@@ -198,8 +229,14 @@ describe('the embedded index keeps findings compact', () => {
         count(dir, "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'findings'"),
       ).toBe(0);
       expect(count(dir, "SELECT COUNT(*) AS n FROM transitions WHERE typeof(transition) = 'text'")).toBe(0);
+      expect(count(dir, 'SELECT COUNT(*) AS n FROM transitions WHERE failing IS NULL')).toBe(0);
+      // One list per distinct list of findings, an artifact's or a transition's.
+      const lists = [
+        ...before.values(),
+        ...(history as Transition[]).flatMap((t) => [t.failing, t.newlyFailing, t.recovered]),
+      ];
       expect(count(dir, 'SELECT COUNT(*) AS n FROM finding_id_lists')).toBe(
-        new Set([...before.values()].map((f) => JSON.stringify(f))).size,
+        new Set(lists.map((f) => JSON.stringify(f))).size,
       );
     } finally {
       await store.close();
