@@ -201,8 +201,9 @@ type SlotPairs = Map<string, { ok: Set<number>; failed: Set<number> }>;
 /** The period's collections sorted into slots: per collector × scope, and per slot the artifacts. */
 function collectionsBySlot(input: PeriodStatusInput, collectors: readonly string[], slots: readonly Slot[]) {
   const pairs: SlotPairs = new Map();
-  const okBySlot: ArtifactRef[][] = slots.map(() => []);
-  const errorsBySlot: ArtifactRef[][] = slots.map(() => []);
+  // Made as a slot gets its first artifact: most slots hold no failed collection.
+  const okBySlot: (ArtifactRef[] | undefined)[] = new Array(slots.length);
+  const errorsBySlot: (ArtifactRef[] | undefined)[] = new Array(slots.length);
   const seen = new Set<string>();
   for (const ref of input.evidence) {
     if (!input.collectors.has(ref.collector)) continue;
@@ -212,13 +213,12 @@ function collectionsBySlot(input: PeriodStatusInput, collectors: readonly string
     const pairKey = `${ref.collector} ${ref.scopeKey}`;
     const pair = pairs.get(pairKey) ?? { ok: new Set<number>(), failed: new Set<number>() };
     pairs.set(pairKey, pair);
-    if (ref.status === 'ok') {
-      pair.ok.add(i);
-      okBySlot[i]!.push(ref);
-    } else {
-      pair.failed.add(i);
-      errorsBySlot[i]!.push(ref);
-    }
+    const ok = ref.status === 'ok';
+    (ok ? pair.ok : pair.failed).add(i);
+    const bySlot = ok ? okBySlot : errorsBySlot;
+    const refs = bySlot[i] ?? [];
+    refs.push(ref);
+    bySlot[i] = refs;
   }
   for (const collector of collectors)
     if (!seen.has(collector)) pairs.set(collector, { ok: new Set(), failed: new Set() });
@@ -262,16 +262,18 @@ async function failedFindings(
   return failingText([...failed].slice(0, NAMED), failed.size);
 }
 
-/** Each transition's failing findings as text, each once; made once, as consecutive slots hold the same ones. */
-const failingLines = new WeakMap<Transition, ReadonlySet<string>>();
-function failingLinesOf(t: Transition): ReadonlySet<string> {
-  let lines = failingLines.get(t);
-  if (!lines) {
-    lines = new Set(t.failing.map((f) => `${f.resource}: ${f.reason}`));
-    failingLines.set(t, lines);
+/** A failing finding as a line of text; made once per finding, which a year's transitions hold many times. */
+const lines = new WeakMap<Finding, string>();
+function lineOf(f: Finding): string {
+  let line = lines.get(f);
+  if (line === undefined) {
+    line = `${f.resource}: ${f.reason}`;
+    lines.set(f, line);
   }
-  return lines;
+  return line;
 }
+
+const failingLinesOf = (t: Transition): ReadonlySet<string> => new Set(t.failing.map(lineOf));
 
 /** What one transition says was failing, as text; made once, as a year's slots mostly hold one transition. */
 const failingTexts = new WeakMap<Transition, string>();
@@ -289,16 +291,15 @@ function failingOf(held: readonly Transition[]): string {
     return text;
   }
   const named: string[] = [];
-  let count = 0;
-  for (let k = 0; k < held.length; k++)
-    for (const line of failingLinesOf(held[k]!)) {
-      let seen = false;
-      for (let j = 0; j < k && !seen; j++) seen = failingLinesOf(held[j]!).has(line);
-      if (seen) continue;
-      count++;
+  const seen = new Set<string>();
+  for (const t of held)
+    for (const f of t.failing) {
+      const line = lineOf(f);
+      if (seen.has(line)) continue;
+      seen.add(line);
       if (named.length < NAMED) named.push(line);
     }
-  return failingText(named, count);
+  return failingText(named, seen.size);
 }
 
 async function collectionFeed(input: PeriodStatusInput) {
@@ -314,46 +315,43 @@ async function collectionFeed(input: PeriodStatusInput) {
   let cursor = 0;
   let current: Transition | undefined;
   for (const [i, slot] of slots.entries()) {
-    const { startAt: slotStart, endAt: slotEnd } = slot;
-    while (cursor < transitions.length && transitions[cursor]!.at < slotStart)
+    while (cursor < transitions.length && transitions[cursor]!.at < slot.startAt)
       current = transitions[cursor++];
-    const heldBy: Transition[] = current ? [current] : [];
-    while (cursor < transitions.length && transitions[cursor]!.at < slotEnd) {
-      current = transitions[cursor++]!;
-      heldBy.push(current);
-    }
-    const held = new Set(heldBy.map((t) => t.to));
+    // The slot is held by the transition in force at its start (`current`) and those made during it.
+    const heldFrom = current ? cursor - 1 : cursor;
+    while (cursor < transitions.length && transitions[cursor]!.at < slot.endAt)
+      current = transitions[cursor++];
+    const held = new Set<ControlStatus>();
+    for (let t = heldFrom; t < cursor; t++) held.add(transitions[t]!.to);
     const missing: string[] = [];
     for (const [source, p] of pairs)
       if (!p.ok.has(i)) missing.push(`${source}: ${p.failed.has(i) ? 'collection failed' : 'not collected'}`);
-    const evidence = [...okBySlot[i]!, ...errorsBySlot[i]!].map((r) => r.key);
-    const gapText = namedText(missing, missing.length, `of ${pairs.size} collections missing`, 'completeness.csv');
+    const ok = okBySlot[i] ?? [];
+    const errors = errorsBySlot[i];
     const occurrence = (status: OccurrenceStatus, detail = ''): Occurrence => ({
       feed: 'collection',
       label: slot.label,
-      at: slotStart,
+      at: slot.startAt,
       status,
       detail,
-      evidence,
+      evidence: (errors ? [...ok, ...errors] : ok).map((r) => r.key),
     });
-    if (okBySlot[i]!.length === 0) occurrences.push(occurrence('missed', gapText));
+    const gapText = () =>
+      namedText(missing, missing.length, `of ${pairs.size} collections missing`, 'completeness.csv');
+    if (ok.length === 0) occurrences.push(occurrence('missed', gapText()));
     else if (held.size === 0) {
-      const failed = await failedFindings(input, okBySlot[i]!, checks);
+      const failed = await failedFindings(input, ok, checks);
       occurrences.push(
         failed
           ? occurrence('failing', failed)
           : missing.length
-            ? occurrence('missed', gapText)
+            ? occurrence('missed', gapText())
             : occurrence('met'),
       );
-    } else if (held.has('failing'))
-      occurrences.push(
-        occurrence(
-          'failing',
-          failingOf(heldBy.filter((t) => t.to === 'failing')) || 'the control was failing',
-        ),
-      );
-    else if (missing.length) occurrences.push(occurrence('missed', gapText));
+    } else if (held.has('failing')) {
+      const failing = transitions.slice(heldFrom, cursor).filter((t) => t.to === 'failing');
+      occurrences.push(occurrence('failing', failingOf(failing) || 'the control was failing'));
+    } else if (missing.length) occurrences.push(occurrence('missed', gapText()));
     else if (held.has('excepted')) occurrences.push(occurrence('excepted'));
     // manual_due concerns the manual feed, judged on its own; the collections themselves passed.
     else if (held.has('passing') || held.has('manual_due')) occurrences.push(occurrence('met'));
