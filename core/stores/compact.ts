@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import type { Finding, Transition } from '../model.ts';
 import { immediateTransaction, type SqliteDatabase, type SqliteStatement } from './sqlite.ts';
 
@@ -12,12 +12,13 @@ import { immediateTransaction, type SqliteDatabase, type SqliteStatement } from 
  * and a reader walking the year parses each finding once. A list's id is never reused (AUTOINCREMENT), so a
  * reader may cache lists by id. A transition's findings (its control's failing ones, the newly failing and the
  * recovered) are lists the same way: a year's transitions repeat the same failing findings hundreds of thousands
- * of times. The rest of a transition is stored deflated.
+ * of times. Nothing is deflated any more: inflating a small row cost more than reading it (an older index's
+ * deflated rows are read as they are, and moved by its next writer).
  */
 export const FINDINGS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS distinct_findings (id INTEGER PRIMARY KEY, hash BLOB NOT NULL, json TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS distinct_findings_by_hash ON distinct_findings (hash);
-CREATE TABLE IF NOT EXISTS finding_id_lists (id INTEGER PRIMARY KEY AUTOINCREMENT, sha256 BLOB NOT NULL UNIQUE, ids BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS finding_id_lists (id INTEGER PRIMARY KEY AUTOINCREMENT, sha256 BLOB NOT NULL UNIQUE, ids BLOB NOT NULL, varints INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS artifact_findings (artifact_key TEXT PRIMARY KEY, list INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS artifact_findings_by_list ON artifact_findings (list);
 `;
@@ -27,17 +28,16 @@ const hasTable = (db: SqliteDatabase, name: string): boolean =>
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
-/** JSON text as the index stores it: deflated. */
-export const packJson = (json: string): Uint8Array => deflateRawSync(json);
 /** UTF-8 bytes as text; ASCII (most lists) decodes as Latin-1, the same text made more cheaply. */
 const utf8Text = (bytes: Buffer): string => bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
-/** A stored JSON value: deflated bytes, or text as an older index wrote it. */
+/** A stored JSON value: text, or deflated bytes as an older index wrote it. */
 export const unpackJson = (stored: Uint8Array | string): unknown =>
   JSON.parse(typeof stored === 'string' ? stored : utf8Text(inflateRawSync(stored)));
 
 /**
- * A list's finding ids, deflated: each as the varint of its zigzagged difference from the one before. Ids of a
- * list mostly follow one another, so most take one byte before deflating.
+ * A list's finding ids: each as the varint of its zigzagged difference from the one before. Ids of a list mostly
+ * follow one another, so most take one byte. (Lists an older index wrote are deflated besides, `varints` 0:
+ * deflating halved them, but inflating a list cost 40 µs, most of reading one.)
  */
 export function packIds(ids: readonly number[]): Uint8Array {
   const bytes: number[] = [];
@@ -52,11 +52,17 @@ export function packIds(ids: readonly number[]): Uint8Array {
     }
     bytes.push(zigzag);
   }
-  return deflateRawSync(Uint8Array.from(bytes));
+  return Uint8Array.from(bytes);
 }
 
-export function unpackIds(packed: Uint8Array): Float64Array {
-  const bytes = inflateRawSync(packed);
+/** A list's ids as its row holds them: varints, or (an older index's) deflated varints. */
+export interface StoredIds {
+  readonly ids: Uint8Array;
+  readonly varints: number;
+}
+
+export function unpackIds({ ids: packed, varints }: StoredIds): Float64Array {
+  const bytes = varints ? packed : inflateRawSync(packed);
   let count = 0;
   for (const byte of bytes) if (byte < 0x80) count++;
   const ids = new Float64Array(count);
@@ -95,7 +101,7 @@ function statements(db: SqliteDatabase): FindingStatements {
   if (!s) {
     s = {
       findList: db.prepare('SELECT id FROM finding_id_lists WHERE sha256 = ?'),
-      insertList: db.prepare('INSERT INTO finding_id_lists (id, sha256, ids) VALUES (?, ?, ?)'),
+      insertList: db.prepare('INSERT INTO finding_id_lists (id, sha256, ids, varints) VALUES (?, ?, ?, 1)'),
       findFinding: db.prepare('SELECT id FROM distinct_findings WHERE hash = ? AND json = ?'),
       insertFinding: db.prepare('INSERT INTO distinct_findings (hash, json) VALUES (?, ?)'),
       listOf: db.prepare('SELECT list FROM artifact_findings WHERE artifact_key = ?'),
@@ -104,7 +110,7 @@ function statements(db: SqliteDatabase): FindingStatements {
         `DELETE FROM finding_id_lists WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM artifact_findings WHERE list = ?1)
          AND NOT EXISTS (SELECT 1 FROM transitions WHERE ?1 IN (failing, newly_failing, recovered))`,
       ),
-      idsOf: db.prepare('SELECT ids FROM finding_id_lists WHERE id = ?'),
+      idsOf: db.prepare('SELECT ids, varints FROM finding_id_lists WHERE id = ?'),
       texts: db.prepare('SELECT id, json FROM distinct_findings WHERE id BETWEEN ? AND ?'),
     };
     prepared.set(db, s);
@@ -162,17 +168,13 @@ export class FindingsCache {
   ) {}
 
   /** The list with this id: `ids` is read only when the list is not cached. */
-  listById(
-    db: SqliteDatabase,
-    id: number,
-    ids: () => Uint8Array | undefined,
-  ): readonly Finding[] | undefined {
+  listById(db: SqliteDatabase, id: number, ids: () => StoredIds | undefined): readonly Finding[] | undefined {
     let list = this.lists.get(id);
     if (list) this.lists.delete(id);
     else {
-      const packed = ids();
-      if (!packed) return undefined;
-      list = Object.freeze(this.list(db, unpackIds(packed)));
+      const stored = ids();
+      if (!stored) return undefined;
+      list = Object.freeze(this.list(db, unpackIds(stored)));
       if (this.lists.size >= this.listCapacity) this.lists.delete(this.lists.keys().next().value!);
     }
     this.lists.set(id, list);
@@ -225,7 +227,7 @@ export function readFindings(
 }
 
 const listOf = (db: SqliteDatabase, id: number, cache: FindingsCache) =>
-  cache.listById(db, id, () => (statements(db).idsOf.get(id) as { ids: Uint8Array } | undefined)?.ids);
+  cache.listById(db, id, () => statements(db).idsOf.get(id) as StoredIds | undefined);
 
 /**
  * An artifact's findings as an older index holds them: deflated JSON lists (development versions after 0.1.0)
@@ -255,12 +257,13 @@ export interface TransitionRow {
 
 /**
  * The values of a transition's row (transition, failing, newly_failing, recovered): its three findings lists
- * stored as lists, the rest as deflated JSON keeping the lists' places (null), so it reads back in its order.
+ * stored as lists, the rest as JSON keeping the lists' places (null), so it reads back in its order. (Without
+ * its findings a transition is mostly evidence keys, which deflating shrank by a third.)
  */
-export function packTransition(db: SqliteDatabase, t: Transition): [Uint8Array, number, number, number] {
+export function packTransition(db: SqliteDatabase, t: Transition): [string, number, number, number] {
   const rest = { ...t, failing: null, newlyFailing: null, recovered: null };
   return [
-    packJson(JSON.stringify(rest)),
+    JSON.stringify(rest),
     storeFindings(db, t.failing),
     storeFindings(db, t.newlyFailing),
     storeFindings(db, t.recovered),
@@ -298,6 +301,19 @@ export function migrateTransitions(db: SqliteDatabase): boolean {
       for (const row of rows as { seq: number; transition: Uint8Array | string }[])
         update.run(...packTransition(db, unpackJson(row.transition) as Transition), row.seq);
     }
+  });
+  return true;
+}
+
+/** An older index's deflated id lists as plain varints, in pages. Returns whether there was anything to do. */
+export function migrateIdLists(db: SqliteDatabase): boolean {
+  if (!db.prepare('SELECT 1 FROM finding_id_lists WHERE varints = 0 LIMIT 1').get()) return false;
+  const page = db.prepare('SELECT id, ids, varints FROM finding_id_lists WHERE varints = 0 LIMIT 500');
+  const update = db.prepare('UPDATE finding_id_lists SET ids = ?, varints = 1 WHERE id = ?');
+  immediateTransaction(db, () => {
+    for (let rows = page.all(); rows.length > 0; rows = page.all())
+      for (const row of rows as (StoredIds & { id: number })[])
+        update.run(packIds([...unpackIds(row)]), row.id);
   });
   return true;
 }

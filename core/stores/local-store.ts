@@ -40,6 +40,7 @@ import {
   FindingsCache,
   linkFindings,
   migrateFindingsTable,
+  migrateIdLists,
   migrateTransitions,
   packTransition,
   readFindings,
@@ -740,10 +741,13 @@ function migrate(db: SqliteDatabase, { compact = true } = {}): boolean {
     (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === name);
   if (!hasColumn('artifacts', 'written_at')) db.exec(MIGRATE_WRITTEN_AT);
   if (!hasColumn('transitions', 'failing')) db.exec(MIGRATE_TRANSITION_LISTS);
+  if (!hasColumn('finding_id_lists', 'varints'))
+    db.exec('ALTER TABLE finding_id_lists ADD COLUMN varints INTEGER NOT NULL DEFAULT 0');
   db.exec('CREATE INDEX IF NOT EXISTS artifacts_by_write ON artifacts (written_at, key)');
   if (!compact) return false;
   const movedFindings = migrateFindingsTable(db);
-  return migrateTransitions(db) || movedFindings;
+  const movedTransitions = migrateTransitions(db);
+  return migrateIdLists(db) || movedTransitions || movedFindings;
 }
 
 /** Publishes a written temporary file as read-only evidence; link() keeps the first writer's file of a key. */
