@@ -24,6 +24,7 @@ import type { Scope } from '../core/model.ts';
 import { type CollectionTarget, checkIndex, collectTargets, evaluateStore } from '../core/pipeline.ts';
 import { LocalSigner } from '../core/signing.ts';
 import { LocalStore } from '../core/stores/local-store.ts';
+import { readStoreSnapshot } from '../core/stores/open.ts';
 import { openSqlite } from '../core/stores/sqlite.ts';
 import { peakRss, shell } from './chain.ts';
 import { fmt } from './timing.ts';
@@ -240,19 +241,12 @@ async function lastMonthChainMs(dir: string): Promise<{ ms: number; periods: num
   const to = new Date(LAST_DAY + DAY_MS);
   const from = new Date(to.getTime() - 30 * DAY_MS).toISOString();
   const start = performance.now();
-  const store = await LocalStore.openReadOnly(dir);
-  try {
+  const v = await readStoreSnapshot(dir, async (store) => {
     const pem = await (await LocalSigner.open(dir)).publicKeyPem();
-    const v = await verifyChain(store, [pem], {
-      from,
-      to: to.toISOString(),
-      now: new Date(to.getTime() + 900_000),
-    });
-    if (!v.ok) throw new Error(`chain of ${dir} not ok: ${v.problems} problems`);
-    return { ms: performance.now() - start, periods: v.periods.length };
-  } finally {
-    await store.close();
-  }
+    return verifyChain(store, [pem], { from, to: to.toISOString(), now: new Date(to.getTime() + 900_000) });
+  });
+  if (!v.ok) throw new Error(`chain of ${dir} not ok: ${v.problems} problems`);
+  return { ms: performance.now() - start, periods: v.periods.length };
 }
 
 const CHAIN_ROUNDS = 11;

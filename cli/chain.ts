@@ -10,7 +10,13 @@ import {
 import { EXIT, UsageError } from '../core/errors.ts';
 import { publicKeyFingerprint, publicKeyInfo, type Signer } from '../core/signing.ts';
 import type { DigestRecord } from '../core/stores/digest-storage.ts';
-import { type ChainedStore, openSigner, openStore, storePublicKey } from '../core/stores/open.ts';
+import {
+  type ChainedStore,
+  openSigner,
+  openStore,
+  readStoreSnapshot,
+  storePublicKey,
+} from '../core/stores/open.ts';
 import type { CommandEnv } from './context.ts';
 
 export interface DigestCommandOptions {
@@ -94,9 +100,9 @@ async function verifyStoreChain(
 ): Promise<ChainVerification> {
   if (options.from && options.to && options.from >= options.to)
     throw new UsageError(`--from ${options.from} must be before --to ${options.to}`);
-  // The store first: a mistyped --store is named as such, and nothing is created there.
-  const store = await openStore(storeSpec, { readOnly: true });
-  try {
+  // The store first: a mistyped --store is named as such, and nothing is created there. A check reads and
+  // prints nothing until it is done, so it can start over: the embedded index is read in place.
+  const { result, keys } = await readStoreSnapshot(storeSpec, async (store) => {
     const keys = options.publicKey?.length
       ? await Promise.all(options.publicKey.map(readPublicKey))
       : [await storePublicKey(storeSpec)];
@@ -104,15 +110,14 @@ async function verifyStoreChain(
       ...(options.from ? { from: options.from } : {}),
       ...(options.to ? { to: options.to } : {}),
     });
-    if (options.json) out(JSON.stringify(result, null, 2));
-    else {
-      for (const line of formatChainVerification(result)) out(line);
-      out(`trusted keys: ${keys.map((k) => publicKeyFingerprint(k)).join(', ')}`);
-    }
-    return result;
-  } finally {
-    await store.close();
+    return { result, keys };
+  });
+  if (options.json) out(JSON.stringify(result, null, 2));
+  else {
+    for (const line of formatChainVerification(result)) out(line);
+    out(`trusted keys: ${keys.map((k) => publicKeyFingerprint(k)).join(', ')}`);
   }
+  return result;
 }
 
 async function readPublicKey(file: string): Promise<string> {

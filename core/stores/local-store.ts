@@ -57,7 +57,14 @@ import {
   type StoredDigest,
   type WrittenArtifact,
 } from './digest-storage.ts';
-import { immediateTransaction, openSqlite, type SqliteDatabase, settledTake } from './sqlite.ts';
+import {
+  identity,
+  immediateTransaction,
+  openSqlite,
+  type SqliteDatabase,
+  settledTake,
+  walInUse,
+} from './sqlite.ts';
 import {
   type ArtifactQuery,
   type EvidenceStore,
@@ -232,13 +239,22 @@ export class LocalStore implements EvidenceStore, DigestStorage {
   private readonly db: SqliteDatabase;
   private readonly now: () => Date;
   private readonly findings = new FindingsCache();
+  /** Opened by `openImmutable`: the index file's identity when it was opened. */
+  private readonly openedAs?: string;
 
-  private constructor(root: string, db: SqliteDatabase, now: () => Date, readOnly: boolean) {
+  private constructor(
+    root: string,
+    db: SqliteDatabase,
+    now: () => Date,
+    readOnly: boolean,
+    openedAs?: string,
+  ) {
     this.root = root;
     this.location = root;
     this.db = db;
     this.now = now;
     this.readOnly = readOnly;
+    if (openedAs) this.openedAs = openedAs;
   }
 
   /** Opens the store for writing: creates the folder and index when absent, migrates an older index. */
@@ -286,6 +302,32 @@ export class LocalStore implements EvidenceStore, DigestStorage {
       await rm(copyDir, { recursive: true, force: true });
     }
     return new LocalStore(root, db, options.now ?? (() => new Date()), true);
+  }
+
+  /**
+   * Opens the index where it is, copying nothing and taking no lock (SQLite's immutable mode), for a reader
+   * that can start over (`readStoreSnapshot`): undefined while a writer is active (its WAL holds commits the
+   * file lacks) or when there is no index. A writer changes the file only by a checkpoint, so
+   * `unchangedSinceOpen()` tells whether everything read was the index as it was at the open. An older index
+   * is read unmigrated: a query it cannot answer fails, and the reader starts over from a private copy.
+   */
+  static async openImmutable(
+    dir: string = DEFAULT_STORE_DIR,
+    options: LocalStoreOptions = {},
+  ): Promise<LocalStore | undefined> {
+    const root = resolve(dir);
+    const file = join(root, 'index.sqlite');
+    const openedAs = await identity(file).catch(() => undefined);
+    if (openedAs === undefined || (await walInUse(file))) return undefined;
+    const db = openSqlite(file, { immutable: true });
+    return new LocalStore(root, db, options.now ?? (() => new Date()), true, openedAs);
+  }
+
+  /** Opened by `openImmutable`: whether the index file is as it was at the open (no writer checkpointed). */
+  async unchangedSinceOpen(): Promise<boolean> {
+    if (!this.openedAs) throw new Error('unchangedSinceOpen: the store was not opened immutable');
+    const file = join(this.root, 'index.sqlite');
+    return (await identity(file).catch(() => undefined)) === this.openedAs;
   }
 
   /** The file of an evidence or digest key; refuses any other key, so no index row can point outside. */

@@ -112,6 +112,37 @@ export async function openStore(
 }
 
 /**
+ * Runs `read` on the store opened for reading, for a read that can start over and has no effect until it
+ * returns. An embedded store no writer is using is read in place, with nothing copied; if a writer's checkpoint
+ * changed the index meanwhile, or the read failed there (an index too old to read unmigrated), `read` runs
+ * again on the store opened as every reading command opens it (a private copy of the index).
+ */
+export async function readStoreSnapshot<T>(
+  spec: string,
+  read: (store: ChainedStore) => Promise<T>,
+): Promise<T> {
+  const inPlace = spec.startsWith('s3://')
+    ? undefined
+    : await LocalStore.openImmutable(spec).catch(() => undefined);
+  if (inPlace) {
+    try {
+      const result = await read(inPlace);
+      if (await inPlace.unchangedSinceOpen()) return result;
+    } catch {
+      // Read again below: a real failure recurs there, and is reported from there.
+    } finally {
+      await inPlace.close();
+    }
+  }
+  const store = await openStore(spec, { readOnly: true });
+  try {
+    return await read(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
  * The key that signs the store's digests: the KMS key named by `key=`, or the key pair in the store folder.
  * With `readOnly`, the store's key pair must exist already (it is created by the first `collect` or `digest`).
  */

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 /**
  * The embedded index's SQLite: `node:sqlite`, built into Node (≥ 22.13 without a flag), so installing
@@ -57,9 +58,14 @@ export const BUSY_TIMEOUT_MS = 10_000;
  * Opens (and creates, unless `readOnly`) the SQLite database in `file`. The busy timeout is set before any
  * other statement: even switching a new index to WAL mode needs a lock another process may hold.
  */
-export function openSqlite(file: string, options: { readOnly?: boolean } = {}): SqliteDatabase {
+export function openSqlite(
+  file: string,
+  options: { readOnly?: boolean; immutable?: boolean } = {},
+): SqliteDatabase {
   const { DatabaseSync } = nodeSqlite();
-  const db = new DatabaseSync(file, options.readOnly ? { readOnly: true } : {});
+  // Immutable: no lock taken and no file made beside it; SQLite trusts that nothing changes the file.
+  const name = options.immutable ? `${pathToFileURL(file).href}?immutable=1` : file;
+  const db = new DatabaseSync(name, options.readOnly || options.immutable ? { readOnly: true } : {});
   db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db;
 }
@@ -77,14 +83,14 @@ export function immediateTransaction<T>(db: SqliteDatabase, fn: () => T): T {
   }
 }
 
-const walInUse = (file: string) =>
+export const walInUse = (file: string) =>
   stat(`${file}-wal`).then(
     (s) => s.size > 0,
     () => false,
   );
 
 /** Size, inode and modification time (ns) of a file: what changes when a checkpoint writes into it. */
-const identity = async (file: string) => {
+export const identity = async (file: string) => {
   const s = await stat(file, { bigint: true });
   return `${s.ino}:${s.size}:${s.mtimeNs}`;
 };
