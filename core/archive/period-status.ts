@@ -258,7 +258,7 @@ async function failedFindings(
   const failed = new Set<string>();
   for (const ref of refs)
     for (const f of (await input.findingsOf(ref.key)) ?? [])
-      if (checks.has(f.check) && f.status === 'fail') failed.add(`${f.resource}: ${f.reason}`);
+      if (checks.has(f.check) && f.status === 'fail') failed.add(lineOf(f));
   return failingText([...failed].slice(0, NAMED), failed.size);
 }
 
@@ -273,23 +273,14 @@ function lineOf(f: Finding): string {
   return line;
 }
 
-const failingLinesOf = (t: Transition): ReadonlySet<string> => new Set(t.failing.map(lineOf));
-
 /** What one transition says was failing, as text; made once, as a year's slots mostly hold one transition. */
 const failingTexts = new WeakMap<Transition, string>();
 
 /** What the transitions say was failing, each finding once, counted without joining them all. */
 function failingOf(held: readonly Transition[]): string {
-  if (held.length === 1) {
-    const t = held[0]!;
-    let text = failingTexts.get(t);
-    if (text === undefined) {
-      const lines = failingLinesOf(t);
-      text = failingText([...lines].slice(0, NAMED), lines.size);
-      failingTexts.set(t, text);
-    }
-    return text;
-  }
+  const one = held.length === 1 ? held[0]! : undefined;
+  const cached = one && failingTexts.get(one);
+  if (cached !== undefined) return cached;
   const named: string[] = [];
   const seen = new Set<string>();
   for (const t of held)
@@ -299,7 +290,9 @@ function failingOf(held: readonly Transition[]): string {
       seen.add(line);
       if (named.length < NAMED) named.push(line);
     }
-  return failingText(named, seen.size);
+  const text = failingText(named, seen.size);
+  if (one) failingTexts.set(one, text);
+  return text;
 }
 
 async function collectionFeed(input: PeriodStatusInput) {
