@@ -65,6 +65,7 @@ import {
   settledTake,
   walInUse,
 } from './sqlite.ts';
+import { StoreBusyError } from './storage-errors.ts';
 import {
   type ArtifactQuery,
   type EvidenceStore,
@@ -153,7 +154,37 @@ const WAL_HEADER_BYTES = [18, 19] as const;
  * collect commits between its queries.
  */
 function openInPlace(file: string): SqliteDatabase {
-  return holdReadTransaction(openSqlite(file, { readOnly: true }));
+  const db = holdReadTransaction(openSqlite(file, { readOnly: true }));
+  const missing = missingColumn(db);
+  if (missing) {
+    db.close();
+    // The writer is an earlier version: its index is migrated only by a write open, after it is done.
+    throw new StoreBusyError(
+      `${file} is being written by an earlier version of Proofline (the index has no ${missing} yet): run the command again when that process is done`,
+    );
+  }
+  return db;
+}
+
+/** The first `table.column` of the current schema that an index lacks: an earlier version's, not migrated. */
+function missingColumn(db: SqliteDatabase): string | undefined {
+  const columns = (on: SqliteDatabase, table: string) =>
+    (on.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+  const current = openSqlite(':memory:');
+  try {
+    migrate(current, { compact: false });
+    const tables = current.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+      name: string;
+    }[];
+    for (const { name } of tables) {
+      const has = new Set(columns(db, name));
+      const lacking = columns(current, name).find((c) => !has.has(c));
+      if (lacking) return `${name}.${lacking}`;
+    }
+    return undefined;
+  } finally {
+    current.close();
+  }
 }
 
 /**

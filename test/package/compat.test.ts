@@ -1,9 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyArchive } from '../../core/archive/verify.ts';
 import { verifyChain } from '../../core/digest-chain.ts';
 import { LocalStore } from '../../core/stores/local-store.ts';
+import { openSqlite } from '../../core/stores/sqlite.ts';
+import { StoreBusyError } from '../../core/stores/storage-errors.ts';
 
 /** Stores and archives written by released versions (test/fixtures/compat/write.ts writes one per release). */
 const COMPAT = join(import.meta.dirname, '..', 'fixtures', 'compat');
@@ -47,6 +50,33 @@ describe.each(releases)('what Proofline %s wrote, read by this version', (releas
       expect(chain.periods.length).toBeGreaterThan(0);
     } finally {
       await store.close();
+    }
+  });
+
+  it('while a writer of that version is active, a read-only open is one line saying so, not an SQL error', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'proofline-compat-'));
+    try {
+      cpSync(join(dir, 'store'), copy, { recursive: true });
+      // That version's writer: its index in WAL mode, with a commit not yet checkpointed into the file.
+      const writer = openSqlite(join(copy, 'index.sqlite'));
+      try {
+        writer.exec('PRAGMA journal_mode = WAL');
+        writer.exec('PRAGMA wal_autocheckpoint = 0');
+        writer.exec('CREATE TABLE writer_was_here (x)');
+        const open = LocalStore.openReadOnly(copy);
+        await expect(open).rejects.toThrow(StoreBusyError);
+        await expect(open).rejects.toThrow(
+          /index\.sqlite is being written by an earlier version of Proofline \(the index has no \w+\.\w+ yet\): run the command again when that process is done$/,
+        );
+      } finally {
+        writer.close();
+      }
+      // Once that writer is done, the index is read from a private copy, migrated there.
+      const store = await LocalStore.openReadOnly(copy);
+      expect(await store.listArtifacts()).toHaveLength(fixture.artifacts);
+      await store.close();
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
     }
   });
 
