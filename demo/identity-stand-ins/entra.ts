@@ -266,6 +266,7 @@ export function caPolicy(
     includeApplications?: string[];
     builtInControls?: string[];
     operator?: 'AND' | 'OR';
+    authenticationStrength?: ReturnType<typeof authenticationStrength>;
   } = {},
 ) {
   return {
@@ -300,7 +301,31 @@ export function caPolicy(
       builtInControls: options.builtInControls ?? ['mfa'],
       customAuthenticationFactors: [],
       termsOfUse: [],
-      authenticationStrength: null,
+      'authenticationStrength@odata.context': `https://graph.microsoft.com/v1.0/$metadata#identity/conditionalAccess/policies('${id}')/grantControls/authenticationStrength/$entity`,
+      authenticationStrength: options.authenticationStrength ?? null,
     },
+  };
+}
+
+/**
+ * An authentication strength as Graph expands it in a policy's grant controls (authenticationStrengthPolicy):
+ * `requirementsSatisfied` is `mfa` when every allowed combination is multifactor, `none` otherwise.
+ */
+export function authenticationStrength(
+  id: string,
+  displayName: string,
+  requirementsSatisfied: 'mfa' | 'none',
+  allowedCombinations: string[],
+) {
+  return {
+    id,
+    createdDateTime: '2021-12-01T08:00:00Z',
+    modifiedDateTime: '2021-12-01T08:00:00Z',
+    displayName,
+    description: '',
+    policyType: id.startsWith('00000000-0000-0000-0000-') ? 'builtIn' : 'custom',
+    requirementsSatisfied,
+    allowedCombinations,
+    combinationConfigurations: [],
   };
 }

@@ -20,6 +20,7 @@ import { entraUsers as entraUsersDefinition } from '../../../collectors/identity
 import type { EntraUser, EntraUsersSnapshot } from '../../../collectors/identity/entra/users/snapshot.ts';
 import { collectTargets } from '../../../core/pipeline.ts';
 import {
+  authenticationStrength,
   caPolicy,
   context,
   daysBefore,
@@ -371,6 +372,12 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
   });
 
   const policy = caPolicy('p9', 'Require MFA for everyone', { includeUsers: ['All'], excludeUsers: ['bg1'] });
+  const MFA_STRENGTH = authenticationStrength(
+    '00000000-0000-0000-0000-000000000002',
+    'Multifactor authentication',
+    'mfa',
+    ['windowsHelloForBusiness', 'fido2', 'password,microsoftAuthenticatorPush', 'password,sms'],
+  );
   const withUsers = (users: unknown) => ({ ...policy, conditions: { ...policy.conditions, users } });
   it.each([
     [
@@ -410,6 +417,17 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
       { ...policy, grantControls: { ...policy.grantControls, customAuthenticationFactors: null } },
       '0.grantControls.customAuthenticationFactors',
     ],
+    [
+      'whose authentication strength does not say what it satisfies',
+      {
+        ...policy,
+        grantControls: {
+          ...policy.grantControls,
+          authenticationStrength: without(MFA_STRENGTH, 'requirementsSatisfied'),
+        },
+      },
+      '0.grantControls.authenticationStrength.requirementsSatisfied',
+    ],
     ['in a state Graph does not document', { ...policy, state: 'x' }, '0.state'],
   ])('a policy %s is a malformed answer naming the field', async (_what, body, field) => {
     malformed(
@@ -418,6 +436,30 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
         `^entra listConditionalAccessPolicies returned a malformed response: ${field.replaceAll('.', '\\.')}: `,
       ),
     );
+  });
+
+  it('records an authentication strength with what Graph says it satisfies', async () => {
+    const passwordOnly = authenticationStrength('c1', 'Password or SMS', 'none', ['password', 'sms']);
+    entra.inject({
+      path: POLICIES,
+      response: {
+        status: 200,
+        body: {
+          value: [
+            caPolicy('p1', 'Strong', { builtInControls: [], authenticationStrength: MFA_STRENGTH }),
+            caPolicy('p2', 'Weak', { builtInControls: [], authenticationStrength: passwordOnly }),
+          ],
+        },
+      },
+    });
+    const recorded = (await collectPolicies(session())).policies.map((p) => [
+      p.authenticationStrength,
+      p.authenticationStrengthSatisfies,
+    ]);
+    expect(recorded).toEqual([
+      ['Multifactor authentication', 'mfa'],
+      ['Password or SMS', 'none'],
+    ]);
   });
 
   it('records the custom controls and terms of use a grant offers', async () => {
@@ -695,6 +737,7 @@ describe('entra.conditional-access checks', () => {
     customAuthenticationFactors: [],
     termsOfUse: [],
     authenticationStrength: null,
+    authenticationStrengthSatisfies: null,
     ...over,
   });
   const snapshot = (...policies: ConditionalAccessPolicy[]) => ({ tenantId: TENANT, policies });
@@ -708,6 +751,7 @@ describe('entra.conditional-access checks', () => {
           includeUsers: ['All'],
           builtInControls: [],
           authenticationStrength: 'Phishing-resistant MFA',
+          authenticationStrengthSatisfies: 'mfa',
         }),
       ),
     ).toBe('pass');
@@ -737,13 +781,29 @@ describe('entra.conditional-access checks', () => {
   it('entra.ca.mfa-all-users: an OR grant that offers any other way in does not require MFA', () => {
     const pass = (over: Partial<ConditionalAccessPolicy>) =>
       mfaForAllUsers.evaluate(snapshot(policy({ includeUsers: ['All'], ...over })), ctx)[0]?.status;
-    const strength = { builtInControls: [], authenticationStrength: 'Multifactor authentication' };
+    const strength = {
+      builtInControls: [],
+      authenticationStrength: 'Multifactor authentication',
+      authenticationStrengthSatisfies: 'mfa',
+    };
     expect(pass({ termsOfUse: ['tou-1'] })).toBe('fail');
     expect(pass({ customAuthenticationFactors: ['duo'] })).toBe('fail');
     expect(pass({ ...strength, builtInControls: ['compliantDevice'] })).toBe('fail');
     expect(pass({ termsOfUse: ['tou-1'], grantOperator: 'AND' })).toBe('pass');
     expect(pass({ ...strength, builtInControls: ['compliantDevice'], grantOperator: 'AND' })).toBe('pass');
     expect(pass({ ...strength, termsOfUse: [] })).toBe('pass');
+  });
+
+  it('entra.ca.mfa-all-users: an authentication strength that does not satisfy MFA is no MFA, alone or beside it', () => {
+    const pass = (over: Partial<ConditionalAccessPolicy>) =>
+      mfaForAllUsers.evaluate(snapshot(policy({ includeUsers: ['All'], ...over })), ctx)[0]?.status;
+    const weak = { authenticationStrength: 'Password or SMS', authenticationStrengthSatisfies: 'none' };
+    expect(pass({ ...weak, builtInControls: [] })).toBe('fail');
+    expect(pass({ ...weak, builtInControls: [], grantOperator: 'AND' })).toBe('fail');
+    expect(pass({ ...weak, builtInControls: ['mfa'] })).toBe('fail');
+    expect(pass({ ...weak, builtInControls: ['mfa'], grantOperator: 'AND' })).toBe('pass');
+    // Recorded before what a strength satisfies was: not established, so not MFA.
+    expect(pass({ builtInControls: [], authenticationStrength: 'Multifactor authentication' })).toBe('fail');
   });
 
   it('entra.ca.mfa-all-users: a snapshot that does not record custom controls and terms of use cannot show an OR grant requires MFA', () => {

@@ -4,19 +4,22 @@ import type { ConditionalAccessPolicy, ConditionalAccessSnapshot } from './snaps
 
 /**
  * Enforced, for every cloud app, and the grant cannot be satisfied without MFA: with AND it asks for MFA or
- * an authentication strength; with OR every alternative is one of those, since a device or app control, a
- * custom control or terms of use would let users in without MFA. A snapshot that does not record the custom
- * controls and terms of use cannot show an OR grant requires MFA.
+ * an authentication strength that grants the MFA claim; with OR every alternative is one of those, since a
+ * device or app control, a custom control, terms of use or a single-factor strength would let users in
+ * without MFA. A snapshot that does not record the custom controls and terms of use, or what a strength
+ * satisfies, cannot show that such a grant requires MFA.
  */
 export function requiresMfa(p: ConditionalAccessPolicy): boolean {
   if (p.state !== 'enabled' || !p.includeApplications.includes('All')) return false;
-  if (!p.builtInControls.includes('mfa') && !p.authenticationStrength) return false;
+  const mfaStrength = p.authenticationStrength !== null && p.authenticationStrengthSatisfies === 'mfa';
+  if (!p.builtInControls.includes('mfa') && !mfaStrength) return false;
   if (p.grantOperator === 'AND') return true;
   if (!p.customAuthenticationFactors || !p.termsOfUse) return false;
   const otherWaysIn = [
     ...p.builtInControls.filter((c) => c !== 'mfa'),
     ...p.customAuthenticationFactors,
     ...p.termsOfUse,
+    ...(p.authenticationStrength !== null && !mfaStrength ? [p.authenticationStrength] : []),
   ];
   return otherWaysIn.length === 0;
 }
@@ -33,9 +36,9 @@ export const mfaForAllUsers: Check<ConditionalAccessSnapshot> = {
   title: 'A Conditional Access policy requires MFA for all users and all cloud apps',
   severity: 'high',
   procedure:
-    'Reads the Conditional Access policies of the tenant. Passes when an enabled policy for all users and all cloud apps cannot be satisfied without MFA (exclusions are listed for review): its grant asks for MFA or an authentication strength, and with operator OR offers no other way in (device or app controls, custom controls, terms of use); fails when there is none.',
+    'Reads the Conditional Access policies of the tenant. Passes when an enabled policy for all users and all cloud apps cannot be satisfied without MFA (exclusions are listed for review): its grant asks for MFA or an authentication strength that Graph says satisfies MFA, and with operator OR offers no other way in (device or app controls, custom controls, terms of use, a strength that does not satisfy MFA); fails when there is none.',
   remediation:
-    'Create an enabled Conditional Access policy: users All (exclude only emergency-access accounts), target resources All, grant "Require multifactor authentication" or an authentication strength; any other control, custom control or terms of use beside it only under "Require all the selected controls".',
+    'Create an enabled Conditional Access policy: users All (exclude only emergency-access accounts), target resources All, grant "Require multifactor authentication" or an authentication strength made of multifactor combinations only; any other control, custom control or terms of use beside it only under "Require all the selected controls".',
   evaluate(s) {
     const policy = s.policies.find((p) => requiresMfa(p) && coversAllUsers(p));
     return [

@@ -38,7 +38,14 @@ const policySchema = z.looseObject({
       builtInControls: ids,
       customAuthenticationFactors: ids,
       termsOfUse: ids,
-      authenticationStrength: z.looseObject({ id: z.string().min(1), displayName: z.string() }).nullable(),
+      // Graph expands the strength in the grant; `requirementsSatisfied` says whether it grants the MFA claim.
+      authenticationStrength: z
+        .looseObject({
+          id: z.string().min(1),
+          displayName: z.string(),
+          requirementsSatisfied: z.string().min(1),
+        })
+        .nullable(),
     })
     .nullish(),
 });
@@ -71,6 +78,7 @@ export async function collect(session: EntraSession): Promise<ConditionalAccessS
       customAuthenticationFactors: p.grantControls?.customAuthenticationFactors ?? [],
       termsOfUse: p.grantControls?.termsOfUse ?? [],
       authenticationStrength: strength ? strength.displayName || strength.id : null,
+      authenticationStrengthSatisfies: strength ? strength.requirementsSatisfied : null,
     };
   });
   policies.sort((a, b) => a.displayName.localeCompare(b.displayName));

@@ -21,6 +21,12 @@ export interface ConditionalAccessPolicy {
   readonly customAuthenticationFactors?: readonly string[];
   readonly termsOfUse?: readonly string[];
   readonly authenticationStrength: string | null;
+  /**
+   * What the authentication strength satisfies, as Graph states it (`requirementsSatisfied`: `mfa`, or `none`
+   * for a custom strength that admits a single factor); null without a strength. Absent in snapshots taken
+   * before it was recorded.
+   */
+  readonly authenticationStrengthSatisfies?: string | null;
 }
 
 export interface ConditionalAccessSnapshot {
