@@ -47,6 +47,15 @@ export interface EntraSeed {
   readonly users: readonly EntraSeedUser[];
   readonly roles?: readonly EntraSeedRole[];
   readonly groups?: readonly EntraSeedGroup[];
+  /** PIM role eligibilities: a user or role-assignable group may activate the role on demand. */
+  readonly eligibleRoles?: readonly {
+    readonly roleTemplateId: string;
+    readonly principalId: string;
+    /** `/` (tenant-wide, the default) or an administrative unit's path. */
+    readonly directoryScopeId?: string;
+  }[];
+  /** false: the tenant has no Entra ID P2 or Governance licence, and PIM reads are refused. */
+  readonly pimLicensed?: boolean;
   /** Conditional Access policies as Graph returns them. */
   readonly policies?: readonly unknown[];
   /** Page size when the client asks for more. */
@@ -244,6 +253,31 @@ export async function startEntraStandIn(seed: EntraSeed): Promise<EntraStandIn> 
       const owner = owners.find((o) => o.id === id);
       if (!owner) return graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist.`);
       return collection(req, 'directoryObjects', owner.memberIds.map(directoryObject));
+    }
+    if (path === '/v1.0/roleManagement/directory/roleEligibilityScheduleInstances') {
+      if (seed.pimLicensed === false)
+        return graphError(
+          400,
+          'AadPremiumLicenseRequired',
+          'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
+        );
+      const expand = req.url.searchParams.get('$expand') === 'principal';
+      return collection(
+        req,
+        'roleManagement/directory/roleEligibilityScheduleInstances',
+        (seed.eligibleRoles ?? []).map((e, i) => ({
+          id: `eligibility-${i}`,
+          principalId: e.principalId,
+          roleDefinitionId: e.roleTemplateId,
+          directoryScopeId: e.directoryScopeId ?? '/',
+          appScopeId: null,
+          startDateTime: '2026-01-01T00:00:00Z',
+          endDateTime: null,
+          memberType: 'Direct',
+          roleEligibilityScheduleId: `schedule-${i}`,
+          ...(expand ? { principal: directoryObject(e.principalId) } : {}),
+        })),
+      );
     }
     if (path === '/v1.0/identity/conditionalAccess/policies')
       return collection(req, 'identity/conditionalAccess/policies', seed.policies ?? []);

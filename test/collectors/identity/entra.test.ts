@@ -9,9 +9,11 @@ import { entraConditionalAccess as entraConditionalAccessDefinition } from '../.
 import type { ConditionalAccessPolicy } from '../../../collectors/identity/entra/conditional-access/snapshot.ts';
 import { entraConnector } from '../../../collectors/identity/entra/connector.ts';
 import { entraSession } from '../../../collectors/identity/entra/session.ts';
+import { reviewAccounts } from '../../../collectors/identity/entra/users/accounts.ts';
 import {
   adminsMfaCapable,
   guestsUnprivileged,
+  roleLabel,
   usersInactive,
   usersMfaCapable,
 } from '../../../collectors/identity/entra/users/checks.ts';
@@ -607,6 +609,105 @@ describe('entra directory roles held through a role-assignable group', () => {
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect((error as Error).message).toMatch(
       /^entra listDirectoryRoleMembers returned a malformed response: 0\.@odata\.type: /,
+    );
+  });
+});
+
+describe('entra.users: roles eligible through PIM', () => {
+  const AU_SCOPE = '/administrativeUnits/au1';
+  const pimSeed: EntraSeed = {
+    ...seed,
+    maxPageSize: 100,
+    users: [
+      ...seed.users.slice(0, 3),
+      { ...seed.users[0]!, id: 'u5', userPrincipalName: 'dave@contoso.example' },
+    ],
+    groups: [{ id: 'g1', displayName: 'Tier-0 on demand', memberIds: ['u3'] }],
+    roles: [
+      { id: 'r1', displayName: 'Global Administrator', roleTemplateId: GLOBAL_ADMIN, memberIds: ['u1'] },
+    ],
+    eligibleRoles: [
+      { roleTemplateId: GLOBAL_ADMIN, principalId: 'u1' },
+      { roleTemplateId: GLOBAL_ADMIN, principalId: 'u2' },
+      { roleTemplateId: PRIVILEGED_ROLE_ADMIN, principalId: 'g1' },
+      { roleTemplateId: GLOBAL_ADMIN, principalId: 'u5', directoryScopeId: AU_SCOPE },
+    ],
+  };
+  let entra: EntraStandIn;
+  beforeAll(async () => {
+    entra = await startEntraStandIn(pimSeed);
+  });
+  afterAll(() => entra.close());
+  afterEach(() => entra.requests.splice(0));
+  const ELIGIBILITIES = /^\/v1\.0\/roleManagement\/directory\/roleEligibilityScheduleInstances/;
+
+  it('counts tenant-wide eligible roles, directly or through a group, and an active one once', async () => {
+    const snapshot = await collect(standInSession(entra, pimSeed));
+    const roles = (upn: string) => snapshot.users.find((u) => u.userPrincipalName === upn)?.directoryRoles;
+    expect(snapshot.roleEligibilities).toBe('read');
+    expect(roles('adele@contoso.example')).toEqual([
+      { roleTemplateId: GLOBAL_ADMIN, displayName: 'Global Administrator' },
+    ]);
+    expect(roles('brian@contoso.example')).toEqual([
+      { roleTemplateId: GLOBAL_ADMIN, displayName: 'Global Administrator', eligible: true },
+    ]);
+    expect(roles('partner_x.example#EXT#@contoso.example')).toEqual([
+      {
+        roleTemplateId: PRIVILEGED_ROLE_ADMIN,
+        displayName: 'Privileged Role Administrator',
+        viaGroup: 'g1',
+        eligible: true,
+      },
+    ]);
+    expect(roles('dave@contoso.example')).toEqual([]); // eligible in an administrative unit only
+    const read = entra.requests
+      .filter((r) => ELIGIBILITIES.test(r.path))
+      .map((r) => decodeURIComponent(r.path));
+    expect(read).toEqual([
+      '/v1.0/roleManagement/directory/roleEligibilityScheduleInstances?$expand=principal',
+    ]);
+    expect(verdicts(adminsMfaCapable.evaluate(snapshot, ctx))).toEqual([
+      'pass adele@contoso.example',
+      'fail brian@contoso.example',
+      'fail partner_x.example#EXT#@contoso.example',
+    ]);
+    expect(guestsUnprivileged.evaluate(snapshot, ctx)[0]?.reason).toBe(
+      'guest partner_x.example#EXT#@contoso.example holds Privileged Role Administrator (eligible)',
+    );
+    expect(reviewAccounts(snapshot).find((a) => a.account === 'brian@contoso.example')).toMatchObject({
+      admin: true,
+      access: ['Global Administrator (eligible)'],
+    });
+  });
+
+  it('a tenant without a PIM licence is recorded as such, with its active roles', async () => {
+    const unlicensed = { ...pimSeed, pimLicensed: false };
+    const standIn = await startEntraStandIn(unlicensed);
+    try {
+      const snapshot = await collect(standInSession(standIn, unlicensed));
+      expect(snapshot.roleEligibilities).toBe('unlicensed');
+      expect(snapshot.users.flatMap((u) => u.directoryRoles.map((r) => `${u.id} ${roleLabel(r)}`))).toEqual([
+        'u1 Global Administrator',
+      ]);
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it('eligibilities that cannot be read fail the collection, never read as "none"', async () => {
+    entra.inject({ path: ELIGIBILITIES, response: entraResponses.forbidden() });
+    const refused = await collect(standInSession(entra, pimSeed)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(IdentityApiError);
+    expect((refused as Error).message).toMatch(
+      /^entra listRoleEligibilityScheduleInstances failed with HTTP 403/,
+    );
+    entra.inject({
+      path: ELIGIBILITIES,
+      response: { status: 200, body: { value: [{ roleDefinitionId: GLOBAL_ADMIN, directoryScopeId: '/' }] } },
+    });
+    const damagedAnswer = await collect(standInSession(entra, pimSeed)).catch((e: unknown) => e);
+    expect((damagedAnswer as Error).message).toMatch(
+      /^entra listRoleEligibilityScheduleInstances returned a malformed response: 0\.principal: /,
     );
   });
 });

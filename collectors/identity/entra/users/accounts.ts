@@ -1,5 +1,5 @@
 import type { AccountDraft } from '../../access-review/snapshot.ts';
-import { privilegedRolesOf } from './checks.ts';
+import { privilegedRolesOf, roleLabel } from './checks.ts';
 import type { EntraUsersSnapshot } from './snapshot.ts';
 
 /** Entra ID users as the access review sees them: directory roles, guests matched by their mail only. */
@@ -10,7 +10,7 @@ export const reviewAccounts = (snapshot: EntraUsersSnapshot): AccountDraft[] =>
     status: `${u.accountEnabled ? 'enabled' : 'disabled'}${u.userType === 'Guest' ? ' guest' : ''}`,
     active: u.accountEnabled,
     admin: privilegedRolesOf(u).length > 0,
-    access: u.directoryRoles.map((r) => r.displayName),
+    access: u.directoryRoles.map(roleLabel),
     mfa: u.mfaCapable,
     lastActivity: u.lastSignIn,
   }));

@@ -5,8 +5,12 @@ import type { EntraUser, EntraUsersSnapshot } from './snapshot.ts';
 export const INACTIVE_AFTER_DAYS = 90;
 
 const enabled = (s: EntraUsersSnapshot) => s.users.filter((u) => u.accountEnabled);
+/** Privileged roles the user holds, active or eligible (an eligible admin activates the role at will). */
 export const privilegedRolesOf = (u: EntraUser) =>
   u.directoryRoles.filter((r) => isPrivilegedRole(r.roleTemplateId));
+/** A role as findings and access reviews name it. */
+export const roleLabel = (r: EntraUser['directoryRoles'][number]) =>
+  r.eligible ? `${r.displayName} (eligible)` : r.displayName;
 const isGuest = (u: EntraUser) => u.userType.toLowerCase() === 'guest';
 
 function judgeMfaCapable(u: EntraUser): readonly [boolean, string] {
@@ -41,7 +45,7 @@ export const adminsMfaCapable = perResource<EntraUsersSnapshot, EntraUser>(
     title: 'Members of privileged directory roles are MFA capable',
     severity: 'critical',
     procedure:
-      'Reads every enabled user holding a privileged directory role with their registration report row. Passes per admin who is MFA capable; fails for each who is not or has no row.',
+      'Reads every enabled user holding a privileged directory role, active or eligible through PIM, with their registration report row. Passes per admin who is MFA capable; fails for each who is not or has no row.',
     remediation:
       'Register a phishing-resistant method for every privileged role holder before granting the role.',
   },
@@ -78,7 +82,7 @@ export const guestsUnprivileged = perResource<EntraUsersSnapshot, EntraUser>(
     title: 'Guests hold no privileged directory role',
     severity: 'high',
     procedure:
-      'Reads every guest account with its directory roles. Passes per guest holding no privileged role; fails naming the privileged roles each guest holds.',
+      'Reads every guest account with its directory roles, active or eligible through PIM. Passes per guest holding no privileged role; fails naming the privileged roles each guest holds.',
     remediation:
       'Remove privileged roles from guest accounts; give administrators member accounts in the tenant.',
   },
@@ -88,7 +92,7 @@ export const guestsUnprivileged = perResource<EntraUsersSnapshot, EntraUser>(
     const roles = privilegedRolesOf(u);
     return roles.length === 0
       ? [true, `guest ${u.userPrincipalName} holds no privileged role`]
-      : [false, `guest ${u.userPrincipalName} holds ${roles.map((r) => r.displayName).join(', ')}`];
+      : [false, `guest ${u.userPrincipalName} holds ${roles.map(roleLabel).join(', ')}`];
   },
 );
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { timestamp } from '../../api-error.ts';
+import { apiCall, parsePayload, timestamp } from '../../api-error.ts';
 import { listOf } from '../list.ts';
+import { PRIVILEGED_ROLE_TEMPLATES } from '../roles.ts';
 import type { EntraSession } from '../session.ts';
 import type { EntraUser, EntraUsersSnapshot } from './snapshot.ts';
 
@@ -39,6 +40,27 @@ const roleSchema = z.looseObject({
 /** A directory object: Graph names its type, so a group holding a role is told from a user. */
 const memberSchema = z.looseObject({ id: z.string().min(1), '@odata.type': z.string().min(1) });
 const GROUP = '#microsoft.graph.group';
+/** A PIM role eligibility with its principal expanded; a built-in role's definition id is its template id. */
+const eligibilitySchema = z.looseObject({
+  roleDefinitionId: z.string().min(1),
+  directoryScopeId: z.string().min(1),
+  principal: memberSchema,
+});
+/** Graph's answer to a PIM read in a tenant without Entra ID P2 or Governance, which has no eligible roles. */
+const PIM_UNLICENSED = 'AadPremiumLicenseRequired';
+
+/** Every role eligibility, or `unlicensed` when the tenant cannot hold any (no PIM licence). */
+async function roleEligibilities(session: EntraSession) {
+  const operation = 'listRoleEligibilityScheduleInstances';
+  const path = '/roleManagement/directory/roleEligibilityScheduleInstances';
+  const items = await apiCall('entra', operation, () =>
+    session.list(path, { $expand: 'principal' }).catch((error: { code?: unknown }) => {
+      if (error?.code === PIM_UNLICENSED) return 'unlicensed' as const;
+      throw error;
+    }),
+  );
+  return items === 'unlicensed' ? items : parsePayload(z.array(eligibilitySchema), items, 'entra', operation);
+}
 
 /** The later of two sign-ins, compared as instants (text order holds only for one format and offset). */
 const latest = (...dates: (string | null | undefined)[]) =>
@@ -48,7 +70,7 @@ const latest = (...dates: (string | null | undefined)[]) =>
     .at(-1) ?? null;
 
 export async function collect(session: EntraSession): Promise<EntraUsersSnapshot> {
-  const [listed, registrationRows, roles] = await Promise.all([
+  const [listed, registrationRows, roles, eligibilities] = await Promise.all([
     listOf(session, 'listUsers', userSchema, '/users', {
       $select: 'id,displayName,userPrincipalName,mail,accountEnabled,userType,createdDateTime,signInActivity',
       // With signInActivity selected, Graph serves at most 120 users a page.
@@ -61,12 +83,15 @@ export async function collect(session: EntraSession): Promise<EntraUsersSnapshot
       '/reports/authenticationMethods/userRegistrationDetails',
     ),
     listOf(session, 'listDirectoryRoles', roleSchema, '/directoryRoles'),
+    roleEligibilities(session),
   ]);
   const registrations = new Map(registrationRows.map((r) => [r.id, r]));
   const rolesOf = new Map<string, EntraUser['directoryRoles'][number][]>();
   const hold = (memberId: string, role: EntraUser['directoryRoles'][number]) => {
     const list = rolesOf.get(memberId) ?? [];
-    list.push(role);
+    const active = (r: (typeof list)[number]) =>
+      !r.eligible && r.roleTemplateId === role.roleTemplateId && r.viaGroup === role.viaGroup;
+    if (!(role.eligible && list.some(active))) list.push(role);
     rolesOf.set(memberId, list);
   };
   // A role-assignable group holding a role gives it to every member: each group's members are read once.
@@ -80,6 +105,13 @@ export async function collect(session: EntraSession): Promise<EntraUsersSnapshot
     }
     return members;
   };
+  const holdThrough = async (
+    member: z.infer<typeof memberSchema>,
+    role: EntraUser['directoryRoles'][number],
+  ) => {
+    if (member['@odata.type'] !== GROUP) hold(member.id, role);
+    else for (const m of await membersOfGroup(member.id)) hold(m.id, { ...role, viaGroup: member.id });
+  };
   for (const role of roles) {
     const members = await listOf(
       session,
@@ -88,10 +120,15 @@ export async function collect(session: EntraSession): Promise<EntraUsersSnapshot
       `/directoryRoles/${encodeURIComponent(role.id)}/members`,
     );
     const held = { roleTemplateId: role.roleTemplateId, displayName: role.displayName };
-    for (const member of members) {
-      if (member['@odata.type'] !== GROUP) hold(member.id, held);
-      else for (const m of await membersOfGroup(member.id)) hold(m.id, { ...held, viaGroup: member.id });
-    }
+    for (const member of members) await holdThrough(member, held);
+  }
+  // Eligible (PIM) tenant-wide roles, which their holders activate on demand; one also active is listed once.
+  const roleNames = new Map(roles.map((r) => [r.roleTemplateId, r.displayName]));
+  for (const e of eligibilities === 'unlicensed' ? [] : eligibilities) {
+    if (e.directoryScopeId !== '/') continue;
+    const id = e.roleDefinitionId;
+    const displayName = roleNames.get(id) ?? PRIVILEGED_ROLE_TEMPLATES[id] ?? id;
+    await holdThrough(e.principal, { roleTemplateId: id, displayName, eligible: true });
   }
   const users: EntraUser[] = listed.map((u) => {
     const registration = registrations.get(u.id);
@@ -114,5 +151,9 @@ export async function collect(session: EntraSession): Promise<EntraUsersSnapshot
     };
   });
   users.sort((a, b) => a.userPrincipalName.localeCompare(b.userPrincipalName));
-  return { tenantId: session.tenantId, users };
+  return {
+    tenantId: session.tenantId,
+    users,
+    roleEligibilities: eligibilities === 'unlicensed' ? eligibilities : 'read',
+  };
 }

@@ -6,7 +6,7 @@ const permissions = [
   'User.Read.All (GET /users)',
   'AuditLog.Read.All (signInActivity, GET /reports/authenticationMethods/userRegistrationDetails)',
   'UserAuthenticationMethod.Read.All (registration details)',
-  'RoleManagement.Read.Directory (GET /directoryRoles, GET /directoryRoles/{id}/members)',
+  'RoleManagement.Read.Directory (GET /directoryRoles, GET /directoryRoles/{id}/members, GET /roleManagement/directory/roleEligibilityScheduleInstances)',
   'GroupMember.Read.All (GET /groups/{id}/transitiveMembers, for roles held through a role-assignable group)',
 ];
 
@@ -14,7 +14,7 @@ export const entraUsers: CollectorDefinition<EntraUsersSnapshot> = {
   id: 'entra.users',
   source: 'entra',
   description:
-    'Microsoft Entra ID users (enabled, guest, last sign-in), MFA registration details and directory-role membership',
+    'Microsoft Entra ID users (enabled, guest, last sign-in), MFA registration details and directory roles, active or eligible through PIM',
   regional: false,
   defaultSchedule: 'rate(1 day)',
   schemaVersion: 1,

@@ -17,15 +17,25 @@ export interface EntraUser {
   readonly mfaCapable: boolean | null;
   readonly mfaRegistered: boolean | null;
   readonly methodsRegistered: readonly string[] | null;
-  /** Activated directory roles the user holds, directly or through a role-assignable group (`viaGroup`, its id). */
+  /**
+   * Directory roles the user holds tenant-wide, directly or through a role-assignable group (`viaGroup`, its
+   * id): active, or eligible through PIM (`eligible`: activated on demand; a role also active is listed once).
+   */
   readonly directoryRoles: readonly {
     readonly roleTemplateId: string;
     readonly displayName: string;
     readonly viaGroup?: string;
+    readonly eligible?: true;
   }[];
 }
 
 export interface EntraUsersSnapshot {
   readonly tenantId: string;
   readonly users: readonly EntraUser[];
+  /**
+   * PIM role eligibilities: `read`, or `unlicensed` when Graph answered that the tenant has no Entra ID P2 or
+   * Governance licence (so no role is held eligibly). Absent in snapshots taken before they were read, whose
+   * roles are the active ones only.
+   */
+  readonly roleEligibilities?: 'read' | 'unlicensed';
 }
