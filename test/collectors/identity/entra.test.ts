@@ -381,6 +381,9 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
     ['windowsHelloForBusiness', 'fido2', 'password,microsoftAuthenticatorPush', 'password,sms'],
   );
   const withUsers = (users: unknown) => ({ ...policy, conditions: { ...policy.conditions, users } });
+  /** The next policy list answers these policies. */
+  const servePolicies = (...value: unknown[]) =>
+    entra.inject({ path: POLICIES, response: { status: 200, body: { value } } });
   it.each([
     [
       'without excludeUsers (read as "no exclusions")',
@@ -442,18 +445,10 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
 
   it('records an authentication strength with what Graph says it satisfies', async () => {
     const passwordOnly = authenticationStrength('c1', 'Password or SMS', 'none', ['password', 'sms']);
-    entra.inject({
-      path: POLICIES,
-      response: {
-        status: 200,
-        body: {
-          value: [
-            caPolicy('p1', 'Strong', { builtInControls: [], authenticationStrength: MFA_STRENGTH }),
-            caPolicy('p2', 'Weak', { builtInControls: [], authenticationStrength: passwordOnly }),
-          ],
-        },
-      },
-    });
+    servePolicies(
+      caPolicy('p1', 'Strong', { builtInControls: [], authenticationStrength: MFA_STRENGTH }),
+      caPolicy('p2', 'Weak', { builtInControls: [], authenticationStrength: passwordOnly }),
+    );
     const recorded = (await collectPolicies(session())).policies.map((p) => [
       p.authenticationStrength,
       p.authenticationStrengthSatisfies,
@@ -470,35 +465,24 @@ describe('entra collectors against the Entra ID / Graph stand-in', () => {
       customAuthenticationFactors: ['duo'],
       termsOfUse: ['tou-1'],
     };
-    entra.inject({
-      path: POLICIES,
-      response: { status: 200, body: { value: [{ ...policy, grantControls }] } },
-    });
+    servePolicies({ ...policy, grantControls });
     const [recorded] = (await collectPolicies(session())).policies;
     expect([recorded?.customAuthenticationFactors, recorded?.termsOfUse]).toEqual([['duo'], ['tou-1']]);
   });
 
   it('keeps what Graph documents absence to mean: no grant controls, and a workload-identity policy has no users', async () => {
-    entra.inject({
-      path: POLICIES,
-      response: {
-        status: 200,
-        body: {
-          value: [
-            { ...policy, grantControls: null },
-            {
-              ...withUsers(null),
-              id: 'p8',
-              displayName: 'Block risky service principals',
-              conditions: {
-                ...withUsers(null).conditions,
-                clientApplications: { includeServicePrincipals: ['All'], excludeServicePrincipals: [] },
-              },
-            },
-          ],
+    servePolicies(
+      { ...policy, grantControls: null },
+      {
+        ...withUsers(null),
+        id: 'p8',
+        displayName: 'Block risky service principals',
+        conditions: {
+          ...withUsers(null).conditions,
+          clientApplications: { includeServicePrincipals: ['All'], excludeServicePrincipals: [] },
         },
       },
-    });
+    );
     const snapshot = await collectPolicies(session());
     expect(
       snapshot.policies.map((p) => [
