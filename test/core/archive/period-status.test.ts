@@ -40,21 +40,28 @@ const transition = (at: string, from: ControlStatus | null, to: ControlStatus): 
 const everyDay = (scope?: string) => period.days.map((d) => ref(d, scope));
 const noFindings = async () => undefined;
 const statuses = (s: { occurrences: readonly { status: string }[] }) => s.occurrences.map((o) => o.status);
+/** The control over the period with these transitions: test.widgets collected every day unless `over` says otherwise. */
+const widgetsStatus = (
+  transitions: Transition[],
+  over: Partial<Parameters<typeof controlPeriodStatus>[0]> = {},
+) =>
+  controlPeriodStatus({
+    control,
+    period,
+    evidence: everyDay(),
+    collectors: new Set(['test.widgets']),
+    transitions,
+    findingsOf: noFindings,
+    ...over,
+  });
 
 describe('a control over a period, day by day', () => {
   it('counts a day failing when the control failed at any moment of it, passing once it recovered', async () => {
-    const s = await controlPeriodStatus({
-      control,
-      period,
-      evidence: everyDay(),
-      collectors: new Set(['test.widgets']),
-      transitions: [
-        transition('2026-05-20T10:05:00.000Z', null, 'passing'),
-        transition('2026-06-02T10:05:00.000Z', 'passing', 'failing'),
-        transition('2026-06-03T10:05:00.000Z', 'failing', 'passing'),
-      ],
-      findingsOf: noFindings,
-    });
+    const s = await widgetsStatus([
+      transition('2026-05-20T10:05:00.000Z', null, 'passing'),
+      transition('2026-06-02T10:05:00.000Z', 'passing', 'failing'),
+      transition('2026-06-03T10:05:00.000Z', 'failing', 'passing'),
+    ]);
     expect(statuses(s)).toEqual(['met', 'failing', 'failing', 'met', 'met']);
     expect(s).toMatchObject({
       expected: 5,
@@ -72,17 +79,10 @@ describe('a control over a period, day by day', () => {
   });
 
   it('counts excepted days apart from passing ones', async () => {
-    const s = await controlPeriodStatus({
-      control,
-      period,
-      evidence: everyDay(),
-      collectors: new Set(['test.widgets']),
-      transitions: [
-        transition('2026-05-20T10:05:00.000Z', null, 'passing'),
-        transition('2026-06-04T10:05:00.000Z', 'passing', 'excepted'),
-      ],
-      findingsOf: noFindings,
-    });
+    const s = await widgetsStatus([
+      transition('2026-05-20T10:05:00.000Z', null, 'passing'),
+      transition('2026-06-04T10:05:00.000Z', 'passing', 'excepted'),
+    ]);
     expect(statuses(s)).toEqual(['met', 'met', 'met', 'excepted', 'excepted']);
     expect(s).toMatchObject({ met: 3, excepted: 2, statusAtEnd: 'excepted' });
   });
@@ -93,14 +93,7 @@ describe('a control over a period, day by day', () => {
       ...['2026-06-01', '2026-06-02', '2026-06-05'].map((d) => ref(d, 'b-global')),
       ref('2026-06-03', 'b-global', 'error'),
     ];
-    const s = await controlPeriodStatus({
-      control,
-      period,
-      evidence,
-      collectors: new Set(['test.widgets']),
-      transitions: [transition('2026-05-20T10:05:00.000Z', null, 'passing')],
-      findingsOf: noFindings,
-    });
+    const s = await widgetsStatus([transition('2026-05-20T10:05:00.000Z', null, 'passing')], { evidence });
     expect(statuses(s)).toEqual(['met', 'met', 'missed', 'missed', 'met']);
     expect(s.occurrences[3]!.detail).toBe('test.widgets b-global: not collected');
     expect(s.gaps).toEqual([
@@ -122,18 +115,11 @@ describe('a control over a period, day by day', () => {
       ...transition(at, 'passing', 'failing'),
       failing: resources.map(finding),
     });
-    const s = await controlPeriodStatus({
-      control,
-      period,
-      evidence: everyDay(),
-      collectors: new Set(['test.widgets']),
-      transitions: [
-        failingFrom('2026-05-20T10:05:00.000Z', ['w1', 'w2']),
-        failingFrom('2026-06-03T10:05:00.000Z', ['w2', 'w3', 'w4']),
-        failingFrom('2026-06-04T10:05:00.000Z', ['w4']),
-      ],
-      findingsOf: noFindings,
-    });
+    const s = await widgetsStatus([
+      failingFrom('2026-05-20T10:05:00.000Z', ['w1', 'w2']),
+      failingFrom('2026-06-03T10:05:00.000Z', ['w2', 'w3', 'w4']),
+      failingFrom('2026-06-04T10:05:00.000Z', ['w4']),
+    ]);
     expect(s.occurrences.map((o) => o.detail)).toEqual([
       'w1: unlocked; w2: unlocked',
       'w1: unlocked; w2: unlocked',
@@ -144,13 +130,8 @@ describe('a control over a period, day by day', () => {
   });
 
   it('a needed collector that never ran leaves every day without evidence', async () => {
-    const s = await controlPeriodStatus({
-      control,
-      period,
-      evidence: everyDay(),
+    const s = await widgetsStatus([transition('2026-05-20T10:05:00.000Z', null, 'no_evidence')], {
       collectors: new Set(['test.widgets', 'test.gadgets']),
-      transitions: [transition('2026-05-20T10:05:00.000Z', null, 'no_evidence')],
-      findingsOf: noFindings,
     });
     expect(s.missed).toBe(5);
     expect(formatGaps(s.gaps)).toBe('test.gadgets: not collected 2026-06-01..2026-06-05');
@@ -298,14 +279,10 @@ describe('each control judged at its own cadence', () => {
 
   it('a weekly collector is expected once per 7-day slot, not every day', async () => {
     const twoWeeks = parsePeriod('2026-06-01', '2026-06-14');
-    const s = await controlPeriodStatus({
-      control,
+    const s = await widgetsStatus([transition('2026-05-20T10:05:00.000Z', null, 'passing')], {
       period: twoWeeks,
       evidence: [ref('2026-06-03')],
-      collectors: new Set(['test.widgets']),
       scheduleOf: () => 'rate(7 days)',
-      transitions: [transition('2026-05-20T10:05:00.000Z', null, 'passing')],
-      findingsOf: noFindings,
     });
     expect(s.occurrences.map((o) => `${o.label} ${o.status}`)).toEqual([
       '2026-06-01..2026-06-07 met',
@@ -320,13 +297,8 @@ describe('each control judged at its own cadence', () => {
       collector: 'proofline.exception',
       source: 'manual',
     };
-    const s = await controlPeriodStatus({
-      control,
-      period,
+    const s = await widgetsStatus([transition('2026-05-20T10:05:00.000Z', null, 'passing')], {
       evidence: [...everyDay(), exception],
-      collectors: new Set(['test.widgets']),
-      transitions: [transition('2026-05-20T10:05:00.000Z', null, 'passing')],
-      findingsOf: noFindings,
     });
     expect(s).toMatchObject({ expected: 5, met: 5, missed: 0, gaps: [] });
   });
