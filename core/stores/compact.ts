@@ -250,9 +250,9 @@ function legacyFindings(db: SqliteDatabase, artifactKey: string): readonly Findi
 /** A transition's row: its findings lists' ids, null in a row an older index wrote (the lists are in its JSON). */
 export interface TransitionRow {
   readonly transition: Uint8Array | string;
-  readonly failing?: number | null;
-  readonly newly_failing?: number | null;
-  readonly recovered?: number | null;
+  readonly failing: number | null;
+  readonly newly_failing: number | null;
+  readonly recovered: number | null;
 }
 
 /**

@@ -166,25 +166,36 @@ function openInPlace(file: string): SqliteDatabase {
   return db;
 }
 
+const columnsOf = (db: SqliteDatabase, table: string) =>
+  (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+
+let currentSchema: readonly (readonly [table: string, columns: readonly string[]])[] | undefined;
+
+/** Each table of the current schema with its columns, read once from an empty index built in memory. */
+function currentColumns() {
+  if (!currentSchema) {
+    const db = openSqlite(':memory:');
+    try {
+      migrate(db, { compact: false });
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+        name: string;
+      }[];
+      currentSchema = tables.map(({ name }) => [name, columnsOf(db, name)] as const);
+    } finally {
+      db.close();
+    }
+  }
+  return currentSchema;
+}
+
 /** The first `table.column` of the current schema that an index lacks: an earlier version's, not migrated. */
 function missingColumn(db: SqliteDatabase): string | undefined {
-  const columns = (on: SqliteDatabase, table: string) =>
-    (on.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
-  const current = openSqlite(':memory:');
-  try {
-    migrate(current, { compact: false });
-    const tables = current.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
-      name: string;
-    }[];
-    for (const { name } of tables) {
-      const has = new Set(columns(db, name));
-      const lacking = columns(current, name).find((c) => !has.has(c));
-      if (lacking) return `${name}.${lacking}`;
-    }
-    return undefined;
-  } finally {
-    current.close();
+  for (const [table, columns] of currentColumns()) {
+    const has = new Set(columnsOf(db, table));
+    const lacking = columns.find((c) => !has.has(c));
+    if (lacking) return `${table}.${lacking}`;
   }
+  return undefined;
 }
 
 /**
@@ -339,8 +350,8 @@ export class LocalStore implements EvidenceStore, DigestStorage {
    * Opens the index where it is, copying nothing and taking no lock (SQLite's immutable mode), for a reader
    * that can start over (`readStoreSnapshot`): undefined while a writer is active (its WAL holds commits the
    * file lacks) or when there is no index. A writer changes the file only by a checkpoint, so
-   * `unchangedSinceOpen()` tells whether everything read was the index as it was at the open. An older index
-   * is read unmigrated: a query it cannot answer fails, and the reader starts over from a private copy.
+   * `unchangedSinceOpen()` tells whether everything read was the index as it was at the open. Undefined too
+   * for an earlier version's index, which only a private copy can migrate.
    */
   static async openImmutable(
     dir: string = DEFAULT_STORE_DIR,
@@ -351,6 +362,10 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     const openedAs = await identity(file).catch(() => undefined);
     if (openedAs === undefined || (await walInUse(file))) return undefined;
     const db = openSqlite(file, { immutable: true });
+    if (missingColumn(db)) {
+      db.close(); // an earlier version's index: read from a private copy, migrated there
+      return undefined;
+    }
     return new LocalStore(root, db, options.now ?? (() => new Date()), true, openedAs);
   }
 
@@ -572,8 +587,7 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     if (query.control) where.push('control = ?') && params.push(query.control);
     if (query.from) where.push('at >= ?') && params.push(query.from);
     if (query.to) where.push('at < ?') && params.push(query.to);
-    // Every column: a writer of an older version, read in place, has no list columns yet.
-    const sql = `SELECT * FROM transitions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
+    const sql = `SELECT transition, failing, newly_failing, recovered FROM transitions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
     return (this.db.prepare(sql).all(...params) as TransitionRow[]).map((r) =>
       unpackTransition(this.db, r, this.findings),
     );
@@ -810,8 +824,7 @@ function storedKey(key: string): string {
 function migrate(db: SqliteDatabase, { compact = true } = {}): boolean {
   db.exec(SCHEMA);
   db.exec(FINDINGS_SCHEMA);
-  const hasColumn = (table: string, name: string) =>
-    (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === name);
+  const hasColumn = (table: string, name: string) => columnsOf(db, table).includes(name);
   if (!hasColumn('artifacts', 'written_at')) db.exec(MIGRATE_WRITTEN_AT);
   if (!hasColumn('transitions', 'failing')) db.exec(MIGRATE_TRANSITION_LISTS);
   if (!hasColumn('finding_id_lists', 'varints'))

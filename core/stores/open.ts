@@ -114,8 +114,8 @@ export async function openStore(
 /**
  * Runs `read` on the store opened for reading, for a read that can start over and has no effect until it
  * returns. An embedded store no writer is using is read in place, with nothing copied; if a writer's checkpoint
- * changed the index meanwhile, or the read failed there (an index too old to read unmigrated), `read` runs
- * again on the store opened as every reading command opens it (a private copy of the index).
+ * changed the index meanwhile, or the read failed there, `read` runs again on the store opened as every
+ * reading command opens it (a private copy of the index, migrated there if an earlier version wrote it).
  */
 export async function readStoreSnapshot<T>(
   spec: string,

@@ -20,6 +20,19 @@ async function files(dir: string): Promise<Record<string, string>> {
 }
 
 describe('a read that can start over reads the embedded index in place', () => {
+  it("never reads an earlier version's index in place: a private copy is migrated and read", async () => {
+    const released = join(import.meta.dirname, '..', 'fixtures', 'compat', '0.1.0', 'store');
+    const before = await files(released);
+    expect(await LocalStore.openImmutable(released)).toBeUndefined();
+    let reads = 0;
+    const transitions = await readStoreSnapshot(released, async (store) => {
+      reads++;
+      return (await store.transitions()).length;
+    });
+    expect([reads, transitions > 0]).toEqual([1, true]);
+    expect(await files(released)).toEqual(before);
+  });
+
   let dir: string;
   let first: string;
   beforeEach(async () => {
@@ -79,7 +92,7 @@ describe('a read that can start over reads the embedded index in place', () => {
     let attempts = 0;
     const answer = await readStoreSnapshot(dir, async (store) => {
       attempts++;
-      if (attempts === 1) throw new Error('no such column: an index too old to read unmigrated');
+      if (attempts === 1) throw new Error('a read that failed in place');
       return (await store.listArtifacts()).length;
     });
     expect([attempts, answer]).toEqual([2, 1]);
