@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { collectors } from '../collectors/index.ts';
+import { builtInChecks } from '../collectors/check-catalog.ts';
 import { DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
-import { DEFAULT_CONFIG_FILE, loadConfig, type ProoflineConfig } from '../core/config.ts';
+import type { ProoflineConfig } from '../core/config.ts';
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../core/config-file.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Control } from '../core/model.ts';
-import { checkIndex } from '../core/pipeline.ts';
 import type { Terminal } from '../core/report/table.ts';
 import { type ChainedStore, type OpenStoreOptions, openStore } from '../core/stores/open.ts';
 import { ConfigError, parseWith } from '../core/validate.ts';
@@ -31,7 +31,7 @@ export async function openContext(
 ): Promise<CliContext> {
   const controls = await loadControls(
     options.controls ?? DEFAULT_CONTROLS_PATH,
-    new Set(checkIndex(collectors).keys()),
+    new Set((await builtInChecks()).keys()),
   );
   const configFile = options.config ?? DEFAULT_CONFIG_FILE;
   const config = await validScope(await loadConfig(options.config), configFile);

@@ -93,7 +93,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
   program
     .command('evaluate')
     .description('re-evaluate every control on the latest evidence in the store')
-    .action(lazy(() => import('./status.ts'), 'runEvaluate', env));
+    .action(lazy(() => import('./evaluate.ts'), 'runEvaluate', env));
 
   program
     .command('status')
@@ -181,7 +181,7 @@ export function buildProgram(io: Io, run: { exitCode: number }): Command {
     .command('permissions')
     .description('print the IAM policy the AWS collectors need (read-only, exactly the actions they call)')
     .option('--collector <id>', 'only these collectors (repeatable)', repeatable)
-    .action(lazy(() => import('./status.ts'), 'runPermissions', env));
+    .action(lazy(() => import('./evaluate.ts'), 'runPermissions', env));
 
   program
     .command('digest')

@@ -1,8 +1,5 @@
-import { collectors } from '../collectors/index.ts';
-import { checkCatalog, selectCollectors } from '../core/collector.ts';
+import { builtInChecks } from '../collectors/check-catalog.ts';
 import { UsageError } from '../core/errors.ts';
-import { collectorPolicy } from '../core/permissions.ts';
-import { evaluateStore } from '../core/pipeline.ts';
 import {
   formatResource,
   formatStatusTable,
@@ -13,23 +10,7 @@ import {
 import { formatTable } from '../core/report/table.ts';
 import { type CommandEnv, READ_ONLY, withContext } from './context.ts';
 
-/** `evaluate`, `status`, `resource`, `evidence list|show` and `permissions` (their options: program.ts). */
-
-export async function runEvaluate(env: CommandEnv): Promise<void> {
-  await withContext(env.globals(), {}, async (ctx) => {
-    const { transitions } = await evaluateStore(
-      ctx.store,
-      ctx.controls,
-      collectors,
-      new Date().toISOString(),
-      {
-        settings: ctx.config.checks,
-      },
-    );
-    for (const t of transitions) env.out(`${t.control}: ${t.from ?? 'new'} → ${t.to}`);
-    env.out(`${ctx.controls.length} controls evaluated, ${transitions.length} changed status`);
-  });
-}
+/** `status`, `resource` and `evidence list|show` (their options: program.ts). */
 
 export async function runStatus(
   env: CommandEnv,
@@ -39,7 +20,7 @@ export async function runStatus(
     const entries = statusEntries(
       ctx.controls,
       await ctx.store.controlStates(),
-      checkCatalog(collectors),
+      await builtInChecks(),
       options,
     );
     env.out(
@@ -56,7 +37,7 @@ export async function runStatus(
 
 export async function runResource(env: CommandEnv, id: string, options: { json?: boolean }): Promise<void> {
   await withContext(env.globals(), READ_ONLY, async (ctx) => {
-    const view = resourceView(id, ctx.controls, await ctx.store.controlStates(), checkCatalog(collectors));
+    const view = resourceView(id, ctx.controls, await ctx.store.controlStates(), await builtInChecks());
     env.out(options.json ? JSON.stringify(view, null, 2) : formatResource(view, env.terminal));
   });
 }
@@ -91,9 +72,4 @@ export async function runEvidenceShow(env: CommandEnv, key: string): Promise<voi
     const { artifact } = await ctx.store.getArtifact(key);
     env.out(JSON.stringify(artifact, null, 2));
   });
-}
-
-/** The definitions carry the permissions: printing them loads no collect code and no vendor SDK. */
-export async function runPermissions(env: CommandEnv, options: { collector?: string[] }): Promise<void> {
-  env.out(JSON.stringify(collectorPolicy(selectCollectors(collectors, options.collector)), null, 2));
 }

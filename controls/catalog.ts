@@ -1,6 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as z from 'zod';
 import { type Control, MANUAL_EVIDENCE, type RequirementLink } from '../core/model.ts';
 import type { Frameworks } from '../core/requirements.ts';
 import { parseYaml } from '../core/yaml.ts';
@@ -11,31 +10,6 @@ import { loadFrameworks } from './frameworks.ts';
 export { CatalogError, CONTROLS_DIR, PACKAGE_ROOT } from './base.ts';
 /** Internal controls: every *.yaml file in this folder (one per domain), loaded together. */
 export const DEFAULT_CONTROLS_PATH = join(CONTROLS_DIR, 'internal');
-
-/** A mapping to one requirement: the control's checks (or `manual`) that evidence it, and why. */
-const linkSchema = z.strictObject(
-  {
-    id: z.string(),
-    by: z.array(z.string()).min(1, 'name the checks (or "manual") that evidence this requirement'),
-    why: z.string().min(20, 'give a one-line rationale'),
-  },
-  'expected a link { id, by, why }: the requirement, the checks or "manual" that evidence it, and why',
-);
-
-const controlSchema = z.strictObject({
-  id: z.string().regex(/^[A-Z]+-\d{2,}$/, 'must look like IAM-01'),
-  title: z.string().min(1),
-  objective: z.string().min(1),
-  owner: z.string().min(1),
-  type: z.enum(['automated', 'manual', 'hybrid']),
-  checks: z.array(z.string()).default([]),
-  manualEvidence: z
-    .strictObject({ description: z.string().min(1), everyDays: z.number().int().positive() })
-    .optional(),
-  soc2: z.array(linkSchema).default([]),
-  iso27001: z.array(linkSchema).default([]),
-});
-const fileSchema = z.strictObject({ controls: z.array(z.unknown()) });
 
 /** A schema issue's field, naming a link by its requirement id: `soc2: CC6.1: why` rather than `soc2.0.why`. */
 function issuePath(raw: unknown, path: readonly PropertyKey[]): string {
@@ -61,7 +35,8 @@ async function loadControlFile(
   } catch (error) {
     throw new CatalogError(`${file}: ${(error as Error).message}`);
   }
-  const top = fileSchema.safeParse(data);
+  const { controlFileSchema, controlSchema } = await import('./schemas.ts');
+  const top = controlFileSchema.safeParse(data);
   if (!top.success)
     throw new CatalogError(`${file}: expected a top-level "controls" list (${top.error.issues[0]?.message})`);
   const controls: Control[] = [];

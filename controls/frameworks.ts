@@ -1,30 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as z from 'zod';
 import type { AnnexATheme, Framework, FrameworkId, Frameworks, Soc2Category } from '../core/requirements.ts';
 import { issueLine } from '../core/validate.ts';
 import { parseYaml } from '../core/yaml.ts';
 import { CatalogError, CONTROLS_DIR } from './base.ts';
 import { COMPILED } from './compiled.ts';
+import type { RawRequirement } from './schemas.ts';
 
 /** The framework catalogs: one YAML file per framework, named after its id. */
 export const FRAMEWORKS_DIR = join(CONTROLS_DIR, 'frameworks');
-
-const requirementSchema = z.strictObject({
-  id: z.string().min(1),
-  kind: z.enum(['criterion', 'clause', 'control']),
-  title: z.string().trim().min(1),
-  category: z
-    .enum(['security', 'availability', 'confidentiality', 'processing-integrity', 'privacy'])
-    .optional(),
-  theme: z.enum(['organizational', 'people', 'physical', 'technological']).optional(),
-});
-const frameworkSchema = z.strictObject({
-  framework: z.enum(['soc2', 'iso27001']),
-  name: z.string().min(1),
-  version: z.string().min(1),
-  requirements: z.array(z.unknown()).min(1),
-});
 
 const SOC2_CATEGORY: Record<string, Soc2Category> = {
   CC: 'security',
@@ -39,8 +23,6 @@ const ANNEX_THEME: Record<string, AnnexATheme> = {
   '7': 'physical',
   '8': 'technological',
 };
-
-type RawRequirement = z.infer<typeof requirementSchema>;
 
 /** Rules beyond the shape: ids look like the framework's, and category/theme agree with the id. */
 function requirementProblems(framework: FrameworkId, r: RawRequirement): [field: string, message: string][] {
@@ -78,6 +60,7 @@ export async function loadFramework(file: string, expected?: FrameworkId): Promi
   } catch (error) {
     throw new CatalogError(`${file}: ${(error as Error).message}`);
   }
+  const { frameworkSchema, requirementSchema } = await import('./schemas.ts');
   const top = frameworkSchema.safeParse(data);
   if (!top.success) {
     throw new CatalogError(`${file}: ${issueLine(top.error.issues[0]!)}`);

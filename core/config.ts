@@ -1,12 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { checkSettingsSchema } from './check-settings.ts';
 import { DEFAULT_MAX_EXCEPTION_DAYS } from './exceptions.ts';
 import { DEFAULT_SOA_MAX_AGE_DAYS } from './isms/soa-approval.ts';
-import { ConfigError, parseWith } from './validate.ts';
-import { parseYaml } from './yaml.ts';
-
-export const DEFAULT_CONFIG_FILE = 'proofline.config.yaml';
 
 export { ConfigError, parseWith } from './validate.ts';
 
@@ -334,24 +329,6 @@ const sections = {
 /** The whole file; an unknown key (a typo such as `scop:` or `awss:`) is refused, never ignored. */
 export const configSchema = z.strictObject(sections, { error: unknownKeys(Object.keys(sections)) });
 export type ProoflineConfig = z.infer<typeof configSchema>;
-
-/** Reads the config file; a missing default file is an empty config, a missing named file is an error. */
-export async function loadConfig(file?: string): Promise<ProoflineConfig> {
-  let text: string;
-  try {
-    text = await readFile(file ?? DEFAULT_CONFIG_FILE, 'utf8');
-  } catch (error) {
-    if (!file && (error as NodeJS.ErrnoException).code === 'ENOENT') return configSchema.parse({});
-    throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`);
-  }
-  let data: unknown;
-  try {
-    data = (await parseYaml(text)) ?? {};
-  } catch (error) {
-    throw new ConfigError(`${file ?? DEFAULT_CONFIG_FILE}: not valid YAML: ${(error as Error).message}`);
-  }
-  return parseWith(configSchema, data, file ?? DEFAULT_CONFIG_FILE);
-}
 
 /** The alerts section with every default applied (an absent section is all defaults). */
 export function alertSettings(config: Pick<ProoflineConfig, 'alerts'>): AlertsConfig {

@@ -6,10 +6,10 @@ import {
   ConfigError,
   configSchema,
   deploySettings,
-  loadConfig,
   type ProoflineConfig,
   parseWith,
 } from '../core/config.ts';
+import { loadConfig } from '../core/config-file.ts';
 import { ProoflineMemberRoleStack } from './member-role.ts';
 import { resolveScheduleGroups } from './schedules.ts';
 import { applyTags, ProoflineStack } from './stacks.ts';

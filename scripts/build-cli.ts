@@ -11,7 +11,8 @@ import { collectors } from '../collectors/index.ts';
 import { DEFAULT_CONTROLS_PATH, loadControls } from '../controls/catalog.ts';
 import type { CompiledCatalog } from '../controls/compiled.ts';
 import { loadFrameworks } from '../controls/frameworks.ts';
-import { checkIndex } from '../core/pipeline.ts';
+import { checkCatalog } from '../core/collector.ts';
+import { configSchema } from '../core/config.ts';
 
 export const BUNDLE = {
   bundle: true,
@@ -30,24 +31,37 @@ export async function compiledCatalog(): Promise<CompiledCatalog> {
   const frameworks = await loadFrameworks();
   const controls = await loadControls(
     DEFAULT_CONTROLS_PATH,
-    new Set(checkIndex(collectors).keys()),
+    new Set(checkCatalog(collectors).keys()),
     frameworks,
   );
   return { frameworks, controls };
 }
 
+/** Data as an ES module exporting it as `name`: JSON.parse of a string loads faster than the object literal. */
+const dataModule = (name: string, data: unknown) => ({
+  contents: `export const ${name} = JSON.parse(${JSON.stringify(JSON.stringify(data))});\n`,
+  loader: 'js' as const,
+});
+
 /**
- * Replaces controls/compiled.ts with the catalog as data: the bundle starts without parsing YAML or
- * validating it again (a catalog error fails the build instead).
+ * Replaces controls/compiled.ts with the catalog as data, collectors/compiled-checks.ts with the checks'
+ * catalog and core/compiled-config.ts with the default config: the bundle starts without parsing YAML,
+ * validating it again, loading every check's code to name the checks or building the config schema when no
+ * config file is read (a catalog error fails the build instead).
  */
 export function compiledCatalogPlugin(): Plugin {
   return {
     name: 'compiled-catalog',
     setup(b) {
-      b.onLoad({ filter: /[\\/]controls[\\/]compiled\.ts$/ }, async () => ({
-        contents: `export const COMPILED = JSON.parse(${JSON.stringify(JSON.stringify(await compiledCatalog()))});\n`,
-        loader: 'js',
-      }));
+      b.onLoad({ filter: /[\\/]controls[\\/]compiled\.ts$/ }, async () =>
+        dataModule('COMPILED', await compiledCatalog()),
+      );
+      b.onLoad({ filter: /[\\/]collectors[\\/]compiled-checks\.ts$/ }, () =>
+        dataModule('COMPILED_CHECKS', [...checkCatalog(collectors).values()]),
+      );
+      b.onLoad({ filter: /[\\/]core[\\/]compiled-config\.ts$/ }, () =>
+        dataModule('COMPILED_DEFAULT_CONFIG', configSchema.parse({})),
+      );
     },
   };
 }

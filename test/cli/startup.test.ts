@@ -62,7 +62,7 @@ describe('CLI start-up (the bundle as built, read from its metafile)', () => {
     expect(files).toContain('cli/isms-commands.ts');
   });
 
-  it('status loads neither the YAML parser nor a vendor SDK: the catalog is compiled and no config file is read', () => {
+  it('status loads neither the YAML parser, zod nor a vendor SDK: the catalog is compiled and no config file is read', () => {
     const status = Object.keys(outputs).find((k) => outputs[k]?.entryPoint === 'cli/status.ts');
     expect(status).toBeDefined();
     const { files, packages } = contents(
@@ -72,7 +72,20 @@ describe('CLI start-up (the bundle as built, read from its metafile)', () => {
     expect(files).toContain('core/report/status.ts');
     expect(
       [...packages].filter((s) =>
-        /^(yaml|@aws-sdk\/|@smithy\/|octokit|@octokit\/|@azure\/|googleapis)/.test(s),
+        /^(yaml|zod|@aws-sdk\/|@smithy\/|octokit|@octokit\/|@azure\/|googleapis)/.test(s),
+      ),
+    ).toEqual([]);
+  });
+
+  it('status names the checks from the compiled catalog: no collector definition, pipeline or config schema', () => {
+    const status = Object.keys(outputs).find((k) => outputs[k]?.entryPoint === 'cli/status.ts')!;
+    const { files } = contents(outputs, staticClosure(outputs, [...loadedAtStart(outputs), status]));
+    expect(files).toContain('collectors/compiled-checks.ts');
+    expect(
+      [...files].filter((s) =>
+        /^(collectors\/(?!compiled-checks|check-catalog)|core\/(pipeline|evaluate|config|check-settings)\.ts)/.test(
+          s,
+        ),
       ),
     ).toEqual([]);
   });

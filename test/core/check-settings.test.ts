@@ -6,7 +6,7 @@ import { backupRetention } from '../../collectors/aws/rds/checks.ts';
 import { rds } from '../../collectors/aws/rds/index.ts';
 import type { RdsSnapshot } from '../../collectors/aws/rds/snapshot.ts';
 import { DEFAULT_CHECK_SETTINGS } from '../../core/check-settings.ts';
-import { loadConfig } from '../../core/config.ts';
+import { loadConfig } from '../../core/config-file.ts';
 import { evaluateArtifact } from '../../core/evaluate.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'proofline-checks-config-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadConfig } from '../../core/config.ts';
+import { loadConfig } from '../../core/config-file.ts';
 import { ProoflineError } from '../../core/errors.ts';
 
 /**
