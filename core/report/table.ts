@@ -92,7 +92,7 @@ export function wrapText(text: string, width: number): string[] {
       continue;
     }
     if (line) lines.push(line);
-    const parts = breakWord(word, w);
+    const parts = word.length <= w ? [word] : breakWord(word, w);
     lines.push(...parts.slice(0, -1));
     line = parts.at(-1)!;
   }
@@ -172,13 +172,18 @@ export function formatRows(
   rows: readonly (readonly string[])[],
   width: number = PLAIN.width,
 ): { header: string[]; rows: string[][] } {
-  const column = (i: number) => [header[i]!, ...rows.map((r) => printable(r[i] ?? ''))];
-  const natural = header.map((_, i) => Math.max(...column(i).map((c) => c.length)));
-  const words = header.map((_, i): Words => {
-    const all = column(i).flatMap((c) => c.split(/\s+/));
+  const columns = header.map((h, i) => [h, ...rows.map((r) => printable(r[i] ?? ''))]);
+  const natural = columns.map((cells) => Math.max(...cells.map((c) => c.length)));
+  const words = columns.map((cells): Words => {
+    const all = cells.flatMap((c) => c.split(/\s+/));
     return {
       word: Math.max(...all.map((w) => w.length)),
-      part: Math.max(...all.flatMap(unbreakable).map((p) => p.length)),
+      // A word no longer than the longest part so far cannot hold a longer one: only those are split.
+      part: all.reduce(
+        (longest, w) =>
+          w.length <= longest ? longest : Math.max(longest, ...unbreakable(w).map((p) => p.length)),
+        0,
+      ),
     };
   });
   const widths = fitWidths(natural, words, width);
