@@ -25,6 +25,7 @@ import {
 } from './period.ts';
 import { type ControlPeriodStatus, type Frequency, RECORD_COLLECTORS } from './period-status.ts';
 import { itemPopulations, populationFiles } from './populations.ts';
+import { READ_AHEAD } from './read-ahead.ts';
 import { readmeText } from './readme.ts';
 import { DEFAULT_SAMPLE_SIZES } from './sample.ts';
 import { type EvidenceSelection, scopeMatcher, selectEvidence } from './select.ts';
@@ -342,9 +343,6 @@ async function writeDigests(
   }
   return { digests, digestEntries };
 }
-
-/** Evidence files opened ahead of their turn: enough to hide an object store's latency per request. */
-export const READ_AHEAD = 8;
 
 /**
  * Reads the evidence `depth` files ahead of the one being written, so a remote store's round trips overlap

@@ -4,6 +4,7 @@ import type { ArtifactRef, Control, Transition } from '../model.ts';
 import type { EvidenceStore } from '../stores/store.ts';
 import type { JudgedResource } from './findings.ts';
 import { type ControlPeriodStatus, type Frequency, occurrenceName } from './period-status.ts';
+import { mapAhead, READ_AHEAD } from './read-ahead.ts';
 import { drawSample } from './sample.ts';
 import { populationPath, type samplesCsv } from './tables.ts';
 import type { Period } from './types.ts';
@@ -111,61 +112,66 @@ export interface AccountListing {
   readonly accounts: readonly AccountItem[];
 }
 
+/** Listings of one scope, oldest first: read one at a time, so a year of a directory is never held at once. */
+type Listings = AsyncIterable<AccountListing> | Iterable<AccountListing>;
+
 /**
  * Who joined and who left a directory between consecutive collections of one scope (oldest first): an account
  * that appears (joined), one that disappears (removed), one that stops being usable (deactivated) or becomes
  * usable again (reactivated). The first collection is the baseline: its accounts are not changes.
  */
-export function accountChanges(listings: readonly AccountListing[]): PopulationRow[] {
+export async function accountChanges(listings: Listings): Promise<PopulationRow[]> {
   const rows: PopulationRow[] = [];
-  const byAccount = (listing: AccountListing) => new Map(listing.accounts.map((a) => [a.account, a]));
-  let after = listings.length ? byAccount(listings[0]!) : new Map<string, AccountItem>();
-  for (let i = 1; i < listings.length; i++) {
-    const before = after;
-    after = byAccount(listings[i]!);
-    const { ref } = listings[i]!;
-    const previous = listings[i - 1]!.ref;
-    const row = (account: string, change: string, was?: AccountItem, now?: AccountItem): PopulationRow => ({
-      feed: 'account-change',
-      label: `${ref.collector} ${ref.scopeKey} ${account} ${ref.collectedAt}`,
-      at: ref.collectedAt,
-      status: change,
-      detail: `${was ? was.status : 'absent'} at ${previous.collectedAt} → ${now ? now.status : 'absent'} at ${ref.collectedAt}`,
-      attributes: {
-        account,
-        collector: ref.collector,
-        scope: ref.scopeKey,
-        status_before: was?.status ?? '',
-        status_after: now?.status ?? '',
-        previous_collection: previous.collectedAt,
-      },
-      evidence: [previous.key, ref.key],
-    });
-    for (const [account, now] of after) {
-      const was = before.get(account);
-      if (!was) rows.push(row(account, now.active ? 'joined' : 'joined inactive', was, now));
-      else if (was.active && !now.active) rows.push(row(account, 'deactivated', was, now));
-      else if (!was.active && now.active) rows.push(row(account, 'reactivated', was, now));
+  let before: { ref: ArtifactRef; accounts: Map<string, AccountItem> } | undefined;
+  for await (const { ref, accounts } of listings) {
+    const after = new Map(accounts.map((a) => [a.account, a]));
+    if (before) {
+      const previous = before.ref;
+      const row = (account: string, change: string, was?: AccountItem, now?: AccountItem): PopulationRow => ({
+        feed: 'account-change',
+        label: `${ref.collector} ${ref.scopeKey} ${account} ${ref.collectedAt}`,
+        at: ref.collectedAt,
+        status: change,
+        detail: `${was ? was.status : 'absent'} at ${previous.collectedAt} → ${now ? now.status : 'absent'} at ${ref.collectedAt}`,
+        attributes: {
+          account,
+          collector: ref.collector,
+          scope: ref.scopeKey,
+          status_before: was?.status ?? '',
+          status_after: now?.status ?? '',
+          previous_collection: previous.collectedAt,
+        },
+        evidence: [previous.key, ref.key],
+      });
+      for (const [account, now] of after) {
+        const was = before.accounts.get(account);
+        if (!was) rows.push(row(account, now.active ? 'joined' : 'joined inactive', was, now));
+        else if (was.active && !now.active) rows.push(row(account, 'deactivated', was, now));
+        else if (!was.active && now.active) rows.push(row(account, 'reactivated', was, now));
+      }
+      for (const [account, was] of before.accounts)
+        if (!after.has(account)) rows.push(row(account, 'removed', was, undefined));
     }
-    for (const [account, was] of before)
-      if (!after.has(account)) rows.push(row(account, 'removed', was, undefined));
+    before = { ref, accounts: after };
   }
   return rows;
 }
 
 /** Every account each access review in the period covered. */
-export function reviewedRows(listings: readonly AccountListing[]): PopulationRow[] {
-  return listings.flatMap(({ ref, accounts }) =>
-    accounts.map((a) => ({
-      feed: 'reviewed-account',
-      label: `${a.account} ${ref.collectedAt}`,
-      at: ref.collectedAt,
-      status: a.active ? 'active' : 'inactive',
-      detail: a.status,
-      attributes: { account: a.account, ...a.attributes },
-      evidence: [ref.key],
-    })),
-  );
+export async function reviewedRows(listings: Listings): Promise<PopulationRow[]> {
+  const rows: PopulationRow[] = [];
+  for await (const { ref, accounts } of listings)
+    for (const a of accounts)
+      rows.push({
+        feed: 'reviewed-account',
+        label: `${a.account} ${ref.collectedAt}`,
+        at: ref.collectedAt,
+        status: a.active ? 'active' : 'inactive',
+        detail: a.status,
+        attributes: { account: a.account, ...a.attributes },
+        evidence: [ref.key],
+      });
+  return rows;
 }
 
 const byTime = (a: PopulationRow, b: PopulationRow) =>
@@ -202,25 +208,18 @@ export async function itemPopulations(options: {
     rows.push(r);
     judgedBy.set(r.control, rows);
   }
-  // Each artifact read once, however many controls rely on it.
-  const listings = new Map<string, Promise<AccountListing>>();
-  const listingOf = (ref: ArtifactRef, list: (snapshot: unknown) => readonly AccountItem[]) => {
-    let listing = listings.get(ref.key);
-    if (!listing) {
-      listing = options.store.getArtifact(ref.key).then(({ artifact }) => ({
-        ref,
-        accounts: artifact.status === 'ok' ? list(artifact.snapshot) : [],
-      }));
-      listings.set(ref.key, listing);
-    }
-    return listing;
-  };
+  // A scope's listings in order, read a few ahead (a deployed store's reads overlap) and dropped once compared.
+  const listingsOf = (refs: readonly ArtifactRef[], list: (snapshot: unknown) => readonly AccountItem[]) =>
+    mapAhead(refs, READ_AHEAD, async (ref) => {
+      const { artifact } = await options.store.getArtifact(ref.key);
+      return { ref, accounts: artifact.status === 'ok' ? list(artifact.snapshot) : [] };
+    });
   // Several controls draw on the same directories: each scope's rows are made once.
   const scopeRows = new Map<string, readonly PopulationRow[]>();
   const accountRows = async (
     control: Control,
     hook: 'directory' | 'reviewed',
-    rowsOf: (listings: readonly AccountListing[]) => PopulationRow[],
+    rowsOf: (listings: Listings) => Promise<PopulationRow[]>,
   ) => {
     const rows: PopulationRow[] = [];
     for (const id of [...(options.collectorsOf.get(control.id) ?? [])].sort()) {
@@ -237,7 +236,7 @@ export async function itemPopulations(options: {
         const scopeKey = `${hook}\n${refs.map((r) => r.key).join('\n')}`;
         let scope = scopeRows.get(scopeKey);
         if (!scope) {
-          scope = rowsOf(await Promise.all(refs.map((ref) => listingOf(ref, list))));
+          scope = await rowsOf(listingsOf(refs, list));
           scopeRows.set(scopeKey, scope);
         }
         rows.push(...scope);

@@ -1,3 +1,6 @@
+/** Evidence files opened ahead of their turn: enough to hide an object store's latency per request. */
+export const READ_AHEAD = 8;
+
 /**
  * Maps items in order while running up to `depth` calls ahead of the consumer: a remote store's round trips
  * (or a disk's) overlap the consumer's work, and at most `depth` results wait in memory.

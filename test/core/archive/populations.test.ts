@@ -272,8 +272,8 @@ describe('item population rules', () => {
     active,
   });
 
-  it('the first collection is the baseline; a reactivated account and one joining inactive are changes too', () => {
-    const rows = accountChanges([
+  it('the first collection is the baseline; a reactivated account and one joining inactive are changes too', async () => {
+    const rows = await accountChanges([
       { ref: ref('2026-04-01'), accounts: [item('a'), item('b', false)] },
       { ref: ref('2026-04-02'), accounts: [item('a'), item('b'), item('c', false)] },
     ]);
@@ -281,7 +281,7 @@ describe('item population rules', () => {
       'b reactivated',
       'c joined inactive',
     ]);
-    expect(accountChanges([{ ref: ref('2026-04-01'), accounts: [item('a')] }])).toEqual([]);
+    expect(await accountChanges([{ ref: ref('2026-04-01'), accounts: [item('a')] }])).toEqual([]);
   });
 
   it('each identity provider names its accounts and says which can be used', () => {
