@@ -197,11 +197,8 @@ export function perResource<S, R>(
   };
 }
 
-/** What a report needs to know about a check, and no code: title, severity, remediation, procedure, source, collector. */
-export type CheckInfo = Omit<CheckMeta, 'population'> & {
-  readonly source: Source;
-  readonly collector: string;
-};
+/** What a report needs to know about a check, and no code: title, severity, remediation, procedure and source. */
+export type CheckInfo = Omit<CheckMeta, 'population'> & { readonly source: Source };
 
 /** The checks by id. The CLI's built-in one is compiled to data (collectors/check-catalog.ts). */
 export type CheckCatalog = ReadonlyMap<string, CheckInfo>;
@@ -210,8 +207,7 @@ export function checkCatalog(collectors: readonly AnyCollector[]): CheckCatalog 
   return new Map(
     collectors.flatMap((c) =>
       c.checks.map(
-        ({ evaluate: _, population: __, ...meta }) =>
-          [meta.id, { ...meta, source: c.source, collector: c.id }] as const,
+        ({ evaluate: _, population: __, ...meta }) => [meta.id, { ...meta, source: c.source }] as const,
       ),
     ),
   );

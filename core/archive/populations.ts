@@ -112,7 +112,7 @@ export interface AccountListing {
   readonly accounts: readonly AccountItem[];
 }
 
-/** Listings of one scope, oldest first: read one at a time, so a year of a directory is never held at once. */
+/** Listings of one scope, oldest first, taken as they come: a year of a directory is never held at once. */
 type Listings = AsyncIterable<AccountListing> | Iterable<AccountListing>;
 
 /**

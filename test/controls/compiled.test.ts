@@ -81,10 +81,7 @@ describe('compiled catalog (the bundled CLI reads the catalog, the checks and th
     expect(code).toContain('var COMPILED_CHECKS = JSON.parse(');
     const compiled = await bundled.builtInChecks();
     expect([...compiled]).toEqual([...checkCatalog(collectors)]);
-    expect(compiled.get('aws.iam.root-mfa')).toMatchObject({
-      source: 'aws',
-      collector: 'aws.iam.credential-report',
-    });
+    expect(compiled.get('aws.iam.root-mfa')).toMatchObject({ source: 'aws', severity: 'critical' });
   });
 
   it('without a config file the bundle returns the schema defaults, compiled; a file is still validated', async () => {
