@@ -275,6 +275,7 @@ export class HashingZipWriter {
  */
 function entryBytes(bytes: Uint8Array | string | readonly string[]): Buffer {
   if (typeof bytes === 'string') return Buffer.from(bytes, 'utf8');
+  if (Buffer.isBuffer(bytes)) return bytes;
   if (bytes instanceof Uint8Array) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let size = 0;
   for (const piece of bytes) size += Buffer.byteLength(piece, 'utf8');

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
   closeSync,
-  createReadStream,
   existsSync,
   constants as fsConstants,
   linkSync,
@@ -468,16 +467,14 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     if (!ref) throw new Error(`no artifact with key ${key} in ${this.location}`);
     const sha256 = expectedSha256(ref);
     const path = this.pathOf(key);
-    const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') throw new IntegrityError(`${key}: indexed, but ${path} does not exist`);
-      throw error;
-    });
+    const bytes = await readFile(path).catch(missingEvidence(key, path));
     return { artifact: decodeArtifact(bytes, sha256, key), ref };
   }
 
   async openArtifactStream(key: string): Promise<Readable> {
     evidenceKeySha256(key);
-    return createReadStream(this.pathOf(key));
+    const path = this.pathOf(key);
+    return (await open(path).catch(missingEvidence(key, path))).createReadStream();
   }
 
   /**
@@ -486,7 +483,12 @@ export class LocalStore implements EvidenceStore, DigestStorage {
    */
   async readArtifactBytes(key: string): Promise<Uint8Array> {
     evidenceKeySha256(key);
-    return readFileSync(this.pathOf(key));
+    const path = this.pathOf(key);
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      return missingEvidence(key, path)(error as NodeJS.ErrnoException);
+    }
   }
 
   async listArtifacts(query: ArtifactQuery = {}): Promise<ArtifactRef[]> {
@@ -810,6 +812,14 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     this.db.close();
   }
 }
+
+/** An evidence file the index lists but the folder lacks is altered evidence, named as such; other errors pass. */
+const missingEvidence =
+  (key: string, path: string) =>
+  (error: NodeJS.ErrnoException): never => {
+    if (error.code === 'ENOENT') throw new IntegrityError(`${key}: indexed, but ${path} does not exist`);
+    throw error;
+  };
 
 /** Evidence and digest keys only: any other key (say `../x` from an edited index row) is refused. */
 function storedKey(key: string): string {

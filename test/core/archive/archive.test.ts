@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -516,6 +516,21 @@ describe('evidence archive', () => {
       const attempt = archiveToBuffer(tamperStore, signer, { from: '2026-03-01', to: '2026-03-02' });
       await expect(attempt).rejects.toThrow(IntegrityError);
       await expect(attempt).rejects.toThrow(`${second!.key}: the stored file has SHA-256`);
+    } finally {
+      await tamperStore.close();
+    }
+  });
+
+  it('refuses to export when an indexed evidence file is gone from the store folder, naming it', async () => {
+    const tamperDir = await mkdtemp(join(tmpdir(), 'proofline-tamper-'));
+    const tamperStore = await LocalStore.open(tamperDir);
+    try {
+      await writeHistory(tamperStore, ['2026-03-01', '2026-03-02'], () => 'pass');
+      const [, second] = await tamperStore.listArtifacts();
+      await rm(tamperStore.pathOf(second!.key));
+      const attempt = archiveToBuffer(tamperStore, signer, { from: '2026-03-01', to: '2026-03-02' });
+      await expect(attempt).rejects.toThrow(IntegrityError);
+      await expect(attempt).rejects.toThrow(`${second!.key}: indexed, but`);
     } finally {
       await tamperStore.close();
     }

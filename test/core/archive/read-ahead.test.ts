@@ -137,3 +137,12 @@ it('a streamed evidence file whose stored bytes no longer match the index stops 
   await expect(attempt).rejects.toThrow(`${large.key}: the stored file has SHA-256`);
   await store.close();
 });
+
+it('a streamed evidence file gone from the store folder stops the export, naming it', async () => {
+  const { instance, store, signer, large, period } = await storeWithLargeEvidence();
+  await instance.tamper.removeObject(large.key);
+  const attempt = archiveToBuffer(store, signer, period);
+  await expect(attempt).rejects.toThrow(IntegrityError);
+  await expect(attempt).rejects.toThrow(`${large.key}: indexed, but`);
+  await store.close();
+});
