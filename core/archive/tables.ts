@@ -32,10 +32,17 @@ export const CONTROLS_HEADER = [
   'evidence_folders',
 ] as const;
 
+/** Each evidence list's folders, made once: controls.csv names a control's on every requirement's row. */
+const foldersOf = new WeakMap<readonly ArtifactRef[], readonly string[]>();
+
 /** The folders (collector × scope) an artifact list lives in: compact, and exact for one control's evidence. */
-export function evidenceFolders(refs: readonly ArtifactRef[]): string[] {
-  const folders = new Set(refs.map((r) => r.key.split('/').slice(0, 4).join('/')));
-  return [...folders].sort();
+export function evidenceFolders(refs: readonly ArtifactRef[]): readonly string[] {
+  let folders = foldersOf.get(refs);
+  if (!folders) {
+    folders = [...new Set(refs.map((r) => r.key.split('/').slice(0, 4).join('/')))].sort();
+    foldersOf.set(refs, folders);
+  }
+  return folders;
 }
 
 /** Where a control's population is listed in the archive. */
