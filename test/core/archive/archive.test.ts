@@ -502,38 +502,41 @@ describe('evidence archive', () => {
     );
   });
 
-  it('refuses to export evidence whose stored bytes no longer match the index', async () => {
-    const tamperDir = await mkdtemp(join(tmpdir(), 'proofline-tamper-'));
-    const tamperStore = await LocalStore.open(tamperDir);
+  /** Two days of evidence in a store of their own; `alter` changes the second day's file; the export must stop. */
+  async function exportAfterAltering(
+    alter: (path: string) => Promise<void>,
+    message: (key: string) => string,
+  ) {
+    const tamperStore = await LocalStore.open(await mkdtemp(join(tmpdir(), 'proofline-tamper-')));
     try {
       await writeHistory(tamperStore, ['2026-03-01', '2026-03-02'], () => 'pass');
       const [, second] = await tamperStore.listArtifacts();
-      const path = tamperStore.pathOf(second!.key);
-      await chmod(path, 0o644);
-      const bytes = await readFile(path);
-      bytes[10] = bytes[10]! ^ 1;
-      await writeFile(path, bytes);
+      await alter(tamperStore.pathOf(second!.key));
       const attempt = archiveToBuffer(tamperStore, signer, { from: '2026-03-01', to: '2026-03-02' });
       await expect(attempt).rejects.toThrow(IntegrityError);
-      await expect(attempt).rejects.toThrow(`${second!.key}: the stored file has SHA-256`);
+      await expect(attempt).rejects.toThrow(message(second!.key));
     } finally {
       await tamperStore.close();
     }
+  }
+
+  it('refuses to export evidence whose stored bytes no longer match the index', async () => {
+    await exportAfterAltering(
+      async (path) => {
+        await chmod(path, 0o644);
+        const bytes = await readFile(path);
+        bytes[10] = bytes[10]! ^ 1;
+        await writeFile(path, bytes);
+      },
+      (key) => `${key}: the stored file has SHA-256`,
+    );
   });
 
   it('refuses to export when an indexed evidence file is gone from the store folder, naming it', async () => {
-    const tamperDir = await mkdtemp(join(tmpdir(), 'proofline-tamper-'));
-    const tamperStore = await LocalStore.open(tamperDir);
-    try {
-      await writeHistory(tamperStore, ['2026-03-01', '2026-03-02'], () => 'pass');
-      const [, second] = await tamperStore.listArtifacts();
-      await rm(tamperStore.pathOf(second!.key));
-      const attempt = archiveToBuffer(tamperStore, signer, { from: '2026-03-01', to: '2026-03-02' });
-      await expect(attempt).rejects.toThrow(IntegrityError);
-      await expect(attempt).rejects.toThrow(`${second!.key}: indexed, but`);
-    } finally {
-      await tamperStore.close();
-    }
+    await exportAfterAltering(
+      (path) => rm(path),
+      (key) => `${key}: indexed, but`,
+    );
   });
 
   it('--compress deflates the files: smaller, and still intact for unzip -t and verify', async () => {
