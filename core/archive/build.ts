@@ -12,6 +12,7 @@ import { publicKeyFingerprint, type Signer } from '../signing.ts';
 import { type SoaRow, soaCsv } from '../soa.ts';
 import { type EvidenceStore, expectedSha256 } from '../stores/store.ts';
 import { completenessTable } from './completeness.ts';
+import { type FileBatch, fileBatches } from './file-batches.ts';
 import { type FailedFinding, judgedFindings } from './findings.ts';
 import { judgePeriod, scheduleResolver } from './judge-period.ts';
 import { batched, isSafeArchivePath, manifestJson, sha256sums, signingInput } from './manifest.ts';
@@ -45,8 +46,10 @@ import {
   ARCHIVE_FORMAT_VERSION,
   type ArchiveException,
   archiveFileCount,
+  type DigestBatch,
   type DigestEntry,
   type DigestObject,
+  digestArchivePath,
   FILES,
   FRAMEWORKS,
   type Framework,
@@ -59,7 +62,7 @@ import {
   readJsonDigest,
   SIGNATURE_ALGORITHM,
 } from './types.ts';
-import { HashingZipWriter, WHOLE_ENTRY_BYTES } from './zip-writer.ts';
+import { HashingZipWriter, localHeaderSize, WHOLE_ENTRY_BYTES } from './zip-writer.ts';
 
 export interface BuildArchiveInput {
   readonly store: EvidenceStore;
@@ -98,7 +101,7 @@ export interface BuildArchiveInput {
   /** The Statement of Applicability (ISO 27001), from each control's status at the end of the period. */
   readonly soa?: (statusAtEnd: (control: string) => ControlStatus) => readonly SoaRow[];
   /** The evidence store's signed digests covering the period, archived under digests/. */
-  readonly digests?: AsyncIterable<DigestObject> | Iterable<DigestObject>;
+  readonly digests?: AsyncIterable<DigestObject | DigestBatch> | Iterable<DigestObject>;
   /** Exception records; those in force during the period go to exceptions.csv. */
   readonly exceptions?: readonly ArchiveException[];
   /** More files from what the archive judged: the ISMS records (core/isms/archive.ts). */
@@ -266,28 +269,73 @@ async function seal(writer: HashingZipWriter, manifest: Manifest, signer: Signer
 async function writeEvidence(
   writer: HashingZipWriter,
   artifacts: readonly { readonly ref: ArtifactRef }[],
-  evidence: ReturnType<typeof readAhead>,
+  evidence: EvidenceReader,
   { onProgress, keep }: { onProgress: BuildArchiveInput['onProgress']; keep: ReadonlySet<string> },
 ): Promise<{ bytes: number; uploadRefs: ArtifactRef[]; kept: Map<string, Uint8Array> }> {
   let bytes = 0;
   const uploadRefs: ArtifactRef[] = [];
   const kept = new Map<string, Uint8Array>();
-  for (const [i, { ref }] of artifacts.entries()) {
-    const source = await evidence.take();
-    const file =
-      source instanceof Readable
-        ? await writer.add(ref.key, () => source)
-        : await writer.addBytes(ref.key, source);
-    if (file.sha256 !== ref.sha256 || file.size !== ref.size)
-      throw new IntegrityError(
-        `${ref.key}: the stored file has SHA-256 ${file.sha256} (${file.size} bytes) but the index says ${ref.sha256} (${ref.size} bytes); not exporting altered evidence`,
-      );
-    if (ref.collector === MANUAL_EVIDENCE_COLLECTOR && ref.status === 'ok') uploadRefs.push(ref);
-    if (keep.has(ref.key) && !(source instanceof Readable)) kept.set(ref.key, source);
-    bytes += file.size;
-    onProgress?.({ done: i + 1, total: artifacts.length, bytes });
+  for (let done = 0; done < artifacts.length; ) {
+    const piece = await evidence.take();
+    const refs = artifacts
+      .slice(done, done + ('batch' in piece ? piece.batch.files.length : 1))
+      .map((a) => a.ref);
+    const files = await writePiece(writer, piece, refs);
+    for (const [j, { file, bytes: whole }] of files.entries()) {
+      const ref = refs[j]!;
+      if (file.sha256 !== ref.sha256 || file.size !== ref.size)
+        throw new IntegrityError(
+          `${ref.key}: the stored file has SHA-256 ${file.sha256} (${file.size} bytes) but the index says ${ref.sha256} (${ref.size} bytes); not exporting altered evidence`,
+        );
+      if (ref.collector === MANUAL_EVIDENCE_COLLECTOR && ref.status === 'ok') uploadRefs.push(ref);
+      // A copy: a view into a batch would keep the whole batch in memory for the governance files.
+      if (keep.has(ref.key) && whole) kept.set(ref.key, Buffer.from(whole));
+      bytes += file.size;
+      onProgress?.({ done: done + j + 1, total: artifacts.length, bytes });
+    }
+    done += files.length;
   }
   return { bytes, uploadRefs, kept };
+}
+
+/** Writes one piece of evidence: each file's record, and its bytes unless it was streamed. */
+async function writePiece(
+  writer: HashingZipWriter,
+  piece: EvidencePiece,
+  refs: readonly ArtifactRef[],
+): Promise<readonly { file: ManifestFile; bytes?: Uint8Array }[]> {
+  if ('batch' in piece)
+    return writeBatch(
+      writer,
+      piece.batch,
+      refs.map((r) => r.key),
+    );
+  const { source } = piece;
+  const path = refs[0]!.key;
+  if (source instanceof Readable) return [{ file: await writer.add(path, () => source) }];
+  return [{ file: await writer.addBytes(path, source), bytes: source }];
+}
+
+/**
+ * Writes a batch the reading thread laid out, its `j`th file as `paths[j]`, and releases it; returns each file's
+ * record and bytes (views into the batch).
+ */
+async function writeBatch(
+  writer: HashingZipWriter,
+  batch: FileBatch,
+  paths: readonly string[],
+): Promise<{ file: ManifestFile; bytes: Buffer }[]> {
+  const files = batch.files.map((file, j) => ({
+    ...file,
+    path: paths[j]!,
+    name: Buffer.from(paths[j]!, 'utf8'),
+  }));
+  const written = await writer.addLaidOut(batch.bytes, files);
+  batch.release();
+  return written.map((file, j) => {
+    const start = files[j]!.at + localHeaderSize(file.path);
+    return { file, bytes: batch.bytes.subarray(start, start + file.size) };
+  });
 }
 
 /** Each uploaded document as it was uploaded, beside the artifact recording it. */
@@ -325,23 +373,105 @@ async function writeUploads(
 /** The store's signed digests, byte for byte under digests/, and the artifact entries they list. */
 async function writeDigests(
   writer: HashingZipWriter,
-  source: AsyncIterable<DigestObject> | Iterable<DigestObject>,
+  source: AsyncIterable<DigestObject | DigestBatch> | Iterable<DigestObject>,
 ): Promise<{ digests: { path: string; key: string }[]; digestEntries: DigestEntry[] }> {
   const digests: { path: string; key: string }[] = [];
   const digestEntries: DigestEntry[] = [];
-  for await (const digest of source) {
-    const path = digest.key.startsWith('digests/') ? digest.key : `digests/${digest.key}`;
-    if (!isSafeArchivePath(path))
-      throw new IntegrityError(`digest key is not a safe file path: ${digest.key}`);
-    await writer.addBytes(path, digest.bytes);
-    digests.push({ path, key: digest.key });
+  const written = (key: string, path: string, bytes: Uint8Array) => {
+    digests.push({ path, key });
     try {
-      digestEntries.push(...readJsonDigest(Buffer.from(digest.bytes)));
+      digestEntries.push(...readJsonDigest(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
     } catch {
       // An unreadable digest is reported by verify; the completeness table goes by the schedule alone.
     }
+  };
+  for await (const item of source) {
+    if ('batch' in item) {
+      const paths = item.keys.map(safeDigestPath);
+      const files = await writeBatch(writer, item.batch, paths);
+      for (const [j, { bytes }] of files.entries()) written(item.keys[j]!, paths[j]!, bytes);
+      continue;
+    }
+    const path = safeDigestPath(item.key);
+    await writer.addBytes(path, item.bytes);
+    written(item.key, path, item.bytes);
   }
   return { digests, digestEntries };
+}
+
+function safeDigestPath(key: string): string {
+  const path = digestArchivePath(key);
+  if (!isSafeArchivePath(path)) throw new IntegrityError(`digest key is not a safe file path: ${key}`);
+  return path;
+}
+
+/** The next of the period's evidence to write: one file (whole or as a stream), or a batch of files. */
+type EvidencePiece = { readonly source: Uint8Array | Readable } | { readonly batch: FileBatch };
+
+interface EvidenceReader {
+  /** The next piece, in the evidence's order. */
+  take(): Promise<EvidencePiece>;
+  /** Releases what was opened but not written (an export that stopped half-way). */
+  close(): void;
+}
+
+const readWhole = ({ size }: { size: number }) => size <= WHOLE_ENTRY_BYTES;
+
+/**
+ * How the evidence is read: from a store whose files are on this machine, by a worker thread in batches laid
+ * out for the zip (unless asked to read each file on its turn); otherwise file by file, read ahead.
+ */
+function evidenceReader(
+  store: EvidenceStore,
+  refs: readonly { key: string; size: number }[],
+  depth: number,
+): EvidenceReader {
+  const onDisk = store.artifactFile?.bind(store);
+  return onDisk && depth > 0 ? readInBatches(store, refs, onDisk) : readAhead(store, refs, depth);
+}
+
+/**
+ * Runs of files up to WHOLE_ENTRY_BYTES are read and hashed on a worker thread (fileBatches), so that work
+ * runs on another core while this one judges the period; a larger file is streamed on its turn.
+ */
+function readInBatches(
+  store: EvidenceStore,
+  refs: readonly { key: string; size: number }[],
+  fileOf: (key: string) => string,
+): EvidenceReader {
+  const files = refs.flatMap((ref, i) =>
+    readWhole(ref)
+      ? [
+          {
+            path: fileOf(ref.key),
+            headerSize: localHeaderSize(ref.key),
+            runStart: i === 0 || !readWhole(refs[i - 1]!),
+          },
+        ]
+      : [],
+  );
+  const batches = files.length ? fileBatches(files) : undefined;
+  let next = 0;
+  return {
+    async take() {
+      const ref = refs[next]!;
+      if (!readWhole(ref) || !batches) {
+        next++;
+        return { source: await openEvidence(store, ref.key) };
+      }
+      const batch = await batches.next();
+      if ('error' in batch) {
+        if (batch.error.code === 'ENOENT')
+          throw new IntegrityError(`${ref.key}: indexed, but ${fileOf(ref.key)} does not exist`);
+        throw batch.error;
+      }
+      next += batch.files.length;
+      return { batch };
+    },
+    close() {
+      void batches?.close();
+    },
+  };
 }
 
 /**
@@ -350,15 +480,19 @@ async function writeDigests(
  * can, not through a stream each); a larger one is left open as a stream holding one buffer until it is read
  * (backpressure), so memory stays bounded either way.
  */
-function readAhead(store: EvidenceStore, refs: readonly { key: string; size: number }[], depth: number) {
+function readAhead(
+  store: EvidenceStore,
+  refs: readonly { key: string; size: number }[],
+  depth: number,
+): EvidenceReader {
   const opened: Promise<Uint8Array | Readable>[] = [];
   let next = 0;
-  const open = ({ key, size }: { key: string; size: number }) => {
+  const open = (ref: { key: string; size: number }) => {
     const source =
-      size <= WHOLE_ENTRY_BYTES && store.readArtifactBytes
-        ? store.readArtifactBytes(key)
-        : openEvidence(store, key).then(async (readable) => {
-            if (size <= WHOLE_ENTRY_BYTES) return Buffer.concat(await readable.toArray());
+      readWhole(ref) && store.readArtifactBytes
+        ? store.readArtifactBytes(ref.key)
+        : openEvidence(store, ref.key).then(async (readable) => {
+            if (readWhole(ref)) return Buffer.concat(await readable.toArray());
             // Until its turn, an error is kept on the stream (`errored`) rather than thrown unheard.
             readable.on('error', () => {});
             return readable;
@@ -370,16 +504,14 @@ function readAhead(store: EvidenceStore, refs: readonly { key: string; size: num
     while (opened.length < depth && next < refs.length) opened.push(open(refs[next++]!));
   };
   return {
-    /** The next file, whole or as a stream, in `refs` order. */
-    async take(): Promise<Uint8Array | Readable> {
+    async take() {
       const source = opened.shift() ?? open(refs[next++]!);
       fill();
       const taken = await source;
       if (taken instanceof Readable && taken.errored) throw taken.errored;
-      return taken;
+      return { source: taken };
     },
-    /** Releases what was opened but not written (an export that stopped half-way). */
-    close(): void {
+    close() {
       for (const source of opened.splice(0))
         source.then(
           (r) => r instanceof Readable && r.destroy(),
@@ -536,7 +668,7 @@ async function writeEvidenceFiles(
   writer: HashingZipWriter,
   input: BuildArchiveInput,
   plan: ArchivePlan,
-  evidence: ReturnType<typeof readAhead>,
+  evidence: EvidenceReader,
 ): Promise<WrittenEvidence> {
   const artifacts = plan.selection.artifacts;
   const latest = latestPerCollection(
@@ -765,21 +897,25 @@ function archiveManifest(
  * match the store's index stops the export with an IntegrityError rather than ship altered evidence.
  * Each control is judged per expected occurrence at its own cadence; what failed, the populations, the
  * completeness of the collections and the uploaded documents go in beside the evidence. An empty period gives
- * a complete archive that says so. In named phases: 1. plan, 2. judge, 3. evidence, 4. tables,
- * 5. statements, 6. README, 7. manifest, then the seal.
+ * a complete archive that says so. In named phases: 1. plan, 2. judge and 3. evidence side by side (the
+ * evidence goes into the zip while the controls are judged), 4. tables, 5. statements, 6. README, 7. manifest,
+ * then the seal.
  */
 export async function buildArchive(input: BuildArchiveInput): Promise<BuildArchiveResult> {
   const plan = await planArchive(input);
-  const judgement = await judgeArchive(input, plan);
   const key = await archiveKey(input, plan.createdAt);
   const writer = new HashingZipWriter(input.output, { mtime: plan.now, compress: input.compress });
-  const evidence = readAhead(
+  const evidence = evidenceReader(
     input.store,
     plan.selection.artifacts.map(({ ref }) => ref),
     input.readAhead ?? READ_AHEAD,
   );
   try {
-    const written = await writeEvidenceFiles(writer, input, plan, evidence);
+    // The evidence goes into the zip while each control is judged: neither needs the other.
+    const [judgement, written] = await Promise.all([
+      judgeArchive(input, plan),
+      writeEvidenceFiles(writer, input, plan, evidence),
+    ]);
     const itemFiles = await writeTables(writer, input, plan, judgement, key, written.digestEntries);
     const hasSoa = await writeStatements(writer, input, plan, judgement, key, written.uploads);
     const governance = await writeGovernanceFiles(writer, input, plan, judgement, written, itemFiles);

@@ -1,6 +1,7 @@
 import { DAY_MS } from '../collector.ts';
 import type { ArtifactRef, Control, Finding, Severity } from '../model.ts';
 import { exceptionInForce } from './population.ts';
+import { shareEventLoop } from './read-ahead.ts';
 import type { SelectedArtifact } from './select.ts';
 import type { ArchiveException } from './types.ts';
 
@@ -228,6 +229,7 @@ async function trackFindings(options: FindingsOptions): Promise<Iterable<Track>>
   let order = 0;
   for (const { ref, controls } of options.artifacts) {
     if (ref.status !== 'ok' || controls.length === 0) continue;
+    await shareEventLoop();
     const list = await options.findingsOf(ref.key);
     if (!list?.length) continue;
     const id = `${ref.collector}\n${ref.scopeKey}\n${controls.join('\n')}`;

@@ -5,6 +5,7 @@ import { staleAfterMs } from '../schedule.ts';
 import type { EvidenceStore } from '../stores/store.ts';
 import { type ControlPeriodStatus, controlPeriodStatus } from './period-status.ts';
 import { eventChecksOf, eventPopulation } from './population.ts';
+import { shareEventLoop } from './read-ahead.ts';
 import { type EvidenceSelection, QUERIES_IN_FLIGHT } from './select.ts';
 import type { ArchiveException, Period } from './types.ts';
 
@@ -58,6 +59,7 @@ export async function judgePeriod(input: JudgePeriodInput): Promise<{
   const status = new Map<string, ControlPeriodStatus>();
   const expectedCollectors = new Set<string>();
   for (const control of input.controls) {
+    await shareEventLoop();
     const needed = [...(selection.collectorsOf.get(control.id) ?? [])];
     const events = eventChecksOf(control, input.collectorOfCheck, registry);
     const inDeployment = needed.filter(deployed);

@@ -1,5 +1,6 @@
 /** The vocabulary of auditor evidence archives: what goes in (inputs) and what the manifest records. */
 import packageJson from '../../package.json' with { type: 'json' };
+import type { FileBatch } from './file-batches.ts';
 
 /**
  * Who made the archive, as its manifest and README say (and the report and findings exports): here, not in
@@ -41,6 +42,16 @@ export interface DigestObject {
   readonly key: string;
   readonly bytes: Uint8Array;
 }
+
+/** Digests read together on the reading thread (fileBatches), laid out for the zip: one per key, in order. */
+export interface DigestBatch {
+  readonly keys: readonly string[];
+  readonly batch: FileBatch;
+}
+
+/** Where a stored digest goes in the archive: under digests/, as the store names it. */
+export const digestArchivePath = (key: string): string =>
+  key.startsWith('digests/') ? key : `digests/${key}`;
 
 /** What a digest says about one artifact; `readDigestEntries` turns digest bytes into these. */
 export interface DigestEntry {

@@ -33,6 +33,20 @@ const REGULAR_FILE_MODE = 0o100644;
 /** Past this a size or offset needs the zip64 fields (0xffffffff itself means "see zip64"). */
 const MAX_32 = 0xfffffffe;
 
+/** One file of a laid-out buffer (`addLaidOut`): its header starts at `at`, its data follows the header. */
+export interface LaidOutFile {
+  readonly path: string;
+  /** `path` as UTF-8. */
+  readonly name: Buffer;
+  readonly at: number;
+  readonly size: number;
+  readonly crc32: number;
+  readonly sha256: string;
+}
+
+/** The bytes of an entry's local header: its fixed fields and its name. */
+export const localHeaderSize = (path: string): number => 30 + Buffer.byteLength(path, 'utf8');
+
 /** What the central directory records of an entry once its bytes are written. */
 interface Entry {
   readonly name: Buffer;
@@ -131,18 +145,61 @@ export class HashingZipWriter {
 
   private localHeader(name: Buffer, known?: Pick<Entry, 'crc32' | 'size' | 'compressedSize'>): Buffer {
     const header = Buffer.alloc(30 + name.length);
-    header.writeUInt32LE(LOCAL_HEADER, 0);
-    header.writeUInt16LE(VERSION_NEEDED, 4);
-    header.writeUInt16LE(known ? UTF8_NAME : UTF8_NAME | SIZES_AFTER_DATA, 6);
-    header.writeUInt16LE(this.method, 8);
-    header.writeUInt16LE(this.dos.time, 10);
-    header.writeUInt16LE(this.dos.date, 12);
-    header.writeUInt32LE(known?.crc32 ?? 0, 14);
-    header.writeUInt32LE(known?.compressedSize ?? 0, 18);
-    header.writeUInt32LE(known?.size ?? 0, 22);
-    header.writeUInt16LE(name.length, 26);
-    name.copy(header, 30);
+    this.writeLocalHeader(header, 0, name, known);
     return header;
+  }
+
+  private writeLocalHeader(
+    target: Buffer,
+    at: number,
+    name: Buffer,
+    known?: Pick<Entry, 'crc32' | 'size' | 'compressedSize'>,
+  ): void {
+    target.writeUInt32LE(LOCAL_HEADER, at);
+    target.writeUInt16LE(VERSION_NEEDED, at + 4);
+    target.writeUInt16LE(known ? UTF8_NAME : UTF8_NAME | SIZES_AFTER_DATA, at + 6);
+    target.writeUInt16LE(this.method, at + 8);
+    target.writeUInt16LE(this.dos.time, at + 10);
+    target.writeUInt16LE(this.dos.date, at + 12);
+    target.writeUInt32LE(known?.crc32 ?? 0, at + 14);
+    target.writeUInt32LE(known?.compressedSize ?? 0, at + 18);
+    target.writeUInt32LE(known?.size ?? 0, at + 22);
+    target.writeUInt16LE(name.length, at + 26);
+    target.writeUInt16LE(0, at + 28);
+    name.copy(target, at + 30);
+  }
+
+  /**
+   * Entries already laid out in one buffer by a reader that hashed them: each file's data at `at` +
+   * localHeaderSize(its path), the room before it for its header, written here. Stored, that is one write for
+   * many small files instead of three each; deflated, each file is added on its own.
+   */
+  addLaidOut(bytes: Buffer, files: readonly LaidOutFile[]): Promise<ManifestFile[]> {
+    return this.enqueue(async () => {
+      if (this.method === DEFLATED) {
+        const written: ManifestFile[] = [];
+        for (const file of files) {
+          const start = file.at + 30 + file.name.length;
+          written.push(await this.writeWhole(file.path, bytes.subarray(start, start + file.size), file));
+        }
+        return written;
+      }
+      const written = files.map(({ path, name, at, size, crc32, sha256 }) => {
+        const entry = {
+          name,
+          method: STORED,
+          offset: this.offset + at,
+          crc32,
+          size,
+          compressedSize: size,
+          sizesAfterData: false,
+        };
+        this.writeLocalHeader(bytes, at, name, entry);
+        return this.recorded(entry, { path, sha256, size });
+      });
+      await this.push(bytes);
+      return written;
+    });
   }
 
   /**
@@ -188,23 +245,30 @@ export class HashingZipWriter {
    */
   addBytes(path: string, bytes: Uint8Array | string | readonly string[]): Promise<ManifestFile> {
     const buffer = entryBytes(bytes);
-    return this.enqueue(async () => {
-      const name = Buffer.from(path, 'utf8');
-      const data = this.method === DEFLATED ? zlib.deflateRawSync(buffer) : buffer;
-      const entry = {
-        name,
-        method: this.method,
-        offset: this.offset,
-        crc32: zlib.crc32(buffer),
-        size: buffer.length,
-        compressedSize: data.length,
-        sizesAfterData: false,
-      };
-      await this.push(this.localHeader(name, entry));
-      await this.push(data);
-      const sha256 = createHash('sha256').update(buffer).digest('hex');
-      return this.recorded(entry, { path, sha256, size: buffer.length });
-    });
+    return this.enqueue(() => this.writeWhole(path, buffer));
+  }
+
+  /** One entry in memory, hashed here unless `hashed` gives the SHA-256 and CRC-32 of exactly these bytes. */
+  private async writeWhole(
+    path: string,
+    buffer: Buffer,
+    hashed?: { readonly sha256: string; readonly crc32: number },
+  ): Promise<ManifestFile> {
+    const name = Buffer.from(path, 'utf8');
+    const data = this.method === DEFLATED ? zlib.deflateRawSync(buffer) : buffer;
+    const entry = {
+      name,
+      method: this.method,
+      offset: this.offset,
+      crc32: hashed?.crc32 ?? zlib.crc32(buffer),
+      size: buffer.length,
+      compressedSize: data.length,
+      sizesAfterData: false,
+    };
+    await this.push(this.localHeader(name, entry));
+    await this.push(data);
+    const sha256 = hashed?.sha256 ?? createHash('sha256').update(buffer).digest('hex');
+    return this.recorded(entry, { path, sha256, size: buffer.length });
   }
 
   private recorded(entry: Entry, file: ManifestFile): ManifestFile {

@@ -66,6 +66,8 @@ export interface DigestStorage {
   readDigest(key: string): Promise<StoredDigest | undefined>;
   /** A digest's bytes alone, where its metadata is a second read (an archive copies the bytes only). */
   readDigestBytes?(key: string): Promise<Buffer | undefined>;
+  /** The file holding a digest, where the store is a folder on this machine: an archive reads many at once. */
+  digestFile?(key: string): string;
   /** Writes a digest object once (locked like evidence); false when an object already exists at the key. */
   putDigestObject(key: string, bytes: Buffer, metadata: Record<string, string>): Promise<boolean>;
   /** Records a digest in the index once; false when a record for its period already exists. */

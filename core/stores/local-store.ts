@@ -491,6 +491,11 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     }
   }
 
+  artifactFile(key: string): string {
+    evidenceKeySha256(key);
+    return this.pathOf(key);
+  }
+
   async listArtifacts(query: ArtifactQuery = {}): Promise<ArtifactRef[]> {
     const where: string[] = [];
     const params: string[] = [];
@@ -723,6 +728,11 @@ export class LocalStore implements EvidenceStore, DigestStorage {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
+  }
+
+  digestFile(key: string): string {
+    if (!isDigestKey(key)) throw new Error(`not a digest key: ${key}`);
+    return this.pathOf(key);
   }
 
   /** Read synchronously, as `readDigestBytes`. */

@@ -37,6 +37,11 @@ export interface EvidenceStore {
   openArtifactStream?(key: string): Promise<Readable>;
   /** The artifact's stored bytes whole, not verified, in one read: for small files, without a stream each. */
   readArtifactBytes?(key: string): Promise<Uint8Array>;
+  /**
+   * The file holding the artifact's stored bytes, where the store is a folder on this machine: an archive reads
+   * many of them on a worker thread. Refuses a key that is not an evidence key.
+   */
+  artifactFile?(key: string): string;
   /** Artifacts matching the query, oldest first. */
   listArtifacts(query?: ArtifactQuery): Promise<ArtifactRef[]>;
   /** The newest artifact of each collector × scope (optionally of one collector). */

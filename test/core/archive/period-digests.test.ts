@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { DIGEST_READ_AHEAD, periodDigests } from '../../../core/archive/export.ts';
+import { digestArchivePath } from '../../../core/archive/types.ts';
+import { localHeaderSize } from '../../../core/archive/zip-writer.ts';
 import { writeDueDigests } from '../../../core/digest-chain.ts';
 import type { ChainedStore } from '../../../core/stores/open.ts';
 import { artifact, localHarness } from '../../support/stores.ts';
@@ -21,16 +24,31 @@ async function digestedStore() {
   return { store, instance };
 }
 
+/** Each digest's key and bytes, as one object each or as the reading thread's batches lay them out. */
 const collect = async (
   store: Parameters<typeof periodDigests>[0],
   period: { start: string; end: string },
 ) => {
-  const digests = [];
-  for await (const digest of periodDigests(store, period)) digests.push(digest);
+  const digests: { key: string; bytes: Buffer }[] = [];
+  for await (const digest of periodDigests(store, period)) {
+    if (!('batch' in digest)) {
+      digests.push({ key: digest.key, bytes: Buffer.from(digest.bytes) });
+      continue;
+    }
+    for (const [j, { at, size, sha256 }] of digest.batch.files.entries()) {
+      const key = digest.keys[j]!;
+      const start = at + localHeaderSize(digestArchivePath(key));
+      const bytes = Buffer.from(digest.batch.bytes.subarray(start, start + size));
+      // Each comes with the hash of its very bytes.
+      expect(sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      digests.push({ key, bytes });
+    }
+    digest.batch.release();
+  }
   return digests;
 };
 
-it("an archive's digests are each digest's stored bytes, in period order, whether read alone or with metadata", async () => {
+it("an archive's digests are each digest's stored bytes, in period order, whether read as files on a worker thread, alone or with metadata", async () => {
   const { store } = await digestedStore();
   const period = { start: '2026-01-05T03:00:00.000Z', end: '2026-01-06T12:00:00.000Z' };
   const records = await store.digestRecords({ from: period.start, to: period.end });
@@ -38,13 +56,20 @@ it("an archive's digests are each digest's stored bytes, in period order, whethe
   const digests = await collect(store, period);
   expect(digests.map((d) => d.key)).toEqual(records.map((r) => r.key));
   for (const digest of digests)
-    expect(Buffer.from(digest.bytes).equals((await store.readDigest(digest.key))!.bytes)).toBe(true);
-  // A store without the bytes-only read (the AWS store gets metadata with the same GET) gives the same.
-  const withoutBytesOnly: Pick<ChainedStore, 'digestRecords' | 'readDigest'> = {
+    expect(digest.bytes.equals((await store.readDigest(digest.key))!.bytes)).toBe(true);
+  // A store without files on this machine reads each alone; one without the bytes-only read (the AWS store gets
+  // metadata with the same GET) with its metadata: the same bytes either way.
+  const bytesOnly: Pick<ChainedStore, 'digestRecords' | 'readDigest' | 'readDigestBytes'> = {
+    digestRecords: (range) => store.digestRecords(range),
+    readDigest: (key) => store.readDigest(key),
+    readDigestBytes: (key) => store.readDigestBytes!(key),
+  };
+  const withMetadata: Pick<ChainedStore, 'digestRecords' | 'readDigest'> = {
     digestRecords: (range) => store.digestRecords(range),
     readDigest: (key) => store.readDigest(key),
   };
-  expect(await collect(withoutBytesOnly, period)).toEqual(digests);
+  expect(await collect(bytesOnly, period)).toEqual(digests);
+  expect(await collect(withMetadata, period)).toEqual(digests);
   await store.close();
 });
 
