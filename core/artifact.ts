@@ -38,6 +38,17 @@ export class IntegrityError extends ProoflineError {
   override readonly userFixable = false;
 }
 
+/**
+ * Rethrows a failed read of an evidence file at `path`: one the index lists but the folder lacks is altered
+ * evidence (an IntegrityError naming it); any other error passes as it is.
+ */
+export const missingEvidence =
+  (key: string, path: string) =>
+  (error: NodeJS.ErrnoException): never => {
+    if (error.code === 'ENOENT') throw new IntegrityError(`${key}: indexed, but ${path} does not exist`);
+    throw error;
+  };
+
 /** Parses stored bytes, refusing any whose hash differs from the one their key promises. */
 export function decodeArtifact(bytes: Uint8Array, expectedSha256: string, key: string): Artifact {
   const actual = sha256Hex(bytes);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable, type Writable } from 'node:stream';
-import { IntegrityError } from '../artifact.ts';
+import { IntegrityError, missingEvidence } from '../artifact.ts';
 import { canonicalJson } from '../canonical.ts';
 import { type AnyCollector, checkCatalog } from '../collector.ts';
 import { compactTimestamp } from '../evidence-key.ts';
@@ -460,11 +460,7 @@ function readInBatches(
         return { source: await openEvidence(store, ref.key) };
       }
       const batch = await batches.next();
-      if ('error' in batch) {
-        if (batch.error.code === 'ENOENT')
-          throw new IntegrityError(`${ref.key}: indexed, but ${fileOf(ref.key)} does not exist`);
-        throw batch.error;
-      }
+      if ('error' in batch) return missingEvidence(ref.key, fileOf(ref.key))(batch.error);
       next += batch.files.length;
       return { batch };
     },

@@ -44,8 +44,11 @@ export interface LaidOutFile {
   readonly sha256: string;
 }
 
+/** The fixed fields of a local header, before the entry's name. */
+const LOCAL_HEADER_BYTES = 30;
+
 /** The bytes of an entry's local header: its fixed fields and its name. */
-export const localHeaderSize = (path: string): number => 30 + Buffer.byteLength(path, 'utf8');
+export const localHeaderSize = (path: string): number => LOCAL_HEADER_BYTES + Buffer.byteLength(path, 'utf8');
 
 /** What the central directory records of an entry once its bytes are written. */
 interface Entry {
@@ -144,7 +147,7 @@ export class HashingZipWriter {
   }
 
   private localHeader(name: Buffer, known?: Pick<Entry, 'crc32' | 'size' | 'compressedSize'>): Buffer {
-    const header = Buffer.alloc(30 + name.length);
+    const header = Buffer.alloc(LOCAL_HEADER_BYTES + name.length);
     this.writeLocalHeader(header, 0, name, known);
     return header;
   }
@@ -166,7 +169,7 @@ export class HashingZipWriter {
     target.writeUInt32LE(known?.size ?? 0, at + 22);
     target.writeUInt16LE(name.length, at + 26);
     target.writeUInt16LE(0, at + 28);
-    name.copy(target, at + 30);
+    name.copy(target, at + LOCAL_HEADER_BYTES);
   }
 
   /**
@@ -179,7 +182,7 @@ export class HashingZipWriter {
       if (this.method === DEFLATED) {
         const written: ManifestFile[] = [];
         for (const file of files) {
-          const start = file.at + 30 + file.name.length;
+          const start = file.at + LOCAL_HEADER_BYTES + file.name.length;
           written.push(await this.writeWhole(file.path, bytes.subarray(start, start + file.size), file));
         }
         return written;

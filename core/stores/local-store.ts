@@ -30,7 +30,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { decodeArtifact, encodeArtifact, IntegrityError } from '../artifact.ts';
+import { decodeArtifact, encodeArtifact, missingEvidence } from '../artifact.ts';
 import { ProoflineError } from '../errors.ts';
 import type { Artifact, ArtifactRef, ControlResult, ControlState, Finding, Transition } from '../model.ts';
 import { nextState } from '../state.ts';
@@ -822,14 +822,6 @@ export class LocalStore implements EvidenceStore, DigestStorage {
     this.db.close();
   }
 }
-
-/** An evidence file the index lists but the folder lacks is altered evidence, named as such; other errors pass. */
-const missingEvidence =
-  (key: string, path: string) =>
-  (error: NodeJS.ErrnoException): never => {
-    if (error.code === 'ENOENT') throw new IntegrityError(`${key}: indexed, but ${path} does not exist`);
-    throw error;
-  };
 
 /** Evidence and digest keys only: any other key (say `../x` from an edited index row) is refused. */
 function storedKey(key: string): string {
